@@ -1,0 +1,359 @@
+package dev.beamllm.prompt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The project's own JSON form of a {@link Conversation}, version {@value #VERSION}:
+ *
+ * <pre>{@code
+ * {"v": 1, "id": "row-7", "metadata": {...},
+ *  "messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}, ...]}]}
+ * }</pre>
+ *
+ * Part forms: {@code text}; {@code image} with one of {@code path}, {@code url} (http(s) or data
+ * URL) or {@code data} (base64), optional {@code detail} and, on reading, {@code max_side};
+ * {@code file} with one of {@code path}, {@code url}, {@code data} or {@code file_id}, optional
+ * {@code filename} and {@code media_type}; {@code tool_call} with {@code id}, {@code name},
+ * {@code arguments}; {@code tool_result} with {@code call_id}, {@code content} (a string or
+ * parts) and {@code is_error}; {@code thinking} with {@code text}, {@code signature}, {@code raw}.
+ * A message's {@code content} may also be a plain string. Relative paths resolve against a base
+ * directory given when reading.
+ */
+public final class ConversationJson {
+  /** The version written in the {@code v} field. */
+  public static final int VERSION = 1;
+
+  /** How media are written. */
+  public enum Mode {
+    /** Paths and URLs as references; bytes only for images and files given as bytes. */
+    REFERENCE,
+    /** Bytes embedded for everything that has them (paths kept too), so no file is needed to read it back. */
+    EMBEDDED,
+    /** Media replaced by the SHA-256 of their bytes; no id or metadata. Used for fingerprints. */
+    FINGERPRINT
+  }
+
+  private ConversationJson() {}
+
+  /** Writes a conversation as a JSON tree. */
+  public static ObjectNode toTree(Conversation conversation, Mode mode) {
+    ObjectNode root = Json.object();
+    root.put("v", VERSION);
+    if (mode != Mode.FINGERPRINT) {
+      conversation.id().ifPresent(id -> root.put("id", id));
+      conversation.metadataJson().ifPresent(m -> root.set("metadata", Json.parse(m)));
+    }
+    ArrayNode messages = root.putArray("messages");
+    for (Message message : conversation.messages()) {
+      ObjectNode m = messages.addObject();
+      m.put("role", message.role().wireName());
+      ArrayNode content = m.putArray("content");
+      for (Part part : message.parts()) {
+        content.add(writePart(part, mode));
+      }
+    }
+    return root;
+  }
+
+  /** The SHA-256 (hex) of the canonical fingerprint form. */
+  static String fingerprint(Conversation conversation) {
+    String canonical = Json.canonical(toTree(conversation, Mode.FINGERPRINT));
+    return sha256(("beamllm-conversation\n" + canonical).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ObjectNode writePart(Part part, Mode mode) {
+    ObjectNode node = Json.object();
+    node.put("type", part.type());
+    if (part instanceof Text t) {
+      node.put("text", t.text());
+    } else if (part instanceof Image image) {
+      writeImage(node, image, mode);
+    } else if (part instanceof File file) {
+      writeFile(node, file, mode);
+    } else if (part instanceof ToolCall call) {
+      node.put("id", call.id());
+      node.put("name", call.name());
+      node.set("arguments", call.argumentsJson());
+    } else if (part instanceof ToolResult result) {
+      node.put("call_id", result.callId());
+      ArrayNode content = node.putArray("content");
+      for (Part p : result.content()) {
+        content.add(writePart(p, mode));
+      }
+      if (result.isError()) {
+        node.put("is_error", true);
+      }
+    } else if (part instanceof Thinking thinking) {
+      node.put("text", thinking.text());
+      thinking.signatureIfAny().ifPresent(s -> node.put("signature", s));
+      thinking.rawIfAny().ifPresent(r -> node.set("raw", Json.parse(r)));
+    }
+    return node;
+  }
+
+  private static void writeImage(ObjectNode node, Image image, Mode mode) {
+    if (mode == Mode.FINGERPRINT && image.rawBytes() != null) {
+      node.put("sha256", sha256(image.rawBytes()));
+      node.put("media_type", image.mediaType().orElseThrow());
+    } else {
+      switch (image.origin()) {
+        case PATH -> node.put("path", image.location().orElseThrow());
+        case URL -> node.put("url", image.location().orElseThrow());
+        case BYTES -> { }
+      }
+      if (image.origin() == Image.Origin.BYTES || (mode == Mode.EMBEDDED && image.rawBytes() != null)) {
+        node.put("data", Base64.getEncoder().encodeToString(image.rawBytes()));
+        node.put("media_type", image.mediaType().orElseThrow());
+      }
+    }
+    if (image.detail() != Image.Detail.AUTO) {
+      node.put("detail", image.detail().wireName());
+    }
+  }
+
+  private static void writeFile(ObjectNode node, File file, Mode mode) {
+    if (mode == Mode.FINGERPRINT && file.rawBytes() != null) {
+      node.put("sha256", sha256(file.rawBytes()));
+    } else {
+      switch (file.origin()) {
+        case PATH -> node.put("path", file.location().orElseThrow());
+        case URL -> node.put("url", file.location().orElseThrow());
+        case FILE_ID -> node.put("file_id", file.location().orElseThrow());
+        case BYTES -> { }
+      }
+      if (file.origin() == File.Origin.BYTES || (mode == Mode.EMBEDDED && file.rawBytes() != null)) {
+        node.put("data", Base64.getEncoder().encodeToString(file.rawBytes()));
+      }
+    }
+    file.mediaType().ifPresent(t -> node.put("media_type", t));
+    file.filename().ifPresent(n -> node.put("filename", n));
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** Reads a conversation from JSON text; relative paths resolve against the working directory. */
+  public static Conversation fromJson(String json) {
+    return fromTree(Json.parse(json), null);
+  }
+
+  /**
+   * Reads a conversation from a JSON tree. Relative paths resolve against {@code baseDir} (the
+   * working directory when null). The result is validated.
+   */
+  public static Conversation fromTree(JsonNode root, Path baseDir) {
+    if (root == null || !root.isObject()) {
+      throw new InvalidPromptException("a conversation must be a JSON object");
+    }
+    JsonNode version = root.get("v");
+    if (version != null && version.asInt() != VERSION) {
+      throw new InvalidPromptException(
+          "conversation JSON version " + version + " is not supported (this library reads " + VERSION + ")");
+    }
+    JsonNode messagesNode = root.get("messages");
+    if (messagesNode == null || !messagesNode.isArray()) {
+      throw new InvalidPromptException("conversation has no \"messages\" array");
+    }
+    List<Message> messages = new ArrayList<>();
+    int index = 0;
+    for (JsonNode m : messagesNode) {
+      index++;
+      try {
+        messages.add(readMessage(m, baseDir));
+      } catch (InvalidPromptException e) {
+        throw e.at("message " + index);
+      }
+    }
+    Conversation conversation = Conversation.of(messages);
+    JsonNode id = root.get("id");
+    if (id != null && !id.isNull()) {
+      conversation = conversation.withId(id.isTextual() ? id.textValue() : id.toString());
+    }
+    JsonNode metadata = root.get("metadata");
+    if (metadata != null && !metadata.isNull()) {
+      if (!metadata.isObject()) {
+        throw new InvalidPromptException("\"metadata\" must be a JSON object");
+      }
+      conversation = conversation.withMetadataJson(Json.canonical(metadata));
+    }
+    conversation.validate();
+    return conversation;
+  }
+
+  static Message readMessage(JsonNode m, Path baseDir) {
+    if (!m.isObject()) {
+      throw new InvalidPromptException("a message must be a JSON object");
+    }
+    Role role = Role.parse(textOrNull(m, "role"));
+    JsonNode content = m.get("content");
+    List<Part> parts = new ArrayList<>();
+    if (content == null || content.isNull()) {
+      throw new InvalidPromptException(role.wireName() + " message has no \"content\"");
+    } else if (content.isTextual()) {
+      parts.add(new Text(content.textValue()));
+    } else if (content.isArray()) {
+      int index = 0;
+      for (Iterator<JsonNode> it = content.elements(); it.hasNext(); ) {
+        JsonNode p = it.next();
+        index++;
+        try {
+          parts.add(readPart(p, baseDir));
+        } catch (InvalidPromptException e) {
+          throw e.at("part " + index);
+        }
+      }
+    } else {
+      throw new InvalidPromptException("\"content\" must be a string or an array of parts");
+    }
+    return Message.of(role, parts);
+  }
+
+  static Part readPart(JsonNode p, Path baseDir) {
+    if (!p.isObject()) {
+      throw new InvalidPromptException("a part must be a JSON object");
+    }
+    String type = textOrNull(p, "type");
+    if (type == null) {
+      throw new InvalidPromptException("part has no \"type\"");
+    }
+    switch (type) {
+      case "text":
+        return new Text(required(p, "text", type));
+      case "image":
+        return readImage(p, baseDir);
+      case "file":
+        return readFile(p, baseDir);
+      case "tool_call": {
+        JsonNode args = p.get("arguments");
+        String argsJson = args == null || args.isNull() ? "{}" : args.isTextual() ? args.textValue() : args.toString();
+        return new ToolCall(required(p, "id", type), required(p, "name", type), argsJson);
+      }
+      case "tool_result": {
+        String callId = required(p, "call_id", type);
+        JsonNode content = p.get("content");
+        List<Part> parts = new ArrayList<>();
+        if (content == null || content.isNull()) {
+          parts.add(new Text(""));
+        } else if (content.isTextual()) {
+          parts.add(new Text(content.textValue()));
+        } else if (content.isArray()) {
+          for (JsonNode c : content) {
+            parts.add(readPart(c, baseDir));
+          }
+        } else {
+          throw new InvalidPromptException("tool_result \"content\" must be a string or an array of parts");
+        }
+        return new ToolResult(callId, parts, p.path("is_error").asBoolean(false));
+      }
+      case "thinking": {
+        JsonNode raw = p.get("raw");
+        return new Thinking(
+            p.path("text").asText(""),
+            textOrNull(p, "signature"),
+            raw == null || raw.isNull() ? null : Json.canonical(raw));
+      }
+      default:
+        throw new InvalidPromptException(
+            "unknown part type '" + type + "' (expected text, image, file, tool_call, tool_result or thinking)");
+    }
+  }
+
+  private static Image readImage(JsonNode p, Path baseDir) {
+    String path = textOrNull(p, "path");
+    String url = textOrNull(p, "url");
+    String data = textOrNull(p, "data");
+    if (data == null) {
+      data = textOrNull(p, "base64");
+    }
+    Image image;
+    if (data != null) {
+      byte[] bytes = Sources.isDataUrl(data)
+          ? Sources.parseDataUrl(data, "image").bytes()
+          : Sources.decodeBase64(data, "image data");
+      Image.Origin origin = path != null ? Image.Origin.PATH : Image.Origin.BYTES;
+      image = Image.restore(origin, path, bytes, Image.Detail.AUTO);
+    } else if (path != null) {
+      image = Image.fromPath(resolve(baseDir, path));
+    } else if (url != null) {
+      image = Image.fromUrl(url);
+    } else {
+      throw new InvalidPromptException("image part needs one of \"path\", \"url\" or \"data\"");
+    }
+    String detail = textOrNull(p, "detail");
+    if (detail != null) {
+      image = image.withDetail(Image.Detail.parse(detail));
+    }
+    JsonNode maxSide = p.get("max_side");
+    if (maxSide != null && !maxSide.isNull()) {
+      image = image.resized(maxSide.asInt());
+    }
+    return image;
+  }
+
+  private static File readFile(JsonNode p, Path baseDir) {
+    String path = textOrNull(p, "path");
+    String url = textOrNull(p, "url");
+    String fileId = textOrNull(p, "file_id");
+    String data = textOrNull(p, "data");
+    String mediaType = textOrNull(p, "media_type");
+    String filename = textOrNull(p, "filename");
+    File file;
+    if (data != null) {
+      byte[] bytes = Sources.isDataUrl(data)
+          ? Sources.parseDataUrl(data, "document").bytes()
+          : Sources.decodeBase64(data, "document data");
+      File.Origin origin = path != null ? File.Origin.PATH : File.Origin.BYTES;
+      file = File.restore(origin, path, bytes, mediaType, filename != null ? filename : "document");
+    } else if (path != null) {
+      file = File.fromPath(resolve(baseDir, path));
+    } else if (url != null) {
+      file = File.fromUrl(url);
+    } else if (fileId != null) {
+      file = File.restore(File.Origin.FILE_ID, fileId, null, mediaType, filename);
+      return file;
+    } else {
+      throw new InvalidPromptException("file part needs one of \"path\", \"url\", \"data\" or \"file_id\"");
+    }
+    return filename != null ? file.withFilename(filename) : file;
+  }
+
+  private static Path resolve(Path baseDir, String path) {
+    Path p = Path.of(path);
+    return baseDir == null || p.isAbsolute() ? p : baseDir.resolve(p);
+  }
+
+  private static String required(JsonNode node, String field, String type) {
+    String value = textOrNull(node, field);
+    if (value == null) {
+      throw new InvalidPromptException(type + " part has no \"" + field + "\"");
+    }
+    return value;
+  }
+
+  static String textOrNull(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new InvalidPromptException("\"" + field + "\" must be a string");
+    }
+    return v.textValue();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.beamllm.prompt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/**
+ * A request by the assistant to call a tool.
+ *
+ * @param id the provider's call id, which the matching {@link ToolResult} refers to
+ * @param name the tool's name
+ * @param arguments the arguments as a JSON object, in canonical (sorted, compact) form
+ */
+public record ToolCall(String id, String name, String arguments) implements Part {
+
+  /** Checks the fields and brings the arguments to canonical JSON. */
+  public ToolCall {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(name, "name");
+    if (id.isEmpty()) {
+      throw new InvalidPromptException("tool call has an empty id");
+    }
+    if (name.isEmpty()) {
+      throw new InvalidPromptException("tool call '" + id + "' has an empty name");
+    }
+    arguments = canonicalArguments(id, arguments == null || arguments.isBlank() ? "{}" : arguments);
+  }
+
+  /** Creates a tool call whose arguments are given as a JSON object. */
+  public static ToolCall of(String id, String name, String argumentsJson) {
+    return new ToolCall(id, name, argumentsJson);
+  }
+
+  /** The arguments parsed as a JSON object. */
+  public JsonNode argumentsJson() {
+    try {
+      return Json.MAPPER.readTree(arguments);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("canonical arguments failed to parse", e);
+    }
+  }
+
+  @Override
+  public String type() {
+    return "tool_call";
+  }
+
+  private static String canonicalArguments(String id, String json) {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidPromptException(
+          "tool call '" + id + "' has arguments that are not valid JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new InvalidPromptException("tool call '" + id + "' arguments must be a JSON object");
+    }
+    return Json.canonical(node);
+  }
+}

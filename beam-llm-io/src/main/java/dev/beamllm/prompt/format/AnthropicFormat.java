@@ -1,0 +1,243 @@
+package dev.beamllm.prompt.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.File;
+import dev.beamllm.prompt.Image;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.ToolResult;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Anthropic Messages {@code system} and {@code messages}, also the body of Bedrock's Anthropic
+ * {@code invoke}. The system prompt stands apart; tool results are {@code tool_result} blocks in
+ * a user turn; consecutive turns of one role are merged. Reference:
+ * docs.anthropic.com/en/api/messages.
+ *
+ * <p>Thinking is sent back only when signed ({@code thinking} with {@code signature}) or as the
+ * raw {@code redacted_thinking} block: the API rejects unsigned thinking.
+ */
+public final class AnthropicFormat {
+  private static final String API = "Anthropic Messages";
+
+  private AnthropicFormat() {}
+
+  /** {@code {"system": ..., "messages": [...]}} for the conversation. */
+  public static ObjectNode render(Conversation conversation) {
+    ObjectNode body = Json.object();
+    conversation.validate().systemPrompt().ifPresent(s -> body.put("system", s));
+    Turns turns = new Turns("role", "content");
+    for (Message m : Formats.nonSystem(conversation)) {
+      List<ObjectNode> blocks = new ArrayList<>();
+      for (Part part : m.parts()) {
+        ObjectNode block = block(part);
+        if (block != null) {
+          blocks.add(block);
+        }
+      }
+      turns.add(m.role() == Role.ASSISTANT ? "assistant" : "user", blocks);
+    }
+    ArrayNode messages = turns.toArray();
+    for (JsonNode message : messages) {
+      JsonNode content = message.get("content");
+      if (content.size() == 1 && "text".equals(content.get(0).path("type").asText())) {
+        ((ObjectNode) message).put("content", content.get(0).get("text").asText());
+      }
+    }
+    body.set("messages", messages);
+    return body;
+  }
+
+  private static ObjectNode block(Part part) {
+    if (part instanceof Text t) {
+      return Json.object().put("type", "text").put("text", t.text());
+    }
+    if (part instanceof Image image) {
+      return imageBlock(image);
+    }
+    if (part instanceof File file) {
+      return documentBlock(file);
+    }
+    if (part instanceof ToolCall call) {
+      ObjectNode b = Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name());
+      b.set("input", call.argumentsJson());
+      return b;
+    }
+    if (part instanceof ToolResult result) {
+      ObjectNode b = Json.object().put("type", "tool_result").put("tool_use_id", result.callId());
+      if (result.hasImages()) {
+        ArrayNode content = b.putArray("content");
+        for (Part p : result.content()) {
+          content.add(block(p));
+        }
+      } else {
+        b.put("content", result.text());
+      }
+      if (result.isError()) {
+        b.put("is_error", true);
+      }
+      return b;
+    }
+    Thinking thinking = (Thinking) part;
+    if (thinking.signature() != null) {
+      return Json.object().put("type", "thinking").put("thinking", thinking.text()).put("signature", thinking.signature());
+    }
+    if (thinking.raw() != null) {
+      JsonNode raw = Json.parse(thinking.raw());
+      if ("redacted_thinking".equals(raw.path("type").asText())) {
+        return (ObjectNode) raw;
+      }
+    }
+    return null;
+  }
+
+  private static ObjectNode imageBlock(Image image) {
+    ObjectNode block = Json.object().put("type", "image");
+    ObjectNode source = block.putObject("source");
+    if (image.origin() == Image.Origin.URL) {
+      source.put("type", "url").put("url", image.location().orElseThrow());
+    } else {
+      source.put("type", "base64").put("media_type", image.mediaType().orElseThrow()).put("data", image.base64());
+    }
+    return block;
+  }
+
+  private static ObjectNode documentBlock(File file) {
+    if (file.mediaType().filter(t -> t.startsWith("image/")).isPresent()) {
+      return imageBlock(Image.fromBytes(file.bytes().orElseThrow()));
+    }
+    ObjectNode block = Json.object().put("type", "document");
+    ObjectNode source = block.putObject("source");
+    switch (file.origin()) {
+      case URL -> source.put("type", "url").put("url", file.location().orElseThrow());
+      case FILE_ID -> source.put("type", "file").put("file_id", file.fileId().orElseThrow());
+      case PATH, BYTES -> {
+        if (file.isPdf()) {
+          source.put("type", "base64").put("media_type", "application/pdf").put("data", file.base64());
+        } else if (file.isText()) {
+          source.put("type", "text").put("media_type", "text/plain").put("data", file.text());
+        } else {
+          throw new UnsupportedPartException(API, file.mediaType().orElse("this") + " documents (" + file.describe() + "); only PDF and plain text");
+        }
+      }
+    }
+    return block;
+  }
+
+  /**
+   * Imports an Anthropic {@code messages} array, or a request body with {@code system} and
+   * {@code messages}. Tool results in a user turn become a tool message before the user's other
+   * content.
+   */
+  public static Conversation parse(JsonNode root) {
+    List<Message> out = new ArrayList<>();
+    JsonNode messages = root;
+    if (root.isObject()) {
+      JsonNode system = root.get("system");
+      if (system != null && !system.isNull()) {
+        out.add(Message.system(system.isTextual() ? system.textValue() : joinText(system)));
+      }
+      messages = root.get("messages");
+    }
+    if (messages == null || !messages.isArray()) {
+      throw new InvalidPromptException("Anthropic import: expected a messages array or an object with \"messages\"");
+    }
+    int index = 0;
+    for (JsonNode m : messages) {
+      index++;
+      try {
+        out.addAll(parseMessage(m));
+      } catch (InvalidPromptException e) {
+        throw e.at("Anthropic import, message " + index);
+      }
+    }
+    return Conversation.of(out).validate();
+  }
+
+  private static List<Message> parseMessage(JsonNode m) {
+    Role role = Role.parse(m.path("role").asText(null));
+    JsonNode content = m.get("content");
+    if (content != null && content.isTextual()) {
+      return List.of(Message.of(role, List.of(new Text(content.textValue()))));
+    }
+    List<Part> results = new ArrayList<>();
+    List<Part> parts = new ArrayList<>();
+    for (JsonNode b : content == null ? Json.MAPPER.createArrayNode() : content) {
+      Part part = parseBlock(b);
+      (part instanceof ToolResult ? results : parts).add(part);
+    }
+    List<Message> out = new ArrayList<>();
+    if (!results.isEmpty()) {
+      out.add(Message.of(Role.TOOL, results));
+    }
+    if (!parts.isEmpty() || results.isEmpty()) {
+      out.add(Message.of(role, parts));
+    }
+    return out;
+  }
+
+  private static Part parseBlock(JsonNode b) {
+    String type = b.path("type").asText();
+    switch (type) {
+      case "text":
+        return new Text(b.path("text").asText());
+      case "image": {
+        JsonNode source = b.path("source");
+        return "url".equals(source.path("type").asText())
+            ? Image.fromUrl(source.path("url").asText())
+            : Image.fromBase64(source.path("data").asText());
+      }
+      case "document": {
+        JsonNode source = b.path("source");
+        String title = b.path("title").asText("document");
+        switch (source.path("type").asText()) {
+          case "url": return File.fromUrl(source.path("url").asText());
+          case "file": return File.fromFileId(source.path("file_id").asText());
+          case "text": return File.fromBytes(source.path("data").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8), title, "text/plain");
+          default: return File.fromBytes(Base64.getMimeDecoder().decode(source.path("data").asText()), title);
+        }
+      }
+      case "tool_use":
+        return new ToolCall(b.path("id").asText(), b.path("name").asText(), Json.write(b.path("input")));
+      case "tool_result": {
+        JsonNode content = b.get("content");
+        List<Part> parts = new ArrayList<>();
+        if (content == null || content.isNull()) {
+          parts.add(new Text(""));
+        } else if (content.isTextual()) {
+          parts.add(new Text(content.textValue()));
+        } else {
+          for (JsonNode c : content) {
+            parts.add(parseBlock(c));
+          }
+        }
+        return new ToolResult(b.path("tool_use_id").asText(), parts, b.path("is_error").asBoolean(false));
+      }
+      case "thinking":
+        return new Thinking(b.path("thinking").asText(), b.path("signature").asText(null), null);
+      case "redacted_thinking":
+        return new Thinking("", null, Json.canonical(b));
+      default:
+        throw new InvalidPromptException("content block type '" + type + "' cannot be imported");
+    }
+  }
+
+  private static String joinText(JsonNode blocks) {
+    List<String> texts = new ArrayList<>();
+    for (JsonNode b : blocks) {
+      texts.add(b.path("text").asText());
+    }
+    return String.join("\n\n", texts);
+  }
+}

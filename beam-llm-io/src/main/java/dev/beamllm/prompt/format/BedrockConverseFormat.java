@@ -1,0 +1,119 @@
+package dev.beamllm.prompt.format;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.File;
+import dev.beamllm.prompt.Image;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.ToolResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Amazon Bedrock Converse {@code system} and {@code messages}. Content blocks are tagged unions
+ * ({@code text}, {@code image}, {@code document}, {@code toolUse}, {@code toolResult}, {@code
+ * reasoningContent}); bytes travel as base64 in JSON. Converse cannot fetch URLs, so URL images
+ * and documents are refused. Reference:
+ * docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html.
+ */
+public final class BedrockConverseFormat {
+  private static final String API = "Bedrock Converse";
+
+  private BedrockConverseFormat() {}
+
+  /** {@code {"system": [{"text": ...}], "messages": [...]}} for the conversation. */
+  public static ObjectNode render(Conversation conversation) {
+    ObjectNode body = Json.object();
+    conversation.validate().systemPrompt().ifPresent(s -> body.putArray("system").addObject().put("text", s));
+    Turns turns = new Turns("role", "content");
+    for (Message m : Formats.nonSystem(conversation)) {
+      List<ObjectNode> blocks = new ArrayList<>();
+      for (Part part : m.parts()) {
+        ObjectNode block = block(part);
+        if (block != null) {
+          blocks.add(block);
+        }
+      }
+      turns.add(m.role() == Role.ASSISTANT ? "assistant" : "user", blocks);
+    }
+    body.set("messages", turns.toArray());
+    return body;
+  }
+
+  private static ObjectNode block(Part part) {
+    ObjectNode block = Json.object();
+    if (part instanceof Text t) {
+      block.put("text", t.text());
+    } else if (part instanceof Image image) {
+      block.set("image", image(image));
+    } else if (part instanceof File file) {
+      block.set("document", document(file));
+    } else if (part instanceof ToolCall call) {
+      ObjectNode use = block.putObject("toolUse").put("toolUseId", call.id()).put("name", call.name());
+      use.set("input", call.argumentsJson());
+    } else if (part instanceof ToolResult result) {
+      ObjectNode r = block.putObject("toolResult").put("toolUseId", result.callId());
+      ArrayNode content = r.putArray("content");
+      for (Part p : result.content()) {
+        content.add(block(p));
+      }
+      if (result.isError()) {
+        r.put("status", "error");
+      }
+    } else if (part instanceof Thinking thinking && thinking.signature() != null) {
+      block.putObject("reasoningContent").putObject("reasoningText")
+          .put("text", thinking.text()).put("signature", thinking.signature());
+    } else {
+      return null;
+    }
+    return block;
+  }
+
+  private static ObjectNode image(Image image) {
+    if (image.origin() == Image.Origin.URL) {
+      throw new UnsupportedPartException(API, "an image by URL (" + image.describe() + "); give a path or bytes");
+    }
+    String format = image.mediaType().orElseThrow().substring("image/".length());
+    ObjectNode node = Json.object().put("format", format);
+    node.putObject("source").put("bytes", image.base64());
+    return node;
+  }
+
+  private static ObjectNode document(File file) {
+    if (file.bytes().isEmpty()) {
+      throw new UnsupportedPartException(API, "a document by URL or file id (" + file.describe() + "); give a path or bytes");
+    }
+    String format;
+    if (file.isPdf()) {
+      format = "pdf";
+    } else if (file.isText()) {
+      format = "txt";
+    } else {
+      throw new UnsupportedPartException(API, file.mediaType().orElse("this") + " documents (" + file.describe() + ")");
+    }
+    ObjectNode node = Json.object().put("format", format).put("name", documentName(file));
+    node.putObject("source").put("bytes", file.base64());
+    return node;
+  }
+
+  /**
+   * Converse document names allow only letters, digits, single spaces, hyphens, parentheses and
+   * square brackets, so the file name is cleaned and its extension dropped.
+   */
+  static String documentName(File file) {
+    String name = file.filename().orElse("document");
+    int dot = name.lastIndexOf('.');
+    if (dot > 0) {
+      name = name.substring(0, dot);
+    }
+    String cleaned = name.replaceAll("[^A-Za-z0-9\\-()\\[\\] ]", "-").replaceAll(" {2,}", " ").trim();
+    return cleaned.isEmpty() ? "document" : cleaned;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.beamllm.prompt.format;
+
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.File;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.ToolCall;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Small pieces shared by the formats. */
+final class Formats {
+  private Formats() {}
+
+  /** Tool names by call id, for formats whose tool results carry the name (Gemini, Mistral). */
+  static Map<String, String> toolNamesById(Conversation conversation) {
+    Map<String, String> names = new HashMap<>();
+    for (Message m : conversation.messages()) {
+      for (ToolCall call : m.partsOf(ToolCall.class)) {
+        names.put(call.id(), call.name());
+      }
+    }
+    return names;
+  }
+
+  /** A plain-text document as the text the model reads, headed by its file name. */
+  static String documentText(File file) {
+    return file.filename().map(n -> "[" + n + "]\n").orElse("") + file.text();
+  }
+
+  /** True when a message is a single text part, which OpenAI-style APIs send as a string. */
+  static boolean isSingleText(Message m) {
+    List<Part> parts = m.parts();
+    return parts.size() == 1 && parts.get(0) instanceof Text;
+  }
+
+  /** The validated conversation, with the system messages removed when they go elsewhere. */
+  static List<Message> nonSystem(Conversation conversation) {
+    return conversation.validate().messages().stream().filter(m -> m.role() != Role.SYSTEM).toList();
+  }
+}
