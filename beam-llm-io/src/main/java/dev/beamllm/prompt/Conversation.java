@@ -1,5 +1,6 @@
 package dev.beamllm.prompt;
 
+import dev.beamllm.beam.ConversationCoder;
 import dev.beamllm.prompt.format.AnthropicFormat;
 import dev.beamllm.prompt.format.BedrockConverseFormat;
 import dev.beamllm.prompt.format.GeminiFormat;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
  * A list of {@link Message}s to send to a model, with an optional id and metadata that travel
@@ -25,6 +27,7 @@ import java.util.Optional;
  *     .add(Message.user("What is in this image?").addImage(Path.of("cat.png")));
  * }</pre>
  */
+@DefaultCoder(ConversationCoder.class)
 public final class Conversation {
   private final List<Message> messages;
   private final String id;

@@ -26,7 +26,7 @@ import java.util.List;
  * {@code file} with one of {@code path}, {@code url}, {@code data} or {@code file_id}, optional
  * {@code filename} and {@code media_type}; {@code tool_call} with {@code id}, {@code name},
  * {@code arguments}; {@code tool_result} with {@code call_id}, {@code content} (a string or
- * parts) and {@code is_error}; {@code thinking} with {@code text}, {@code signature}, {@code raw}.
+ * parts) and {@code is_error}; {@code thinking} with {@code text}, {@code signature}, {@code raw} and {@code origin}.
  * A message's {@code content} may also be a plain string. Relative paths resolve against a base
  * directory given when reading.
  */
@@ -96,8 +96,15 @@ public final class ConversationJson {
       }
     } else if (part instanceof Thinking thinking) {
       node.put("text", thinking.text());
-      thinking.signatureIfAny().ifPresent(s -> node.put("signature", s));
-      thinking.rawIfAny().ifPresent(r -> node.set("raw", Json.parse(r)));
+      if (thinking.signature() != null) {
+        node.put("signature", thinking.signature());
+      }
+      if (thinking.raw() != null) {
+        node.set("raw", Json.parse(thinking.raw()));
+      }
+      if (thinking.origin() != null) {
+        node.put("origin", thinking.origin());
+      }
     }
     return node;
   }
@@ -158,6 +165,14 @@ public final class ConversationJson {
    * working directory when null). The result is validated.
    */
   public static Conversation fromTree(JsonNode root, Path baseDir) {
+    return restore(root, baseDir).validate();
+  }
+
+  /**
+   * Reads a conversation without validating it, so that any conversation written by {@link
+   * #toTree} reads back as it was (used by coders).
+   */
+  public static Conversation restore(JsonNode root, Path baseDir) {
     if (root == null || !root.isObject()) {
       throw new InvalidPromptException("a conversation must be a JSON object");
     }
@@ -192,7 +207,6 @@ public final class ConversationJson {
       }
       conversation = conversation.withMetadataJson(Json.canonical(metadata));
     }
-    conversation.validate();
     return conversation;
   }
 
@@ -266,7 +280,8 @@ public final class ConversationJson {
         return new Thinking(
             p.path("text").asText(""),
             textOrNull(p, "signature"),
-            raw == null || raw.isNull() ? null : Json.canonical(raw));
+            raw == null || raw.isNull() ? null : Json.canonical(raw),
+            textOrNull(p, "origin"));
       }
       default:
         throw new InvalidPromptException(

@@ -25,8 +25,9 @@ import java.util.List;
  * a user turn; consecutive turns of one role are merged. Reference:
  * docs.anthropic.com/en/api/messages.
  *
- * <p>Thinking is sent back only when signed ({@code thinking} with {@code signature}) or as the
- * raw {@code redacted_thinking} block: the API rejects unsigned thinking.
+ * <p>Thinking is sent back only when Anthropic signed it ({@code thinking} with {@code signature})
+ * or as its raw {@code redacted_thinking} block: the API rejects unsigned or foreign thinking.
+ * File ids need the {@code files-api-2025-04-14} beta header, which the adapter adds.
  */
 public final class AnthropicFormat {
   private static final String API = "Anthropic Messages";
@@ -90,16 +91,14 @@ public final class AnthropicFormat {
       return b;
     }
     Thinking thinking = (Thinking) part;
-    if (thinking.signature() != null) {
+    if (thinking.signatureFrom(Thinking.ANTHROPIC).isPresent()) {
       return Json.object().put("type", "thinking").put("thinking", thinking.text()).put("signature", thinking.signature());
     }
-    if (thinking.raw() != null) {
-      JsonNode raw = Json.parse(thinking.raw());
-      if ("redacted_thinking".equals(raw.path("type").asText())) {
-        return (ObjectNode) raw;
-      }
-    }
-    return null;
+    return thinking.rawFrom(Thinking.ANTHROPIC)
+        .map(Json::parse)
+        .filter(raw -> "redacted_thinking".equals(raw.path("type").asText()))
+        .map(raw -> (ObjectNode) raw)
+        .orElse(null);
   }
 
   private static ObjectNode imageBlock(Image image) {
@@ -127,6 +126,7 @@ public final class AnthropicFormat {
           source.put("type", "base64").put("media_type", "application/pdf").put("data", file.base64());
         } else if (file.isText()) {
           source.put("type", "text").put("media_type", "text/plain").put("data", file.text());
+          file.filename().ifPresent(name -> block.put("title", name));
         } else {
           throw new UnsupportedPartException(API, file.mediaType().orElse("this") + " documents (" + file.describe() + "); only PDF and plain text");
         }
@@ -225,9 +225,9 @@ public final class AnthropicFormat {
         return new ToolResult(b.path("tool_use_id").asText(), parts, b.path("is_error").asBoolean(false));
       }
       case "thinking":
-        return new Thinking(b.path("thinking").asText(), b.path("signature").asText(null), null);
+        return new Thinking(b.path("thinking").asText(), b.path("signature").asText(null), null, Thinking.ANTHROPIC);
       case "redacted_thinking":
-        return new Thinking("", null, Json.canonical(b));
+        return Thinking.raw(Json.canonical(b), Thinking.ANTHROPIC);
       default:
         throw new InvalidPromptException("content block type '" + type + "' cannot be imported");
     }

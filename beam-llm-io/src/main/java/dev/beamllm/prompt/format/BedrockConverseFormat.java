@@ -25,6 +25,7 @@ import java.util.List;
  */
 public final class BedrockConverseFormat {
   private static final String API = "Bedrock Converse";
+  private static final int MAX_NAME = 200;
 
   private BedrockConverseFormat() {}
 
@@ -67,7 +68,7 @@ public final class BedrockConverseFormat {
       if (result.isError()) {
         r.put("status", "error");
       }
-    } else if (part instanceof Thinking thinking && thinking.signature() != null) {
+    } else if (part instanceof Thinking thinking && thinking.signatureFrom(Thinking.BEDROCK).isPresent()) {
       block.putObject("reasoningContent").putObject("reasoningText")
           .put("text", thinking.text()).put("signature", thinking.signature());
     } else {
@@ -105,7 +106,8 @@ public final class BedrockConverseFormat {
 
   /**
    * Converse document names allow only letters, digits, single spaces, hyphens, parentheses and
-   * square brackets, so the file name is cleaned and its extension dropped.
+   * square brackets, at most 200 characters, so the file name is cleaned, cut and its extension
+   * dropped.
    */
   static String documentName(File file) {
     String name = file.filename().orElse("document");
@@ -114,6 +116,7 @@ public final class BedrockConverseFormat {
       name = name.substring(0, dot);
     }
     String cleaned = name.replaceAll("[^A-Za-z0-9\\-()\\[\\] ]", "-").replaceAll(" {2,}", " ").trim();
+    cleaned = cleaned.length() > MAX_NAME ? cleaned.substring(0, MAX_NAME).trim() : cleaned;
     return cleaned.isEmpty() ? "document" : cleaned;
   }
 }

@@ -7,6 +7,7 @@ import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.ToolResult;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,14 @@ final class Formats {
   /** A plain-text document as the text the model reads, headed by its file name. */
   static String documentText(File file) {
     return file.filename().map(n -> "[" + n + "]\n").orElse("") + file.text();
+  }
+
+  /**
+   * A tool result's text for APIs with no error flag (OpenAI, Mistral): failed calls are
+   * prefixed with {@code Error: } so the model does not read them as success.
+   */
+  static String resultText(ToolResult result) {
+    return result.isError() ? "Error: " + result.text() : result.text();
   }
 
   /** True when a message is a single text part, which OpenAI-style APIs send as a string. */

@@ -34,46 +34,65 @@ public final class GeminiFormat {
     Map<String, String> toolNames = Formats.toolNamesById(conversation);
     Turns turns = new Turns("role", "parts");
     for (Message m : Formats.nonSystem(conversation)) {
-      List<ObjectNode> parts = new ArrayList<>();
-      for (Part part : m.parts()) {
-        addPart(parts, part, toolNames);
-      }
-      turns.add(m.role() == Role.ASSISTANT ? "model" : "user", parts);
+      turns.add(m.role() == Role.ASSISTANT ? "model" : "user", parts(m, toolNames));
     }
     body.set("contents", turns.toArray());
     return body;
   }
 
-  private static void addPart(List<ObjectNode> out, Part part, Map<String, String> toolNames) {
-    if (part instanceof Text t) {
-      out.add(Json.object().put("text", t.text()));
-    } else if (part instanceof Image image) {
-      out.add(image(image));
-    } else if (part instanceof File file) {
-      out.add(file(file));
-    } else if (part instanceof ToolCall call) {
-      ObjectNode fn = Json.object();
-      fn.putObject("functionCall").put("name", call.name()).set("args", call.argumentsJson());
-      out.add(fn);
-    } else if (part instanceof ToolResult result) {
-      ObjectNode fn = Json.object();
-      ObjectNode response = fn.putObject("functionResponse").put("name", toolNames.get(result.callId()));
-      response.putObject("response").put(result.isError() ? "error" : "output", result.text());
-      out.add(fn);
-      for (Part p : result.content()) {
-        if (p instanceof Image image) {
-          out.add(image(image));
+  /**
+   * The parts of one message. A Gemini thought signature with no text belongs to the part that
+   * follows it (usually a {@code functionCall}) and is sent back on that very part, as the API
+   * requires; images returned by tools follow all the {@code functionResponse} parts.
+   */
+  private static List<ObjectNode> parts(Message m, Map<String, String> toolNames) {
+    List<ObjectNode> out = new ArrayList<>();
+    List<ObjectNode> toolImages = new ArrayList<>();
+    String pendingSignature = null;
+    for (Part part : m.parts()) {
+      ObjectNode node = null;
+      if (part instanceof Text t) {
+        node = Json.object().put("text", t.text());
+      } else if (part instanceof Image image) {
+        node = image(image);
+      } else if (part instanceof File file) {
+        node = file(file);
+      } else if (part instanceof ToolCall call) {
+        node = Json.object();
+        node.putObject("functionCall").put("name", call.name()).set("args", call.argumentsJson());
+      } else if (part instanceof ToolResult result) {
+        node = Json.object();
+        ObjectNode response = node.putObject("functionResponse").put("name", toolNames.get(result.callId()));
+        response.putObject("response").put(result.isError() ? "error" : "output", result.text());
+        for (Part p : result.content()) {
+          if (p instanceof Image image) {
+            toolImages.add(image(image));
+          }
+        }
+      } else if (part instanceof Thinking thinking && thinking.signatureFrom(Thinking.GEMINI).isPresent()) {
+        if (thinking.text().isEmpty()) {
+          pendingSignature = thinking.signature();
+        } else {
+          out.add(Json.object().put("text", thinking.text()).put("thought", true).put("thoughtSignature", thinking.signature()));
         }
       }
-    } else if (part instanceof Thinking thinking && thinking.signature() != null) {
-      out.add(Json.object().put("text", thinking.text()).put("thought", true).put("thoughtSignature", thinking.signature()));
+      if (node != null) {
+        if (pendingSignature != null) {
+          node.put("thoughtSignature", pendingSignature);
+          pendingSignature = null;
+        }
+        out.add(node);
+      }
     }
+    out.addAll(toolImages);
+    return out;
   }
 
   private static ObjectNode image(Image image) {
     ObjectNode part = Json.object();
     if (image.origin() == Image.Origin.URL) {
-      part.putObject("fileData").put("fileUri", image.location().orElseThrow());
+      String url = image.location().orElseThrow();
+      part.putObject("fileData").put("mimeType", mimeFromUrl(url, "image")).put("fileUri", url);
     } else {
       part.putObject("inlineData").put("mimeType", image.mediaType().orElseThrow()).put("data", image.base64());
     }
@@ -84,11 +103,36 @@ public final class GeminiFormat {
     ObjectNode part = Json.object();
     if (file.bytes().isPresent()) {
       part.putObject("inlineData").put("mimeType", file.mediaType().orElseThrow()).put("data", file.base64());
-    } else {
-      ObjectNode data = part.putObject("fileData");
-      file.mediaType().ifPresent(t -> data.put("mimeType", t));
-      data.put("fileUri", file.location().orElseThrow());
+      return part;
     }
+    String uri = file.location().orElseThrow();
+    if (!uri.startsWith("https://") && !uri.startsWith("http://") && !uri.startsWith("gs://")) {
+      throw new UnsupportedPartException(
+          API, "the file id '" + uri + "': fileData needs a URI (a Files API uri such as https://generativelanguage.googleapis.com/v1beta/files/..., or gs://)");
+    }
+    part.putObject("fileData").put("mimeType", file.mediaType().orElse(mimeFromUrl(uri, "document"))).put("fileUri", uri);
     return part;
   }
+
+  /**
+   * The media type of a remote file, which Gemini's {@code fileData} needs: there are no bytes to
+   * sniff, so it comes from the URL's extension (the one place a name decides a type).
+   */
+  private static String mimeFromUrl(String url, String what) {
+    String path = url.replaceFirst("[?#].*$", "").toLowerCase(java.util.Locale.ROOT);
+    for (String[] e : EXTENSIONS) {
+      if (path.endsWith(e[0])) {
+        return e[1];
+      }
+    }
+    throw new UnsupportedPartException(
+        API, "the " + what + " URL '" + url + "' without a known extension: fileData needs its media type; give the bytes instead");
+  }
+
+  private static final String API = "Gemini generateContent";
+
+  private static final String[][] EXTENSIONS = {
+    {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".webp", "image/webp"},
+    {".gif", "image/gif"}, {".heic", "image/heic"}, {".pdf", "application/pdf"}, {".txt", "text/plain"},
+  };
 }

@@ -33,7 +33,11 @@ public final class OpenAiChatFormat {
   /** The variations of OpenAI's chat shape that other providers speak. */
   enum Dialect {
     OPENAI,
-    /** Mistral: {@code image_url} is a string, tool messages carry the tool {@code name}, PDFs go as {@code document_url}. */
+    /**
+     * Mistral: {@code image_url} may be a string, tool messages carry the tool {@code name}, PDFs
+     * go as {@code document_url}, tool-call ids are 9 alphanumerics, and a user turn may not
+     * follow a tool turn directly.
+     */
     MISTRAL
   }
 
@@ -53,30 +57,72 @@ public final class OpenAiChatFormat {
     for (Message m : conversation.messages()) {
       switch (m.role()) {
         case SYSTEM -> messages.addObject().put("role", "system").put("content", m.text());
-        case USER -> messages.add(userMessage(m.parts(), dialect, api));
-        case ASSISTANT -> messages.add(assistantMessage(m));
+        case USER -> {
+          bridgeAfterTool(messages, dialect);
+          messages.add(userMessage(m.parts(), dialect, api));
+        }
+        case ASSISTANT -> messages.add(assistantMessage(m, dialect));
         case TOOL -> {
           List<Part> images = new ArrayList<>();
           for (ToolResult result : m.partsOf(ToolResult.class)) {
             ObjectNode tool = messages.addObject();
             tool.put("role", "tool");
-            tool.put("tool_call_id", result.callId());
+            tool.put("tool_call_id", callId(result.callId(), dialect));
             if (dialect == Dialect.MISTRAL) {
               tool.put("name", toolNames.get(result.callId()));
             }
-            tool.put("content", result.text());
+            tool.put("content", Formats.resultText(result));
             result.content().stream().filter(Image.class::isInstance).forEach(images::add);
           }
           if (!images.isEmpty()) {
             List<Part> parts = new ArrayList<>();
             parts.add(new Text("Images returned by the tool calls above:"));
             parts.addAll(images);
+            bridgeAfterTool(messages, dialect);
             messages.add(userMessage(parts, dialect, api));
           }
         }
       }
     }
     return body;
+  }
+
+  /**
+   * Mistral rejects a user turn right after a tool turn ("Unexpected role 'user' after role
+   * 'tool'"), so a short assistant turn bridges them.
+   */
+  private static void bridgeAfterTool(ArrayNode messages, Dialect dialect) {
+    if (dialect == Dialect.MISTRAL && messages.size() > 0 && "tool".equals(messages.get(messages.size() - 1).path("role").asText())) {
+      messages.addObject().put("role", "assistant").put("content", "Tool results received.");
+    }
+  }
+
+  /**
+   * Mistral requires tool-call ids of exactly nine letters or digits; other ids are mapped to a
+   * stable nine-character hash so a call and its result still match.
+   */
+  static String callId(String id, Dialect dialect) {
+    if (dialect != Dialect.MISTRAL || id.matches("[A-Za-z0-9]{9}")) {
+      return id;
+    }
+    String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    java.math.BigInteger n = new java.math.BigInteger(1, sha256(id));
+    StringBuilder out = new StringBuilder();
+    java.math.BigInteger base = java.math.BigInteger.valueOf(alphabet.length());
+    for (int i = 0; i < 9; i++) {
+      java.math.BigInteger[] qr = n.divideAndRemainder(base);
+      out.append(alphabet.charAt(qr[1].intValue()));
+      n = qr[0];
+    }
+    return out.toString();
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   private static ObjectNode userMessage(List<Part> parts, Dialect dialect, String api) {
@@ -118,12 +164,20 @@ public final class OpenAiChatFormat {
     if (file.mediaType().filter(t -> t.startsWith("image/")).isPresent()) {
       return imagePart(Image.fromBytes(file.bytes().orElseThrow()), dialect);
     }
+    if (file.bytes().isPresent() && !file.isPdf()) {
+      throw new UnsupportedPartException(
+          api, file.mediaType().orElse("unknown") + " documents (" + file.describe() + "); only PDF, plain text and images");
+    }
     if (dialect == Dialect.MISTRAL) {
-      return switch (file.origin()) {
-        case URL -> Json.object().put("type", "document_url").put("document_url", file.location().orElseThrow());
-        case PATH, BYTES -> Json.object().put("type", "document_url").put("document_url", file.dataUrl());
-        case FILE_ID -> throw new UnsupportedPartException(api, "a provider file id (" + file.describe() + "); give the bytes or a URL");
-      };
+      ObjectNode doc = Json.object().put("type", "document_url");
+      switch (file.origin()) {
+        case URL -> doc.put("document_url", file.location().orElseThrow());
+        case PATH, BYTES -> doc.put("document_url", file.dataUrl());
+        case FILE_ID -> throw new UnsupportedPartException(
+            api, "a file id (" + file.describe() + "); give the bytes or a URL");
+      }
+      file.filename().ifPresent(name -> doc.put("document_name", name));
+      return doc;
     }
     ObjectNode part = Json.object().put("type", "file");
     ObjectNode inner = part.putObject("file");
@@ -139,7 +193,7 @@ public final class OpenAiChatFormat {
     return part;
   }
 
-  private static ObjectNode assistantMessage(Message m) {
+  private static ObjectNode assistantMessage(Message m, Dialect dialect) {
     ObjectNode message = Json.object().put("role", "assistant");
     List<ToolCall> calls = m.partsOf(ToolCall.class);
     List<Text> texts = m.partsOf(Text.class);
@@ -152,7 +206,7 @@ public final class OpenAiChatFormat {
       ArrayNode toolCalls = message.putArray("tool_calls");
       for (ToolCall call : calls) {
         ObjectNode c = toolCalls.addObject();
-        c.put("id", call.id());
+        c.put("id", callId(call.id(), dialect));
         c.put("type", "function");
         c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
       }

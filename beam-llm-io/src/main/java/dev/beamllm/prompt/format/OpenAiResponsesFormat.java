@@ -1,6 +1,5 @@
 package dev.beamllm.prompt.format;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
@@ -50,11 +49,11 @@ public final class OpenAiResponsesFormat {
                   .put("call_id", call.id())
                   .put("name", call.name())
                   .put("arguments", call.arguments());
-            } else if (part instanceof Thinking thinking && thinking.raw() != null) {
-              JsonNode raw = Json.parse(thinking.raw());
-              if ("reasoning".equals(raw.path("type").asText())) {
-                input.add(raw);
-              }
+            } else if (part instanceof Thinking thinking) {
+              thinking.rawFrom(Thinking.OPENAI)
+                  .map(Json::parse)
+                  .filter(raw -> "reasoning".equals(raw.path("type").asText()))
+                  .ifPresent(input::add);
             }
           }
         }
@@ -67,7 +66,7 @@ public final class OpenAiResponsesFormat {
                 output.add(inputPart(part));
               }
             } else {
-              item.put("output", result.text());
+              item.put("output", Formats.resultText(result));
             }
           }
         }

@@ -1,0 +1,64 @@
+package dev.beamllm.beam;
+
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.ConversationJson;
+import dev.beamllm.prompt.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.CoderProvider;
+import org.apache.beam.sdk.coders.CoderProviders;
+import org.apache.beam.sdk.values.TypeDescriptor;
+
+/**
+ * Encodes a {@link Conversation} as its JSON form with every image and file embedded, so a
+ * worker can decode it without the launcher's files. Lossless, and deterministic because the
+ * JSON form writes fields in a fixed order.
+ */
+public final class ConversationCoder extends AtomicCoder<Conversation> {
+  private static final ConversationCoder INSTANCE = new ConversationCoder();
+  private static final ByteArrayCoder BYTES = ByteArrayCoder.of();
+
+  private ConversationCoder() {}
+
+  /** The coder. */
+  public static ConversationCoder of() {
+    return INSTANCE;
+  }
+
+  /** Lets {@code @DefaultCoder} on {@link Conversation} find this coder. */
+  public static CoderProvider getCoderProvider() {
+    return CoderProviders.forCoder(TypeDescriptor.of(Conversation.class), INSTANCE);
+  }
+
+  @Override
+  public void encode(Conversation value, OutputStream out) throws IOException {
+    if (value == null) {
+      throw new CoderException("cannot encode a null Conversation");
+    }
+    String json = Json.write(ConversationJson.toTree(value, ConversationJson.Mode.EMBEDDED));
+    BYTES.encode(json.getBytes(StandardCharsets.UTF_8), out);
+  }
+
+  @Override
+  public Conversation decode(InputStream in) throws IOException {
+    String json = new String(BYTES.decode(in), StandardCharsets.UTF_8);
+    try {
+      return ConversationJson.restore(Json.parse(json), null);
+    } catch (IllegalArgumentException e) {
+      throw new CoderException("cannot decode Conversation: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void verifyDeterministic() {}
+
+  @Override
+  public boolean consistentWithEquals() {
+    return true;
+  }
+}

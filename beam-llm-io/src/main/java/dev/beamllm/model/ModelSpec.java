@@ -1,0 +1,152 @@
+package dev.beamllm.model;
+
+import com.google.auto.value.AutoValue;
+import dev.beamllm.response.Usage;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Optional;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Everything the library needs to call one model and price its usage. Immutable; found through
+ * {@link ModelRegistry#lookup}.
+ */
+@AutoValue
+public abstract class ModelSpec implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Our name for the model, e.g. {@code gpt-4.1-mini} or {@code o4-mini-high}. */
+  public abstract String id();
+
+  /** Other names that find this model (dated snapshots, common short names). */
+  public abstract List<String> aliases();
+
+  /** Who serves it: {@code openai}, {@code anthropic}, {@code bedrock}, {@code together}, ... */
+  public abstract String provider();
+
+  /** The API shape used to call it. */
+  public abstract WireFormat wireFormat();
+
+  /** The model string the provider's API expects. */
+  public abstract String apiName();
+
+  /** The base URL the wire format appends its path to. */
+  public abstract String apiBase();
+
+  /** The environment variable holding the API key; empty for servers without keys. */
+  public abstract Optional<String> apiKeyEnv();
+
+  /** Prices per million tokens. */
+  public abstract Prices prices();
+
+  /** What the model can serve. */
+  public abstract Capabilities capabilities();
+
+  /** The context window in tokens. */
+  public abstract int contextWindow();
+
+  /** The most output tokens one request may ask for. */
+  public abstract int maxOutputTokens();
+
+  /** The reasoning effort chosen by an id suffix such as {@code -high}, if any. */
+  public abstract Optional<ReasoningEffort> reasoningEffort();
+
+  /** A builder for custom models. */
+  public static Builder builder() {
+    return new AutoValue_ModelSpec.Builder()
+        .setAliases(List.of())
+        .setPrices(Prices.FREE)
+        .setCapabilities(Capabilities.TEXT_ONLY)
+        .setContextWindow(128_000)
+        .setMaxOutputTokens(4_096);
+  }
+
+  /** A builder starting from this spec. */
+  public abstract Builder toBuilder();
+
+  /** This model used with a reasoning effort, named {@code id-effort}. */
+  public ModelSpec withReasoningEffort(ReasoningEffort effort) {
+    return toBuilder()
+        .setId(id() + "-" + effort.wireName())
+        .setAliases(List.of())
+        .setReasoningEffort(effort)
+        .build();
+  }
+
+  /**
+   * The dollar cost of a request's usage, by the provider's rule: for OpenAI-style APIs the
+   * reported input includes cache reads, which are priced at the cached rate; for Anthropic and
+   * Bedrock cache reads and writes are reported apart from the input and priced at their own
+   * rates.
+   */
+  public double cost(Usage usage) {
+    Prices p = prices();
+    long uncachedInput =
+        wireFormat().inputIncludesCached()
+            ? Math.max(0, usage.inputTokens() - usage.cacheReadTokens() - usage.cacheWriteTokens())
+            : usage.inputTokens();
+    double micro =
+        uncachedInput * p.input()
+            + usage.cacheReadTokens() * p.cachedInputOrInput()
+            + usage.cacheWriteTokens() * p.cacheWriteOrInput()
+            + usage.outputTokens() * p.output();
+    return micro / 1_000_000.0;
+  }
+
+  /** Builds {@link ModelSpec}s. */
+  @AutoValue.Builder
+  public abstract static class Builder {
+    /** Sets the id. */
+    public abstract Builder setId(String id);
+
+    /** Sets the aliases. */
+    public abstract Builder setAliases(List<String> aliases);
+
+    /** Sets the provider name. */
+    public abstract Builder setProvider(String provider);
+
+    /** Sets the wire format. */
+    public abstract Builder setWireFormat(WireFormat wireFormat);
+
+    /** Sets the model string sent to the API. */
+    public abstract Builder setApiName(String apiName);
+
+    /** Sets the base URL. */
+    public abstract Builder setApiBase(String apiBase);
+
+    /** Sets the API key variable; null for none. */
+    public abstract Builder setApiKeyEnv(@Nullable String apiKeyEnv);
+
+    /** Sets the prices. */
+    public abstract Builder setPrices(Prices prices);
+
+    /** Sets the capabilities. */
+    public abstract Builder setCapabilities(Capabilities capabilities);
+
+    /** Sets the context window. */
+    public abstract Builder setContextWindow(int tokens);
+
+    /** Sets the maximum output tokens. */
+    public abstract Builder setMaxOutputTokens(int tokens);
+
+    /** Sets the reasoning effort. */
+    public abstract Builder setReasoningEffort(@Nullable ReasoningEffort effort);
+
+    abstract List<String> aliases();
+
+    abstract ModelSpec autoBuild();
+
+    /** Builds the spec; aliases are copied into an immutable list. */
+    public ModelSpec build() {
+      setAliases(List.copyOf(aliases()));
+      ModelSpec spec = autoBuild();
+      if (spec.id().isBlank()) {
+        throw new IllegalArgumentException("model id is empty");
+      }
+      if (spec.contextWindow() <= 0 || spec.maxOutputTokens() < 0) {
+        throw new IllegalArgumentException("model " + spec.id() + ": context window and output limit must be positive");
+      }
+      return spec;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.beamllm.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a {@link ModelSpec} from the registry's JSON shape (also used by custom-model YAML files). */
+final class ModelSpecJson {
+  private ModelSpecJson() {}
+
+  /**
+   * Reads one model. {@code strict} (the built-in registry) requires every field; custom models
+   * need only {@code id}, {@code wire_format} and {@code api_base}.
+   */
+  static ModelSpec read(JsonNode node, boolean strict) {
+    String id = text(node, "id", null);
+    if (id == null) {
+      throw new IllegalArgumentException("model has no \"id\"");
+    }
+    try {
+      String wire = text(node, "wire_format", null);
+      String base = text(node, "api_base", null);
+      if (wire == null || base == null) {
+        throw new IllegalArgumentException("needs \"wire_format\" and \"api_base\"");
+      }
+      List<String> aliases = new ArrayList<>();
+      node.path("aliases").forEach(a -> aliases.add(a.asText()));
+      JsonNode prices = node.path("prices");
+      JsonNode caps = node.path("capabilities");
+      if (strict && (prices.isMissingNode() || caps.isMissingNode())) {
+        throw new IllegalArgumentException("needs \"prices\" and \"capabilities\"");
+      }
+      return ModelSpec.builder()
+          .setId(id)
+          .setAliases(aliases)
+          .setProvider(text(node, "provider", "custom"))
+          .setWireFormat(WireFormat.parse(wire))
+          .setApiName(text(node, "api_name", id))
+          .setApiBase(base)
+          .setApiKeyEnv(text(node, "api_key_env", null))
+          .setPrices(
+              new Prices(
+                  prices.path("input").asDouble(0),
+                  prices.path("output").asDouble(0),
+                  optionalDouble(prices, "cached_input"),
+                  optionalDouble(prices, "cache_write")))
+          .setCapabilities(
+              new Capabilities(
+                  caps.path("json_mode").asBoolean(false),
+                  caps.path("json_schema").asBoolean(false),
+                  caps.path("images").asBoolean(false),
+                  caps.path("pdfs").asBoolean(false),
+                  caps.path("logprobs").asBoolean(false),
+                  caps.path("tools").asBoolean(false),
+                  caps.path("reasoning").asBoolean(false),
+                  caps.path("responses_api").asBoolean(false)))
+          .setContextWindow(node.path("context_window").asInt(128_000))
+          .setMaxOutputTokens(node.path("max_output_tokens").asInt(4_096))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model '" + id + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static String text(JsonNode node, String field, String fallback) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? fallback : v.asText();
+  }
+
+  private static Double optionalDouble(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v.asDouble();
+  }
+}
