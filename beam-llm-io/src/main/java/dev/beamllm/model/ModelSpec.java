@@ -1,6 +1,7 @@
 package dev.beamllm.model;
 
 import com.google.auto.value.AutoValue;
+import com.google.auto.value.extension.serializable.SerializableAutoValue;
 import dev.beamllm.response.Usage;
 import java.io.Serializable;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@link ModelRegistry#lookup}.
  */
 @AutoValue
+@SerializableAutoValue
 public abstract class ModelSpec implements Serializable {
   private static final long serialVersionUID = 1L;
 

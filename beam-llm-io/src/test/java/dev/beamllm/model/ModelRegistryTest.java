@@ -1,0 +1,159 @@
+package dev.beamllm.model;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import dev.beamllm.prompt.TestData;
+import dev.beamllm.response.Usage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.Test;
+
+/** The built-in registry, lookups, custom models and cost rules. */
+public class ModelRegistryTest {
+  private final ModelRegistry registry = ModelRegistry.defaults();
+
+  @Test
+  public void holdsAtLeast150ModelsAcrossEveryProvider() {
+    assertTrue("models: " + registry.size(), registry.size() >= 150);
+    Set<String> providers = registry.models().stream().map(ModelSpec::provider).collect(Collectors.toSet());
+    for (String p : new String[] {"openai", "anthropic", "google", "mistral", "cohere", "bedrock", "azure",
+        "together", "groq", "deepseek", "fireworks", "xai", "openrouter", "cerebras"}) {
+      assertTrue("provider " + p, providers.contains(p));
+    }
+    Set<WireFormat> formats = registry.models().stream().map(ModelSpec::wireFormat).collect(Collectors.toSet());
+    assertEquals(Set.of(WireFormat.values()), formats);
+  }
+
+  @Test
+  public void everyEntryIsComplete() {
+    Set<String> names = new HashSet<>();
+    for (ModelSpec m : registry.models()) {
+      assertTrue(m.id(), names.add(m.id()));
+      m.aliases().forEach(a -> assertTrue(m.id() + " alias " + a, names.add(a.toLowerCase())));
+      assertTrue(m.id(), m.apiBase().startsWith("https://"));
+      assertFalse(m.id(), m.apiName().isBlank());
+      assertTrue(m.id(), m.apiKeyEnv().isPresent());
+      assertTrue(m.id(), m.contextWindow() > 0);
+    }
+  }
+
+  @Test
+  public void looksUpByIdOrAliasCaseInsensitively() {
+    ModelSpec haiku = registry.lookup("claude-3.5-haiku");
+    assertEquals(haiku, registry.lookup("claude-3-5-haiku-20241022"));
+    assertEquals(haiku, registry.lookup("Claude-3-5-Haiku-Latest"));
+    assertEquals("anthropic", haiku.provider());
+    assertEquals(WireFormat.ANTHROPIC, haiku.wireFormat());
+    assertEquals("claude-3-5-haiku-20241022", haiku.apiName());
+    assertEquals("ANTHROPIC_API_KEY", haiku.apiKeyEnv().orElseThrow());
+    ModelSpec mini = registry.lookup("gpt-4.1-mini");
+    assertEquals(0.40, mini.prices().input(), 1e-9);
+    assertEquals(1.60, mini.prices().output(), 1e-9);
+    assertTrue(mini.capabilities().jsonSchema());
+  }
+
+  @Test
+  public void reasoningEffortSuffixes() {
+    ModelSpec high = registry.lookup("o4-mini-high");
+    assertEquals("o4-mini-high", high.id());
+    assertEquals("o4-mini", high.apiName());
+    assertEquals(ReasoningEffort.HIGH, high.reasoningEffort().orElseThrow());
+    assertEquals(ReasoningEffort.LOW, registry.lookup("o4-mini-2025-04-16-low").reasoningEffort().orElseThrow());
+    assertTrue(registry.lookup("o4-mini").reasoningEffort().isEmpty());
+    // A model that does not reason takes no effort suffix.
+    assertFalse(registry.contains("gpt-4.1-mini-high"));
+  }
+
+  @Test
+  public void unknownModelsAreRefusedWithSuggestions() {
+    try {
+      registry.lookup("claude-3.5-haikoo");
+      fail();
+    } catch (UnknownModelException e) {
+      assertThat(e.getMessage(), containsString("did you mean claude-3.5-haiku"));
+    }
+  }
+
+  @Test
+  public void customModelsFromYamlAndJson() {
+    ModelRegistry custom = registry
+        .withModelsFrom(TestData.file("custom-models.yaml"))
+        .withModelsFrom(TestData.file("custom-models.json"));
+    assertEquals(registry.size() + 4, custom.size());
+    ModelSpec llama = custom.lookup("local-llama");
+    assertEquals("http://127.0.0.1:8000/v1", llama.apiBase());
+    assertEquals(WireFormat.OPENAI, llama.wireFormat());
+    assertEquals("meta-llama/Llama-3.1-8B-Instruct", llama.apiName());
+    assertTrue(llama.capabilities().tools());
+    assertFalse(llama.capabilities().images());
+    assertTrue(custom.lookup("ollama-qwen").apiKeyEnv().isEmpty());
+    assertTrue(custom.contains("ollama-qwen-json"));
+    assertFalse("the defaults are untouched", registry.contains("local-llama"));
+  }
+
+  @Test
+  public void customModelsAtRunTime() {
+    ModelSpec vllm = ModelSpec.builder()
+        .setId("my-vllm").setProvider("vllm").setWireFormat(WireFormat.OPENAI)
+        .setApiName("Qwen/Qwen2.5-7B-Instruct").setApiBase("http://10.0.0.5:8000/v1").build();
+    ModelRegistry r = registry.withModel(vllm);
+    assertEquals(vllm, r.lookup("my-vllm"));
+    try {
+      r.withModel(vllm.toBuilder().setId("other").setAliases(java.util.List.of("gpt-4.1-mini")).build());
+      fail();
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage(), containsString("alias 'gpt-4.1-mini' of model 'other' already names 'gpt-4.1-mini'"));
+    }
+  }
+
+  @Test
+  public void badCustomFilesNameTheFileAndEntry() throws Exception {
+    Path bad = Files.createTempFile("models", ".yaml");
+    Files.writeString(bad, "models:\n  - id: ok\n    wire_format: openai\n    api_base: http://x\n  - id: broken\n    api_base: http://y\n");
+    try {
+      registry.withModelsFrom(bad);
+      fail();
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage(), containsString(bad + ", model 2: model 'broken': needs \"wire_format\""));
+    }
+  }
+
+  @Test
+  public void costFollowsEachProvidersRule() {
+    // OpenAI: 1,000 input of which 400 cached, 500 output at 0.40 / 0.10 / 1.60 per million.
+    ModelSpec mini = registry.lookup("gpt-4.1-mini");
+    double openAi = (600 * 0.40 + 400 * 0.10 + 500 * 1.60) / 1e6;
+    assertEquals(openAi, mini.cost(new Usage(1_000, 500, 400, 0)), 1e-12);
+    // Anthropic: input excludes cache reads and writes, each priced on its own.
+    ModelSpec haiku = registry.lookup("claude-3.5-haiku");
+    double anthropic = (1_000 * 0.80 + 400 * 0.08 + 200 * 1.00 + 500 * 4.00) / 1e6;
+    assertEquals(anthropic, haiku.cost(new Usage(1_000, 500, 400, 200)), 1e-12);
+    assertEquals(0.0, haiku.cost(Usage.ZERO), 0);
+  }
+
+  @Test
+  public void isSerializableSoItTravelsInAPipeline() throws Exception {
+    ModelRegistry custom = registry.withModelsFrom(TestData.file("custom-models.yaml"));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(custom);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      ModelRegistry back = (ModelRegistry) in.readObject();
+      assertEquals(custom.lookup("local-llama"), back.lookup("local-llama"));
+      assertEquals(custom.size(), back.size());
+    }
+  }
+}
