@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -147,12 +144,15 @@ public final class ConversationJson {
     file.filename().ifPresent(n -> node.put("filename", n));
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+  private static String sha256(byte[] bytes) {
+    return Digests.sha256Hex(bytes);
+  }
+
+  /** Base64 data, or a data URL, as bytes. */
+  private static byte[] decodeData(String data, String what) {
+    return Sources.isDataUrl(data)
+        ? Sources.parseDataUrl(data, what).bytes()
+        : Sources.decodeBase64(data, what + " data");
   }
 
   /** Reads a conversation from JSON text; relative paths resolve against the working directory. */
@@ -298,9 +298,7 @@ public final class ConversationJson {
     }
     Image image;
     if (data != null) {
-      byte[] bytes = Sources.isDataUrl(data)
-          ? Sources.parseDataUrl(data, "image").bytes()
-          : Sources.decodeBase64(data, "image data");
+      byte[] bytes = decodeData(data, "image");
       Image.Origin origin = path != null ? Image.Origin.PATH : Image.Origin.BYTES;
       image = Image.restore(origin, path, bytes, Image.Detail.AUTO);
     } else if (path != null) {
@@ -330,9 +328,7 @@ public final class ConversationJson {
     String filename = textOrNull(p, "filename");
     File file;
     if (data != null) {
-      byte[] bytes = Sources.isDataUrl(data)
-          ? Sources.parseDataUrl(data, "document").bytes()
-          : Sources.decodeBase64(data, "document data");
+      byte[] bytes = decodeData(data, "document");
       File.Origin origin = path != null ? File.Origin.PATH : File.Origin.BYTES;
       file = File.restore(origin, path, bytes, mediaType, filename != null ? filename : "document");
     } else if (path != null) {

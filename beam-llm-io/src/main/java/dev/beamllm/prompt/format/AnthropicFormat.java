@@ -38,17 +38,7 @@ public final class AnthropicFormat {
   public static ObjectNode render(Conversation conversation) {
     ObjectNode body = Json.object();
     conversation.validate().systemPrompt().ifPresent(s -> body.put("system", s));
-    Turns turns = new Turns("role", "content");
-    for (Message m : Formats.nonSystem(conversation)) {
-      List<ObjectNode> blocks = new ArrayList<>();
-      for (Part part : m.parts()) {
-        ObjectNode block = block(part);
-        if (block != null) {
-          blocks.add(block);
-        }
-      }
-      turns.add(m.role() == Role.ASSISTANT ? "assistant" : "user", blocks);
-    }
+    Turns turns = Turns.of(Formats.nonSystem(conversation), "assistant", "user", "content", AnthropicFormat::block);
     ArrayNode messages = turns.toArray();
     for (JsonNode message : messages) {
       JsonNode content = message.get("content");

@@ -33,17 +33,7 @@ public final class BedrockConverseFormat {
   public static ObjectNode render(Conversation conversation) {
     ObjectNode body = Json.object();
     conversation.validate().systemPrompt().ifPresent(s -> body.putArray("system").addObject().put("text", s));
-    Turns turns = new Turns("role", "content");
-    for (Message m : Formats.nonSystem(conversation)) {
-      List<ObjectNode> blocks = new ArrayList<>();
-      for (Part part : m.parts()) {
-        ObjectNode block = block(part);
-        if (block != null) {
-          blocks.add(block);
-        }
-      }
-      turns.add(m.role() == Role.ASSISTANT ? "assistant" : "user", blocks);
-    }
+    Turns turns = Turns.of(Formats.nonSystem(conversation), "assistant", "user", "content", BedrockConverseFormat::block);
     body.set("messages", turns.toArray());
     return body;
   }

@@ -3,9 +3,7 @@ package dev.beamllm.prompt.format;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Message;
-import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
-import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import java.util.HashMap;
@@ -38,12 +36,6 @@ final class Formats {
    */
   static String resultText(ToolResult result) {
     return result.isError() ? "Error: " + result.text() : result.text();
-  }
-
-  /** True when a message is a single text part, which OpenAI-style APIs send as a string. */
-  static boolean isSingleText(Message m) {
-    List<Part> parts = m.parts();
-    return parts.size() == 1 && parts.get(0) instanceof Text;
   }
 
   /** The validated conversation, with the system messages removed when they go elsewhere. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.Digests;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
 import dev.beamllm.prompt.InvalidPromptException;
@@ -106,7 +107,7 @@ public final class OpenAiChatFormat {
       return id;
     }
     String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    java.math.BigInteger n = new java.math.BigInteger(1, sha256(id));
+    java.math.BigInteger n = new java.math.BigInteger(1, Digests.sha256(id));
     StringBuilder out = new StringBuilder();
     java.math.BigInteger base = java.math.BigInteger.valueOf(alphabet.length());
     for (int i = 0; i < 9; i++) {
@@ -115,14 +116,6 @@ public final class OpenAiChatFormat {
       n = qr[0];
     }
     return out.toString();
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 
   private static ObjectNode userMessage(List<Part> parts, Dialect dialect, String api) {

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
 
 /**
  * Builds a list of provider turns where consecutive turns of the same role are merged, as
@@ -19,6 +23,27 @@ final class Turns {
   Turns(String roleField, String contentField) {
     this.roleField = roleField;
     this.contentField = contentField;
+  }
+
+  /**
+   * The turns of a conversation's non-system messages: assistant messages under {@code
+   * assistantRole}, user and tool messages under {@code userRole}, each part converted by {@code
+   * block} (which returns null for parts the API does not take back).
+   */
+  static Turns of(
+      List<Message> messages, String assistantRole, String userRole, String contentField, Function<Part, ObjectNode> block) {
+    Turns turns = new Turns("role", contentField);
+    for (Message m : messages) {
+      List<ObjectNode> blocks = new ArrayList<>();
+      for (Part part : m.parts()) {
+        ObjectNode b = block.apply(part);
+        if (b != null) {
+          blocks.add(b);
+        }
+      }
+      turns.add(m.role() == Role.ASSISTANT ? assistantRole : userRole, blocks);
+    }
+    return turns;
   }
 
   /** Appends blocks under a role, merging with the previous turn when it has the same role. */

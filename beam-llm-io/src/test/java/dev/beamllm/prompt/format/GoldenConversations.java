@@ -22,7 +22,6 @@ final class GoldenConversations {
 
   static Map<String, Conversation> all() throws IOException {
     Map<String, Conversation> c = new LinkedHashMap<>();
-    String png = TestData.file("images/red-square.png").toString();
     byte[] jpeg = Files.readAllBytes(TestData.file("images/photo.jpg"));
     byte[] pngBytes = Files.readAllBytes(TestData.file("images/red-square.png"));
 
@@ -109,9 +108,5 @@ final class GoldenConversations {
                 .addToolCall("fc_1", "book_table", "{\"people\":2,\"time\":\"19:00\"}"))
             .add(Message.toolResult("fc_1", "{\"confirmed\":true}")));
     return c;
-  }
-
-  static String png() {
-    return TestData.file("images/red-square.png").toString();
   }
 }
