@@ -1,0 +1,51 @@
+package dev.beamllm.testing;
+
+import java.util.List;
+
+/**
+ * What the fake model says, before a dialect shapes it.
+ *
+ * @param text the text (empty when only tools are called)
+ * @param toolCalls the tool calls
+ * @param thinking visible reasoning, or null when not asked for
+ * @param thinkingSignature a signature over the reasoning, or null
+ * @param finish why it stopped
+ * @param inputTokens input tokens, excluding prompt-cache reads and writes
+ * @param outputTokens output tokens
+ * @param cacheReadTokens prompt tokens read from the prompt cache
+ * @param cacheWriteTokens prompt tokens written to the prompt cache
+ * @param tokens the text split into tokens, for logprobs
+ */
+record Answer(
+    String text,
+    List<ToolCallOut> toolCalls,
+    String thinking,
+    String thinkingSignature,
+    Finish finish,
+    long inputTokens,
+    long outputTokens,
+    long cacheReadTokens,
+    long cacheWriteTokens,
+    List<String> tokens) {
+
+  /** Why the answer stopped. */
+  enum Finish {
+    STOP,
+    LENGTH,
+    TOOL_CALLS
+  }
+
+  /**
+   * A tool call in the answer.
+   *
+   * @param id the call id
+   * @param name the tool
+   * @param argumentsJson the arguments, a JSON object
+   */
+  record ToolCallOut(String id, String name, String argumentsJson) {}
+
+  /** Input tokens including cache reads and writes, as OpenAI and Gemini report them. */
+  long totalInputTokens() {
+    return inputTokens + cacheReadTokens + cacheWriteTokens;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.beamllm.testing;
+
+/**
+ * One provider API as the fake server speaks it: where the key is, how a request is validated,
+ * and the exact shapes of its answers, errors and rate-limit headers. A dialect only translates;
+ * the server does routing, limits, faults and latency.
+ */
+interface Dialect {
+
+  /** A short name for logs and counters, e.g. {@code openai-chat}. */
+  String name();
+
+  /** The key the client sent (header, query or bearer token), or null when none was sent. */
+  String apiKey(FakeHttpRequest request);
+
+  /**
+   * A problem with the credentials' form that the provider refuses whatever the key (Bedrock's
+   * SigV4 header), as an error to answer with; null when the form is fine.
+   */
+  default ProviderError credentialsProblem(FakeHttpRequest request) {
+    return null;
+  }
+
+  /**
+   * Validates the request and reads it into the neutral form.
+   *
+   * @param pathModel the model named in the path (Gemini, Bedrock), or null
+   * @throws ProviderError with the provider's own message for an invalid request
+   */
+  ParsedRequest parse(FakeHttpRequest request, String pathModel);
+
+  /** The 200 answer (JSON, or server-sent events when the request asked to stream). */
+  FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits);
+
+  /** An error in the provider's shape, with its rate-limit headers for a 429. */
+  FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits);
+}

@@ -1,0 +1,588 @@
+package dev.beamllm.testing;
+
+import dev.beamllm.prompt.Digests;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A fake LLM provider on a loopback port that speaks OpenAI (chat, Responses, embeddings, and
+ * Azure's deployment paths), Anthropic, Gemini, Mistral, Cohere and Bedrock, enforces
+ * requests/min, tokens/min and concurrency like the providers do, injects faults on demand and
+ * answers deterministically (see {@link FakeAnswerer}). Latency is scheduled on the event loop,
+ * so no thread is held per request.
+ *
+ * <pre>{@code
+ * try (FakeProviderServer fake = FakeProviderServer.builder()
+ *         .requestsPerMinute(600).latency(FakeLatency.fixed(Duration.ofMillis(50))).start()) {
+ *   String openAiBase = fake.baseUrl() + "/v1";
+ *   ...
+ *   assertEquals(0, fake.stats().rateLimited());
+ * }
+ * }</pre>
+ */
+public final class FakeProviderServer implements AutoCloseable {
+  private static final AttributeKey<AtomicInteger> HUNG = AttributeKey.valueOf("beamllm.hung");
+  private static final int MAX_RECORDED = 100_000;
+  private static final int SECONDS_TRACKED = 24 * 3600;
+
+  private final Builder config;
+  private final List<Route> routes;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final Channel serverChannel;
+  private final long startNanos = System.nanoTime();
+  private volatile RateLimiter limiter;
+  private volatile FaultPlan.Cursor faults;
+  private final Set<String> promptCache = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger recordedCount = new AtomicInteger();
+  private final Counters counters = new Counters();
+
+  private FakeProviderServer(Builder config) throws InterruptedException {
+    this.config = config;
+    this.routes = Routes.all();
+    this.limiter = newLimiter();
+    this.faults = new FaultPlan.Cursor(config.faults, config.seed);
+    this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("fake-provider-accept", true));
+    this.workers = new NioEventLoopGroup(config.ioThreads, new DefaultThreadFactory("fake-provider-io", true));
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            channels.add(ch);
+            ch.pipeline()
+                .addLast(new HttpServerCodec())
+                .addLast(new HttpServerKeepAliveHandler())
+                .addLast(new HttpObjectAggregator(64 * 1024 * 1024))
+                .addLast(new Handler());
+          }
+        });
+    this.serverChannel = bootstrap.bind(config.host, config.port).sync().channel();
+  }
+
+  /** A builder: unlimited, no latency, no faults, no key required, on a free loopback port. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** {@code http://127.0.0.1:PORT}; providers' paths follow (e.g. {@code /v1/chat/completions}). */
+  public String baseUrl() {
+    return "http://" + config.host + ":" + port();
+  }
+
+  /** The endpoints served, one line each: method, path and what it is. */
+  public List<String> endpoints() {
+    List<String> out = new ArrayList<>();
+    for (Route r : routes) {
+      out.add(String.format(Locale.ROOT, "%-4s %-58s %s", r.method(), Routes.display(r), r.description()));
+    }
+    return out;
+  }
+
+  /** A snapshot of the counters. */
+  public FakeServerStats stats() {
+    return counters.snapshot(secondsSinceStart());
+  }
+
+  /** The requests received since start or the last reset, oldest first, secrets masked. */
+  public List<RecordedRequest> requests() {
+    return List.copyOf(recorded);
+  }
+
+  /** Clears counters, the request log, the prompt cache and script positions, and refills the limits. */
+  public void reset() {
+    counters.reset(secondsSinceStart());
+    recorded.clear();
+    recordedCount.set(0);
+    promptCache.clear();
+    faults = new FaultPlan.Cursor(config.faults, config.seed);
+    limiter = newLimiter();
+  }
+
+  /** Stops listening, closes every connection (ending hung requests) and frees the threads. */
+  @Override
+  public void close() {
+    serverChannel.close().syncUninterruptibly();
+    channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  private RateLimiter newLimiter() {
+    return new RateLimiter(config.rpm, config.tpm, config.maxConcurrent, System::nanoTime);
+  }
+
+  private int secondsSinceStart() {
+    return (int) ((System.nanoTime() - startNanos) / 1_000_000_000L);
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      handle(ctx, req);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      AtomicInteger hung = ctx.channel().attr(HUNG).get();
+      if (hung != null) {
+        RateLimiter l = limiter;
+        for (int i = hung.getAndSet(0); i > 0; i--) {
+          l.release();
+        }
+      }
+      super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+    Map<String, String> headers = new LinkedHashMap<>();
+    req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    FakeHttpRequest request = new FakeHttpRequest(
+        req.method().name(), uri.path(), uri.parameters(), headers, req.content().toString(StandardCharsets.UTF_8));
+    if (config.recordRequests) {
+      record(request, req.uri());
+    }
+    Route.Match match = Route.match(routes, request.method(), request.path());
+    if (match == null) {
+      counters.badRequests.increment();
+      write(ctx, FakeHttpResponse.json(404, "{\"error\":{\"message\":\"no such endpoint: " + request.method() + " " + request.path() + "\"}}"), keepAlive);
+      return;
+    }
+    counters.received.increment();
+    Dialect dialect = match.route().dialect();
+    ParsedRequest parsed;
+    try {
+      ProviderError credentials = dialect.credentialsProblem(request);
+      if (credentials != null) {
+        throw credentials;
+      }
+      if (config.apiKey != null) {
+        String key = dialect.apiKey(request);
+        if (!config.apiKey.equals(key)) {
+          counters.unauthorized.increment();
+          throw new ProviderError(ErrorKind.UNAUTHORIZED, key == null ? "missing API key" : "invalid API key");
+        }
+      }
+      parsed = dialect.parse(request, match.pathModel());
+      if (config.models != null && !config.models.contains(parsed.model())) {
+        throw new ProviderError(ErrorKind.NOT_FOUND, "model '" + parsed.model() + "' not found");
+      }
+      if (parsed.inputTokens() + (long) parsed.maxTokens() > config.contextWindow) {
+        throw new ProviderError(ErrorKind.CONTEXT_LENGTH, contextMessage(parsed));
+      }
+    } catch (ProviderError e) {
+      if (e.kind == ErrorKind.BAD_REQUEST || e.kind == ErrorKind.CONTEXT_LENGTH || e.kind == ErrorKind.NOT_FOUND) {
+        counters.badRequests.increment();
+      }
+      write(ctx, dialect.error(e.kind, e.getMessage(), e.param, RateLimitState.UNLIMITED), keepAlive);
+      return;
+    }
+
+    RateLimiter l = limiter;
+    long reserved = parsed.inputTokens() + parsed.maxTokens();
+    RateLimiter.Admission admission = l.tryAcquire(reserved);
+    if (!admission.admitted()) {
+      counters.rateLimited(admission.state().limitedBy());
+      String message = "Rate limit reached for " + admission.state().limitedBy() + " on model " + parsed.model()
+          + "; retry after " + admission.state().retryAfterSeconds() + "s";
+      write(ctx, dialect.error(ErrorKind.RATE_LIMIT, message, null, admission.state()), keepAlive);
+      return;
+    }
+    counters.concurrency(l.inFlight());
+    Fault fault = faults.next(parsed.model());
+    long delay = config.latency.sampleNanos();
+    if (fault != Fault.NONE) {
+      counters.fault(fault);
+    }
+    switch (fault) {
+      case HANG -> {
+        l.refund(reserved);
+        ctx.channel().attr(HUNG).setIfAbsent(new AtomicInteger());
+        ctx.channel().attr(HUNG).get().incrementAndGet();
+      }
+      case NONE, MALFORMED_JSON, DROP_CONNECTION -> {
+        Answer answer = answer(parsed);
+        l.refund(parsed.maxTokens() - Math.min(parsed.maxTokens(), answer.outputTokens()));
+        FakeHttpResponse response = dialect.success(parsed, answer, l.snapshot());
+        if (fault == Fault.NONE || fault == Fault.MALFORMED_JSON) {
+          counters.accepted(answer, secondsSinceStart());
+        }
+        later(ctx, delay, () -> {
+          l.release();
+          if (fault == Fault.DROP_CONNECTION) {
+            drop(ctx, response);
+          } else {
+            write(ctx, fault == Fault.MALFORMED_JSON ? malformed(response) : response, keepAlive);
+          }
+        });
+      }
+      default -> {
+        l.refund(reserved);
+        FakeHttpResponse error = dialect.error(kindOf(fault), faultMessage(fault, parsed), null, l.snapshot());
+        later(ctx, delay, () -> {
+          l.release();
+          write(ctx, error, keepAlive);
+        });
+      }
+    }
+  }
+
+  private Answer answer(ParsedRequest parsed) {
+    long read = 0;
+    long written = 0;
+    if (parsed.cachePrefix() != null) {
+      long prefixTokens = FakeAnswerer.count(parsed.cachePrefix());
+      if (prefixTokens >= config.promptCacheMinTokens) {
+        String key = Digests.sha256Hex((parsed.model() + "\n" + parsed.cachePrefix()).getBytes(StandardCharsets.UTF_8));
+        if (promptCache.add(key)) {
+          written = prefixTokens;
+        } else {
+          read = prefixTokens;
+        }
+      }
+    }
+    return FakeAnswerer.answer(parsed, read, written);
+  }
+
+  private static ErrorKind kindOf(Fault fault) {
+    return switch (fault) {
+      case SERVER_ERROR -> ErrorKind.SERVER_ERROR;
+      case BAD_GATEWAY -> ErrorKind.BAD_GATEWAY;
+      case UNAVAILABLE -> ErrorKind.UNAVAILABLE;
+      case OVERLOADED -> ErrorKind.OVERLOADED;
+      case CONTEXT_LENGTH -> ErrorKind.CONTEXT_LENGTH;
+      case UNAUTHORIZED -> ErrorKind.UNAUTHORIZED;
+      case MODEL_NOT_FOUND -> ErrorKind.NOT_FOUND;
+      default -> throw new IllegalArgumentException(fault + " is not an error");
+    };
+  }
+
+  private String faultMessage(Fault fault, ParsedRequest parsed) {
+    return switch (fault) {
+      case CONTEXT_LENGTH -> contextMessage(parsed);
+      case UNAUTHORIZED -> "invalid API key";
+      case MODEL_NOT_FOUND -> "model '" + parsed.model() + "' not found";
+      case OVERLOADED -> "Overloaded";
+      case UNAVAILABLE -> "The server is temporarily unavailable";
+      case BAD_GATEWAY -> "Bad gateway";
+      default -> "The server had an error while processing your request";
+    };
+  }
+
+  private String contextMessage(ParsedRequest p) {
+    return "This model's maximum context length is " + config.contextWindow + " tokens. However, you requested "
+        + (p.inputTokens() + p.maxTokens()) + " tokens (" + p.inputTokens() + " in the messages, " + p.maxTokens()
+        + " in the completion). Please reduce the length of the messages or completion.";
+  }
+
+  private static void later(ChannelHandlerContext ctx, long delayNanos, Runnable task) {
+    if (delayNanos <= 0) {
+      task.run();
+    } else {
+      ctx.executor().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private static FakeHttpResponse malformed(FakeHttpResponse ok) {
+    String body = ok.body();
+    return new FakeHttpResponse(ok.status(), ok.headers(), body.substring(0, Math.max(1, body.length() / 2)), ok.contentType());
+  }
+
+  private static void write(ChannelHandlerContext ctx, FakeHttpResponse response, boolean keepAlive) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    ByteBuf content = Unpooled.wrappedBuffer(response.body().getBytes(StandardCharsets.UTF_8));
+    FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()), content);
+    out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+    out.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+    response.headers().forEach((k, v) -> out.headers().set(k, v));
+    HttpUtil.setKeepAlive(out, keepAlive);
+    if (keepAlive) {
+      ctx.writeAndFlush(out, ctx.voidPromise());
+    } else {
+      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** Headers promising the whole body, half of it, then the connection closes. */
+  private static void drop(ChannelHandlerContext ctx, FakeHttpResponse response) {
+    byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
+    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()));
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+    head.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    ctx.write(head);
+    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(Arrays.copyOf(body, body.length / 2))))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void record(FakeHttpRequest request, String rawUri) {
+    Map<String, String> masked = new LinkedHashMap<>();
+    request.headers().forEach((k, v) -> masked.put(k, Secrets.maskHeader(k, v)));
+    recorded.add(new RecordedRequest(request.method(), Secrets.maskQuery(rawUri), masked, request.body()));
+    if (recordedCount.incrementAndGet() > MAX_RECORDED) {
+      recorded.poll();
+      recordedCount.decrementAndGet();
+    }
+  }
+
+  /** Counters behind {@link FakeServerStats}. */
+  private static final class Counters {
+    final LongAdder received = new LongAdder();
+    final LongAdder accepted = new LongAdder();
+    final LongAdder rateLimited = new LongAdder();
+    final Map<String, LongAdder> rateLimitedBy = new ConcurrentHashMap<>();
+    final Map<Fault, LongAdder> faults = new ConcurrentHashMap<>();
+    final LongAdder badRequests = new LongAdder();
+    final LongAdder unauthorized = new LongAdder();
+    final LongAdder inputTokens = new LongAdder();
+    final LongAdder outputTokens = new LongAdder();
+    final LongAdder cacheRead = new LongAdder();
+    final LongAdder cacheWrite = new LongAdder();
+    final AtomicInteger maxConcurrency = new AtomicInteger();
+    final AtomicLongArray perSecond = new AtomicLongArray(SECONDS_TRACKED);
+    volatile int firstSecond;
+
+    void rateLimited(String by) {
+      rateLimited.increment();
+      rateLimitedBy.computeIfAbsent(by, k -> new LongAdder()).increment();
+    }
+
+    void fault(Fault f) {
+      faults.computeIfAbsent(f, k -> new LongAdder()).increment();
+    }
+
+    void concurrency(int now) {
+      maxConcurrency.accumulateAndGet(now, Math::max);
+    }
+
+    void accepted(Answer a, int second) {
+      accepted.increment();
+      inputTokens.add(a.totalInputTokens());
+      outputTokens.add(a.outputTokens());
+      cacheRead.add(a.cacheReadTokens());
+      cacheWrite.add(a.cacheWriteTokens());
+      int i = second - firstSecond;
+      if (i >= 0 && i < SECONDS_TRACKED) {
+        perSecond.incrementAndGet(i);
+      }
+    }
+
+    void reset(int second) {
+      for (LongAdder a : List.of(received, accepted, rateLimited, badRequests, unauthorized, inputTokens, outputTokens, cacheRead, cacheWrite)) {
+        a.reset();
+      }
+      rateLimitedBy.clear();
+      faults.clear();
+      maxConcurrency.set(0);
+      for (int i = 0; i < SECONDS_TRACKED; i++) {
+        perSecond.set(i, 0);
+      }
+      firstSecond = second;
+    }
+
+    FakeServerStats snapshot(int second) {
+      Map<String, Long> by = new LinkedHashMap<>();
+      rateLimitedBy.forEach((k, v) -> by.put(k, v.sum()));
+      Map<Fault, Long> f = new EnumMap<>(Fault.class);
+      faults.forEach((k, v) -> f.put(k, v.sum()));
+      int n = Math.min(SECONDS_TRACKED, Math.max(0, second - firstSecond + 1));
+      long[] seconds = new long[n];
+      for (int i = 0; i < n; i++) {
+        seconds[i] = perSecond.get(i);
+      }
+      return new FakeServerStats(received.sum(), accepted.sum(), rateLimited.sum(), by, f, badRequests.sum(),
+          unauthorized.sum(), inputTokens.sum(), outputTokens.sum(), cacheRead.sum(), cacheWrite.sum(),
+          maxConcurrency.get(), seconds);
+    }
+  }
+
+  /** Configures and starts a {@link FakeProviderServer}. Mutable; {@link #start()} copies nothing it needs later. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 0;
+    private long rpm;
+    private long tpm;
+    private int maxConcurrent;
+    private FakeLatency latency = FakeLatency.none();
+    private FaultPlan faults = FaultPlan.none();
+    private String apiKey;
+    private Set<String> models;
+    private int contextWindow = 1_000_000;
+    private long promptCacheMinTokens = 1024;
+    private long seed = 42;
+    private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private boolean recordRequests = true;
+
+    private Builder() {}
+
+    /** The port; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** The address to bind; {@code 127.0.0.1} by default. */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** Requests per minute, a continuously refilled bucket that starts full; 0 for no limit. */
+    public Builder requestsPerMinute(long rpm) {
+      this.rpm = rpm;
+      return this;
+    }
+
+    /** Tokens per minute (input plus requested output); 0 for no limit. */
+    public Builder tokensPerMinute(long tpm) {
+      this.tpm = tpm;
+      return this;
+    }
+
+    /** Requests in flight at once; 0 for no limit. */
+    public Builder maxConcurrent(int maxConcurrent) {
+      this.maxConcurrent = maxConcurrent;
+      return this;
+    }
+
+    /** The latency of each answer. */
+    public Builder latency(FakeLatency latency) {
+      this.latency = latency;
+      return this;
+    }
+
+    /** The faults to inject. */
+    public Builder faults(FaultPlan faults) {
+      this.faults = faults;
+      return this;
+    }
+
+    /** Require this API key (in each provider's own header); none required by default. */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /** Answer only these models, 404 for others; every model is served by default. */
+    public Builder models(Set<String> models) {
+      this.models = Set.copyOf(models);
+      return this;
+    }
+
+    /** The context window; longer requests get the provider's context-length error. */
+    public Builder contextWindow(int tokens) {
+      this.contextWindow = tokens;
+      return this;
+    }
+
+    /** The shortest prefix Anthropic caches (1024 tokens, as for Claude Sonnet and Opus). */
+    public Builder promptCacheMinTokens(long tokens) {
+      this.promptCacheMinTokens = tokens;
+      return this;
+    }
+
+    /** The seed for random faults. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Event-loop threads (default: one per core). */
+    public Builder ioThreads(int threads) {
+      this.ioThreads = threads;
+      return this;
+    }
+
+    /** Whether to keep the request log (on by default; turn off for benchmarks). */
+    public Builder recordRequests(boolean record) {
+      this.recordRequests = record;
+      return this;
+    }
+
+    /** Starts the server. */
+    public FakeProviderServer start() {
+      try {
+        return new FakeProviderServer(this);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting the fake provider", e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "rpm=" + (rpm == 0 ? "unlimited" : rpm) + ", tpm=" + (tpm == 0 ? "unlimited" : tpm)
+          + ", maxConcurrent=" + (maxConcurrent == 0 ? "unlimited" : maxConcurrent)
+          + ", latency=" + latency + ", faults=" + faults + ", key=" + (apiKey == null ? "none" : "required");
+    }
+  }
+
+  /** The settings it runs with, for banners (the key is never shown). */
+  public String describe() {
+    return config.toString();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.beamllm.testing;
+
+import java.util.Map;
+
+/**
+ * A snapshot of the fake server's counters.
+ *
+ * @param received requests received on known endpoints
+ * @param accepted requests answered with 200 (including malformed-JSON faults)
+ * @param rateLimited requests refused with 429
+ * @param rateLimitedBy 429s by cause: {@code requests}, {@code tokens}, {@code concurrency}
+ * @param faults injected faults by kind
+ * @param badRequests requests refused as invalid (400 from validation, unknown endpoint)
+ * @param unauthorized requests refused for a missing or wrong key (not counting injected 401s)
+ * @param inputTokens input tokens of accepted requests (including prompt-cache reads and writes)
+ * @param outputTokens output tokens of accepted requests
+ * @param cacheReadTokens prompt-cache read tokens of accepted requests
+ * @param cacheWriteTokens prompt-cache write tokens of accepted requests
+ * @param maxConcurrency the most requests in flight at once
+ * @param acceptedPerSecond accepted requests by second since start (index 0 = the first second)
+ */
+public record FakeServerStats(
+    long received,
+    long accepted,
+    long rateLimited,
+    Map<String, Long> rateLimitedBy,
+    Map<Fault, Long> faults,
+    long badRequests,
+    long unauthorized,
+    long inputTokens,
+    long outputTokens,
+    long cacheReadTokens,
+    long cacheWriteTokens,
+    int maxConcurrency,
+    long[] acceptedPerSecond) {
+
+  /** The count of one injected fault. */
+  public long faults(Fault fault) {
+    return faults.getOrDefault(fault, 0L);
+  }
+}

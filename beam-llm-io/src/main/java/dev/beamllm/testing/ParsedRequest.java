@@ -1,0 +1,77 @@
+package dev.beamllm.testing;
+
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.TokenCounter;
+import java.util.List;
+
+/**
+ * A request after a dialect has validated it, in a provider-neutral form the answerer reads.
+ *
+ * @param model the model named in the request
+ * @param conversation the messages, for the answer and the token count
+ * @param tools the tools offered
+ * @param maxTokens the output limit
+ * @param format plain text, a JSON object, or JSON matching a schema
+ * @param schemaJson the output schema for {@link OutputFormat#JSON_SCHEMA}, else null
+ * @param topLogprobs -1 without logprobs, else the number of alternatives per token
+ * @param stream whether the client asked for server-sent events
+ * @param thinking whether the client asked for visible reasoning
+ * @param inputTokens the input tokens, counted like the client counts them
+ * @param cachePrefix the text of the prompt prefix marked for prompt caching, or null
+ */
+record ParsedRequest(
+    String model,
+    Conversation conversation,
+    List<ToolDef> tools,
+    int maxTokens,
+    OutputFormat format,
+    String schemaJson,
+    int topLogprobs,
+    boolean stream,
+    boolean thinking,
+    long inputTokens,
+    String cachePrefix) {
+
+  /** Output formats. */
+  enum OutputFormat {
+    TEXT,
+    JSON_OBJECT,
+    JSON_SCHEMA
+  }
+
+  /**
+   * A tool offered to the model.
+   *
+   * @param name its name
+   * @param parametersJson its JSON schema
+   */
+  record ToolDef(String name, String parametersJson) {}
+
+  boolean logprobs() {
+    return topLogprobs >= 0;
+  }
+
+  /**
+   * A request whose input tokens are counted like the client counts them: the conversation by
+   * {@link TokenCounter#estimate} under the provider's image rule, plus each tool's name and
+   * schema.
+   */
+  static ParsedRequest of(
+      String model,
+      Conversation conversation,
+      List<ToolDef> tools,
+      int maxTokens,
+      OutputFormat format,
+      String schemaJson,
+      int topLogprobs,
+      boolean stream,
+      boolean thinking,
+      String cachePrefix,
+      TokenCounter.ImageRule rule) {
+    long input = TokenCounter.estimate(conversation, rule);
+    for (ToolDef t : tools) {
+      input += TokenCounter.count(t.name()) + (t.parametersJson() == null ? 0 : TokenCounter.count(t.parametersJson()));
+    }
+    return new ParsedRequest(model, conversation, List.copyOf(tools), maxTokens, format, schemaJson, topLogprobs, stream, thinking, input, cachePrefix);
+  }
+}

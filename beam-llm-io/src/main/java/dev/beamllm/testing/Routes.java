@@ -1,0 +1,21 @@
+package dev.beamllm.testing;
+
+import java.util.List;
+
+/** Every endpoint the fake provider serves. */
+final class Routes {
+  private Routes() {}
+
+  static List<Route> all() {
+    OpenAiChatDialect openAi = new OpenAiChatDialect(false);
+    return List.of(
+        Route.of("POST", "/v1/chat/completions", openAi, "OpenAI chat completions (and every OpenAI-compatible API)"),
+        Route.of("POST", "/openai/deployments/([^/]+)/chat/completions", new OpenAiChatDialect(true),
+            "Azure OpenAI chat completions (api-key header, ?api-version=)"));
+  }
+
+  /** A route's path for display: the model group shown as {model}. */
+  static String display(Route r) {
+    return r.pattern().pattern().replace("([^/]+)", "{model}").replace("([^/:]+)", "{model}").replace("\\", "");
+  }
+}
