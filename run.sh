@@ -15,6 +15,11 @@ Commands:
   estimate FILE --model M[,M2] [--max-new-tokens N] [--models-file F]
                              tokens and cost range per model for a JSONL prompts file, before
                              anything is sent; bad rows listed by line number
+  fake-server [--port N] [--rpm N] [--tpm N] [--latency L] [--faults F] ...
+                             the embedded fake provider on 127.0.0.1 until Ctrl-C
+                             (./run.sh fake-server --help lists every option)
+  bench fake-server          wrk against the fake provider (256 connections, no limits,
+                             no latency); medians go to BENCHMARKS.md
   test                       run the whole test suite (what CI runs)
   build                      build the jars (also done automatically when sources changed)
   help                       this text
@@ -39,6 +44,60 @@ run_java() {
   exec java -Djava.awt.headless=true -cp "$JAR" "$@"
 }
 
+# Replaces the section between <!-- bench:NAME --> markers in BENCHMARKS.md (or appends it).
+write_bench_section() {
+  local name="$1" file="BENCHMARKS.md" section
+  section="$(cat)"
+  [[ -f "$file" ]] || printf '# Benchmarks\n\nMeasured on this project'"'"'s machines (2 cores, noisy): medians of repeated runs in one session.\n' > "$file"
+  if grep -q "<!-- bench:$name -->" "$file"; then
+    awk -v name="$name" -v body="$section" '
+      $0 == "<!-- bench:" name " -->" { print; print body; skip = 1; next }
+      $0 == "<!-- /bench:" name " -->" { skip = 0 }
+      !skip { print }' "$file" > "$file.tmp" && mv "$file.tmp" "$file"
+  else
+    printf '\n<!-- bench:%s -->\n%s\n<!-- /bench:%s -->\n' "$name" "$section" "$name" >> "$file"
+  fi
+}
+
+bench_fake_server() {
+  command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install -y wrk)" >&2; exit 1; }
+  build_if_needed
+  local port=18089 runs=3 duration=10s conns=256 threads=2 pid out rps=() line
+  java -cp "$JAR" dev.beamllm.pipelines.FakeServerCommand --port "$port" --no-log > /tmp/beamllm-fake-bench.log 2>&1 &
+  pid=$!
+  trap 'kill $pid 2>/dev/null' EXIT
+  for _ in $(seq 1 50); do grep -q listening /tmp/beamllm-fake-bench.log && break; sleep 0.2; done
+  local url="http://127.0.0.1:$port"
+  local cmd="wrk -t$threads -c$conns -d$duration --latency -s testdata/bench/chat-post.lua $url"
+  echo "warm-up: wrk -t$threads -c$conns -d5s ..." >&2
+  wrk -t$threads -c$conns -d5s -s testdata/bench/chat-post.lua "$url" > /dev/null
+  for i in $(seq 1 $runs); do
+    out="$($cmd)"
+    if grep -q "Non-2xx" <<<"$out"; then echo "$out" >&2; echo "bench: non-200 answers" >&2; exit 1; fi
+    line="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+    rps+=("$line")
+    echo "run $i: $line requests/s, p50 $(awk '$1=="50%" {print $2}' <<<"$out"), p99 $(awk '$1=="99%" {print $2}' <<<"$out")" >&2
+  done
+  kill $pid; wait $pid 2>/dev/null || true; trap - EXIT
+  local median
+  median="$(printf '%s\n' "${rps[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+  echo "median: $median requests/s" >&2
+  write_bench_section fake-server <<EOS
+## Fake provider throughput
+
+No limits, no latency, request log off; OpenAI chat completions POST (\`testdata/bench/chat-post.lua\`), $conns keep-alive connections, wrk and the server on the same 2-core machine.
+
+Command: \`./run.sh bench fake-server\` (runs \`$cmd\` $runs times after a 5 s warm-up).
+
+| run | requests/s |
+|---|---|
+$(for i in "${!rps[@]}"; do echo "| $((i+1)) | ${rps[$i]} |"; done)
+| **median** | **$median** |
+
+Measured $(date -u +%Y-%m-%d) on $(nproc) cores.
+EOS
+}
+
 cmd="${1:-main}"
 [[ $# -gt 0 ]] && shift
 case "$cmd" in
@@ -47,6 +106,15 @@ case "$cmd" in
     ;;
   estimate)
     run_java dev.beamllm.pipelines.Estimate "$@"
+    ;;
+  fake-server)
+    run_java dev.beamllm.pipelines.FakeServerCommand "$@"
+    ;;
+  bench)
+    case "${1:-}" in
+      fake-server) bench_fake_server ;;
+      *) echo "run.sh: bench needs one of: fake-server" >&2; exit 2 ;;
+    esac
     ;;
   test)
     exec mvn -B ${MVN_ARGS:-} verify "$@"
