@@ -174,7 +174,13 @@ public final class FakeProviderServer implements AutoCloseable {
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      handle(ctx, req);
+      try {
+        handle(ctx, req);
+      } catch (RuntimeException e) {
+        // A bug in a dialect must show up as an answer a test can read, not as a dropped connection.
+        write(ctx, FakeHttpResponse.json(500, "{\"error\":{\"message\":\"fake provider bug: "
+            + String.valueOf(e).replace("\\", "/").replace("\"", "'") + "\"}}"), false);
+      }
     }
 
     @Override
