@@ -11,7 +11,10 @@ final class Routes {
     return List.of(
         Route.of("POST", "/v1/chat/completions", openAi, "OpenAI chat completions (and every OpenAI-compatible API)"),
         Route.of("POST", "/openai/deployments/([^/]+)/chat/completions", new OpenAiChatDialect(true),
-            "Azure OpenAI chat completions (api-key header, ?api-version=)"));
+            "Azure OpenAI chat completions (api-key header, ?api-version=)"),
+        Route.of("POST", "/v1/messages", new AnthropicDialect(), "Anthropic Messages (x-api-key, anthropic-version header)"),
+        Route.of("POST", "/model/([^/]+)/invoke", new BedrockInvokeDialect(), "Bedrock InvokeModel, Claude body (SigV4 or Bearer API key)"),
+        Route.of("POST", "/model/([^/]+)/converse", new BedrockConverseDialect(), "Bedrock Converse (SigV4 or Bearer API key)"));
   }
 
   /** A route's path for display: the model group shown as {model}. */
