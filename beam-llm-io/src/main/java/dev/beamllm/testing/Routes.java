@@ -11,7 +11,11 @@ final class Routes {
     return List.of(
         Route.of("POST", "/v1/chat/completions", openAi, "OpenAI chat completions (and every OpenAI-compatible API)"),
         Route.of("POST", "/openai/deployments/([^/]+)/chat/completions", new OpenAiChatDialect(true),
-            "Azure OpenAI chat completions (api-key header, ?api-version=)"));
+            "Azure OpenAI chat completions (api-key header, ?api-version=)"),
+        Route.of("POST", "/v1/responses", new OpenAiResponsesDialect(), "OpenAI Responses API (stateless: no previous_response_id)"),
+        Route.of("POST", "/v1/embeddings", new OpenAiEmbeddingsDialect(), "OpenAI embeddings (deterministic unit vectors)"),
+        Route.of("POST", "/mistral/v1/chat/completions", new MistralDialect(),
+            "Mistral chat completions (base URL {server}/mistral/v1)"));
   }
 
   /** A route's path for display: the model group shown as {model}. */
