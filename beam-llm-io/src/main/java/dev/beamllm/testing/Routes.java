@@ -12,6 +12,10 @@ final class Routes {
         Route.of("POST", "/v1/chat/completions", openAi, "OpenAI chat completions (and every OpenAI-compatible API)"),
         Route.of("POST", "/openai/deployments/([^/]+)/chat/completions", new OpenAiChatDialect(true),
             "Azure OpenAI chat completions (api-key header, ?api-version=)"),
+        Route.of("POST", "/v1/responses", new OpenAiResponsesDialect(), "OpenAI Responses API (stateless: no previous_response_id)"),
+        Route.of("POST", "/v1/embeddings", new OpenAiEmbeddingsDialect(), "OpenAI embeddings (deterministic unit vectors)"),
+        Route.of("POST", "/mistral/v1/chat/completions", new MistralDialect(),
+            "Mistral chat completions (base URL {server}/mistral/v1)"),
         Route.of("POST", "/v1/messages", new AnthropicDialect(), "Anthropic Messages (x-api-key, anthropic-version header)"),
         Route.of("POST", "/model/([^/]+)/invoke", new BedrockInvokeDialect(), "Bedrock InvokeModel, Claude body (SigV4 or Bearer API key)"),
         Route.of("POST", "/model/([^/]+)/converse", new BedrockConverseDialect(), "Bedrock Converse (SigV4 or Bearer API key)"));
