@@ -60,6 +60,19 @@ final class AnthropicDialect implements Dialect {
     return response.withHeaders(headers(limits, newRequestId()));
   }
 
+  /**
+   * Anthropic's words: "prompt is too long" when the input alone overflows, else the one about
+   * input plus {@code max_tokens}.
+   */
+  @Override
+  public String contextLengthMessage(long window, long input, long maxOutput) {
+    if (input > window) {
+      return "prompt is too long: " + input + " tokens > " + window + " maximum";
+    }
+    return "input length and `max_tokens` exceed context limit: " + input + " + " + maxOutput + " > " + window
+        + ", decrease input length or `max_tokens` and try again";
+  }
+
   @Override
   public FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits) {
     String type;
@@ -68,7 +81,6 @@ final class AnthropicDialect implements Dialect {
     switch (kind) {
       case CONTEXT_LENGTH -> {
         type = "invalid_request_error";
-        text = ContextOverflow.parse(message).map(ContextOverflow::anthropicMessage).orElse(message);
       }
       case UNAUTHORIZED -> {
         type = "authentication_error";

@@ -32,6 +32,19 @@ interface Dialect {
   /** The 200 answer (JSON, or server-sent events when the request asked to stream). */
   FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits);
 
+  /**
+   * The provider's words for a request longer than the context window (OpenAI's by default).
+   *
+   * @param window the context window
+   * @param input the input tokens
+   * @param maxOutput the requested output limit
+   */
+  default String contextLengthMessage(long window, long input, long maxOutput) {
+    return "This model's maximum context length is " + window + " tokens. However, you requested "
+        + (input + maxOutput) + " tokens (" + input + " in the messages, " + maxOutput
+        + " in the completion). Please reduce the length of the messages or completion.";
+  }
+
   /** An error in the provider's shape, with its rate-limit headers for a 429. */
   FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits);
 }

@@ -237,7 +237,7 @@ public final class FakeProviderServer implements AutoCloseable {
         throw new ProviderError(ErrorKind.NOT_FOUND, "model '" + parsed.model() + "' not found");
       }
       if (parsed.inputTokens() + (long) parsed.maxTokens() > config.contextWindow) {
-        throw new ProviderError(ErrorKind.CONTEXT_LENGTH, contextMessage(parsed));
+        throw new ProviderError(ErrorKind.CONTEXT_LENGTH, contextMessage(dialect, parsed));
       }
     } catch (ProviderError e) {
       if (e.kind == ErrorKind.BAD_REQUEST || e.kind == ErrorKind.CONTEXT_LENGTH || e.kind == ErrorKind.NOT_FOUND) {
@@ -287,7 +287,7 @@ public final class FakeProviderServer implements AutoCloseable {
       }
       default -> {
         l.refund(reserved);
-        FakeHttpResponse error = dialect.error(kindOf(fault), faultMessage(fault, parsed), null, l.snapshot());
+        FakeHttpResponse error = dialect.error(kindOf(fault), faultMessage(fault, dialect, parsed), null, l.snapshot());
         later(ctx, delay, () -> {
           l.release();
           write(ctx, error, keepAlive);
@@ -326,9 +326,9 @@ public final class FakeProviderServer implements AutoCloseable {
     };
   }
 
-  private String faultMessage(Fault fault, ParsedRequest parsed) {
+  private String faultMessage(Fault fault, Dialect dialect, ParsedRequest parsed) {
     return switch (fault) {
-      case CONTEXT_LENGTH -> contextMessage(parsed);
+      case CONTEXT_LENGTH -> contextMessage(dialect, parsed);
       case UNAUTHORIZED -> "invalid API key";
       case MODEL_NOT_FOUND -> "model '" + parsed.model() + "' not found";
       case OVERLOADED -> "Overloaded";
@@ -338,10 +338,8 @@ public final class FakeProviderServer implements AutoCloseable {
     };
   }
 
-  private String contextMessage(ParsedRequest p) {
-    return "This model's maximum context length is " + config.contextWindow + " tokens. However, you requested "
-        + (p.inputTokens() + p.maxTokens()) + " tokens (" + p.inputTokens() + " in the messages, " + p.maxTokens()
-        + " in the completion). Please reduce the length of the messages or completion.";
+  private String contextMessage(Dialect dialect, ParsedRequest p) {
+    return dialect.contextLengthMessage(config.contextWindow, p.inputTokens(), p.maxTokens());
   }
 
   private static void later(ChannelHandlerContext ctx, long delayNanos, Runnable task) {

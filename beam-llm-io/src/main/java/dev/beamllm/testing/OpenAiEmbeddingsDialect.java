@@ -73,10 +73,9 @@ final class OpenAiEmbeddingsDialect implements Dialect {
     if (tokens > MAX_REQUEST_TOKENS) {
       throw ProviderError.badRequest("Requested " + tokens + " tokens, max " + MAX_REQUEST_TOKENS + " tokens per request", "input");
     }
-    // The vector settings travel as the conversation's metadata, as ParsedRequest has no field for them.
     ObjectNode settings = Json.object().put("encoding_format", format).put("native_dimensions", full).put("dimensions", dimensions);
-    Conversation conversation = Conversation.of(messages).withMetadataJson(Json.write(settings));
-    return new ParsedRequest(model, conversation, List.of(), 0, ParsedRequest.OutputFormat.TEXT, null, -1, false, false, tokens, null);
+    return new ParsedRequest(model, Conversation.of(messages), List.of(), 0, ParsedRequest.OutputFormat.TEXT, null, -1, false, false,
+        tokens, null, Json.write(settings));
   }
 
   /**
@@ -133,7 +132,7 @@ final class OpenAiEmbeddingsDialect implements Dialect {
   /** One vector per input, in order, as floats or base64, and the input tokens as usage. */
   @Override
   public FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits) {
-    JsonNode settings = Json.parse(request.conversation().metadataJson().orElseThrow());
+    JsonNode settings = Json.parse(request.options());
     boolean base64 = settings.get("encoding_format").asText().equals("base64");
     int full = settings.get("native_dimensions").asInt();
     int dimensions = settings.get("dimensions").asInt();

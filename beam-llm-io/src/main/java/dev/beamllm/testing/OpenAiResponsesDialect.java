@@ -60,12 +60,10 @@ final class OpenAiResponsesDialect implements Dialect {
     echo.put("top_logprobs", topLogprobs);
     boolean logprobs = includes(body.get("include"), LOGPROBS_INCLUDE);
     boolean stream = Bodies.boolField(body, "stream");
-    // ParsedRequest has no field for the parameters the Response repeats; they travel as the
-    // conversation's metadata, which neither token counts nor fingerprints read.
-    Conversation withEcho = conversation.withMetadataJson(Json.write(echo));
+    // The parameters the Response object repeats travel as the request's options.
     try {
-      return ParsedRequest.of(model, withEcho, tools, maxTokens, text.format(), text.schemaJson(), logprobs ? topLogprobs : -1,
-          stream, thinking, null, TokenCounter.ImageRule.OPENAI);
+      return ParsedRequest.of(model, conversation, tools, maxTokens, text.format(), text.schemaJson(), logprobs ? topLogprobs : -1,
+          stream, thinking, null, TokenCounter.ImageRule.OPENAI).withOptions(Json.write(echo));
     } catch (InvalidPromptException e) {
       throw ProviderError.badRequest("Invalid 'input': " + e.getMessage(), "input");
     }
@@ -219,7 +217,7 @@ final class OpenAiResponsesDialect implements Dialect {
   @Override
   public FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits) {
     String id = Bodies.id("resp_", request.conversation().fingerprint() + request.model());
-    ObjectNode echo = (ObjectNode) Json.parse(request.conversation().metadataJson().orElse("{}"));
+    ObjectNode echo = (ObjectNode) Json.parse(request.options() == null ? "{}" : request.options());
     ResponsesOutput output = new ResponsesOutput(id, Bodies.now(), request, answer, echo);
     FakeHttpResponse response = request.stream()
         ? FakeHttpResponse.sse(output.stream())

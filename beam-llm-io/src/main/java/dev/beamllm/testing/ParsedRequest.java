@@ -1,6 +1,7 @@
 package dev.beamllm.testing;
 
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.TokenCounter;
 import java.util.List;
 
@@ -18,6 +19,8 @@ import java.util.List;
  * @param thinking whether the client asked for visible reasoning
  * @param inputTokens the input tokens, counted like the client counts them
  * @param cachePrefix the text of the prompt prefix marked for prompt caching, or null
+ * @param options a dialect's own settings for its answer (a JSON object), or null; the server
+ *     does not read them
  */
 record ParsedRequest(
     String model,
@@ -30,7 +33,8 @@ record ParsedRequest(
     boolean stream,
     boolean thinking,
     long inputTokens,
-    String cachePrefix) {
+    String cachePrefix,
+    String options) {
 
   /** Output formats. */
   enum OutputFormat {
@@ -68,10 +72,21 @@ record ParsedRequest(
       boolean thinking,
       String cachePrefix,
       TokenCounter.ImageRule rule) {
-    long input = TokenCounter.estimate(conversation, rule);
+    long input;
+    try {
+      input = TokenCounter.estimate(conversation, rule);
+    } catch (InvalidPromptException e) {
+      // An unreadable PDF, say: the provider would refuse it too.
+      throw ProviderError.badRequest(e.getMessage(), null);
+    }
     for (ToolDef t : tools) {
       input += TokenCounter.count(t.name()) + (t.parametersJson() == null ? 0 : TokenCounter.count(t.parametersJson()));
     }
-    return new ParsedRequest(model, conversation, List.copyOf(tools), maxTokens, format, schemaJson, topLogprobs, stream, thinking, input, cachePrefix);
+    return new ParsedRequest(model, conversation, List.copyOf(tools), maxTokens, format, schemaJson, topLogprobs, stream, thinking, input, cachePrefix, null);
+  }
+
+  /** This request with a dialect's own settings, which its {@code success} reads back. */
+  ParsedRequest withOptions(String optionsJson) {
+    return new ParsedRequest(model, conversation, tools, maxTokens, format, schemaJson, topLogprobs, stream, thinking, inputTokens, cachePrefix, optionsJson);
   }
 }
