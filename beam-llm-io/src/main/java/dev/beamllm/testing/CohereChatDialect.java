@@ -72,6 +72,7 @@ final class CohereChatDialect implements Dialect {
         Bodies.boolField(body, "stream"), false, null, TokenCounter.ImageRule.OPENAI);
   }
 
+  /** The {@code function} tools, names checked. */
   private static List<ParsedRequest.ToolDef> tools(JsonNode tools) {
     List<ParsedRequest.ToolDef> out = new ArrayList<>();
     if (tools == null || tools.isNull()) {
@@ -104,6 +105,7 @@ final class CohereChatDialect implements Dialect {
         : FakeHttpResponse.json(200, Json.write(response(id, request, answer)));
   }
 
+  /** The non-streamed answer: text content, or a tool plan with tool calls. */
   private static ObjectNode response(String id, ParsedRequest request, Answer answer) {
     ObjectNode root = Json.object();
     root.put("id", id);

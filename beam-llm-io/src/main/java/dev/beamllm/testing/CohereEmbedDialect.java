@@ -92,6 +92,7 @@ final class CohereEmbedDialect implements Dialect {
     return new ParsedRequest(model, conversation, List.of(), 0, ParsedRequest.OutputFormat.TEXT, null, -1, false, false, tokens, null);
   }
 
+  /** The requested embedding types, {@code float} by default and the only one Embed v2 models give. */
   private static List<String> embeddingTypes(JsonNode node, boolean v2Model) {
     if (node == null || node.isNull()) {
       return List.of("float");

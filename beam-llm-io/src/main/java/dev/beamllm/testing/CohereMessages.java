@@ -85,6 +85,7 @@ final class CohereMessages {
     return String.join("\n", texts);
   }
 
+  /** A user's content: text, images by URL (or data URL) and documents as text files. */
   private static List<Part> userContent(JsonNode content, String at) {
     if (content != null && content.isTextual()) {
       return List.of(new Text(content.textValue()));
@@ -117,6 +118,7 @@ final class CohereMessages {
     return data.isTextual() ? data.textValue() : data.toString();
   }
 
+  /** An assistant turn: its tool plan as reasoning, its text, then its tool calls. */
   private static Message assistant(JsonNode m, String at) {
     List<Part> parts = new ArrayList<>();
     JsonNode plan = m.get("tool_plan");

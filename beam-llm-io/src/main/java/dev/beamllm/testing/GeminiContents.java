@@ -64,6 +64,7 @@ final class GeminiContents {
     }
   }
 
+  /** {@code systemInstruction}: text parts only, joined into one system message. */
   private void system(JsonNode content) {
     GeminiFields.checkKnown(content, CONTENT_FIELDS, "system_instruction");
     List<String> texts = new ArrayList<>();
@@ -77,6 +78,7 @@ final class GeminiContents {
     messages.add(Message.system(String.join("\n", texts)));
   }
 
+  /** One content: its role ({@code user} when omitted, as the API allows) and its parts. */
   private void turn(JsonNode content, String where) {
     GeminiFields.checkKnown(content, CONTENT_FIELDS, where);
     JsonNode roleNode = GeminiFields.get(content, "role");
@@ -92,6 +94,7 @@ final class GeminiContents {
     }
   }
 
+  /** The parts, each checked to hold known fields and exactly one kind of data. */
   private static List<JsonNode> parts(JsonNode content, String where) {
     JsonNode parts = GeminiFields.get(content, "parts");
     if (parts == null || !parts.isArray() || parts.isEmpty()) {
@@ -140,6 +143,7 @@ final class GeminiContents {
     messages.add(Message.of(Role.ASSISTANT, out));
   }
 
+  /** A function call with its own {@code id}, or the next {@code gemini-call-N}, left open for its response. */
   private ToolCall call(JsonNode call, String at) {
     JsonNode name = GeminiFields.get(call, "name");
     if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
@@ -174,6 +178,7 @@ final class GeminiContents {
     messages.add(Message.of(runRole, run));
   }
 
+  /** A function response, answering the open call it names by {@code id}, else the earliest of its name. */
   private ToolResult result(JsonNode response, String at) {
     JsonNode name = GeminiFields.get(response, "name");
     if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
@@ -218,6 +223,7 @@ final class GeminiContents {
     return fileData(GeminiFields.get(part, "fileData"), at + ".file_data");
   }
 
+  /** Inline bytes: an image when the media type says so (and the bytes agree), else a document. */
   private static Part inline(JsonNode inline, String at) {
     String mime = required(inline, "mimeType", at);
     String data = required(inline, "data", at);
@@ -235,6 +241,7 @@ final class GeminiContents {
     }
   }
 
+  /** A file by URI: an image or a document the provider would fetch; only http(s) URIs are read. */
   private static Part fileData(JsonNode file, String at) {
     String uri = required(file, "fileUri", at);
     JsonNode mime = GeminiFields.get(file, "mimeType");

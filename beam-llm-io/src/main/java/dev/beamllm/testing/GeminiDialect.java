@@ -77,6 +77,7 @@ final class GeminiDialect implements Dialect {
    */
   private record Config(int maxTokens, ParsedRequest.OutputFormat format, String schema, int topLogprobs, boolean thinking) {}
 
+  /** Checks {@code generationConfig} and reads what the answer depends on. */
   private static Config config(JsonNode g) {
     if (g == null) {
       return new Config(DEFAULT_MAX_OUTPUT, ParsedRequest.OutputFormat.TEXT, null, -1, false);
@@ -161,6 +162,7 @@ final class GeminiDialect implements Dialect {
     return out;
   }
 
+  /** One function declaration, its name checked like Gemini checks it and its schema made readable. */
   private static ParsedRequest.ToolDef declaration(JsonNode d, String at) {
     GeminiFields.checkKnown(d, DECLARATION_FIELDS, at);
     JsonNode name = GeminiFields.get(d, "name");

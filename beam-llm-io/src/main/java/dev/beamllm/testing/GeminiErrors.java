@@ -46,6 +46,7 @@ final class GeminiErrors {
     };
   }
 
+  /** A 400, with a {@code BadRequest} field violation when the field at fault is known. */
   private static FakeHttpResponse badRequest(String message, String field) {
     ArrayNode details = null;
     if (field != null) {
@@ -56,6 +57,7 @@ final class GeminiErrors {
     return body(400, "INVALID_ARGUMENT", message, details);
   }
 
+  /** The 400 Google answers for a key it does not know, with {@code ErrorInfo} reason {@code API_KEY_INVALID}. */
   private static FakeHttpResponse invalidKey() {
     String message = "API key not valid. Please pass a valid API key.";
     ArrayNode details = Json.MAPPER.createArrayNode();
