@@ -18,7 +18,15 @@ final class Routes {
             "Mistral chat completions (base URL {server}/mistral/v1)"),
         Route.of("POST", "/v1/messages", new AnthropicDialect(), "Anthropic Messages (x-api-key, anthropic-version header)"),
         Route.of("POST", "/model/([^/]+)/invoke", new BedrockInvokeDialect(), "Bedrock InvokeModel, Claude body (SigV4 or Bearer API key)"),
-        Route.of("POST", "/model/([^/]+)/converse", new BedrockConverseDialect(), "Bedrock Converse (SigV4 or Bearer API key)"));
+        Route.of("POST", "/model/([^/]+)/converse", new BedrockConverseDialect(), "Bedrock Converse (SigV4 or Bearer API key)"),
+        Route.of("POST", "/v1beta/models/([^/:]+):generateContent", new GeminiDialect(false),
+            "Gemini generateContent (x-goog-api-key header or ?key=)"),
+        Route.of("POST", "/v1beta/models/([^/:]+):streamGenerateContent", new GeminiDialect(true),
+            "Gemini streamGenerateContent (?alt=sse for server-sent events)"),
+        Route.of("POST", "/v2/chat", new CohereChatDialect(), "Cohere v2 chat"),
+        Route.of("POST", "/v2/embed", new CohereEmbedDialect(), "Cohere v2 embed"),
+        Route.of("POST", "/v2/rerank", new CohereRerankDialect(2), "Cohere v2 rerank"),
+        Route.of("POST", "/v1/rerank", new CohereRerankDialect(1), "Cohere v1 rerank"));
   }
 
   /** A route's path for display: the model group shown as {model}. */

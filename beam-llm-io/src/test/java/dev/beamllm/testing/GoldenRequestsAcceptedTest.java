@@ -65,6 +65,12 @@ public class GoldenRequestsAcceptedTest {
   }
 
   @Test
+  public void gemini() throws Exception {
+    assertAllAccepted("gemini", "/v1beta/models/gemini-2.5-flash:generateContent", new String[] {"x-goog-api-key", "k"},
+        b -> b.putObject("generationConfig").put("maxOutputTokens", 100));
+  }
+
+  @Test
   public void bedrockConverse() throws Exception {
     assertAllAccepted("bedrock-converse", "/model/amazon.nova-lite-v1:0/converse", new String[] {"authorization", "Bearer k"},
         b -> b.putObject("inferenceConfig").put("maxTokens", 100));
