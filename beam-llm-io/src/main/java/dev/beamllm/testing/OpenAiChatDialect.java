@@ -21,6 +21,11 @@ import java.util.Set;
  * api-key}). Reference: platform.openai.com/docs/api-reference/chat.
  */
 final class OpenAiChatDialect implements Dialect {
+  /** OpenAI's 400 message for a body that is not JSON. */
+  static final String NOT_JSON =
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. "
+          + "The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
+
   private static final Set<String> FORMATS = Set.of("text", "json_object", "json_schema");
   private final boolean azure;
 
@@ -47,8 +52,7 @@ final class OpenAiChatDialect implements Dialect {
       throw ProviderError.badRequest("Missing required query parameter: api-version", "api-version");
     }
     ObjectNode body = Bodies.object(request,
-        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. "
-            + "The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)");
+        NOT_JSON);
     String model = azure ? pathModel : Bodies.requiredString(body, "model", "you must provide a model parameter");
     return parseChat(body, model);
   }

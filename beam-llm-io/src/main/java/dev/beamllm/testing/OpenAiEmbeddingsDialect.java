@@ -46,8 +46,7 @@ final class OpenAiEmbeddingsDialect implements Dialect {
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
     ObjectNode body = Bodies.object(request,
-        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. "
-            + "The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)");
+        OpenAiChatDialect.NOT_JSON);
     String model = Bodies.requiredString(body, "model", "you must provide a model parameter");
     List<String> texts = inputs(body.get("input"));
     String format = body.path("encoding_format").asText("float");
