@@ -3,29 +3,65 @@ package dev.beamllm.response;
 import com.google.auto.value.AutoValue;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A model's answer to one conversation: the assistant message with its text, tool calls and
- * thinking, plus usage. Provider adapters build these; {@link
- * dev.beamllm.prompt.Conversation#withResponse} continues a conversation with one.
+ * The outcome of one conversation: the model's answer (text, tool calls, thinking) with usage,
+ * cost, latency and attempts, or the error that ended it. Every prompt given to a client gets
+ * exactly one. {@link dev.beamllm.prompt.Conversation#withResponse} continues a conversation with
+ * one.
  */
 @AutoValue
 public abstract class ApiResponse {
 
-  /** The registry id of the model that answered. */
+  /** The registry id of the model that answered (or last tried). */
   public abstract String model();
 
-  /** The assistant message: text, tool calls and thinking, in the provider's order. */
+  /** The provider that answered ({@code openai}, {@code anthropic}, ...), or empty before any attempt. */
+  public abstract String provider();
+
+  /** The assistant message: text, tool calls and thinking in the provider's order; empty on error. */
   public abstract Message message();
 
-  /** Why generation stopped, in the provider's words ({@code stop}, {@code tool_use}, ...), if given. */
+  /** Why generation stopped, in the provider's words ({@code stop}, {@code end_turn}, {@code tool_calls}, ...). */
   public abstract Optional<String> finishReason();
 
-  /** Tokens used. */
+  /** Tokens used, as the provider reported them. */
   public abstract Usage usage();
+
+  /** The dollar cost of the usage, by the model's prices. */
+  public abstract double cost();
+
+  /** The time from sending the last attempt to its answer. */
+  public abstract Duration latency();
+
+  /** Attempts made, including the one that answered. */
+  public abstract int attempts();
+
+  /** Per-token log-probabilities, when asked for. */
+  public abstract List<TokenLogprob> logprobs();
+
+  /** The provider's raw response body, when asked for. */
+  public abstract Optional<String> rawBody();
+
+  /** The id of the conversation this answers, when it had one. */
+  public abstract Optional<String> conversationId();
+
+  /** The error that ended the request, if it failed. */
+  public abstract Optional<ApiError> error();
+
+  /** True when the answer came from a cache instead of the provider. */
+  public abstract boolean cacheHit();
+
+  /** True when the request failed. */
+  public boolean isError() {
+    return error().isPresent();
+  }
 
   /** The text parts of the answer joined by newlines. */
   public String completion() {
@@ -37,10 +73,31 @@ public abstract class ApiResponse {
     return message().partsOf(ToolCall.class);
   }
 
-  /** A builder with zero usage. */
-  public static Builder builder() {
-    return new AutoValue_ApiResponse.Builder().setUsage(Usage.ZERO);
+  /** The model's thinking, when it showed any. */
+  public List<Thinking> thinking() {
+    return message().partsOf(Thinking.class);
   }
+
+  /** A builder: empty answer, zero usage, one attempt. */
+  public static Builder builder() {
+    return new AutoValue_ApiResponse.Builder()
+        .setProvider("")
+        .setMessage(Message.assistant())
+        .setUsage(Usage.ZERO)
+        .setCost(0)
+        .setLatency(Duration.ZERO)
+        .setAttempts(1)
+        .setLogprobs(List.of())
+        .setCacheHit(false);
+  }
+
+  /** A failed response. */
+  public static ApiResponse failure(String model, ApiError error, int attempts) {
+    return builder().setModel(model).setError(error).setAttempts(attempts).build();
+  }
+
+  /** A builder starting from this response. */
+  public abstract Builder toBuilder();
 
   /** Builds {@link ApiResponse}s. */
   @AutoValue.Builder
@@ -48,14 +105,41 @@ public abstract class ApiResponse {
     /** Sets the model id. */
     public abstract Builder setModel(String model);
 
+    /** Sets the provider. */
+    public abstract Builder setProvider(String provider);
+
     /** Sets the assistant message. */
     public abstract Builder setMessage(Message message);
 
     /** Sets the finish reason. */
-    public abstract Builder setFinishReason(String finishReason);
+    public abstract Builder setFinishReason(@Nullable String finishReason);
 
     /** Sets the usage. */
     public abstract Builder setUsage(Usage usage);
+
+    /** Sets the cost in dollars. */
+    public abstract Builder setCost(double cost);
+
+    /** Sets the latency. */
+    public abstract Builder setLatency(Duration latency);
+
+    /** Sets the attempts. */
+    public abstract Builder setAttempts(int attempts);
+
+    /** Sets the log-probabilities. */
+    public abstract Builder setLogprobs(List<TokenLogprob> logprobs);
+
+    /** Sets the raw body. */
+    public abstract Builder setRawBody(@Nullable String rawBody);
+
+    /** Sets the conversation id. */
+    public abstract Builder setConversationId(@Nullable String id);
+
+    /** Sets the error. */
+    public abstract Builder setError(@Nullable ApiError error);
+
+    /** Marks a cache hit. */
+    public abstract Builder setCacheHit(boolean cacheHit);
 
     abstract ApiResponse autoBuild();
 

@@ -1,5 +1,7 @@
 package dev.beamllm.testing;
 
+import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.ModelSpec;
 import dev.beamllm.prompt.Digests;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -123,6 +125,31 @@ public final class FakeProviderServer implements AutoCloseable {
   /** {@code http://127.0.0.1:PORT}; providers' paths follow (e.g. {@code /v1/chat/completions}). */
   public String baseUrl() {
     return "http://" + config.host + ":" + port();
+  }
+
+  /**
+   * A copy of the registry whose every model calls this server: each wire format's base URL is
+   * replaced by this server's path for it (Mistral under {@code /mistral/v1}, Azure under {@code
+   * /openai/deployments/{deployment}}).
+   */
+  public ModelRegistry pointRegistry(ModelRegistry registry) {
+    List<ModelSpec> moved = new ArrayList<>();
+    for (ModelSpec m : registry.models()) {
+      moved.add(m.toBuilder().setApiBase(apiBaseFor(m)).build());
+    }
+    return registry.withModels(moved);
+  }
+
+  private String apiBaseFor(ModelSpec m) {
+    String base = baseUrl();
+    return switch (m.wireFormat()) {
+      case OPENAI -> m.provider().equals("azure") ? base + "/openai/deployments/{deployment}" : base + "/v1";
+      case OPENAI_RESPONSES, ANTHROPIC -> base + "/v1";
+      case GEMINI -> base + "/v1beta";
+      case MISTRAL -> base + "/mistral/v1";
+      case COHERE -> base + "/v2";
+      case BEDROCK_ANTHROPIC, BEDROCK_CONVERSE -> base;
+    };
   }
 
   /** The endpoints served, one line each: method, path and what it is. */

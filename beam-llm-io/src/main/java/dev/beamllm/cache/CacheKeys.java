@@ -1,0 +1,44 @@
+package dev.beamllm.cache;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.client.SamplingParams;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.Digests;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.tool.Tool;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Cache keys: the conversation's fingerprint plus everything else that changes the answer — the
+ * models that may answer, the sampling parameters (output schema included) and the tools.
+ * lm-deluge keyed on the conversation alone, so a change of model or temperature returned stale
+ * answers.
+ */
+public final class CacheKeys {
+  private CacheKeys() {}
+
+  /** The key for a request. */
+  public static String of(Conversation conversation, List<String> models, SamplingParams params, List<Tool> tools) {
+    ObjectNode key = Json.object();
+    key.put("v", 1);
+    key.put("conversation", conversation.fingerprint());
+    ArrayNode m = key.putArray("models");
+    new TreeSet<>(models).forEach(m::add);
+    ObjectNode p = key.putObject("params");
+    params.temperature().ifPresent(t -> p.put("temperature", t));
+    params.topP().ifPresent(t -> p.put("top_p", t));
+    p.put("max_new_tokens", params.maxNewTokens());
+    p.put("json_mode", params.jsonMode());
+    params.outputSchema().ifPresent(s -> p.set("output_schema", Json.parse(s)));
+    params.reasoningEffort().ifPresent(e -> p.put("reasoning_effort", e.wireName()));
+    p.put("logprobs", params.logprobs());
+    params.topLogprobs().ifPresent(n -> p.put("top_logprobs", n));
+    ArrayNode t = key.putArray("tools");
+    for (Tool tool : tools) {
+      t.addObject().put("name", tool.name()).put("description", tool.description()).set("parameters", Json.parse(tool.parametersJson()));
+    }
+    return Digests.sha256Hex(Json.canonical(key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,24 @@
+package dev.beamllm.cache;
+
+import dev.beamllm.response.ApiResponse;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A {@link ResponseCache} in a concurrent map; its contents do not survive serialization. */
+final class MemoryCache implements ResponseCache {
+  private static final long serialVersionUID = 1L;
+  private final transient Map<String, ApiResponse> entries = new ConcurrentHashMap<>();
+
+  @Override
+  public Optional<ApiResponse> get(String key) {
+    return entries == null ? Optional.empty() : Optional.ofNullable(entries.get(key));
+  }
+
+  @Override
+  public void put(String key, ApiResponse response) {
+    if (entries != null) {
+      entries.put(key, response);
+    }
+  }
+}

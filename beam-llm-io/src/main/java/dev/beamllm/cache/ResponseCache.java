@@ -1,0 +1,23 @@
+package dev.beamllm.cache;
+
+import dev.beamllm.response.ApiResponse;
+import java.io.Serializable;
+import java.util.Optional;
+
+/**
+ * Stores answers by request key so the same request is never paid for twice. A hit is answered
+ * without sending and without using rate-limit capacity. Implementations are thread-safe.
+ */
+public interface ResponseCache extends Serializable {
+
+  /** The answer stored under the key, if any. */
+  Optional<ApiResponse> get(String key);
+
+  /** Stores a successful answer. */
+  void put(String key, ApiResponse response);
+
+  /** An in-memory cache for this JVM. */
+  static ResponseCache memory() {
+    return new MemoryCache();
+  }
+}

@@ -1,0 +1,268 @@
+package dev.beamllm.client;
+
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.HttpCall;
+import dev.beamllm.provider.ParsedAnswer;
+import dev.beamllm.provider.ProviderAdapter;
+import dev.beamllm.provider.ProviderException;
+import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.RateLimitInfo;
+import dev.beamllm.response.ApiError;
+import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.ErrorKind;
+import dev.beamllm.response.Usage;
+import dev.beamllm.tool.Tool;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The life of one request: choose a model, wait for admission, send, read the answer, and on an
+ * error decide whether and where to try again. Ends by completing its future exactly once.
+ */
+final class Call implements Scheduler.Job {
+  private static final long BACKOFF_BASE_MILLIS = 500;
+  private static final long BACKOFF_CAP_MILLIS = 30_000;
+
+  private final LlmClient client;
+  private final Conversation conversation;
+  private final CompletableFuture<ApiResponse> future;
+  private final Map<String, String> incapable = new LinkedHashMap<>();
+  private final Map<String, Long> inputTokens = new LinkedHashMap<>();
+  private final Set<String> avoid = new HashSet<>();
+  String cacheKey;
+  private int attempts;
+  private String model;
+  private ModelSpec spec;
+  private long tokens;
+  private long submitted;
+  private ApiError lastError;
+
+  Call(LlmClient client, Conversation conversation, CompletableFuture<ApiResponse> future) {
+    this.client = client;
+    this.conversation = conversation;
+    this.future = future;
+  }
+
+  @Override
+  public String model() {
+    return model;
+  }
+
+  @Override
+  public long tokens() {
+    return tokens;
+  }
+
+  @Override
+  public long submittedNanos() {
+    return submitted;
+  }
+
+  /** Chooses a model that can serve the request and queues it for admission. */
+  void next() {
+    Set<String> excluded = new HashSet<>(client.blocklist());
+    excluded.addAll(incapable.keySet());
+    Set<String> preferred = new HashSet<>(excluded);
+    preferred.addAll(avoid);
+    String m = client.picker().pick(preferred);
+    if (m == null) {
+      m = client.picker().pick(excluded);
+    }
+    while (m != null) {
+      ModelSpec s = client.spec(m);
+      var missing = Capabilities.missing(s, conversation, client.configInternal().paramsFor(s.id()), client.configInternal().tools());
+      if (missing.isEmpty()) {
+        break;
+      }
+      incapable.put(m, missing.get());
+      excluded.add(m);
+      m = client.picker().pick(excluded);
+    }
+    if (m == null) {
+      fail(lastError != null ? lastError
+          : ApiError.of(ErrorKind.UNSUPPORTED, incapable.isEmpty() ? "every model is blocklisted" : String.join("; ", incapable.values())));
+      return;
+    }
+    model = m;
+    spec = client.spec(m);
+    SamplingParams params = client.configInternal().paramsFor(spec.id());
+    int maxOut = spec.maxOutputTokens() > 0 ? Math.min(params.maxNewTokens(), spec.maxOutputTokens()) : params.maxNewTokens();
+    tokens = inputTokens.computeIfAbsent(m, k -> estimateInput(spec)) + maxOut;
+    long tpm = client.configInternal().limits().tokensPerMinute();
+    if (tpm > 0 && tokens > tpm) {
+      fail(ApiError.of(ErrorKind.TOO_LARGE, "the request needs " + tokens + " tokens (input + max_new_tokens) but the limit is "
+          + tpm + " tokens per minute: it can never be sent"));
+      return;
+    }
+    submitted = System.nanoTime();
+    client.scheduler().submit(this);
+  }
+
+  private long estimateInput(ModelSpec s) {
+    long n = TokenCounter.estimate(conversation, s.wireFormat().imageRule());
+    for (Tool t : client.configInternal().tools()) {
+      n += TokenCounter.count(t.name()) + TokenCounter.count(t.parametersJson());
+    }
+    return n;
+  }
+
+  @Override
+  public void start(Scheduler.Admission admission) {
+    ProviderAdapter adapter = client.adapter(spec);
+    ProviderRequest request;
+    HttpCall call;
+    try {
+      request = client.providerRequest(spec, conversation, false);
+      call = adapter.request(request);
+    } catch (ApiKeys.MissingKeyException e) {
+      client.scheduler().finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
+      attempts++;
+      afterError(ApiError.of(ErrorKind.AUTH, e.getMessage()));
+      return;
+    } catch (InvalidPromptException | UnsupportedOperationException e) {
+      // Nothing was sent: this model's API cannot carry the request. Another model may.
+      client.scheduler().finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
+      incapable.put(model, "model '" + model + "': " + e.getMessage());
+      lastError = ApiError.of(ErrorKind.UNSUPPORTED, String.join("; ", incapable.values()));
+      next();
+      return;
+    }
+    attempts++;
+    if (attempts == 1) {
+      client.tracker().started();
+    }
+    long sentAt = System.nanoTime();
+    client.transport().send(call, client.configInternal().requestTimeout())
+        .whenComplete((answer, error) -> answered(adapter, request, admission, answer, error, sentAt));
+  }
+
+  private void answered(ProviderAdapter adapter, ProviderRequest request, Scheduler.Admission admission, HttpAnswer answer,
+      Throwable error, long sentAt) {
+    Scheduler scheduler = client.scheduler();
+    if (error != null) {
+      scheduler.finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
+      afterError(transportError(error));
+      return;
+    }
+    RateLimitInfo info = adapter.rateLimits(answer);
+    if (!answer.ok()) {
+      ApiError e = adapter.error(answer);
+      scheduler.finished(model, admission, 0, info, e.kind() == ErrorKind.RATE_LIMIT, e.retryAfterMillis() * 1_000_000L);
+      afterError(e);
+      return;
+    }
+    ParsedAnswer parsed;
+    try {
+      parsed = adapter.parse(request, answer);
+    } catch (ProviderException e) {
+      scheduler.finished(model, admission, admission.tokens(), info, false, -1);
+      afterError(e.error());
+      return;
+    } catch (RuntimeException e) {
+      scheduler.finished(model, admission, admission.tokens(), info, false, -1);
+      afterError(ApiError.of(ErrorKind.INVALID_RESPONSE, "the answer could not be read: " + e));
+      return;
+    }
+    scheduler.finished(model, admission, charged(parsed.usage()), info, false, -1);
+    succeed(parsed, Duration.ofNanos(System.nanoTime() - sentAt), answer.body());
+  }
+
+  /** The tokens the provider counts against its limit: input (with cache reads and writes) plus output. */
+  private long charged(Usage u) {
+    long input = spec.wireFormat().inputIncludesCached() ? u.inputTokens() : u.inputTokens() + u.cacheReadTokens() + u.cacheWriteTokens();
+    return input + u.outputTokens();
+  }
+
+  private static ApiError transportError(Throwable error) {
+    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (e instanceof HttpTimeoutException) {
+      return ApiError.of(ErrorKind.TIMEOUT, "no answer within the request timeout");
+    }
+    if (e instanceof ConnectException) {
+      return ApiError.of(ErrorKind.CONNECTION, "cannot connect: " + e.getMessage());
+    }
+    return ApiError.of(ErrorKind.CONNECTION, "connection failed: " + e);
+  }
+
+  private void afterError(ApiError error) {
+    lastError = error;
+    LlmClient c = client;
+    if (error.kind() == ErrorKind.RATE_LIMIT) {
+      c.tracker().rateLimited();
+    }
+    boolean modelIsGone = error.kind() == ErrorKind.AUTH || error.kind() == ErrorKind.NOT_FOUND;
+    boolean others = c.configInternal().models().stream()
+        .anyMatch(m -> !m.equals(model) && !c.blocklist().contains(m) && !incapable.containsKey(m));
+    if (modelIsGone && others) {
+      c.blocklist().add(model);
+    }
+    boolean again = attempts < c.configInternal().maxAttempts() && (error.retryable() || (modelIsGone && others));
+    if (!again) {
+      fail(error);
+      return;
+    }
+    c.tracker().retried();
+    avoid.clear();
+    if (others) {
+      avoid.add(model);
+    }
+    long delayMillis = error.retryAfterMillis() >= 0 ? error.retryAfterMillis() : modelIsGone ? 0 : backoffMillis(attempts);
+    c.scheduler().later(this::next, delayMillis * 1_000_000L);
+  }
+
+  /** Exponential backoff with jitter: 0.5 s doubling per attempt, capped at 30 s, each between half and all of it. */
+  static long backoffMillis(int attempt) {
+    long base = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(20, Math.max(0, attempt - 1)));
+    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+  }
+
+  private void succeed(ParsedAnswer parsed, Duration latency, String body) {
+    ClientConfig config = client.configInternal();
+    ApiResponse response = ApiResponse.builder()
+        .setModel(spec.id())
+        .setProvider(spec.provider())
+        .setMessage(parsed.message())
+        .setFinishReason(parsed.finishReason())
+        .setUsage(parsed.usage())
+        .setCost(spec.cost(parsed.usage()))
+        .setLatency(latency)
+        .setAttempts(attempts)
+        .setLogprobs(parsed.logprobs())
+        .setRawBody(config.keepRawBody() ? body : null)
+        .setConversationId(conversation.id().orElse(null))
+        .build();
+    if (config.postprocess().isPresent()) {
+      response = config.postprocess().get().apply(response);
+    }
+    if (cacheKey != null) {
+      config.cache().get().put(cacheKey, response);
+    }
+    client.tracker().finished(response);
+    future.complete(response);
+  }
+
+  void fail(ApiError error) {
+    String m = model != null ? model : client.configInternal().models().get(0);
+    ApiResponse response = ApiResponse.builder()
+        .setModel(spec != null ? spec.id() : m)
+        .setProvider(spec != null ? spec.provider() : "")
+        .setError(error)
+        .setAttempts(attempts)
+        .setConversationId(conversation.id().orElse(null))
+        .build();
+    client.tracker().finished(response);
+    future.complete(response);
+  }
+}

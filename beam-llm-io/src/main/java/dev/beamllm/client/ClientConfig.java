@@ -1,0 +1,159 @@
+package dev.beamllm.client;
+
+import com.google.auto.value.AutoValue;
+import com.google.auto.value.extension.serializable.SerializableAutoValue;
+import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.tool.Tool;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Everything an {@link LlmClient} is configured with. Immutable and serializable (keys are not in
+ * it: they are read where the client runs), so a Beam transform can carry it to its workers.
+ */
+@AutoValue
+@SerializableAutoValue
+public abstract class ClientConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The models to spray across, by id or alias. */
+  public abstract List<String> models();
+
+  /** Their weights (empty: uniform). */
+  public abstract List<Double> weights();
+
+  /** Where model ids are looked up. */
+  public abstract ModelRegistry registry();
+
+  /** Sampling parameters for every model without its own. */
+  public abstract SamplingParams samplingParams();
+
+  /** Sampling parameters per model id. */
+  public abstract Map<String, SamplingParams> perModelParams();
+
+  /** Client-wide limits. */
+  public abstract Limits limits();
+
+  /** Attempts per request, the first included. */
+  public abstract int maxAttempts();
+
+  /** The timeout of one attempt. */
+  public abstract Duration requestTimeout();
+
+  /** Tools offered with every request. */
+  public abstract List<Tool> tools();
+
+  /** Headers added to every request. */
+  public abstract Map<String, String> extraHeaders();
+
+  /** The provider's service tier, if any. */
+  public abstract Optional<String> serviceTier();
+
+  /** How progress is shown. */
+  public abstract StatusTracker.Display progress();
+
+  /** The seed of the model choice. */
+  public abstract long seed();
+
+  /** Whether answers keep the provider's raw body. */
+  public abstract boolean keepRawBody();
+
+  /** Where keys come from. */
+  public abstract ApiKeys apiKeys();
+
+  /** The answer cache, if any. */
+  public abstract Optional<ResponseCache> cache();
+
+  /** The hook applied to every answer, if any. */
+  public abstract Optional<Postprocessor> postprocess();
+
+  /** A builder with the defaults: uniform weights, 5 attempts, 60 s per attempt, no rate limits, progress on AUTO. */
+  public static Builder builder() {
+    return new AutoValue_ClientConfig.Builder()
+        .setWeights(List.of())
+        .setRegistry(ModelRegistry.defaults())
+        .setSamplingParams(SamplingParams.defaults())
+        .setPerModelParams(Map.of())
+        .setLimits(Limits.unlimited())
+        .setMaxAttempts(5)
+        .setRequestTimeout(Duration.ofSeconds(60))
+        .setTools(List.of())
+        .setExtraHeaders(Map.of())
+        .setProgress(StatusTracker.Display.AUTO)
+        .setSeed(0)
+        .setKeepRawBody(false)
+        .setApiKeys(ApiKeys.fromEnvironment());
+  }
+
+  /** A builder starting from this config. */
+  public abstract Builder toBuilder();
+
+  /** The sampling parameters for a model. */
+  public SamplingParams paramsFor(String modelId) {
+    return perModelParams().getOrDefault(modelId, samplingParams());
+  }
+
+  /** Builds {@link ClientConfig}s. */
+  @AutoValue.Builder
+  public abstract static class Builder {
+    public abstract Builder setModels(List<String> models);
+
+    public abstract Builder setWeights(List<Double> weights);
+
+    public abstract Builder setRegistry(ModelRegistry registry);
+
+    public abstract Builder setSamplingParams(SamplingParams params);
+
+    public abstract Builder setPerModelParams(Map<String, SamplingParams> params);
+
+    public abstract Builder setLimits(Limits limits);
+
+    public abstract Builder setMaxAttempts(int attempts);
+
+    public abstract Builder setRequestTimeout(Duration timeout);
+
+    public abstract Builder setTools(List<Tool> tools);
+
+    public abstract Builder setExtraHeaders(Map<String, String> headers);
+
+    public abstract Builder setServiceTier(@Nullable String tier);
+
+    public abstract Builder setProgress(StatusTracker.Display display);
+
+    public abstract Builder setSeed(long seed);
+
+    public abstract Builder setKeepRawBody(boolean keep);
+
+    public abstract Builder setApiKeys(ApiKeys keys);
+
+    public abstract Builder setCache(@Nullable ResponseCache cache);
+
+    public abstract Builder setPostprocess(@Nullable Postprocessor postprocess);
+
+    abstract ClientConfig autoBuild();
+
+    /** Builds and checks the config: models known, weights matching, attempts and timeout positive. */
+    public ClientConfig build() {
+      ClientConfig c = autoBuild();
+      if (c.models().isEmpty()) {
+        throw new IllegalArgumentException("at least one model is needed");
+      }
+      c.models().forEach(m -> c.registry().lookup(m));
+      if (!c.weights().isEmpty() && c.weights().size() != c.models().size()) {
+        throw new IllegalArgumentException(c.models().size() + " models but " + c.weights().size() + " weights");
+      }
+      if (c.maxAttempts() < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1, got " + c.maxAttempts());
+      }
+      if (c.requestTimeout().isNegative() || c.requestTimeout().isZero()) {
+        throw new IllegalArgumentException("the request timeout must be positive");
+      }
+      return c;
+    }
+  }
+}

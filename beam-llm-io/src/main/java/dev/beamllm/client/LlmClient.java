@@ -1,0 +1,385 @@
+package dev.beamllm.client;
+
+import dev.beamllm.cache.CacheKeys;
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.provider.Adapters;
+import dev.beamllm.provider.Credentials;
+import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.response.ApiError;
+import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.ErrorKind;
+import dev.beamllm.tool.Tool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One client for every provider: sends conversations to one or several models (weighted), within
+ * requests/min, tokens/min and concurrency limits, with retries, and returns exactly one {@link
+ * ApiResponse} per prompt — an answer or the error that ended it. Usable without Beam. Close it
+ * to free its threads and connections.
+ *
+ * <pre>{@code
+ * try (LlmClient client = LlmClient.basic("gpt-4.1-mini")) {
+ *   List<ApiResponse> out = client.processPrompts(List.of("Hello", "World"));
+ *   CompletableFuture<ApiResponse> f = client.start(Conversation.user("Hi"));
+ * }
+ * }</pre>
+ */
+public final class LlmClient implements AutoCloseable {
+  private final ClientConfig config;
+  private final Scheduler scheduler;
+  private final HttpTransport transport;
+  private final ModelPicker picker;
+  private final StatusTracker tracker;
+  private final Set<String> blocklist = ConcurrentHashMap.newKeySet();
+  private final Map<String, ModelSpec> specs = new ConcurrentHashMap<>();
+  private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
+
+  private LlmClient(ClientConfig config) {
+    this.config = config;
+    for (String name : config.models()) {
+      ModelSpec spec = config.registry().lookup(name);
+      specs.put(name, spec);
+    }
+    this.picker = new ModelPicker(config.models(), config.weights(), config.seed());
+    this.scheduler = new Scheduler(config.limits());
+    this.transport = new HttpTransport(config.limits().maxConcurrentRequests());
+    this.tracker = new StatusTracker(config.progress());
+  }
+
+  /** A client for these models with every default. */
+  public static LlmClient basic(String... models) {
+    return builder().models(models).build();
+  }
+
+  /** A client for a config. */
+  public static LlmClient of(ClientConfig config) {
+    return new LlmClient(config);
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder(ClientConfig.builder());
+  }
+
+  /**
+   * A client from a map, as read from YAML or JSON: {@code models} (list or comma-separated),
+   * {@code weights}, {@code max_requests_per_minute}, {@code max_tokens_per_minute}, {@code
+   * max_concurrent_requests}, {@code max_attempts}, {@code request_timeout} (seconds), {@code
+   * temperature}, {@code top_p}, {@code max_new_tokens}, {@code json_mode}, {@code
+   * reasoning_effort}, {@code logprobs}, {@code top_logprobs}, {@code service_tier}, {@code
+   * extra_headers}, {@code seed}, {@code progress} (auto, bar, lines, none), {@code models_file}.
+   */
+  public static LlmClient fromMap(Map<String, ?> map) {
+    return new Builder(ConfigMaps.read(map)).build();
+  }
+
+  /** A client from a YAML (or JSON) file holding the keys of {@link #fromMap}. */
+  public static LlmClient fromYaml(Path file) {
+    try {
+      return fromYamlString(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read client config " + file, e);
+    }
+  }
+
+  /** A client from YAML text holding the keys of {@link #fromMap}. */
+  public static LlmClient fromYamlString(String yaml) {
+    return fromMap(ConfigMaps.parseYaml(yaml));
+  }
+
+  /** The configuration. */
+  public ClientConfig config() {
+    return config;
+  }
+
+  /** A new client with other limits (close both). */
+  public LlmClient withLimits(Limits limits) {
+    return new LlmClient(config.toBuilder().setLimits(limits).build());
+  }
+
+  /** A new client for one model (close both). */
+  public LlmClient withModel(String model) {
+    return withModels(model);
+  }
+
+  /** A new client for these models, uniformly weighted (close both). */
+  public LlmClient withModels(String... models) {
+    return new LlmClient(config.toBuilder().setModels(List.of(models)).setWeights(List.of()).build());
+  }
+
+  /** The counters and display of this client. */
+  public StatusTracker tracker() {
+    return tracker;
+  }
+
+  /** Milliseconds requests have waited for rate-limit capacity, summed. */
+  public long throttledMillis() {
+    return scheduler.throttledMillis();
+  }
+
+  /** Starts one prompt; the future completes with its answer or its error, never exceptionally. */
+  public CompletableFuture<ApiResponse> start(String prompt) {
+    return start(Conversation.user(prompt));
+  }
+
+  /** Starts one conversation; the future completes with its answer or its error, never exceptionally. */
+  public CompletableFuture<ApiResponse> start(Conversation conversation) {
+    CompletableFuture<ApiResponse> future = new CompletableFuture<>();
+    Call call = new Call(this, conversation, future);
+    try {
+      conversation.validate();
+    } catch (InvalidPromptException e) {
+      call.fail(ApiError.of(ErrorKind.INVALID_INPUT, e.getMessage()));
+      return future;
+    }
+    if (config.cache().isPresent()) {
+      call.cacheKey = CacheKeys.of(conversation, config.models(), config.samplingParams(), config.tools());
+      var hit = config.cache().get().get(call.cacheKey);
+      if (hit.isPresent()) {
+        ApiResponse r = hit.get().toBuilder().setCacheHit(true).setConversationId(conversation.id().orElse(null)).build();
+        tracker.finished(r);
+        future.complete(r);
+        return future;
+      }
+    }
+    call.next();
+    return future;
+  }
+
+  /** Sends every prompt (Strings or Conversations) and waits: one answer per prompt, in input order. */
+  public List<ApiResponse> processPrompts(List<?> prompts) {
+    return processPromptsAsync(prompts).join();
+  }
+
+  /** Sends every prompt; the future completes with one answer per prompt, in input order. */
+  public CompletableFuture<List<ApiResponse>> processPromptsAsync(List<?> prompts) {
+    tracker.open(prompts.size());
+    List<CompletableFuture<ApiResponse>> futures = new ArrayList<>(prompts.size());
+    for (Object p : prompts) {
+      futures.add(p instanceof Conversation c ? start(c) : start(String.valueOf(p)));
+    }
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      tracker.close();
+      return futures.stream().map(CompletableFuture::join).toList();
+    });
+  }
+
+  /** The answers of started requests in the order they complete. */
+  public static Iterable<ApiResponse> asCompleted(List<CompletableFuture<ApiResponse>> futures) {
+    BlockingQueue<ApiResponse> done = new LinkedBlockingQueue<>();
+    futures.forEach(f -> f.thenAccept(done::add));
+    return () -> new Iterator<>() {
+      private int taken;
+
+      @Override
+      public boolean hasNext() {
+        return taken < futures.size();
+      }
+
+      @Override
+      public ApiResponse next() {
+        try {
+          taken++;
+          return done.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for answers", e);
+        }
+      }
+    };
+  }
+
+  /** Waits for every started request; answers in the order given. */
+  public static List<ApiResponse> waitForAll(List<CompletableFuture<ApiResponse>> futures) {
+    return futures.stream().map(CompletableFuture::join).toList();
+  }
+
+  @Override
+  public void close() {
+    scheduler.close();
+    transport.close();
+  }
+
+  // ---- the life of one request; package-private for Call ----
+
+  ClientConfig configInternal() {
+    return config;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  HttpTransport transport() {
+    return transport;
+  }
+
+  ModelPicker picker() {
+    return picker;
+  }
+
+  Set<String> blocklist() {
+    return blocklist;
+  }
+
+  ModelSpec spec(String model) {
+    return specs.get(model);
+  }
+
+  /** The credentials for a model, read once where the client runs. */
+  Credentials credentials(ModelSpec spec) {
+    return credentials.computeIfAbsent(spec.id(), id -> config.apiKeys().credentials(spec));
+  }
+
+  ProviderRequest providerRequest(ModelSpec spec, Conversation conversation, boolean stream) {
+    return new ProviderRequest(spec, conversation, config.paramsFor(spec.id()), config.tools(), credentials(spec),
+        config.extraHeaders(), config.serviceTier().orElse(null), stream);
+  }
+
+  dev.beamllm.provider.ProviderAdapter adapter(ModelSpec spec) {
+    return Adapters.forFormat(spec.wireFormat());
+  }
+
+  /** Builds {@link LlmClient}s; every knob of {@link ClientConfig}. */
+  public static final class Builder {
+    private final ClientConfig.Builder config;
+
+    private Builder(ClientConfig.Builder config) {
+      this.config = config;
+    }
+
+    /** The models to spray across. */
+    public Builder models(String... models) {
+      config.setModels(List.of(models));
+      return this;
+    }
+
+    /** The models to spray across. */
+    public Builder models(List<String> models) {
+      config.setModels(List.copyOf(models));
+      return this;
+    }
+
+    /** Their weights, normalised; uniform when not given. */
+    public Builder weights(double... weights) {
+      config.setWeights(Arrays.stream(weights).boxed().toList());
+      return this;
+    }
+
+    /** The registry to look models up in (with custom models). */
+    public Builder registry(dev.beamllm.model.ModelRegistry registry) {
+      config.setRegistry(registry);
+      return this;
+    }
+
+    /** Sampling parameters for every model. */
+    public Builder samplingParams(SamplingParams params) {
+      config.setSamplingParams(params);
+      return this;
+    }
+
+    /** Sampling parameters per model id. */
+    public Builder samplingParams(Map<String, SamplingParams> perModel) {
+      config.setPerModelParams(Map.copyOf(perModel));
+      return this;
+    }
+
+    /** Client-wide limits. */
+    public Builder limits(Limits limits) {
+      config.setLimits(limits);
+      return this;
+    }
+
+    /** Attempts per request, the first included. */
+    public Builder maxAttempts(int attempts) {
+      config.setMaxAttempts(attempts);
+      return this;
+    }
+
+    /** The timeout of one attempt. */
+    public Builder requestTimeout(Duration timeout) {
+      config.setRequestTimeout(timeout);
+      return this;
+    }
+
+    /** Tools offered with every request. */
+    public Builder tools(Tool... tools) {
+      config.setTools(List.of(tools));
+      return this;
+    }
+
+    /** Headers added to every request. */
+    public Builder extraHeaders(Map<String, String> headers) {
+      config.setExtraHeaders(Map.copyOf(headers));
+      return this;
+    }
+
+    /** The provider's service tier ({@code flex}, {@code priority}, ...). */
+    public Builder serviceTier(String tier) {
+      config.setServiceTier(tier);
+      return this;
+    }
+
+    /** How progress is shown. */
+    public Builder progress(StatusTracker.Display display) {
+      config.setProgress(display);
+      return this;
+    }
+
+    /** The seed of the weighted model choice. */
+    public Builder seed(long seed) {
+      config.setSeed(seed);
+      return this;
+    }
+
+    /** Keep the provider's raw body in each answer. */
+    public Builder keepRawBody(boolean keep) {
+      config.setKeepRawBody(keep);
+      return this;
+    }
+
+    /** Where keys come from. */
+    public Builder apiKeys(ApiKeys keys) {
+      config.setApiKeys(keys);
+      return this;
+    }
+
+    /** The answer cache. */
+    public Builder cache(dev.beamllm.cache.ResponseCache cache) {
+      config.setCache(cache);
+      return this;
+    }
+
+    /** A hook applied to every answer. */
+    public Builder postprocess(Postprocessor hook) {
+      config.setPostprocess(hook);
+      return this;
+    }
+
+    /** The config so far. */
+    public ClientConfig config() {
+      return config.build();
+    }
+
+    /** Builds the client. */
+    public LlmClient build() {
+      return new LlmClient(config.build());
+    }
+  }
+}

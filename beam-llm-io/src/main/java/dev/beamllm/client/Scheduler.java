@@ -1,0 +1,304 @@
+package dev.beamllm.client;
+
+import dev.beamllm.provider.RateLimitInfo;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Admits requests so that requests/min, tokens/min and requests in flight stay within the
+ * client's limits and within what each provider says it allows, without polling: when nothing
+ * can go, one timer is set for the moment something can.
+ *
+ * <ul>
+ *   <li>Buckets start full, as the providers' do, less a small reserve that absorbs the delay
+ *       between our admission and the provider's, so the steady rate is the full limit.
+ *   <li>Tokens are reserved at admission (input estimate + output limit) and the unused part is
+ *       given back when the answer's usage is known.
+ *   <li>Until the first answer arrives only a probe window of requests goes out, so limits set
+ *       higher than the provider's do not turn into a burst of 429s.
+ *   <li>A provider's rate-limit headers give each model its own buckets: their limit becomes the
+ *       model's rate, and what they say is left (less what we sent since) caps the model's level.
+ *   <li>A 429 pauses new dispatches for the provider's retry-after; without rate-limit headers it
+ *       also slows the model down by a fifth, recovering gradually.
+ * </ul>
+ */
+final class Scheduler implements AutoCloseable {
+  /** Work waiting for admission. */
+  interface Job {
+    String model();
+
+    long tokens();
+
+    long submittedNanos();
+
+    /** Starts the work; {@link Scheduler#finished} must follow exactly once. */
+    void start(Admission admission);
+  }
+
+  /**
+   * The scheduler's record of one admission.
+   *
+   * @param seq the model's dispatch number
+   * @param tokensBefore the model's tokens reserved before this one
+   * @param tokens the tokens reserved
+   */
+  record Admission(long seq, long tokensBefore, long tokens) {}
+
+  private static final double RESERVE_SHARE = 0.005;
+  private static final double SLOW_DOWN = 0.8;
+  private static final long DEFAULT_COOL_DOWN_NANOS = 1_000_000_000L;
+
+  private final Limits limits;
+  private final TokenBucket requests;
+  private final TokenBucket tokens;
+  private final double requestReserve;
+  private final double tokenReserve;
+  private final int probeWindow;
+  private final Map<String, ModelState> models = new HashMap<>();
+  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private final ScheduledExecutorService timer;
+  private final AtomicLong throttledNanos = new AtomicLong();
+  private int inFlight;
+  private boolean probing = true;
+  private long coolDownUntil;
+  private ScheduledFuture<?> wakeup;
+  private long wakeupAt = Long.MAX_VALUE;
+
+  /** Per-model state learned from the provider. */
+  private static final class ModelState {
+    TokenBucket requests;
+    TokenBucket tokens;
+    boolean headers;
+    long seq;
+    long reserved;
+    double slowedRate;
+  }
+
+  Scheduler(Limits limits) {
+    this.limits = limits;
+    long now = System.nanoTime();
+    this.requests = limits.requestsPerMinute() > 0 ? new TokenBucket(limits.requestsPerMinute(), now) : null;
+    this.tokens = limits.tokensPerMinute() > 0 ? new TokenBucket(limits.tokensPerMinute(), now) : null;
+    this.requestReserve = Math.max(1, limits.requestsPerMinute() * RESERVE_SHARE);
+    this.tokenReserve = limits.tokensPerMinute() * RESERVE_SHARE;
+    this.probeWindow = limits.requestsPerMinute() > 0 ? (int) Math.max(8, Math.min(200, limits.requestsPerMinute() / 20)) : Integer.MAX_VALUE;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "beamllm-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Queues a job; it starts as soon as the limits allow. */
+  void submit(Job job) {
+    List<Runnable> go;
+    synchronized (this) {
+      queue.add(job);
+      go = pump();
+    }
+    go.forEach(Runnable::run);
+  }
+
+  /** Runs a task after a delay on the scheduler's timer (a retry's backoff before it picks a model). */
+  void later(Runnable task, long delayNanos) {
+    if (delayNanos <= 0) {
+      task.run();
+    } else {
+      timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * Records the end of an admitted job and lets the next ones go.
+   *
+   * @param model the model it went to
+   * @param admission its admission
+   * @param usedTokens the tokens the provider charged (0 for errors: the reservation comes back)
+   * @param info the answer's rate-limit headers
+   * @param rateLimited whether the answer was a 429
+   * @param retryAfterNanos the provider's retry-after, or -1
+   */
+  void finished(String model, Admission admission, long usedTokens, RateLimitInfo info, boolean rateLimited, long retryAfterNanos) {
+    List<Runnable> go;
+    synchronized (this) {
+      long now = System.nanoTime();
+      inFlight--;
+      probing = false;
+      if (tokens != null && usedTokens < admission.tokens()) {
+        tokens.refill(now);
+        tokens.give(admission.tokens() - usedTokens);
+      }
+      ModelState m = models.computeIfAbsent(model, k -> new ModelState());
+      if (m.tokens != null && usedTokens < admission.tokens()) {
+        m.tokens.refill(now);
+        m.tokens.give(admission.tokens() - usedTokens);
+      }
+      learn(m, admission, info, now);
+      if (rateLimited) {
+        coolDownUntil = Math.max(coolDownUntil, now + (retryAfterNanos >= 0 ? retryAfterNanos : DEFAULT_COOL_DOWN_NANOS));
+        if (!m.headers && limits.requestsPerMinute() > 0) {
+          slowDown(m, now);
+        }
+      } else if (m.slowedRate > 0) {
+        recover(m);
+      }
+      go = pump();
+    }
+    go.forEach(Runnable::run);
+  }
+
+  /** Milliseconds jobs have waited for admission, summed. */
+  long throttledMillis() {
+    return throttledNanos.get() / 1_000_000;
+  }
+
+  synchronized int inFlight() {
+    return inFlight;
+  }
+
+  synchronized int queued() {
+    return queue.size();
+  }
+
+  private void learn(ModelState m, Admission a, RateLimitInfo info, long now) {
+    if (!info.known()) {
+      return;
+    }
+    m.headers = true;
+    if (info.requestLimit() > 0) {
+      if (m.requests == null) {
+        m.requests = new TokenBucket(info.requestLimit(), now);
+      } else {
+        m.requests.refill(now);
+        m.requests.lowerRate(info.requestLimit());
+      }
+    }
+    if (info.requestsRemaining() >= 0 && m.requests != null) {
+      m.requests.refill(now);
+      m.requests.capAt(info.requestsRemaining() - (m.seq - a.seq()));
+    }
+    if (info.tokenLimit() > 0) {
+      if (m.tokens == null) {
+        m.tokens = new TokenBucket(info.tokenLimit(), now);
+      } else {
+        m.tokens.refill(now);
+        m.tokens.lowerRate(info.tokenLimit());
+      }
+    }
+    if (info.tokensRemaining() >= 0 && m.tokens != null) {
+      m.tokens.refill(now);
+      m.tokens.capAt(info.tokensRemaining() - (m.reserved - a.tokensBefore() - a.tokens()));
+    }
+  }
+
+  private void slowDown(ModelState m, long now) {
+    double current = m.slowedRate > 0 ? m.slowedRate : limits.requestsPerMinute();
+    m.slowedRate = Math.max(1, current * SLOW_DOWN);
+    if (m.requests == null) {
+      m.requests = new TokenBucket(m.slowedRate, now);
+      m.requests.capAt(0);
+    } else {
+      m.requests.refill(now);
+      m.requests.setRate(m.slowedRate);
+    }
+  }
+
+  /** Each success after a slow-down wins back a little of the rate, up to the client's limit. */
+  private void recover(ModelState m) {
+    m.slowedRate = Math.min(limits.requestsPerMinute(), m.slowedRate * 1.002 + 0.1);
+    m.requests.setRate(m.slowedRate);
+    if (m.slowedRate >= limits.requestsPerMinute()) {
+      m.slowedRate = 0;
+    }
+  }
+
+  /** Admits what can go now; returns the starts to run outside the lock. */
+  private List<Runnable> pump() {
+    List<Runnable> go = new ArrayList<>();
+    long now = System.nanoTime();
+    int max = limits.maxConcurrentRequests() > 0 ? limits.maxConcurrentRequests() : Integer.MAX_VALUE;
+    while (!queue.isEmpty()) {
+      if (now < coolDownUntil) {
+        wakeAt(coolDownUntil);
+        break;
+      }
+      if (inFlight >= max || (probing && inFlight >= probeWindow)) {
+        break;
+      }
+      Job job = queue.peek();
+      ModelState m = models.computeIfAbsent(job.model(), k -> new ModelState());
+      long wait = 0;
+      if (requests != null) {
+        requests.refill(now);
+        wait = Math.max(wait, requests.nanosUntil(Math.min(requests.capacity(), 1 + requestReserve)));
+      }
+      if (tokens != null) {
+        tokens.refill(now);
+        wait = Math.max(wait, tokens.nanosUntil(Math.min(tokens.capacity(), job.tokens() + tokenReserve)));
+      }
+      if (m.requests != null) {
+        m.requests.refill(now);
+        wait = Math.max(wait, m.requests.nanosUntil(Math.min(m.requests.capacity(), 1 + m.requests.capacity() * RESERVE_SHARE)));
+      }
+      if (m.tokens != null) {
+        m.tokens.refill(now);
+        wait = Math.max(wait, m.tokens.nanosUntil(Math.min(m.tokens.capacity(), job.tokens() + m.tokens.capacity() * RESERVE_SHARE)));
+      }
+      if (wait > 0) {
+        wakeAt(now + wait);
+        break;
+      }
+      queue.poll();
+      if (requests != null) {
+        requests.take(1);
+      }
+      if (tokens != null) {
+        tokens.take(job.tokens());
+      }
+      if (m.requests != null) {
+        m.requests.take(1);
+      }
+      if (m.tokens != null) {
+        m.tokens.take(job.tokens());
+      }
+      m.seq++;
+      Admission admission = new Admission(m.seq, m.reserved, job.tokens());
+      m.reserved += job.tokens();
+      inFlight++;
+      throttledNanos.addAndGet(Math.max(0, now - job.submittedNanos()));
+      go.add(() -> job.start(admission));
+    }
+    return go;
+  }
+
+  private void wakeAt(long at) {
+    if (wakeup != null && !wakeup.isDone() && wakeupAt <= at) {
+      return;
+    }
+    if (wakeup != null) {
+      wakeup.cancel(false);
+    }
+    wakeupAt = at;
+    wakeup = timer.schedule(() -> {
+      List<Runnable> go;
+      synchronized (this) {
+        wakeupAt = Long.MAX_VALUE;
+        go = pump();
+      }
+      go.forEach(Runnable::run);
+    }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

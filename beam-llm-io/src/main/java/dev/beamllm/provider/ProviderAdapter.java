@@ -1,0 +1,34 @@
+package dev.beamllm.provider;
+
+import dev.beamllm.response.ApiError;
+
+/** One wire format: request building, answer parsing and error classification. Stateless and thread-safe. */
+public interface ProviderAdapter {
+
+  /** The HTTP request for a provider request. */
+  HttpCall request(ProviderRequest request);
+
+  /**
+   * Reads a 2xx answer.
+   *
+   * @throws ProviderException with {@code INVALID_RESPONSE} when the body cannot be read
+   */
+  ParsedAnswer parse(ProviderRequest request, HttpAnswer answer);
+
+  /** Classifies a non-2xx answer. */
+  ApiError error(HttpAnswer answer);
+
+  /**
+   * A decoder for a streamed answer to this request (built with {@code stream = true}).
+   *
+   * @throws UnsupportedOperationException when the API cannot stream here
+   */
+  default StreamDecoder streamDecoder(ProviderRequest request) {
+    throw new UnsupportedOperationException(request.model().wireFormat().wireName() + " streaming is not supported");
+  }
+
+  /** What the answer's rate-limit headers say (any status). */
+  default RateLimitInfo rateLimits(HttpAnswer answer) {
+    return RateLimitInfo.NONE;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.beamllm.provider;
+
+import dev.beamllm.client.SamplingParams;
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.tool.Tool;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything an adapter needs to build one request.
+ *
+ * @param model the model
+ * @param conversation the messages
+ * @param params sampling parameters
+ * @param tools tools offered to the model
+ * @param credentials the key (or AWS credentials) read from the environment, never logged
+ * @param extraHeaders headers added to every request, after the adapter's own
+ * @param serviceTier the provider's service tier ({@code flex}, {@code priority}, ...), or null
+ * @param stream whether to ask for server-sent events
+ */
+public record ProviderRequest(
+    ModelSpec model,
+    Conversation conversation,
+    SamplingParams params,
+    List<Tool> tools,
+    Credentials credentials,
+    Map<String, String> extraHeaders,
+    String serviceTier,
+    boolean stream) {
+
+  /** Copies the lists. */
+  public ProviderRequest {
+    tools = List.copyOf(tools);
+    extraHeaders = Map.copyOf(extraHeaders);
+  }
+
+  /** The reasoning effort: the params' own, else the one in the model id's suffix. */
+  public java.util.Optional<dev.beamllm.model.ReasoningEffort> reasoningEffort() {
+    return params.reasoningEffort().or(() -> model.reasoningEffort());
+  }
+}

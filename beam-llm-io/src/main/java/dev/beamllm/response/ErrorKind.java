@@ -1,0 +1,44 @@
+package dev.beamllm.response;
+
+/** What went wrong with a request, and whether trying again can help. */
+public enum ErrorKind {
+  /** 429: too many requests or tokens; retry after the provider's delay. */
+  RATE_LIMIT(true),
+  /** The provider is overloaded (Anthropic 529, OpenAI 503 "overloaded"). */
+  OVERLOADED(true),
+  /** 5xx from the provider. */
+  SERVER(true),
+  /** No answer within the per-attempt timeout. */
+  TIMEOUT(true),
+  /** The connection failed or dropped mid-answer. */
+  CONNECTION(true),
+  /** A 200 whose body could not be read (cut-off or malformed JSON). */
+  INVALID_RESPONSE(true),
+  /** 401/403: the key is missing, wrong or not allowed this model. */
+  AUTH(false),
+  /** 404: the model or endpoint does not exist. */
+  NOT_FOUND(false),
+  /** 400: the provider refused the request as invalid. */
+  BAD_REQUEST(false),
+  /** 400: the prompt and output limit exceed the model's context window. */
+  CONTEXT_LENGTH(false),
+  /** The provider's safety filter refused the prompt or the answer. */
+  CONTENT_FILTER(false),
+  /** The request needs something the model cannot do (images, logprobs, a JSON schema, ...), found before sending. */
+  UNSUPPORTED(false),
+  /** The request can never fit the client's own limits (e.g. more tokens than tokens/min). */
+  TOO_LARGE(false),
+  /** Bad input: the conversation itself is invalid. */
+  INVALID_INPUT(false);
+
+  private final boolean retryable;
+
+  ErrorKind(boolean retryable) {
+    this.retryable = retryable;
+  }
+
+  /** Whether another attempt may succeed. */
+  public boolean retryable() {
+    return retryable;
+  }
+}
