@@ -120,6 +120,12 @@ final class Call implements Scheduler.Job {
 
   @Override
   public void start(Scheduler.Admission admission) {
+    if (client.blocklist().contains(model)) {
+      // The model was blocklisted while this request waited: choose again.
+      client.scheduler().finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
+      next();
+      return;
+    }
     ProviderAdapter adapter = client.adapter(spec);
     ProviderRequest request;
     HttpCall call;

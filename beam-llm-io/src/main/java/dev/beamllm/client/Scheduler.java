@@ -80,6 +80,8 @@ final class Scheduler implements AutoCloseable {
     long seq;
     long reserved;
     double slowedRate;
+    /** Tokens of the requests in flight, by dispatch number. */
+    final java.util.TreeMap<Long, Long> inFlight = new java.util.TreeMap<>();
   }
 
   Scheduler(Limits limits) {
@@ -137,6 +139,7 @@ final class Scheduler implements AutoCloseable {
         tokens.give(admission.tokens() - usedTokens);
       }
       ModelState m = models.computeIfAbsent(model, k -> new ModelState());
+      m.inFlight.remove(admission.seq());
       if (m.tokens != null && usedTokens < admission.tokens()) {
         m.tokens.refill(now);
         m.tokens.give(admission.tokens() - usedTokens);
@@ -168,11 +171,18 @@ final class Scheduler implements AutoCloseable {
     return queue.size();
   }
 
+  /**
+   * Adopts what the provider said when it admitted request {@code a}. What it had left then, less
+   * what may have reached it since — everything we sent after {@code a}, and what we sent before
+   * it that is still in flight (it may have overtaken {@code a} on the way) — bounds what it has
+   * left now.
+   */
   private void learn(ModelState m, Admission a, RateLimitInfo info, long now) {
     if (!info.known()) {
       return;
     }
     m.headers = true;
+    var overtaking = m.inFlight.headMap(a.seq(), false);
     if (info.requestLimit() > 0) {
       if (m.requests == null) {
         m.requests = new TokenBucket(info.requestLimit(), now);
@@ -183,7 +193,7 @@ final class Scheduler implements AutoCloseable {
     }
     if (info.requestsRemaining() >= 0 && m.requests != null) {
       m.requests.refill(now);
-      m.requests.capAt(info.requestsRemaining() - (m.seq - a.seq()));
+      m.requests.capAt(info.requestsRemaining() - (m.seq - a.seq()) - overtaking.size());
     }
     if (info.tokenLimit() > 0) {
       if (m.tokens == null) {
@@ -194,8 +204,12 @@ final class Scheduler implements AutoCloseable {
       }
     }
     if (info.tokensRemaining() >= 0 && m.tokens != null) {
+      long overtakingTokens = 0;
+      for (long t : overtaking.values()) {
+        overtakingTokens += t;
+      }
       m.tokens.refill(now);
-      m.tokens.capAt(info.tokensRemaining() - (m.reserved - a.tokensBefore() - a.tokens()));
+      m.tokens.capAt(info.tokensRemaining() - (m.reserved - a.tokensBefore() - a.tokens()) - overtakingTokens);
     }
   }
 
@@ -270,6 +284,7 @@ final class Scheduler implements AutoCloseable {
         m.tokens.take(job.tokens());
       }
       m.seq++;
+      m.inFlight.put(m.seq, job.tokens());
       Admission admission = new Admission(m.seq, m.reserved, job.tokens());
       m.reserved += job.tokens();
       inFlight++;
