@@ -284,7 +284,10 @@ final class Scheduler implements AutoCloseable {
         m.tokens.take(job.tokens());
       }
       m.seq++;
-      m.inFlight.put(m.seq, job.tokens());
+      if (requests != null || tokens != null || m.headers) {
+        // Only needed to read the provider's rate-limit headers, and not free per request.
+        m.inFlight.put(m.seq, job.tokens());
+      }
       Admission admission = new Admission(m.seq, m.reserved, job.tokens());
       m.reserved += job.tokens();
       inFlight++;

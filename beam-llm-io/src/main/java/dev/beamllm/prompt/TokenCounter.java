@@ -27,13 +27,20 @@ public final class TokenCounter {
     CL100K(EncodingType.CL100K_BASE);
 
     private final EncodingType type;
+    private volatile Encoding encoding;
 
     Tokenizer(EncodingType type) {
       this.type = type;
     }
 
+    /** The encoding, loaded once: the registry lookup is not free on a hot path. */
     Encoding encoding() {
-      return REGISTRY.getEncoding(type);
+      Encoding e = encoding;
+      if (e == null) {
+        e = REGISTRY.getEncoding(type);
+        encoding = e;
+      }
+      return e;
     }
   }
 

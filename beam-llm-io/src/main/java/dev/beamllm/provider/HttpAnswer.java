@@ -9,7 +9,7 @@ import java.util.Optional;
  * An HTTP answer.
  *
  * @param status the status
- * @param headers headers by lower-case name
+ * @param headers headers by lower-case name, or a case-insensitive map
  * @param body the body
  */
 public record HttpAnswer(int status, Map<String, List<String>> headers, String body) {

@@ -435,6 +435,7 @@ public final class FakeProviderServer implements AutoCloseable {
     final LongAdder cacheWrite = new LongAdder();
     final AtomicInteger maxConcurrency = new AtomicInteger();
     final AtomicLongArray perSecond = new AtomicLongArray(SECONDS_TRACKED);
+    final AtomicLongArray tokensPerSecond = new AtomicLongArray(SECONDS_TRACKED);
     volatile int firstSecond;
 
     void rateLimited(String by) {
@@ -459,6 +460,7 @@ public final class FakeProviderServer implements AutoCloseable {
       int i = second - firstSecond;
       if (i >= 0 && i < SECONDS_TRACKED) {
         perSecond.incrementAndGet(i);
+        tokensPerSecond.addAndGet(i, a.totalInputTokens() + a.outputTokens());
       }
     }
 
@@ -471,6 +473,7 @@ public final class FakeProviderServer implements AutoCloseable {
       maxConcurrency.set(0);
       for (int i = 0; i < SECONDS_TRACKED; i++) {
         perSecond.set(i, 0);
+        tokensPerSecond.set(i, 0);
       }
       firstSecond = second;
     }
@@ -482,12 +485,14 @@ public final class FakeProviderServer implements AutoCloseable {
       faults.forEach((k, v) -> f.put(k, v.sum()));
       int n = Math.min(SECONDS_TRACKED, Math.max(0, second - firstSecond + 1));
       long[] seconds = new long[n];
+      long[] tokenSeconds = new long[n];
       for (int i = 0; i < n; i++) {
         seconds[i] = perSecond.get(i);
+        tokenSeconds[i] = tokensPerSecond.get(i);
       }
       return new FakeServerStats(received.sum(), accepted.sum(), rateLimited.sum(), by, f, badRequests.sum(),
           unauthorized.sum(), inputTokens.sum(), outputTokens.sum(), cacheRead.sum(), cacheWrite.sum(),
-          maxConcurrency.get(), seconds);
+          maxConcurrency.get(), seconds, tokenSeconds);
     }
   }
 

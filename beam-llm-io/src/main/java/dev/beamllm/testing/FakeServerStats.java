@@ -18,6 +18,7 @@ import java.util.Map;
  * @param cacheWriteTokens prompt-cache write tokens of accepted requests
  * @param maxConcurrency the most requests in flight at once
  * @param acceptedPerSecond accepted requests by second since start (index 0 = the first second)
+ * @param tokensPerSecond input plus output tokens of accepted requests, by second since start
  */
 public record FakeServerStats(
     long received,
@@ -32,7 +33,8 @@ public record FakeServerStats(
     long cacheReadTokens,
     long cacheWriteTokens,
     int maxConcurrency,
-    long[] acceptedPerSecond) {
+    long[] acceptedPerSecond,
+    long[] tokensPerSecond) {
 
   /** The count of one injected fault. */
   public long faults(Fault fault) {

@@ -1,0 +1,224 @@
+package dev.beamllm.pipelines.bench;
+
+import dev.beamllm.client.ApiKeys;
+import dev.beamllm.client.Limits;
+import dev.beamllm.client.LlmClient;
+import dev.beamllm.client.SamplingParams;
+import dev.beamllm.client.StatusTracker;
+import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.response.ApiResponse;
+import dev.beamllm.testing.FakeLatency;
+import dev.beamllm.testing.FakeProviderServer;
+import dev.beamllm.testing.FakeServerStats;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code ./run.sh bench client}: the client against the fake provider in the scenarios of issue 4
+ * (saturation, token-bound, limits set wrong, overhead). The provider's buckets start full, so the
+ * steady rate is read from second 10 to the last full second. Client CPU is the process's CPU
+ * less the fake provider's own threads.
+ */
+public final class ClientBench {
+  private static final String MODEL = "gpt-4.1-mini";
+
+  private ClientBench() {}
+
+  /**
+   * One scenario's figures.
+   *
+   * @param name the scenario
+   * @param requests prompts sent
+   * @param failed prompts that ended in an error
+   * @param attempts attempts made
+   * @param rateLimited attempts answered 429
+   * @param steadyPerMinute requests (or tokens) per minute from second 10 to the end
+   * @param limitPerMinute the provider's limit it is compared with
+   * @param requestsPerSecond prompts per second over the whole run
+   * @param cpuMillisPerRequest client CPU per prompt
+   * @param seconds wall time
+   */
+  record Result(String name, int requests, long failed, long attempts, long rateLimited, double steadyPerMinute,
+      double limitPerMinute, double requestsPerSecond, double cpuMillisPerRequest, double seconds) {}
+
+  /** Runs the scenarios {@code runs} times and writes a Markdown report. */
+  public static void main(String[] args) throws Exception {
+    int runs = 3;
+    Path out = Path.of("target/bench-client.md");
+    List<String> only = List.of();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--out" -> out = Path.of(args[++i]);
+        case "--only" -> only = List.of(args[++i].split(","));
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Map<String, List<Result>> results = new LinkedHashMap<>();
+    for (int run = 1; run <= runs; run++) {
+      for (String scenario : List.of("saturation", "token-bound", "limits-wrong", "overhead")) {
+        if (!only.isEmpty() && !only.contains(scenario)) {
+          continue;
+        }
+        Result r = switch (scenario) {
+          case "saturation" -> saturation();
+          case "token-bound" -> tokenBound();
+          case "limits-wrong" -> limitsWrong();
+          default -> overhead();
+        };
+        System.err.printf(Locale.ROOT, "run %d %s: %s%n", run, scenario, r);
+        results.computeIfAbsent(scenario, k -> new ArrayList<>()).add(r);
+      }
+    }
+    String report = report(results, runs);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, report);
+    System.out.println(report);
+  }
+
+  static Result saturation() throws IOException {
+    return rateScenario("saturation", 3_000, 1_000_000, new Limits(3_000, 1_000_000, 1_000), 6_000, shortPrompts(6_000), 100, false);
+  }
+
+  static Result tokenBound() throws IOException {
+    return rateScenario("token-bound", 100_000, 300_000, new Limits(100_000, 300_000, 1_000), 1_500, longPrompts(1_500), 100, true);
+  }
+
+  static Result limitsWrong() throws IOException {
+    return rateScenario("limits-wrong", 1_500, 1_000_000, new Limits(3_000, 1_000_000, 1_000), 6_000, shortPrompts(6_000), 100, false);
+  }
+
+  private static Result rateScenario(String name, long rpm, long tpm, Limits clientLimits, int n, List<String> prompts, int maxNew,
+      boolean tokens) {
+    try (FakeProviderServer fake = FakeProviderServer.builder().requestsPerMinute(rpm).tokensPerMinute(tpm)
+        .latency(FakeLatency.logNormal(Duration.ofMillis(400), 0.5)).recordRequests(false).start()) {
+      Measured m = measure(fake, clientLimits, prompts, maxNew);
+      FakeServerStats stats = fake.stats();
+      long[] series = tokens ? stats.tokensPerSecond() : stats.acceptedPerSecond();
+      return new Result(name, n, m.failed, m.attempts, stats.rateLimited(), steady(series), tokens ? tpm : rpm,
+          n / m.seconds, m.cpuMillis / n, m.seconds);
+    }
+  }
+
+  static Result overhead() {
+    int n = 20_000;
+    try (FakeProviderServer fake = FakeProviderServer.builder().recordRequests(false).start()) {
+      measure(fake, Limits.unlimited().maxConcurrent(1_000), shortPrompts(5_000), 16); // warm-up: JIT and connections
+      Measured m = measure(fake, Limits.unlimited().maxConcurrent(1_000), shortPrompts(n), 16);
+      return new Result("overhead", n, m.failed, m.attempts, fake.stats().rateLimited(), 0, 0, n / m.seconds,
+          m.cpuMillis / n, m.seconds);
+    }
+  }
+
+  private record Measured(long failed, long attempts, double seconds, double cpuMillis) {}
+
+  private static Measured measure(FakeProviderServer fake, Limits limits, List<String> prompts, int maxNew) {
+    LlmClient client = LlmClient.builder().models(MODEL).registry(fake.pointRegistry(ModelRegistry.defaults()))
+        .apiKeys(ApiKeys.sameForAll("sk-bench")).progress(StatusTracker.Display.NONE).limits(limits).maxAttempts(10)
+        .samplingParams(SamplingParams.defaults().withMaxNewTokens(maxNew)).build();
+    try (client) {
+      double cpu0 = clientCpuMillis();
+      long t0 = System.nanoTime();
+      List<ApiResponse> out = client.processPrompts(prompts);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double cpu = clientCpuMillis() - cpu0;
+      return new Measured(out.stream().filter(ApiResponse::isError).count(), out.stream().mapToLong(ApiResponse::attempts).sum(), seconds, cpu);
+    }
+  }
+
+  /** The process's CPU time less the fake provider's threads, in milliseconds. */
+  private static double clientCpuMillis() {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long fakeNanos = 0;
+    for (var t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("fake-provider")) {
+        long c = threads.getThreadCpuTime(t.getId());
+        fakeNanos += Math.max(0, c);
+      }
+    }
+    return (os.getProcessCpuTime() - fakeNanos) / 1e6;
+  }
+
+  /** Per-minute rate from second 10 to the last full second (the last second is partial). */
+  static double steady(long[] perSecond) {
+    int end = perSecond.length - 1;
+    while (end > 0 && perSecond[end] == 0) {
+      end--;
+    }
+    if (end <= 11) {
+      return 0;
+    }
+    long sum = 0;
+    for (int s = 10; s < end; s++) {
+      sum += perSecond[s];
+    }
+    return sum * 60.0 / (end - 10);
+  }
+
+  static List<String> shortPrompts(int n) {
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add("Summarise item " + i + " in one line.");
+    }
+    return out;
+  }
+
+  /** Prompts of about 500 tokens each. */
+  static List<String> longPrompts(int n) {
+    String words = "alpha beta gamma delta river stone cloud maple ".repeat(62);
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add("Item " + i + ": " + words);
+    }
+    return out;
+  }
+
+  private static String report(Map<String, List<Result>> results, int runs) {
+    StringBuilder md = new StringBuilder();
+    md.append("## Client against the fake provider\n\n");
+    md.append("Command: `./run.sh bench client` (").append(runs).append(" runs of each scenario, median shown; ")
+        .append(Runtime.getRuntime().availableProcessors()).append(" cores; fake provider in the same JVM, its threads' CPU excluded; ")
+        .append("log-normal latency median 400 ms, sigma 0.5 in the rate scenarios). Figures in brackets: lm-deluge on the same kind of machine.\n\n");
+    md.append("| scenario | target | median | runs |\n|---|---|---|---|\n");
+    row(md, results, "saturation", "steady rate ≥ 99% of 3,000/min, zero 429s [100%, 29 × 429]",
+        r -> String.format(Locale.ROOT, "%.1f%% of limit, %d × 429, %d failed", 100 * r.steadyPerMinute() / r.limitPerMinute(), r.rateLimited(), r.failed()),
+        r -> r.steadyPerMinute() / r.limitPerMinute());
+    row(md, results, "token-bound", "steady tokens ≥ 98% of 300,000/min, zero 429s [99.7%, one 429]",
+        r -> String.format(Locale.ROOT, "%.1f%% of limit, %d × 429, %d failed", 100 * r.steadyPerMinute() / r.limitPerMinute(), r.rateLimited(), r.failed()),
+        r -> r.steadyPerMinute() / r.limitPerMinute());
+    row(md, results, "limits-wrong", "no prompt fails, ≤ 2% of attempts 429, steady ≥ 95% of the real 1,500/min [2.8% failed, half 429]",
+        r -> String.format(Locale.ROOT, "%d failed, %.2f%% of %d attempts 429, %.1f%% of the real limit", r.failed(),
+            100.0 * r.rateLimited() / r.attempts(), r.attempts(), 100 * r.steadyPerMinute() / r.limitPerMinute()),
+        r -> r.steadyPerMinute() / r.limitPerMinute());
+    row(md, results, "overhead", "≥ 5,500 requests/s, ≤ 0.2 ms client CPU per request [1,826/s, 0.59 ms]",
+        r -> String.format(Locale.ROOT, "%.0f requests/s, %.3f ms CPU/request", r.requestsPerSecond(), r.cpuMillisPerRequest()),
+        Result::requestsPerSecond);
+    row(md, results, "saturation", "waiting is not spinning: ≤ 0.3 ms client CPU per request [≈ 8 ms]",
+        r -> String.format(Locale.ROOT, "%.3f ms CPU/request", r.cpuMillisPerRequest()), r -> -r.cpuMillisPerRequest());
+    md.append("\nMeasured ").append(java.time.LocalDate.now()).append(".\n");
+    return md.toString();
+  }
+
+  private static void row(StringBuilder md, Map<String, List<Result>> results, String scenario, String target,
+      java.util.function.Function<Result, String> show, java.util.function.ToDoubleFunction<Result> key) {
+    List<Result> rs = results.get(scenario);
+    if (rs == null || rs.isEmpty()) {
+      return;
+    }
+    List<Result> sorted = new ArrayList<>(rs);
+    sorted.sort(java.util.Comparator.comparingDouble(key));
+    Result median = sorted.get(sorted.size() / 2);
+    md.append("| ").append(scenario).append(" | ").append(target).append(" | **").append(show.apply(median)).append("** | ")
+        .append(String.join("; ", rs.stream().map(show).toList())).append(" |\n");
+  }
+}
