@@ -20,6 +20,8 @@ Commands:
                              (./run.sh fake-server --help lists every option)
   bench fake-server          wrk against the fake provider (256 connections, no limits,
                              no latency); medians go to BENCHMARKS.md
+  bench client [--runs N]    the client against the fake provider: saturation, token-bound,
+                             limits set wrong, overhead (about 7 minutes a run; default 3 runs)
   test                       run the whole test suite (what CI runs)
   build                      build the jars (also done automatically when sources changed)
   help                       this text
@@ -113,7 +115,13 @@ case "$cmd" in
   bench)
     case "${1:-}" in
       fake-server) bench_fake_server ;;
-      *) echo "run.sh: bench needs one of: fake-server" >&2; exit 2 ;;
+      client)
+        shift
+        build_if_needed
+        java -cp "$JAR" dev.beamllm.pipelines.bench.ClientBench --out target/bench-client.md "$@"
+        write_bench_section client < target/bench-client.md
+        ;;
+      *) echo "run.sh: bench needs one of: fake-server, client" >&2; exit 2 ;;
     esac
     ;;
   test)

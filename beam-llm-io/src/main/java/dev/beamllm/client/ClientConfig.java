@@ -101,38 +101,55 @@ public abstract class ClientConfig implements Serializable {
   /** Builds {@link ClientConfig}s. */
   @AutoValue.Builder
   public abstract static class Builder {
+    /** Sets the models. */
     public abstract Builder setModels(List<String> models);
 
+    /** Sets the weights. */
     public abstract Builder setWeights(List<Double> weights);
 
+    /** Sets the registry. */
     public abstract Builder setRegistry(ModelRegistry registry);
 
+    /** Sets the default sampling parameters. */
     public abstract Builder setSamplingParams(SamplingParams params);
 
+    /** Sets sampling parameters per model id. */
     public abstract Builder setPerModelParams(Map<String, SamplingParams> params);
 
+    /** Sets the limits. */
     public abstract Builder setLimits(Limits limits);
 
+    /** Sets the attempts per request. */
     public abstract Builder setMaxAttempts(int attempts);
 
+    /** Sets the per-attempt timeout. */
     public abstract Builder setRequestTimeout(Duration timeout);
 
+    /** Sets the tools. */
     public abstract Builder setTools(List<Tool> tools);
 
+    /** Sets the extra headers. */
     public abstract Builder setExtraHeaders(Map<String, String> headers);
 
+    /** Sets the service tier. */
     public abstract Builder setServiceTier(@Nullable String tier);
 
+    /** Sets the progress display. */
     public abstract Builder setProgress(StatusTracker.Display display);
 
+    /** Sets the seed. */
     public abstract Builder setSeed(long seed);
 
+    /** Keeps raw bodies. */
     public abstract Builder setKeepRawBody(boolean keep);
 
+    /** Sets where keys come from. */
     public abstract Builder setApiKeys(ApiKeys keys);
 
+    /** Sets the cache. */
     public abstract Builder setCache(@Nullable ResponseCache cache);
 
+    /** Sets the postprocess hook. */
     public abstract Builder setPostprocess(@Nullable Postprocessor postprocess);
 
     abstract ClientConfig autoBuild();

@@ -1,0 +1,142 @@
+package dev.beamllm.client;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.response.ApiResponse;
+import dev.beamllm.testing.FakeProviderServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.Test;
+
+/** The client's configuration surface: maps and YAML, withX copies, cache and postprocess hooks, the tracker. */
+public class ClientApiTest {
+
+  @Test
+  public void fromMapAndYamlReadEverySetting() {
+    String yaml = String.join("\n",
+        "models: [gpt-4.1-mini, claude-3.5-haiku]",
+        "weights: [3, 1]",
+        "max_requests_per_minute: 600",
+        "max_tokens_per_minute: 100000",
+        "max_concurrent_requests: 50",
+        "max_attempts: 3",
+        "request_timeout: 12.5",
+        "temperature: 0.3",
+        "max_new_tokens: 200",
+        "reasoning_effort: low",
+        "service_tier: flex",
+        "extra_headers: {x-team: data}",
+        "seed: 9",
+        "progress: none");
+    try (LlmClient client = LlmClient.fromYamlString(yaml)) {
+      ClientConfig c = client.config();
+      assertEquals(List.of("gpt-4.1-mini", "claude-3.5-haiku"), c.models());
+      assertEquals(List.of(3.0, 1.0), c.weights());
+      assertEquals(new Limits(600, 100_000, 50), c.limits());
+      assertEquals(3, c.maxAttempts());
+      assertEquals(Duration.ofMillis(12_500), c.requestTimeout());
+      assertEquals(0.3, c.samplingParams().temperature().orElseThrow(), 0);
+      assertEquals(200, c.samplingParams().maxNewTokens());
+      assertEquals(ReasoningEffort.LOW, c.samplingParams().reasoningEffort().orElseThrow());
+      assertEquals("flex", c.serviceTier().orElseThrow());
+      assertEquals(Map.of("x-team", "data"), c.extraHeaders());
+      assertEquals(9, c.seed());
+      assertEquals(StatusTracker.Display.NONE, c.progress());
+    }
+    try {
+      LlmClient.fromMap(Map.of("models", "gpt-4.1-mini", "temprature", 1));
+      fail();
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage(), containsString("unknown client setting 'temprature'"));
+    }
+    try {
+      LlmClient.fromMap(Map.of("models", "gpt-9"));
+      fail();
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage(), containsString("unknown model 'gpt-9'"));
+    }
+  }
+
+  @Test
+  public void withMethodsReturnNewClients() {
+    try (LlmClient a = LlmClient.builder().models("gpt-4.1-mini").progress(StatusTracker.Display.NONE).build();
+        LlmClient b = a.withLimits(Limits.perMinute(10, 1_000));
+        LlmClient c = a.withModels("gpt-4.1-nano", "gpt-4o-mini")) {
+      assertEquals(Limits.unlimited(), a.config().limits());
+      assertEquals(Limits.perMinute(10, 1_000), b.config().limits());
+      assertEquals(List.of("gpt-4.1-nano", "gpt-4o-mini"), c.config().models());
+      assertEquals(List.of("gpt-4.1-mini"), a.config().models());
+    }
+  }
+
+  @Test
+  public void cacheHitsAreNotSentAndPostprocessRunsOnFreshAnswers() {
+    ResponseCache cache = ResponseCache.memory();
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").cache(cache)
+            .postprocess(r -> r.toBuilder().setMessage(dev.beamllm.prompt.Message.assistant(r.completion().toUpperCase())).build())
+            .build()) {
+      ApiResponse first = client.start(Conversation.user("hello").withId("a")).join();
+      ApiResponse second = client.start(Conversation.user("hello").withId("b")).join();
+      assertEquals("ECHO: HELLO", first.completion());
+      assertFalse(first.cacheHit());
+      assertTrue(second.cacheHit());
+      assertEquals("ECHO: HELLO", second.completion());
+      assertEquals("b", second.conversationId().orElseThrow());
+      assertEquals("the provider saw one request", 1, fake.stats().received());
+      try (LlmClient other = ClientTestSupport.client(fake, "gpt-4.1-mini").cache(cache)
+          .samplingParams(SamplingParams.defaults().withTemperature(0.9)).build()) {
+        assertFalse("other sampling params, other key", other.start("hello").join().cacheHit());
+      }
+    }
+  }
+
+  @Test
+  public void theTrackerCountsAndPrintsPlainLinesAndASummary() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    StatusTracker tracker = new StatusTracker(StatusTracker.Display.LINES, out, 50);
+    try (FakeProviderServer fake = FakeProviderServer.builder().latency(dev.beamllm.testing.FakeLatency.fixed(Duration.ofMillis(150))).start();
+        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").build()) {
+      tracker.open(3);
+      for (int i = 0; i < 3; i++) {
+        tracker.started();
+        tracker.finished(client.start("x" + i).join());
+        Thread.sleep(60);
+      }
+      tracker.close();
+    }
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(text, containsString("done ("));
+    assertThat(text, containsString("Done in "));
+    assertThat(text, containsString("3 succeeded, 0 failed"));
+    assertEquals(3, tracker.status().succeeded());
+    tracker.reset();
+    assertEquals(0, tracker.status().succeeded());
+  }
+
+  @Test
+  public void configsAreSerializableWithoutKeys() throws Exception {
+    ClientConfig config = LlmClient.builder().models("gpt-4.1-mini").apiKeys(ApiKeys.of(Map.of("OPENAI_API_KEY", "sk-secret-xyz")))
+        .registry(ModelRegistry.defaults()).config();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
+      o.writeObject(config);
+    }
+    assertFalse("the key never enters the serialized form", new String(bytes.toByteArray(), StandardCharsets.ISO_8859_1).contains("sk-secret-xyz"));
+    assertFalse(config.apiKeys().toString().contains("sk-secret"));
+  }
+}
