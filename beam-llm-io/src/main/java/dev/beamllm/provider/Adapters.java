@@ -1,6 +1,9 @@
 package dev.beamllm.provider;
 
 import dev.beamllm.model.WireFormat;
+import dev.beamllm.provider.anthropic.AnthropicAdapter;
+import dev.beamllm.provider.bedrock.BedrockAnthropicAdapter;
+import dev.beamllm.provider.bedrock.BedrockConverseAdapter;
 import dev.beamllm.provider.openai.OpenAiChatAdapter;
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,6 +14,9 @@ public final class Adapters {
 
   static {
     ADAPTERS.put(WireFormat.OPENAI, new OpenAiChatAdapter());
+    ADAPTERS.put(WireFormat.ANTHROPIC, new AnthropicAdapter());
+    ADAPTERS.put(WireFormat.BEDROCK_ANTHROPIC, new BedrockAnthropicAdapter());
+    ADAPTERS.put(WireFormat.BEDROCK_CONVERSE, new BedrockConverseAdapter());
   }
 
   private Adapters() {}

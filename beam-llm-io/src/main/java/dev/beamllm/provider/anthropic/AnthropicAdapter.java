@@ -1,0 +1,94 @@
+package dev.beamllm.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.provider.Errors;
+import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.HttpCall;
+import dev.beamllm.provider.ParsedAnswer;
+import dev.beamllm.provider.ProviderAdapter;
+import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.RateLimitInfo;
+import dev.beamllm.provider.StreamDecoder;
+import dev.beamllm.response.ApiError;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Anthropic Messages ({@code POST {api_base}/messages}): the key in {@code x-api-key}, {@code
+ * anthropic-version: 2023-06-01}, and an {@code anthropic-beta} header merging the betas the
+ * request needs with those in the client's extra headers. The body is {@link AnthropicBody}'s,
+ * answers are read by {@link AnthropicAnswer}, streams by {@link AnthropicStreamDecoder}.
+ * Reference: docs.anthropic.com/en/api/messages, /en/api/rate-limits, /en/api/beta-headers.
+ */
+public final class AnthropicAdapter implements ProviderAdapter {
+
+  @Override
+  public HttpCall request(ProviderRequest r) {
+    ObjectNode body = AnthropicBody.build(r);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    headers.put("anthropic-version", AnthropicBody.VERSION);
+    r.credentials().key().ifPresent(k -> headers.put("x-api-key", k));
+    Set<String> betas = AnthropicBody.betas(body, r.extraHeaders());
+    if (!betas.isEmpty()) {
+      headers.put(AnthropicBody.BETA_HEADER, String.join(",", betas));
+    }
+    headers.putAll(AnthropicBody.headersWithoutBetas(r.extraHeaders()));
+    return new HttpCall("POST", URI.create(trimSlash(r.model().apiBase()) + "/messages"), headers, Json.write(body));
+  }
+
+  private static String trimSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  @Override
+  public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
+    JsonNode root;
+    try {
+      root = Json.parse(answer.body());
+    } catch (InvalidPromptException e) {
+      throw Errors.unreadable("Anthropic", e);
+    }
+    return AnthropicAnswer.parse(root, AnthropicBody.outputToolSchema(r).isPresent());
+  }
+
+  @Override
+  public ApiError error(HttpAnswer answer) {
+    return AnthropicErrors.of(answer);
+  }
+
+  @Override
+  public StreamDecoder streamDecoder(ProviderRequest r) {
+    return new AnthropicStreamDecoder(AnthropicBody.outputToolSchema(r).isPresent());
+  }
+
+  /**
+   * The {@code anthropic-ratelimit-requests-*} and {@code -tokens-*} headers; where the combined
+   * token family is absent, the {@code -input-tokens-*} one, which limits the same requests.
+   */
+  @Override
+  public RateLimitInfo rateLimits(HttpAnswer a) {
+    return new RateLimitInfo(num(a, "requests-limit"), num(a, "requests-remaining"),
+        tokens(a, "limit"), tokens(a, "remaining"));
+  }
+
+  private static long tokens(HttpAnswer a, String what) {
+    long combined = num(a, "tokens-" + what);
+    return combined >= 0 ? combined : num(a, "input-tokens-" + what);
+  }
+
+  private static long num(HttpAnswer a, String suffix) {
+    Optional<String> v = a.header("anthropic-ratelimit-" + suffix);
+    try {
+      return v.map(s -> Long.parseLong(s.trim())).orElse(-1L);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

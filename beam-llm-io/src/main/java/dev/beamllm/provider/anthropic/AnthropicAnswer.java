@@ -1,0 +1,78 @@
+package dev.beamllm.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.provider.Errors;
+import dev.beamllm.provider.ParsedAnswer;
+import dev.beamllm.response.Usage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads Anthropic's {@code message} object, as the Anthropic API and Bedrock's {@code invoke}
+ * answer it and as a stream assembles it: {@code text} blocks, {@code tool_use} as tool calls,
+ * {@code thinking} signed by Anthropic, {@code redacted_thinking} kept raw so it can be sent back,
+ * the stop reason and usage (input without cache reads and writes, which have their own fields).
+ * Server-tool blocks are skipped: they ran on Anthropic's side. Reference:
+ * docs.anthropic.com/en/api/messages.
+ */
+public final class AnthropicAnswer {
+  private AnthropicAnswer() {}
+
+  /**
+   * The parsed answer.
+   *
+   * @param message the {@code message} object
+   * @param outputToolForced whether the request forced {@link AnthropicBody#OUTPUT_TOOL}, whose
+   *     input then becomes the answer's text and whose {@code tool_use} stop becomes {@code end_turn}
+   * @throws dev.beamllm.provider.ProviderException with {@code INVALID_RESPONSE} when the message has no content
+   */
+  public static ParsedAnswer parse(JsonNode message, boolean outputToolForced) {
+    JsonNode content = message.get("content");
+    if (content == null || !content.isArray()) {
+      throw Errors.unreadable("Anthropic", new IllegalStateException("the message has no content array"));
+    }
+    List<Part> parts = new ArrayList<>();
+    boolean outputTool = false;
+    for (JsonNode block : content) {
+      switch (block.path("type").asText()) {
+        case "text" -> parts.add(new Text(block.path("text").asText()));
+        case "tool_use" -> {
+          String input = Json.write(block.path("input").isObject() ? block.get("input") : Json.object());
+          if (outputToolForced && AnthropicBody.OUTPUT_TOOL.equals(block.path("name").asText())) {
+            outputTool = true;
+            parts.add(new Text(input));
+          } else {
+            parts.add(new ToolCall(block.path("id").asText(), block.path("name").asText(), input));
+          }
+        }
+        case "thinking" -> {
+          String text = block.path("thinking").asText();
+          String signature = block.path("signature").asText("");
+          parts.add(signature.isEmpty() ? Thinking.of(text) : Thinking.signed(text, signature, Thinking.ANTHROPIC));
+        }
+        case "redacted_thinking" -> parts.add(Thinking.raw(Json.write(block), Thinking.ANTHROPIC));
+        default -> {
+          // server_tool_use, web_search_tool_result, ...: Anthropic ran them; nothing to return.
+        }
+      }
+    }
+    String stop = message.path("stop_reason").asText(null);
+    if (outputTool && "tool_use".equals(stop)) {
+      stop = "end_turn";
+    }
+    return new ParsedAnswer(Message.of(Role.ASSISTANT, parts), stop, usage(message.path("usage")), List.of());
+  }
+
+  /** Input, output, cache reads ({@code cache_read_input_tokens}) and writes ({@code cache_creation_input_tokens}). */
+  static Usage usage(JsonNode u) {
+    return new Usage(u.path("input_tokens").asLong(0), u.path("output_tokens").asLong(0),
+        u.path("cache_read_input_tokens").asLong(0), u.path("cache_creation_input_tokens").asLong(0));
+  }
+}

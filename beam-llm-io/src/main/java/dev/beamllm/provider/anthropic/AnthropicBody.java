@@ -1,0 +1,178 @@
+package dev.beamllm.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.client.SamplingParams;
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.format.AnthropicFormat;
+import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.tool.Tool;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Anthropic Messages request body, shared by the Anthropic API and Bedrock's {@code invoke}
+ * for Claude: model, {@code max_tokens}, system and messages (from {@link AnthropicFormat}),
+ * sampling or extended thinking (see {@link ThinkingBudget}), tools, JSON output, service tier and
+ * streaming. Reference: docs.anthropic.com/en/api/messages.
+ *
+ * <p>JSON output: models of the 4.5 generation and later take a JSON schema natively as {@code
+ * output_config.format} (structured outputs, generally available without a beta header). Older
+ * models have no such parameter, so the schema becomes a tool the model is forced to call ({@code
+ * tool_choice: {type: tool}}, or {@code {type: any}} when the caller offers tools too, so the model
+ * may still call those) and the tool's input is returned as the answer's text; JSON mode without a
+ * schema is the same forced tool with an open object schema. Anthropic refuses a forced tool
+ * together with extended thinking, so a forced output tool turns thinking off.
+ */
+public final class AnthropicBody {
+  /** The {@code anthropic-version} header value. */
+  public static final String VERSION = "2023-06-01";
+
+  /** The beta that lets documents and images refer to uploaded files by id. */
+  public static final String FILES_BETA = "files-api-2025-04-14";
+
+  /** The name of the tool that carries JSON output for models without native JSON-schema output. */
+  public static final String OUTPUT_TOOL = "structured_output";
+
+  /** The header naming betas, comma-separated. */
+  public static final String BETA_HEADER = "anthropic-beta";
+
+  private static final String OPEN_OBJECT_SCHEMA = "{\"type\":\"object\"}";
+
+  /** {@code claude-<family>-<major>[-<minor>]}, the naming of Claude 4 and later; a date is not a minor version. */
+  private static final Pattern MODEL_VERSION = Pattern.compile("claude-(?:opus|sonnet|haiku)-(\\d+)(?:-(\\d{1,2}))?(?!\\d)");
+
+  private AnthropicBody() {}
+
+  /** The body for a request, {@code model} included. */
+  public static ObjectNode build(ProviderRequest r) {
+    ModelSpec model = r.model();
+    SamplingParams p = r.params();
+    Optional<String> outputTool = outputToolSchema(r);
+    int answerTokens = model.maxOutputTokens() > 0 ? Math.min(p.maxNewTokens(), model.maxOutputTokens()) : p.maxNewTokens();
+    ThinkingBudget thinking = ThinkingBudget.plan(model, answerTokens, outputTool.isPresent() ? Optional.empty() : r.reasoningEffort());
+
+    ObjectNode body = Json.object();
+    body.put("model", model.apiName());
+    body.put("max_tokens", thinking.maxTokens());
+    body.setAll(AnthropicFormat.render(r.conversation()));
+    if (thinking.enabled()) {
+      // Thinking refuses temperature and top_p other than their defaults.
+      body.putObject("thinking").put("type", "enabled").put("budget_tokens", thinking.budget());
+    } else {
+      p.temperature().ifPresent(t -> body.put("temperature", t));
+      p.topP().ifPresent(t -> body.put("top_p", t));
+    }
+    if (!r.tools().isEmpty() || outputTool.isPresent()) {
+      ArrayNode tools = body.putArray("tools");
+      for (Tool t : r.tools()) {
+        tool(tools, t.name(), t.description(), t.parametersJson());
+      }
+      outputTool.ifPresent(schema -> {
+        tool(tools, OUTPUT_TOOL, "Give your whole answer as this tool's input.", schema);
+        // With tools of the caller's, the model must call some tool: one of those, or the answer.
+        ObjectNode choice = body.putObject("tool_choice");
+        if (r.tools().isEmpty()) {
+          choice.put("type", "tool").put("name", OUTPUT_TOOL);
+        } else {
+          choice.put("type", "any");
+        }
+      });
+    }
+    if (p.outputSchema().isPresent() && outputTool.isEmpty()) {
+      body.putObject("output_config").putObject("format").put("type", "json_schema")
+          .set("schema", Json.parse(p.outputSchema().get()));
+    }
+    if (r.serviceTier() != null) {
+      body.put("service_tier", r.serviceTier());
+    }
+    if (r.stream()) {
+      body.put("stream", true);
+    }
+    return body;
+  }
+
+  private static void tool(ArrayNode tools, String name, String description, String schemaJson) {
+    ObjectNode t = tools.addObject().put("name", name);
+    if (!description.isEmpty()) {
+      t.put("description", description);
+    }
+    t.set("input_schema", Json.parse(schemaJson));
+  }
+
+  /**
+   * The schema of the forced output tool: the output schema for a model without native
+   * JSON-schema output, an open object for JSON mode without a schema; empty when no tool is forced.
+   */
+  public static Optional<String> outputToolSchema(ProviderRequest r) {
+    SamplingParams p = r.params();
+    if (p.outputSchema().isPresent()) {
+      return nativeJsonSchema(r.model()) ? Optional.empty() : p.outputSchema();
+    }
+    return p.jsonMode() ? Optional.of(OPEN_OBJECT_SCHEMA) : Optional.empty();
+  }
+
+  /** Whether the model takes {@code output_config.format}: Claude 4.5 and later, by its API name. */
+  static boolean nativeJsonSchema(ModelSpec model) {
+    Matcher m = MODEL_VERSION.matcher(model.apiName().toLowerCase(Locale.ROOT));
+    if (!m.find()) {
+      return false;
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+    return major > 4 || (major == 4 && minor >= 5);
+  }
+
+  /**
+   * The betas for a body: those it needs ({@link #FILES_BETA} when a block refers to an uploaded
+   * file), then those in the client's extra {@code anthropic-beta} header, each once, in order.
+   */
+  public static Set<String> betas(ObjectNode body, Map<String, String> extraHeaders) {
+    Set<String> betas = new LinkedHashSet<>();
+    if (refersToFile(body.path("messages"))) {
+      betas.add(FILES_BETA);
+    }
+    extraHeaders.forEach((name, value) -> {
+      if (name.equalsIgnoreCase(BETA_HEADER)) {
+        for (String beta : value.split(",")) {
+          if (!beta.isBlank()) {
+            betas.add(beta.trim());
+          }
+        }
+      }
+    });
+    return betas;
+  }
+
+  /** The client's extra headers without {@code anthropic-beta}, which {@link #betas} has merged. */
+  public static Map<String, String> headersWithoutBetas(Map<String, String> extraHeaders) {
+    Map<String, String> out = new LinkedHashMap<>();
+    extraHeaders.forEach((name, value) -> {
+      if (!name.equalsIgnoreCase(BETA_HEADER)) {
+        out.put(name, value);
+      }
+    });
+    return out;
+  }
+
+  /** Whether any block, at any depth (tool results included), has a {@code file} source. */
+  private static boolean refersToFile(JsonNode node) {
+    if (node.isObject() && "file".equals(node.path("type").asText()) && node.has("file_id")) {
+      return true;
+    }
+    for (JsonNode child : node) {
+      if (refersToFile(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.beamllm.provider.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.provider.Errors;
+import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.HttpCall;
+import dev.beamllm.provider.ParsedAnswer;
+import dev.beamllm.provider.ProviderAdapter;
+import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.anthropic.AnthropicAnswer;
+import dev.beamllm.provider.anthropic.AnthropicBody;
+import dev.beamllm.response.ApiError;
+import java.util.Set;
+
+/**
+ * Claude on Amazon Bedrock through {@code InvokeModel} ({@code POST /model/{id}/invoke}): the
+ * Anthropic Messages body ({@link AnthropicBody}) without {@code model}, which is in the path, and
+ * with {@code "anthropic_version": "bedrock-2023-05-31"} instead of the header; betas travel in the
+ * body as {@code anthropic_beta}. The answer is Anthropic's message. Credentials, region and errors
+ * are Bedrock's ({@link BedrockEndpoint}, {@link BedrockErrors}). Reference:
+ * docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html.
+ *
+ * <p>Not carried, so refused before sending: streaming ({@code InvokeModelWithResponseStream}
+ * frames events in AWS's binary event stream, not server-sent events) and uploaded-file ids
+ * (Anthropic's Files API is not on Bedrock). The service tier is not sent: {@code service_tier} is
+ * an Anthropic API field that {@code invoke} does not take.
+ */
+public final class BedrockAnthropicAdapter implements ProviderAdapter {
+  /** The {@code anthropic_version} Bedrock requires in the body. */
+  public static final String VERSION = "bedrock-2023-05-31";
+
+  @Override
+  public HttpCall request(ProviderRequest r) {
+    if (r.stream()) {
+      throw new UnsupportedOperationException("streaming Claude on Bedrock needs AWS's event-stream framing, which is not supported");
+    }
+    ObjectNode anthropic = AnthropicBody.build(r);
+    Set<String> betas = AnthropicBody.betas(anthropic, r.extraHeaders());
+    if (betas.contains(AnthropicBody.FILES_BETA)) {
+      throw new UnsupportedOperationException("uploaded-file ids are not available for Claude on Bedrock; send the file's bytes");
+    }
+    anthropic.remove("model");
+    anthropic.remove("service_tier");
+    ObjectNode body = Json.object().put("anthropic_version", VERSION);
+    body.setAll(anthropic);
+    if (!betas.isEmpty()) {
+      ArrayNode list = body.putArray("anthropic_beta");
+      betas.forEach(list::add);
+    }
+    return BedrockEndpoint.call(r.model(), r.credentials(), "invoke", Json.write(body), AnthropicBody.headersWithoutBetas(r.extraHeaders()));
+  }
+
+  @Override
+  public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
+    JsonNode root;
+    try {
+      root = Json.parse(answer.body());
+    } catch (InvalidPromptException e) {
+      throw Errors.unreadable("Bedrock invoke", e);
+    }
+    return AnthropicAnswer.parse(root, AnthropicBody.outputToolSchema(r).isPresent());
+  }
+
+  @Override
+  public ApiError error(HttpAnswer answer) {
+    return BedrockErrors.of(answer);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.beamllm.provider.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.client.SamplingParams;
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.format.BedrockConverseFormat;
+import dev.beamllm.provider.Errors;
+import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.HttpCall;
+import dev.beamllm.provider.ParsedAnswer;
+import dev.beamllm.provider.ProviderAdapter;
+import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.anthropic.ThinkingBudget;
+import dev.beamllm.response.ApiError;
+import dev.beamllm.response.Usage;
+import dev.beamllm.tool.Tool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Amazon Bedrock Converse ({@code POST /model/{id}/converse}), one request shape for every model
+ * on Bedrock: {@code system} and {@code messages} from {@link BedrockConverseFormat}, {@code
+ * inferenceConfig} ({@code maxTokens}, {@code temperature}, {@code topP}) and {@code toolConfig}.
+ * Claude models also get extended thinking, which Converse passes to the model through {@code
+ * additionalModelRequestFields.thinking}, sized as on Anthropic ({@link ThinkingBudget}). Answers
+ * are {@code output.message.content} blocks ({@code text}, {@code toolUse}, {@code
+ * reasoningContent}), {@code stopReason} and {@code usage}. Credentials, region and errors are
+ * Bedrock's ({@link BedrockEndpoint}, {@link BedrockErrors}). Reference:
+ * docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html.
+ *
+ * <p>Refused before sending: JSON output (Converse has no JSON mode common to its models) and
+ * streaming ({@code ConverseStream} frames events in AWS's binary event stream).
+ */
+public final class BedrockConverseAdapter implements ProviderAdapter {
+
+  @Override
+  public HttpCall request(ProviderRequest r) {
+    if (r.stream()) {
+      throw new UnsupportedOperationException("streaming through Bedrock Converse needs AWS's event-stream framing, which is not supported");
+    }
+    SamplingParams p = r.params();
+    if (p.outputSchema().isPresent() || p.jsonMode()) {
+      throw new UnsupportedOperationException("JSON output is not supported through Bedrock Converse");
+    }
+    ModelSpec model = r.model();
+    int answerTokens = model.maxOutputTokens() > 0 ? Math.min(p.maxNewTokens(), model.maxOutputTokens()) : p.maxNewTokens();
+    ThinkingBudget thinking = ThinkingBudget.plan(model, answerTokens, isClaude(model) ? r.reasoningEffort() : Optional.empty());
+
+    ObjectNode body = BedrockConverseFormat.render(r.conversation());
+    ObjectNode inference = body.putObject("inferenceConfig").put("maxTokens", thinking.maxTokens());
+    if (!thinking.enabled()) {
+      // Claude refuses temperature and top_p other than their defaults while thinking.
+      p.temperature().ifPresent(t -> inference.put("temperature", t));
+      p.topP().ifPresent(t -> inference.put("topP", t));
+    }
+    if (!r.tools().isEmpty()) {
+      ArrayNode tools = body.putObject("toolConfig").putArray("tools");
+      for (Tool t : r.tools()) {
+        ObjectNode spec = tools.addObject().putObject("toolSpec").put("name", t.name());
+        // Converse requires a description of at least one character when one is given.
+        if (!t.description().isEmpty()) {
+          spec.put("description", t.description());
+        }
+        spec.putObject("inputSchema").set("json", Json.parse(t.parametersJson()));
+      }
+    }
+    if (thinking.enabled()) {
+      body.putObject("additionalModelRequestFields").putObject("thinking")
+          .put("type", "enabled").put("budget_tokens", thinking.budget());
+    }
+    return BedrockEndpoint.call(model, r.credentials(), "converse", Json.write(body), r.extraHeaders());
+  }
+
+  /** Claude on Bedrock, whose model ids read {@code [<geo>.]anthropic.claude-...}. */
+  private static boolean isClaude(ModelSpec model) {
+    return model.apiName().contains("anthropic.claude");
+  }
+
+  @Override
+  public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
+    JsonNode root;
+    try {
+      root = Json.parse(answer.body());
+    } catch (InvalidPromptException e) {
+      throw Errors.unreadable("Bedrock Converse", e);
+    }
+    JsonNode content = root.path("output").path("message").path("content");
+    if (!content.isArray()) {
+      throw Errors.unreadable("Bedrock Converse", new IllegalStateException("no output.message.content"));
+    }
+    List<Part> parts = new ArrayList<>();
+    for (JsonNode block : content) {
+      if (block.has("text")) {
+        parts.add(new Text(block.get("text").asText()));
+      } else if (block.has("toolUse")) {
+        JsonNode use = block.get("toolUse");
+        String input = Json.write(use.path("input").isObject() ? use.get("input") : Json.object());
+        parts.add(new ToolCall(use.path("toolUseId").asText(), use.path("name").asText(), input));
+      } else if (block.has("reasoningContent")) {
+        parts.add(thinking(block.get("reasoningContent")));
+      }
+    }
+    return new ParsedAnswer(Message.of(Role.ASSISTANT, parts), root.path("stopReason").asText(null), usage(root.path("usage")), List.of());
+  }
+
+  /**
+   * {@code reasoningText} signed by Bedrock (Claude's signature, to send back during tool use), or
+   * unsigned for models that give none; {@code redactedContent} kept raw.
+   */
+  private static Thinking thinking(JsonNode reasoning) {
+    JsonNode text = reasoning.get("reasoningText");
+    if (text == null) {
+      return Thinking.raw(Json.write(reasoning), Thinking.BEDROCK);
+    }
+    String signature = text.path("signature").asText("");
+    return signature.isEmpty() ? Thinking.of(text.path("text").asText())
+        : Thinking.signed(text.path("text").asText(), signature, Thinking.BEDROCK);
+  }
+
+  /** Input (without cache reads and writes), output, {@code cacheReadInputTokens}, {@code cacheWriteInputTokens}. */
+  private static Usage usage(JsonNode u) {
+    return new Usage(u.path("inputTokens").asLong(0), u.path("outputTokens").asLong(0),
+        u.path("cacheReadInputTokens").asLong(0), u.path("cacheWriteInputTokens").asLong(0));
+  }
+
+  @Override
+  public ApiError error(HttpAnswer answer) {
+    return BedrockErrors.of(answer);
+  }
+}

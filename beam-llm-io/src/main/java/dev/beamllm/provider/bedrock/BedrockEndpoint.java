@@ -1,0 +1,128 @@
+package dev.beamllm.provider.bedrock;
+
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.provider.Credentials;
+import dev.beamllm.provider.HttpCall;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
+
+/**
+ * Where and how a Bedrock runtime request goes: {@code POST {api_base}/model/{model id,
+ * URL-encoded}/{operation}}, authenticated by a Bedrock API key ({@code Authorization: Bearer})
+ * when one is set, else signed with SigV4 by the AWS SDK's {@link AwsV4HttpSigner} (service {@code
+ * bedrock}).
+ *
+ * <p>The region is the one in the model's {@code api_base} host ({@code
+ * bedrock-runtime.<region>.amazonaws.com}); the environment variable {@code AWS_REGION} overrides
+ * it, moving the host to that region too, so the URL and the signature always agree. A base URL
+ * that is not Bedrock's own host (a proxy, a VPC endpoint, a local fake) is kept as it is and
+ * signed for {@code AWS_REGION}, or {@code us-east-1} when that is unset.
+ */
+final class BedrockEndpoint {
+  /** The SigV4 signing name of the Bedrock runtime. */
+  static final String SERVICE = "bedrock";
+
+  /** The region signed for when neither the base URL nor {@code AWS_REGION} names one. */
+  static final String DEFAULT_REGION = "us-east-1";
+
+  private static final Pattern BEDROCK_HOST = Pattern.compile("bedrock-runtime(-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com");
+  private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
+
+  private BedrockEndpoint() {}
+
+  /**
+   * The call for one operation ({@code invoke}, {@code converse}) of a model.
+   *
+   * @param model the model, whose API name goes in the path
+   * @param credentials a Bedrock API key, or AWS keys to sign with
+   * @param operation the last path segment
+   * @param body the JSON body
+   * @param extraHeaders headers added after the adapter's own, unsigned
+   */
+  static HttpCall call(ModelSpec model, Credentials credentials, String operation, String body, Map<String, String> extraHeaders) {
+    Target target = target(model.apiBase(), System.getenv("AWS_REGION"));
+    // The model id is one path segment: its ':' (and an ARN's '/') must be encoded.
+    URI uri = URI.create(target.baseUrl() + "/model/" + URLEncoder.encode(model.apiName(), StandardCharsets.UTF_8) + "/" + operation);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    headers.put("accept", "application/json");
+    if (credentials.key().isPresent()) {
+      headers.put("authorization", "Bearer " + credentials.key().get());
+    } else if (credentials.awsAccessKeyId().isPresent() && credentials.awsSecretKey().isPresent()) {
+      headers.putAll(sign(uri, headers, body, credentials, target.region()));
+    }
+    headers.putAll(extraHeaders);
+    return new HttpCall("POST", uri, headers, body);
+  }
+
+  /**
+   * The SigV4 headers for a request: {@code Authorization}, {@code X-Amz-Date}, and {@code
+   * X-Amz-Security-Token} for session credentials (with whatever else the signer adds). The
+   * signer also signs {@code Host}, which the HTTP client sets itself from the same URI.
+   */
+  private static Map<String, String> sign(URI uri, Map<String, String> headers, String body, Credentials c, String region) {
+    SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri);
+    headers.forEach(request::putHeader);
+    String id = c.awsAccessKeyId().orElseThrow();
+    String secret = c.awsSecretKey().orElseThrow();
+    AwsCredentialsIdentity identity = c.awsSessionToken()
+        .<AwsCredentialsIdentity>map(token -> AwsSessionCredentialsIdentity.create(id, secret, token))
+        .orElseGet(() -> AwsCredentialsIdentity.create(id, secret));
+    SdkHttpRequest signed = SIGNER.sign(s -> s
+            .identity(identity)
+            .request(request.build())
+            .payload(ContentStreamProvider.fromUtf8String(body))
+            .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
+            .putProperty(AwsV4HttpSigner.REGION_NAME, region))
+        .request();
+    Map<String, String> added = new LinkedHashMap<>();
+    signed.headers().forEach((name, values) -> {
+      if (!name.equalsIgnoreCase("host") && !headers.containsKey(name.toLowerCase(Locale.ROOT)) && !values.isEmpty()) {
+        added.put(name, values.get(0));
+      }
+    });
+    return added;
+  }
+
+  /**
+   * The base URL and signing region for a model's {@code api_base} and the {@code AWS_REGION}
+   * variable (null or blank when unset).
+   */
+  static Target target(String apiBase, String awsRegion) {
+    String base = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
+    boolean override = awsRegion != null && !awsRegion.isBlank();
+    URI uri = URI.create(base);
+    Matcher m = BEDROCK_HOST.matcher(uri.getHost() == null ? "" : uri.getHost());
+    if (!m.matches()) {
+      return new Target(base, override ? awsRegion.trim() : DEFAULT_REGION);
+    }
+    if (!override) {
+      return new Target(base, m.group(2));
+    }
+    String region = awsRegion.trim();
+    String host = "bedrock-runtime" + (m.group(1) == null ? "" : m.group(1)) + "." + region + ".amazonaws.com";
+    String moved = uri.getScheme() + "://" + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    return new Target(moved, region);
+  }
+
+  /**
+   * A resolved endpoint.
+   *
+   * @param baseUrl the base URL, without a trailing slash
+   * @param region the region to sign for
+   */
+  record Target(String baseUrl, String region) {}
+}
