@@ -1,6 +1,9 @@
 package dev.beamllm.provider;
 
 import dev.beamllm.model.WireFormat;
+import dev.beamllm.provider.cohere.CohereAdapter;
+import dev.beamllm.provider.gemini.GeminiAdapter;
+import dev.beamllm.provider.mistral.MistralAdapter;
 import dev.beamllm.provider.openai.OpenAiChatAdapter;
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,6 +14,9 @@ public final class Adapters {
 
   static {
     ADAPTERS.put(WireFormat.OPENAI, new OpenAiChatAdapter());
+    ADAPTERS.put(WireFormat.GEMINI, new GeminiAdapter());
+    ADAPTERS.put(WireFormat.MISTRAL, new MistralAdapter());
+    ADAPTERS.put(WireFormat.COHERE, new CohereAdapter());
   }
 
   private Adapters() {}
