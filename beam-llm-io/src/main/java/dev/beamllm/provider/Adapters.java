@@ -4,6 +4,9 @@ import dev.beamllm.model.WireFormat;
 import dev.beamllm.provider.anthropic.AnthropicAdapter;
 import dev.beamllm.provider.bedrock.BedrockAnthropicAdapter;
 import dev.beamllm.provider.bedrock.BedrockConverseAdapter;
+import dev.beamllm.provider.cohere.CohereAdapter;
+import dev.beamllm.provider.gemini.GeminiAdapter;
+import dev.beamllm.provider.mistral.MistralAdapter;
 import dev.beamllm.provider.openai.OpenAiChatAdapter;
 import java.util.EnumMap;
 import java.util.Map;
@@ -17,6 +20,9 @@ public final class Adapters {
     ADAPTERS.put(WireFormat.ANTHROPIC, new AnthropicAdapter());
     ADAPTERS.put(WireFormat.BEDROCK_ANTHROPIC, new BedrockAnthropicAdapter());
     ADAPTERS.put(WireFormat.BEDROCK_CONVERSE, new BedrockConverseAdapter());
+    ADAPTERS.put(WireFormat.GEMINI, new GeminiAdapter());
+    ADAPTERS.put(WireFormat.MISTRAL, new MistralAdapter());
+    ADAPTERS.put(WireFormat.COHERE, new CohereAdapter());
   }
 
   private Adapters() {}

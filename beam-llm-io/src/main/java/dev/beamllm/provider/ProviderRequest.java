@@ -35,6 +35,12 @@ public record ProviderRequest(
     extraHeaders = Map.copyOf(extraHeaders);
   }
 
+  /** The output limit to send: {@code max_new_tokens}, capped at the model's own maximum output when the registry knows it. */
+  public int maxOutputTokens() {
+    int modelMax = model.maxOutputTokens();
+    return modelMax > 0 ? Math.min(params.maxNewTokens(), modelMax) : params.maxNewTokens();
+  }
+
   /** The reasoning effort: the params' own, else the one in the model id's suffix. */
   public java.util.Optional<dev.beamllm.model.ReasoningEffort> reasoningEffort() {
     return params.reasoningEffort().or(() -> model.reasoningEffort());

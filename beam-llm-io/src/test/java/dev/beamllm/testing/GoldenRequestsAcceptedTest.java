@@ -71,6 +71,12 @@ public class GoldenRequestsAcceptedTest {
   }
 
   @Test
+  public void cohere() throws Exception {
+    assertAllAccepted("cohere", "/v2/chat", new String[] {"authorization", "Bearer k"},
+        b -> b.put("model", "command-a-03-2025").put("max_tokens", 100));
+  }
+
+  @Test
   public void bedrockConverse() throws Exception {
     assertAllAccepted("bedrock-converse", "/model/amazon.nova-lite-v1:0/converse", new String[] {"authorization", "Bearer k"},
         b -> b.putObject("inferenceConfig").put("maxTokens", 100));

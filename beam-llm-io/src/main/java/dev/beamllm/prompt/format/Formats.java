@@ -31,7 +31,7 @@ final class Formats {
   }
 
   /**
-   * A tool result's text for APIs with no error flag (OpenAI, Mistral): failed calls are
+   * A tool result's text for APIs with no error flag (OpenAI, Mistral, Cohere): failed calls are
    * prefixed with {@code Error: } so the model does not read them as success.
    */
   static String resultText(ToolResult result) {

@@ -1,18 +1,12 @@
 package dev.beamllm.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
-import dev.beamllm.prompt.Message;
-import dev.beamllm.prompt.Part;
-import dev.beamllm.prompt.Text;
-import dev.beamllm.prompt.Thinking;
-import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.format.OpenAiChatFormat;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
@@ -22,13 +16,8 @@ import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RateLimitInfo;
 import dev.beamllm.response.ApiError;
-import dev.beamllm.response.TokenLogprob;
-import dev.beamllm.response.Usage;
-import dev.beamllm.tool.Tool;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,15 +44,7 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
     body.setAll(OpenAiChatFormat.render(r.conversation()));
     addSampling(body, r);
     if (!r.tools().isEmpty()) {
-      ArrayNode tools = body.putArray("tools");
-      for (Tool t : r.tools()) {
-        ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
-        fn.put("name", t.name());
-        if (!t.description().isEmpty()) {
-          fn.put("description", t.description());
-        }
-        fn.set("parameters", Json.parse(t.parametersJson()));
-      }
+      body.set("tools", ChatCompletions.tools(r.tools()));
     }
     if (r.serviceTier() != null) {
       body.put("service_tier", r.serviceTier());
@@ -81,8 +62,7 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
 
   private static void addSampling(ObjectNode body, ProviderRequest r) {
     SamplingParams p = r.params();
-    int max = Math.min(p.maxNewTokens(), r.model().maxOutputTokens() > 0 ? r.model().maxOutputTokens() : p.maxNewTokens());
-    body.put(MAX_COMPLETION_TOKENS.contains(r.model().provider()) ? "max_completion_tokens" : "max_tokens", max);
+    body.put(MAX_COMPLETION_TOKENS.contains(r.model().provider()) ? "max_completion_tokens" : "max_tokens", r.maxOutputTokens());
     boolean reasoning = r.model().capabilities().reasoning();
     // Reasoning models refuse temperature and top_p other than the default.
     if (!reasoning) {
@@ -144,46 +124,8 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
     if (choice.isMissingNode()) {
       throw Errors.unreadable("OpenAI chat", new IllegalStateException("no choices"));
     }
-    return new ParsedAnswer(message(choice.path("message")), choice.path("finish_reason").asText(null), usage(root.path("usage")),
-        logprobs(choice.path("logprobs").path("content")));
-  }
-
-  static Message message(JsonNode msg) {
-    List<Part> parts = new ArrayList<>();
-    JsonNode reasoning = msg.get("reasoning_content");
-    if (reasoning != null && reasoning.isTextual() && !reasoning.textValue().isEmpty()) {
-      parts.add(Thinking.of(reasoning.textValue()));
-    }
-    JsonNode content = msg.get("content");
-    if (content != null && content.isTextual() && !content.textValue().isEmpty()) {
-      parts.add(new Text(content.textValue()));
-    }
-    for (JsonNode call : msg.path("tool_calls")) {
-      JsonNode fn = call.path("function");
-      parts.add(new ToolCall(call.path("id").asText(), fn.path("name").asText(), fn.path("arguments").asText("{}")));
-    }
-    return Message.of(dev.beamllm.prompt.Role.ASSISTANT, parts);
-  }
-
-  /** OpenAI's prompt tokens include the cached ones, which the model registry prices at the cached rate. */
-  static Usage usage(JsonNode u) {
-    return new Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0),
-        u.path("prompt_tokens_details").path("cached_tokens").asLong(0), 0);
-  }
-
-  static List<TokenLogprob> logprobs(JsonNode content) {
-    List<TokenLogprob> out = new ArrayList<>();
-    if (content == null || !content.isArray()) {
-      return out;
-    }
-    for (JsonNode t : content) {
-      List<TokenLogprob.Alternative> top = new ArrayList<>();
-      for (JsonNode a : t.path("top_logprobs")) {
-        top.add(new TokenLogprob.Alternative(a.path("token").asText(), a.path("logprob").asDouble()));
-      }
-      out.add(new TokenLogprob(t.path("token").asText(), t.path("logprob").asDouble(), top));
-    }
-    return out;
+    return new ParsedAnswer(ChatCompletions.message(choice.path("message")), choice.path("finish_reason").asText(null),
+        ChatCompletions.usage(root.path("usage")), ChatCompletions.logprobs(choice.path("logprobs").path("content")));
   }
 
   @Override
@@ -207,15 +149,8 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
 
   @Override
   public RateLimitInfo rateLimits(HttpAnswer a) {
-    return new RateLimitInfo(num(a, "x-ratelimit-limit-requests"), num(a, "x-ratelimit-remaining-requests"),
-        num(a, "x-ratelimit-limit-tokens"), num(a, "x-ratelimit-remaining-tokens"));
-  }
-
-  private static long num(HttpAnswer a, String header) {
-    try {
-      return a.header(header).map(Long::parseLong).orElse(-1L);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return new RateLimitInfo(ChatCompletions.headerNumber(a, "x-ratelimit-limit-requests"),
+        ChatCompletions.headerNumber(a, "x-ratelimit-remaining-requests"), ChatCompletions.headerNumber(a, "x-ratelimit-limit-tokens"),
+        ChatCompletions.headerNumber(a, "x-ratelimit-remaining-tokens"));
   }
 }

@@ -34,6 +34,7 @@ public class WireFormatGoldenTest {
     f.put("gemini", GeminiFormat::render);
     f.put("mistral", MistralFormat::render);
     f.put("bedrock-converse", BedrockConverseFormat::render);
+    f.put("cohere", CohereFormat::render);
     return f;
   }
 

@@ -1,0 +1,156 @@
+package dev.beamllm.provider.cohere;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.client.SamplingParams;
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.format.CohereFormat;
+import dev.beamllm.provider.Errors;
+import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.HttpCall;
+import dev.beamllm.provider.ParsedAnswer;
+import dev.beamllm.provider.ProviderAdapter;
+import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.openai.ChatCompletions;
+import dev.beamllm.response.ApiError;
+import dev.beamllm.response.ErrorKind;
+import dev.beamllm.response.TokenLogprob;
+import dev.beamllm.response.Usage;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Cohere v2 chat ({@code POST {api_base}/chat}, bearer key). Nucleus sampling is {@code p}, JSON
+ * output is {@code response_format} {@code json_object} with an optional {@code json_schema}, and
+ * log-probabilities come for the chosen tokens only (Cohere returns no alternatives). The answer's
+ * {@code tool_plan} and {@code thinking} content become thinking, so the plan goes back with its
+ * tool calls as Cohere asks. Reference: docs.cohere.com/reference/chat and
+ * docs.cohere.com/reference/errors.
+ */
+public final class CohereAdapter implements ProviderAdapter {
+  private static final String API = "Cohere chat";
+  /** Cohere's range for {@code p}; 1.0, a common way to say "no nucleus cut", is refused, so it is brought within. */
+  private static final double MIN_P = 0.01;
+  private static final double MAX_P = 0.99;
+
+  /**
+   * The request.
+   *
+   * @throws UnsupportedOperationException for a streamed request: there is no Cohere stream decoder
+   */
+  @Override
+  public HttpCall request(ProviderRequest r) {
+    if (r.stream()) {
+      throw new UnsupportedOperationException("Cohere streaming is not supported");
+    }
+    ModelSpec model = r.model();
+    SamplingParams p = r.params();
+    ObjectNode body = Json.object().put("model", model.apiName());
+    body.setAll(CohereFormat.render(r.conversation()));
+    body.put("max_tokens", r.maxOutputTokens());
+    p.temperature().ifPresent(t -> body.put("temperature", t));
+    p.topP().ifPresent(t -> body.put("p", Math.max(MIN_P, Math.min(MAX_P, t))));
+    if (!r.tools().isEmpty()) {
+      body.set("tools", ChatCompletions.tools(r.tools()));
+    }
+    if (p.outputSchema().isPresent() || p.jsonMode()) {
+      ObjectNode format = body.putObject("response_format").put("type", "json_object");
+      p.outputSchema().ifPresent(s -> format.set("json_schema", Json.parse(s)));
+    }
+    if (p.logprobs()) {
+      body.put("logprobs", true);
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
+    headers.putAll(r.extraHeaders());
+    return new HttpCall("POST", URI.create(model.apiBase().replaceAll("/+$", "") + "/chat"), headers, Json.write(body));
+  }
+
+  @Override
+  public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
+    JsonNode root;
+    try {
+      root = Json.parse(answer.body());
+    } catch (InvalidPromptException e) {
+      throw Errors.unreadable(API, e);
+    }
+    JsonNode msg = root.get("message");
+    if (msg == null || !msg.isObject()) {
+      throw Errors.unreadable(API, new IllegalStateException("no message"));
+    }
+    return new ParsedAnswer(message(msg), root.path("finish_reason").asText(null), usage(root.path("usage")), logprobs(root.path("logprobs")));
+  }
+
+  /** The tool plan, then the content items ({@code thinking}, {@code text}), then the tool calls. */
+  private static Message message(JsonNode msg) {
+    List<Part> parts = new ArrayList<>();
+    String plan = msg.path("tool_plan").asText("");
+    if (!plan.isEmpty()) {
+      parts.add(Thinking.of(plan));
+    }
+    for (JsonNode item : msg.path("content")) {
+      switch (item.path("type").asText("")) {
+        case "text" -> parts.add(new Text(item.path("text").asText()));
+        case "thinking" -> parts.add(Thinking.of(item.path("thinking").asText()));
+        default -> {
+          // Other items (citations live apart) carry no text of the answer.
+        }
+      }
+    }
+    parts.addAll(ChatCompletions.toolCalls(msg));
+    return Message.of(Role.ASSISTANT, parts);
+  }
+
+  /** The tokens the model processed ({@code usage.tokens}), else the billed ones. */
+  private static Usage usage(JsonNode usage) {
+    JsonNode counts = usage.has("tokens") ? usage.get("tokens") : usage.path("billed_units");
+    return Usage.of(counts.path("input_tokens").asLong(0), counts.path("output_tokens").asLong(0));
+  }
+
+  /** Each item is a piece of text with the log-probabilities of its tokens; the piece's is their sum. */
+  private static List<TokenLogprob> logprobs(JsonNode items) {
+    List<TokenLogprob> out = new ArrayList<>();
+    for (JsonNode item : items) {
+      double sum = 0;
+      for (JsonNode lp : item.path("logprobs")) {
+        sum += lp.asDouble();
+      }
+      out.add(new TokenLogprob(item.path("text").asText(), sum, List.of()));
+    }
+    return out;
+  }
+
+  /**
+   * Cohere's {@code {"message"}} errors by status; a 400 whose message
+   * starts "too many tokens" is over the context window, and a 503 is Cohere without capacity.
+   */
+  @Override
+  public ApiError error(HttpAnswer answer) {
+    String message = "HTTP " + answer.status();
+    try {
+      message = Json.parse(answer.body()).path("message").asText(message);
+    } catch (InvalidPromptException notJson) {
+      // keep the status as the message
+    }
+    ApiError byStatus = Errors.classify(answer, message);
+    ErrorKind kind = byStatus.kind();
+    if (answer.status() == 503) {
+      kind = ErrorKind.OVERLOADED;
+    } else if (answer.status() == 400 && message.toLowerCase(Locale.ROOT).startsWith("too many tokens")) {
+      kind = ErrorKind.CONTEXT_LENGTH;
+    }
+    return new ApiError(kind, message, answer.status(), byStatus.retryAfterMillis());
+  }
+}

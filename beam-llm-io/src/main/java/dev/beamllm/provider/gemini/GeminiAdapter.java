@@ -1,0 +1,140 @@
+package dev.beamllm.provider.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.client.SamplingParams;
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.format.GeminiFormat;
+import dev.beamllm.provider.Errors;
+import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.HttpCall;
+import dev.beamllm.provider.ParsedAnswer;
+import dev.beamllm.provider.ProviderAdapter;
+import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.StreamDecoder;
+import dev.beamllm.response.ApiError;
+import dev.beamllm.tool.Tool;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Gemini {@code generateContent} and {@code streamGenerateContent?alt=sse} on the Gemini API
+ * (key in {@code x-goog-api-key}). Output schemas and tool parameters go as {@code
+ * responseJsonSchema} and {@code parametersJsonSchema}, which take JSON Schema as it is, where
+ * {@code responseSchema} and {@code parameters} take only Google's OpenAPI subset with upper-case
+ * types. The service tier is OpenAI's notion and is not sent. Reference:
+ * ai.google.dev/api/generate-content.
+ */
+public final class GeminiAdapter implements ProviderAdapter {
+  private static final String API = "Gemini generateContent";
+  /** The smallest budget of the models that cannot stop thinking (the Pro models). */
+  private static final int PRO_MIN_BUDGET = 128;
+  /** The largest budget of the Pro models; Flash and Flash-Lite stop at {@link #FLASH_MAX_BUDGET}. */
+  private static final int PRO_MAX_BUDGET = 32768;
+  private static final int FLASH_MAX_BUDGET = 24576;
+
+  @Override
+  public HttpCall request(ProviderRequest r) {
+    ModelSpec model = r.model();
+    ObjectNode body = GeminiFormat.render(r.conversation());
+    ObjectNode config = generationConfig(r);
+    if (!config.isEmpty()) {
+      body.set("generationConfig", config);
+    }
+    if (!r.tools().isEmpty()) {
+      ArrayNode declarations = body.putArray("tools").addObject().putArray("functionDeclarations");
+      for (Tool t : r.tools()) {
+        ObjectNode d = declarations.addObject().put("name", t.name());
+        if (!t.description().isEmpty()) {
+          d.put("description", t.description());
+        }
+        d.set("parametersJsonSchema", Json.parse(t.parametersJson()));
+      }
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    r.credentials().key().ifPresent(k -> headers.put("x-goog-api-key", k));
+    headers.putAll(r.extraHeaders());
+    String base = model.apiBase().replaceAll("/+$", "");
+    String method = r.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent";
+    return new HttpCall("POST", URI.create(base + "/models/" + model.apiName() + method), headers, Json.write(body));
+  }
+
+  private static ObjectNode generationConfig(ProviderRequest r) {
+    SamplingParams p = r.params();
+    ObjectNode g = Json.object();
+    g.put("maxOutputTokens", r.maxOutputTokens());
+    p.temperature().ifPresent(t -> g.put("temperature", t));
+    p.topP().ifPresent(t -> g.put("topP", t));
+    if (p.outputSchema().isPresent()) {
+      g.put("responseMimeType", "application/json");
+      g.set("responseJsonSchema", Json.parse(p.outputSchema().get()));
+    } else if (p.jsonMode()) {
+      g.put("responseMimeType", "application/json");
+    }
+    // Models that do not think refuse a thinking config, so the effort only reaches those that do.
+    r.reasoningEffort().filter(e -> r.model().capabilities().reasoning()).ifPresent(e -> {
+      ObjectNode thinking = g.putObject("thinkingConfig").put("thinkingBudget", thinkingBudget(e, r.model()));
+      if (e != ReasoningEffort.NONE) {
+        thinking.put("includeThoughts", true);
+      }
+    });
+    if (p.logprobs()) {
+      g.put("responseLogprobs", true);
+      p.topLogprobs().filter(n -> n > 0).ifPresent(n -> g.put("logprobs", n));
+    }
+    return g;
+  }
+
+  /**
+   * The thinking budget for an effort, as Google maps OpenAI's efforts in its compatibility layer
+   * (low 1024, medium 8192, high 24576 tokens, none 0; ai.google.dev/gemini-api/docs/openai),
+   * kept within each family's range (ai.google.dev/gemini-api/docs/thinking): the Pro models
+   * cannot turn thinking off (128 to 32768), Flash goes to 24576 and Flash-Lite starts at 512.
+   */
+  private static int thinkingBudget(ReasoningEffort effort, ModelSpec model) {
+    boolean pro = model.apiName().contains("-pro");
+    return switch (effort) {
+      case NONE -> pro ? PRO_MIN_BUDGET : 0;
+      case MINIMAL -> 512;
+      case LOW -> 1024;
+      case MEDIUM -> 8192;
+      case HIGH -> FLASH_MAX_BUDGET;
+      case XHIGH -> pro ? PRO_MAX_BUDGET : FLASH_MAX_BUDGET;
+    };
+  }
+
+  /**
+   * Reads the answer's first candidate.
+   *
+   * @throws dev.beamllm.provider.ProviderException {@code CONTENT_FILTER} when the prompt or the
+   *     answer was blocked, {@code INVALID_RESPONSE} when the body cannot be read
+   */
+  @Override
+  public ParsedAnswer parse(ProviderRequest request, HttpAnswer answer) {
+    JsonNode root;
+    try {
+      root = Json.parse(answer.body());
+    } catch (InvalidPromptException e) {
+      throw Errors.unreadable(API, e);
+    }
+    GeminiAnswer assembled = new GeminiAnswer();
+    assembled.add(root);
+    return assembled.finish();
+  }
+
+  @Override
+  public ApiError error(HttpAnswer answer) {
+    return GeminiErrors.classify(answer);
+  }
+
+  @Override
+  public StreamDecoder streamDecoder(ProviderRequest request) {
+    return new GeminiStreamDecoder();
+  }
+}
