@@ -2,6 +2,7 @@ package dev.beamllm.provider;
 
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.provider.openai.OpenAiChatAdapter;
+import dev.beamllm.provider.openai.OpenAiResponsesAdapter;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -11,6 +12,7 @@ public final class Adapters {
 
   static {
     ADAPTERS.put(WireFormat.OPENAI, new OpenAiChatAdapter());
+    ADAPTERS.put(WireFormat.OPENAI_RESPONSES, new OpenAiResponsesAdapter());
   }
 
   private Adapters() {}
