@@ -4,6 +4,7 @@ import dev.beamllm.model.ModelSpec;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.provider.BackgroundApi;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
@@ -26,10 +27,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * The life of one request: choose a model, wait for admission, send, read the answer, and on an
  * error decide whether and where to try again. Ends by completing its future exactly once.
+ *
+ * <p>Each attempt is sent one of three ways: whole; streamed, when the caller takes text as it
+ * arrives (then an attempt that has delivered text is not retried: the caller has seen it); or as
+ * a background job the client polls, in background mode where the API can.
  */
 final class Call implements Scheduler.Job {
   private static final long BACKOFF_BASE_MILLIS = 500;
@@ -38,6 +44,7 @@ final class Call implements Scheduler.Job {
   private final LlmClient client;
   private final Conversation conversation;
   private final CompletableFuture<ApiResponse> future;
+  private final Consumer<String> onText;
   private final Map<String, String> incapable = new LinkedHashMap<>();
   private final Map<String, Long> inputTokens = new LinkedHashMap<>();
   private final Set<String> avoid = new HashSet<>();
@@ -48,11 +55,18 @@ final class Call implements Scheduler.Job {
   private long tokens;
   private long submitted;
   private ApiError lastError;
+  private SseReader reader;
 
-  Call(LlmClient client, Conversation conversation, CompletableFuture<ApiResponse> future) {
+  /**
+   * A request.
+   *
+   * @param onText receives text as it is streamed, or null to send the request whole
+   */
+  Call(LlmClient client, Conversation conversation, CompletableFuture<ApiResponse> future, Consumer<String> onText) {
     this.client = client;
     this.conversation = conversation;
     this.future = future;
+    this.onText = onText;
   }
 
   @Override
@@ -127,11 +141,15 @@ final class Call implements Scheduler.Job {
       return;
     }
     ProviderAdapter adapter = client.adapter(spec);
+    boolean streaming = onText != null;
+    BackgroundApi background =
+        !streaming && client.configInternal().backgroundMode() && adapter instanceof BackgroundApi b ? b : null;
     ProviderRequest request;
     HttpCall call;
     try {
-      request = client.providerRequest(spec, conversation, false);
-      call = adapter.request(request);
+      request = client.providerRequest(spec, conversation, streaming);
+      call = background != null ? background.startInBackground(request) : adapter.request(request);
+      reader = streaming ? new SseReader(adapter.streamDecoder(request), onText) : null;
     } catch (ApiKeys.MissingKeyException e) {
       client.scheduler().finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
       attempts++;
@@ -150,8 +168,11 @@ final class Call implements Scheduler.Job {
       client.tracker().started();
     }
     long sentAt = System.nanoTime();
-    client.transport().send(call, client.configInternal().requestTimeout())
-        .whenComplete((answer, error) -> answered(adapter, request, admission, answer, error, sentAt));
+    Duration timeout = client.configInternal().requestTimeout();
+    CompletableFuture<HttpAnswer> sent = streaming ? client.transport().stream(call, timeout, reader)
+        : background != null ? new BackgroundJob(client.transport(), client.scheduler(), background, request, timeout).start()
+        : client.transport().send(call, timeout);
+    sent.whenComplete((answer, error) -> answered(adapter, request, admission, answer, error, sentAt));
   }
 
   private void answered(ProviderAdapter adapter, ProviderRequest request, Scheduler.Admission admission, HttpAnswer answer,
@@ -171,7 +192,7 @@ final class Call implements Scheduler.Job {
     }
     ParsedAnswer parsed;
     try {
-      parsed = adapter.parse(request, answer);
+      parsed = reader != null ? reader.finish() : adapter.parse(request, answer);
     } catch (ProviderException e) {
       scheduler.finished(model, admission, admission.tokens(), info, false, -1);
       afterError(e.error());
@@ -182,7 +203,7 @@ final class Call implements Scheduler.Job {
       return;
     }
     scheduler.finished(model, admission, charged(parsed.usage()), info, false, -1);
-    succeed(parsed, Duration.ofNanos(System.nanoTime() - sentAt), answer.body());
+    succeed(parsed, Duration.ofNanos(System.nanoTime() - sentAt), reader != null ? null : answer.body());
   }
 
   /** The tokens the provider counts against its limit: input (with cache reads and writes) plus output. */
@@ -193,11 +214,18 @@ final class Call implements Scheduler.Job {
 
   private static ApiError transportError(Throwable error) {
     Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (e instanceof ProviderException p) {
+      return p.error();
+    }
     if (e instanceof HttpTimeoutException) {
       return ApiError.of(ErrorKind.TIMEOUT, "no answer within the request timeout");
     }
     if (e instanceof ConnectException) {
       return ApiError.of(ErrorKind.CONNECTION, "cannot connect: " + e.getMessage());
+    }
+    if (e instanceof RuntimeException) {
+      // A stream's events that could not be read, or the caller's text consumer failing on them.
+      return ApiError.of(ErrorKind.INVALID_RESPONSE, "the answer could not be read: " + e);
     }
     return ApiError.of(ErrorKind.CONNECTION, "connection failed: " + e);
   }
@@ -214,7 +242,9 @@ final class Call implements Scheduler.Job {
     if (modelIsGone && others) {
       c.blocklist().add(model);
     }
-    boolean again = attempts < c.configInternal().maxAttempts() && (error.retryable() || (modelIsGone && others));
+    // Streamed text the caller has seen cannot be taken back, so such an attempt is the last.
+    boolean seen = reader != null && reader.delivered();
+    boolean again = !seen && attempts < c.configInternal().maxAttempts() && (error.retryable() || (modelIsGone && others));
     if (!again) {
       fail(error);
       return;

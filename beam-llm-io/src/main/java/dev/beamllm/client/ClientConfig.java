@@ -69,10 +69,22 @@ public abstract class ClientConfig implements Serializable {
   /** The answer cache, if any. */
   public abstract Optional<ResponseCache> cache();
 
+  /** Whether OpenAI models served by both APIs use the Responses API instead of chat completions. */
+  public abstract boolean useResponsesApi();
+
+  /**
+   * Whether requests run as background jobs that the client polls, where the API can (OpenAI
+   * Responses); the request timeout then bounds the whole job, which is cancelled when it runs out.
+   */
+  public abstract boolean backgroundMode();
+
   /** The hook applied to every answer, if any. */
   public abstract Optional<Postprocessor> postprocess();
 
-  /** A builder with the defaults: uniform weights, 5 attempts, 60 s per attempt, no rate limits, progress on AUTO. */
+  /**
+   * A builder with the defaults: uniform weights, 5 attempts, 60 s per attempt, no rate limits,
+   * progress on AUTO, chat completions for OpenAI, no background mode.
+   */
   public static Builder builder() {
     return new AutoValue_ClientConfig.Builder()
         .setWeights(List.of())
@@ -87,6 +99,8 @@ public abstract class ClientConfig implements Serializable {
         .setProgress(StatusTracker.Display.AUTO)
         .setSeed(0)
         .setKeepRawBody(false)
+        .setUseResponsesApi(false)
+        .setBackgroundMode(false)
         .setApiKeys(ApiKeys.fromEnvironment());
   }
 
@@ -151,6 +165,12 @@ public abstract class ClientConfig implements Serializable {
 
     /** Sets the postprocess hook. */
     public abstract Builder setPostprocess(@Nullable Postprocessor postprocess);
+
+    /** Sends OpenAI's models through the Responses API where they have it. */
+    public abstract Builder setUseResponsesApi(boolean use);
+
+    /** Runs requests as polled background jobs where the API can. */
+    public abstract Builder setBackgroundMode(boolean background);
 
     abstract ClientConfig autoBuild();
 

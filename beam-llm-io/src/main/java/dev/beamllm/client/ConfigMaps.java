@@ -17,7 +17,8 @@ import java.util.Set;
 final class ConfigMaps {
   private static final Set<String> KEYS = Set.of("models", "model", "weights", "max_requests_per_minute", "max_tokens_per_minute",
       "max_concurrent_requests", "max_attempts", "request_timeout", "temperature", "top_p", "max_new_tokens", "json_mode",
-      "reasoning_effort", "logprobs", "top_logprobs", "service_tier", "extra_headers", "seed", "progress", "models_file");
+      "reasoning_effort", "logprobs", "top_logprobs", "service_tier", "extra_headers", "seed", "progress", "models_file",
+      "use_responses_api", "background_mode");
 
   private ConfigMaps() {}
 
@@ -82,6 +83,8 @@ final class ConfigMaps {
       b.setExtraHeaders(headers);
     }
     b.setSeed(longOf(map, "seed", 0));
+    b.setUseResponsesApi(flag(map, "use_responses_api"));
+    b.setBackgroundMode(flag(map, "background_mode"));
     if (map.containsKey("progress")) {
       b.setProgress(StatusTracker.Display.valueOf(String.valueOf(map.get("progress")).toUpperCase(Locale.ROOT)));
     }
@@ -95,6 +98,10 @@ final class ConfigMaps {
       return out;
     }
     return Arrays.stream(String.valueOf(value).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static boolean flag(Map<String, ?> map, String key) {
+    return Boolean.parseBoolean(String.valueOf(map.containsKey(key) ? map.get(key) : "false"));
   }
 
   private static long longOf(Map<String, ?> map, String key, long fallback) {

@@ -5,10 +5,13 @@ import dev.beamllm.provider.HttpCall;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 
 /**
  * The client's HTTP: for https the JDK's asynchronous client, which speaks HTTP/2 where the
@@ -39,13 +42,85 @@ final class HttpTransport implements AutoCloseable {
     if ("http".equalsIgnoreCase(call.uri().getScheme())) {
       return plain.send(call, timeout);
     }
-    HttpRequest.Builder b = HttpRequest.newBuilder(call.uri())
-        .timeout(timeout)
-        .method(call.method(), HttpRequest.BodyPublishers.ofString(call.body()));
-    call.headers().forEach(b::header);
-    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
+    return http.sendAsync(request(call, timeout), HttpResponse.BodyHandlers.ofString())
         // The JDK's header map is already case-insensitive, which is all HttpAnswer needs.
         .thenApply(r -> new HttpAnswer(r.statusCode(), r.headers().map(), r.body()));
+  }
+
+  /**
+   * Sends a call whose 2xx answer is read line by line as it arrives: each line goes to {@code
+   * onLine} (in order, one at a time) and the answer's body is empty. Any other answer is read
+   * whole, as by {@link #send}. The timeout bounds the wait for the answer's headers. When {@code
+   * onLine} throws, the rest of the body is skipped and the future fails with that exception.
+   */
+  CompletableFuture<HttpAnswer> stream(HttpCall call, Duration timeout, Consumer<String> onLine) {
+    LineSink sink = new LineSink(onLine);
+    HttpResponse.BodyHandler<String> handler = info -> info.statusCode() / 100 == 2
+        ? HttpResponse.BodySubscribers.fromLineSubscriber(sink, s -> "", StandardCharsets.UTF_8, null)
+        : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+    return http.sendAsync(request(call, timeout), handler).thenApply(r -> {
+      sink.rethrow();
+      return new HttpAnswer(r.statusCode(), r.headers().map(), r.body());
+    });
+  }
+
+  private static HttpRequest request(HttpCall call, Duration timeout) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(call.uri())
+        .timeout(timeout)
+        .method(call.method(),
+            call.body().isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(call.body()));
+    // Plain http gets HTTP/1.1 directly: an h2c upgrade attempt costs a round trip and few servers take it.
+    if ("http".equalsIgnoreCase(call.uri().getScheme())) {
+      b.version(HttpClient.Version.HTTP_1_1);
+    }
+    call.headers().forEach(b::header);
+    return b.build();
+  }
+
+  /**
+   * Hands each line of a body to a consumer. A failing consumer does not cancel the subscription,
+   * which would leave the exchange unfinished: the rest of the body is read and dropped instead.
+   */
+  private static final class LineSink implements Flow.Subscriber<String> {
+    private final Consumer<String> onLine;
+    private volatile RuntimeException failure;
+
+    LineSink(Consumer<String> onLine) {
+      this.onLine = onLine;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(String line) {
+      if (failure != null) {
+        return;
+      }
+      try {
+        onLine.accept(line);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      // The body handler fails the response future with it.
+    }
+
+    @Override
+    public void onComplete() {
+      // The body handler completes the response future.
+    }
+
+    void rethrow() {
+      if (failure != null) {
+        throw failure;
+      }
+    }
   }
 
   @Override

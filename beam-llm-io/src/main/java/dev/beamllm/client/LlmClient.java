@@ -2,10 +2,12 @@ package dev.beamllm.client;
 
 import dev.beamllm.cache.CacheKeys;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.provider.Adapters;
 import dev.beamllm.provider.Credentials;
+import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
@@ -21,11 +23,13 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * One client for every provider: sends conversations to one or several models (weighted), within
@@ -37,6 +41,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * try (LlmClient client = LlmClient.basic("gpt-4.1-mini")) {
  *   List<ApiResponse> out = client.processPrompts(List.of("Hello", "World"));
  *   CompletableFuture<ApiResponse> f = client.start(Conversation.user("Hi"));
+ *   ApiResponse told = client.stream(Conversation.user("Tell a story"), System.out::print).join();
  * }
  * }</pre>
  */
@@ -83,7 +88,8 @@ public final class LlmClient implements AutoCloseable {
    * max_concurrent_requests}, {@code max_attempts}, {@code request_timeout} (seconds), {@code
    * temperature}, {@code top_p}, {@code max_new_tokens}, {@code json_mode}, {@code
    * reasoning_effort}, {@code logprobs}, {@code top_logprobs}, {@code service_tier}, {@code
-   * extra_headers}, {@code seed}, {@code progress} (auto, bar, lines, none), {@code models_file}.
+   * extra_headers}, {@code seed}, {@code progress} (auto, bar, lines, none), {@code models_file},
+   * {@code use_responses_api}, {@code background_mode}.
    */
   public static LlmClient fromMap(Map<String, ?> map) {
     return new Builder(ConfigMaps.read(map)).build();
@@ -140,8 +146,27 @@ public final class LlmClient implements AutoCloseable {
 
   /** Starts one conversation; the future completes with its answer or its error, never exceptionally. */
   public CompletableFuture<ApiResponse> start(Conversation conversation) {
+    return begin(conversation, null);
+  }
+
+  /**
+   * Streams one conversation: the answer's text goes to {@code onText} piece by piece as the
+   * provider sends it, and the future completes (it does not block) with the whole answer, usage
+   * included, or its error, never exceptionally. Limits, model choice and retries are those of
+   * {@link #start(Conversation)}, except that an attempt that has already delivered text is not
+   * retried, as the caller has seen it. {@code onText} is called on the client's HTTP threads, one
+   * piece at a time and in order; if it throws, the request ends with an {@code INVALID_RESPONSE}
+   * error. A cached answer is delivered in one piece. Models whose API cannot stream here end
+   * with an {@code UNSUPPORTED} error; background mode does not apply to streams, and a streamed
+   * answer keeps no raw body.
+   */
+  public CompletableFuture<ApiResponse> stream(Conversation conversation, Consumer<String> onText) {
+    return begin(conversation, Objects.requireNonNull(onText, "onText"));
+  }
+
+  private CompletableFuture<ApiResponse> begin(Conversation conversation, Consumer<String> onText) {
     CompletableFuture<ApiResponse> future = new CompletableFuture<>();
-    Call call = new Call(this, conversation, future);
+    Call call = new Call(this, conversation, future, onText);
     try {
       conversation.validate();
     } catch (InvalidPromptException e) {
@@ -153,6 +178,9 @@ public final class LlmClient implements AutoCloseable {
       var hit = config.cache().get().get(call.cacheKey);
       if (hit.isPresent()) {
         ApiResponse r = hit.get().toBuilder().setCacheHit(true).setConversationId(conversation.id().orElse(null)).build();
+        if (onText != null && !r.completion().isEmpty()) {
+          onText.accept(r.completion());
+        }
         tracker.finished(r);
         future.complete(r);
         return future;
@@ -252,8 +280,14 @@ public final class LlmClient implements AutoCloseable {
         config.extraHeaders(), config.serviceTier().orElse(null), stream);
   }
 
-  dev.beamllm.provider.ProviderAdapter adapter(ModelSpec spec) {
-    return Adapters.forFormat(spec.wireFormat());
+  /**
+   * The adapter for a model: its wire format's, except that OpenAI's own models that the Responses
+   * API serves use it when the client asks for it (Azure's deployments stay on chat completions).
+   */
+  ProviderAdapter adapter(ModelSpec spec) {
+    boolean responses = config.useResponsesApi() && spec.wireFormat() == WireFormat.OPENAI && spec.provider().equals("openai")
+        && spec.capabilities().responsesApi();
+    return Adapters.forFormat(responses ? WireFormat.OPENAI_RESPONSES : spec.wireFormat());
   }
 
   /** Builds {@link LlmClient}s; every knob of {@link ClientConfig}. */
@@ -369,6 +403,22 @@ public final class LlmClient implements AutoCloseable {
     /** A hook applied to every answer. */
     public Builder postprocess(Postprocessor hook) {
       config.setPostprocess(hook);
+      return this;
+    }
+
+    /** Send OpenAI's models through the Responses API instead of chat completions, where they have it. */
+    public Builder useResponsesApi(boolean use) {
+      config.setUseResponsesApi(use);
+      return this;
+    }
+
+    /**
+     * Run requests as background jobs that the client polls, where the API can (OpenAI
+     * Responses); the request timeout then bounds each whole job, which is cancelled when it runs
+     * out. Other APIs are sent to as usual.
+     */
+    public Builder backgroundMode(boolean background) {
+      config.setBackgroundMode(background);
       return this;
     }
 

@@ -8,6 +8,7 @@ import dev.beamllm.provider.cohere.CohereAdapter;
 import dev.beamllm.provider.gemini.GeminiAdapter;
 import dev.beamllm.provider.mistral.MistralAdapter;
 import dev.beamllm.provider.openai.OpenAiChatAdapter;
+import dev.beamllm.provider.openai.OpenAiResponsesAdapter;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -23,6 +24,7 @@ public final class Adapters {
     ADAPTERS.put(WireFormat.GEMINI, new GeminiAdapter());
     ADAPTERS.put(WireFormat.MISTRAL, new MistralAdapter());
     ADAPTERS.put(WireFormat.COHERE, new CohereAdapter());
+    ADAPTERS.put(WireFormat.OPENAI_RESPONSES, new OpenAiResponsesAdapter());
   }
 
   private Adapters() {}

@@ -33,6 +33,18 @@ interface Dialect {
   FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits);
 
   /**
+   * For a request the client asked to run in the background (OpenAI Responses' {@code background:
+   * true}): the answer to send at once, the dialect keeping {@code answer} to serve from its side
+   * endpoints once it is ready. Null (the default) for a request answered in the foreground.
+   *
+   * @param readyAtNanos when the answer is ready, on {@link System#nanoTime()}'s clock: the
+   *     server's latency from now
+   */
+  default FakeHttpResponse startInBackground(ParsedRequest request, Answer answer, RateLimitState limits, long readyAtNanos) {
+    return null;
+  }
+
+  /**
    * The provider's words for a request longer than the context window (OpenAI's by default).
    *
    * @param window the context window

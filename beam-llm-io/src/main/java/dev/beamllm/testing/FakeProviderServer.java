@@ -52,8 +52,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A fake LLM provider on a loopback port that speaks OpenAI (chat, Responses, embeddings, and
- * Azure's deployment paths), Anthropic, Gemini, Mistral, Cohere and Bedrock, enforces
+ * A fake LLM provider on a loopback port that speaks OpenAI (chat, Responses with background
+ * mode, embeddings, and Azure's deployment paths), Anthropic, Gemini, Mistral, Cohere and Bedrock, enforces
  * requests/min, tokens/min and concurrency like the providers do, injects faults on demand and
  * answers deterministically (see {@link FakeAnswerer}). Latency is scheduled on the event loop,
  * so no thread is held per request.
@@ -244,21 +244,15 @@ public final class FakeProviderServer implements AutoCloseable {
       write(ctx, FakeHttpResponse.json(404, "{\"error\":{\"message\":\"no such endpoint: " + request.method() + " " + request.path() + "\"}}"), keepAlive);
       return;
     }
-    counters.received.increment();
     Dialect dialect = match.route().dialect();
+    if (match.route().side() != null) {
+      answerSide(ctx, match, request, keepAlive);
+      return;
+    }
+    counters.received.increment();
     ParsedRequest parsed;
     try {
-      ProviderError credentials = dialect.credentialsProblem(request);
-      if (credentials != null) {
-        throw credentials;
-      }
-      if (config.apiKey != null) {
-        String key = dialect.apiKey(request);
-        if (!config.apiKey.equals(key)) {
-          counters.unauthorized.increment();
-          throw new ProviderError(ErrorKind.UNAUTHORIZED, key == null ? "missing API key" : "invalid API key");
-        }
-      }
+      checkKey(dialect, request);
       parsed = dialect.parse(request, match.pathModel());
       if (config.models != null && !config.models.contains(parsed.model())) {
         throw new ProviderError(ErrorKind.NOT_FOUND, "model '" + parsed.model() + "' not found");
@@ -299,11 +293,13 @@ public final class FakeProviderServer implements AutoCloseable {
       case NONE, MALFORMED_JSON, DROP_CONNECTION -> {
         Answer answer = answer(parsed);
         l.refund(parsed.maxTokens() - Math.min(parsed.maxTokens(), answer.outputTokens()));
-        FakeHttpResponse response = dialect.success(parsed, answer, l.snapshot());
+        // A background job is acknowledged at once; the latency delays its answer instead.
+        FakeHttpResponse started = dialect.startInBackground(parsed, answer, l.snapshot(), System.nanoTime() + delay);
+        FakeHttpResponse response = started != null ? started : dialect.success(parsed, answer, l.snapshot());
         if (fault == Fault.NONE || fault == Fault.MALFORMED_JSON) {
           counters.accepted(answer, secondsSinceStart());
         }
-        later(ctx, delay, () -> {
+        later(ctx, started != null ? 0 : delay, () -> {
           l.release();
           if (fault == Fault.DROP_CONNECTION) {
             drop(ctx, response);
@@ -321,6 +317,34 @@ public final class FakeProviderServer implements AutoCloseable {
         });
       }
     }
+  }
+
+  /** Refuses credentials of the wrong form, and a wrong or missing key when the server requires one. */
+  private void checkKey(Dialect dialect, FakeHttpRequest request) {
+    ProviderError credentials = dialect.credentialsProblem(request);
+    if (credentials != null) {
+      throw credentials;
+    }
+    if (config.apiKey != null) {
+      String key = dialect.apiKey(request);
+      if (!config.apiKey.equals(key)) {
+        counters.unauthorized.increment();
+        throw new ProviderError(ErrorKind.UNAUTHORIZED, key == null ? "missing API key" : "invalid API key");
+      }
+    }
+  }
+
+  /** A side endpoint's request: the key is checked as for the dialect's model requests, then the endpoint answers at once. */
+  private void answerSide(ChannelHandlerContext ctx, Route.Match match, FakeHttpRequest request, boolean keepAlive) {
+    Dialect dialect = match.route().dialect();
+    FakeHttpResponse response;
+    try {
+      checkKey(dialect, request);
+      response = match.route().side().answer(request, match.pathModel());
+    } catch (ProviderError e) {
+      response = dialect.error(e.kind, e.getMessage(), e.param, RateLimitState.UNLIMITED);
+    }
+    write(ctx, response, keepAlive);
   }
 
   private Answer answer(ParsedRequest parsed) {

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * A snapshot of the fake server's counters.
  *
- * @param received requests received on known endpoints
+ * @param received model requests received on known endpoints (a side endpoint's, such as a background
+ *     response's retrieval, are only in the request log)
  * @param accepted requests answered with 200 (including malformed-JSON faults)
  * @param rateLimited requests refused with 429
  * @param rateLimitedBy 429s by cause: {@code requests}, {@code tokens}, {@code concurrency}

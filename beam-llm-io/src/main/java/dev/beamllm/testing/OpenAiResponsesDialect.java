@@ -10,21 +10,27 @@ import dev.beamllm.prompt.TokenCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * OpenAI's Responses API ({@code POST /v1/responses}): validation like OpenAI's, the Response
- * object, its streamed events, and OpenAI's errors and rate-limit headers. Stateless, so {@code
- * previous_response_id}, {@code conversation}, stored prompts and background mode are refused.
- * Reference: platform.openai.com/docs/api-reference/responses.
+ * object, its streamed events, and OpenAI's errors and rate-limit headers. Stateless but for
+ * background mode, so {@code previous_response_id}, {@code conversation} and stored prompts are
+ * refused. Background responses ({@code background: true}) are kept in memory and served by the
+ * side endpoints {@link #retrieve} and {@link #cancel}. Reference:
+ * platform.openai.com/docs/api-reference/responses.
  */
 final class OpenAiResponsesDialect implements Dialect {
   private static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high", "xhigh");
   private static final Set<String> SUMMARIES = Set.of("auto", "concise", "detailed");
   private static final String LOGPROBS_INCLUDE = "message.output_text.logprobs";
+  private static final String REASONING_INCLUDE = "reasoning.encrypted_content";
   private static final int DEFAULT_MAX_OUTPUT = 4096;
   private static final String CONTEXT_WINDOW =
       "Your input exceeds the context window of this model. Please adjust your input and try again.";
+
+  private final BackgroundResponses background = new BackgroundResponses();
 
   @Override
   public String name() {
@@ -38,7 +44,9 @@ final class OpenAiResponsesDialect implements Dialect {
 
   /**
    * Validates the body and reads it into the neutral form. The parameters the Response repeats
-   * are gathered on the way (see {@link #echo}).
+   * are gathered on the way (see {@link #echo}); they and whether the reasoning's encrypted
+   * content was asked for travel as the request's options, {@code {"echo": {...},
+   * "encrypted_reasoning": bool}}.
    */
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
@@ -58,11 +66,12 @@ final class OpenAiResponsesDialect implements Dialect {
     int topLogprobs = Bodies.intField(body, "top_logprobs", 0, 20, 0);
     echo.put("top_logprobs", topLogprobs);
     boolean logprobs = includes(body.get("include"), LOGPROBS_INCLUDE);
+    ObjectNode options = Json.object().put("encrypted_reasoning", includes(body.get("include"), REASONING_INCLUDE));
+    options.set("echo", echo);
     boolean stream = Bodies.boolField(body, "stream");
-    // The parameters the Response object repeats travel as the request's options.
     try {
       return ParsedRequest.of(model, conversation, tools, maxTokens, text.format(), text.schemaJson(), logprobs ? topLogprobs : -1,
-          stream, thinking, null, TokenCounter.ImageRule.OPENAI).withOptions(Json.write(echo));
+          stream, thinking, null, TokenCounter.ImageRule.OPENAI).withOptions(Json.write(options));
     } catch (InvalidPromptException e) {
       throw ProviderError.badRequest("Invalid 'input': " + e.getMessage(), "input");
     }
@@ -72,7 +81,8 @@ final class OpenAiResponsesDialect implements Dialect {
   private static void refuseState(ObjectNode body) {
     if (body.hasNonNull("previous_response_id")) {
       throw ProviderError.badRequest("Previous response with id '" + body.get("previous_response_id").asText()
-          + "' not found. (The fake provider stores no responses: send the whole conversation in 'input'.)", "previous_response_id");
+          + "' not found. (The fake provider keeps background responses only, to be polled: send the whole conversation in "
+          + "'input'.)", "previous_response_id");
     }
     for (String field : new String[] {"conversation", "prompt"}) {
       if (body.hasNonNull(field)) {
@@ -80,8 +90,8 @@ final class OpenAiResponsesDialect implements Dialect {
             "The fake provider keeps no stored " + field + "s: send the whole conversation in 'input'.", field);
       }
     }
-    if (Bodies.boolField(body, "background")) {
-      throw ProviderError.badRequest("The fake provider does not run responses in the background.", "background");
+    if (Bodies.boolField(body, "background") && Bodies.boolField(body, "stream")) {
+      throw ProviderError.badRequest("The fake provider does not stream background responses: poll them instead.", "stream");
     }
   }
 
@@ -104,6 +114,7 @@ final class OpenAiResponsesDialect implements Dialect {
   private static ObjectNode echo(ObjectNode body) {
     ObjectNode e = Json.object();
     JsonNode instructions = body.get("instructions");
+    e.put("background", Bodies.boolField(body, "background"));
     e.set("instructions", instructions == null ? Json.MAPPER.nullNode() : instructions);
     e.set("max_output_tokens", orNull(body, "max_output_tokens"));
     e.putNull("max_tool_calls");
@@ -216,13 +227,49 @@ final class OpenAiResponsesDialect implements Dialect {
   @Override
   public FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits) {
     String id = Bodies.id("resp_", request.conversation().fingerprint() + request.model());
-    ObjectNode echo = (ObjectNode) Json.parse(request.options() == null ? "{}" : request.options());
-    ResponsesOutput output = new ResponsesOutput(id, Bodies.now(), request, answer, echo);
+    ResponsesOutput output = output(id, request, answer);
     FakeHttpResponse response = request.stream()
         ? FakeHttpResponse.sse(output.stream())
         : FakeHttpResponse.json(200, Json.write(output.response()));
-    // OpenAI's header helper derives x-request-id from the part after a dash.
-    return response.withHeaders(OpenAiChatDialect.headers(limits, id.replace('_', '-')));
+    return response.withHeaders(headers(limits, id));
+  }
+
+  /** A request with {@code background: true} is answered {@code queued} at once and kept until it is ready. */
+  @Override
+  public FakeHttpResponse startInBackground(ParsedRequest request, Answer answer, RateLimitState limits, long readyAtNanos) {
+    ObjectNode options = options(request);
+    if (!options.path("echo").path("background").asBoolean()) {
+      return null;
+    }
+    String id = background.newId(request.conversation().fingerprint() + request.model());
+    ResponsesOutput output = output(id, request, answer);
+    background.add(id, output, readyAtNanos);
+    return FakeHttpResponse.json(200, Json.write(output.unfinished("queued"))).withHeaders(headers(limits, id));
+  }
+
+  /** The side endpoint {@code GET /v1/responses/{id}}: a background response as it is now. */
+  FakeHttpResponse retrieve(FakeHttpRequest request, String id) {
+    return background.retrieve(id).withHeaders(headers(RateLimitState.UNLIMITED, id));
+  }
+
+  /** The side endpoint {@code POST /v1/responses/{id}/cancel}: cancels a background response still running. */
+  FakeHttpResponse cancel(FakeHttpRequest request, String id) {
+    return background.cancel(id).withHeaders(headers(RateLimitState.UNLIMITED, id));
+  }
+
+  private static ResponsesOutput output(String id, ParsedRequest request, Answer answer) {
+    ObjectNode options = options(request);
+    return new ResponsesOutput(id, Bodies.now(), request, answer, (ObjectNode) options.get("echo"),
+        options.path("encrypted_reasoning").asBoolean());
+  }
+
+  private static ObjectNode options(ParsedRequest request) {
+    return (ObjectNode) Json.parse(request.options());
+  }
+
+  /** OpenAI's headers; its header helper derives x-request-id from the part after a dash. */
+  private static Map<String, String> headers(RateLimitState limits, String id) {
+    return OpenAiChatDialect.headers(limits, id.replace('_', '-'));
   }
 
   /** OpenAI's errors; a too-long request gets the Responses API's own wording and names {@code input}. */

@@ -2,7 +2,9 @@ package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.Digests;
 import dev.beamllm.prompt.Json;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -13,6 +15,10 @@ import java.util.List;
  * <p>The Response repeats the request's parameters (instructions, tools, temperature, ...); the
  * dialect hands them over as {@code echo}, an object of those fields. There is no {@code
  * output_text} field: that is a convenience the Python and JavaScript SDKs compute.
+ *
+ * <p>A reasoning item comes first when the request asked for a reasoning summary or for the
+ * reasoning's encrypted content ({@code include: ["reasoning.encrypted_content"]}), the fake's
+ * signs that the client wants reasoning back; it carries that summary and that (opaque) content.
  */
 final class ResponsesOutput {
   private final String id;
@@ -20,13 +26,15 @@ final class ResponsesOutput {
   private final ParsedRequest request;
   private final Answer answer;
   private final ObjectNode echo;
+  private final boolean encryptedReasoning;
 
-  ResponsesOutput(String id, long createdAt, ParsedRequest request, Answer answer, ObjectNode echo) {
+  ResponsesOutput(String id, long createdAt, ParsedRequest request, Answer answer, ObjectNode echo, boolean encryptedReasoning) {
     this.id = id;
     this.createdAt = createdAt;
     this.request = request;
     this.answer = answer;
     this.echo = echo;
+    this.encryptedReasoning = encryptedReasoning;
   }
 
   /** Whether the answer was cut at {@code max_output_tokens}. */
@@ -46,6 +54,17 @@ final class ResponsesOutput {
   }
 
   /**
+   * The Response while it is not finished ({@code queued}, {@code in_progress}) or once it was
+   * {@code cancelled}: no output, no usage.
+   */
+  ObjectNode unfinished(String status) {
+    ObjectNode r = skeleton(status);
+    r.putArray("output");
+    r.putNull("usage");
+    return r;
+  }
+
+  /**
    * The Response as a stream: {@code response.created} and {@code response.in_progress}, then per
    * output item its {@code added} event, its deltas and its {@code done} events, and last {@code
    * response.completed} (or {@code response.incomplete}). Every event names its type and carries a
@@ -53,9 +72,7 @@ final class ResponsesOutput {
    */
   String stream() {
     Events events = new Events();
-    ObjectNode started = skeleton("in_progress");
-    started.putArray("output");
-    started.putNull("usage");
+    ObjectNode started = unfinished("in_progress");
     events.add("response.created", Json.object().set("response", started));
     events.add("response.in_progress", Json.object().set("response", started.deepCopy()));
     ArrayNode items = items();
@@ -119,7 +136,6 @@ final class ResponsesOutput {
   private ObjectNode skeleton(String status) {
     ObjectNode r = Json.object();
     r.put("id", id).put("object", "response").put("created_at", createdAt).put("status", status);
-    r.put("background", false);
     r.putNull("error");
     r.putNull("incomplete_details");
     r.put("model", request.model());
@@ -127,12 +143,18 @@ final class ResponsesOutput {
     return r;
   }
 
-  /** The output items: a reasoning summary if asked for, then the tool calls or the message. */
+  /** The output items: reasoning if asked for, then the tool calls or the message. */
   private ArrayNode items() {
     ArrayNode out = Json.MAPPER.createArrayNode();
-    if (answer.thinking() != null) {
+    if (answer.thinking() != null || encryptedReasoning) {
       ObjectNode reasoning = out.addObject().put("id", itemId("rs_", 0)).put("type", "reasoning");
-      reasoning.putArray("summary").addObject().put("type", "summary_text").put("text", answer.thinking());
+      ArrayNode summary = reasoning.putArray("summary");
+      if (answer.thinking() != null) {
+        summary.addObject().put("type", "summary_text").put("text", answer.thinking());
+      }
+      if (encryptedReasoning) {
+        reasoning.put("encrypted_content", Base64.getEncoder().encodeToString(Digests.sha256("reasoning:" + id)));
+      }
     }
     List<Answer.ToolCallOut> calls = answer.toolCalls();
     if (!calls.isEmpty()) {

@@ -5,18 +5,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An endpoint: a path pattern (whose first group, if any, is the model) and the dialect serving it.
+ * An endpoint: a path pattern (whose first group, if any, is the model, or a side endpoint's id)
+ * and the dialect serving it.
  *
  * @param method the HTTP method
  * @param pattern the path pattern
  * @param dialect the dialect
+ * @param side the side endpoint answering it, or null for the dialect's model requests
  * @param description what it is, for the startup banner
  */
-record Route(String method, Pattern pattern, Dialect dialect, String description) {
+record Route(String method, Pattern pattern, Dialect dialect, SideEndpoint side, String description) {
 
-  /** A route for a literal path or a regular expression. */
+  /** A route for model requests, on a literal path or a regular expression. */
   static Route of(String method, String regex, Dialect dialect, String description) {
-    return new Route(method, Pattern.compile(regex), dialect, description);
+    return new Route(method, Pattern.compile(regex), dialect, null, description);
+  }
+
+  /** A route for a side endpoint of a dialect (whose key check it shares). */
+  static Route side(String method, String regex, Dialect dialect, SideEndpoint side, String description) {
+    return new Route(method, Pattern.compile(regex), dialect, side, description);
   }
 
   /** The route matching the request and the model in its path, or null. */
@@ -37,7 +44,7 @@ record Route(String method, Pattern pattern, Dialect dialect, String description
    * A matched route.
    *
    * @param route the route
-   * @param pathModel the model in the path, or null
+   * @param pathModel the model in the path (a side endpoint's id), or null
    */
   record Match(Route route, String pathModel) {}
 }

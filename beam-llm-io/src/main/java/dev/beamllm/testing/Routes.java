@@ -8,11 +8,17 @@ final class Routes {
 
   static List<Route> all() {
     OpenAiChatDialect openAi = new OpenAiChatDialect(false);
+    OpenAiResponsesDialect responses = new OpenAiResponsesDialect();
     return List.of(
         Route.of("POST", "/v1/chat/completions", openAi, "OpenAI chat completions (and every OpenAI-compatible API)"),
         Route.of("POST", "/openai/deployments/([^/]+)/chat/completions", new OpenAiChatDialect(true),
             "Azure OpenAI chat completions (api-key header, ?api-version=)"),
-        Route.of("POST", "/v1/responses", new OpenAiResponsesDialect(), "OpenAI Responses API (stateless: no previous_response_id)"),
+        Route.of("POST", "/v1/responses", responses,
+            "OpenAI Responses API (stateless but for background mode: no previous_response_id)"),
+        Route.side("GET", "/v1/responses/([^/]+)", responses, responses::retrieve,
+            "OpenAI Responses: a background response's state"),
+        Route.side("POST", "/v1/responses/([^/]+)/cancel", responses, responses::cancel,
+            "OpenAI Responses: cancel a background response"),
         Route.of("POST", "/v1/embeddings", new OpenAiEmbeddingsDialect(), "OpenAI embeddings (deterministic unit vectors)"),
         Route.of("POST", "/mistral/v1/chat/completions", new MistralDialect(),
             "Mistral chat completions (base URL {server}/mistral/v1)"),
@@ -29,8 +35,9 @@ final class Routes {
         Route.of("POST", "/v1/rerank", new CohereRerankDialect(1), "Cohere v1 rerank"));
   }
 
-  /** A route's path for display: the model group shown as {model}. */
+  /** A route's path for display: the model group shown as {model}, a side endpoint's as {id}. */
   static String display(Route r) {
-    return r.pattern().pattern().replace("([^/]+)", "{model}").replace("([^/:]+)", "{model}").replace("\\", "");
+    String group = r.side() != null ? "{id}" : "{model}";
+    return r.pattern().pattern().replace("([^/]+)", group).replace("([^/:]+)", group).replace("\\", "");
   }
 }

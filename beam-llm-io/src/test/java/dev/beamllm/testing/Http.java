@@ -52,6 +52,15 @@ final class Http {
     return new Reply(r.statusCode(), r, r.body());
   }
 
+  static Reply get(String url, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r, r.body());
+  }
+
   static CompletableFuture<Reply> postAsync(String url, String body, String... headers) {
     return CLIENT.sendAsync(request(url, body, headers).build(), HttpResponse.BodyHandlers.ofString())
         .thenApply(r -> new Reply(r.statusCode(), r, r.body()));

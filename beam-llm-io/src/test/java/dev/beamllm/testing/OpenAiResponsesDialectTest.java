@@ -289,6 +289,65 @@ public class OpenAiResponsesDialectTest {
   }
 
   @Test
+  public void encryptedReasoningIsReturnedWhenIncludedAndAcceptedBack() throws Exception {
+    Http.Reply r = respond("{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"low\"},\"store\":false,"
+        + "\"include\":[\"reasoning.encrypted_content\"],\"input\":\"Think\"}");
+    assertEquals(r.body(), 200, r.status());
+    JsonNode item = r.json().at("/output/0");
+    assertEquals("reasoning", item.get("type").asText());
+    assertEquals(0, item.get("summary").size());
+    assertFalse(item.get("encrypted_content").asText().isEmpty());
+    assertEquals("message", r.json().at("/output/1/type").asText());
+    Http.Reply plain = respond("{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"low\"},\"input\":\"Think\"}");
+    assertEquals("no reasoning item unless asked for", "message", plain.json().at("/output/0/type").asText());
+
+    ObjectNode next = Json.object().put("model", "o4-mini");
+    next.putArray("input").add(Json.object().put("role", "user").put("content", "Think")).add(item)
+        .add(Json.object().put("role", "user").put("content", "Again"));
+    assertEquals(200, respond(Json.write(next)).status());
+  }
+
+  @Test
+  public void backgroundResponsesAreQueuedPolledAndCancelled() throws Exception {
+    try (FakeProviderServer slow = FakeProviderServer.builder().apiKey("sk-bg")
+        .latency(FakeLatency.fixed(java.time.Duration.ofMillis(400))).start()) {
+      String base = slow.baseUrl() + "/v1/responses";
+      String[] auth = {"authorization", "Bearer sk-bg"};
+      long t0 = System.nanoTime();
+      Http.Reply started = Http.post(base, "{\"model\":\"m\",\"background\":true,\"input\":\"later\"}", auth);
+      assertTrue("acknowledged at once", System.nanoTime() - t0 < 300_000_000L);
+      assertEquals(started.body(), 200, started.status());
+      assertEquals("queued", started.json().get("status").asText());
+      assertTrue(started.json().get("background").asBoolean());
+      String id = started.json().get("id").asText();
+      Http.Reply again = Http.post(base, "{\"model\":\"m\",\"background\":true,\"input\":\"later\"}", auth);
+      assertFalse("identical requests are separate jobs", id.equals(again.json().get("id").asText()));
+
+      assertEquals("in_progress", Http.get(base + "/" + id, auth).json().get("status").asText());
+      assertEquals(401, Http.get(base + "/" + id).status());
+      Thread.sleep(500);
+      Http.Reply done = Http.get(base + "/" + id, auth);
+      assertEquals("completed", done.json().get("status").asText());
+      assertEquals("Echo: later", done.json().at("/output/0/content/0/text").asText());
+      assertEquals("cancelling a finished response changes nothing", "completed",
+          Http.post(base + "/" + id + "/cancel", "", auth).json().get("status").asText());
+
+      String other = Http.post(base, "{\"model\":\"m\",\"background\":true,\"input\":\"never\"}", auth).json().get("id").asText();
+      assertEquals("cancelled", Http.post(base + "/" + other + "/cancel", "", auth).json().get("status").asText());
+      Thread.sleep(500);
+      assertEquals("cancelled", Http.get(base + "/" + other, auth).json().get("status").asText());
+
+      Http.Reply unknown = Http.get(base + "/resp_nope", auth);
+      assertEquals(404, unknown.status());
+      assertEquals("Response with id 'resp_nope' not found.", unknown.json().at("/error/message").asText());
+      assertEquals("side endpoints are not model requests", 3, slow.stats().received());
+      assertTrue(slow.endpoints().stream().anyMatch(e -> e.contains("/v1/responses/{id}/cancel")));
+      Http.Reply streamed = Http.post(base, "{\"model\":\"m\",\"background\":true,\"stream\":true,\"input\":\"x\"}", auth);
+      assertEquals("stream", streamed.json().at("/error/param").asText());
+    }
+  }
+
+  @Test
   public void aMissingOrWrongKeyGetsOpenAis401() throws Exception {
     Http.Reply none = Http.post(url, "{\"model\":\"m\",\"input\":\"x\"}");
     assertEquals(401, none.status());

@@ -15,6 +15,7 @@ import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RateLimitInfo;
+import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.response.ApiError;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -24,7 +25,8 @@ import java.util.Set;
 /**
  * OpenAI chat completions, and every OpenAI-compatible API (Together, Groq, DeepSeek, Fireworks,
  * xAI, OpenRouter, Cerebras, vLLM, Ollama) and Azure OpenAI ({@code api-key} header, deployment
- * URL, {@code api-version}). Reference: platform.openai.com/docs/api-reference/chat/create.
+ * URL, {@code api-version}). Streams as server-sent chunks with the usage in the last one (see
+ * {@link OpenAiChatStreamDecoder}). Reference: platform.openai.com/docs/api-reference/chat/create.
  */
 public final class OpenAiChatAdapter implements ProviderAdapter {
   /** The Azure OpenAI API version used when the base URL names none. */
@@ -83,7 +85,7 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
   }
 
   /** OpenAI's efforts: {@code minimal}, {@code low}, {@code medium}, {@code high}; none and xhigh map to the nearest. */
-  private static String effort(ReasoningEffort e) {
+  static String effort(ReasoningEffort e) {
     return switch (e) {
       case NONE, MINIMAL -> "minimal";
       case LOW -> "low";
@@ -126,6 +128,11 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
     }
     return new ParsedAnswer(ChatCompletions.message(choice.path("message")), choice.path("finish_reason").asText(null),
         ChatCompletions.usage(root.path("usage")), ChatCompletions.logprobs(choice.path("logprobs").path("content")));
+  }
+
+  @Override
+  public StreamDecoder streamDecoder(ProviderRequest r) {
+    return new OpenAiChatStreamDecoder();
   }
 
   @Override

@@ -1,0 +1,184 @@
+package dev.beamllm.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.client.SamplingParams;
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.format.OpenAiResponsesFormat;
+import dev.beamllm.provider.BackgroundApi;
+import dev.beamllm.provider.Errors;
+import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.HttpCall;
+import dev.beamllm.provider.ParsedAnswer;
+import dev.beamllm.provider.ProviderAdapter;
+import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.RateLimitInfo;
+import dev.beamllm.provider.StreamDecoder;
+import dev.beamllm.response.ApiError;
+import dev.beamllm.tool.Tool;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * OpenAI's Responses API ({@code POST {api_base}/responses}), stateless: each request carries the
+ * whole conversation and asks OpenAI not to store it ({@code store: false}), so reasoning models
+ * are asked for their reasoning's encrypted content, which goes back with the next turn. Also runs
+ * requests in the background ({@code background: true}, then {@code GET /responses/{id}} until
+ * the Response is final, {@code POST /responses/{id}/cancel} to give up). Errors and rate-limit
+ * headers are chat completions'. Reference: platform.openai.com/docs/api-reference/responses.
+ */
+public final class OpenAiResponsesAdapter implements ProviderAdapter, BackgroundApi {
+  private static final String LOGPROBS_INCLUDE = "message.output_text.logprobs";
+  private static final String REASONING_INCLUDE = "reasoning.encrypted_content";
+  /** Response ids go into URL paths; anything else would be a broken answer. */
+  private static final Pattern RESPONSE_ID = Pattern.compile("[A-Za-z0-9_-]+");
+
+  private final OpenAiChatAdapter chat = new OpenAiChatAdapter();
+
+  @Override
+  public HttpCall request(ProviderRequest r) {
+    return post(r, "/responses", Json.write(body(r, false)));
+  }
+
+  @Override
+  public HttpCall startInBackground(ProviderRequest r) {
+    return post(r, "/responses", Json.write(body(r, true)));
+  }
+
+  private static ObjectNode body(ProviderRequest r, boolean background) {
+    ModelSpec model = r.model();
+    SamplingParams p = r.params();
+    ObjectNode body = Json.object();
+    body.put("model", model.apiName());
+    body.setAll(OpenAiResponsesFormat.render(r.conversation()));
+    int limit = model.maxOutputTokens() > 0 ? model.maxOutputTokens() : p.maxNewTokens();
+    body.put("max_output_tokens", Math.min(p.maxNewTokens(), limit));
+    boolean reasoning = model.capabilities().reasoning();
+    // Reasoning models refuse temperature and top_p.
+    if (!reasoning) {
+      p.temperature().ifPresent(t -> body.put("temperature", t));
+      p.topP().ifPresent(t -> body.put("top_p", t));
+    }
+    r.reasoningEffort().filter(e -> reasoning)
+        .ifPresent(e -> body.putObject("reasoning").put("effort", OpenAiChatAdapter.effort(e)));
+    if (p.outputSchema().isPresent()) {
+      body.putObject("text").putObject("format").put("type", "json_schema").put("name", "output").put("strict", true)
+          .set("schema", Json.parse(p.outputSchema().get()));
+    } else if (p.jsonMode()) {
+      body.putObject("text").putObject("format").put("type", "json_object");
+    }
+    if (!r.tools().isEmpty()) {
+      ArrayNode tools = body.putArray("tools");
+      for (Tool t : r.tools()) {
+        ObjectNode fn = tools.addObject().put("type", "function").put("name", t.name());
+        if (!t.description().isEmpty()) {
+          fn.put("description", t.description());
+        }
+        fn.set("parameters", Json.parse(t.parametersJson()));
+        // The Responses API makes function tools strict by default, which refuses the usual schemas
+        // (optional properties, no additionalProperties: false); chat completions' default is not strict.
+        fn.put("strict", false);
+      }
+    }
+    if (r.serviceTier() != null) {
+      body.put("service_tier", r.serviceTier());
+    }
+    ArrayNode include = Json.MAPPER.createArrayNode();
+    if (reasoning) {
+      // Unstored reasoning can only be replayed from its encrypted content.
+      include.add(REASONING_INCLUDE);
+    }
+    if (p.logprobs()) {
+      include.add(LOGPROBS_INCLUDE);
+      p.topLogprobs().ifPresent(n -> body.put("top_logprobs", n));
+    }
+    if (!include.isEmpty()) {
+      body.set("include", include);
+    }
+    if (background) {
+      // A background job must be kept by OpenAI while it is polled, so store is left to its default.
+      body.put("background", true);
+    } else {
+      body.put("store", false);
+    }
+    if (r.stream()) {
+      body.put("stream", true);
+    }
+    return body;
+  }
+
+  private static HttpCall post(ProviderRequest r, String path, String body) {
+    return new HttpCall("POST", URI.create(base(r) + path), headers(r), body);
+  }
+
+  private static String base(ProviderRequest r) {
+    return OpenAiChatAdapter.trimSlash(r.model().apiBase());
+  }
+
+  private static Map<String, String> headers(ProviderRequest r) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
+    headers.putAll(r.extraHeaders());
+    return headers;
+  }
+
+  @Override
+  public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
+    return ResponsesAnswers.read(response(answer));
+  }
+
+  private static JsonNode response(HttpAnswer answer) {
+    JsonNode root;
+    try {
+      root = Json.parse(answer.body());
+    } catch (InvalidPromptException e) {
+      throw Errors.unreadable(ResponsesAnswers.API, e);
+    }
+    if (root == null || !root.isObject()) {
+      throw Errors.unreadable(ResponsesAnswers.API, new IllegalStateException("the answer is not a JSON object"));
+    }
+    return root;
+  }
+
+  @Override
+  public JobStatus status(HttpAnswer answer) {
+    JsonNode response = response(answer);
+    String id = response.path("id").asText("");
+    if (!RESPONSE_ID.matcher(id).matches()) {
+      throw Errors.unreadable(ResponsesAnswers.API, new IllegalStateException("the response has no usable id: '" + id + "'"));
+    }
+    String status = response.path("status").asText("");
+    return new JobStatus(id, status.equals("queued") || status.equals("in_progress"));
+  }
+
+  @Override
+  public HttpCall poll(ProviderRequest r, String jobId) {
+    return new HttpCall("GET", URI.create(base(r) + "/responses/" + jobId), headers(r), "");
+  }
+
+  @Override
+  public HttpCall cancel(ProviderRequest r, String jobId) {
+    return post(r, "/responses/" + jobId + "/cancel", "");
+  }
+
+  @Override
+  public StreamDecoder streamDecoder(ProviderRequest r) {
+    return new OpenAiResponsesStreamDecoder();
+  }
+
+  @Override
+  public ApiError error(HttpAnswer answer) {
+    return chat.error(answer);
+  }
+
+  @Override
+  public RateLimitInfo rateLimits(HttpAnswer answer) {
+    return chat.rateLimits(answer);
+  }
+}

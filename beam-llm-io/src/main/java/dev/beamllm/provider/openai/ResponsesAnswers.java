@@ -1,0 +1,122 @@
+package dev.beamllm.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.provider.Errors;
+import dev.beamllm.provider.ParsedAnswer;
+import dev.beamllm.provider.ProviderException;
+import dev.beamllm.response.ApiError;
+import dev.beamllm.response.ErrorKind;
+import dev.beamllm.response.TokenLogprob;
+import dev.beamllm.response.Usage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads an OpenAI Responses {@code Response} object, whether it came whole, at the end of a stream
+ * or from polling a background job. Reference: platform.openai.com/docs/api-reference/responses/object.
+ *
+ * <p>Finish reasons use chat completions' words ({@code stop}, {@code tool_calls}, {@code length},
+ * {@code content_filter}), as the Responses API has no such field, so an OpenAI model's answers
+ * read the same whichever of its two APIs served them.
+ */
+final class ResponsesAnswers {
+  static final String API = "OpenAI Responses";
+
+  private ResponsesAnswers() {}
+
+  /**
+   * The answer of a finished Response ({@code completed} or {@code incomplete}).
+   *
+   * @throws ProviderException for a {@code failed} or {@code cancelled} Response (with the
+   *     classified error), or one not finished
+   */
+  static ParsedAnswer read(JsonNode response) {
+    String status = response.path("status").asText("");
+    switch (status) {
+      case "completed", "incomplete" -> {
+        // readable below
+      }
+      case "failed" -> throw new ProviderException(failure(response.path("error")));
+      case "cancelled" -> throw new ProviderException(ApiError.of(ErrorKind.SERVER, "the response was cancelled"));
+      default -> throw Errors.unreadable(API, new IllegalStateException("the response is not finished (status '" + status + "')"));
+    }
+    List<Part> parts = new ArrayList<>();
+    List<TokenLogprob> logprobs = new ArrayList<>();
+    boolean calls = false;
+    for (JsonNode item : response.path("output")) {
+      switch (item.path("type").asText("")) {
+        case "message" -> {
+          for (JsonNode content : item.path("content")) {
+            String type = content.path("type").asText("");
+            if (type.equals("output_text")) {
+              parts.add(new Text(content.path("text").asText("")));
+              logprobs.addAll(ChatCompletions.logprobs(content.get("logprobs")));
+            } else if (type.equals("refusal")) {
+              parts.add(new Text(content.path("refusal").asText("")));
+            }
+          }
+        }
+        case "function_call" -> {
+          parts.add(new ToolCall(item.path("call_id").asText(), item.path("name").asText(), item.path("arguments").asText("{}")));
+          calls = true;
+        }
+        // Kept whole: the item's id and encrypted content must go back verbatim on the next turn.
+        case "reasoning" -> parts.add(new Thinking(summary(item), null, Json.write(item), Thinking.OPENAI));
+        default -> {
+          // Built-in tools' items (web search, file search, ...) carry nothing the answer keeps.
+        }
+      }
+    }
+    return new ParsedAnswer(Message.of(Role.ASSISTANT, parts), finishReason(response, status, calls), usage(response.path("usage")),
+        logprobs);
+  }
+
+  private static String summary(JsonNode reasoning) {
+    List<String> texts = new ArrayList<>();
+    for (JsonNode s : reasoning.path("summary")) {
+      texts.add(s.path("text").asText(""));
+    }
+    return String.join("\n\n", texts);
+  }
+
+  private static String finishReason(JsonNode response, String status, boolean calls) {
+    if (status.equals("incomplete")) {
+      String reason = response.path("incomplete_details").path("reason").asText("incomplete");
+      return reason.equals("max_output_tokens") ? "length" : reason;
+    }
+    return calls ? "tool_calls" : "stop";
+  }
+
+  /** Input tokens include the cached ones, as in chat completions. */
+  static Usage usage(JsonNode u) {
+    return new Usage(u.path("input_tokens").asLong(0), u.path("output_tokens").asLong(0),
+        u.path("input_tokens_details").path("cached_tokens").asLong(0), 0);
+  }
+
+  /**
+   * The error of a failed Response or of a stream's {@code error} event ({@code {code, message}}):
+   * a rate limit or server error may pass on another attempt; anything else is the request's fault.
+   */
+  static ApiError failure(JsonNode error) {
+    String code = error.path("code").asText("");
+    String message = error.path("message").asText("the response failed") + (code.isEmpty() ? "" : " (" + code + ")");
+    ErrorKind kind;
+    if (code.equals("rate_limit_exceeded")) {
+      kind = ErrorKind.RATE_LIMIT;
+    } else if (code.equals("server_error") || code.endsWith("_timeout")) {
+      kind = ErrorKind.SERVER;
+    } else if (code.endsWith("_policy") || code.contains("content_policy")) {
+      kind = ErrorKind.CONTENT_FILTER;
+    } else {
+      kind = ErrorKind.BAD_REQUEST;
+    }
+    return ApiError.of(kind, message);
+  }
+}
