@@ -49,8 +49,9 @@ final class Scheduler implements AutoCloseable {
    * @param seq the model's dispatch number
    * @param tokensBefore the model's tokens reserved before this one
    * @param tokens the tokens reserved
+   * @param at when it was admitted ({@link System#nanoTime()})
    */
-  record Admission(long seq, long tokensBefore, long tokens) {}
+  record Admission(long seq, long tokensBefore, long tokens, long at) {}
 
   private static final double RESERVE_SHARE = 0.005;
   private static final double SLOW_DOWN = 0.8;
@@ -80,6 +81,8 @@ final class Scheduler implements AutoCloseable {
     long seq;
     long reserved;
     double slowedRate;
+    /** Whether the provider's headers have been read once: the first reading is the cautious one. */
+    boolean synced;
     /** Tokens of the requests in flight, by dispatch number. */
     final java.util.TreeMap<Long, Long> inFlight = new java.util.TreeMap<>();
   }
@@ -172,17 +175,18 @@ final class Scheduler implements AutoCloseable {
   }
 
   /**
-   * Adopts what the provider said when it admitted request {@code a}. What it had left then, less
-   * what may have reached it since — everything we sent after {@code a}, and what we sent before
-   * it that is still in flight (it may have overtaken {@code a} on the way) — bounds what it has
-   * left now.
+   * Adopts what the provider said when it admitted request {@code a}: what it had left then, plus
+   * what it has refilled since, less everything we sent after {@code a}, bounds what it has left
+   * now. The first reading also subtracts what we sent before {@code a} that is still in flight:
+   * in the first burst, on new connections, requests overtake each other on the way.
    */
   private void learn(ModelState m, Admission a, RateLimitInfo info, long now) {
     if (!info.known()) {
       return;
     }
     m.headers = true;
-    var overtaking = m.inFlight.headMap(a.seq(), false);
+    var overtaking = m.synced ? java.util.Collections.<Long, Long>emptySortedMap() : m.inFlight.headMap(a.seq(), false);
+    double minutes = (now - a.at()) / 60e9;
     if (info.requestLimit() > 0) {
       if (m.requests == null) {
         m.requests = new TokenBucket(info.requestLimit(), now);
@@ -193,7 +197,7 @@ final class Scheduler implements AutoCloseable {
     }
     if (info.requestsRemaining() >= 0 && m.requests != null) {
       m.requests.refill(now);
-      m.requests.capAt(info.requestsRemaining() - (m.seq - a.seq()) - overtaking.size());
+      m.requests.capAt(info.requestsRemaining() + minutes * m.requests.capacity() - (m.seq - a.seq()) - overtaking.size());
     }
     if (info.tokenLimit() > 0) {
       if (m.tokens == null) {
@@ -209,8 +213,10 @@ final class Scheduler implements AutoCloseable {
         overtakingTokens += t;
       }
       m.tokens.refill(now);
-      m.tokens.capAt(info.tokensRemaining() - (m.reserved - a.tokensBefore() - a.tokens()) - overtakingTokens);
+      m.tokens.capAt(info.tokensRemaining() + minutes * m.tokens.capacity()
+          - (m.reserved - a.tokensBefore() - a.tokens()) - overtakingTokens);
     }
+    m.synced = true;
   }
 
   private void slowDown(ModelState m, long now) {
@@ -288,7 +294,7 @@ final class Scheduler implements AutoCloseable {
         // Only needed to read the provider's rate-limit headers, and not free per request.
         m.inFlight.put(m.seq, job.tokens());
       }
-      Admission admission = new Admission(m.seq, m.reserved, job.tokens());
+      Admission admission = new Admission(m.seq, m.reserved, job.tokens(), now);
       m.reserved += job.tokens();
       inFlight++;
       throttledNanos.addAndGet(Math.max(0, now - job.submittedNanos()));
