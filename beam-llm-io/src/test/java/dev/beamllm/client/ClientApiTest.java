@@ -129,6 +129,20 @@ public class ClientApiTest {
   }
 
   @Test
+  public void theBarDisplayDrawsWithTheProgressBarLibrary() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StatusTracker tracker = new StatusTracker(StatusTracker.Display.BAR, new PrintStream(bytes, true, StandardCharsets.UTF_8), 50);
+    tracker.open(2);
+    tracker.finished(ApiResponse.builder().setModel("m").build());
+    tracker.finished(ApiResponse.builder().setModel("m").build());
+    tracker.close();
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(text, containsString("LLM"));
+    assertThat(text, containsString("2/2"));
+    assertThat(text, containsString("2 succeeded"));
+  }
+
+  @Test
   public void configsAreSerializableWithoutKeys() throws Exception {
     ClientConfig config = LlmClient.builder().models("gpt-4.1-mini").apiKeys(ApiKeys.of(Map.of("OPENAI_API_KEY", "sk-secret-xyz")))
         .registry(ModelRegistry.defaults()).config();

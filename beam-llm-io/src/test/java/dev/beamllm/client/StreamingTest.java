@@ -53,6 +53,21 @@ public class StreamingTest {
   }
 
   @Test
+  public void anthropicAndGeminiStreamsAddUpToTheAnswer() {
+    for (String model : List.of("claude-3.5-haiku", "gemini-2.5-flash")) {
+      try (FakeProviderServer fake = FakeProviderServer.builder().start();
+          LlmClient client = ClientTestSupport.client(fake, model).build()) {
+        List<String> pieces = new ArrayList<>();
+        ApiResponse r = stream(client, "#tokens=120", pieces);
+        assertFalse(model + ": " + r.error(), r.isError());
+        assertTrue(model + " streamed in pieces: " + pieces.size(), pieces.size() > 1);
+        assertEquals(model, String.join("", pieces), r.completion());
+        assertEquals(model, 120, r.usage().outputTokens());
+      }
+    }
+  }
+
+  @Test
   public void responsesApiDeltasAddUpToTheCompletedResponse() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).build()) {
