@@ -147,7 +147,7 @@ final class Scheduler implements AutoCloseable {
         m.tokens.refill(now);
         m.tokens.give(admission.tokens() - usedTokens);
       }
-      learn(m, admission, info, now);
+      learn(m, admission, info, now, rateLimited);
       if (rateLimited) {
         coolDownUntil = Math.max(coolDownUntil, now + (retryAfterNanos >= 0 ? retryAfterNanos : DEFAULT_COOL_DOWN_NANOS));
         if (!m.headers && limits.requestsPerMinute() > 0) {
@@ -175,18 +175,21 @@ final class Scheduler implements AutoCloseable {
   }
 
   /**
-   * Adopts what the provider said when it admitted request {@code a}: what it had left then, plus
-   * what it has refilled since, less everything we sent after {@code a}, bounds what it has left
-   * now. The first reading also subtracts what we sent before {@code a} that is still in flight:
-   * in the first burst, on new connections, requests overtake each other on the way.
+   * Adopts what the provider's headers say. Its limits always become the model's rates. What it
+   * says is left is used only when our own count may be wrong: on the first answer (the probe
+   * window went out on the client's belief) and on a 429 (someone else shares the quota, or the
+   * belief drifted). Then what it had left when it answered, plus its refill since, less what we
+   * sent after, bounds what it has left now; the first reading also subtracts what we sent before
+   * that is still in flight, because on new connections requests overtake each other. The bound
+   * is never below zero: a request that overtook is counted twice, and the provider is never in
+   * debt, so a negative bound would only stall the client. Reading every answer would let each
+   * reordered answer push the level down for good.
    */
-  private void learn(ModelState m, Admission a, RateLimitInfo info, long now) {
+  private void learn(ModelState m, Admission a, RateLimitInfo info, long now, boolean rateLimited) {
     if (!info.known()) {
       return;
     }
     m.headers = true;
-    var overtaking = m.synced ? java.util.Collections.<Long, Long>emptySortedMap() : m.inFlight.headMap(a.seq(), false);
-    double minutes = (now - a.at()) / 60e9;
     if (info.requestLimit() > 0) {
       if (m.requests == null) {
         m.requests = new TokenBucket(info.requestLimit(), now);
@@ -194,10 +197,6 @@ final class Scheduler implements AutoCloseable {
         m.requests.refill(now);
         m.requests.lowerRate(info.requestLimit());
       }
-    }
-    if (info.requestsRemaining() >= 0 && m.requests != null) {
-      m.requests.refill(now);
-      m.requests.capAt(info.requestsRemaining() + minutes * m.requests.capacity() - (m.seq - a.seq()) - overtaking.size());
     }
     if (info.tokenLimit() > 0) {
       if (m.tokens == null) {
@@ -207,14 +206,24 @@ final class Scheduler implements AutoCloseable {
         m.tokens.lowerRate(info.tokenLimit());
       }
     }
+    if (m.synced && !rateLimited) {
+      return;
+    }
+    var overtaking = m.synced ? java.util.Collections.<Long, Long>emptySortedMap() : m.inFlight.headMap(a.seq(), false);
+    double minutes = (now - a.at()) / 60e9;
+    if (info.requestsRemaining() >= 0 && m.requests != null) {
+      m.requests.refill(now);
+      m.requests.capAt(Math.max(0,
+          info.requestsRemaining() + minutes * m.requests.capacity() - (m.seq - a.seq()) - overtaking.size()));
+    }
     if (info.tokensRemaining() >= 0 && m.tokens != null) {
       long overtakingTokens = 0;
       for (long t : overtaking.values()) {
         overtakingTokens += t;
       }
       m.tokens.refill(now);
-      m.tokens.capAt(info.tokensRemaining() + minutes * m.tokens.capacity()
-          - (m.reserved - a.tokensBefore() - a.tokens()) - overtakingTokens);
+      m.tokens.capAt(Math.max(0, info.tokensRemaining() + minutes * m.tokens.capacity()
+          - (m.reserved - a.tokensBefore() - a.tokens()) - overtakingTokens));
     }
     m.synced = true;
   }
