@@ -74,6 +74,20 @@ public final class Errors {
     }
   }
 
+  /** A 2xx body as JSON; an unreadable one is an invalid-response error naming the API. */
+  public static com.fasterxml.jackson.databind.JsonNode body(String api, HttpAnswer answer) {
+    try {
+      return dev.beamllm.prompt.Json.parse(answer.body());
+    } catch (dev.beamllm.prompt.InvalidPromptException e) {
+      throw unreadable(api, e);
+    }
+  }
+
+  /** A base URL without its trailing slashes, ready for a path to be appended. */
+  public static String trimSlash(String base) {
+    return base.replaceAll("/+$", "");
+  }
+
   /** An invalid-response error for a 2xx body that could not be read. */
   public static ProviderException unreadable(String api, Exception cause) {
     return new ProviderException(ApiError.of(ErrorKind.INVALID_RESPONSE,

@@ -6,15 +6,11 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
 import dev.beamllm.prompt.Json;
-import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
-import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Amazon Bedrock Converse {@code system} and {@code messages}. Content blocks are tagged unions

@@ -2,7 +2,6 @@ package dev.beamllm.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
@@ -40,21 +39,13 @@ public final class AnthropicAdapter implements ProviderAdapter {
       headers.put(AnthropicBody.BETA_HEADER, String.join(",", betas));
     }
     headers.putAll(AnthropicBody.headersWithoutBetas(r.extraHeaders()));
-    return new HttpCall("POST", URI.create(trimSlash(r.model().apiBase()) + "/messages"), headers, Json.write(body));
+    return new HttpCall("POST", URI.create(Errors.trimSlash(r.model().apiBase()) + "/messages"), headers, Json.write(body));
   }
 
-  private static String trimSlash(String s) {
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-  }
 
   @Override
   public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
-    JsonNode root;
-    try {
-      root = Json.parse(answer.body());
-    } catch (InvalidPromptException e) {
-      throw Errors.unreadable("Anthropic", e);
-    }
+    JsonNode root = Errors.body("Anthropic", answer);
     return AnthropicAnswer.parse(root, AnthropicBody.outputToolSchema(r).isPresent());
   }
 

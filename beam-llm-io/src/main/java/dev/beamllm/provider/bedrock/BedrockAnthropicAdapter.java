@@ -3,7 +3,6 @@ package dev.beamllm.provider.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
@@ -56,12 +55,7 @@ public final class BedrockAnthropicAdapter implements ProviderAdapter {
 
   @Override
   public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
-    JsonNode root;
-    try {
-      root = Json.parse(answer.body());
-    } catch (InvalidPromptException e) {
-      throw Errors.unreadable("Bedrock invoke", e);
-    }
+    JsonNode root = Errors.body("Bedrock invoke", answer);
     return AnthropicAnswer.parse(root, AnthropicBody.outputToolSchema(r).isPresent());
   }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
-import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
@@ -89,12 +88,7 @@ public final class BedrockConverseAdapter implements ProviderAdapter {
 
   @Override
   public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
-    JsonNode root;
-    try {
-      root = Json.parse(answer.body());
-    } catch (InvalidPromptException e) {
-      throw Errors.unreadable("Bedrock Converse", e);
-    }
+    JsonNode root = Errors.body("Bedrock Converse", answer);
     JsonNode content = root.path("output").path("message").path("content");
     if (!content.isArray()) {
       throw Errors.unreadable("Bedrock Converse", new IllegalStateException("no output.message.content"));

@@ -75,17 +75,12 @@ public final class CohereAdapter implements ProviderAdapter {
     headers.put("content-type", "application/json");
     r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
     headers.putAll(r.extraHeaders());
-    return new HttpCall("POST", URI.create(model.apiBase().replaceAll("/+$", "") + "/chat"), headers, Json.write(body));
+    return new HttpCall("POST", URI.create(Errors.trimSlash(model.apiBase()) + "/chat"), headers, Json.write(body));
   }
 
   @Override
   public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
-    JsonNode root;
-    try {
-      root = Json.parse(answer.body());
-    } catch (InvalidPromptException e) {
-      throw Errors.unreadable(API, e);
-    }
+    JsonNode root = Errors.body(API, answer);
     JsonNode msg = root.get("message");
     if (msg == null || !msg.isObject()) {
       throw Errors.unreadable(API, new IllegalStateException("no message"));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ReasoningEffort;
-import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.format.GeminiFormat;
 import dev.beamllm.provider.Errors;
@@ -60,7 +59,7 @@ public final class GeminiAdapter implements ProviderAdapter {
     headers.put("content-type", "application/json");
     r.credentials().key().ifPresent(k -> headers.put("x-goog-api-key", k));
     headers.putAll(r.extraHeaders());
-    String base = model.apiBase().replaceAll("/+$", "");
+    String base = Errors.trimSlash(model.apiBase());
     String method = r.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent";
     return new HttpCall("POST", URI.create(base + "/models/" + model.apiName() + method), headers, Json.write(body));
   }
@@ -117,12 +116,7 @@ public final class GeminiAdapter implements ProviderAdapter {
    */
   @Override
   public ParsedAnswer parse(ProviderRequest request, HttpAnswer answer) {
-    JsonNode root;
-    try {
-      root = Json.parse(answer.body());
-    } catch (InvalidPromptException e) {
-      throw Errors.unreadable(API, e);
-    }
+    JsonNode root = Errors.body(API, answer);
     GeminiAnswer assembled = new GeminiAnswer();
     assembled.add(root);
     return assembled.finish();

@@ -69,17 +69,12 @@ public final class MistralAdapter implements ProviderAdapter {
     headers.put("content-type", "application/json");
     r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
     headers.putAll(r.extraHeaders());
-    return new HttpCall("POST", URI.create(model.apiBase().replaceAll("/+$", "") + "/chat/completions"), headers, Json.write(body));
+    return new HttpCall("POST", URI.create(Errors.trimSlash(model.apiBase()) + "/chat/completions"), headers, Json.write(body));
   }
 
   @Override
   public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
-    JsonNode root;
-    try {
-      root = Json.parse(answer.body());
-    } catch (InvalidPromptException e) {
-      throw Errors.unreadable(API, e);
-    }
+    JsonNode root = Errors.body(API, answer);
     JsonNode choice = root.path("choices").path(0);
     if (choice.isMissingNode()) {
       throw Errors.unreadable(API, new IllegalStateException("no choices"));

@@ -99,7 +99,7 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
   }
 
   private static String url(ModelSpec model) {
-    String base = trimSlash(model.apiBase());
+    String base = Errors.trimSlash(model.apiBase());
     if (isAzure(model)) {
       base = base.replace("{deployment}", model.apiName());
       String resource = System.getenv().getOrDefault("AZURE_OPENAI_RESOURCE", "");
@@ -110,18 +110,10 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
     return base + "/chat/completions";
   }
 
-  static String trimSlash(String s) {
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-  }
 
   @Override
   public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
-    JsonNode root;
-    try {
-      root = Json.parse(answer.body());
-    } catch (InvalidPromptException e) {
-      throw Errors.unreadable("OpenAI chat", e);
-    }
+    JsonNode root = Errors.body("OpenAI chat", answer);
     JsonNode choice = root.path("choices").path(0);
     if (choice.isMissingNode()) {
       throw Errors.unreadable("OpenAI chat", new IllegalStateException("no choices"));

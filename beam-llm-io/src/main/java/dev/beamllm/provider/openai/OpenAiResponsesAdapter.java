@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
-import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.format.OpenAiResponsesFormat;
 import dev.beamllm.provider.BackgroundApi;
@@ -117,7 +116,7 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
   }
 
   private static String base(ProviderRequest r) {
-    return OpenAiChatAdapter.trimSlash(r.model().apiBase());
+    return Errors.trimSlash(r.model().apiBase());
   }
 
   private static Map<String, String> headers(ProviderRequest r) {
@@ -134,12 +133,7 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
   }
 
   private static JsonNode response(HttpAnswer answer) {
-    JsonNode root;
-    try {
-      root = Json.parse(answer.body());
-    } catch (InvalidPromptException e) {
-      throw Errors.unreadable(ResponsesAnswers.API, e);
-    }
+    JsonNode root = Errors.body(ResponsesAnswers.API, answer);
     if (root == null || !root.isObject()) {
       throw Errors.unreadable(ResponsesAnswers.API, new IllegalStateException("the answer is not a JSON object"));
     }
