@@ -129,6 +129,24 @@ public class ClientApiTest {
   }
 
   @Test
+  public void perModelSamplingParamsReachEachModel() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano").weights(1, 0)
+            .samplingParams(SamplingParams.defaults().withTemperature(0.1))
+            .samplingParams(Map.of("gpt-4.1-nano", SamplingParams.defaults().withTemperature(1.5).withMaxNewTokens(7)))
+            .build();
+        LlmClient nanoOnly = client.withModel("gpt-4.1-nano")) {
+      client.start("a").join();
+      nanoOnly.start("b").join();
+      var log = fake.requests();
+      assertEquals(0.1, dev.beamllm.prompt.Json.parse(log.get(0).body()).get("temperature").asDouble(), 0);
+      var nano = dev.beamllm.prompt.Json.parse(log.get(1).body());
+      assertEquals(1.5, nano.get("temperature").asDouble(), 0);
+      assertEquals(7, nano.get("max_completion_tokens").asInt());
+    }
+  }
+
+  @Test
   public void theBarDisplayDrawsWithTheProgressBarLibrary() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     StatusTracker tracker = new StatusTracker(StatusTracker.Display.BAR, new PrintStream(bytes, true, StandardCharsets.UTF_8), 50);
