@@ -86,6 +86,10 @@ final class Call implements Scheduler.Job {
 
   /** Chooses a model that can serve the request and queues it for admission. */
   void next() {
+    if (client.scheduler().closed()) {
+      fail(ApiError.of(ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
+      return;
+    }
     Set<String> excluded = new HashSet<>(client.blocklist());
     excluded.addAll(incapable.keySet());
     Set<String> preferred = new HashSet<>(excluded);
@@ -121,7 +125,11 @@ final class Call implements Scheduler.Job {
       return;
     }
     submitted = System.nanoTime();
-    client.scheduler().submit(this);
+    try {
+      client.scheduler().submit(this);
+    } catch (IllegalStateException closed) {
+      fail(ApiError.of(ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
+    }
   }
 
   private long estimateInput(ModelSpec s) {
@@ -233,6 +241,10 @@ final class Call implements Scheduler.Job {
   private void afterError(ApiError error) {
     lastError = error;
     LlmClient c = client;
+    if (c.scheduler().closed()) {
+      fail(error);
+      return;
+    }
     if (error.kind() == ErrorKind.RATE_LIMIT) {
       c.tracker().rateLimited();
     }

@@ -238,9 +238,15 @@ public final class LlmClient implements AutoCloseable {
     return futures.stream().map(CompletableFuture::join).toList();
   }
 
+  /**
+   * Frees the threads and connections. Requests still waiting for admission end as {@code
+   * CANCELLED}; requests in flight end with their transport error. Every future completes.
+   */
   @Override
   public void close() {
-    scheduler.close();
+    for (Scheduler.Job waiting : scheduler.shutdown()) {
+      ((Call) waiting).fail(ApiError.of(ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
+    }
     transport.close();
   }
 

@@ -68,6 +68,7 @@ final class Scheduler implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final AtomicLong throttledNanos = new AtomicLong();
   private int inFlight;
+  private boolean closed;
   private boolean probing = true;
   private long coolDownUntil;
   private ScheduledFuture<?> wakeup;
@@ -106,6 +107,9 @@ final class Scheduler implements AutoCloseable {
   void submit(Job job) {
     List<Runnable> go;
     synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the client is closed");
+      }
       queue.add(job);
       go = pump();
     }
@@ -116,8 +120,12 @@ final class Scheduler implements AutoCloseable {
   void later(Runnable task, long delayNanos) {
     if (delayNanos <= 0) {
       task.run();
-    } else {
+      return;
+    }
+    try {
       timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+      task.run();
     }
   }
 
@@ -330,8 +338,22 @@ final class Scheduler implements AutoCloseable {
     }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
+  /** Stops the timer and returns the jobs that were still waiting, for the caller to end. */
+  synchronized List<Job> shutdown() {
+    closed = true;
+    timer.shutdownNow();
+    List<Job> waiting = new ArrayList<>(queue);
+    queue.clear();
+    return waiting;
+  }
+
+  /** Whether {@link #shutdown} was called. */
+  synchronized boolean closed() {
+    return closed;
+  }
+
   @Override
   public void close() {
-    timer.shutdownNow();
+    shutdown();
   }
 }

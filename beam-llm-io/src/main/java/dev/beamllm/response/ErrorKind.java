@@ -29,7 +29,9 @@ public enum ErrorKind {
   /** The request can never fit the client's own limits (e.g. more tokens than tokens/min). */
   TOO_LARGE(false),
   /** Bad input: the conversation itself is invalid. */
-  INVALID_INPUT(false);
+  INVALID_INPUT(false),
+  /** The client was closed before the request could finish. */
+  CANCELLED(false);
 
   private final boolean retryable;
 

@@ -159,6 +159,8 @@ public class OpenAiClientTest {
       }
       assertFalse("held back by the learned limit", waiting.isDone());
       assertEquals(2, tight.stats().received());
+      mini.close();
+      assertEquals("closing ends what still waits", ErrorKind.CANCELLED, waiting.join().error().orElseThrow().kind());
     }
   }
 
