@@ -22,6 +22,8 @@ Commands:
                              no latency); medians go to BENCHMARKS.md
   bench client [--runs N]    the client against the fake provider: saturation, token-bound,
                              limits set wrong, overhead (about 7 minutes a run; default 3 runs)
+  bench llmio [--runs N]     LlmIO on the DirectRunner: saturation, and requests/s against the
+                             bare client's (about 2 minutes a run)
   test                       run the whole test suite (what CI runs)
   build                      build the jars (also done automatically when sources changed)
   help                       this text
@@ -121,7 +123,13 @@ case "$cmd" in
         java -cp "$JAR" dev.beamllm.pipelines.bench.ClientBench --out target/bench-client.md "$@"
         write_bench_section client < target/bench-client.md
         ;;
-      *) echo "run.sh: bench needs one of: fake-server, client" >&2; exit 2 ;;
+      llmio)
+        shift
+        build_if_needed
+        java -cp "$JAR" dev.beamllm.pipelines.bench.LlmIOBench --out target/bench-llmio.md "$@"
+        write_bench_section llmio < target/bench-llmio.md
+        ;;
+      *) echo "run.sh: bench needs one of: fake-server, client, llmio" >&2; exit 2 ;;
     esac
     ;;
   test)

@@ -69,6 +69,11 @@ final class Call implements Scheduler.Job {
     this.onText = onText;
   }
 
+  /** Models to prefer not to use. */
+  void avoid(Set<String> models) {
+    avoid.addAll(models);
+  }
+
   @Override
   public String model() {
     return model;

@@ -146,7 +146,15 @@ public final class LlmClient implements AutoCloseable {
 
   /** Starts one conversation; the future completes with its answer or its error, never exceptionally. */
   public CompletableFuture<ApiResponse> start(Conversation conversation) {
-    return begin(conversation, null);
+    return begin(conversation, null, Set.of());
+  }
+
+  /**
+   * Starts one conversation, preferring models other than {@code avoid} (a second try after
+   * another stage's attempts failed on them); they are still used when no other model can serve.
+   */
+  public CompletableFuture<ApiResponse> start(Conversation conversation, Set<String> avoid) {
+    return begin(conversation, null, avoid);
   }
 
   /**
@@ -161,12 +169,13 @@ public final class LlmClient implements AutoCloseable {
    * answer keeps no raw body.
    */
   public CompletableFuture<ApiResponse> stream(Conversation conversation, Consumer<String> onText) {
-    return begin(conversation, Objects.requireNonNull(onText, "onText"));
+    return begin(conversation, Objects.requireNonNull(onText, "onText"), Set.of());
   }
 
-  private CompletableFuture<ApiResponse> begin(Conversation conversation, Consumer<String> onText) {
+  private CompletableFuture<ApiResponse> begin(Conversation conversation, Consumer<String> onText, Set<String> avoid) {
     CompletableFuture<ApiResponse> future = new CompletableFuture<>();
     Call call = new Call(this, conversation, future, onText);
+    call.avoid(avoid);
     try {
       conversation.validate();
     } catch (InvalidPromptException e) {

@@ -1,0 +1,147 @@
+package dev.beamllm.beam;
+
+import dev.beamllm.client.ClientConfig;
+import dev.beamllm.client.LlmClient;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.response.ApiResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.joda.time.Instant;
+
+/**
+ * Sends conversations through the JVM's shared client with many requests in flight per thread,
+ * and emits each answer as it completes: in {@code @ProcessElement} when it belongs to the current
+ * element's window and timestamp, otherwise at the bundle's end, always with its own input's
+ * window and timestamp. The thread waits only when its requests in flight reach the limit, and
+ * then only for the first to finish. The input is {@code KV<conversation, model to avoid>}; the
+ * second (retry) stage avoids the model the first stage failed on.
+ */
+final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
+  private static final long serialVersionUID = 1L;
+
+  private final String transformId;
+  private final ClientConfig config;
+  private final boolean lastStage;
+  private final TupleTag<ApiResponse> responses;
+  private final TupleTag<KV<Conversation, String>> retry;
+  private final TupleTag<LlmFailure> failures;
+  private transient LlmClient client;
+  private transient LlmMetrics metrics;
+  private transient BlockingQueue<Pending> done;
+  private transient List<Pending> ready;
+  private transient int inFlight;
+
+  /** One request of this bundle. */
+  private record Pending(Conversation input, ApiResponse response, Instant timestamp, BoundedWindow window) {}
+
+  CallFn(String transformId, ClientConfig config, boolean lastStage, TupleTag<ApiResponse> responses,
+      TupleTag<KV<Conversation, String>> retry, TupleTag<LlmFailure> failures) {
+    this.transformId = transformId;
+    this.config = config;
+    this.lastStage = lastStage;
+    this.responses = responses;
+    this.retry = retry;
+    this.failures = failures;
+  }
+
+  @Setup
+  public void setup() {
+    client = SharedClients.acquire(transformId, config);
+    metrics = new LlmMetrics();
+  }
+
+  @StartBundle
+  public void startBundle() {
+    done = new LinkedBlockingQueue<>();
+    ready = new ArrayList<>();
+    inFlight = 0;
+  }
+
+  @ProcessElement
+  public void process(ProcessContext c, BoundedWindow window) throws InterruptedException {
+    Conversation input = c.element().getKey();
+    String avoid = c.element().getValue();
+    Instant timestamp = c.timestamp();
+    metrics.requests.inc();
+    inFlight++;
+    Set<String> avoiding = avoid == null || avoid.isEmpty() ? Set.of() : Set.of(avoid);
+    client.start(input, avoiding).thenAccept(r -> done.add(new Pending(input, r, timestamp, window)));
+    int max = Math.max(1, config.limits().maxConcurrentRequests());
+    while (inFlight >= max) {
+      ready.add(done.take());
+      inFlight--;
+    }
+    for (Pending p; (p = done.poll()) != null; ) {
+      ready.add(p);
+      inFlight--;
+    }
+    for (Iterator<Pending> it = ready.iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (p.window().equals(window) && p.timestamp().equals(timestamp)) {
+        route(p, new Emitter() {
+          @Override
+          public <T> void emit(TupleTag<T> tag, T value) {
+            c.output(tag, value);
+          }
+        });
+        it.remove();
+      }
+    }
+  }
+
+  @FinishBundle
+  public void finishBundle(FinishBundleContext c) throws InterruptedException {
+    while (inFlight > 0) {
+      ready.add(done.take());
+      inFlight--;
+    }
+    for (Pending p : ready) {
+      route(p, new Emitter() {
+        @Override
+        public <T> void emit(TupleTag<T> tag, T value) {
+          c.output(tag, value, p.timestamp(), p.window());
+        }
+      });
+    }
+    ready.clear();
+    long[] unreported = SharedClients.unreported(transformId);
+    metrics.throttledMillis.inc(unreported[0]);
+    metrics.rateLimited.inc(unreported[1]);
+  }
+
+  @Teardown
+  public void teardown() {
+    if (client != null) {
+      SharedClients.release(transformId);
+      client = null;
+    }
+  }
+
+  /** Outputs to one of the tagged outputs. */
+  private interface Emitter {
+    <T> void emit(TupleTag<T> tag, T value);
+  }
+
+  private void route(Pending p, Emitter out) {
+    ApiResponse r = p.response();
+    if (!r.isError()) {
+      metrics.successes.inc();
+      metrics.answered(r);
+      out.emit(responses, r);
+    } else if (!lastStage && r.error().orElseThrow().retryable()) {
+      metrics.toRetryStage.inc();
+      out.emit(retry, KV.of(p.input(), r.model()));
+    } else {
+      metrics.failures.inc();
+      out.emit(failures, new LlmFailure(p.input(), r.error().orElseThrow(), r.attempts(), r.model()));
+    }
+  }
+}

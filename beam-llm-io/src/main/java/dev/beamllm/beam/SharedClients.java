@@ -1,0 +1,66 @@
+package dev.beamllm.beam;
+
+import dev.beamllm.client.ClientConfig;
+import dev.beamllm.client.LlmClient;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One {@link LlmClient} per JVM per transform, shared by every DoFn instance (Beam makes one per
+ * thread), so the HTTP pool, the limiter and the tracker are shared and the limits do not
+ * multiply by the thread count. Reference-counted: the last release closes the client. Keyed by
+ * the transform's id, not by its configuration, because a deserialized configuration is a new
+ * object on every instance.
+ */
+final class SharedClients {
+  private static final Map<String, Entry> CLIENTS = new HashMap<>();
+
+  private static final class Entry {
+    final LlmClient client;
+    final java.util.concurrent.atomic.AtomicLong reportedThrottleMillis = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong reportedRateLimited = new java.util.concurrent.atomic.AtomicLong();
+    int users;
+
+    Entry(LlmClient client) {
+      this.client = client;
+    }
+  }
+
+  private SharedClients() {}
+
+  /** The client for a transform, created on first use. */
+  static synchronized LlmClient acquire(String transformId, ClientConfig config) {
+    Entry e = CLIENTS.computeIfAbsent(transformId, id -> new Entry(LlmClient.of(config)));
+    e.users++;
+    return e.client;
+  }
+
+  /** Gives a client back; the last user closes it. */
+  static synchronized void release(String transformId) {
+    Entry e = CLIENTS.get(transformId);
+    if (e != null && --e.users == 0) {
+      CLIENTS.remove(transformId);
+      e.client.close();
+    }
+  }
+
+  /**
+   * The throttled milliseconds and 429s of the transform's client not yet reported to Beam's
+   * metrics, so DoFn instances sharing a client report each millisecond once.
+   */
+  static synchronized long[] unreported(String transformId) {
+    Entry e = CLIENTS.get(transformId);
+    if (e == null) {
+      return new long[] {0, 0};
+    }
+    long throttled = e.client.throttledMillis();
+    long limited = e.client.tracker().status().rateLimited();
+    return new long[] {throttled - e.reportedThrottleMillis.getAndSet(throttled), limited - e.reportedRateLimited.getAndSet(limited)};
+  }
+
+  /** How many DoFn instances use the transform's client now (for tests). */
+  static synchronized int users(String transformId) {
+    Entry e = CLIENTS.get(transformId);
+    return e == null ? 0 : e.users;
+  }
+}
