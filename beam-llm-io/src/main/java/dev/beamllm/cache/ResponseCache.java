@@ -2,6 +2,8 @@ package dev.beamllm.cache;
 
 import dev.beamllm.response.ApiResponse;
 import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -19,5 +21,14 @@ public interface ResponseCache extends Serializable {
   /** An in-memory cache for this JVM. */
   static ResponseCache memory() {
     return new MemoryCache();
+  }
+
+  /**
+   * A cache in a SQLite file, created with its folders if missing, that outlives the JVM and can
+   * be shared by threads, processes and Beam workers that see the same file. Only the path is
+   * serialized; the file is opened on first use.
+   */
+  static ResponseCache sqlite(Path file) {
+    return new SqliteCache(Objects.requireNonNull(file, "file"));
   }
 }

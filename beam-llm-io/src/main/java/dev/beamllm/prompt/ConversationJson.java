@@ -53,14 +53,32 @@ public final class ConversationJson {
     }
     ArrayNode messages = root.putArray("messages");
     for (Message message : conversation.messages()) {
-      ObjectNode m = messages.addObject();
-      m.put("role", message.role().wireName());
-      ArrayNode content = m.putArray("content");
-      for (Part part : message.parts()) {
-        content.add(writePart(part, mode));
-      }
+      messages.add(writeMessage(message, mode));
     }
     return root;
+  }
+
+  /**
+   * Writes one message as {@code {"role": ..., "content": [parts]}}, exactly as {@link #toTree}
+   * writes each of a conversation's messages, so other JSON forms (an answer's message) share the
+   * part forms.
+   */
+  public static ObjectNode writeMessage(Message message, Mode mode) {
+    ObjectNode m = Json.object();
+    m.put("role", message.role().wireName());
+    ArrayNode content = m.putArray("content");
+    for (Part part : message.parts()) {
+      content.add(writePart(part, mode));
+    }
+    return m;
+  }
+
+  /**
+   * Reads one message written by {@link #writeMessage} without validating it; relative paths
+   * resolve against the working directory (the {@link Mode#EMBEDDED} form needs no file).
+   */
+  public static Message restoreMessage(JsonNode node) {
+    return readMessage(node, null);
   }
 
   /** The SHA-256 (hex) of the canonical fingerprint form. */

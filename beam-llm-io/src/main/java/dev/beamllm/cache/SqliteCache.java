@@ -1,0 +1,105 @@
+package dev.beamllm.cache;
+
+import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.ApiResponseJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * A {@link ResponseCache} in a SQLite file: one row per key holding the answer's {@link
+ * ApiResponseJson} form. The file is opened in WAL mode with a busy timeout, so several caches,
+ * threads or processes can share it. Each cache object keeps one connection, opened on first use
+ * and used under its lock; only the path is serialized, so a copy sent to a Beam worker opens its
+ * own connection there.
+ */
+final class SqliteCache implements ResponseCache {
+  private static final long serialVersionUID = 1L;
+  /** How long a writer waits for another connection's write to finish before failing. */
+  private static final int BUSY_TIMEOUT_MILLIS = 30_000;
+
+  // A String, as Path is not serializable.
+  private final String file;
+  private transient Connection connection;
+
+  SqliteCache(Path file) {
+    this.file = file.toString();
+  }
+
+  @Override
+  public synchronized Optional<ApiResponse> get(String key) {
+    try (PreparedStatement select = connection().prepareStatement("SELECT response FROM responses WHERE key = ?")) {
+      select.setString(1, key);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(ApiResponseJson.fromJson(row.getString(1))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("response cache " + file + ": the entry for key " + key + " cannot be read", e);
+    }
+  }
+
+  /** Stores the answer, replacing any under the same key; failed answers are not stored. */
+  @Override
+  public synchronized void put(String key, ApiResponse response) {
+    if (response.isError()) {
+      return;
+    }
+    String json = ApiResponseJson.toJson(response);
+    try (PreparedStatement insert = connection().prepareStatement(
+        "INSERT OR REPLACE INTO responses (key, response, created_at) VALUES (?, ?, ?)")) {
+      insert.setString(1, key);
+      insert.setString(2, json);
+      insert.setLong(3, System.currentTimeMillis());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  /** The connection, opened (and the table created) on first use; the caller holds the lock. */
+  private Connection connection() throws SQLException {
+    if (connection == null) {
+      createParentDirectories();
+      SQLiteConfig config = new SQLiteConfig();
+      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+      Connection opened = config.createConnection("jdbc:sqlite:" + file);
+      try (Statement s = opened.createStatement()) {
+        s.executeUpdate(
+            "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, response TEXT NOT NULL, created_at INTEGER)");
+      } catch (SQLException e) {
+        opened.close();
+        throw e;
+      }
+      connection = opened;
+    }
+    return connection;
+  }
+
+  private void createParentDirectories() {
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new IllegalStateException("response cache " + file + ": cannot create " + parent, e);
+    }
+  }
+
+  private IllegalStateException failure(SQLException e) {
+    return new IllegalStateException("response cache " + file + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public String toString() {
+    return "SqliteCache{" + file + "}";
+  }
+}
