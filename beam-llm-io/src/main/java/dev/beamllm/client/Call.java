@@ -300,7 +300,12 @@ final class Call implements Scheduler.Job {
       response = config.postprocess().get().apply(response);
     }
     if (cacheKey != null) {
-      config.cache().get().put(cacheKey, response);
+      try {
+        config.cache().get().put(cacheKey, response);
+      } catch (RuntimeException e) {
+        // A cache that cannot write (a full disk) must not lose the answer we paid for.
+        System.getLogger(Call.class.getName()).log(System.Logger.Level.WARNING, "cache write failed: " + e);
+      }
     }
     client.tracker().finished(response);
     future.complete(response);
