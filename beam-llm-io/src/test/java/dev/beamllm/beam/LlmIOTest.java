@@ -100,6 +100,36 @@ public class LlmIOTest {
   }
 
   @Test
+  public void aSecondRunIsAnsweredFromTheCacheWithoutSendingOrUsingCapacity() throws Exception {
+    java.nio.file.Path db = java.nio.file.Files.createTempDirectory("llmio-cache").resolve("cache.db");
+    try (FakeProviderServer fake = FakeProviderServer.builder().requestsPerMinute(100).recordRequests(false).start()) {
+      LlmIO.Complete io = LlmIO.complete().withModels("gpt-4.1-mini").withRegistry(registry(fake))
+          .withCache(dev.beamllm.cache.ResponseCache.sqlite(db));
+      Pipeline first = Pipeline.create(PipelineOptionsFactory.create());
+      first.apply(Create.of(conversations(50))).apply(io);
+      first.run().waitUntilFinish();
+      assertEquals(50, fake.stats().accepted());
+      fake.reset();
+      // The provider's bucket now allows 100 a minute; 50 cache hits must not need any of it.
+      LlmResult result = pipeline.apply(Create.of(conversations(50))).apply(io);
+      PAssert.that(result.responses()).satisfies(rs -> {
+        int n = 0;
+        for (ApiResponse r : rs) {
+          n++;
+          assertTrue(r.cacheHit());
+          assertEquals("Echo: prompt " + r.conversationId().orElseThrow().substring(3), r.completion());
+        }
+        assertEquals(50, n);
+        return null;
+      });
+      PipelineResult run = pipeline.run();
+      run.waitUntilFinish();
+      assertEquals("the provider received nothing", 0, fake.stats().received());
+      assertEquals(50, counter(run, "cache_hits"));
+    }
+  }
+
+  @Test
   public void whatFailsOnOneModelIsRetriedOnTheOtherThroughTheRetryStage() {
     FaultPlan plan = FaultPlan.none().withProbability(Fault.UNAVAILABLE, 0.0)
         .withScript("gpt-4.1-mini", repeat(Fault.UNAVAILABLE, 40));
