@@ -199,6 +199,31 @@ public class LlmIOTest {
     }
   }
 
+  /** Counts dead letters, as a user's dead-letter sink would store them. */
+  static final class CountBadRecords extends org.apache.beam.sdk.transforms.PTransform<
+      PCollection<org.apache.beam.sdk.transforms.errorhandling.BadRecord>, PCollection<Long>> {
+    @Override
+    public PCollection<Long> expand(PCollection<org.apache.beam.sdk.transforms.errorhandling.BadRecord> input) {
+      return input.apply(org.apache.beam.sdk.transforms.Count.globally());
+    }
+  }
+
+  @Test
+  public void failuresAlsoReachBeamsDeadLetterHandlerAndBatchingKeepsEveryRow() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      var handler = pipeline.registerBadRecordErrorHandler(new CountBadRecords());
+      List<Conversation> input = new ArrayList<>(conversations(25));
+      input.add(Conversation.of(List.of()).withId("empty"));
+      LlmResult result = pipeline.apply(Create.of(input))
+          .apply(LlmIO.complete().withModels("gpt-4.1-mini").withRegistry(registry(fake))
+              .withBatching(10, Duration.ofSeconds(1)).withBadRecordErrorHandler(handler));
+      handler.close();
+      PAssert.that(result.responses().apply(org.apache.beam.sdk.transforms.Count.globally())).containsInAnyOrder(25L);
+      PAssert.that(handler.getOutput()).containsInAnyOrder(1L);
+      pipeline.run().waitUntilFinish();
+    }
+  }
+
   @Test
   public void aBadKeyFailsEveryRowWithAnAuthError() {
     try (FakeProviderServer fake = FakeProviderServer.builder().apiKey("sk-right").start()) {
