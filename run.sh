@@ -10,8 +10,12 @@ usage() {
 usage: ./run.sh [COMMAND] [ARGS...]
 
 Commands:
-  (none)                     the main job on the bundled test prompts: today the cost estimate of
-                             testdata/prompts.jsonl on gpt-4.1-mini and claude-3.5-haiku
+  (none)                     the main job on the bundled prompts: testdata/prompts.jsonl through
+                             the embedded fake provider into out/, with progress and a summary
+  infer --input F [--models M1,M2] [--cache out/cache.db] [--runner=FlinkRunner --flinkMaster=[local]] ...
+                             the main job on your prompts against real providers (keys from the
+                             environment or .env), or add --fakeProvider=true; infer --help lists
+                             every option
   estimate FILE --model M[,M2] [--max-new-tokens N] [--models-file F]
                              tokens and cost range per model for a JSONL prompts file, before
                              anything is sent; bad rows listed by line number
@@ -103,10 +107,18 @@ EOS
 }
 
 cmd="${1:-main}"
-[[ $# -gt 0 ]] && shift
+if [[ "$cmd" == --* ]]; then
+  cmd=main               # ./run.sh --cache=out/cache.db: options for the main job
+elif [[ $# -gt 0 ]]; then
+  shift
+fi
 case "$cmd" in
   main)
-    run_java dev.beamllm.pipelines.Estimate testdata/prompts.jsonl --model gpt-4.1-mini,claude-3.5-haiku "$@"
+    run_java dev.beamllm.pipelines.infer.BatchInference --input=testdata/prompts.jsonl --fakeProvider=true \
+      --output=out/answers.jsonl --failures=out/failures.jsonl "$@"
+    ;;
+  infer)
+    run_java dev.beamllm.pipelines.infer.BatchInference "$@"
     ;;
   estimate)
     run_java dev.beamllm.pipelines.Estimate "$@"

@@ -132,6 +132,9 @@ final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
 
   private void route(Pending p, Emitter out) {
     ApiResponse r = p.response();
+    if (!r.cacheHit()) {
+      metrics.attempts.inc(r.attempts());
+    }
     if (!r.isError()) {
       metrics.successes.inc();
       metrics.answered(r);

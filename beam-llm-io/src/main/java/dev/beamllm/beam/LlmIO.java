@@ -60,6 +60,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class LlmIO {
   private LlmIO() {}
 
+  /**
+   * Everything the LlmIO clients in this JVM have done so far (answers, failures, retries, 429s,
+   * tokens, cost): live progress for local runners, where the job runs in this JVM. On a cluster
+   * read the job's {@link LlmMetrics} instead.
+   */
+  public static dev.beamllm.client.StatusTracker.Status localStatus() {
+    return SharedClients.localStatus();
+  }
+
   /** The completion transform with no models yet; add them with {@link Complete#withModels}. */
   public static Complete complete() {
     return new AutoValue_LlmIO_Complete.Builder()

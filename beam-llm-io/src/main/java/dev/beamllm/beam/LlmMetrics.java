@@ -14,6 +14,8 @@ public final class LlmMetrics {
   final Counter successes = Metrics.counter(NAMESPACE, "successes");
   final Counter failures = Metrics.counter(NAMESPACE, "failures");
   final Counter retries = Metrics.counter(NAMESPACE, "retries");
+  /** Attempts sent to providers (cache hits send none): equals what the providers received. */
+  final Counter attempts = Metrics.counter(NAMESPACE, "attempts");
   final Counter toRetryStage = Metrics.counter(NAMESPACE, "retry_stage");
   final Counter rateLimited = Metrics.counter(NAMESPACE, "rate_limited");
   final Counter cacheHits = Metrics.counter(NAMESPACE, "cache_hits");

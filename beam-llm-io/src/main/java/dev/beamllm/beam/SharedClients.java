@@ -40,8 +40,37 @@ final class SharedClients {
     Entry e = CLIENTS.get(transformId);
     if (e != null && --e.users == 0) {
       CLIENTS.remove(transformId);
+      RETIRED.add(e.client.tracker().status());
       e.client.close();
     }
+  }
+
+  private static final java.util.List<dev.beamllm.client.StatusTracker.Status> RETIRED = new java.util.ArrayList<>();
+
+  /**
+   * What every LlmIO client in this JVM has done so far, closed ones included: live progress for
+   * local runners (DirectRunner, in-process Flink), where the job runs in the launcher's JVM.
+   */
+  static synchronized dev.beamllm.client.StatusTracker.Status localStatus() {
+    long started = 0, inProgress = 0, ok = 0, failed = 0, retries = 0, limited = 0, in = 0, out = 0, cached = 0;
+    double cost = 0;
+    java.util.List<dev.beamllm.client.StatusTracker.Status> all = new java.util.ArrayList<>(RETIRED);
+    for (Entry e : CLIENTS.values()) {
+      all.add(e.client.tracker().status());
+    }
+    for (var s : all) {
+      started += s.started();
+      inProgress += s.inProgress();
+      ok += s.succeeded();
+      failed += s.failed();
+      retries += s.retries();
+      limited += s.rateLimited();
+      in += s.inputTokens();
+      out += s.outputTokens();
+      cached += s.cachedTokens();
+      cost += s.cost();
+    }
+    return new dev.beamllm.client.StatusTracker.Status(0, started, inProgress, ok, failed, retries, limited, in, out, cached, cost, 0);
   }
 
   /**

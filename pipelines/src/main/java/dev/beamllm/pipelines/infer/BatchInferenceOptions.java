@@ -1,0 +1,104 @@
+package dev.beamllm.pipelines.infer;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** The options of {@link BatchInference}; {@code --help} lists them the Beam way. */
+public interface BatchInferenceOptions extends PipelineOptions {
+  @Description("Prompts: JSONL (one request per line, see README) or CSV with a 'prompt' column; local paths and globs")
+  String getInput();
+
+  void setInput(String value);
+
+  @Description("Where the answers go: a JSONL file, one line per answered row")
+  @Default.String("out/answers.jsonl")
+  String getOutput();
+
+  void setOutput(String value);
+
+  @Description("Where failures go: a JSONL file with id, error kind, message and the original row")
+  @Default.String("out/failures.jsonl")
+  String getFailures();
+
+  void setFailures(String value);
+
+  @Description("Models to spray across, comma-separated ids or aliases")
+  @Default.String("gpt-4.1-mini")
+  String getModels();
+
+  void setModels(String value);
+
+  @Description("Model weights, comma-separated (uniform when not given)")
+  String getWeights();
+
+  void setWeights(String value);
+
+  @Description("Requests per minute for the whole job (0: unlimited)")
+  @Default.Long(0)
+  Long getRpm();
+
+  void setRpm(Long value);
+
+  @Description("Tokens per minute for the whole job (0: unlimited)")
+  @Default.Long(0)
+  Long getTpm();
+
+  void setTpm(Long value);
+
+  @Description("Requests in flight at once")
+  @Default.Integer(1000)
+  Integer getMaxConcurrent();
+
+  void setMaxConcurrent(Integer value);
+
+  @Description("Attempts per request in each stage")
+  @Default.Integer(5)
+  Integer getMaxAttempts();
+
+  void setMaxAttempts(Integer value);
+
+  @Description("Timeout of one attempt, in seconds")
+  @Default.Double(60)
+  Double getRequestTimeout();
+
+  void setRequestTimeout(Double value);
+
+  @Description("Output limit of rows that give none")
+  @Default.Integer(512)
+  Integer getMaxNewTokens();
+
+  void setMaxNewTokens(Integer value);
+
+  @Description("Sampling temperature (the provider's default when not given)")
+  Double getTemperature();
+
+  void setTemperature(Double value);
+
+  @Description("Answer cache: 'memory', or the path of a SQLite file (e.g. out/cache.db); none when not given")
+  String getCache();
+
+  void setCache(String value);
+
+  @Description("A YAML file with any of these settings by name; command-line flags win")
+  String getConfig();
+
+  void setConfig(String value);
+
+  @Description("A YAML or JSON file of extra models (vLLM, Ollama, ...)")
+  String getModelsFile();
+
+  void setModelsFile(String value);
+
+  @Description("Start the embedded fake provider and send every model there (no keys needed)")
+  @Default.Boolean(false)
+  Boolean getFakeProvider();
+
+  void setFakeProvider(Boolean value);
+
+  @Description("Progress display: auto (a bar in a terminal, lines otherwise), bar, lines or none")
+  @Default.String("auto")
+  String getProgress();
+
+  void setProgress(String value);
+}

@@ -1,0 +1,71 @@
+package dev.beamllm.pipelines.infer;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.beam.LlmFailure;
+import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.response.ApiResponse;
+
+/** The JSONL lines the job writes: one per answer, one per failure. */
+final class OutputRows {
+  private OutputRows() {}
+
+  /** id, model, completion, tool calls, finish reason, usage, cost, latency, attempts, cache hit. */
+  static String answer(ApiResponse r) {
+    ObjectNode o = Json.object();
+    o.put("id", r.conversationId().orElse(null));
+    o.put("model", r.model());
+    o.put("completion", r.completion());
+    ArrayNode calls = o.putArray("tool_calls");
+    for (ToolCall c : r.toolCalls()) {
+      calls.addObject().put("id", c.id()).put("name", c.name()).set("arguments", c.argumentsJson());
+    }
+    o.put("finish_reason", r.finishReason().orElse(null));
+    o.putObject("usage")
+        .put("input_tokens", r.usage().inputTokens())
+        .put("output_tokens", r.usage().outputTokens())
+        .put("cache_read_tokens", r.usage().cacheReadTokens())
+        .put("cache_write_tokens", r.usage().cacheWriteTokens());
+    o.put("cost_usd", r.cost());
+    o.put("latency_ms", r.latency().toMillis());
+    o.put("attempts", r.attempts());
+    o.put("cache_hit", r.cacheHit());
+    return Json.write(o);
+  }
+
+  /** id, error kind, message, attempts, model, status and the row as the job read it. */
+  static String failure(LlmFailure f) {
+    ObjectNode o = Json.object();
+    o.put("id", f.input().id().orElse(null));
+    o.put("error_kind", f.error().kind().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("message", f.error().message());
+    o.put("attempts", f.attempts());
+    o.put("model", f.model());
+    o.put("status", f.error().status());
+    o.set("row", Json.parse(f.input().toJson()));
+    return Json.write(o);
+  }
+
+  /** A row that names a model no registry knows. */
+  static String unknownModel(String model, dev.beamllm.prompt.Conversation input) {
+    ObjectNode o = Json.object();
+    o.put("id", input.id().orElse(null));
+    o.put("error_kind", "unknown_model");
+    o.put("message", "unknown model '" + model + "' (register it with --modelsFile)");
+    o.set("row", Json.parse(input.toJson()));
+    return Json.write(o);
+  }
+
+  /** A row that could not be read. */
+  static String badRow(String file, int line, String id, String reason, String text) {
+    ObjectNode o = Json.object();
+    o.put("id", id);
+    o.put("error_kind", "invalid_input");
+    o.put("message", reason);
+    o.put("file", file);
+    o.put("line", line);
+    o.put("row", text);
+    return Json.write(o);
+  }
+}
