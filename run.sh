@@ -37,11 +37,10 @@ Environment:
 USAGE
 }
 
-# Rebuild when the jar is missing or any source, resource or pom is newer than it.
+# Rebuild when the jar is missing or any main source, resource or pom is newer than it.
 build_if_needed() {
-  if [[ ! -f "$JAR" ]] || [[ -n "$(find pom.xml beam-llm-io pipelines -newer "$JAR" \
-        \( -name '*.java' -o -name '*.json' -o -name '*.properties' -o -name 'pom.xml' \) \
-        -not -path '*/target/*' -print -quit)" ]]; then
+  if [[ ! -f "$JAR" ]] || [[ -n "$(find pom.xml beam-llm-io/pom.xml pipelines/pom.xml beam-llm-io/src/main pipelines/src/main \
+        -newer "$JAR" -type f -print -quit)" ]]; then
     echo "building beam-llm-io (mvn install -DskipTests)..." >&2
     mvn -q -B ${MVN_ARGS:-} -DskipTests install >&2
   fi
@@ -114,8 +113,7 @@ elif [[ $# -gt 0 ]]; then
 fi
 case "$cmd" in
   main)
-    run_java dev.beamllm.pipelines.infer.BatchInference --input=testdata/prompts.jsonl --fakeProvider=true \
-      --output=out/answers.jsonl --failures=out/failures.jsonl "$@"
+    run_java dev.beamllm.pipelines.infer.BatchInference --input=testdata/prompts.jsonl --fakeProvider=true "$@"
     ;;
   infer)
     run_java dev.beamllm.pipelines.infer.BatchInference "$@"

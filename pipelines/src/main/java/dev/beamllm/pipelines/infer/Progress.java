@@ -61,6 +61,8 @@ final class Progress {
         }
       } finally {
         if (bar != null) {
+          StatusTracker.Status s = LlmIO.localStatus();
+          bar.stepTo(Math.min(s.succeeded() + s.failed(), total));
           bar.close();
         }
       }
