@@ -54,7 +54,7 @@ public final class BatchInference {
     PipelineOptionsFactory.register(BatchInferenceOptions.class);
     BatchInferenceOptions options;
     try {
-      options = PipelineOptionsFactory.fromArgs(withConfig(args)).withValidation().as(BatchInferenceOptions.class);
+      options = PipelineOptionsFactory.fromArgs(withConfig(joinValues(args))).withValidation().as(BatchInferenceOptions.class);
     } catch (IllegalArgumentException | IOException e) {
       err.println("infer: " + e.getMessage());
       return 2;
@@ -78,6 +78,23 @@ public final class BatchInference {
         fake.close();
       }
     }
+  }
+
+  /**
+   * Accepts {@code --name value} as well as Beam's {@code --name=value}, as users type both
+   * ({@code ./run.sh --cache out/cache.db}).
+   */
+  static String[] joinValues(String[] args) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.startsWith("--") && !a.contains("=") && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        out.add(a + "=" + args[++i]);
+      } else {
+        out.add(a);
+      }
+    }
+    return out.toArray(String[]::new);
   }
 
   /** Prepends the settings of {@code --config FILE} as flags, so flags on the command line win. */

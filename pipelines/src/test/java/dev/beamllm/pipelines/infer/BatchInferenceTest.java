@@ -141,7 +141,7 @@ public class BatchInferenceTest {
     Path input = mixedInput(dir);
     String cache = "--cache=" + dir.resolve("cache.db");
     assertEquals(56, run(dir, input, cache).fakeReceived());
-    Outcome second = run(dir, input, cache);
+    Outcome second = run(dir, input, "--cache", dir.resolve("cache.db").toString());
     assertEquals(0, second.fakeReceived());
     assertEquals(0, second.summary("requests sent"));
     assertEquals(56, second.summary("cache hits"));
@@ -156,7 +156,7 @@ public class BatchInferenceTest {
     Files.writeString(csv, "id,prompt,system\nq1,\"What is 2+2, exactly?\",Be terse.\nq2,Hello,\n,Third row,\n");
     Path yaml = dir.resolve("job.yaml");
     Files.writeString(yaml, "models: gpt-4.1-nano\nmaxNewTokens: 32\n");
-    Outcome o = run(dir, csv, "--config=" + yaml);
+    Outcome o = run(dir, csv, "--config", yaml.toString());
     assertEquals(3, o.answers().size());
     Map<String, JsonNode> byId = new HashMap<>();
     o.answers().forEach(a -> byId.put(a.get("id").asText(), a));
