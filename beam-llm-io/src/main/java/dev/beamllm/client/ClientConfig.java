@@ -21,6 +21,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public abstract class ClientConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** Attempts per request when none is given. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
+  /** The per-attempt timeout when none is given. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
   /** The models to spray across, by id or alias. */
   public abstract List<String> models();
 
@@ -92,8 +98,8 @@ public abstract class ClientConfig implements Serializable {
         .setSamplingParams(SamplingParams.defaults())
         .setPerModelParams(Map.of())
         .setLimits(Limits.unlimited())
-        .setMaxAttempts(5)
-        .setRequestTimeout(Duration.ofSeconds(60))
+        .setMaxAttempts(DEFAULT_MAX_ATTEMPTS)
+        .setRequestTimeout(DEFAULT_REQUEST_TIMEOUT)
         .setTools(List.of())
         .setExtraHeaders(Map.of())
         .setProgress(StatusTracker.Display.AUTO)

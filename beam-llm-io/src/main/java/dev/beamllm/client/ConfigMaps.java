@@ -53,7 +53,7 @@ final class ConfigMaps {
     long tpm = longOf(map, "max_tokens_per_minute", 0);
     int conc = (int) longOf(map, "max_concurrent_requests", Limits.DEFAULT_MAX_CONCURRENT);
     b.setLimits(new Limits(rpm, tpm, conc));
-    b.setMaxAttempts((int) longOf(map, "max_attempts", 5));
+    b.setMaxAttempts((int) longOf(map, "max_attempts", ClientConfig.DEFAULT_MAX_ATTEMPTS));
     if (map.containsKey("request_timeout")) {
       b.setRequestTimeout(Duration.ofMillis((long) (Double.parseDouble(String.valueOf(map.get("request_timeout"))) * 1000)));
     }
