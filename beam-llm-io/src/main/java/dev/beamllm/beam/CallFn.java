@@ -73,8 +73,11 @@ final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
     metrics.requests.inc();
     inFlight++;
     Set<String> avoiding = avoid == null || avoid.isEmpty() ? Set.of() : Set.of(avoid);
-    client.start(input, avoiding).thenAccept(r -> done.add(new Pending(input, r, timestamp, window)));
-    int max = Math.max(1, config.limits().maxConcurrentRequests());
+    // The queue of this bundle: a late answer of a failed bundle must not land in the next one.
+    BlockingQueue<Pending> queue = done;
+    client.start(input, avoiding).thenAccept(r -> queue.add(new Pending(input, r, timestamp, window)));
+    int limit = config.limits().maxConcurrentRequests();
+    int max = limit > 0 ? limit : Integer.MAX_VALUE;
     while (inFlight >= max) {
       ready.add(done.take());
       inFlight--;

@@ -21,12 +21,28 @@ public final class CacheKeys {
 
   /** The key for a request. */
   public static String of(Conversation conversation, List<String> models, SamplingParams params, List<Tool> tools) {
+    return of(conversation, models, params, java.util.Map.of(), tools);
+  }
+
+  /** The key for a request whose models may have their own sampling parameters. */
+  public static String of(Conversation conversation, List<String> models, SamplingParams params,
+      java.util.Map<String, SamplingParams> perModel, List<Tool> tools) {
     ObjectNode key = Json.object();
     key.put("v", 1);
     key.put("conversation", conversation.fingerprint());
     ArrayNode m = key.putArray("models");
     new TreeSet<>(models).forEach(m::add);
-    ObjectNode p = key.putObject("params");
+    writeParams(key.putObject("params"), params);
+    ObjectNode per = key.putObject("per_model_params");
+    new java.util.TreeMap<>(perModel).forEach((model, ps) -> writeParams(per.putObject(model), ps));
+    ArrayNode t = key.putArray("tools");
+    for (Tool tool : tools) {
+      t.addObject().put("name", tool.name()).put("description", tool.description()).set("parameters", Json.parse(tool.parametersJson()));
+    }
+    return Digests.sha256Hex(Json.canonical(key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static void writeParams(ObjectNode p, SamplingParams params) {
     params.temperature().ifPresent(t -> p.put("temperature", t));
     params.topP().ifPresent(t -> p.put("top_p", t));
     p.put("max_new_tokens", params.maxNewTokens());
@@ -35,10 +51,5 @@ public final class CacheKeys {
     params.reasoningEffort().ifPresent(e -> p.put("reasoning_effort", e.wireName()));
     p.put("logprobs", params.logprobs());
     params.topLogprobs().ifPresent(n -> p.put("top_logprobs", n));
-    ArrayNode t = key.putArray("tools");
-    for (Tool tool : tools) {
-      t.addObject().put("name", tool.name()).put("description", tool.description()).set("parameters", Json.parse(tool.parametersJson()));
-    }
-    return Digests.sha256Hex(Json.canonical(key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -44,17 +44,18 @@ public final class ApiKeys implements Serializable {
 
   /** The value of a variable: given, else environment, else {@code .env}. */
   public Optional<String> get(String variable) {
+    // Keys mounted from files often end in a newline, which no HTTP header may carry.
     if (everyKey != null) {
-      return Optional.of(everyKey);
+      return Optional.of(everyKey.strip());
     }
     if (given != null && given.containsKey(variable)) {
-      return Optional.of(given.get(variable));
+      return Optional.of(given.get(variable).strip());
     }
     String env = System.getenv(variable);
-    if (env != null && !env.isEmpty()) {
-      return Optional.of(env);
+    if (env != null && !env.isBlank()) {
+      return Optional.of(env.strip());
     }
-    return Optional.ofNullable(dotEnv().get(variable)).filter(v -> !v.isEmpty());
+    return Optional.ofNullable(dotEnv().get(variable)).map(String::strip).filter(v -> !v.isEmpty());
   }
 
   /**
@@ -113,7 +114,10 @@ public final class ApiKeys implements Serializable {
 
   @Override
   public String toString() {
-    return "ApiKeys{" + (given == null || given.isEmpty() ? "environment" : given.size() + " given, then environment") + "}";
+    if (everyKey != null) {
+      return "ApiKeys{one key for every variable (not serialized)}";
+    }
+    return "ApiKeys{" + (given == null || given.isEmpty() ? "environment" : given.size() + " given (not serialized), then environment") + "}";
   }
 
   /** A model's key is set nowhere. */

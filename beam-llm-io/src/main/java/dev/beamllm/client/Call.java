@@ -175,6 +175,9 @@ final class Call implements Scheduler.Job {
       lastError = ApiError.of(ErrorKind.UNSUPPORTED, String.join("; ", incapable.values()));
       next();
       return;
+    } catch (RuntimeException e) {
+      refuse(admission, e);
+      return;
     }
     attempts++;
     if (attempts == 1) {
@@ -182,13 +185,43 @@ final class Call implements Scheduler.Job {
     }
     long sentAt = System.nanoTime();
     Duration timeout = client.configInternal().requestTimeout();
-    CompletableFuture<HttpAnswer> sent = streaming ? client.transport().stream(call, timeout, reader)
+    CompletableFuture<HttpAnswer> sent;
+    try {
+      sent = streaming ? client.transport().stream(call, timeout, reader)
         : background != null ? new BackgroundJob(client.transport(), client.scheduler(), background, request, timeout).start()
         : client.transport().send(call, timeout);
+    } catch (RuntimeException e) {
+      refuse(admission, e);
+      return;
+    }
     sent.whenComplete((answer, error) -> answered(adapter, request, admission, answer, error, sentAt));
   }
 
+  /**
+   * Ends a request whose HTTP request could not be built or sent (a header the HTTP client
+   * refuses, say): frees its slot, and names only the exception's type, because its message may
+   * quote a header value, that is, a key.
+   */
+  private void refuse(Scheduler.Admission admission, RuntimeException e) {
+    client.scheduler().finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
+    attempts++;
+    fail(ApiError.of(ErrorKind.INVALID_INPUT, "the request could not be sent to model '" + model + "': "
+        + e.getClass().getSimpleName() + " (check extra headers and keys)"));
+  }
+
   private void answered(ProviderAdapter adapter, ProviderRequest request, Scheduler.Admission admission, HttpAnswer answer,
+      Throwable error, long sentAt) {
+    try {
+      handleAnswer(adapter, request, admission, answer, error, sentAt);
+    } catch (RuntimeException e) {
+      // A throwing postprocess hook (or any bug past this point) must not leave the future open.
+      if (!future.isDone()) {
+        fail(ApiError.of(ErrorKind.INVALID_RESPONSE, "the answer could not be processed: " + e));
+      }
+    }
+  }
+
+  private void handleAnswer(ProviderAdapter adapter, ProviderRequest request, Scheduler.Admission admission, HttpAnswer answer,
       Throwable error, long sentAt) {
     Scheduler scheduler = client.scheduler();
     if (error != null) {
@@ -232,6 +265,10 @@ final class Call implements Scheduler.Job {
     }
     if (e instanceof HttpTimeoutException) {
       return ApiError.of(ErrorKind.TIMEOUT, "no answer within the request timeout");
+    }
+    if (e instanceof IllegalArgumentException) {
+      // The request itself is unsendable (a header no HTTP message may carry): trying again cannot help.
+      return ApiError.of(ErrorKind.INVALID_INPUT, e.getMessage() + " (check extra headers and keys)");
     }
     if (e instanceof ConnectException) {
       return ApiError.of(ErrorKind.CONNECTION, "cannot connect: " + e.getMessage());
@@ -312,6 +349,10 @@ final class Call implements Scheduler.Job {
   }
 
   void fail(ApiError error) {
+    if (attempts == 0) {
+      // Never sent: count it as started so "in progress" stays exact.
+      client.tracker().started();
+    }
     String m = model != null ? model : client.configInternal().models().get(0);
     ApiResponse response = ApiResponse.builder()
         .setModel(spec != null ? spec.id() : m)

@@ -113,6 +113,13 @@ public abstract class ClientConfig implements Serializable {
   /** A builder starting from this config. */
   public abstract Builder toBuilder();
 
+  /** A summary for logs: never header values, which may hold keys. */
+  @Override
+  public String toString() {
+    return "ClientConfig{models=" + models() + ", weights=" + weights() + ", limits=" + limits() + ", maxAttempts=" + maxAttempts()
+        + ", requestTimeout=" + requestTimeout() + ", extraHeaders=" + extraHeaders().keySet() + "}";
+  }
+
   /** The sampling parameters for a model. */
   public SamplingParams paramsFor(String modelId) {
     return perModelParams().getOrDefault(modelId, samplingParams());

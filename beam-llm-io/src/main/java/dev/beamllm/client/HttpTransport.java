@@ -44,7 +44,9 @@ final class HttpTransport implements AutoCloseable {
     }
     return http.sendAsync(request(call, timeout), HttpResponse.BodyHandlers.ofString())
         // The JDK's header map is already case-insensitive, which is all HttpAnswer needs.
-        .thenApply(r -> new HttpAnswer(r.statusCode(), r.headers().map(), r.body()));
+        .thenApply(r -> new HttpAnswer(r.statusCode(), r.headers().map(), r.body()))
+        // The JDK's timeout covers the wait for headers only; a body that stalls must end too.
+        .orTimeout(timeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -43,6 +43,11 @@ public record Limits(long requestsPerMinute, long tokensPerMinute, int maxConcur
     if (n < 1) {
       throw new IllegalArgumentException("share needs at least one worker");
     }
-    return new Limits(requestsPerMinute / n, tokensPerMinute / n, Math.max(1, maxConcurrentRequests / n));
+    // 0 stays unlimited; a real limit never rounds down to 0, which would mean unlimited.
+    return new Limits(shareOf(requestsPerMinute, n), shareOf(tokensPerMinute, n), (int) shareOf(maxConcurrentRequests, n));
+  }
+
+  private static long shareOf(long limit, int n) {
+    return limit == 0 ? 0 : Math.max(1, limit / n);
   }
 }

@@ -183,9 +183,16 @@ public final class LlmClient implements AutoCloseable {
       return future;
     }
     if (config.cache().isPresent()) {
-      call.cacheKey = CacheKeys.of(conversation, config.models(), config.samplingParams(), config.tools());
-      var hit = config.cache().get().get(call.cacheKey);
+      call.cacheKey = CacheKeys.of(conversation, config.models(), config.samplingParams(), config.perModelParams(), config.tools());
+      java.util.Optional<ApiResponse> hit;
+      try {
+        hit = config.cache().get().get(call.cacheKey);
+      } catch (RuntimeException e) {
+        // An unreadable cache is a miss, not a lost request.
+        hit = java.util.Optional.empty();
+      }
       if (hit.isPresent()) {
+        tracker.started();
         ApiResponse r = hit.get().toBuilder().setCacheHit(true).setConversationId(conversation.id().orElse(null)).build();
         if (onText != null && !r.completion().isEmpty()) {
           onText.accept(r.completion());

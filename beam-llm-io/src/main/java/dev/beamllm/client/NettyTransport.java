@@ -73,7 +73,10 @@ final class NettyTransport implements AutoCloseable {
         });
   }
 
-  /** Sends a call; the future fails with {@link HttpTimeoutException} or an {@link IOException}. */
+  /**
+   * Sends a call; the future fails with {@link HttpTimeoutException} or an {@link IOException},
+   * or an {@link IllegalArgumentException} for a request that cannot be written at all.
+   */
   CompletableFuture<HttpAnswer> send(HttpCall call, Duration timeout) {
     URI uri = call.uri();
     int port = uri.getPort() > 0 ? uri.getPort() : 80;
@@ -81,12 +84,12 @@ final class NettyTransport implements AutoCloseable {
     CompletableFuture<HttpAnswer> future = new CompletableFuture<>();
     Channel channel = pooled(hostKey);
     if (channel != null) {
-      write(channel, call, hostKey, future, timeout);
+      safeWrite(channel, call, hostKey, future, timeout);
     } else {
       ChannelFuture connect = bootstrap.connect(uri.getHost(), port);
       connect.addListener(f -> {
         if (f.isSuccess()) {
-          write(connect.channel(), call, hostKey, future, timeout);
+          safeWrite(connect.channel(), call, hostKey, future, timeout);
         } else {
           future.completeExceptionally(new java.net.ConnectException("cannot connect to " + hostKey + ": " + f.cause().getMessage()));
         }
@@ -107,6 +110,19 @@ final class NettyTransport implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * Writes, and fails the future on any error building the request; the message names only the
+   * exception's type, because Netty's may quote a header value, that is, a key.
+   */
+  private void safeWrite(Channel channel, HttpCall call, String hostKey, CompletableFuture<HttpAnswer> future, Duration timeout) {
+    try {
+      write(channel, call, hostKey, future, timeout);
+    } catch (RuntimeException e) {
+      channel.close();
+      future.completeExceptionally(new IllegalArgumentException("the request could not be written: " + e.getClass().getSimpleName()));
+    }
   }
 
   private void write(Channel channel, HttpCall call, String hostKey, CompletableFuture<HttpAnswer> future, Duration timeout) {

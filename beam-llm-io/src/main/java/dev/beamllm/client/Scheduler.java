@@ -341,7 +341,14 @@ final class Scheduler implements AutoCloseable {
   /** Stops the timer and returns the jobs that were still waiting, for the caller to end. */
   synchronized List<Job> shutdown() {
     closed = true;
-    timer.shutdownNow();
+    // Retries waiting out their backoff must still end their requests (as cancelled): run them now.
+    for (Runnable pending : timer.shutdownNow()) {
+      try {
+        pending.run();
+      } catch (RuntimeException ignored) {
+        // a task of a closed client; its request ends through its own error path
+      }
+    }
     List<Job> waiting = new ArrayList<>(queue);
     queue.clear();
     return waiting;

@@ -129,6 +129,29 @@ public class ClientApiTest {
   }
 
   @Test
+  public void requestsThatCannotBeSentOrProcessedStillEndAndNeverQuoteAKey() throws Exception {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient badHeader = ClientTestSupport.client(fake, "gpt-4.1-mini").extraHeaders(Map.of("x-bad", "v\nsk-secret-123")).build();
+        LlmClient badHook = ClientTestSupport.client(fake, "gpt-4.1-mini").postprocess(r -> {
+          throw new IllegalStateException("hook failed");
+        }).build()) {
+      ApiResponse r = badHeader.start("hi").get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(dev.beamllm.response.ErrorKind.INVALID_INPUT, r.error().orElseThrow().kind());
+      assertFalse(r.error().orElseThrow().message().contains("sk-secret"));
+      assertEquals(0, badHeader.tracker().status().inProgress());
+      ApiResponse h = badHook.start("hi").get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(h.isError());
+      assertThat(h.error().orElseThrow().message(), containsString("hook failed"));
+    }
+  }
+
+  @Test
+  public void sharingLimitsKeepsUnlimitedUnlimitedAndNeverRoundsALimitAway() {
+    assertEquals(new Limits(1, 0, 0), new Limits(3, 0, 0).share(4));
+    assertEquals(new Limits(250, 500, 25), new Limits(1_000, 2_000, 100).share(4));
+  }
+
+  @Test
   public void perModelSamplingParamsReachEachModel() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano").weights(1, 0)
