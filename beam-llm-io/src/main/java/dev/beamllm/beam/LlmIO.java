@@ -241,7 +241,10 @@ public final class LlmIO {
       return toBuilder().setBatchSize(size).setMaxBufferingDuration(maxBuffering).build();
     }
 
-    /** Where keys come from on the workers (names only are serialized, never values). */
+    /**
+     * Where keys come from on the workers: the environment or a {@code .env} file there. Keys given
+     * in code are refused at construction, because they would not reach the workers.
+     */
     public Complete withApiKeys(ApiKeys keys) {
       return toBuilder().setApiKeys(keys).build();
     }
@@ -286,6 +289,10 @@ public final class LlmIO {
     public void validate(org.apache.beam.sdk.options.PipelineOptions options) {
       if (models().isEmpty()) {
         throw new IllegalArgumentException("LlmIO.complete() needs models: call withModels(...)");
+      }
+      if (apiKeys().holdsValues()) {
+        throw new IllegalArgumentException("keys given in code are never serialized into a pipeline, so workers would not have"
+            + " them: set the providers' variables in the workers' environment (or a .env file) instead");
       }
       if (numWorkers() < 1 || batchSize() < 0) {
         throw new IllegalArgumentException("numWorkers must be >= 1 and the batch size >= 0");

@@ -40,38 +40,32 @@ final class SharedClients {
     Entry e = CLIENTS.get(transformId);
     if (e != null && --e.users == 0) {
       CLIENTS.remove(transformId);
-      RETIRED.add(e.client.tracker().status());
+      retired = add(retired, e.client.tracker().status());
       e.client.close();
     }
   }
 
-  private static final java.util.List<dev.beamllm.client.StatusTracker.Status> RETIRED = new java.util.ArrayList<>();
+  /** The totals of the clients already closed, so the JVM's figures never go backwards. */
+  private static dev.beamllm.client.StatusTracker.Status retired = new dev.beamllm.client.StatusTracker.Status(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+  private static dev.beamllm.client.StatusTracker.Status add(dev.beamllm.client.StatusTracker.Status a, dev.beamllm.client.StatusTracker.Status b) {
+    return new dev.beamllm.client.StatusTracker.Status(0, a.started() + b.started(), a.inProgress() + b.inProgress(),
+        a.succeeded() + b.succeeded(), a.failed() + b.failed(), a.retries() + b.retries(), a.rateLimited() + b.rateLimited(),
+        a.inputTokens() + b.inputTokens(), a.outputTokens() + b.outputTokens(), a.cachedTokens() + b.cachedTokens(), a.cost() + b.cost(), 0);
+  }
 
   /**
    * What every LlmIO client in this JVM has done so far, closed ones included: live progress for
    * local runners (DirectRunner, in-process Flink), where the job runs in the launcher's JVM.
    */
   static synchronized dev.beamllm.client.StatusTracker.Status localStatus() {
-    long started = 0, inProgress = 0, ok = 0, failed = 0, retries = 0, limited = 0, in = 0, out = 0, cached = 0;
-    double cost = 0;
-    java.util.List<dev.beamllm.client.StatusTracker.Status> all = new java.util.ArrayList<>(RETIRED);
+    dev.beamllm.client.StatusTracker.Status total = retired;
     for (Entry e : CLIENTS.values()) {
-      all.add(e.client.tracker().status());
+      total = add(total, e.client.tracker().status());
     }
-    for (var s : all) {
-      started += s.started();
-      inProgress += s.inProgress();
-      ok += s.succeeded();
-      failed += s.failed();
-      retries += s.retries();
-      limited += s.rateLimited();
-      in += s.inputTokens();
-      out += s.outputTokens();
-      cached += s.cachedTokens();
-      cost += s.cost();
-    }
-    return new dev.beamllm.client.StatusTracker.Status(0, started, inProgress, ok, failed, retries, limited, in, out, cached, cost, 0);
+    return total;
   }
+
 
   /**
    * The throttled milliseconds and 429s of the transform's client not yet reported to Beam's

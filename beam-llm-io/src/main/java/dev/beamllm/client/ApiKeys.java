@@ -42,6 +42,14 @@ public final class ApiKeys implements Serializable {
     return new ApiKeys(Map.of(), key);
   }
 
+  /**
+   * True when keys were given in code: they are not serialized, so a pipeline cannot carry them
+   * to its workers.
+   */
+  public boolean holdsValues() {
+    return everyKey != null || (given != null && !given.isEmpty());
+  }
+
   /** The value of a variable: given, else environment, else {@code .env}. */
   public Optional<String> get(String variable) {
     // Keys mounted from files often end in a newline, which no HTTP header may carry.

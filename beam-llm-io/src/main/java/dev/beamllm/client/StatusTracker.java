@@ -45,7 +45,7 @@ public final class StatusTracker implements AutoCloseable {
   private final DoubleAdder cost = new DoubleAdder();
   private volatile long total;
   private volatile long openedAt = System.nanoTime();
-  private ProgressBar bar;
+  private volatile ProgressBar bar;
   private ScheduledExecutorService lines;
 
   /** A tracker showing progress on standard error. */

@@ -23,6 +23,11 @@ public final class Errors {
     ErrorKind kind;
     if (s == 429) {
       kind = ErrorKind.RATE_LIMIT;
+    } else if (s == 408) {
+      kind = ErrorKind.TIMEOUT;
+    } else if (s == 409) {
+      // OpenAI answers 409 for a conflict on its side; the same request may pass a moment later.
+      kind = ErrorKind.SERVER;
     } else if (s == 529 || (s == 503 && lower.contains("overload"))) {
       kind = ErrorKind.OVERLOADED;
     } else if (s >= 500) {

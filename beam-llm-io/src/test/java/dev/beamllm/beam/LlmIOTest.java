@@ -296,6 +296,13 @@ public class LlmIOTest {
       assertTrue(e.getMessage().contains("needs models"));
     }
     try {
+      LlmIO.complete().withModels("gpt-4.1-mini").withApiKeys(dev.beamllm.client.ApiKeys.sameForAll("sk-x"))
+          .validate(PipelineOptionsFactory.create());
+      throw new AssertionError("expected a validation error");
+    } catch (IllegalArgumentException e) {
+      assertTrue(e.getMessage().contains("never serialized"));
+    }
+    try {
       LlmIO.complete().withModels("gpt-9").validate(PipelineOptionsFactory.create());
       throw new AssertionError("expected a validation error");
     } catch (IllegalArgumentException e) {
