@@ -52,12 +52,14 @@ final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
     this.failures = failures;
   }
 
+  /** Takes the JVM's shared client for this transform. */
   @Setup
   public void setup() {
     client = SharedClients.acquire(transformId, config);
     metrics = new LlmMetrics();
   }
 
+  /** A fresh queue for this bundle's answers. */
   @StartBundle
   public void startBundle() {
     done = new LinkedBlockingQueue<>();
@@ -65,6 +67,7 @@ final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
     inFlight = 0;
   }
 
+  /** Starts one request; emits the answers that are ready for this element's window and timestamp. */
   @ProcessElement
   public void process(ProcessContext c, BoundedWindow window) throws InterruptedException {
     Conversation input = c.element().getKey();
@@ -100,6 +103,7 @@ final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
     }
   }
 
+  /** Waits for the bundle's last answers and emits them with their own windows and timestamps. */
   @FinishBundle
   public void finishBundle(FinishBundleContext c) throws InterruptedException {
     while (inFlight > 0) {
@@ -120,6 +124,7 @@ final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
     metrics.rateLimited.inc(unreported[1]);
   }
 
+  /** Gives the shared client back; the last instance closes it. */
   @Teardown
   public void teardown() {
     if (client != null) {

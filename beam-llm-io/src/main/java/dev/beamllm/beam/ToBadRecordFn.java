@@ -7,6 +7,7 @@ import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 final class ToBadRecordFn extends DoFn<LlmFailure, BadRecord> {
   private static final long serialVersionUID = 1L;
 
+  /** One dead letter per failure: the input as JSON, the reason as the description. */
   @ProcessElement
   public void process(@Element LlmFailure f, OutputReceiver<BadRecord> out) {
     out.output(BadRecord.builder()
