@@ -56,6 +56,8 @@ final class Scheduler implements AutoCloseable {
   private static final double RESERVE_SHARE = 0.005;
   private static final double SLOW_DOWN = 0.8;
   private static final long DEFAULT_COOL_DOWN_NANOS = 1_000_000_000L;
+  /** How many jobs of held-back models one pass looks past, so a long queue costs bounded time. */
+  private static final int MAX_SKIPPED = 256;
 
   private final Limits limits;
   private final TokenBucket requests;
@@ -262,25 +264,41 @@ final class Scheduler implements AutoCloseable {
     List<Runnable> go = new ArrayList<>();
     long now = System.nanoTime();
     int max = limits.maxConcurrentRequests() > 0 ? limits.maxConcurrentRequests() : Integer.MAX_VALUE;
-    while (!queue.isEmpty()) {
+    // Jobs keep their order per model; a model held back by its own provider limits does not hold
+    // back the models queued behind it. The client-wide budget stays first come, first served.
+    java.util.Set<String> heldBack = null;
+    long modelWait = Long.MAX_VALUE;
+    int skipped = 0;
+    for (java.util.Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
       if (now < coolDownUntil) {
         wakeAt(coolDownUntil);
-        break;
+        return go;
       }
       if (inFlight >= max || (probing && inFlight >= probeWindow)) {
-        break;
+        return go;
       }
-      Job job = queue.peek();
-      ModelState m = models.computeIfAbsent(job.model(), k -> new ModelState());
-      long wait = 0;
+      Job job = it.next();
+      if (heldBack != null && heldBack.contains(job.model())) {
+        if (++skipped >= MAX_SKIPPED) {
+          break;
+        }
+        continue;
+      }
+      long clientWait = 0;
       if (requests != null) {
         requests.refill(now);
-        wait = Math.max(wait, requests.nanosUntil(Math.min(requests.capacity(), 1 + requestReserve)));
+        clientWait = Math.max(clientWait, requests.nanosUntil(Math.min(requests.capacity(), 1 + requestReserve)));
       }
       if (tokens != null) {
         tokens.refill(now);
-        wait = Math.max(wait, tokens.nanosUntil(Math.min(tokens.capacity(), job.tokens() + tokenReserve)));
+        clientWait = Math.max(clientWait, tokens.nanosUntil(Math.min(tokens.capacity(), job.tokens() + tokenReserve)));
       }
+      if (clientWait > 0) {
+        wakeAt(now + clientWait);
+        return go;
+      }
+      ModelState m = models.computeIfAbsent(job.model(), k -> new ModelState());
+      long wait = 0;
       if (m.requests != null) {
         m.requests.refill(now);
         wait = Math.max(wait, m.requests.nanosUntil(Math.min(m.requests.capacity(), 1 + m.requests.capacity() * RESERVE_SHARE)));
@@ -290,10 +308,14 @@ final class Scheduler implements AutoCloseable {
         wait = Math.max(wait, m.tokens.nanosUntil(Math.min(m.tokens.capacity(), job.tokens() + m.tokens.capacity() * RESERVE_SHARE)));
       }
       if (wait > 0) {
-        wakeAt(now + wait);
-        break;
+        if (heldBack == null) {
+          heldBack = new java.util.HashSet<>();
+        }
+        heldBack.add(job.model());
+        modelWait = Math.min(modelWait, wait);
+        continue;
       }
-      queue.poll();
+      it.remove();
       if (requests != null) {
         requests.take(1);
       }
@@ -317,8 +339,12 @@ final class Scheduler implements AutoCloseable {
       throttledNanos.addAndGet(Math.max(0, now - job.submittedNanos()));
       go.add(() -> job.start(admission));
     }
+    if (modelWait != Long.MAX_VALUE) {
+      wakeAt(now + modelWait);
+    }
     return go;
   }
+
 
   private void wakeAt(long at) {
     if (wakeup != null && !wakeup.isDone() && wakeupAt <= at) {

@@ -132,6 +132,42 @@ public class ClientSchedulingTest {
   }
 
   @Test
+  public void aModelHeldBackByItsProviderDoesNotHoldBackTheOthers() {
+    // Two providers in one fake would share one bucket, so use two fakes: nano's allows 2 a minute.
+    try (FakeProviderServer slow = FakeProviderServer.builder().requestsPerMinute(2).start();
+        FakeProviderServer fast = FakeProviderServer.builder().start()) {
+      dev.beamllm.model.ModelRegistry registry = fast.pointRegistry(dev.beamllm.model.ModelRegistry.defaults());
+      dev.beamllm.model.ModelSpec nano = slow.pointRegistry(dev.beamllm.model.ModelRegistry.defaults()).lookup("gpt-4.1-nano");
+      try (LlmClient client = LlmClient.builder().models("gpt-4.1-nano", "gpt-4.1-mini").weights(1, 1).seed(5)
+          .registry(registry.withModel(nano)).apiKeys(ApiKeys.sameForAll("k")).progress(StatusTracker.Display.NONE).build()) {
+        // Teach the client nano's limit: its first answer carries "limit 2, remaining 1".
+        assertEquals("gpt-4.1-nano", client.start(Conversation.user("warm up"), Set.of("gpt-4.1-mini")).join().model());
+        List<CompletableFuture<ApiResponse>> futures = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+          futures.add(client.start(Conversation.user("p" + i)));
+        }
+        long miniDone = 0;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+          miniDone = futures.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join)
+              .filter(r -> r.model().equals("gpt-4.1-mini")).count();
+          if (miniDone > 0 && miniDone == fast.stats().accepted()
+              && futures.stream().filter(CompletableFuture::isDone).count() >= miniDone + 1) {
+            break;
+          }
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        assertTrue("mini's requests went ahead while nano waited: " + miniDone, miniDone >= 10);
+        assertEquals("nano never got a 429", 0, slow.stats().rateLimited());
+      }
+    }
+  }
+
+  @Test
   public void aRequestLargerThanTheTokenBudgetFailsAtOnce() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").limits(Limits.perMinute(0, 1_000))
