@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * rule whatever the model. Reference:
  * docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html.
  */
-final class BedrockConverseDialect implements Dialect {
+final class BedrockConverseDialect extends BedrockDialect {
   private static final int DEFAULT_MAX_TOKENS = 4096;
   private static final int MIN_THINKING_BUDGET = 1024;
   private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
@@ -34,15 +34,6 @@ final class BedrockConverseDialect implements Dialect {
     return "bedrock-converse";
   }
 
-  @Override
-  public String apiKey(FakeHttpRequest request) {
-    return BedrockAuth.apiKey(request);
-  }
-
-  @Override
-  public ProviderError credentialsProblem(FakeHttpRequest request) {
-    return BedrockAuth.problem(request);
-  }
 
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * Bedrock's (see {@link BedrockAuth}, {@link BedrockErrors}). Reference:
  * docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html.
  */
-final class BedrockInvokeDialect implements Dialect {
+final class BedrockInvokeDialect extends BedrockDialect {
   static final String VERSION = "bedrock-2023-05-31";
   private static final List<String> NOT_PERMITTED = List.of("model", "stream");
 
@@ -24,15 +24,6 @@ final class BedrockInvokeDialect implements Dialect {
     return "bedrock-invoke";
   }
 
-  @Override
-  public String apiKey(FakeHttpRequest request) {
-    return BedrockAuth.apiKey(request);
-  }
-
-  @Override
-  public ProviderError credentialsProblem(FakeHttpRequest request) {
-    return BedrockAuth.problem(request);
-  }
 
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {

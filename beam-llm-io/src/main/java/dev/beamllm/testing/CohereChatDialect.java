@@ -30,10 +30,6 @@ final class CohereChatDialect implements Dialect {
     return "cohere-chat";
   }
 
-  @Override
-  public String apiKey(FakeHttpRequest request) {
-    return request.bearer();
-  }
 
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {

@@ -43,10 +43,6 @@ final class CohereEmbedDialect implements Dialect {
     return "cohere-embed";
   }
 
-  @Override
-  public String apiKey(FakeHttpRequest request) {
-    return request.bearer();
-  }
 
   /**
    * One user message per input and no output tokens. What the answer needs besides the inputs

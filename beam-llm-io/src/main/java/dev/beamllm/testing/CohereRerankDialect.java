@@ -43,10 +43,6 @@ final class CohereRerankDialect implements Dialect {
     return "cohere-rerank-v" + version;
   }
 
-  @Override
-  public String apiKey(FakeHttpRequest request) {
-    return request.bearer();
-  }
 
   /**
    * The query then each document as user messages, and no output tokens; {@code top_n} and, for

@@ -10,8 +10,13 @@ interface Dialect {
   /** A short name for logs and counters, e.g. {@code openai-chat}. */
   String name();
 
-  /** The key the client sent (header, query or bearer token), or null when none was sent. */
-  String apiKey(FakeHttpRequest request);
+  /**
+   * The key the client sent, or null when none was sent: a bearer token by default, as most
+   * providers take it; dialects with their own header or query parameter override this.
+   */
+  default String apiKey(FakeHttpRequest request) {
+    return request.bearer();
+  }
 
   /**
    * A problem with the credentials' form that the provider refuses whatever the key (Bedrock's

@@ -37,10 +37,6 @@ final class MistralDialect implements Dialect {
     return "mistral-chat";
   }
 
-  @Override
-  public String apiKey(FakeHttpRequest request) {
-    return request.bearer();
-  }
 
   /** Validates the body as Mistral does: unknown fields first, then the messages, then the parameters. */
   @Override

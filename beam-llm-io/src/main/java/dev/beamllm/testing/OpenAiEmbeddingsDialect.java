@@ -34,10 +34,6 @@ final class OpenAiEmbeddingsDialect implements Dialect {
     return "openai-embeddings";
   }
 
-  @Override
-  public String apiKey(FakeHttpRequest request) {
-    return request.bearer();
-  }
 
   /**
    * Reads the inputs into one user message each, with {@code maxTokens} 0 so the answerer writes

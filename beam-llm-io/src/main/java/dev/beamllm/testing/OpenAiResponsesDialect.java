@@ -37,10 +37,6 @@ final class OpenAiResponsesDialect implements Dialect {
     return "openai-responses";
   }
 
-  @Override
-  public String apiKey(FakeHttpRequest request) {
-    return request.bearer();
-  }
 
   /**
    * Validates the body and reads it into the neutral form. The parameters the Response repeats
