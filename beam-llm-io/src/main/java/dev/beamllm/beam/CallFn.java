@@ -2,7 +2,7 @@ package dev.beamllm.beam;
 
 import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.LlmClient;
-import dev.beamllm.prompt.Conversation;
+import dev.beamllm.client.LlmRequest;
 import dev.beamllm.response.ApiResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,17 +21,19 @@ import org.joda.time.Instant;
  * and emits each answer as it completes: in {@code @ProcessElement} when it belongs to the current
  * element's window and timestamp, otherwise at the bundle's end, always with its own input's
  * window and timestamp. The thread waits only when its requests in flight reach the limit, and
- * then only for the first to finish. The input is {@code KV<conversation, model to avoid>}; the
- * second (retry) stage avoids the model the first stage failed on.
+ * then only for the first to finish. The input is {@code KV<identical requests, model to avoid>}:
+ * the first request is sent and its answer serves every one of them under its own id (the others
+ * are marked as answered without sending); the second (retry) stage avoids the model the first
+ * stage failed on.
  */
-final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
+final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
   private static final long serialVersionUID = 1L;
 
   private final String transformId;
   private final ClientConfig config;
   private final boolean lastStage;
   private final TupleTag<ApiResponse> responses;
-  private final TupleTag<KV<Conversation, String>> retry;
+  private final TupleTag<KV<List<LlmRequest>, String>> retry;
   private final TupleTag<LlmFailure> failures;
   private transient LlmClient client;
   private transient LlmMetrics metrics;
@@ -40,10 +42,10 @@ final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
   private transient int inFlight;
 
   /** One request of this bundle. */
-  private record Pending(Conversation input, ApiResponse response, Instant timestamp, BoundedWindow window) {}
+  private record Pending(List<LlmRequest> input, ApiResponse response, Instant timestamp, BoundedWindow window) {}
 
   CallFn(String transformId, ClientConfig config, boolean lastStage, TupleTag<ApiResponse> responses,
-      TupleTag<KV<Conversation, String>> retry, TupleTag<LlmFailure> failures) {
+      TupleTag<KV<List<LlmRequest>, String>> retry, TupleTag<LlmFailure> failures) {
     this.transformId = transformId;
     this.config = config;
     this.lastStage = lastStage;
@@ -70,7 +72,7 @@ final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
   /** Starts one request; emits the answers that are ready for this element's window and timestamp. */
   @ProcessElement
   public void process(ProcessContext c, BoundedWindow window) throws InterruptedException {
-    Conversation input = c.element().getKey();
+    List<LlmRequest> input = c.element().getKey();
     String avoid = c.element().getValue();
     Instant timestamp = c.timestamp();
     metrics.requests.inc();
@@ -78,7 +80,7 @@ final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
     Set<String> avoiding = avoid == null || avoid.isEmpty() ? Set.of() : Set.of(avoid);
     // The queue of this bundle: a late answer of a failed bundle must not land in the next one.
     BlockingQueue<Pending> queue = done;
-    client.start(input, avoiding).thenAccept(r -> queue.add(new Pending(input, r, timestamp, window)));
+    client.start(input.get(0), avoiding).thenAccept(r -> queue.add(new Pending(input, r, timestamp, window)));
     int limit = config.limits().maxConcurrentRequests();
     int max = limit > 0 ? limit : Integer.MAX_VALUE;
     while (inFlight >= max) {
@@ -144,15 +146,25 @@ final class CallFn extends DoFn<KV<Conversation, String>, ApiResponse> {
       metrics.attempts.inc(r.attempts());
     }
     if (!r.isError()) {
-      metrics.successes.inc();
-      metrics.answered(r);
-      out.emit(responses, r);
+      for (int i = 0; i < p.input().size(); i++) {
+        ApiResponse answer = r;
+        if (i > 0) {
+          var conversation = p.input().get(i).conversation();
+          answer = r.toBuilder().setCacheHit(true).setAttempts(0).setConversationId(conversation.id().orElse(null))
+              .setConversationMetadataJson(conversation.metadataJson().orElse(null)).build();
+          metrics.duplicates.inc();
+        }
+        metrics.answered(answer);
+        out.emit(responses, answer);
+      }
     } else if (!lastStage && r.error().orElseThrow().retryable()) {
       metrics.toRetryStage.inc();
       out.emit(retry, KV.of(p.input(), r.model()));
     } else {
-      metrics.failures.inc();
-      out.emit(failures, new LlmFailure(p.input(), r.error().orElseThrow(), r.attempts(), r.model()));
+      for (LlmRequest request : p.input()) {
+        metrics.failed();
+        out.emit(failures, new LlmFailure(request, r.error().orElseThrow(), r.attempts(), r.model()));
+      }
     }
   }
 }

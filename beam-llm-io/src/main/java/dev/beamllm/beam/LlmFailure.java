@@ -1,5 +1,6 @@
 package dev.beamllm.beam;
 
+import dev.beamllm.client.LlmRequest;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiError;
 import java.util.Objects;
@@ -7,18 +8,24 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
  * A conversation that could not be answered, and why: bad input, auth, context length, or
- * retries exhausted on every stage. Carries the input so nothing is lost.
+ * retries exhausted on every stage. Carries the request (with its source, when it had one) so
+ * nothing is lost.
  */
 @DefaultCoder(LlmFailureCoder.class)
 public final class LlmFailure {
-  private final Conversation input;
+  private final LlmRequest request;
   private final ApiError error;
   private final int attempts;
   private final String model;
 
   /** A failure record. */
   public LlmFailure(Conversation input, ApiError error, int attempts, String model) {
-    this.input = Objects.requireNonNull(input, "input");
+    this(LlmRequest.of(Objects.requireNonNull(input, "input")), error, attempts, model);
+  }
+
+  /** A failure record of a request with its own settings. */
+  public LlmFailure(LlmRequest request, ApiError error, int attempts, String model) {
+    this.request = Objects.requireNonNull(request, "request");
     this.error = Objects.requireNonNull(error, "error");
     this.attempts = attempts;
     this.model = model == null ? "" : model;
@@ -26,7 +33,12 @@ public final class LlmFailure {
 
   /** The conversation as it came in. */
   public Conversation input() {
-    return input;
+    return request.conversation();
+  }
+
+  /** The request as it came in: the conversation, its own settings and its source. */
+  public LlmRequest request() {
+    return request;
   }
 
   /** The error that ended it (kind, message, last HTTP status). */
@@ -46,16 +58,16 @@ public final class LlmFailure {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LlmFailure f && input.equals(f.input) && error.equals(f.error) && attempts == f.attempts && model.equals(f.model);
+    return o instanceof LlmFailure f && request.equals(f.request) && error.equals(f.error) && attempts == f.attempts && model.equals(f.model);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(input, error, attempts, model);
+    return Objects.hash(request, error, attempts, model);
   }
 
   @Override
   public String toString() {
-    return "LlmFailure{" + input.id().orElse("?") + ", " + error + ", attempts=" + attempts + "}";
+    return "LlmFailure{" + request.id().orElse("?") + ", " + error + ", attempts=" + attempts + "}";
   }
 }

@@ -5,6 +5,7 @@ import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.Limits;
+import dev.beamllm.client.LlmRequest;
 import dev.beamllm.client.Postprocessor;
 import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelRegistry;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -36,6 +38,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -69,6 +72,15 @@ public final class LlmIO {
     return SharedClients.localStatus();
   }
 
+  /**
+   * The rows the LlmIO transforms in this JVM have finished so far, counted as the job's metrics
+   * count them: live progress for local runners (DirectRunner, embedded Flink) that never exceeds
+   * the rows put in, and agrees with the metrics at the end.
+   */
+  public static LocalProgress localProgress() {
+    return LlmMetrics.local(SharedClients.localStatus().rateLimited());
+  }
+
   /** The completion transform with no models yet; add them with {@link Complete#withModels}. */
   public static Complete complete() {
     return new AutoValue_LlmIO_Complete.Builder()
@@ -85,6 +97,7 @@ public final class LlmIO {
         .setExtraHeaders(Map.of())
         .setNumWorkers(1)
         .setBatchSize(0)
+        .setDedupe(true)
         .setMaxBufferingDuration(Duration.ofSeconds(5))
         .setApiKeys(ApiKeys.fromEnvironment())
         .build();
@@ -123,6 +136,8 @@ public final class LlmIO {
     abstract int numWorkers();
 
     abstract int batchSize();
+
+    abstract boolean dedupe();
 
     abstract Duration maxBufferingDuration();
 
@@ -163,6 +178,8 @@ public final class LlmIO {
       abstract Builder setNumWorkers(int workers);
 
       abstract Builder setBatchSize(int size);
+
+      abstract Builder setDedupe(boolean on);
 
       abstract Builder setMaxBufferingDuration(Duration d);
 
@@ -242,6 +259,17 @@ public final class LlmIO {
     }
 
     /**
+     * Whether identical requests in one run (same conversation, models, parameters, tools and
+     * schema; ids and metadata may differ) are sent once, every one of them getting the answer
+     * under its own id. On by default; it applies to bounded inputs in the global window, where a
+     * grouping by request sees them all (elsewhere the cache serves repeats). Turn it off for
+     * deliberate repeated sampling.
+     */
+    public Complete withDedupe(boolean on) {
+      return toBuilder().setDedupe(on).build();
+    }
+
+    /**
      * Where keys come from on the workers: the environment or a {@code .env} file there. Keys given
      * in code are refused at construction, because they would not reach the workers.
      */
@@ -300,30 +328,49 @@ public final class LlmIO {
       clientConfig();
     }
 
+    /**
+     * The same transform over requests that carry their own settings (model, output limit,
+     * temperature, schema, source): {@code PTransform<PCollection<LlmRequest>, LlmResult>}. Every
+     * request goes through one client per JVM, so the limits hold whatever models the requests name.
+     */
+    public PTransform<PCollection<LlmRequest>, LlmResult> forRequests() {
+      return new CompleteRequests(this);
+    }
+
     @Override
     public LlmResult expand(PCollection<Conversation> input) {
+      return input.apply("ToRequests", MapElements.into(TypeDescriptor.of(LlmRequest.class)).via(LlmRequest::of))
+          .setCoder(LlmRequestCoder.of())
+          .apply("Complete", forRequests());
+    }
+
+    LlmResult expandRequests(PCollection<LlmRequest> input) {
       validate(input.getPipeline().getOptions());
       ClientConfig config = clientConfig();
       TupleTag<ApiResponse> responses = new TupleTag<>("responses") {};
-      TupleTag<KV<Conversation, String>> retry = new TupleTag<>("retry") {};
+      TupleTag<KV<List<LlmRequest>, String>> retry = new TupleTag<>("retry") {};
       TupleTag<LlmFailure> failures = new TupleTag<>("failures") {};
-      KvCoder<Conversation, String> kvCoder = KvCoder.of(ConversationCoder.of(), StringUtf8Coder.of());
+      ListCoder<LlmRequest> groupCoder = ListCoder.of(LlmRequestCoder.of());
+      KvCoder<List<LlmRequest>, String> kvCoder = KvCoder.of(groupCoder, StringUtf8Coder.of());
 
-      PCollection<Conversation> batched = input;
+      PCollection<LlmRequest> batched = input;
       if (batchSize() > 1) {
         int shards = Math.max(1, numWorkers() * 4);
         batched = input
-            .apply("ShardForBatching", WithKeys.<Integer, Conversation>of(c -> ThreadLocalRandom.current().nextInt(shards))
+            .apply("ShardForBatching", WithKeys.<Integer, LlmRequest>of(c -> ThreadLocalRandom.current().nextInt(shards))
                 .withKeyType(TypeDescriptors.integers()))
-            .setCoder(KvCoder.of(VarIntCoder.of(), ConversationCoder.of()))
-            .apply("Batch", GroupIntoBatches.<Integer, Conversation>ofSize(batchSize())
+            .setCoder(KvCoder.of(VarIntCoder.of(), LlmRequestCoder.of()))
+            .apply("Batch", GroupIntoBatches.<Integer, LlmRequest>ofSize(batchSize())
                 .withMaxBufferingDuration(org.joda.time.Duration.millis(maxBufferingDuration().toMillis())))
             .apply("Unbatch", Values.create())
             .apply("Flatten", Flatten.iterables());
       }
-      PCollection<KV<Conversation, String>> requests = batched
-          .apply("Requests", MapElements.into(TypeDescriptors.kvs(org.apache.beam.sdk.values.TypeDescriptor.of(Conversation.class), TypeDescriptors.strings()))
-              .via((Conversation c) -> KV.of(c, "")))
+      PCollection<List<LlmRequest>> groups = dedupe() && Dedupe.applies(batched) ? batched.apply("Dedupe", new Dedupe())
+          : batched.apply("One by one", MapElements.into(new TypeDescriptor<List<LlmRequest>>() {}).via((LlmRequest r) -> List.of(r)))
+              .setCoder(groupCoder);
+      PCollection<KV<List<LlmRequest>, String>> requests = groups
+          .apply("Requests", MapElements.into(TypeDescriptors.kvs(new TypeDescriptor<List<LlmRequest>>() {}, TypeDescriptors.strings()))
+              .via((List<LlmRequest> g) -> KV.of(g, "")))
           .setCoder(kvCoder);
       PCollectionTuple first = requests.apply("Call", ParDo.of(new CallFn(transformId(), config, false, responses, retry, failures))
           .withOutputTags(responses, TupleTagList.of(retry).and(failures)));
@@ -355,6 +402,7 @@ public final class LlmIO {
           .add(DisplayData.item("requestTimeout", requestTimeout().toString()).withLabel("Per-attempt timeout"))
           .add(DisplayData.item("maxNewTokens", samplingParams().maxNewTokens()).withLabel("Max new tokens"))
           .add(DisplayData.item("batchSize", batchSize()).withLabel("Batch size (0: no batching)"))
+          .add(DisplayData.item("dedupe", dedupe()).withLabel("Identical requests sent once"))
           .add(DisplayData.item("cache", cache() == null ? "none" : cache().getClass().getSimpleName()).withLabel("Cache"));
     }
   }

@@ -1,14 +1,25 @@
 package dev.beamllm.beam;
 
 import dev.beamllm.response.ApiResponse;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 
-/** The transform's Beam metrics, in the namespace {@value #NAMESPACE}. */
+/**
+ * The transform's Beam metrics, in the namespace {@value #NAMESPACE}, and the same counts kept for
+ * this JVM ({@link #local()}) so a local job's progress and its final metrics agree.
+ */
 public final class LlmMetrics {
   /** The metrics namespace. */
   public static final String NAMESPACE = "beamllm";
+
+  private static final LongAdder LOCAL_ANSWERED = new LongAdder();
+  private static final LongAdder LOCAL_FAILED = new LongAdder();
+  private static final LongAdder LOCAL_CACHE_HITS = new LongAdder();
+  private static final LongAdder LOCAL_INPUT = new LongAdder();
+  private static final LongAdder LOCAL_OUTPUT = new LongAdder();
+  private static final LongAdder LOCAL_COST = new LongAdder();
 
   final Counter requests = Metrics.counter(NAMESPACE, "requests");
   final Counter successes = Metrics.counter(NAMESPACE, "successes");
@@ -19,6 +30,8 @@ public final class LlmMetrics {
   final Counter toRetryStage = Metrics.counter(NAMESPACE, "retry_stage");
   final Counter rateLimited = Metrics.counter(NAMESPACE, "rate_limited");
   final Counter cacheHits = Metrics.counter(NAMESPACE, "cache_hits");
+  /** Rows answered by an identical row's request, in the same run. */
+  final Counter duplicates = Metrics.counter(NAMESPACE, "duplicates");
   final Counter inputTokens = Metrics.counter(NAMESPACE, "input_tokens");
   final Counter outputTokens = Metrics.counter(NAMESPACE, "output_tokens");
   final Counter cachedTokens = Metrics.counter(NAMESPACE, "cached_tokens");
@@ -29,16 +42,36 @@ public final class LlmMetrics {
 
   LlmMetrics() {}
 
+  /** A row answered; a cache hit's or a duplicate's answer costs nothing. */
   void answered(ApiResponse r) {
+    successes.inc();
+    LOCAL_ANSWERED.increment();
     retries.inc(Math.max(0, r.attempts() - 1));
     if (r.cacheHit()) {
       cacheHits.inc();
+      LOCAL_CACHE_HITS.increment();
       return;
     }
+    long cost = Math.round(r.cost() * 1_000_000);
     inputTokens.inc(r.usage().inputTokens());
     outputTokens.inc(r.usage().outputTokens());
     cachedTokens.inc(r.usage().cacheReadTokens());
-    costMicros.inc(Math.round(r.cost() * 1_000_000));
+    costMicros.inc(cost);
     latencyMillis.update(r.latency().toMillis());
+    LOCAL_INPUT.add(r.usage().inputTokens());
+    LOCAL_OUTPUT.add(r.usage().outputTokens());
+    LOCAL_COST.add(cost);
+  }
+
+  /** A row that ended in a failure record. */
+  void failed() {
+    failures.inc();
+    LOCAL_FAILED.increment();
+  }
+
+  /** This JVM's totals so far; {@code rateLimited} comes from the JVM's clients. */
+  static LocalProgress local(long rateLimited) {
+    return new LocalProgress(LOCAL_ANSWERED.sum(), LOCAL_FAILED.sum(), LOCAL_CACHE_HITS.sum(), LOCAL_INPUT.sum(),
+        LOCAL_OUTPUT.sum(), LOCAL_COST.sum(), rateLimited);
   }
 }

@@ -42,6 +42,7 @@ final class Call implements Scheduler.Job {
   private static final long BACKOFF_CAP_MILLIS = 30_000;
 
   private final LlmClient client;
+  private final LlmRequest request;
   private final Conversation conversation;
   private final CompletableFuture<ApiResponse> future;
   private final Consumer<String> onText;
@@ -62,9 +63,10 @@ final class Call implements Scheduler.Job {
    *
    * @param onText receives text as it is streamed, or null to send the request whole
    */
-  Call(LlmClient client, Conversation conversation, CompletableFuture<ApiResponse> future, Consumer<String> onText) {
+  Call(LlmClient client, LlmRequest request, CompletableFuture<ApiResponse> future, Consumer<String> onText) {
     this.client = client;
-    this.conversation = conversation;
+    this.request = request;
+    this.conversation = request.conversation();
     this.future = future;
     this.onText = onText;
   }
@@ -95,32 +97,19 @@ final class Call implements Scheduler.Job {
       fail(ApiError.of(ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
       return;
     }
-    Set<String> excluded = new HashSet<>(client.blocklist());
-    excluded.addAll(incapable.keySet());
-    Set<String> preferred = new HashSet<>(excluded);
-    preferred.addAll(avoid);
-    String m = client.picker().pick(preferred);
-    if (m == null) {
-      m = client.picker().pick(excluded);
-    }
-    while (m != null) {
-      ModelSpec s = client.spec(m);
-      var missing = Capabilities.missing(s, conversation, client.configInternal().paramsFor(s.id()), client.configInternal().tools());
-      if (missing.isEmpty()) {
-        break;
-      }
-      incapable.put(m, missing.get());
-      excluded.add(m);
-      m = client.picker().pick(excluded);
+    String m;
+    try {
+      m = request.model().isPresent() ? ownModel(request.model().get()) : sprayedModel();
+    } catch (IllegalArgumentException unknown) {
+      fail(ApiError.of(ErrorKind.INVALID_INPUT, unknown.getMessage()));
+      return;
     }
     if (m == null) {
-      fail(lastError != null ? lastError
-          : ApiError.of(ErrorKind.UNSUPPORTED, incapable.isEmpty() ? "every model is blocklisted" : String.join("; ", incapable.values())));
       return;
     }
     model = m;
     spec = client.spec(m);
-    SamplingParams params = client.configInternal().paramsFor(spec.id());
+    SamplingParams params = params(spec);
     int maxOut = spec.maxOutputTokens() > 0 ? Math.min(params.maxNewTokens(), spec.maxOutputTokens()) : params.maxNewTokens();
     tokens = inputTokens.computeIfAbsent(m, k -> estimateInput(spec)) + maxOut;
     long tpm = client.configInternal().limits().tokensPerMinute();
@@ -137,6 +126,53 @@ final class Call implements Scheduler.Job {
     }
   }
 
+  /** The request's own model, or null (the request ended) when it was given up or cannot serve it. */
+  private String ownModel(String m) {
+    ModelSpec s = client.spec(m);
+    ApiError gone = client.health().reason(m);
+    if (gone != null || incapable.containsKey(m)) {
+      fail(gone != null ? gone : lastError);
+      return null;
+    }
+    var missing = Capabilities.missing(s, conversation, params(s), client.configInternal().tools());
+    if (missing.isPresent()) {
+      fail(ApiError.of(ErrorKind.UNSUPPORTED, missing.get()));
+      return null;
+    }
+    return m;
+  }
+
+  /** A model of the client's by weight, preferring those not to avoid, or null (the request ended) when none can serve. */
+  private String sprayedModel() {
+    Set<String> excluded = new HashSet<>(client.health().goneModels());
+    excluded.addAll(incapable.keySet());
+    Set<String> preferred = new HashSet<>(excluded);
+    preferred.addAll(avoid);
+    String m = client.picker().pick(preferred);
+    if (m == null) {
+      m = client.picker().pick(excluded);
+    }
+    while (m != null) {
+      ModelSpec s = client.spec(m);
+      var missing = Capabilities.missing(s, conversation, params(s), client.configInternal().tools());
+      if (missing.isEmpty()) {
+        return m;
+      }
+      incapable.put(m, missing.get());
+      excluded.add(m);
+      m = client.picker().pick(excluded);
+    }
+    fail(lastError != null && !client.health().isGone(model == null ? "" : model) ? lastError
+        : !incapable.isEmpty() ? ApiError.of(ErrorKind.UNSUPPORTED, String.join("; ", incapable.values()))
+        : client.health().noModelLeft(client.configInternal().models()));
+    return null;
+  }
+
+  /** The sampling parameters for a model: the client's, with this request's own settings on top. */
+  private SamplingParams params(ModelSpec s) {
+    return request.applyTo(client.configInternal().paramsFor(s.id()));
+  }
+
   private long estimateInput(ModelSpec s) {
     long n = TokenCounter.estimate(conversation, s.wireFormat().imageRule());
     for (Tool t : client.configInternal().tools()) {
@@ -147,8 +183,8 @@ final class Call implements Scheduler.Job {
 
   @Override
   public void start(Scheduler.Admission admission) {
-    if (client.blocklist().contains(model)) {
-      // The model was blocklisted while this request waited: choose again.
+    if (client.health().isGone(model)) {
+      // The model was given up while this request waited: choose again (or end).
       client.scheduler().finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
       next();
       return;
@@ -157,12 +193,12 @@ final class Call implements Scheduler.Job {
     boolean streaming = onText != null;
     BackgroundApi background =
         !streaming && client.configInternal().backgroundMode() && adapter instanceof BackgroundApi b ? b : null;
-    ProviderRequest request;
+    ProviderRequest wire;
     HttpCall call;
     try {
-      request = client.providerRequest(spec, conversation, streaming);
-      call = background != null ? background.startInBackground(request) : adapter.request(request);
-      reader = streaming ? new SseReader(adapter.streamDecoder(request), onText) : null;
+      wire = client.providerRequest(spec, conversation, params(spec), streaming);
+      call = background != null ? background.startInBackground(wire) : adapter.request(wire);
+      reader = streaming ? new SseReader(adapter.streamDecoder(wire), onText) : null;
     } catch (ApiKeys.MissingKeyException e) {
       client.scheduler().finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
       attempts++;
@@ -188,13 +224,13 @@ final class Call implements Scheduler.Job {
     CompletableFuture<HttpAnswer> sent;
     try {
       sent = streaming ? client.transport().stream(call, timeout, reader)
-        : background != null ? new BackgroundJob(client.transport(), client.scheduler(), background, request, timeout).start()
+        : background != null ? new BackgroundJob(client.transport(), client.scheduler(), background, wire, timeout).start()
         : client.transport().send(call, timeout);
     } catch (RuntimeException e) {
       refuse(admission, e);
       return;
     }
-    sent.whenComplete((answer, error) -> answered(adapter, request, admission, answer, error, sentAt));
+    sent.whenComplete((answer, error) -> answered(adapter, wire, admission, answer, error, sentAt));
   }
 
   /**
@@ -249,6 +285,7 @@ final class Call implements Scheduler.Job {
       return;
     }
     scheduler.finished(model, admission, charged(parsed.usage()), info, false, -1);
+    client.health().answered(model);
     succeed(parsed, Duration.ofNanos(System.nanoTime() - sentAt), reader != null ? null : answer.body());
   }
 
@@ -290,17 +327,15 @@ final class Call implements Scheduler.Job {
     if (error.kind() == ErrorKind.RATE_LIMIT) {
       c.tracker().rateLimited();
     }
-    boolean modelIsGone = error.kind() == ErrorKind.AUTH || error.kind() == ErrorKind.NOT_FOUND;
-    boolean others = c.configInternal().models().stream()
-        .anyMatch(m -> !m.equals(model) && !c.blocklist().contains(m) && !incapable.containsKey(m));
-    if (modelIsGone && others) {
-      c.blocklist().add(model);
-    }
+    c.health().failed(model, spec, error);
+    boolean modelIsGone = c.health().isGone(model);
+    boolean others = request.model().isEmpty() && c.configInternal().models().stream()
+        .anyMatch(m -> !m.equals(model) && !c.health().isGone(m) && !incapable.containsKey(m));
     // Streamed text the caller has seen cannot be taken back, so such an attempt is the last.
     boolean seen = reader != null && reader.delivered();
-    boolean again = !seen && attempts < c.configInternal().maxAttempts() && (error.retryable() || (modelIsGone && others));
+    boolean again = !seen && attempts < c.configInternal().maxAttempts() && (modelIsGone ? others : error.retryable());
     if (!again) {
-      fail(error);
+      fail(modelIsGone && !others && error.kind() == ErrorKind.CONNECTION ? c.health().reason(model) : error);
       return;
     }
     c.tracker().retried();
@@ -332,6 +367,7 @@ final class Call implements Scheduler.Job {
         .setLogprobs(parsed.logprobs())
         .setRawBody(config.keepRawBody() ? body : null)
         .setConversationId(conversation.id().orElse(null))
+        .setConversationMetadataJson(conversation.metadataJson().orElse(null))
         .build();
     if (config.postprocess().isPresent()) {
       response = config.postprocess().get().apply(response);
@@ -360,6 +396,7 @@ final class Call implements Scheduler.Job {
         .setError(error)
         .setAttempts(attempts)
         .setConversationId(conversation.id().orElse(null))
+        .setConversationMetadataJson(conversation.metadataJson().orElse(null))
         .build();
     client.tracker().finished(response);
     future.complete(response);

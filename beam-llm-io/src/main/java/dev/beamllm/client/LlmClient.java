@@ -51,7 +51,7 @@ public final class LlmClient implements AutoCloseable {
   private final HttpTransport transport;
   private final ModelPicker picker;
   private final StatusTracker tracker;
-  private final Set<String> blocklist = ConcurrentHashMap.newKeySet();
+  private final ModelHealth health = new ModelHealth();
   private final Map<String, ModelSpec> specs = new ConcurrentHashMap<>();
   private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
 
@@ -146,7 +146,16 @@ public final class LlmClient implements AutoCloseable {
 
   /** Starts one conversation; the future completes with its answer or its error, never exceptionally. */
   public CompletableFuture<ApiResponse> start(Conversation conversation) {
-    return begin(conversation, null, Set.of());
+    return begin(LlmRequest.of(conversation), null, Set.of());
+  }
+
+  /**
+   * Starts one request with its own settings (model, output limit, temperature, schema); the
+   * future completes with its answer or its error, never exceptionally. A request naming its own
+   * model goes to that model alone, under this client's limits.
+   */
+  public CompletableFuture<ApiResponse> start(LlmRequest request) {
+    return begin(request, null, Set.of());
   }
 
   /**
@@ -154,7 +163,12 @@ public final class LlmClient implements AutoCloseable {
    * another stage's attempts failed on them); they are still used when no other model can serve.
    */
   public CompletableFuture<ApiResponse> start(Conversation conversation, Set<String> avoid) {
-    return begin(conversation, null, avoid);
+    return begin(LlmRequest.of(conversation), null, avoid);
+  }
+
+  /** Starts one request, preferring models other than {@code avoid} (see {@link #start(Conversation, Set)}). */
+  public CompletableFuture<ApiResponse> start(LlmRequest request, Set<String> avoid) {
+    return begin(request, null, avoid);
   }
 
   /**
@@ -169,12 +183,13 @@ public final class LlmClient implements AutoCloseable {
    * answer keeps no raw body.
    */
   public CompletableFuture<ApiResponse> stream(Conversation conversation, Consumer<String> onText) {
-    return begin(conversation, Objects.requireNonNull(onText, "onText"), Set.of());
+    return begin(LlmRequest.of(conversation), Objects.requireNonNull(onText, "onText"), Set.of());
   }
 
-  private CompletableFuture<ApiResponse> begin(Conversation conversation, Consumer<String> onText, Set<String> avoid) {
+  private CompletableFuture<ApiResponse> begin(LlmRequest request, Consumer<String> onText, Set<String> avoid) {
     CompletableFuture<ApiResponse> future = new CompletableFuture<>();
-    Call call = new Call(this, conversation, future, onText);
+    Conversation conversation = request.conversation();
+    Call call = new Call(this, request, future, onText);
     call.avoid(avoid);
     try {
       conversation.validate();
@@ -183,7 +198,7 @@ public final class LlmClient implements AutoCloseable {
       return future;
     }
     if (config.cache().isPresent()) {
-      call.cacheKey = CacheKeys.of(conversation, config.models(), config.samplingParams(), config.perModelParams(), config.tools());
+      call.cacheKey = cacheKey(request);
       java.util.Optional<ApiResponse> hit;
       try {
         hit = config.cache().get().get(call.cacheKey);
@@ -193,7 +208,8 @@ public final class LlmClient implements AutoCloseable {
       }
       if (hit.isPresent()) {
         tracker.started();
-        ApiResponse r = hit.get().toBuilder().setCacheHit(true).setConversationId(conversation.id().orElse(null)).build();
+        ApiResponse r = hit.get().toBuilder().setCacheHit(true).setConversationId(conversation.id().orElse(null))
+            .setConversationMetadataJson(conversation.metadataJson().orElse(null)).build();
         if (onText != null && !r.completion().isEmpty()) {
           onText.accept(r.completion());
         }
@@ -204,6 +220,18 @@ public final class LlmClient implements AutoCloseable {
     }
     call.next();
     return future;
+  }
+
+  /**
+   * The request's cache key: its conversation (not its id or metadata), the models that may answer
+   * it and their sampling parameters with its own settings on top, and the tools. Equal keys are
+   * equal requests: one answer serves them all.
+   */
+  public String cacheKey(LlmRequest request) {
+    List<String> models = request.model().map(List::of).orElse(config.models());
+    Map<String, SamplingParams> perModel = new java.util.HashMap<>();
+    config.perModelParams().forEach((m, p) -> perModel.put(m, request.applyTo(p)));
+    return CacheKeys.of(request.conversation(), models, request.applyTo(config.samplingParams()), perModel, config.tools());
   }
 
   /** Sends every prompt (Strings or Conversations) and waits: one answer per prompt, in input order. */
@@ -284,12 +312,14 @@ public final class LlmClient implements AutoCloseable {
     return picker;
   }
 
-  Set<String> blocklist() {
-    return blocklist;
+  ModelHealth health() {
+    return health;
   }
 
+  /** A model's spec; a request's own model is looked up on first use (an unknown one throws). */
   ModelSpec spec(String model) {
-    return specs.get(model);
+    ModelSpec s = specs.get(model);
+    return s != null ? s : specs.computeIfAbsent(model, m -> config.registry().lookup(m));
   }
 
   /** The credentials for a model, read once where the client runs. */
@@ -297,8 +327,8 @@ public final class LlmClient implements AutoCloseable {
     return credentials.computeIfAbsent(spec.id(), id -> config.apiKeys().credentials(spec));
   }
 
-  ProviderRequest providerRequest(ModelSpec spec, Conversation conversation, boolean stream) {
-    return new ProviderRequest(spec, conversation, config.paramsFor(spec.id()), config.tools(), credentials(spec),
+  ProviderRequest providerRequest(ModelSpec spec, Conversation conversation, SamplingParams params, boolean stream) {
+    return new ProviderRequest(spec, conversation, params, config.tools(), credentials(spec),
         config.extraHeaders(), config.serviceTier().orElse(null), stream);
   }
 

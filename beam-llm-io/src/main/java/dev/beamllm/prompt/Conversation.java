@@ -176,6 +176,9 @@ public final class Conversation {
       if (m.parts().isEmpty()) {
         throw new InvalidPromptException(where + " has no content");
       }
+      if (m.role() == Role.USER && m.parts().stream().allMatch(p -> p instanceof Text t && t.text().isBlank())) {
+        throw new InvalidPromptException("empty prompt: " + where + " has only blank text");
+      }
       for (int j = 0; j < m.parts().size(); j++) {
         Part part = m.parts().get(j);
         String at = where + ", part " + (j + 1);

@@ -19,7 +19,8 @@ import java.util.List;
  * {"id": "q2", "system": "You are terse.", "prompt": "Name a prime."}
  * {"id": "q3", "messages": [{"role": "user", "content": [{"type": "text", "text": "..."},
  *                                                        {"type": "image", "path": "images/cat.png"}]}],
- *  "model": "claude-3.5-haiku", "max_new_tokens": 200, "metadata": {"source": "faq"}}
+ *  "model": "claude-3.5-haiku", "max_new_tokens": 200, "temperature": 0.2, "json_schema": {...},
+ *  "metadata": {"source": "faq"}}
  * }</pre>
  *
  * {@code messages} use the JSON form of {@link ConversationJson}; relative paths resolve against
@@ -46,9 +47,11 @@ public final class PromptRows {
    * @param conversation the request, carrying the id and metadata
    * @param model the row's own model, or null to use the job's
    * @param maxNewTokens the row's own output limit, or null to use the job's
+   * @param temperature the row's own temperature, or null to use the job's
+   * @param jsonSchema the row's own output schema (a JSON object, as text), or null to use the job's
    */
-  public record Row(int lineNumber, String id, Conversation conversation, String model, Integer maxNewTokens)
-      implements Line {}
+  public record Row(int lineNumber, String id, Conversation conversation, String model, Integer maxNewTokens,
+      Double temperature, String jsonSchema) implements Line {}
 
   /**
    * A line that cannot be used.
@@ -108,7 +111,23 @@ public final class PromptRows {
         }
         maxNewTokens = max.asInt();
       }
-      return new Row(lineNumber, id, conversation, model, maxNewTokens);
+      Double temperature = null;
+      JsonNode t = root.get("temperature");
+      if (t != null && !t.isNull()) {
+        if (!t.isNumber() || t.asDouble() < 0 || t.asDouble() > 2) {
+          throw new InvalidPromptException("\"temperature\" must be a number from 0 to 2");
+        }
+        temperature = t.asDouble();
+      }
+      String jsonSchema = null;
+      JsonNode schema = root.get("json_schema");
+      if (schema != null && !schema.isNull()) {
+        if (!schema.isObject()) {
+          throw new InvalidPromptException("\"json_schema\" must be a JSON object (a JSON schema)");
+        }
+        jsonSchema = Json.write(schema);
+      }
+      return new Row(lineNumber, id, conversation, model, maxNewTokens, temperature, jsonSchema);
     } catch (InvalidPromptException e) {
       return new BadRow(lineNumber, id, e.getMessage(), text);
     }

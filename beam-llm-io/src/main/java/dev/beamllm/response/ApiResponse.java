@@ -55,6 +55,9 @@ public abstract class ApiResponse {
   /** The id of the conversation this answers, when it had one. */
   public abstract Optional<String> conversationId();
 
+  /** The metadata (a JSON object) of the conversation this answers, when it had some. */
+  public abstract Optional<String> conversationMetadataJson();
+
   /** The error that ended the request, if it failed. */
   public abstract Optional<ApiError> error();
 
@@ -137,6 +140,9 @@ public abstract class ApiResponse {
 
     /** Sets the conversation id. */
     public abstract Builder setConversationId(@Nullable String id);
+
+    /** Sets the conversation's metadata (a JSON object). */
+    public abstract Builder setConversationMetadataJson(@Nullable String json);
 
     /** Sets the error. */
     public abstract Builder setError(@Nullable ApiError error);

@@ -83,6 +83,7 @@ public final class ApiResponseJson {
         .setLogprobs(readLogprobs(root))
         .setRawBody(optionalText(root, "raw_body"))
         .setConversationId(optionalText(root, "conversation_id"))
+        .setConversationMetadataJson(root.hasNonNull("conversation_metadata") ? Json.write(root.get("conversation_metadata")) : null)
         .setCacheHit(bool(root, "cache_hit"));
     JsonNode error = root.get("error");
     if (error != null && !error.isNull()) {
@@ -117,6 +118,7 @@ public final class ApiResponseJson {
     }
     r.rawBody().ifPresent(b -> root.put("raw_body", b));
     r.conversationId().ifPresent(id -> root.put("conversation_id", id));
+    r.conversationMetadataJson().ifPresent(m -> root.set("conversation_metadata", Json.parse(m)));
     r.error().ifPresent(e -> {
       ObjectNode error = root.putObject("error").put("kind", e.kind().name().toLowerCase(Locale.ROOT));
       if (e.message() != null) {

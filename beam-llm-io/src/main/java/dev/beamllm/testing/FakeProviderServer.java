@@ -133,15 +133,23 @@ public final class FakeProviderServer implements AutoCloseable {
    * /openai/deployments/{deployment}}).
    */
   public ModelRegistry pointRegistry(ModelRegistry registry) {
+    return pointRegistry(registry, baseUrl());
+  }
+
+  /**
+   * The registry with every model's API base moved to a fake provider at {@code baseUrl} (one
+   * started elsewhere, such as {@code ./run.sh fake-server}), each under its provider's path.
+   */
+  public static ModelRegistry pointRegistry(ModelRegistry registry, String baseUrl) {
+    String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     List<ModelSpec> moved = new ArrayList<>();
     for (ModelSpec m : registry.models()) {
-      moved.add(m.toBuilder().setApiBase(apiBaseFor(m)).build());
+      moved.add(m.toBuilder().setApiBase(apiBaseFor(m, base)).build());
     }
     return registry.withModels(moved);
   }
 
-  private String apiBaseFor(ModelSpec m) {
-    String base = baseUrl();
+  private static String apiBaseFor(ModelSpec m, String base) {
     return switch (m.wireFormat()) {
       case OPENAI -> m.provider().equals("azure") ? base + "/openai/deployments/{deployment}" : base + "/v1";
       case OPENAI_RESPONSES, ANTHROPIC -> base + "/v1";

@@ -8,10 +8,8 @@ import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.Limits;
 import dev.beamllm.client.SamplingParams;
-import dev.beamllm.client.StatusTracker;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
-import dev.beamllm.prompt.Conversation;
 import dev.beamllm.testing.FakeProviderServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,56 +21,86 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.Values;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The main job: a prompts file to a file of answers and a file of failures, with live progress
- * and a summary, on the DirectRunner (default) or Flink ({@code --runner=FlinkRunner
- * --flinkMaster=[local]}) from the same jar. {@code --help} lists the options.
+ * and a summary. Every row's own settings (model, output limit, temperature, schema, metadata)
+ * travel with it into one {@link LlmIO} transform, so the job's limits hold for the whole job.
+ * Every answer is checkpointed as it arrives, so a killed job run again pays only for what it had
+ * not answered. Runs on the embedded Flink runner by default (its memory stays flat however many
+ * rows), on the DirectRunner or any other with {@code --runner}. {@code --help} lists the options.
  */
 public final class BatchInference {
   private BatchInference() {}
 
-  /** Runs the job and exits with its status: 0 done (failed rows are in the failures file), 2 bad settings. */
+  /**
+   * Runs the job and exits with its status: 0 done (failed rows are in the failures file), 1 the
+   * job failed (one line says why), 2 bad settings (found before anything was sent).
+   */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("--verbose") || a.equals("--verbose=true"));
+    ConsoleLogging.configure(verbose);
+    int code;
+    try {
+      code = run(args, System.out, System.err);
+    } catch (Throwable t) {
+      if (verbose) {
+        t.printStackTrace();
+      }
+      System.err.println("infer: " + ConsoleLogging.oneLine(t));
+      code = 1;
+    }
+    System.out.flush();
+    // Exits even when a runner's threads linger after a failure.
+    System.exit(code);
   }
 
   /** Runs the job. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     PipelineOptionsFactory.register(BatchInferenceOptions.class);
+    String[] flags;
     BatchInferenceOptions options;
     try {
-      options = PipelineOptionsFactory.fromArgs(withConfig(joinValues(args))).withValidation().as(BatchInferenceOptions.class);
-    } catch (IllegalArgumentException | IOException e) {
-      err.println("infer: " + e.getMessage());
+      flags = withConfig(joinValues(args));
+      options = PipelineOptionsFactory.fromArgs(flags).withValidation().as(BatchInferenceOptions.class);
+      JobSettings.check(options);
+    } catch (IllegalArgumentException | IOException | IllegalStateException e) {
+      err.println("infer: " + ConsoleLogging.oneLine(e));
       return 2;
     }
-    if (options.getInput() == null) {
-      err.println("infer: --input is required (a JSONL or CSV file, or a glob); --help lists every option");
-      return 2;
+    if (Arrays.stream(flags).noneMatch(a -> a.startsWith("--runner"))) {
+      // The embedded Flink runner streams the input through bounded memory; the DirectRunner keeps
+      // every element of a bounded input in memory (gigabytes for 100k rows).
+      options.setRunner(FlinkRunner.class);
+      FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+      flink.setFlinkMaster("[local]");
+      flink.setParallelism(Runtime.getRuntime().availableProcessors());
     }
     FakeProviderServer fake = options.getFakeProvider() ? FakeProviderServer.builder().recordRequests(false).start() : null;
     try {
-      Job job = Job.plan(options, fake, err);
-      if (job == null) {
+      Job job;
+      try {
+        job = Job.plan(options, fake);
+      } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+        err.println("infer: " + ConsoleLogging.oneLine(e));
         return 2;
       }
       if (fake != null) {
         out.println("Using the embedded fake provider at " + fake.baseUrl() + " (no API key is needed).");
+      } else if (options.getFakeProviderUrl() != null) {
+        out.println("Using the fake provider at " + options.getFakeProviderUrl() + " (no API key is needed).");
       }
-      return job.run(out);
+      return job.run(out, err);
     } finally {
       if (fake != null) {
         fake.close();
@@ -100,24 +128,28 @@ public final class BatchInference {
   /** Prepends the settings of {@code --config FILE} as flags, so flags on the command line win. */
   static String[] withConfig(String[] args) throws IOException {
     String config = null;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].startsWith("--config=")) {
-        config = args[i].substring("--config=".length());
-      } else if (args[i].equals("--config") && i + 1 < args.length) {
-        config = args[i + 1];
+    for (String a : args) {
+      if (a.startsWith("--config=")) {
+        config = a.substring("--config=".length());
       }
     }
     if (config == null) {
       return args;
     }
-    JsonNode yaml = new YAMLMapper().readTree(Files.readString(Path.of(config)));
+    JsonNode yaml;
+    try {
+      yaml = new YAMLMapper().readTree(Files.readString(Path.of(config)));
+    } catch (IOException e) {
+      throw new JobSettings.BadSetting("config", "cannot read " + config + ": " + ConsoleLogging.oneLine(e));
+    }
+    if (yaml == null || !yaml.isObject()) {
+      throw new JobSettings.BadSetting("config", config + " must hold settings by name (a YAML mapping)");
+    }
     List<String> merged = new ArrayList<>();
     yaml.fields().forEachRemaining(e -> merged.add("--" + e.getKey() + "=" + (e.getValue().isArray() ? joined(e.getValue()) : e.getValue().asText())));
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--config")) {
-        i++;
-      } else if (!args[i].startsWith("--config=")) {
-        merged.add(args[i]);
+    for (String a : args) {
+      if (!a.startsWith("--config=")) {
+        merged.add(a);
       }
     }
     return merged.toArray(String[]::new);
@@ -134,167 +166,99 @@ public final class BatchInference {
     final BatchInferenceOptions options;
     final ModelRegistry registry;
     final List<String> models;
-    final Set<String> rowModels;
     final long totalRows;
     final FakeProviderServer fake;
 
-    private Job(BatchInferenceOptions options, ModelRegistry registry, List<String> models, Set<String> rowModels, long totalRows,
-        FakeProviderServer fake) {
+    private Job(BatchInferenceOptions options, ModelRegistry registry, List<String> models, long totalRows, FakeProviderServer fake) {
       this.options = options;
       this.registry = registry;
       this.models = models;
-      this.rowModels = rowModels;
       this.totalRows = totalRows;
       this.fake = fake;
     }
 
-    static Job plan(BatchInferenceOptions o, FakeProviderServer fake, PrintStream err) {
+    static Job plan(BatchInferenceOptions o, FakeProviderServer fake) throws IOException {
       ModelRegistry registry = ModelRegistry.defaults();
-      try {
-        if (o.getModelsFile() != null) {
+      if (o.getModelsFile() != null) {
+        try {
           registry = registry.withModelsFrom(Path.of(o.getModelsFile()));
+        } catch (RuntimeException e) {
+          throw new JobSettings.BadSetting("modelsFile", ConsoleLogging.oneLine(e));
         }
-        if (fake != null) {
-          registry = fake.pointRegistry(registry);
-          List<ModelSpec> keyless = new ArrayList<>();
-          for (ModelSpec m : registry.models()) {
-            keyless.add(m.toBuilder().setApiKeyEnv(null).build());
-          }
-          registry = registry.withModels(keyless);
+      }
+      String fakeUrl = fake != null ? fake.baseUrl() : o.getFakeProviderUrl();
+      if (fakeUrl != null) {
+        registry = FakeProviderServer.pointRegistry(registry, fakeUrl);
+        List<ModelSpec> keyless = new ArrayList<>();
+        for (ModelSpec m : registry.models()) {
+          keyless.add(m.toBuilder().setApiKeyEnv(null).build());
         }
-        List<String> models = Arrays.stream(o.getModels().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        Set<String> needed = new LinkedHashSet<>(models);
-        InputScan scan = InputScan.of(o.getInput());
-        for (String m : scan.rowModels()) {
-          if (registry.contains(m)) {
-            needed.add(m);
-          }
+        registry = registry.withModels(keyless);
+      }
+      List<String> models = JobSettings.models(o);
+      Set<String> needed = new LinkedHashSet<>();
+      for (String m : models) {
+        if (registry.find(m).isEmpty()) {
+          throw new JobSettings.BadSetting("models", ConsoleLogging.oneLine(catchLookup(registry, m)));
         }
-        for (String m : needed) {
-          ModelSpec spec = registry.lookup(m);
-          ApiKeys.fromEnvironment().credentials(spec);
+        needed.add(m);
+      }
+      InputScan scan = InputScan.of(o.getInput());
+      for (String m : scan.rowModels()) {
+        if (registry.contains(m)) {
+          needed.add(m);
         }
-        return new Job(o, registry, models, scan.rowModels(), scan.rows(), fake);
-      } catch (IllegalArgumentException | IllegalStateException | IOException e) {
-        err.println("infer: " + e.getMessage());
-        return null;
+      }
+      for (String m : needed) {
+        ApiKeys.fromEnvironment().credentials(registry.lookup(m));
+      }
+      return new Job(o, registry, models, scan.rows(), fake);
+    }
+
+    private static RuntimeException catchLookup(ModelRegistry registry, String model) {
+      try {
+        registry.lookup(model);
+        return new IllegalStateException("unknown model '" + model + "'");
+      } catch (RuntimeException e) {
+        return e;
       }
     }
 
-    LlmIO.Complete transform(List<String> forModels) {
+    LlmIO.Complete transform() {
       BatchInferenceOptions o = options;
       SamplingParams.Builder params = SamplingParams.builder().maxNewTokens(o.getMaxNewTokens());
       if (o.getTemperature() != null) {
         params.temperature(o.getTemperature());
       }
       LlmIO.Complete io = LlmIO.complete()
-          .withModels(forModels.toArray(String[]::new))
+          .withModels(models.toArray(String[]::new))
           .withRegistry(registry)
           .withSamplingParams(params.build())
           .withLimits(new Limits(o.getRpm(), o.getTpm(), o.getMaxConcurrent()))
           .withMaxAttempts(o.getMaxAttempts())
-          .withRequestTimeout(Duration.ofMillis((long) (o.getRequestTimeout() * 1000)));
-      if (o.getWeights() != null && forModels.equals(models)) {
-        io = io.withModelWeights(Arrays.stream(o.getWeights().split(",")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray());
+          .withRequestTimeout(Duration.ofMillis((long) (o.getRequestTimeout() * 1000)))
+          .withDedupe(o.getDedupe());
+      double[] weights = JobSettings.weights(o, models);
+      if (weights != null) {
+        io = io.withModelWeights(weights);
       }
-      if (o.getCache() != null) {
-        io = io.withCache(o.getCache().equals("memory") ? ResponseCache.memory() : ResponseCache.sqlite(Path.of(o.getCache())));
+      String store = JobSettings.checkpoint(o);
+      if (store != null) {
+        io = io.withCache(store.equals("memory") ? ResponseCache.memory() : ResponseCache.sqlite(Path.of(store)));
       }
       return io;
     }
 
-    int run(PrintStream out) {
+    int run(PrintStream out, PrintStream err) {
       Pipeline p = Pipeline.create(options);
       var read = p.apply("ReadPrompts", new ReadPrompts(options.getInput()));
-      PCollection<KV<String, Conversation>> rows = read.get(ReadPrompts.ROWS);
-      List<PCollection<String>> answers = new ArrayList<>();
-      List<PCollection<String>> failures = new ArrayList<>();
-      failures.add(read.get(ReadPrompts.BAD));
-      List<String> groups = new ArrayList<>();
-      groups.add("");
-      rowModels.stream().filter(registry::contains).forEach(groups::add);
-      for (String group : groups) {
-        PCollection<Conversation> mine = rows
-            .apply("Rows " + (group.isEmpty() ? "default" : group), Filter.by((KV<String, Conversation> kv) -> kv.getKey().equals(group)))
-            .apply("Conversations " + (group.isEmpty() ? "default" : group), Values.create());
-        LlmResult result = mine.apply("LlmIO " + (group.isEmpty() ? "default" : group), transform(group.isEmpty() ? models : List.of(group)));
-        answers.add(result.responses().apply("Answer lines " + group, MapElements.into(TypeDescriptors.strings()).via(OutputRows::answer)));
-        failures.add(result.failures().apply("Failure lines " + group, MapElements.into(TypeDescriptors.strings()).via(OutputRows::failure)));
-      }
-      Set<String> known = new LinkedHashSet<>(groups);
-      failures.add(rows.apply("Unknown models", Filter.by((KV<String, Conversation> kv) -> !known.contains(kv.getKey())))
-          .apply("Unknown model lines", MapElements.into(TypeDescriptors.strings()).via(kv -> OutputRows.unknownModel(kv.getKey(), kv.getValue()))));
-      PCollectionList.of(answers).apply("All answers", Flatten.pCollections())
+      LlmResult result = read.get(ReadPrompts.ROWS).apply("LlmIO", transform().forRequests());
+      result.responses().apply("Answer lines", MapElements.into(TypeDescriptors.strings()).via(OutputRows::answer))
           .apply("Write answers", TextIO.write().to(options.getOutput()).withoutSharding());
-      PCollectionList.of(failures).apply("All failures", Flatten.pCollections())
+      PCollection<String> failed = result.failures().apply("Failure lines", MapElements.into(TypeDescriptors.strings()).via(OutputRows::failure));
+      PCollectionList.of(read.get(ReadPrompts.BAD)).and(failed).apply("All failures", Flatten.pCollections())
           .apply("Write failures", TextIO.write().to(options.getFailures()).withoutSharding());
-      return new Run(p, this, out).execute();
-    }
-  }
-
-  /** What the input files hold, read once on the launcher: row count for progress, the models rows name. */
-  record InputScan(long rows, Set<String> rowModels) {
-    static InputScan of(String pattern) throws IOException {
-      long rows = 0;
-      Set<String> models = new LinkedHashSet<>();
-      for (var meta : org.apache.beam.sdk.io.FileSystems.match(pattern).metadata()) {
-        Path file = Path.of(meta.resourceId().toString());
-        boolean csv = file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
-        List<String> lines = Files.readAllLines(file);
-        for (String line : lines) {
-          if (line.isBlank()) {
-            continue;
-          }
-          rows++;
-          if (!csv && line.contains("\"model\"")) {
-            try {
-              JsonNode m = dev.beamllm.prompt.Json.MAPPER.readTree(line).get("model");
-              if (m != null && m.isTextual()) {
-                models.add(m.asText());
-              }
-            } catch (IOException malformed) {
-              // the reader reports it with its line number
-            }
-          }
-        }
-        if (csv && rows > 0) {
-          rows--;
-        }
-      }
-      if (rows == 0) {
-        throw new IllegalArgumentException("no prompts found at " + pattern);
-      }
-      return new InputScan(rows, models);
-    }
-  }
-
-  /** Runs the pipeline with live progress and prints the summary. */
-  static final class Run {
-    final Pipeline pipeline;
-    final Job job;
-    final PrintStream out;
-
-    Run(Pipeline pipeline, Job job, PrintStream out) {
-      this.pipeline = pipeline;
-      this.job = job;
-      this.out = out;
-    }
-
-    int execute() {
-      long start = System.nanoTime();
-      Progress progress = new Progress(job.totalRows, StatusTracker.Display.valueOf(job.options.getProgress().toUpperCase(java.util.Locale.ROOT)), out);
-      progress.start();
-      PipelineResult result;
-      try {
-        result = pipeline.run();
-        result.waitUntilFinish();
-      } finally {
-        progress.stop();
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      Summary summary = Summary.from(result, seconds, job.fake);
-      out.println(summary.render(job.options));
-      return 0;
+      return new JobRun(p, this, out, err).execute();
     }
   }
 }

@@ -34,13 +34,13 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   void setWeights(String value);
 
-  @Description("Requests per minute for the whole job (0: unlimited)")
+  @Description("Requests per minute for the whole job, whatever models the rows name (0: unlimited)")
   @Default.Long(0)
   Long getRpm();
 
   void setRpm(Long value);
 
-  @Description("Tokens per minute for the whole job (0: unlimited)")
+  @Description("Tokens per minute for the whole job, whatever models the rows name (0: unlimited)")
   @Default.Long(0)
   Long getTpm();
 
@@ -95,6 +95,32 @@ public interface BatchInferenceOptions extends PipelineOptions {
   Boolean getFakeProvider();
 
   void setFakeProvider(Boolean value);
+
+  @Description("Where every answer is stored the moment it arrives, so a killed job run again pays only for the rows"
+      + " it had not answered: a SQLite file (default: beside --output, <output>.checkpoint.db), or 'none'. --cache, when"
+      + " given, is the checkpoint")
+  String getCheckpoint();
+
+  void setCheckpoint(String value);
+
+  @Description("Send identical rows (same conversation, model and settings) once and answer each under its own id;"
+      + " false for deliberate repeated sampling")
+  @Default.Boolean(true)
+  Boolean getDedupe();
+
+  void setDedupe(Boolean value);
+
+  @Description("Use an already running fake provider (./run.sh fake-server) at this URL, e.g. http://127.0.0.1:8089:"
+      + " every model is sent there, no keys needed")
+  String getFakeProviderUrl();
+
+  void setFakeProviderUrl(String value);
+
+  @Description("Show the runner's own log lines (below ERROR they are hidden) and stack traces")
+  @Default.Boolean(false)
+  Boolean getVerbose();
+
+  void setVerbose(Boolean value);
 
   @Description("Progress display: auto (a bar in a terminal, lines otherwise), bar, lines or none")
   @Default.String("auto")

@@ -11,7 +11,7 @@ import dev.beamllm.response.ApiResponse;
 final class OutputRows {
   private OutputRows() {}
 
-  /** id, model, completion, tool calls, finish reason, usage, cost, latency, attempts, cache hit. */
+  /** id, model, completion, tool calls, finish reason, usage, cost, latency, attempts, cache hit, metadata. */
   static String answer(ApiResponse r) {
     ObjectNode o = Json.object();
     o.put("id", r.conversationId().orElse(null));
@@ -31,10 +31,11 @@ final class OutputRows {
     o.put("latency_ms", r.latency().toMillis());
     o.put("attempts", r.attempts());
     o.put("cache_hit", r.cacheHit());
+    r.conversationMetadataJson().ifPresent(m -> o.set("metadata", Json.parse(m)));
     return Json.write(o);
   }
 
-  /** id, error kind, message, attempts, model, status and the row as the job read it. */
+  /** id, error kind, message, attempts, model, status and the row as the user wrote it. */
   static String failure(LlmFailure f) {
     ObjectNode o = Json.object();
     o.put("id", f.input().id().orElse(null));
@@ -43,17 +44,8 @@ final class OutputRows {
     o.put("attempts", f.attempts());
     o.put("model", f.model());
     o.put("status", f.error().status());
-    o.set("row", Json.parse(f.input().toJson()));
-    return Json.write(o);
-  }
-
-  /** A row that names a model no registry knows. */
-  static String unknownModel(String model, dev.beamllm.prompt.Conversation input) {
-    ObjectNode o = Json.object();
-    o.put("id", input.id().orElse(null));
-    o.put("error_kind", "unknown_model");
-    o.put("message", "unknown model '" + model + "' (register it with --modelsFile)");
-    o.set("row", Json.parse(input.toJson()));
+    f.input().metadataJson().ifPresent(m -> o.set("metadata", Json.parse(m)));
+    o.put("row", f.request().source().orElseGet(() -> f.input().toJson()));
     return Json.write(o);
   }
 

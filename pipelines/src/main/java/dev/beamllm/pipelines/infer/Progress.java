@@ -1,6 +1,7 @@
 package dev.beamllm.pipelines.infer;
 
 import dev.beamllm.beam.LlmIO;
+import dev.beamllm.beam.LocalProgress;
 import dev.beamllm.client.StatusTracker;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -11,14 +12,19 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Live progress while the job runs: rows done / total, rate, ETA, tokens, dollars and 429s, as a
- * bar in a terminal or a plain line every few seconds otherwise. It reads what the JVM's LlmIO
- * clients have done, which is the whole job for the local runners this command runs.
+ * bar in a terminal or a plain line every few seconds otherwise. Rows are counted where they end
+ * (an answer or a failure line, never a retry), for this job only, in this JVM, which is the whole
+ * job for the local runners; the last line is the summary's own figures, so the two agree.
  */
 final class Progress {
   private final long total;
   private final StatusTracker.Display display;
   private final PrintStream out;
+  private final LocalProgress baseline = LlmIO.localProgress();
+  private final long badBaseline = ReadPrompts.LOCAL_BAD_ROWS.sum();
+  private final long startNanos = System.nanoTime();
   private Thread thread;
+  private ProgressBar bar;
   private volatile boolean running;
 
   Progress(long total, StatusTracker.Display display, PrintStream out) {
@@ -32,46 +38,43 @@ final class Progress {
       return;
     }
     running = true;
-    long startNanos = System.nanoTime();
+    bar = display == StatusTracker.Display.BAR
+        ? new ProgressBarBuilder().setTaskName("rows").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new ConsoleProgressBarConsumer(out)).setUpdateIntervalMillis(500).build()
+        : null;
+    long period = bar != null ? 500 : 5_000;
     thread = new Thread(() -> {
-      ProgressBar bar = display == StatusTracker.Display.BAR
-          ? new ProgressBarBuilder().setTaskName("rows").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-              .setConsumer(new ConsoleProgressBarConsumer(out)).setUpdateIntervalMillis(500).build()
-          : null;
-      long period = bar != null ? 500 : 5_000;
-      try {
-        while (running) {
-          try {
-            Thread.sleep(period);
-          } catch (InterruptedException e) {
-            break;
-          }
-          StatusTracker.Status s = LlmIO.localStatus();
-          long done = s.succeeded() + s.failed();
-          double secs = (System.nanoTime() - startNanos) / 1e9;
-          String extra = String.format(Locale.ROOT, "tok %d/%d $%.4f 429s %d", s.inputTokens(), s.outputTokens(), s.cost(), s.rateLimited());
-          if (bar != null) {
-            bar.stepTo(Math.min(done, total));
-            bar.setExtraMessage(" " + extra);
-          } else {
-            double rate = secs > 0 ? done / secs : 0;
-            String eta = rate > 0 && done < total ? String.format(Locale.ROOT, ", ETA %.0fs", (total - done) / rate) : "";
-            out.printf(Locale.ROOT, "[%.0fs] %d/%d rows, %.1f rows/s%s, %s%n", secs, done, total, rate, eta, extra);
-          }
+      while (running) {
+        try {
+          Thread.sleep(period);
+        } catch (InterruptedException e) {
+          break;
         }
-      } finally {
-        if (bar != null) {
-          StatusTracker.Status s = LlmIO.localStatus();
-          bar.stepTo(Math.min(s.succeeded() + s.failed(), total));
-          bar.close();
-        }
+        LocalProgress p = LlmIO.localProgress().since(baseline);
+        long bad = ReadPrompts.LOCAL_BAD_ROWS.sum() - badBaseline;
+        show(p.rows() + bad, p.inputTokens(), p.outputTokens(), p.costUsd(), p.rateLimited());
       }
     }, "beamllm-job-progress");
     thread.setDaemon(true);
     thread.start();
   }
 
-  void stop() {
+  private synchronized void show(long done, long in, long outTokens, double cost, long limited) {
+    long rows = Math.min(done, total);
+    String extra = String.format(Locale.ROOT, "tok %d/%d $%.4f 429s %d", in, outTokens, cost, limited);
+    if (bar != null) {
+      bar.stepTo(rows);
+      bar.setExtraMessage(" " + extra);
+      return;
+    }
+    double secs = (System.nanoTime() - startNanos) / 1e9;
+    double rate = secs > 0 ? rows / secs : 0;
+    String eta = rate > 0 && rows < total ? String.format(Locale.ROOT, ", ETA %.0fs", (total - rows) / rate) : "";
+    out.printf(Locale.ROOT, "[%.0fs] %d/%d rows, %.1f rows/s%s, %s%n", secs, rows, total, rate, eta, extra);
+  }
+
+  /** Stops the display; with the job's summary, shows a last line with its figures. */
+  void stop(Summary summary) {
     running = false;
     if (thread != null) {
       thread.interrupt();
@@ -80,6 +83,13 @@ final class Progress {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (display != StatusTracker.Display.NONE && summary != null) {
+      show(summary.succeeded() + summary.failed(), summary.inputTokens(), summary.outputTokens(), summary.costUsd(),
+          summary.rateLimited());
+    }
+    if (bar != null) {
+      bar.close();
     }
   }
 }

@@ -15,7 +15,8 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param badRows rows that could not be read
  * @param succeeded rows answered
  * @param failed rows that ended in an error (bad rows included)
- * @param cacheHits answers from the cache
+ * @param cacheHits answers from the cache or from an identical row's request
+ * @param duplicates rows answered by an identical row's request
  * @param requests attempts sent to providers
  * @param inputTokens input tokens
  * @param outputTokens output tokens
@@ -24,7 +25,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param seconds wall time
  * @param fakeReceived requests the embedded fake provider received, or -1 when it was not used
  */
-record Summary(long rows, long badRows, long succeeded, long failed, long cacheHits, long requests, long inputTokens,
+record Summary(long rows, long badRows, long succeeded, long failed, long cacheHits, long duplicates, long requests, long inputTokens,
     long outputTokens, double costUsd, long rateLimited, double seconds, long fakeReceived) {
 
   static Summary from(PipelineResult result, double seconds, FakeProviderServer fake) {
@@ -32,9 +33,8 @@ record Summary(long rows, long badRows, long succeeded, long failed, long cacheH
     FakeServerStats stats = fake == null ? null : fake.stats();
     long rows = counter(result, "rows");
     long succeeded = counter(result, "successes");
-    // Every row ends as an answer or a failure record, whatever the stage that stopped it.
-    return new Summary(rows, bad, succeeded, rows - succeeded,
-        counter(result, "cache_hits"), counter(result, "attempts"), counter(result, "input_tokens"), counter(result, "output_tokens"),
+    return new Summary(rows, bad, succeeded, counter(result, "failures") + bad,
+        counter(result, "cache_hits"), counter(result, "duplicates"), counter(result, "attempts"), counter(result, "input_tokens"), counter(result, "output_tokens"),
         counter(result, "cost_micro_usd") / 1e6, counter(result, "rate_limited"), seconds, stats == null ? -1 : stats.received());
   }
 
@@ -59,7 +59,11 @@ record Summary(long rows, long badRows, long succeeded, long failed, long cacheH
     s.append(String.format(Locale.ROOT, "  rows            %,d (%,d could not be read)%n", rows, badRows));
     s.append(String.format(Locale.ROOT, "  succeeded       %,d%n", succeeded));
     s.append(String.format(Locale.ROOT, "  failed          %,d%n", failed));
-    s.append(String.format(Locale.ROOT, "  cache hits      %,d%n", cacheHits));
+    if (succeeded + failed != rows) {
+      s.append(String.format(Locale.ROOT, "  UNACCOUNTED     %,d rows are in neither file%n", rows - succeeded - failed));
+    }
+    s.append(String.format(Locale.ROOT, "  cache hits      %,d%s%n", cacheHits,
+        duplicates > 0 ? String.format(Locale.ROOT, " (%,d identical rows answered once)", duplicates) : ""));
     s.append(String.format(Locale.ROOT, "  input tokens    %,d%n", inputTokens));
     s.append(String.format(Locale.ROOT, "  output tokens   %,d%n", outputTokens));
     s.append(String.format(Locale.ROOT, "  cost            $%.6f%n", costUsd));
@@ -71,6 +75,10 @@ record Summary(long rows, long badRows, long succeeded, long failed, long cacheH
     s.append(String.format(Locale.ROOT, "  429s            %,d%n", rateLimited));
     if (requests == 0 && cacheHits > 0) {
       s.append("  every answer came from the cache: no request was sent\n");
+    }
+    String checkpoint = JobSettings.checkpoint(o);
+    if (checkpoint != null) {
+      s.append("  checkpoint -> ").append(checkpoint).append(" (run again: only unanswered rows are sent)\n");
     }
     s.append("  answers  -> ").append(o.getOutput()).append('\n');
     s.append("  failures -> ").append(o.getFailures());

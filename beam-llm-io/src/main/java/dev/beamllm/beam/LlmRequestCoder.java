@@ -1,0 +1,54 @@
+package dev.beamllm.beam;
+
+import dev.beamllm.client.LlmRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+
+/** Encodes an {@link LlmRequest}: the conversation with {@link ConversationCoder}, then its own settings. */
+public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
+  private static final LlmRequestCoder INSTANCE = new LlmRequestCoder();
+  private static final NullableCoder<String> STRING = NullableCoder.of(StringUtf8Coder.of());
+  private static final NullableCoder<Integer> INT = NullableCoder.of(VarIntCoder.of());
+  private static final NullableCoder<Double> DOUBLE = NullableCoder.of(DoubleCoder.of());
+
+  private LlmRequestCoder() {}
+
+  /** The coder. */
+  public static LlmRequestCoder of() {
+    return INSTANCE;
+  }
+
+  @Override
+  public void encode(LlmRequest r, OutputStream out) throws IOException {
+    ConversationCoder.of().encode(r.conversation(), out);
+    STRING.encode(r.model().orElse(null), out);
+    INT.encode(r.maxNewTokens().orElse(null), out);
+    DOUBLE.encode(r.temperature().orElse(null), out);
+    STRING.encode(r.outputSchema().orElse(null), out);
+    STRING.encode(r.source().orElse(null), out);
+  }
+
+  @Override
+  public LlmRequest decode(InputStream in) throws IOException {
+    return LlmRequest.of(ConversationCoder.of().decode(in))
+        .withModel(STRING.decode(in))
+        .withMaxNewTokens(INT.decode(in))
+        .withTemperature(DOUBLE.decode(in))
+        .withOutputSchema(STRING.decode(in))
+        .withSource(STRING.decode(in));
+  }
+
+  @Override
+  public void verifyDeterministic() {}
+
+  @Override
+  public boolean consistentWithEquals() {
+    return true;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.beamllm.pipelines.infer;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What a user sees on the console: the job's progress and summary, our own warnings, and the
+ * runner's log lines only from ERROR up, unless {@code --verbose}. Errors end as one line.
+ */
+final class ConsoleLogging {
+  // JUL keeps loggers weakly: hold ours so their levels stay set.
+  private static Logger root;
+  private static Logger ours;
+
+  private ConsoleLogging() {}
+
+  /** Sets the levels; call before any logger is created (slf4j-simple reads its settings once). */
+  static synchronized void configure(boolean verbose) {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    root = Logger.getLogger("");
+    root.setLevel(verbose ? Level.INFO : Level.SEVERE);
+    ours = Logger.getLogger("dev.beamllm");
+    ours.setLevel(verbose ? Level.INFO : Level.WARNING);
+  }
+
+  /**
+   * An error in one line: a setting's own message as it is; otherwise the deepest cause (where a
+   * runner's wrapping ends), named by its type when it is not ours.
+   */
+  static String oneLine(Throwable t) {
+    if (t instanceof JobSettings.BadSetting || (t.getCause() == null && t.getMessage() != null
+        && (t instanceof IllegalArgumentException || t instanceof IllegalStateException))) {
+      return firstLine(t.getMessage());
+    }
+    Throwable deepest = t;
+    while (deepest.getCause() != null && deepest.getCause() != deepest) {
+      deepest = deepest.getCause();
+    }
+    String message = deepest.getMessage();
+    if (message == null || message.isBlank()) {
+      return deepest.getClass().getSimpleName();
+    }
+    boolean ours = deepest.getClass().getName().startsWith("dev.beamllm.");
+    return (ours ? "" : deepest.getClass().getSimpleName() + ": ") + firstLine(message);
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return (nl >= 0 ? s.substring(0, nl) : s).strip();
+  }
+}

@@ -1,0 +1,145 @@
+package dev.beamllm.pipelines.infer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The checks of a job's settings that need no provider: every number in range, weights that match
+ * the models, outputs that can be written. Each problem is one line naming the option, found
+ * before anything is sent.
+ */
+final class JobSettings {
+  private JobSettings() {}
+
+  /** A setting that cannot work, named. */
+  static final class BadSetting extends IllegalArgumentException {
+    BadSetting(String option, String problem) {
+      super("--" + option + ": " + problem);
+    }
+  }
+
+  /** Checks the settings; throws a {@link BadSetting} for the first that cannot work. */
+  static void check(BatchInferenceOptions o) {
+    if (o.getInput() == null || o.getInput().isBlank()) {
+      throw new BadSetting("input", "is required (a JSONL or CSV file, or a glob); --help lists every option");
+    }
+    atLeast("rpm", o.getRpm(), 0, "0 (unlimited) or more");
+    atLeast("tpm", o.getTpm(), 0, "0 (unlimited) or more");
+    atLeast("maxConcurrent", o.getMaxConcurrent(), 1, "at least 1");
+    atLeast("maxAttempts", o.getMaxAttempts(), 1, "at least 1");
+    atLeast("maxNewTokens", o.getMaxNewTokens(), 1, "at least 1");
+    if (!(o.getRequestTimeout() > 0) || o.getRequestTimeout().isInfinite()) {
+      throw new BadSetting("requestTimeout", "must be a positive number of seconds, got " + o.getRequestTimeout());
+    }
+    if (o.getTemperature() != null && !(o.getTemperature() >= 0 && o.getTemperature() <= 2)) {
+      throw new BadSetting("temperature", "must be from 0 to 2, got " + o.getTemperature());
+    }
+    if (!List.of("auto", "bar", "lines", "none").contains(o.getProgress().toLowerCase(Locale.ROOT))) {
+      throw new BadSetting("progress", "must be auto, bar, lines or none, got '" + o.getProgress() + "'");
+    }
+    List<String> models = models(o);
+    if (models.isEmpty()) {
+      throw new BadSetting("models", "names no model");
+    }
+    weights(o, models);
+    if (o.getFakeProvider() && o.getFakeProviderUrl() != null) {
+      throw new BadSetting("fakeProviderUrl", "give --fakeProvider=true (an embedded one) or --fakeProviderUrl, not both");
+    }
+    if (o.getFakeProviderUrl() != null && !o.getFakeProviderUrl().matches("https?://[^/\\s]+/?")) {
+      throw new BadSetting("fakeProviderUrl", "must be a URL such as http://127.0.0.1:8089, got '" + o.getFakeProviderUrl() + "'");
+    }
+    writable("output", o.getOutput());
+    writable("failures", o.getFailures());
+    if (o.getOutput() != null && Path.of(o.getOutput()).toAbsolutePath().normalize()
+        .equals(Path.of(o.getFailures()).toAbsolutePath().normalize())) {
+      throw new BadSetting("failures", "is the same file as --output");
+    }
+    String store = checkpoint(o);
+    if (store != null && !store.equals("memory")) {
+      writable(o.getCache() != null ? "cache" : "checkpoint", store);
+    }
+  }
+
+  /** The models of {@code --models}, trimmed. */
+  static List<String> models(BatchInferenceOptions o) {
+    return Arrays.stream(o.getModels().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** The weights of {@code --weights}, one per model, or null when not given. */
+  static double[] weights(BatchInferenceOptions o, List<String> models) {
+    if (o.getWeights() == null) {
+      return null;
+    }
+    String[] parts = o.getWeights().split(",");
+    if (parts.length != models.size()) {
+      throw new BadSetting("weights", parts.length + " weights for " + models.size() + " models (" + String.join(",", models) + ")");
+    }
+    double[] w = new double[parts.length];
+    double sum = 0;
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        w[i] = Double.parseDouble(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new BadSetting("weights", "'" + parts[i].trim() + "' is not a number");
+      }
+      if (!(w[i] >= 0) || Double.isInfinite(w[i])) {
+        throw new BadSetting("weights", "must not be negative, got " + parts[i].trim());
+      }
+      sum += w[i];
+    }
+    if (sum <= 0) {
+      throw new BadSetting("weights", "add up to zero");
+    }
+    return w;
+  }
+
+  /**
+   * Where answers are stored as they arrive: {@code --cache} when given, else {@code --checkpoint},
+   * by default beside the output; null when turned off with {@code --checkpoint=none}.
+   */
+  static String checkpoint(BatchInferenceOptions o) {
+    if (o.getCache() != null) {
+      return o.getCache();
+    }
+    String c = o.getCheckpoint();
+    if (c != null && c.equalsIgnoreCase("none")) {
+      return null;
+    }
+    if (c != null) {
+      return c;
+    }
+    Path out = Path.of(o.getOutput());
+    String name = out.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".checkpoint.db").toString();
+  }
+
+  /** Checks that a file can be created or replaced there, creating its folders. */
+  private static void writable(String option, String file) {
+    Path path = Path.of(file).toAbsolutePath();
+    if (Files.isDirectory(path)) {
+      throw new BadSetting(option, file + " is a directory");
+    }
+    Path dir = path.getParent();
+    try {
+      Files.createDirectories(dir);
+      Path probe = Files.createTempFile(dir, ".beamllm-write-check", ".tmp");
+      Files.delete(probe);
+    } catch (IOException | SecurityException e) {
+      throw new BadSetting(option, "cannot write in " + dir + " (" + e.getClass().getSimpleName() + ")");
+    }
+    if (Files.exists(path) && !Files.isWritable(path)) {
+      throw new BadSetting(option, file + " cannot be written");
+    }
+  }
+
+  private static void atLeast(String option, Number value, long min, String what) {
+    if (value == null || value.doubleValue() < min) {
+      throw new BadSetting(option, "must be " + what + ", got " + value);
+    }
+  }
+}
