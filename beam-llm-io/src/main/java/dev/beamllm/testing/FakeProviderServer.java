@@ -45,9 +45,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -57,6 +57,10 @@ import java.util.concurrent.atomic.LongAdder;
  * requests/min, tokens/min and concurrency like the providers do, injects faults on demand and
  * answers deterministically (see {@link FakeAnswerer}). Latency is scheduled on the event loop,
  * so no thread is held per request.
+ *
+ * <p>Its counters and the last requests it received are also served over HTTP ({@code GET
+ * /fake/stats}, {@code GET /fake/requests?limit=N}, {@code POST /fake/reset}; see {@link
+ * FakeControl}), for jobs that run in another process than the server.
  *
  * <pre>{@code
  * try (FakeProviderServer fake = FakeProviderServer.builder()
@@ -69,7 +73,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class FakeProviderServer implements AutoCloseable {
   private static final AttributeKey<AtomicInteger> HUNG = AttributeKey.valueOf("beamllm.hung");
-  private static final int MAX_RECORDED = 100_000;
   private static final int SECONDS_TRACKED = 24 * 3600;
 
   private final Builder config;
@@ -78,19 +81,20 @@ public final class FakeProviderServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Channel serverChannel;
-  private final long startNanos = System.nanoTime();
   private volatile RateLimiter limiter;
   private volatile FaultPlan.Cursor faults;
   private final Set<String> promptCache = ConcurrentHashMap.newKeySet();
-  private final ConcurrentLinkedQueue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger recordedCount = new AtomicInteger();
+  private final RequestLog log;
   private final Counters counters = new Counters();
+  private final FakeControl control;
 
   private FakeProviderServer(Builder config) throws InterruptedException {
     this.config = config;
     this.routes = Routes.all();
     this.limiter = newLimiter();
     this.faults = new FaultPlan.Cursor(config.faults, config.seed);
+    this.log = new RequestLog(config.requestLogCapacity);
+    this.control = new FakeControl(this::stats, log, this::reset);
     this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("fake-provider-accept", true));
     this.workers = new NioEventLoopGroup(config.ioThreads, new DefaultThreadFactory("fake-provider-io", true));
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -160,30 +164,40 @@ public final class FakeProviderServer implements AutoCloseable {
     };
   }
 
-  /** The endpoints served, one line each: method, path and what it is. */
+  /** The endpoints served, one line each: method, path and what it is (the providers' first, then its own {@code /fake/} ones). */
   public List<String> endpoints() {
     List<String> out = new ArrayList<>();
     for (Route r : routes) {
-      out.add(String.format(Locale.ROOT, "%-4s %-58s %s", r.method(), Routes.display(r), r.description()));
+      out.add(line(r.method(), Routes.display(r), r.description()));
+    }
+    for (FakeControl.Endpoint e : FakeControl.ENDPOINTS) {
+      out.add(line(e.method(), e.path(), e.description()));
     }
     return out;
   }
 
-  /** A snapshot of the counters. */
-  public FakeServerStats stats() {
-    return counters.snapshot(secondsSinceStart());
+  private static String line(String method, String path, String description) {
+    return String.format(Locale.ROOT, "%-4s %-58s %s", method, path, description);
   }
 
-  /** The requests received since start or the last reset, oldest first, secrets masked. */
+  /** A snapshot of the counters. */
+  public FakeServerStats stats() {
+    return counters.snapshot(System.nanoTime());
+  }
+
+  /**
+   * The requests kept in the log, oldest first, secrets masked: every request received since start
+   * or the last reset, or the newest {@link Builder#requestLogCapacity} of them once more arrived;
+   * empty when the log is off. Requests to the {@code /fake/} endpoints are not logged.
+   */
   public List<RecordedRequest> requests() {
-    return List.copyOf(recorded);
+    return log.all();
   }
 
   /** Clears counters, the request log, the prompt cache and script positions, and refills the limits. */
   public void reset() {
-    counters.reset(secondsSinceStart());
-    recorded.clear();
-    recordedCount.set(0);
+    counters.reset();
+    log.clear();
     promptCache.clear();
     faults = new FaultPlan.Cursor(config.faults, config.seed);
     limiter = newLimiter();
@@ -200,10 +214,6 @@ public final class FakeProviderServer implements AutoCloseable {
 
   private RateLimiter newLimiter() {
     return new RateLimiter(config.rpm, config.tpm, config.maxConcurrent, System::nanoTime);
-  }
-
-  private int secondsSinceStart() {
-    return (int) ((System.nanoTime() - startNanos) / 1_000_000_000L);
   }
 
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -243,7 +253,12 @@ public final class FakeProviderServer implements AutoCloseable {
     req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     FakeHttpRequest request = new FakeHttpRequest(
         req.method().name(), uri.path(), uri.parameters(), headers, req.content().toString(StandardCharsets.UTF_8));
-    if (config.recordRequests) {
+    if (FakeControl.handles(request.path())) {
+      // Before the log and the counters: looking at the server must not change what it shows.
+      write(ctx, control.answer(request), keepAlive);
+      return;
+    }
+    if (log.enabled()) {
       record(request, req.uri());
     }
     Route.Match match = Route.match(routes, request.method(), request.path());
@@ -257,7 +272,7 @@ public final class FakeProviderServer implements AutoCloseable {
       answerSide(ctx, match, request, keepAlive);
       return;
     }
-    counters.received.increment();
+    counters.received(System.nanoTime());
     ParsedRequest parsed;
     try {
       checkKey(dialect, request);
@@ -305,7 +320,7 @@ public final class FakeProviderServer implements AutoCloseable {
         FakeHttpResponse started = dialect.startInBackground(parsed, answer, l.snapshot(), System.nanoTime() + delay);
         FakeHttpResponse response = started != null ? started : dialect.success(parsed, answer, l.snapshot());
         if (fault == Fault.NONE || fault == Fault.MALFORMED_JSON) {
-          counters.accepted(answer, secondsSinceStart());
+          counters.accepted(answer, System.nanoTime());
         }
         later(ctx, started != null ? 0 : delay, () -> {
           l.release();
@@ -445,15 +460,13 @@ public final class FakeProviderServer implements AutoCloseable {
   private void record(FakeHttpRequest request, String rawUri) {
     Map<String, String> masked = new LinkedHashMap<>();
     request.headers().forEach((k, v) -> masked.put(k, Secrets.maskHeader(k, v)));
-    recorded.add(new RecordedRequest(request.method(), Secrets.maskQuery(rawUri), masked, request.body()));
-    if (recordedCount.incrementAndGet() > MAX_RECORDED) {
-      recorded.poll();
-      recordedCount.decrementAndGet();
-    }
+    log.add(new RecordedRequest(request.method(), Secrets.maskQuery(rawUri), masked, request.body()));
   }
 
   /** Counters behind {@link FakeServerStats}. */
   private static final class Counters {
+    /** {@link #firstNanos} before the first request (nanoTime can be any long, but not this one in practice). */
+    private static final long NO_REQUEST_YET = Long.MIN_VALUE;
     final LongAdder received = new LongAdder();
     final LongAdder accepted = new LongAdder();
     final LongAdder rateLimited = new LongAdder();
@@ -468,7 +481,20 @@ public final class FakeProviderServer implements AutoCloseable {
     final AtomicInteger maxConcurrency = new AtomicInteger();
     final AtomicLongArray perSecond = new AtomicLongArray(SECONDS_TRACKED);
     final AtomicLongArray tokensPerSecond = new AtomicLongArray(SECONDS_TRACKED);
-    volatile int firstSecond;
+    /** When the first request since start or reset arrived: second 0 of the per-second series starts there. */
+    final AtomicLong firstNanos = new AtomicLong(NO_REQUEST_YET);
+
+    void received(long nowNanos) {
+      received.increment();
+      firstNanos.compareAndSet(NO_REQUEST_YET, nowNanos);
+    }
+
+    /** The per-second index of an instant; a request racing a reset starts the series itself rather than being lost. */
+    private int secondOf(long nowNanos) {
+      firstNanos.compareAndSet(NO_REQUEST_YET, nowNanos);
+      // Two first requests race: the later CAS loses and its instant may precede the winner's by a hair.
+      return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (nowNanos - firstNanos.get()) / 1_000_000_000L));
+    }
 
     void rateLimited(String by) {
       rateLimited.increment();
@@ -483,20 +509,20 @@ public final class FakeProviderServer implements AutoCloseable {
       maxConcurrency.accumulateAndGet(now, Math::max);
     }
 
-    void accepted(Answer a, int second) {
+    void accepted(Answer a, long nowNanos) {
       accepted.increment();
       inputTokens.add(a.totalInputTokens());
       outputTokens.add(a.outputTokens());
       cacheRead.add(a.cacheReadTokens());
       cacheWrite.add(a.cacheWriteTokens());
-      int i = second - firstSecond;
-      if (i >= 0 && i < SECONDS_TRACKED) {
+      int i = secondOf(nowNanos);
+      if (i < SECONDS_TRACKED) {
         perSecond.incrementAndGet(i);
         tokensPerSecond.addAndGet(i, a.totalInputTokens() + a.outputTokens());
       }
     }
 
-    void reset(int second) {
+    void reset() {
       for (LongAdder a : List.of(received, accepted, rateLimited, badRequests, unauthorized, inputTokens, outputTokens, cacheRead, cacheWrite)) {
         a.reset();
       }
@@ -507,15 +533,16 @@ public final class FakeProviderServer implements AutoCloseable {
         perSecond.set(i, 0);
         tokensPerSecond.set(i, 0);
       }
-      firstSecond = second;
+      firstNanos.set(NO_REQUEST_YET);
     }
 
-    FakeServerStats snapshot(int second) {
+    FakeServerStats snapshot(long nowNanos) {
       Map<String, Long> by = new LinkedHashMap<>();
       rateLimitedBy.forEach((k, v) -> by.put(k, v.sum()));
       Map<Fault, Long> f = new EnumMap<>(Fault.class);
       faults.forEach((k, v) -> f.put(k, v.sum()));
-      int n = Math.min(SECONDS_TRACKED, Math.max(0, second - firstSecond + 1));
+      long first = firstNanos.get();
+      int n = first == NO_REQUEST_YET ? 0 : (int) Math.min(SECONDS_TRACKED, Math.max(0, (nowNanos - first) / 1_000_000_000L) + 1);
       long[] seconds = new long[n];
       long[] tokenSeconds = new long[n];
       for (int i = 0; i < n; i++) {
@@ -530,6 +557,9 @@ public final class FakeProviderServer implements AutoCloseable {
 
   /** Configures and starts a {@link FakeProviderServer}. Mutable; {@link #start()} copies nothing it needs later. */
   public static final class Builder {
+    /** The request log's default capacity: enough for any test, small enough for any heap. */
+    public static final int DEFAULT_REQUEST_LOG_CAPACITY = 10_000;
+
     private String host = "127.0.0.1";
     private int port = 0;
     private long rpm;
@@ -543,7 +573,7 @@ public final class FakeProviderServer implements AutoCloseable {
     private long promptCacheMinTokens = 1024;
     private long seed = 42;
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private boolean recordRequests = true;
+    private int requestLogCapacity = DEFAULT_REQUEST_LOG_CAPACITY;
 
     private Builder() {}
 
@@ -625,9 +655,30 @@ public final class FakeProviderServer implements AutoCloseable {
       return this;
     }
 
-    /** Whether to keep the request log (on by default; turn off for benchmarks). */
+    /**
+     * Whether to keep the request log (on by default; turn off for benchmarks). Off is {@code
+     * requestLogCapacity(0)}; on restores the default capacity if the log was off, and keeps a
+     * capacity set before otherwise.
+     */
     public Builder recordRequests(boolean record) {
-      this.recordRequests = record;
+      if (!record) {
+        this.requestLogCapacity = 0;
+      } else if (requestLogCapacity == 0) {
+        this.requestLogCapacity = DEFAULT_REQUEST_LOG_CAPACITY;
+      }
+      return this;
+    }
+
+    /**
+     * How many of the newest requests the log keeps ({@value #DEFAULT_REQUEST_LOG_CAPACITY} by
+     * default): older ones are dropped, so a job of millions of requests cannot fill the heap. 0
+     * turns the log off, like {@code recordRequests(false)}.
+     */
+    public Builder requestLogCapacity(int capacity) {
+      if (capacity < 0) {
+        throw new IllegalArgumentException("request log capacity must be >= 0, got " + capacity);
+      }
+      this.requestLogCapacity = capacity;
       return this;
     }
 
@@ -645,7 +696,8 @@ public final class FakeProviderServer implements AutoCloseable {
     public String toString() {
       return "rpm=" + (rpm == 0 ? "unlimited" : rpm) + ", tpm=" + (tpm == 0 ? "unlimited" : tpm)
           + ", maxConcurrent=" + (maxConcurrent == 0 ? "unlimited" : maxConcurrent)
-          + ", latency=" + latency + ", faults=" + faults + ", key=" + (apiKey == null ? "none" : "required");
+          + ", latency=" + latency + ", faults=" + faults + ", key=" + (apiKey == null ? "none" : "required")
+          + ", log=" + (requestLogCapacity == 0 ? "off" : "last " + requestLogCapacity);
     }
   }
 

@@ -6,7 +6,8 @@ import java.util.Map;
  * A snapshot of the fake server's counters.
  *
  * @param received model requests received on known endpoints (a side endpoint's, such as a background
- *     response's retrieval, are only in the request log)
+ *     response's retrieval, are only in the request log; the server's own {@code /fake/} endpoints are
+ *     in neither)
  * @param accepted requests answered with 200 (including malformed-JSON faults)
  * @param rateLimited requests refused with 429
  * @param rateLimitedBy 429s by cause: {@code requests}, {@code tokens}, {@code concurrency}
@@ -18,8 +19,11 @@ import java.util.Map;
  * @param cacheReadTokens prompt-cache read tokens of accepted requests
  * @param cacheWriteTokens prompt-cache write tokens of accepted requests
  * @param maxConcurrency the most requests in flight at once
- * @param acceptedPerSecond accepted requests by second since start (index 0 = the first second)
- * @param tokensPerSecond input plus output tokens of accepted requests, by second since start
+ * @param acceptedPerSecond accepted requests by second, counted from the first request received
+ *     since start or the last reset (index 0 = the second beginning at that request, so an idle
+ *     server before the job shows no leading zeros); up to the current second; empty before any
+ *     request
+ * @param tokensPerSecond input plus output tokens of accepted requests, by the same seconds
  */
 public record FakeServerStats(
     long received,

@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./run.sh fake-server}: the embedded fake provider as a standalone server, until Ctrl-C.
+ * A job in another process reads its counters at {@code GET /fake/stats} and the last requests it
+ * received at {@code GET /fake/requests}; the request log stays on (bounded) unless {@code --no-log}.
  */
 public final class FakeServerCommand {
   static final String USAGE =
@@ -22,7 +24,8 @@ public final class FakeServerCommand {
           + "  --script S          scripted faults per model, e.g. 'gpt-4.1-mini=500,ok,hang;*=404'\n"
           + "  --api-key-env VAR   require the key held in this environment variable\n"
           + "  --context-window N  longer requests get the context-length error (default 1000000)\n"
-          + "  --no-log            keep no request log (for benchmarks)";
+          + "  --no-log            keep no request log (for benchmarks); by default the last 10000 requests\n"
+          + "                      are kept and served at GET /fake/requests";
 
   private FakeServerCommand() {}
 
@@ -56,6 +59,8 @@ public final class FakeServerCommand {
     for (String e : server.endpoints()) {
       out.println("  " + e);
     }
+    out.println("Counters: curl " + server.baseUrl() + "/fake/stats   last requests: curl '" + server.baseUrl()
+        + "/fake/requests?limit=10'");
     out.println("Ctrl-C to stop.");
     out.flush();
   }
