@@ -16,8 +16,10 @@ final class ConsoleLogging {
 
   /** Sets the levels; call before any logger is created (slf4j-simple reads its settings once). */
   static synchronized void configure(boolean verbose) {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
-    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    if (verbose) {
+      // System properties win over simplelogger.properties, which keeps the console quiet.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    }
     root = Logger.getLogger("");
     root.setLevel(verbose ? Level.INFO : Level.SEVERE);
     ours = Logger.getLogger("dev.beamllm");
