@@ -260,14 +260,19 @@ final class Call implements Scheduler.Job {
   private void handleAnswer(ProviderAdapter adapter, ProviderRequest request, Scheduler.Admission admission, HttpAnswer answer,
       Throwable error, long sentAt) {
     Scheduler scheduler = client.scheduler();
+    // What the answer says of the model is recorded before its slot is freed, so no request
+    // admitted into that slot goes to a model this answer gave up.
     if (error != null) {
+      ApiError e = transportError(error);
+      client.health().failed(model, spec, e);
       scheduler.finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
-      afterError(transportError(error));
+      afterError(e);
       return;
     }
     RateLimitInfo info = adapter.rateLimits(answer);
     if (!answer.ok()) {
       ApiError e = adapter.error(answer);
+      client.health().failed(model, spec, e);
       scheduler.finished(model, admission, 0, info, e.kind() == ErrorKind.RATE_LIMIT, e.retryAfterMillis() * 1_000_000L);
       afterError(e);
       return;
@@ -327,7 +332,6 @@ final class Call implements Scheduler.Job {
     if (error.kind() == ErrorKind.RATE_LIMIT) {
       c.tracker().rateLimited();
     }
-    c.health().failed(model, spec, error);
     boolean modelIsGone = c.health().isGone(model);
     boolean others = request.model().isEmpty() && c.configInternal().models().stream()
         .anyMatch(m -> !m.equals(model) && !c.health().isGone(m) && !incapable.containsKey(m));
