@@ -28,11 +28,14 @@ Commands:
                              limits set wrong, overhead (about 7 minutes a run; default 3 runs)
   bench llmio [--runs N]     LlmIO on the DirectRunner: saturation, and requests/s against the
                              bare client's (about 2 minutes a run)
+  bench scale [--runs N]     the main job on 100k and 1M generated rows at -Xmx1g: wall time,
+                             rows/s, peak RSS (about 6 minutes a run; needs GNU time)
   test                       run the whole test suite (what CI runs)
   build                      build the jars (also done automatically when sources changed)
   help                       this text
 
 Environment:
+  JAVA_OPTS                  extra JVM options for the jobs (e.g. JAVA_OPTS=-Xmx1g)
   MVN_ARGS                   extra arguments for Maven (e.g. -o to stay offline)
 USAGE
 }
@@ -46,9 +49,74 @@ build_if_needed() {
   fi
 }
 
+# JAVA_OPTS reaches the JVM (e.g. JAVA_OPTS=-Xmx1g); out of memory ends the process at once with
+# one line rather than leaving a half-dead JVM behind.
+JVM_FLAGS=(-Djava.awt.headless=true -XX:+ExitOnOutOfMemoryError)
+
 run_java() {
   build_if_needed
-  exec java -Djava.awt.headless=true -cp "$JAR" "$@"
+  # shellcheck disable=SC2086
+  exec java "${JVM_FLAGS[@]}" ${JAVA_OPTS:-} -cp "$JAR" "$@"
+}
+
+# The main job on 100k and 1M generated rows (fake provider, no latency, no limits) at -Xmx1g:
+# wall time, rows/s and peak RSS of each, side by side.
+bench_scale() {
+  command -v /usr/bin/time >/dev/null || { echo "bench: GNU time is needed (apt-get install -y time)" >&2; exit 1; }
+  build_if_needed
+  local dir=target/bench-scale runs=1 heap="-Xmx1g" n i
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --runs) runs="$2"; shift 2 ;;
+      --runs=*) runs="${1#--runs=}"; shift ;;
+      *) echo "bench scale: unknown option $1" >&2; exit 2 ;;
+    esac
+  done
+  mkdir -p "$dir"
+  local rows=() walls=() rates=() rsss=()
+  for n in 100000 1000000; do
+    [[ -f "$dir/prompts-$n.jsonl" ]] || awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++)
+      printf "{\"id\":\"r%d\",\"prompt\":\"Question %d: what is %d plus %d?\"}\n", i, i, i, i * 7 }' > "$dir/prompts-$n.jsonl"
+    local w=() r=()
+    for i in $(seq 1 "$runs"); do
+      rm -rf "$dir/out-$n"
+      # shellcheck disable=SC2086
+      /usr/bin/time -f "%e %M" -o "$dir/time-$n" java "${JVM_FLAGS[@]}" $heap ${JAVA_OPTS:-} -cp "$JAR" \
+        dev.beamllm.pipelines.infer.BatchInference --input="$dir/prompts-$n.jsonl" --fakeProvider=true --progress=lines \
+        --output="$dir/out-$n/answers.jsonl" --failures="$dir/out-$n/failures.jsonl" > "$dir/run-$n.log" 2>&1 \
+        || { tail -5 "$dir/run-$n.log" >&2; echo "bench scale: the $n-row run failed" >&2; exit 1; }
+      local answered
+      answered="$(wc -l < "$dir/out-$n/answers.jsonl")"
+      [[ "$answered" -eq "$n" ]] || { echo "bench scale: $answered answers for $n rows" >&2; exit 1; }
+      w+=("$(awk '{print $1}' "$dir/time-$n")"); r+=("$(awk '{print $2}' "$dir/time-$n")")
+      echo "$n rows, run $i: ${w[-1]} s, peak RSS $((r[-1] / 1024)) MiB" >&2
+    done
+    rows+=("$n")
+    walls+=("$(printf '%s\n' "${w[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')")
+    rsss+=("$(printf '%s\n' "${r[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')")
+    rates+=("$(awk -v n="$n" -v s="${walls[-1]}" 'BEGIN { printf "%.0f", n / s }')")
+  done
+  local rss_ratio time_ratio
+  rss_ratio="$(awk -v a="${rsss[0]}" -v b="${rsss[1]}" 'BEGIN { printf "%.2f", b / a }')"
+  time_ratio="$(awk -v a="${walls[0]}" -v b="${walls[1]}" -v n="${rows[0]}" -v m="${rows[1]}" 'BEGIN { printf "%.2f", (b / m) / (a / n) }')"
+  write_bench_section scale <<EOS
+## The main job at scale
+
+\`./run.sh infer\` on generated unique rows (\`{"id":"rN","prompt":"Question N: ..."}\`), embedded fake provider (no latency,
+no limits), the default local runner (embedded Flink, parallelism = cores), checkpoint and dedupe on (their defaults), \`$heap\`.
+Medians of $runs run(s) per size, both sizes in one session.
+
+Command: \`./run.sh bench scale --runs $runs\`
+
+| rows | wall time (s) | rows/s | peak RSS (MiB) |
+|---|---|---|---|
+| ${rows[0]} | ${walls[0]} | ${rates[0]} | $((rsss[0] / 1024)) |
+| ${rows[1]} | ${walls[1]} | ${rates[1]} | $((rsss[1] / 1024)) |
+
+Peak RSS 1M / 100k: **$rss_ratio** (target ≤ 1.3). Time per row 1M / 100k: **$time_ratio** (target ≤ 1.3).
+
+Measured $(date -u +%Y-%m-%d) on $(nproc) cores.
+EOS
 }
 
 # Replaces the section between <!-- bench:NAME --> markers in BENCHMARKS.md (or appends it).
@@ -133,13 +201,17 @@ case "$cmd" in
         java -cp "$JAR" dev.beamllm.pipelines.bench.ClientBench --out target/bench-client.md "$@"
         write_bench_section client < target/bench-client.md
         ;;
+      scale)
+        shift
+        bench_scale "$@"
+        ;;
       llmio)
         shift
         build_if_needed
         java -cp "$JAR" dev.beamllm.pipelines.bench.LlmIOBench --out target/bench-llmio.md "$@"
         write_bench_section llmio < target/bench-llmio.md
         ;;
-      *) echo "run.sh: bench needs one of: fake-server, client, llmio" >&2; exit 2 ;;
+      *) echo "run.sh: bench needs one of: fake-server, client, llmio, scale" >&2; exit 2 ;;
     esac
     ;;
   test)

@@ -91,6 +91,7 @@ public final class LlmIO {
         .setSamplingParams(SamplingParams.defaults())
         .setPerModelParams(Map.of())
         .setLimits(Limits.unlimited())
+        .setPerModelLimits(Map.of())
         .setMaxAttempts(ClientConfig.DEFAULT_MAX_ATTEMPTS)
         .setRequestTimeout(ClientConfig.DEFAULT_REQUEST_TIMEOUT)
         .setTools(List.of())
@@ -124,6 +125,8 @@ public final class LlmIO {
     abstract Map<String, SamplingParams> perModelParams();
 
     abstract Limits limits();
+
+    abstract Map<String, Limits> perModelLimits();
 
     abstract int maxAttempts();
 
@@ -166,6 +169,8 @@ public final class LlmIO {
       abstract Builder setPerModelParams(Map<String, SamplingParams> params);
 
       abstract Builder setLimits(Limits limits);
+
+      abstract Builder setPerModelLimits(Map<String, Limits> limits);
 
       abstract Builder setMaxAttempts(int attempts);
 
@@ -222,6 +227,15 @@ public final class LlmIO {
     /** The limits of the whole job; each worker takes its share (see {@link #withNumWorkers}). */
     public Complete withLimits(Limits limits) {
       return toBuilder().setLimits(limits).build();
+    }
+
+    /**
+     * Limits of single models (id or alias: requests/min and tokens/min), as providers limit each
+     * model, held within {@link #withLimits}; each worker takes its share like the job's limits.
+     */
+    public Complete withModelLimits(Map<String, Limits> perModel) {
+      perModel.keySet().forEach(registry()::lookup);
+      return toBuilder().setPerModelLimits(Map.copyOf(perModel)).build();
     }
 
     /** Attempts per request in each stage. */
@@ -301,6 +315,7 @@ public final class LlmIO {
           .setSamplingParams(samplingParams())
           .setPerModelParams(perModelParams())
           .setLimits(limits().share(numWorkers()))
+          .setPerModelLimits(shares(perModelLimits(), numWorkers()))
           .setMaxAttempts(maxAttempts())
           .setRequestTimeout(requestTimeout())
           .setTools(tools())
@@ -310,6 +325,12 @@ public final class LlmIO {
           .setCache(cache())
           .setPostprocess(postprocess());
       return b.build();
+    }
+
+    private static Map<String, Limits> shares(Map<String, Limits> perModel, int workers) {
+      Map<String, Limits> out = new java.util.HashMap<>();
+      perModel.forEach((m, l) -> out.put(m, l.share(workers)));
+      return out;
     }
 
     /** Fails at pipeline construction for settings that can never work. */
@@ -397,6 +418,7 @@ public final class LlmIO {
       builder.add(DisplayData.item("models", String.join(",", models())).withLabel("Models"))
           .add(DisplayData.item("weights", weights().toString()).withLabel("Model weights"))
           .add(DisplayData.item("limits", limits().toString()).withLabel("Limits (whole job)"))
+          .add(DisplayData.item("modelLimits", perModelLimits().toString()).withLabel("Limits of single models"))
           .add(DisplayData.item("numWorkers", numWorkers()).withLabel("Workers sharing the limits"))
           .add(DisplayData.item("maxAttempts", maxAttempts()).withLabel("Attempts per stage"))
           .add(DisplayData.item("requestTimeout", requestTimeout().toString()).withLabel("Per-attempt timeout"))

@@ -45,6 +45,12 @@ public abstract class ClientConfig implements Serializable {
   /** Client-wide limits. */
   public abstract Limits limits();
 
+  /**
+   * Limits of single models (providers limit per model), by model id or alias, held within the
+   * client-wide limits: requests/min and tokens/min (0: only the client-wide limit).
+   */
+  public abstract Map<String, Limits> perModelLimits();
+
   /** Attempts per request, the first included. */
   public abstract int maxAttempts();
 
@@ -98,6 +104,7 @@ public abstract class ClientConfig implements Serializable {
         .setSamplingParams(SamplingParams.defaults())
         .setPerModelParams(Map.of())
         .setLimits(Limits.unlimited())
+        .setPerModelLimits(Map.of())
         .setMaxAttempts(DEFAULT_MAX_ATTEMPTS)
         .setRequestTimeout(DEFAULT_REQUEST_TIMEOUT)
         .setTools(List.of())
@@ -145,6 +152,9 @@ public abstract class ClientConfig implements Serializable {
 
     /** Sets the limits. */
     public abstract Builder setLimits(Limits limits);
+
+    /** Sets limits of single models, by id or alias. */
+    public abstract Builder setPerModelLimits(Map<String, Limits> limits);
 
     /** Sets the attempts per request. */
     public abstract Builder setMaxAttempts(int attempts);

@@ -62,9 +62,21 @@ public final class LlmClient implements AutoCloseable {
       specs.put(name, spec);
     }
     this.picker = new ModelPicker(config.models(), config.weights(), config.seed());
-    this.scheduler = new Scheduler(config.limits());
+    this.scheduler = new Scheduler(config.limits(), perModelLimits(config));
     this.transport = new HttpTransport(config.limits().maxConcurrentRequests());
     this.tracker = new StatusTracker(config.progress());
+  }
+
+  /** The per-model limits under every name a request may give the model: the key, its id and aliases. */
+  private static Map<String, Limits> perModelLimits(ClientConfig config) {
+    Map<String, Limits> byName = new java.util.HashMap<>();
+    config.perModelLimits().forEach((name, limits) -> {
+      ModelSpec spec = config.registry().lookup(name);
+      byName.put(name, limits);
+      byName.put(spec.id(), limits);
+      spec.aliases().forEach(a -> byName.put(a, limits));
+    });
+    return byName;
   }
 
   /** A client for these models with every default. */
@@ -389,6 +401,12 @@ public final class LlmClient implements AutoCloseable {
     /** Client-wide limits. */
     public Builder limits(Limits limits) {
       config.setLimits(limits);
+      return this;
+    }
+
+    /** Limits of single models (id or alias), held within the client-wide limits. */
+    public Builder modelLimits(Map<String, Limits> perModel) {
+      config.setPerModelLimits(Map.copyOf(perModel));
       return this;
     }
 

@@ -66,6 +66,7 @@ final class Scheduler implements AutoCloseable {
   private final double tokenReserve;
   private final int probeWindow;
   private final Map<String, ModelState> models = new HashMap<>();
+  private final Map<String, Limits> perModel;
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final ScheduledExecutorService timer;
   private final AtomicLong throttledNanos = new AtomicLong();
@@ -91,7 +92,16 @@ final class Scheduler implements AutoCloseable {
   }
 
   Scheduler(Limits limits) {
+    this(limits, Map.of());
+  }
+
+  /**
+   * A scheduler with limits of single models as well, by the names jobs give ({@link Job#model()}):
+   * their buckets start full at the given rates, and a provider's headers can only lower them.
+   */
+  Scheduler(Limits limits, Map<String, Limits> perModel) {
     this.limits = limits;
+    this.perModel = Map.copyOf(perModel);
     long now = System.nanoTime();
     this.requests = limits.requestsPerMinute() > 0 ? new TokenBucket(limits.requestsPerMinute(), now) : null;
     this.tokens = limits.tokensPerMinute() > 0 ? new TokenBucket(limits.tokensPerMinute(), now) : null;
@@ -151,7 +161,7 @@ final class Scheduler implements AutoCloseable {
         tokens.refill(now);
         tokens.give(admission.tokens() - usedTokens);
       }
-      ModelState m = models.computeIfAbsent(model, k -> new ModelState());
+      ModelState m = models.computeIfAbsent(model, this::newModelState);
       m.inFlight.remove(admission.seq());
       if (m.tokens != null && usedTokens < admission.tokens()) {
         m.tokens.refill(now);
@@ -169,6 +179,17 @@ final class Scheduler implements AutoCloseable {
       go = pump();
     }
     go.forEach(Runnable::run);
+  }
+
+  private ModelState newModelState(String model) {
+    ModelState m = new ModelState();
+    Limits own = perModel.get(model);
+    if (own != null) {
+      long now = System.nanoTime();
+      m.requests = own.requestsPerMinute() > 0 ? new TokenBucket(own.requestsPerMinute(), now) : null;
+      m.tokens = own.tokensPerMinute() > 0 ? new TokenBucket(own.tokensPerMinute(), now) : null;
+    }
+    return m;
   }
 
   /** Milliseconds jobs have waited for admission, summed. */
@@ -297,7 +318,7 @@ final class Scheduler implements AutoCloseable {
         wakeAt(now + clientWait);
         return go;
       }
-      ModelState m = models.computeIfAbsent(job.model(), k -> new ModelState());
+      ModelState m = models.computeIfAbsent(job.model(), this::newModelState);
       long wait = 0;
       if (m.requests != null) {
         m.requests.refill(now);

@@ -270,7 +270,7 @@ public class AnthropicClientTest {
         LlmClient client = ClientTestSupport.client(fake, "claude-3.5-haiku").maxAttempts(1)
             .requestTimeout(Duration.ofMillis(700)).build()) {
       for (ErrorKind kind : expected) {
-        ApiResponse r = client.start("hi").join();
+        ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(r.error().toString(), kind, r.error().orElseThrow().kind());
         assertEquals(1, r.attempts());
       }

@@ -252,7 +252,7 @@ public class BedrockClientTest {
         LlmClient client = client(fake, awsKeys(), "bedrock-claude-3.5-haiku").maxAttempts(1)
             .requestTimeout(Duration.ofMillis(700)).build()) {
       for (ErrorKind kind : expected) {
-        ApiResponse r = client.start("hi").join();
+        ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(r.error().toString(), kind, r.error().orElseThrow().kind());
         assertEquals(1, r.attempts());
       }
@@ -268,10 +268,10 @@ public class BedrockClientTest {
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
         LlmClient client = ClientTestSupport.client(fake, "bedrock-nova-lite").maxAttempts(1).build()) {
       for (ErrorKind kind : expected) {
-        ApiResponse r = client.start("hi").join();
+        ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(r.error().toString(), kind, r.error().orElseThrow().kind());
       }
-      assertThat(client.start("hi").join().completion(), startsWith("Echo: hi"));
+      assertThat(ClientTestSupport.once(client, "hi").completion(), startsWith("Echo: hi"));
     }
     try (FakeProviderServer tight = FakeProviderServer.builder().requestsPerMinute(1).start();
         LlmClient client = ClientTestSupport.client(tight, "bedrock-nova-lite").maxAttempts(1).build()) {

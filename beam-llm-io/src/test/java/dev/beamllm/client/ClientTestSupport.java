@@ -1,5 +1,7 @@
 package dev.beamllm.client;
 
+import dev.beamllm.response.ApiResponse;
+
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.StreamDecoder;
@@ -16,6 +18,16 @@ final class ClientTestSupport {
   private ClientTestSupport() {}
 
   /** A builder for a client whose models all call the fake server, with any key and no progress display. */
+  /**
+   * One prompt through a fresh client with the same settings, so what one answer teaches a client
+   * (a model given up after a 401 or 404) does not decide how the next scripted fault is classified.
+   */
+  static ApiResponse once(LlmClient client, String prompt) {
+    try (LlmClient fresh = LlmClient.of(client.config())) {
+      return fresh.start(prompt).join();
+    }
+  }
+
   static LlmClient.Builder client(FakeProviderServer fake, String... models) {
     return LlmClient.builder()
         .models(models)

@@ -148,7 +148,7 @@ public class CohereClientTest {
         LlmClient client = ClientTestSupport.client(fake, "command-a").maxAttempts(1)
             .requestTimeout(Duration.ofMillis(700)).build()) {
       for (ErrorKind kind : expected) {
-        ApiResponse r = client.start("hi").join();
+        ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(kind, r.error().orElseThrow().kind());
         assertEquals(1, r.attempts());
       }

@@ -234,7 +234,7 @@ public class GeminiClientTest {
         LlmClient client = ClientTestSupport.client(fake, "gemini-2.5-flash").maxAttempts(1)
             .requestTimeout(Duration.ofMillis(700)).build()) {
       for (ErrorKind kind : expected) {
-        ApiResponse r = client.start("hi").join();
+        ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(kind, r.error().orElseThrow().kind());
         assertEquals(1, r.attempts());
         if (kind == ErrorKind.AUTH) {

@@ -145,7 +145,7 @@ public class MistralClientTest {
         LlmClient client = ClientTestSupport.client(fake, "mistral-small").maxAttempts(1)
             .requestTimeout(Duration.ofMillis(700)).build()) {
       for (ErrorKind kind : expected) {
-        ApiResponse r = client.start("hi").join();
+        ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(kind, r.error().orElseThrow().kind());
         assertEquals(1, r.attempts());
       }

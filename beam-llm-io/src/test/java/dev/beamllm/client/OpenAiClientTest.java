@@ -131,7 +131,7 @@ public class OpenAiClientTest {
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").maxAttempts(1)
             .requestTimeout(java.time.Duration.ofMillis(700)).build()) {
       for (ErrorKind kind : expected) {
-        ApiResponse r = client.start("hi").join();
+        ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(kind, r.error().orElseThrow().kind());
         assertEquals(1, r.attempts());
       }

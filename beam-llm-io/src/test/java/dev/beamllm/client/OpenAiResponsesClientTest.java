@@ -195,7 +195,7 @@ public class OpenAiResponsesClientTest {
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).maxAttempts(1)
             .requestTimeout(Duration.ofMillis(700)).build()) {
       for (ErrorKind kind : expected) {
-        ApiResponse r = client.start("hi").join();
+        ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(kind, r.error().orElseThrow().kind());
         assertEquals(1, r.attempts());
       }

@@ -10,6 +10,7 @@ import dev.beamllm.client.Limits;
 import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.prompt.Json;
 import dev.beamllm.testing.FakeProviderServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -146,7 +147,8 @@ public final class BatchInference {
       throw new JobSettings.BadSetting("config", config + " must hold settings by name (a YAML mapping)");
     }
     List<String> merged = new ArrayList<>();
-    yaml.fields().forEachRemaining(e -> merged.add("--" + e.getKey() + "=" + (e.getValue().isArray() ? joined(e.getValue()) : e.getValue().asText())));
+    yaml.fields().forEachRemaining(e -> merged.add("--" + e.getKey() + "=" + (e.getValue().isArray() ? joined(e.getValue())
+        : e.getValue().isObject() ? Json.write(e.getValue()) : e.getValue().asText())));
     for (String a : args) {
       if (!a.startsWith("--config=")) {
         merged.add(a);
@@ -212,6 +214,11 @@ public final class BatchInference {
       for (String m : needed) {
         ApiKeys.fromEnvironment().credentials(registry.lookup(m));
       }
+      for (String m : JobSettings.modelLimits(o).keySet()) {
+        if (registry.find(m).isEmpty()) {
+          throw new JobSettings.BadSetting("modelLimits", ConsoleLogging.oneLine(catchLookup(registry, m)));
+        }
+      }
       return new Job(o, registry, models, scan.rows(), fake);
     }
 
@@ -237,6 +244,7 @@ public final class BatchInference {
           .withLimits(new Limits(o.getRpm(), o.getTpm(), o.getMaxConcurrent()))
           .withMaxAttempts(o.getMaxAttempts())
           .withRequestTimeout(Duration.ofMillis((long) (o.getRequestTimeout() * 1000)))
+          .withModelLimits(JobSettings.modelLimits(o))
           .withDedupe(o.getDedupe());
       double[] weights = JobSettings.weights(o, models);
       if (weights != null) {

@@ -46,6 +46,12 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   void setTpm(Long value);
 
+  @Description("Limits of single models, as JSON: {\"gpt-4.1-mini\": {\"rpm\": 500, \"tpm\": 200000}, ...} (in a --config"
+      + " file, a YAML mapping under modelLimits), held within --rpm/--tpm")
+  String getModelLimits();
+
+  void setModelLimits(String value);
+
   @Description("Requests in flight at once")
   @Default.Integer(1000)
   Integer getMaxConcurrent();

@@ -1,6 +1,11 @@
 package dev.beamllm.pipelines.infer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.client.Limits;
+import dev.beamllm.prompt.Json;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -46,6 +51,7 @@ final class JobSettings {
       throw new BadSetting("models", "names no model");
     }
     weights(o, models);
+    modelLimits(o);
     if (o.getFakeProvider() && o.getFakeProviderUrl() != null) {
       throw new BadSetting("fakeProviderUrl", "give --fakeProvider=true (an embedded one) or --fakeProviderUrl, not both");
     }
@@ -67,6 +73,33 @@ final class JobSettings {
   /** The models of {@code --models}, trimmed. */
   static List<String> models(BatchInferenceOptions o) {
     return Arrays.stream(o.getModels().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** The limits of {@code --modelLimits} by model, empty when not given. */
+  static Map<String, Limits> modelLimits(BatchInferenceOptions o) {
+    Map<String, Limits> out = new LinkedHashMap<>();
+    if (o.getModelLimits() == null || o.getModelLimits().isBlank()) {
+      return out;
+    }
+    JsonNode root;
+    try {
+      root = Json.parse(o.getModelLimits());
+    } catch (RuntimeException e) {
+      throw new BadSetting("modelLimits", "is not JSON: " + o.getModelLimits());
+    }
+    if (!root.isObject()) {
+      throw new BadSetting("modelLimits", "must map models to {\"rpm\": N, \"tpm\": N}");
+    }
+    for (var it = root.fields(); it.hasNext(); ) {
+      var e = it.next();
+      long rpm = e.getValue().path("rpm").asLong(0);
+      long tpm = e.getValue().path("tpm").asLong(0);
+      if (!e.getValue().isObject() || rpm < 0 || tpm < 0) {
+        throw new BadSetting("modelLimits", "'" + e.getKey() + "' needs {\"rpm\": N, \"tpm\": N} with N >= 0");
+      }
+      out.put(e.getKey(), new Limits(rpm, tpm, 0));
+    }
+    return out;
   }
 
   /** The weights of {@code --weights}, one per model, or null when not given. */
