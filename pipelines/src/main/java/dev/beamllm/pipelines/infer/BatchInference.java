@@ -73,9 +73,19 @@ public final class BatchInference {
     BatchInferenceOptions options;
     try {
       flags = withConfig(joinValues(args));
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("infer: " + ConsoleLogging.oneLine(e));
+      return 2;
+    }
+    try {
       options = PipelineOptionsFactory.fromArgs(flags).withValidation().as(BatchInferenceOptions.class);
+    } catch (IllegalArgumentException e) {
+      err.println("infer: " + JobSettings.describeParseError(e, flags));
+      return 2;
+    }
+    try {
       JobSettings.check(options);
-    } catch (IllegalArgumentException | IOException | IllegalStateException e) {
+    } catch (IllegalArgumentException e) {
       err.println("infer: " + ConsoleLogging.oneLine(e));
       return 2;
     }

@@ -47,6 +47,11 @@ final class ConsoleLogging {
     return (ours ? "" : deepest.getClass().getSimpleName() + ": ") + firstLine(message);
   }
 
+  /** The exception's own message, first line only (no cause, no type). */
+  static String oneLineOf(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+  }
+
   private static String firstLine(String s) {
     int nl = s.indexOf('\n');
     return (nl >= 0 ? s.substring(0, nl) : s).strip();

@@ -6,6 +6,8 @@ import dev.beamllm.prompt.Json;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,6 +27,35 @@ final class JobSettings {
     BadSetting(String option, String problem) {
       super("--" + option + ": " + problem);
     }
+  }
+
+  private static final Pattern BAD_VALUE = Pattern.compile("Cannot deserialize value of type `java\\.lang\\.(\\w+)` from String \"(.*?)\"");
+  private static final Pattern NO_PROPERTY = Pattern.compile("missing a property named '(\\w+)'");
+
+  /** Beam's own complaint about the flags, in one line naming the option where Beam does not. */
+  static String describeParseError(IllegalArgumentException e, String[] flags) {
+    String message = ConsoleLogging.oneLineOf(e);
+    Matcher bad = BAD_VALUE.matcher(message);
+    if (bad.find()) {
+      String type = switch (bad.group(1)) {
+        case "Long", "Integer" -> "a whole number";
+        case "Double" -> "a number";
+        case "Boolean" -> "true or false";
+        default -> "a " + bad.group(1);
+      };
+      for (String f : flags) {
+        int eq = f.indexOf('=');
+        if (f.startsWith("--") && eq > 0 && f.substring(eq + 1).equals(bad.group(2))) {
+          return f.substring(0, eq) + ": '" + bad.group(2) + "' is not " + type;
+        }
+      }
+      return "'" + bad.group(2) + "' is not " + type;
+    }
+    Matcher missing = NO_PROPERTY.matcher(message);
+    if (missing.find()) {
+      return "--" + missing.group(1) + ": no such option (--help lists every option)";
+    }
+    return message;
   }
 
   /** Checks the settings; throws a {@link BadSetting} for the first that cannot work. */

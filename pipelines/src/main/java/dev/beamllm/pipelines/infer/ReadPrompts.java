@@ -102,7 +102,7 @@ final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
           }
           rows.inc();
           if (line.error() != null) {
-            bad(out, file, line.number(), "line-" + line.number(), line.error(), line.text());
+            bad(out, file, line.number(), idOf(line), line.error(), line.text());
             continue;
           }
           PromptRows.Line parsed = PromptRows.parse(line.text(), line.number(), dir);
@@ -114,6 +114,19 @@ final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
           }
         }
       }
+    }
+
+    /** The id of a line that cannot be used, read from its text as far as it goes, else {@code line-N}. */
+    private static String idOf(Utf8Lines.Line line) {
+      try {
+        var id = Json.parse(line.text()).get("id");
+        if (id != null && id.isTextual()) {
+          return id.textValue();
+        }
+      } catch (RuntimeException unreadable) {
+        // The line is reported as it is.
+      }
+      return "line-" + line.number();
     }
 
     private void readCsv(String file, InputStream in, MultiOutputReceiver out) throws IOException {
