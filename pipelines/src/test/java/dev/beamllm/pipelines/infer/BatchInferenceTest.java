@@ -109,8 +109,11 @@ public class BatchInferenceTest {
     assertEquals("{\"id\":\"bad-json\",\"prompt\": \"unterminated", failures.get("line-57").get("row").asText());
     assertThat(failures.get("bad-image").get("message").asText(), containsString("image file not found"));
     assertEquals(58, failures.get("bad-image").get("line").asInt());
-    assertEquals("unknown_model", failures.get("bad-model").get("error_kind").asText());
+    // The row's model goes with the row into the one LlmIO; the client refuses a model it does not know.
+    assertEquals("invalid_input", failures.get("bad-model").get("error_kind").asText());
     assertThat(failures.get("bad-model").get("message").asText(), containsString("gpt-9-imaginary"));
+    assertEquals("the row as written", "{\"id\":\"bad-model\",\"prompt\":\"hi\",\"model\":\"gpt-9-imaginary\"}",
+        failures.get("bad-model").get("row").asText());
     assertEquals(59, o.summary("rows"));
     assertEquals(56, o.summary("succeeded"));
     assertEquals(3, o.summary("failed"));
