@@ -50,8 +50,13 @@ build_if_needed() {
 }
 
 # JAVA_OPTS reaches the JVM (e.g. JAVA_OPTS=-Xmx1g); out of memory ends the process at once with
-# one line rather than leaving a half-dead JVM behind.
-JVM_FLAGS=(-Djava.awt.headless=true -XX:+ExitOnOutOfMemoryError)
+# one line rather than leaving a half-dead JVM behind. The --add-opens are those Flink's own scripts
+# give Java 17, so the embedded Flink runner can serialize a failed task's error and report it.
+JVM_FLAGS=(-Djava.awt.headless=true -XX:+ExitOnOutOfMemoryError
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED)
 
 run_java() {
   build_if_needed

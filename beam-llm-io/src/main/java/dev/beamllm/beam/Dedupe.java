@@ -7,12 +7,17 @@ import dev.beamllm.prompt.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -53,7 +58,36 @@ final class Dedupe extends PTransform<PCollection<LlmRequest>, PCollection<List<
           return members;
         }))
         .setCoder(ListCoder.of(LlmRequestCoder.of()))
+        .apply("Rebundle", new Rebundle())
         .apply("Restore", Window.<List<LlmRequest>>configure().withTimestampCombiner(before));
+  }
+
+  /**
+   * The DirectRunner hands each key's group on as a bundle of its own, and the call stage waits
+   * for a bundle's requests at its end, so after a grouping by request it would keep about one
+   * request in flight per thread. Regrouping the groups under a few keys and flattening them there
+   * makes bundles of many requests again. Other runners bundle across keys (Flink by count,
+   * Dataflow by work item), so they skip this second shuffle.
+   */
+  static final class Rebundle extends PTransform<PCollection<List<LlmRequest>>, PCollection<List<LlmRequest>>> {
+    private static final long serialVersionUID = 1L;
+    private static final int KEYS = 16;
+
+    @Override
+    public PCollection<List<LlmRequest>> expand(PCollection<List<LlmRequest>> groups) {
+      if (!groups.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner")) {
+        return groups;
+      }
+      ListCoder<LlmRequest> coder = ListCoder.of(LlmRequestCoder.of());
+      return groups
+          .apply("Spread", WithKeys.<Integer, List<LlmRequest>>of(g -> ThreadLocalRandom.current().nextInt(KEYS))
+              .withKeyType(TypeDescriptors.integers()))
+          .setCoder(KvCoder.of(VarIntCoder.of(), coder))
+          .apply("Regroup", GroupByKey.create())
+          .apply("Values", Values.create())
+          .apply("Flatten", Flatten.iterables())
+          .setCoder(coder);
+    }
   }
 
   /** Equal for requests that would get the same answer. */

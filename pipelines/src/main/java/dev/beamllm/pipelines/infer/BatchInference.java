@@ -151,7 +151,9 @@ public final class BatchInference {
     try {
       yaml = new YAMLMapper().readTree(Files.readString(Path.of(config)));
     } catch (IOException e) {
-      throw new JobSettings.BadSetting("config", "cannot read " + config + ": " + ConsoleLogging.oneLine(e));
+      String parse = ConsoleLogging.parseProblem(e);
+      throw new JobSettings.BadSetting("config", parse != null ? config + " does not parse: " + parse
+          : "cannot read " + config + " (" + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : ConsoleLogging.oneLineOf(e)) + ")");
     }
     if (yaml == null || !yaml.isObject()) {
       throw new JobSettings.BadSetting("config", config + " must hold settings by name (a YAML mapping)");
@@ -195,7 +197,9 @@ public final class BatchInference {
         try {
           registry = registry.withModelsFrom(Path.of(o.getModelsFile()));
         } catch (RuntimeException e) {
-          throw new JobSettings.BadSetting("modelsFile", ConsoleLogging.oneLine(e));
+          String parse = ConsoleLogging.parseProblem(e);
+          throw new JobSettings.BadSetting("modelsFile", parse != null ? o.getModelsFile() + " does not parse: " + parse
+              : ConsoleLogging.oneLineOf(e));
         }
       }
       String fakeUrl = fake != null ? fake.baseUrl() : o.getFakeProviderUrl();

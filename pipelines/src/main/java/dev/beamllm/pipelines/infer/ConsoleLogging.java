@@ -47,6 +47,21 @@ final class ConsoleLogging {
     return (ours ? "" : deepest.getClass().getSimpleName() + ": ") + firstLine(message);
   }
 
+  /**
+   * Why a JSON or YAML file does not parse, in a user's words: where (line and column) and what,
+   * or null when no parser error is among the causes.
+   */
+  static String parseProblem(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof com.fasterxml.jackson.core.JsonProcessingException p) {
+        var at = p.getLocation();
+        String where = at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " : "";
+        return where + firstLine(String.valueOf(p.getOriginalMessage()));
+      }
+    }
+    return null;
+  }
+
   /** The exception's own message, first line only (no cause, no type). */
   static String oneLineOf(Throwable t) {
     return t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());

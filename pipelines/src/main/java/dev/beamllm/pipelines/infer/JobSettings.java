@@ -51,6 +51,10 @@ final class JobSettings {
       }
       return "'" + bad.group(2) + "' is not " + type;
     }
+    Matcher runner = Pattern.compile("Unknown 'runner' specified '(.*?)', supported pipeline runners (.*)").matcher(message);
+    if (runner.find()) {
+      return "--runner: unknown runner '" + runner.group(1) + "' (known here: " + runner.group(2).replaceAll("[\\[\\]]", "") + ")";
+    }
     Matcher missing = NO_PROPERTY.matcher(message);
     if (missing.find()) {
       return "--" + missing.group(1) + ": no such option (--help lists every option)";
@@ -193,8 +197,12 @@ final class JobSettings {
       Files.createDirectories(dir);
       Path probe = Files.createTempFile(dir, ".beamllm-write-check", ".tmp");
       Files.delete(probe);
-    } catch (IOException | SecurityException e) {
-      throw new BadSetting(option, "cannot write in " + dir + " (" + e.getClass().getSimpleName() + ")");
+    } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
+      throw new BadSetting(option, "cannot write " + file + ": a part of its path is a file, not a folder");
+    } catch (java.nio.file.AccessDeniedException | SecurityException e) {
+      throw new BadSetting(option, "cannot write in " + dir + ": permission denied");
+    } catch (IOException e) {
+      throw new BadSetting(option, "cannot write in " + dir + ": " + ConsoleLogging.oneLineOf(e));
     }
     if (Files.exists(path) && !Files.isWritable(path)) {
       throw new BadSetting(option, file + " cannot be written");

@@ -41,7 +41,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.Ignore;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -185,9 +184,6 @@ public class BatchInferenceRobustnessTest {
         .recordRequests(false).start()) {
       List<String> args = baseArgs(dir, input, fake.baseUrl());
       args.add("--maxConcurrent=" + maxConcurrent);
-      // The rows are all different, so dedupe has nothing to do; on the DirectRunner it would only
-      // hold the requests in flight to about 3 (see dedupeOnTheDirectRunnerKeepsManyRequestsInFlight).
-      args.add("--dedupe=false");
 
       Process first = startChild(dir, "first", args);
       try {
@@ -265,8 +261,8 @@ public class BatchInferenceRobustnessTest {
       assertEquals("nothing else was sent", answers.size(), fake.stats().received());
 
       Map<String, JsonNode> failures = byId(lines(dir.resolve("failures.jsonl")));
-      assertEquals(Set.of("line-2", "empty", "blank"), failures.keySet());
-      JsonNode badByte = failures.get("line-2");
+      assertEquals("the bad-byte row keeps the id its text shows", Set.of("bad-byte", "empty", "blank"), failures.keySet());
+      JsonNode badByte = failures.get("bad-byte");
       assertThat(badByte.get("message").asText(), containsString("UTF-8"));
       assertEquals(2, badByte.get("line").asInt());
       assertThat(badByte.get("file").asText(), containsString("prompts.jsonl"));
@@ -538,10 +534,6 @@ public class BatchInferenceRobustnessTest {
    * Issue 9, point 7, the wording: the line names the option and the problem in the user's terms,
    * not a Java exception's name.
    */
-  @Ignore("bug: --runner=NoSuchRunner prints 'infer: ClassNotFoundException: NoSuchRunner' (ConsoleLogging.oneLine"
-      + " unwraps Beam's IllegalArgumentException, which names the runner option, to its cause); an --output, --failures"
-      + " or --checkpoint under a regular file prints '(FileAlreadyExistsException)' (JobSettings.writable); a --config or"
-      + " --modelsFile that does not parse prints 'ParserException: while parsing a flow ...' without where")
   @Test(timeout = 90_000)
   public void jobLevelMistakesAreOneLineAUserCanRead() throws Exception {
     Path dir = tmp.newFolder("mistakes-wording").toPath();
@@ -594,9 +586,6 @@ public class BatchInferenceRobustnessTest {
     List<String> args = baseArgs(dir, input, "http://127.0.0.1:" + freePortWithNothingListening());
     args.remove("--progress=none");
     args.add("--progress=lines");
-    // The rows are all different; on the DirectRunner dedupe would cost ~40 s of per-key bundles
-    // for 2000 rows whatever the provider does (see dedupeOnTheDirectRunnerKeepsManyRequestsInFlight).
-    args.add("--dedupe=false");
     long start = System.nanoTime();
     Run run = runHere(args);
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -637,7 +626,7 @@ public class BatchInferenceRobustnessTest {
     try (FakeProviderServer fake = FakeProviderServer.builder().apiKey("sk-right").latency(FakeLatency.fixed(Duration.ofMillis(20)))
         .start()) {
       List<String> args = baseArgs(dir, input, fake.baseUrl());
-      args.addAll(List.of("--maxConcurrent=" + maxConcurrent, "--dedupe=false"));
+      args.add("--maxConcurrent=" + maxConcurrent);
       Run run = runHere(args);
       assertEquals(run.all(), 0, run.code());
       long received = fake.stats().received();
@@ -667,9 +656,6 @@ public class BatchInferenceRobustnessTest {
    * Issue 9, point 5 says dedupe works on every runner; on the DirectRunner it also must not cost
    * the job its requests in flight.
    */
-  @Ignore("bug: on the DirectRunner the Dedupe GroupByKey (LlmIO.expandRequests, beam/Dedupe.java) hands CallFn one"
-      + " key per bundle, and CallFn.finishBundle waits for that bundle's request, so at most ~3 requests are in flight"
-      + " whatever --maxConcurrent (400 rows at 100 ms: max_concurrency 3 and 27 s; with --dedupe=false 32 and 12 s)")
   @Test(timeout = 60_000)
   public void dedupeOnTheDirectRunnerKeepsManyRequestsInFlight() throws Exception {
     Path dir = tmp.newFolder("dedupe-concurrency").toPath();
