@@ -162,7 +162,9 @@ final class Call implements Scheduler.Job {
       excluded.add(m);
       m = client.picker().pick(excluded);
     }
-    fail(lastError != null && !client.health().isGone(model == null ? "" : model) ? lastError
+    // After a model was given up, its reason (naming the model) says more than the attempt's error.
+    boolean lastModelGone = model != null && client.health().isGone(model);
+    fail(lastError != null && !lastModelGone ? lastError
         : !incapable.isEmpty() ? ApiError.of(ErrorKind.UNSUPPORTED, String.join("; ", incapable.values()))
         : client.health().noModelLeft(client.configInternal().models()));
     return null;
