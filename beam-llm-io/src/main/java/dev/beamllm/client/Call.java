@@ -291,9 +291,17 @@ final class Call implements Scheduler.Job {
       afterError(ApiError.of(ErrorKind.INVALID_RESPONSE, "the answer could not be read: " + e));
       return;
     }
-    scheduler.finished(model, admission, charged(parsed.usage()), info, false, -1);
+    ApiResponse response;
+    try {
+      // Stored before the slot is freed: at any moment, the answers the provider has sent but no
+      // cache holds are at most the requests in flight, which is what a killed job pays again.
+      response = stored(parsed, Duration.ofNanos(System.nanoTime() - sentAt), reader != null ? null : answer.body());
+    } finally {
+      scheduler.finished(model, admission, charged(parsed.usage()), info, false, -1);
+    }
     client.health().answered(model);
-    succeed(parsed, Duration.ofNanos(System.nanoTime() - sentAt), reader != null ? null : answer.body());
+    client.tracker().finished(response);
+    future.complete(response);
   }
 
   /** The tokens the provider counts against its limit: input (with cache reads and writes) plus output. */
@@ -359,7 +367,8 @@ final class Call implements Scheduler.Job {
     return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
   }
 
-  private void succeed(ParsedAnswer parsed, Duration latency, String body) {
+  /** The answer, through the postprocess hook and into the cache. */
+  private ApiResponse stored(ParsedAnswer parsed, Duration latency, String body) {
     ClientConfig config = client.configInternal();
     ApiResponse response = ApiResponse.builder()
         .setModel(spec.id())
@@ -386,8 +395,7 @@ final class Call implements Scheduler.Job {
         System.getLogger(Call.class.getName()).log(System.Logger.Level.WARNING, "cache write failed: " + e);
       }
     }
-    client.tracker().finished(response);
-    future.complete(response);
+    return response;
   }
 
   void fail(ApiError error) {

@@ -586,6 +586,7 @@ public class BatchInferenceRobustnessTest {
     List<String> args = baseArgs(dir, input, "http://127.0.0.1:" + freePortWithNothingListening());
     args.remove("--progress=none");
     args.add("--progress=lines");
+    args.add("--maxConcurrent=50");
     long start = System.nanoTime();
     Run run = runHere(args);
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -606,8 +607,10 @@ public class BatchInferenceRobustnessTest {
     assertTrue("every failure names the model and says it cannot be reached; others: " + messages, messages.isEmpty());
     assertEquals(rows, run.summary("failed"));
     assertEquals(0, run.summary("succeeded"));
+    // Given up after 20 connection failures in a row, recorded before a slot frees: at most those
+    // 20 plus the 50 in flight were attempted (without giving up: 2,000 rows x 5 attempts x 2 stages).
     assertThat("attempts: the model is given up after the first connection failures (" + rows + " rows)",
-        run.summary("requests sent"), lessThanOrEqualTo(100L));
+        run.summary("requests sent"), lessThanOrEqualTo(70L));
     assertProgressNeverExceedsTotal(run.out(), rows);
   }
 
