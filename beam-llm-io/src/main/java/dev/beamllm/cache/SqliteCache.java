@@ -24,6 +24,7 @@ final class SqliteCache implements ResponseCache {
   private static final long serialVersionUID = 1L;
   /** How long a writer waits for another connection's write to finish before failing. */
   private static final int BUSY_TIMEOUT_MILLIS = 30_000;
+  private static final Object OPENING = new Object();
 
   // A String, as Path is not serializable.
   private final String file;
@@ -65,27 +66,37 @@ final class SqliteCache implements ResponseCache {
     }
   }
 
-  /** The connection, opened (and the table created) on first use; the caller holds the lock. */
+  /**
+   * The connection, opened (and the table created) on first use; the caller holds the lock. Opens
+   * are serialized in this JVM: connections opening a new file at once race to switch it to WAL,
+   * and SQLite then fails one of them deleting a journal the other already deleted.
+   */
   private Connection connection() throws SQLException {
     if (connection == null) {
-      createParentDirectories();
-      SQLiteConfig config = new SQLiteConfig();
-      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-      // In WAL mode NORMAL keeps every commit through a crash of the process (kill -9) and only
-      // skips the fsync per commit, which capped a checkpointed job at about a thousand answers/s.
-      config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-      config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-      Connection opened = config.createConnection("jdbc:sqlite:" + file);
-      try (Statement s = opened.createStatement()) {
-        s.executeUpdate(
-            "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, response TEXT NOT NULL, created_at INTEGER)");
-      } catch (SQLException e) {
-        opened.close();
-        throw e;
+      synchronized (OPENING) {
+        connection = open();
       }
-      connection = opened;
     }
     return connection;
+  }
+
+  private Connection open() throws SQLException {
+    createParentDirectories();
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    // In WAL mode NORMAL keeps every commit through a crash of the process (kill -9) and only
+    // skips the fsync per commit, which capped a checkpointed job at about a thousand answers/s.
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    Connection opened = config.createConnection("jdbc:sqlite:" + file);
+    try (Statement s = opened.createStatement()) {
+      s.executeUpdate(
+          "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, response TEXT NOT NULL, created_at INTEGER)");
+    } catch (SQLException e) {
+      opened.close();
+      throw e;
+    }
+    return opened;
   }
 
   private void createParentDirectories() {
