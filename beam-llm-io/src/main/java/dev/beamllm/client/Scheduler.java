@@ -125,7 +125,7 @@ final class Scheduler implements AutoCloseable {
       queue.add(job);
       go = pump();
     }
-    go.forEach(Runnable::run);
+    runAll(go);
   }
 
   /** Runs a task after a delay on the scheduler's timer (a retry's backoff before it picks a model). */
@@ -178,7 +178,7 @@ final class Scheduler implements AutoCloseable {
       }
       go = pump();
     }
-    go.forEach(Runnable::run);
+    runAll(go);
   }
 
   private ModelState newModelState(String model) {
@@ -190,6 +190,39 @@ final class Scheduler implements AutoCloseable {
       m.tokens = own.tokensPerMinute() > 0 ? new TokenBucket(own.tokensPerMinute(), now) : null;
     }
     return m;
+  }
+
+  /** Starts this thread is running now; starts admitted meanwhile join them instead of nesting. */
+  private static final ThreadLocal<ArrayDeque<Runnable>> RUNNING = new ThreadLocal<>();
+
+  /**
+   * Runs admitted starts outside the lock. A start may end at once and free its slot (a request
+   * to a model given up, a key that is missing), which admits the next start: run on this thread's
+   * outer loop rather than nested, a queue of thousands such requests cannot overflow the stack.
+   */
+  private static void runAll(List<Runnable> go) {
+    if (go.isEmpty()) {
+      return;
+    }
+    ArrayDeque<Runnable> running = RUNNING.get();
+    if (running != null) {
+      running.addAll(go);
+      return;
+    }
+    running = new ArrayDeque<>(go);
+    RUNNING.set(running);
+    try {
+      for (Runnable r; (r = running.poll()) != null; ) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          // One start's bug must not strand the starts queued behind it.
+          System.getLogger(Scheduler.class.getName()).log(System.Logger.Level.WARNING, "a request could not start: " + e);
+        }
+      }
+    } finally {
+      RUNNING.remove();
+    }
   }
 
   /** Milliseconds jobs have waited for admission, summed. */
@@ -381,7 +414,7 @@ final class Scheduler implements AutoCloseable {
         wakeupAt = Long.MAX_VALUE;
         go = pump();
       }
-      go.forEach(Runnable::run);
+      runAll(go);
     }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
