@@ -234,7 +234,6 @@ public final class LlmIO {
      * model, held within {@link #withLimits}; each worker takes its share like the job's limits.
      */
     public Complete withModelLimits(Map<String, Limits> perModel) {
-      perModel.keySet().forEach(registry()::lookup);
       return toBuilder().setPerModelLimits(Map.copyOf(perModel)).build();
     }
 
@@ -343,6 +342,8 @@ public final class LlmIO {
         throw new IllegalArgumentException("keys given in code are never serialized into a pipeline, so workers would not have"
             + " them: set the providers' variables in the workers' environment (or a .env file) instead");
       }
+      // The registry may be set after the limits, so their models are looked up here.
+      perModelLimits().keySet().forEach(registry()::lookup);
       if (numWorkers() < 1 || batchSize() < 0) {
         throw new IllegalArgumentException("numWorkers must be >= 1 and the batch size >= 0");
       }
