@@ -49,6 +49,26 @@ public class LlmIOFlinkTest {
     }
   }
 
+  @Test
+  public void identicalConversationsAreSentOnceOnFlink() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().recordRequests(false).start()) {
+      Pipeline p = Pipeline.create(FlinkRunnerSmokeTest.flinkOptions());
+      List<Conversation> input = new ArrayList<>(LlmIOTest.conversations(50));
+      for (int i = 0; i < 50; i++) {
+        input.add(Conversation.user("the same").withId("same-" + i));
+      }
+      LlmResult result = p.apply(Create.of(input)).apply(LlmIO.complete().withModels("gpt-4.1-mini").withRegistry(LlmIOTest.registry(fake)));
+      PCollection<String> ids = result.responses().apply(MapElements.into(TypeDescriptors.strings())
+          .via((ApiResponse r) -> r.conversationId().orElseThrow()));
+      List<String> expected = new ArrayList<>();
+      input.forEach(c -> expected.add(c.id().orElseThrow()));
+      PAssert.that(ids).containsInAnyOrder(expected);
+      PAssert.that(result.failures()).empty();
+      p.run().waitUntilFinish();
+      assertEquals("50 distinct prompts and one shared by 50 rows", 51, fake.stats().received());
+    }
+  }
+
   static final AtomicBoolean FAILED_ONCE = new AtomicBoolean();
   static final AtomicInteger SEEN = new AtomicInteger();
   static final AtomicInteger CACHE_HITS = new AtomicInteger();

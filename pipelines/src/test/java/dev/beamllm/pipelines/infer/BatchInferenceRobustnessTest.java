@@ -395,6 +395,40 @@ public class BatchInferenceRobustnessTest {
     }
   }
 
+  /**
+   * Issue 9, point 4: a model's own quota from the config file holds within the job's: rows to
+   * claude-3.5-haiku under {@code modelLimits: {claude-3.5-haiku: {rpm: 60}}} go at most 60 in the
+   * first seconds (its bucket starts full, then one a second), while the other model's rows are
+   * not held back.
+   */
+  @Test(timeout = 90_000)
+  public void aModelsOwnQuotaFromTheConfigFileHolds() throws Exception {
+    Path dir = tmp.newFolder("model-quota").toPath();
+    Path input = dir.resolve("prompts.jsonl");
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < 66; i++) {
+      rows.add(String.format(Locale.ROOT, "{\"id\":\"h%03d\",\"prompt\":\"haiku %d\",\"model\":\"claude-3.5-haiku\"}", i, i));
+      rows.add(String.format(Locale.ROOT, "{\"id\":\"g%03d\",\"prompt\":\"mini %d\"}", i, i));
+    }
+    Files.write(input, rows, StandardCharsets.UTF_8);
+    Path config = dir.resolve("job.yaml");
+    Files.writeString(config, "models: [gpt-4.1-mini]\nmodelLimits:\n  claude-3.5-haiku: {rpm: 60}\n");
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      List<String> args = baseArgs(dir, input, fake.baseUrl());
+      args.add("--config=" + config);
+      long start = System.nanoTime();
+      Run run = runHere(args);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertEquals(run.all(), 0, run.code());
+      assertEquals(132, lines(dir.resolve("answers.jsonl")).size());
+      // 60 at once, then one a second: the last 6 need about 6 seconds more.
+      assertThat("the haiku rows waited for their model's quota: " + seconds + " s", seconds, org.hamcrest.Matchers.greaterThan(4.0));
+      long[] perSecond = fake.stats().acceptedPerSecond();
+      assertThat("the first second holds the 66 mini rows and at most 60 haiku rows: " + Arrays.toString(perSecond),
+          perSecond[0], lessThanOrEqualTo(66L + 61L));
+    }
+  }
+
   // ------------------------------------------------- 4. dedupe
 
   /** Issue 9, point 5: 100 identical rows are one request and 100 answers; --dedupe=false sends 100. */
