@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Stores answers by request key so the same request is never paid for twice. A hit is answered
@@ -17,6 +18,19 @@ public interface ResponseCache extends Serializable {
 
   /** Stores a successful answer. */
   void put(String key, ApiResponse response);
+
+  /**
+   * Stores a successful answer and completes when it is stored (for a persistent store: durable).
+   * Stores that write in groups complete later and cheaper; this default stores at once.
+   */
+  default CompletableFuture<Void> putAsync(String key, ApiResponse response) {
+    try {
+      put(key, response);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** An in-memory cache for this JVM. */
   static ResponseCache memory() {

@@ -16,9 +16,10 @@ import org.sqlite.SQLiteConfig;
 /**
  * A {@link ResponseCache} in a SQLite file: one row per key holding the answer's {@link
  * ApiResponseJson} form. The file is opened in WAL mode with a busy timeout, so several caches,
- * threads or processes can share it. Each cache object keeps one connection, opened on first use
- * and used under its lock; only the path is serialized, so a copy sent to a Beam worker opens its
- * own connection there.
+ * threads or processes can share it. Each cache object reads through one connection, opened on
+ * first use and used under its lock, and writes through a {@link GroupCommitWriter} of its own
+ * (WAL lets the reads go on while it writes); only the path is serialized, so a copy sent to a Beam
+ * worker opens its own connections there.
  */
 final class SqliteCache implements ResponseCache {
   private static final long serialVersionUID = 1L;
@@ -29,6 +30,7 @@ final class SqliteCache implements ResponseCache {
   // A String, as Path is not serializable.
   private final String file;
   private transient Connection connection;
+  private transient GroupCommitWriter writer;
 
   SqliteCache(Path file) {
     this.file = file.toString();
@@ -48,21 +50,39 @@ final class SqliteCache implements ResponseCache {
     }
   }
 
-  /** Stores the answer, replacing any under the same key; failed answers are not stored. */
+  /** Stores the answer, replacing any under the same key, and returns when it is committed; failed answers are not stored. */
   @Override
-  public synchronized void put(String key, ApiResponse response) {
-    if (response.isError()) {
-      return;
+  public void put(String key, ApiResponse response) {
+    try {
+      putAsync(key, response).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof SQLException sql ? failure(sql)
+          : new IllegalStateException("response cache " + file + ": " + e.getCause().getMessage(), e.getCause());
     }
-    String json = ApiResponseJson.toJson(response);
-    try (PreparedStatement insert = connection().prepareStatement(
-        "INSERT OR REPLACE INTO responses (key, response, created_at) VALUES (?, ?, ?)")) {
-      insert.setString(1, key);
-      insert.setString(2, json);
-      insert.setLong(3, System.currentTimeMillis());
-      insert.executeUpdate();
-    } catch (SQLException e) {
-      throw failure(e);
+  }
+
+  /**
+   * Queues the answer for the cache's writer, which commits every answer waiting in one
+   * transaction; completes when this one is committed.
+   */
+  @Override
+  public java.util.concurrent.CompletableFuture<Void> putAsync(String key, ApiResponse response) {
+    if (response.isError()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    return writer().submit(key, ApiResponseJson.toJson(response));
+  }
+
+  private synchronized GroupCommitWriter writer() {
+    if (writer == null) {
+      writer = new GroupCommitWriter(this::openGuarded, file);
+    }
+    return writer;
+  }
+
+  private Connection openGuarded() throws SQLException {
+    synchronized (OPENING) {
+      return open();
     }
   }
 
@@ -73,9 +93,7 @@ final class SqliteCache implements ResponseCache {
    */
   private Connection connection() throws SQLException {
     if (connection == null) {
-      synchronized (OPENING) {
-        connection = open();
-      }
+      connection = openGuarded();
     }
     return connection;
   }

@@ -291,17 +291,38 @@ final class Call implements Scheduler.Job {
       afterError(ApiError.of(ErrorKind.INVALID_RESPONSE, "the answer could not be read: " + e));
       return;
     }
+    long charged = charged(parsed.usage());
     ApiResponse response;
     try {
-      // Stored before the slot is freed: at any moment, the answers the provider has sent but no
-      // cache holds are at most the requests in flight, which is what a killed job pays again.
-      response = stored(parsed, Duration.ofNanos(System.nanoTime() - sentAt), reader != null ? null : answer.body());
-    } finally {
-      scheduler.finished(model, admission, charged(parsed.usage()), info, false, -1);
+      response = response(parsed, Duration.ofNanos(System.nanoTime() - sentAt), reader != null ? null : answer.body());
+    } catch (RuntimeException e) {
+      scheduler.finished(model, admission, charged, info, false, -1);
+      throw e;
     }
-    client.health().answered(model);
-    client.tracker().finished(response);
-    future.complete(response);
+    // Stored before the slot is freed and the answer given: at any moment, the answers the provider
+    // has sent but no cache holds are at most the requests in flight, which is what a killed job
+    // pays again.
+    store(response).whenComplete((stored, writeError) -> {
+      if (writeError != null) {
+        // A cache that cannot write (a full disk) must not lose the answer we paid for.
+        System.getLogger(Call.class.getName()).log(System.Logger.Level.WARNING, "cache write failed: " + writeError);
+      }
+      scheduler.finished(model, admission, charged, info, false, -1);
+      client.health().answered(model);
+      client.tracker().finished(response);
+      future.complete(response);
+    });
+  }
+
+  private CompletableFuture<Void> store(ApiResponse response) {
+    if (cacheKey == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    try {
+      return client.configInternal().cache().get().putAsync(cacheKey, response);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** The tokens the provider counts against its limit: input (with cache reads and writes) plus output. */
@@ -367,8 +388,8 @@ final class Call implements Scheduler.Job {
     return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
   }
 
-  /** The answer, through the postprocess hook and into the cache. */
-  private ApiResponse stored(ParsedAnswer parsed, Duration latency, String body) {
+  /** The answer, through the postprocess hook. */
+  private ApiResponse response(ParsedAnswer parsed, Duration latency, String body) {
     ClientConfig config = client.configInternal();
     ApiResponse response = ApiResponse.builder()
         .setModel(spec.id())
@@ -386,14 +407,6 @@ final class Call implements Scheduler.Job {
         .build();
     if (config.postprocess().isPresent()) {
       response = config.postprocess().get().apply(response);
-    }
-    if (cacheKey != null) {
-      try {
-        config.cache().get().put(cacheKey, response);
-      } catch (RuntimeException e) {
-        // A cache that cannot write (a full disk) must not lose the answer we paid for.
-        System.getLogger(Call.class.getName()).log(System.Logger.Level.WARNING, "cache write failed: " + e);
-      }
     }
     return response;
   }
