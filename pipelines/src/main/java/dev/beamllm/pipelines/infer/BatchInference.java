@@ -94,8 +94,12 @@ public final class BatchInference {
       // every element of a bounded input in memory (gigabytes for 100k rows).
       options.setRunner(FlinkRunner.class);
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
-      flink.setFlinkMaster("[local]");
-      flink.setParallelism(Runtime.getRuntime().availableProcessors());
+      if (Arrays.stream(flags).noneMatch(a -> a.startsWith("--flinkMaster"))) {
+        flink.setFlinkMaster("[local]");
+      }
+      if (Arrays.stream(flags).noneMatch(a -> a.startsWith("--parallelism"))) {
+        flink.setParallelism(Runtime.getRuntime().availableProcessors());
+      }
     }
     FakeProviderServer fake = options.getFakeProvider() ? FakeProviderServer.builder().recordRequests(false).start() : null;
     try {
