@@ -6,18 +6,17 @@ import dev.beamllm.prompt.Digests;
 import dev.beamllm.prompt.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.Values;
-import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -43,50 +42,45 @@ final class Dedupe extends PTransform<PCollection<LlmRequest>, PCollection<List<
     return input.isBounded() == PCollection.IsBounded.BOUNDED && input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
   }
 
+  /**
+   * On the DirectRunner requests are grouped under a few shards rather than one key each: that
+   * runner hands every key's group on as a bundle of its own, and the call stage waits for a
+   * bundle's requests at its end, so one key per request would keep about one request in flight
+   * per thread (and cost a bundle per row). The DirectRunner holds its input in memory anyway.
+   * Other runners bundle across keys and stream a group's values, so they group by request.
+   */
+  static final int DIRECT_RUNNER_SHARDS = 16;
+
   @Override
   public PCollection<List<LlmRequest>> expand(PCollection<LlmRequest> input) {
     TimestampCombiner before = input.getWindowingStrategy().getTimestampCombiner();
+    boolean sharded = input.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
     return input
-        .apply("Key", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(LlmRequest.class)))
-            .via((LlmRequest r) -> KV.of(key(r), r)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), LlmRequestCoder.of()))
-        .apply("Earliest", Window.<KV<String, LlmRequest>>configure().withTimestampCombiner(TimestampCombiner.EARLIEST))
+        .apply("Key", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
+                TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(LlmRequest.class))))
+            .via((LlmRequest r) -> {
+              String key = key(r);
+              return KV.of(sharded ? Integer.toString(Math.floorMod(key.hashCode(), DIRECT_RUNNER_SHARDS)) : key, KV.of(key, r));
+            }))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), LlmRequestCoder.of())))
+        .apply("Earliest", Window.<KV<String, KV<String, LlmRequest>>>configure().withTimestampCombiner(TimestampCombiner.EARLIEST))
         .apply("Group", GroupByKey.create())
-        .apply("Members", MapElements.into(new TypeDescriptor<List<LlmRequest>>() {}).via((KV<String, Iterable<LlmRequest>> kv) -> {
-          List<LlmRequest> members = new ArrayList<>(1);
-          kv.getValue().forEach(members::add);
-          return members;
-        }))
+        .apply("Members", ParDo.of(new MembersFn()))
         .setCoder(ListCoder.of(LlmRequestCoder.of()))
-        .apply("Rebundle", new Rebundle())
         .apply("Restore", Window.<List<LlmRequest>>configure().withTimestampCombiner(before));
   }
 
-  /**
-   * The DirectRunner hands each key's group on as a bundle of its own, and the call stage waits
-   * for a bundle's requests at its end, so after a grouping by request it would keep about one
-   * request in flight per thread. Regrouping the groups under a few keys and flattening them there
-   * makes bundles of many requests again. Other runners bundle across keys (Flink by count,
-   * Dataflow by work item), so they skip this second shuffle.
-   */
-  static final class Rebundle extends PTransform<PCollection<List<LlmRequest>>, PCollection<List<LlmRequest>>> {
+  /** A group's requests by request key: one list of identical requests each. */
+  static final class MembersFn extends DoFn<KV<String, Iterable<KV<String, LlmRequest>>>, List<LlmRequest>> {
     private static final long serialVersionUID = 1L;
-    private static final int KEYS = 16;
 
-    @Override
-    public PCollection<List<LlmRequest>> expand(PCollection<List<LlmRequest>> groups) {
-      if (!groups.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner")) {
-        return groups;
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<KV<String, LlmRequest>>> group, OutputReceiver<List<LlmRequest>> out) {
+      Map<String, List<LlmRequest>> byKey = new LinkedHashMap<>();
+      for (KV<String, LlmRequest> kv : group.getValue()) {
+        byKey.computeIfAbsent(kv.getKey(), k -> new ArrayList<>(1)).add(kv.getValue());
       }
-      ListCoder<LlmRequest> coder = ListCoder.of(LlmRequestCoder.of());
-      return groups
-          .apply("Spread", WithKeys.<Integer, List<LlmRequest>>of(g -> ThreadLocalRandom.current().nextInt(KEYS))
-              .withKeyType(TypeDescriptors.integers()))
-          .setCoder(KvCoder.of(VarIntCoder.of(), coder))
-          .apply("Regroup", GroupByKey.create())
-          .apply("Values", Values.create())
-          .apply("Flatten", Flatten.iterables())
-          .setCoder(coder);
+      byKey.values().forEach(out::output);
     }
   }
 
