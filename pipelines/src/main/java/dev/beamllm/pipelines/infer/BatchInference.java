@@ -218,9 +218,7 @@ public final class BatchInference {
       List<String> models = JobSettings.models(o);
       Set<String> needed = new LinkedHashSet<>();
       for (String m : models) {
-        if (registry.find(m).isEmpty()) {
-          throw new JobSettings.BadSetting("models", ConsoleLogging.oneLine(catchLookup(registry, m)));
-        }
+        known(registry, "models", m);
         needed.add(m);
       }
       InputScan scan = InputScan.of(o.getInput());
@@ -233,19 +231,17 @@ public final class BatchInference {
         ApiKeys.fromEnvironment().credentials(registry.lookup(m));
       }
       for (String m : JobSettings.modelLimits(o).keySet()) {
-        if (registry.find(m).isEmpty()) {
-          throw new JobSettings.BadSetting("modelLimits", ConsoleLogging.oneLine(catchLookup(registry, m)));
-        }
+        known(registry, "modelLimits", m);
       }
       return new Job(o, registry, models, scan.rows(), fake);
     }
 
-    private static RuntimeException catchLookup(ModelRegistry registry, String model) {
+    /** Checks that the registry knows a model an option names; its message suggests the closest ids. */
+    private static void known(ModelRegistry registry, String option, String model) {
       try {
         registry.lookup(model);
-        return new IllegalStateException("unknown model '" + model + "'");
-      } catch (RuntimeException e) {
-        return e;
+      } catch (IllegalArgumentException unknown) {
+        throw new JobSettings.BadSetting(option, ConsoleLogging.oneLineOf(unknown));
       }
     }
 

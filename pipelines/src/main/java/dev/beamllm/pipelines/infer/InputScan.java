@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Set;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
@@ -69,9 +68,8 @@ record InputScan(long rows, Set<String> rowModels) {
 
   private static long scanCsv(Path file, Set<String> models) throws IOException {
     long rows = 0;
-    CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build();
     try (InputStream in = Utf8Lines.skipBom(Files.newInputStream(file));
-        CSVParser csv = CSVParser.parse(new InputStreamReader(in, StandardCharsets.UTF_8), format)) {
+        CSVParser csv = CSVParser.parse(new InputStreamReader(in, StandardCharsets.UTF_8), ReadPrompts.CSV)) {
       boolean named = csv.getHeaderMap().containsKey("model");
       for (CSVRecord r : csv) {
         rows++;

@@ -41,6 +41,8 @@ import org.apache.commons.csv.CSVRecord;
 final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
   static final TupleTag<LlmRequest> ROWS = new TupleTag<>() {};
   static final TupleTag<String> BAD = new TupleTag<>() {};
+  /** CSV prompt files: a header row names the columns. */
+  static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build();
   /** Rows that could not be read in this JVM, for the live progress of a local job. */
   static final LongAdder LOCAL_BAD_ROWS = new LongAdder();
 
@@ -130,10 +132,9 @@ final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
     }
 
     private void readCsv(String file, InputStream in, MultiOutputReceiver out) throws IOException {
-      CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build();
       // The default decoder replaces invalid bytes with U+FFFD, so the row that holds one fails alone.
       Reader reader = new InputStreamReader(Utf8Lines.skipBom(in), StandardCharsets.UTF_8);
-      try (CSVParser csv = CSVParser.parse(reader, format)) {
+      try (CSVParser csv = CSVParser.parse(reader, CSV)) {
         if (!csv.getHeaderMap().containsKey("prompt")) {
           rows.inc();
           bad(out, file, 1, "header", "the CSV file has no 'prompt' column", String.join(",", csv.getHeaderNames()));
