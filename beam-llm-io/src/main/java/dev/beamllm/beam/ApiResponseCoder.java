@@ -15,8 +15,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Encodes an {@link ApiResponse} as its {@link ApiResponseJson} form, images and files embedded.
- * Lossless, and deterministic because the JSON form writes fields in a fixed order; consistent
- * with equals because equal responses (equal messages, parts and numbers) write equal JSON.
+ * Lossless, and deterministic because the JSON form writes fields in a fixed order; consistent with
+ * equals because equal responses (equal messages, parts and numbers) write equal JSON.
  */
 public final class ApiResponseCoder extends AtomicCoder<ApiResponse> {
   private static final ApiResponseCoder INSTANCE = new ApiResponseCoder();

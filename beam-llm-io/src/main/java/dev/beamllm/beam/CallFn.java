@@ -17,14 +17,14 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Instant;
 
 /**
- * Sends conversations through the JVM's shared client with many requests in flight per thread,
- * and emits each answer as it completes: in {@code @ProcessElement} when it belongs to the current
- * element's window and timestamp, otherwise at the bundle's end, always with its own input's
- * window and timestamp. The thread waits only when its requests in flight reach the limit, and
- * then only for the first to finish. The input is {@code KV<identical requests, model to avoid>}:
- * the first request is sent and its answer serves every one of them under its own id (the others
- * are marked as answered without sending); the second (retry) stage avoids the model the first
- * stage failed on.
+ * Sends conversations through the JVM's shared client with many requests in flight per thread, and
+ * emits each answer as it completes: in {@code @ProcessElement} when it belongs to the current
+ * element's window and timestamp, otherwise at the bundle's end, always with its own input's window
+ * and timestamp. The thread waits only when its requests in flight reach the limit, and then only
+ * for the first to finish. The input is {@code KV<identical requests, model to avoid>}: the first
+ * request is sent and its answer serves every one of them under its own id (the others are marked
+ * as answered without sending); the second (retry) stage avoids the model the first stage failed
+ * on.
  */
 final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
   private static final long serialVersionUID = 1L;
@@ -42,10 +42,16 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
   private transient int inFlight;
 
   /** One request of this bundle. */
-  private record Pending(List<LlmRequest> input, ApiResponse response, Instant timestamp, BoundedWindow window) {}
+  private record Pending(
+      List<LlmRequest> input, ApiResponse response, Instant timestamp, BoundedWindow window) {}
 
-  CallFn(String transformId, ClientConfig config, boolean lastStage, TupleTag<ApiResponse> responses,
-      TupleTag<KV<List<LlmRequest>, String>> retry, TupleTag<LlmFailure> failures) {
+  CallFn(
+      String transformId,
+      ClientConfig config,
+      boolean lastStage,
+      TupleTag<ApiResponse> responses,
+      TupleTag<KV<List<LlmRequest>, String>> retry,
+      TupleTag<LlmFailure> failures) {
     this.transformId = transformId;
     this.config = config;
     this.lastStage = lastStage;
@@ -69,7 +75,9 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
     inFlight = 0;
   }
 
-  /** Starts one request; emits the answers that are ready for this element's window and timestamp. */
+  /**
+   * Starts one request; emits the answers that are ready for this element's window and timestamp.
+   */
   @ProcessElement
   public void process(ProcessContext c, BoundedWindow window) throws InterruptedException {
     List<LlmRequest> input = c.element().getKey();
@@ -80,7 +88,9 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
     Set<String> avoiding = avoid == null || avoid.isEmpty() ? Set.of() : Set.of(avoid);
     // The queue of this bundle: a late answer of a failed bundle must not land in the next one.
     BlockingQueue<Pending> queue = done;
-    client.start(input.get(0), avoiding).thenAccept(r -> queue.add(new Pending(input, r, timestamp, window)));
+    client
+        .start(input.get(0), avoiding)
+        .thenAccept(r -> queue.add(new Pending(input, r, timestamp, window)));
     int limit = config.limits().maxConcurrentRequests();
     int max = limit > 0 ? limit : Integer.MAX_VALUE;
     while (inFlight >= max) {
@@ -94,12 +104,14 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
     for (Iterator<Pending> it = ready.iterator(); it.hasNext(); ) {
       Pending p = it.next();
       if (p.window().equals(window) && p.timestamp().equals(timestamp)) {
-        route(p, new Emitter() {
-          @Override
-          public <T> void emit(TupleTag<T> tag, T value) {
-            c.output(tag, value);
-          }
-        });
+        route(
+            p,
+            new Emitter() {
+              @Override
+              public <T> void emit(TupleTag<T> tag, T value) {
+                c.output(tag, value);
+              }
+            });
         it.remove();
       }
     }
@@ -113,12 +125,14 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
       inFlight--;
     }
     for (Pending p : ready) {
-      route(p, new Emitter() {
-        @Override
-        public <T> void emit(TupleTag<T> tag, T value) {
-          c.output(tag, value, p.timestamp(), p.window());
-        }
-      });
+      route(
+          p,
+          new Emitter() {
+            @Override
+            public <T> void emit(TupleTag<T> tag, T value) {
+              c.output(tag, value, p.timestamp(), p.window());
+            }
+          });
     }
     ready.clear();
     long[] unreported = SharedClients.unreported(transformId);
@@ -150,8 +164,13 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
         ApiResponse answer = r;
         if (i > 0) {
           var conversation = p.input().get(i).conversation();
-          answer = r.toBuilder().setCacheHit(true).setAttempts(0).setConversationId(conversation.id().orElse(null))
-              .setConversationMetadataJson(conversation.metadataJson().orElse(null)).build();
+          answer =
+              r.toBuilder()
+                  .setCacheHit(true)
+                  .setAttempts(0)
+                  .setConversationId(conversation.id().orElse(null))
+                  .setConversationMetadataJson(conversation.metadataJson().orElse(null))
+                  .build();
           metrics.duplicates.inc();
         }
         metrics.answered(answer);
@@ -163,7 +182,8 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
     } else {
       for (LlmRequest request : p.input()) {
         metrics.failed();
-        out.emit(failures, new LlmFailure(request, r.error().orElseThrow(), r.attempts(), r.model()));
+        out.emit(
+            failures, new LlmFailure(request, r.error().orElseThrow(), r.attempts(), r.model()));
       }
     }
   }

@@ -5,7 +5,9 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 
-/** {@link LlmIO.Complete} over {@link LlmRequest}s: the same settings, each request's own on top. */
+/**
+ * {@link LlmIO.Complete} over {@link LlmRequest}s: the same settings, each request's own on top.
+ */
 final class CompleteRequests extends PTransform<PCollection<LlmRequest>, LlmResult> {
   private static final long serialVersionUID = 1L;
   private final LlmIO.Complete spec;

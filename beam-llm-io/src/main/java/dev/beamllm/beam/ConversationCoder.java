@@ -15,9 +15,9 @@ import org.apache.beam.sdk.coders.CoderProviders;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
- * Encodes a {@link Conversation} as its JSON form with every image and file embedded, so a
- * worker can decode it without the launcher's files. Lossless, and deterministic because the
- * JSON form writes fields in a fixed order.
+ * Encodes a {@link Conversation} as its JSON form with every image and file embedded, so a worker
+ * can decode it without the launcher's files. Lossless, and deterministic because the JSON form
+ * writes fields in a fixed order.
  */
 public final class ConversationCoder extends AtomicCoder<Conversation> {
   private static final ConversationCoder INSTANCE = new ConversationCoder();

@@ -28,8 +28,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * Groups identical requests of one run so each is sent once: the key is the conversation's
  * fingerprint (not its id or metadata) and the request's own settings; the transform's models,
- * parameters and tools are the same for every request, so they need not be in it. A group keeps
- * the earliest timestamp of its members.
+ * parameters and tools are the same for every request, so they need not be in it. A group keeps the
+ * earliest timestamp of its members.
  */
 final class Dedupe extends PTransform<PCollection<LlmRequest>, PCollection<List<LlmRequest>>> {
   private static final long serialVersionUID = 1L;
@@ -39,31 +39,49 @@ final class Dedupe extends PTransform<PCollection<LlmRequest>, PCollection<List<
    * group would wait for its window or never fire.)
    */
   static boolean applies(PCollection<?> input) {
-    return input.isBounded() == PCollection.IsBounded.BOUNDED && input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
+    return input.isBounded() == PCollection.IsBounded.BOUNDED
+        && input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
   }
 
   /**
    * On the DirectRunner requests are grouped under a few shards rather than one key each: that
    * runner hands every key's group on as a bundle of its own, and the call stage waits for a
-   * bundle's requests at its end, so one key per request would keep about one request in flight
-   * per thread (and cost a bundle per row). The DirectRunner holds its input in memory anyway.
-   * Other runners bundle across keys and stream a group's values, so they group by request.
+   * bundle's requests at its end, so one key per request would keep about one request in flight per
+   * thread (and cost a bundle per row). The DirectRunner holds its input in memory anyway. Other
+   * runners bundle across keys and stream a group's values, so they group by request.
    */
   static final int DIRECT_RUNNER_SHARDS = 16;
 
   @Override
   public PCollection<List<LlmRequest>> expand(PCollection<LlmRequest> input) {
     TimestampCombiner before = input.getWindowingStrategy().getTimestampCombiner();
-    boolean sharded = input.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
+    boolean sharded =
+        input.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
     return input
-        .apply("Key", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(),
-                TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(LlmRequest.class))))
-            .via((LlmRequest r) -> {
-              String key = key(r);
-              return KV.of(sharded ? Integer.toString(Math.floorMod(key.hashCode(), DIRECT_RUNNER_SHARDS)) : key, KV.of(key, r));
-            }))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), LlmRequestCoder.of())))
-        .apply("Earliest", Window.<KV<String, KV<String, LlmRequest>>>configure().withTimestampCombiner(TimestampCombiner.EARLIEST))
+        .apply(
+            "Key",
+            MapElements.into(
+                    TypeDescriptors.kvs(
+                        TypeDescriptors.strings(),
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(LlmRequest.class))))
+                .via(
+                    (LlmRequest r) -> {
+                      String key = key(r);
+                      return KV.of(
+                          sharded
+                              ? Integer.toString(
+                                  Math.floorMod(key.hashCode(), DIRECT_RUNNER_SHARDS))
+                              : key,
+                          KV.of(key, r));
+                    }))
+        .setCoder(
+            KvCoder.of(
+                StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), LlmRequestCoder.of())))
+        .apply(
+            "Earliest",
+            Window.<KV<String, KV<String, LlmRequest>>>configure()
+                .withTimestampCombiner(TimestampCombiner.EARLIEST))
         .apply("Group", GroupByKey.create())
         .apply("Members", ParDo.of(new MembersFn()))
         .setCoder(ListCoder.of(LlmRequestCoder.of()))
@@ -71,11 +89,14 @@ final class Dedupe extends PTransform<PCollection<LlmRequest>, PCollection<List<
   }
 
   /** A group's requests by request key: one list of identical requests each. */
-  static final class MembersFn extends DoFn<KV<String, Iterable<KV<String, LlmRequest>>>, List<LlmRequest>> {
+  static final class MembersFn
+      extends DoFn<KV<String, Iterable<KV<String, LlmRequest>>>, List<LlmRequest>> {
     private static final long serialVersionUID = 1L;
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<KV<String, LlmRequest>>> group, OutputReceiver<List<LlmRequest>> out) {
+    public void process(
+        @Element KV<String, Iterable<KV<String, LlmRequest>>> group,
+        OutputReceiver<List<LlmRequest>> out) {
       Map<String, List<LlmRequest>> byKey = new LinkedHashMap<>();
       for (KV<String, LlmRequest> kv : group.getValue()) {
         byKey.computeIfAbsent(kv.getKey(), k -> new ArrayList<>(1)).add(kv.getValue());

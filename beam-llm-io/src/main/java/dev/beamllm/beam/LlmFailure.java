@@ -7,9 +7,9 @@ import java.util.Objects;
 import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
- * A conversation that could not be answered, and why: bad input, auth, context length, or
- * retries exhausted on every stage. Carries the request (with its source, when it had one) so
- * nothing is lost.
+ * A conversation that could not be answered, and why: bad input, auth, context length, or retries
+ * exhausted on every stage. Carries the request (with its source, when it had one) so nothing is
+ * lost.
  */
 @DefaultCoder(LlmFailureCoder.class)
 public final class LlmFailure {
@@ -58,7 +58,11 @@ public final class LlmFailure {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LlmFailure f && request.equals(f.request) && error.equals(f.error) && attempts == f.attempts && model.equals(f.model);
+    return o instanceof LlmFailure f
+        && request.equals(f.request)
+        && error.equals(f.error)
+        && attempts == f.attempts
+        && model.equals(f.model);
   }
 
   @Override

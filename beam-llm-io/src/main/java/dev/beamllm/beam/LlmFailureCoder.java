@@ -13,7 +13,9 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
-/** Encodes an {@link LlmFailure}: the request with {@link LlmRequestCoder}, then the error's fields. */
+/**
+ * Encodes an {@link LlmFailure}: the request with {@link LlmRequestCoder}, then the error's fields.
+ */
 public final class LlmFailureCoder extends AtomicCoder<LlmFailure> {
   private static final LlmFailureCoder INSTANCE = new LlmFailureCoder();
   private static final StringUtf8Coder STRING = StringUtf8Coder.of();
@@ -46,7 +48,12 @@ public final class LlmFailureCoder extends AtomicCoder<LlmFailure> {
   @Override
   public LlmFailure decode(InputStream in) throws IOException {
     var input = LlmRequestCoder.of().decode(in);
-    ApiError error = new ApiError(ErrorKind.valueOf(STRING.decode(in)), STRING.decode(in), INT.decode(in), LONG.decode(in));
+    ApiError error =
+        new ApiError(
+            ErrorKind.valueOf(STRING.decode(in)),
+            STRING.decode(in),
+            INT.decode(in),
+            LONG.decode(in));
     return new LlmFailure(input, error, INT.decode(in), STRING.decode(in));
   }
 

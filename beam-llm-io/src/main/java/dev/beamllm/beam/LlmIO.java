@@ -307,22 +307,23 @@ public final class LlmIO {
 
     /** The client configuration each worker builds its client from. */
     ClientConfig clientConfig() {
-      ClientConfig.Builder b = ClientConfig.builder()
-          .setModels(models())
-          .setWeights(weights())
-          .setRegistry(registry())
-          .setSamplingParams(samplingParams())
-          .setPerModelParams(perModelParams())
-          .setLimits(limits().share(numWorkers()))
-          .setPerModelLimits(shares(perModelLimits(), numWorkers()))
-          .setMaxAttempts(maxAttempts())
-          .setRequestTimeout(requestTimeout())
-          .setTools(tools())
-          .setExtraHeaders(extraHeaders())
-          .setProgress(dev.beamllm.client.StatusTracker.Display.NONE)
-          .setApiKeys(apiKeys())
-          .setCache(cache())
-          .setPostprocess(postprocess());
+      ClientConfig.Builder b =
+          ClientConfig.builder()
+              .setModels(models())
+              .setWeights(weights())
+              .setRegistry(registry())
+              .setSamplingParams(samplingParams())
+              .setPerModelParams(perModelParams())
+              .setLimits(limits().share(numWorkers()))
+              .setPerModelLimits(shares(perModelLimits(), numWorkers()))
+              .setMaxAttempts(maxAttempts())
+              .setRequestTimeout(requestTimeout())
+              .setTools(tools())
+              .setExtraHeaders(extraHeaders())
+              .setProgress(dev.beamllm.client.StatusTracker.Display.NONE)
+              .setApiKeys(apiKeys())
+              .setCache(cache())
+              .setPostprocess(postprocess());
       return b.build();
     }
 
@@ -339,8 +340,9 @@ public final class LlmIO {
         throw new IllegalArgumentException("LlmIO.complete() needs models: call withModels(...)");
       }
       if (apiKeys().holdsValues()) {
-        throw new IllegalArgumentException("keys given in code are never serialized into a pipeline, so workers would not have"
-            + " them: set the providers' variables in the workers' environment (or a .env file) instead");
+        throw new IllegalArgumentException(
+            "keys given in code are never serialized into a pipeline, so workers would not have"
+                + " them: set the providers' variables in the workers' environment (or a .env file) instead");
       }
       // The registry may be set after the limits, so their models are looked up here.
       perModelLimits().keySet().forEach(registry()::lookup);
@@ -353,7 +355,8 @@ public final class LlmIO {
     /**
      * The same transform over requests that carry their own settings (model, output limit,
      * temperature, schema, source): {@code PTransform<PCollection<LlmRequest>, LlmResult>}. Every
-     * request goes through one client per JVM, so the limits hold whatever models the requests name.
+     * request goes through one client per JVM, so the limits hold whatever models the requests
+     * name.
      */
     public PTransform<PCollection<LlmRequest>, LlmResult> forRequests() {
       return new CompleteRequests(this);
@@ -361,7 +364,10 @@ public final class LlmIO {
 
     @Override
     public LlmResult expand(PCollection<Conversation> input) {
-      return input.apply("ToRequests", MapElements.into(TypeDescriptor.of(LlmRequest.class)).via(LlmRequest::of))
+      return input
+          .apply(
+              "ToRequests",
+              MapElements.into(TypeDescriptor.of(LlmRequest.class)).via(LlmRequest::of))
           .setCoder(LlmRequestCoder.of())
           .apply("Complete", forRequests());
     }
@@ -378,37 +384,68 @@ public final class LlmIO {
       PCollection<LlmRequest> batched = input;
       if (batchSize() > 1) {
         int shards = Math.max(1, numWorkers() * 4);
-        batched = input
-            .apply("ShardForBatching", WithKeys.<Integer, LlmRequest>of(c -> ThreadLocalRandom.current().nextInt(shards))
-                .withKeyType(TypeDescriptors.integers()))
-            .setCoder(KvCoder.of(VarIntCoder.of(), LlmRequestCoder.of()))
-            .apply("Batch", GroupIntoBatches.<Integer, LlmRequest>ofSize(batchSize())
-                .withMaxBufferingDuration(org.joda.time.Duration.millis(maxBufferingDuration().toMillis())))
-            .apply("Unbatch", Values.create())
-            .apply("Flatten", Flatten.iterables());
+        batched =
+            input
+                .apply(
+                    "ShardForBatching",
+                    WithKeys.<Integer, LlmRequest>of(
+                            c -> ThreadLocalRandom.current().nextInt(shards))
+                        .withKeyType(TypeDescriptors.integers()))
+                .setCoder(KvCoder.of(VarIntCoder.of(), LlmRequestCoder.of()))
+                .apply(
+                    "Batch",
+                    GroupIntoBatches.<Integer, LlmRequest>ofSize(batchSize())
+                        .withMaxBufferingDuration(
+                            org.joda.time.Duration.millis(maxBufferingDuration().toMillis())))
+                .apply("Unbatch", Values.create())
+                .apply("Flatten", Flatten.iterables());
       }
-      PCollection<List<LlmRequest>> groups = dedupe() && Dedupe.applies(batched) ? batched.apply("Dedupe", new Dedupe())
-          : batched.apply("One by one", MapElements.into(new TypeDescriptor<List<LlmRequest>>() {}).via((LlmRequest r) -> List.of(r)))
-              .setCoder(groupCoder);
-      PCollection<KV<List<LlmRequest>, String>> requests = groups
-          .apply("Requests", MapElements.into(TypeDescriptors.kvs(new TypeDescriptor<List<LlmRequest>>() {}, TypeDescriptors.strings()))
-              .via((List<LlmRequest> g) -> KV.of(g, "")))
-          .setCoder(kvCoder);
-      PCollectionTuple first = requests.apply("Call", ParDo.of(new CallFn(transformId(), config, false, responses, retry, failures))
-          .withOutputTags(responses, TupleTagList.of(retry).and(failures)));
-      PCollectionTuple second = first.get(retry).setCoder(kvCoder)
-          .apply("Retry", ParDo.of(new CallFn(transformId(), config, true, responses, retry, failures))
-              .withOutputTags(responses, TupleTagList.of(retry).and(failures)));
+      PCollection<List<LlmRequest>> groups =
+          dedupe() && Dedupe.applies(batched)
+              ? batched.apply("Dedupe", new Dedupe())
+              : batched
+                  .apply(
+                      "One by one",
+                      MapElements.into(new TypeDescriptor<List<LlmRequest>>() {})
+                          .via((LlmRequest r) -> List.of(r)))
+                  .setCoder(groupCoder);
+      PCollection<KV<List<LlmRequest>, String>> requests =
+          groups
+              .apply(
+                  "Requests",
+                  MapElements.into(
+                          TypeDescriptors.kvs(
+                              new TypeDescriptor<List<LlmRequest>>() {}, TypeDescriptors.strings()))
+                      .via((List<LlmRequest> g) -> KV.of(g, "")))
+              .setCoder(kvCoder);
+      PCollectionTuple first =
+          requests.apply(
+              "Call",
+              ParDo.of(new CallFn(transformId(), config, false, responses, retry, failures))
+                  .withOutputTags(responses, TupleTagList.of(retry).and(failures)));
+      PCollectionTuple second =
+          first
+              .get(retry)
+              .setCoder(kvCoder)
+              .apply(
+                  "Retry",
+                  ParDo.of(new CallFn(transformId(), config, true, responses, retry, failures))
+                      .withOutputTags(responses, TupleTagList.of(retry).and(failures)));
       second.get(retry).setCoder(kvCoder);
-      PCollection<ApiResponse> allResponses = PCollectionList.of(first.get(responses).setCoder(ApiResponseCoder.of()))
-          .and(second.get(responses).setCoder(ApiResponseCoder.of()))
-          .apply("Responses", Flatten.pCollections());
-      PCollection<LlmFailure> allFailures = PCollectionList.of(first.get(failures).setCoder(LlmFailureCoder.of()))
-          .and(second.get(failures).setCoder(LlmFailureCoder.of()))
-          .apply("Failures", Flatten.pCollections());
+      PCollection<ApiResponse> allResponses =
+          PCollectionList.of(first.get(responses).setCoder(ApiResponseCoder.of()))
+              .and(second.get(responses).setCoder(ApiResponseCoder.of()))
+              .apply("Responses", Flatten.pCollections());
+      PCollection<LlmFailure> allFailures =
+          PCollectionList.of(first.get(failures).setCoder(LlmFailureCoder.of()))
+              .and(second.get(failures).setCoder(LlmFailureCoder.of()))
+              .apply("Failures", Flatten.pCollections());
       if (badRecordErrorHandler() != null) {
-        badRecordErrorHandler().addErrorCollection(allFailures.apply("ToBadRecords", ParDo.of(new ToBadRecordFn()))
-            .setCoder(BadRecord.getCoder(input.getPipeline())));
+        badRecordErrorHandler()
+            .addErrorCollection(
+                allFailures
+                    .apply("ToBadRecords", ParDo.of(new ToBadRecordFn()))
+                    .setCoder(BadRecord.getCoder(input.getPipeline())));
       }
       return LlmResult.in(input.getPipeline(), responses, allResponses, failures, allFailures);
     }
@@ -416,17 +453,27 @@ public final class LlmIO {
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder.add(DisplayData.item("models", String.join(",", models())).withLabel("Models"))
+      builder
+          .add(DisplayData.item("models", String.join(",", models())).withLabel("Models"))
           .add(DisplayData.item("weights", weights().toString()).withLabel("Model weights"))
           .add(DisplayData.item("limits", limits().toString()).withLabel("Limits (whole job)"))
-          .add(DisplayData.item("modelLimits", perModelLimits().toString()).withLabel("Limits of single models"))
+          .add(
+              DisplayData.item("modelLimits", perModelLimits().toString())
+                  .withLabel("Limits of single models"))
           .add(DisplayData.item("numWorkers", numWorkers()).withLabel("Workers sharing the limits"))
           .add(DisplayData.item("maxAttempts", maxAttempts()).withLabel("Attempts per stage"))
-          .add(DisplayData.item("requestTimeout", requestTimeout().toString()).withLabel("Per-attempt timeout"))
-          .add(DisplayData.item("maxNewTokens", samplingParams().maxNewTokens()).withLabel("Max new tokens"))
+          .add(
+              DisplayData.item("requestTimeout", requestTimeout().toString())
+                  .withLabel("Per-attempt timeout"))
+          .add(
+              DisplayData.item("maxNewTokens", samplingParams().maxNewTokens())
+                  .withLabel("Max new tokens"))
           .add(DisplayData.item("batchSize", batchSize()).withLabel("Batch size (0: no batching)"))
           .add(DisplayData.item("dedupe", dedupe()).withLabel("Identical requests sent once"))
-          .add(DisplayData.item("cache", cache() == null ? "none" : cache().getClass().getSimpleName()).withLabel("Cache"));
+          .add(
+              DisplayData.item(
+                      "cache", cache() == null ? "none" : cache().getClass().getSimpleName())
+                  .withLabel("Cache"));
     }
   }
 }

@@ -25,20 +25,26 @@ public final class LlmMetrics {
   final Counter successes = Metrics.counter(NAMESPACE, "successes");
   final Counter failures = Metrics.counter(NAMESPACE, "failures");
   final Counter retries = Metrics.counter(NAMESPACE, "retries");
+
   /** Attempts sent to providers (cache hits send none): equals what the providers received. */
   final Counter attempts = Metrics.counter(NAMESPACE, "attempts");
+
   final Counter toRetryStage = Metrics.counter(NAMESPACE, "retry_stage");
   final Counter rateLimited = Metrics.counter(NAMESPACE, "rate_limited");
   final Counter cacheHits = Metrics.counter(NAMESPACE, "cache_hits");
+
   /** Rows answered by an identical row's request, in the same run. */
   final Counter duplicates = Metrics.counter(NAMESPACE, "duplicates");
+
   final Counter inputTokens = Metrics.counter(NAMESPACE, "input_tokens");
   final Counter outputTokens = Metrics.counter(NAMESPACE, "output_tokens");
   final Counter cachedTokens = Metrics.counter(NAMESPACE, "cached_tokens");
   final Counter costMicros = Metrics.counter(NAMESPACE, "cost_micro_usd");
   final Distribution latencyMillis = Metrics.distribution(NAMESPACE, "latency_ms");
+
   /** Read by Dataflow's autoscaler: time spent waiting for rate-limit capacity. */
-  final Counter throttledMillis = Metrics.counter(Metrics.THROTTLE_TIME_NAMESPACE, Metrics.THROTTLE_TIME_COUNTER_NAME);
+  final Counter throttledMillis =
+      Metrics.counter(Metrics.THROTTLE_TIME_NAMESPACE, Metrics.THROTTLE_TIME_COUNTER_NAME);
 
   LlmMetrics() {}
 
@@ -71,7 +77,13 @@ public final class LlmMetrics {
 
   /** This JVM's totals so far; {@code rateLimited} comes from the JVM's clients. */
   static LocalProgress local(long rateLimited) {
-    return new LocalProgress(LOCAL_ANSWERED.sum(), LOCAL_FAILED.sum(), LOCAL_CACHE_HITS.sum(), LOCAL_INPUT.sum(),
-        LOCAL_OUTPUT.sum(), LOCAL_COST.sum(), rateLimited);
+    return new LocalProgress(
+        LOCAL_ANSWERED.sum(),
+        LOCAL_FAILED.sum(),
+        LOCAL_CACHE_HITS.sum(),
+        LOCAL_INPUT.sum(),
+        LOCAL_OUTPUT.sum(),
+        LOCAL_COST.sum(),
+        rateLimited);
   }
 }

@@ -10,7 +10,10 @@ import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 
-/** Encodes an {@link LlmRequest}: the conversation with {@link ConversationCoder}, then its own settings. */
+/**
+ * Encodes an {@link LlmRequest}: the conversation with {@link ConversationCoder}, then its own
+ * settings.
+ */
 public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
   private static final LlmRequestCoder INSTANCE = new LlmRequestCoder();
   private static final NullableCoder<String> STRING = NullableCoder.of(StringUtf8Coder.of());

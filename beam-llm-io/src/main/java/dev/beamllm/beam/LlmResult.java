@@ -21,8 +21,12 @@ public final class LlmResult implements POutput {
   private final TupleTag<LlmFailure> failuresTag;
   private final PCollection<LlmFailure> failures;
 
-  private LlmResult(Pipeline pipeline, TupleTag<ApiResponse> responsesTag, PCollection<ApiResponse> responses,
-      TupleTag<LlmFailure> failuresTag, PCollection<LlmFailure> failures) {
+  private LlmResult(
+      Pipeline pipeline,
+      TupleTag<ApiResponse> responsesTag,
+      PCollection<ApiResponse> responses,
+      TupleTag<LlmFailure> failuresTag,
+      PCollection<LlmFailure> failures) {
     this.pipeline = pipeline;
     this.responsesTag = responsesTag;
     this.responses = responses;
@@ -30,8 +34,12 @@ public final class LlmResult implements POutput {
     this.failures = failures;
   }
 
-  static LlmResult in(Pipeline pipeline, TupleTag<ApiResponse> responsesTag, PCollection<ApiResponse> responses,
-      TupleTag<LlmFailure> failuresTag, PCollection<LlmFailure> failures) {
+  static LlmResult in(
+      Pipeline pipeline,
+      TupleTag<ApiResponse> responsesTag,
+      PCollection<ApiResponse> responses,
+      TupleTag<LlmFailure> failuresTag,
+      PCollection<LlmFailure> failures) {
     return new LlmResult(pipeline, responsesTag, responses, failuresTag, failures);
   }
 
@@ -66,5 +74,6 @@ public final class LlmResult implements POutput {
   }
 
   @Override
-  public void finishSpecifyingOutput(String transformName, PInput input, PTransform<?, ?> transform) {}
+  public void finishSpecifyingOutput(
+      String transformName, PInput input, PTransform<?, ?> transform) {}
 }

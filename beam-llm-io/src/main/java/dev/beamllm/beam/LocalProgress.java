@@ -14,7 +14,13 @@ package dev.beamllm.beam;
  * @param costMicroUsd their cost, in millionths of a dollar
  * @param rateLimited attempts answered 429
  */
-public record LocalProgress(long answered, long failed, long cacheHits, long inputTokens, long outputTokens, long costMicroUsd,
+public record LocalProgress(
+    long answered,
+    long failed,
+    long cacheHits,
+    long inputTokens,
+    long outputTokens,
+    long costMicroUsd,
     long rateLimited) {
 
   /** Rows finished: answered or failed. */
@@ -29,8 +35,13 @@ public record LocalProgress(long answered, long failed, long cacheHits, long inp
 
   /** What was done since an earlier reading. */
   public LocalProgress since(LocalProgress start) {
-    return new LocalProgress(answered - start.answered, failed - start.failed, cacheHits - start.cacheHits,
-        inputTokens - start.inputTokens, outputTokens - start.outputTokens, costMicroUsd - start.costMicroUsd,
+    return new LocalProgress(
+        answered - start.answered,
+        failed - start.failed,
+        cacheHits - start.cacheHits,
+        inputTokens - start.inputTokens,
+        outputTokens - start.outputTokens,
+        costMicroUsd - start.costMicroUsd,
         rateLimited - start.rateLimited);
   }
 }

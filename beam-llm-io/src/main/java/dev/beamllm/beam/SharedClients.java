@@ -7,18 +7,20 @@ import java.util.Map;
 
 /**
  * One {@link LlmClient} per JVM per transform, shared by every DoFn instance (Beam makes one per
- * thread), so the HTTP pool, the limiter and the tracker are shared and the limits do not
- * multiply by the thread count. Reference-counted: the last release closes the client. Keyed by
- * the transform's id, not by its configuration, because a deserialized configuration is a new
- * object on every instance.
+ * thread), so the HTTP pool, the limiter and the tracker are shared and the limits do not multiply
+ * by the thread count. Reference-counted: the last release closes the client. Keyed by the
+ * transform's id, not by its configuration, because a deserialized configuration is a new object on
+ * every instance.
  */
 final class SharedClients {
   private static final Map<String, Entry> CLIENTS = new HashMap<>();
 
   private static final class Entry {
     final LlmClient client;
-    final java.util.concurrent.atomic.AtomicLong reportedThrottleMillis = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong reportedRateLimited = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong reportedThrottleMillis =
+        new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong reportedRateLimited =
+        new java.util.concurrent.atomic.AtomicLong();
     int users;
 
     Entry(LlmClient client) {
@@ -46,12 +48,24 @@ final class SharedClients {
   }
 
   /** The totals of the clients already closed, so the JVM's figures never go backwards. */
-  private static dev.beamllm.client.StatusTracker.Status retired = new dev.beamllm.client.StatusTracker.Status(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  private static dev.beamllm.client.StatusTracker.Status retired =
+      new dev.beamllm.client.StatusTracker.Status(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-  private static dev.beamllm.client.StatusTracker.Status add(dev.beamllm.client.StatusTracker.Status a, dev.beamllm.client.StatusTracker.Status b) {
-    return new dev.beamllm.client.StatusTracker.Status(0, a.started() + b.started(), a.inProgress() + b.inProgress(),
-        a.succeeded() + b.succeeded(), a.failed() + b.failed(), a.retries() + b.retries(), a.rateLimited() + b.rateLimited(),
-        a.inputTokens() + b.inputTokens(), a.outputTokens() + b.outputTokens(), a.cachedTokens() + b.cachedTokens(), a.cost() + b.cost(), 0);
+  private static dev.beamllm.client.StatusTracker.Status add(
+      dev.beamllm.client.StatusTracker.Status a, dev.beamllm.client.StatusTracker.Status b) {
+    return new dev.beamllm.client.StatusTracker.Status(
+        0,
+        a.started() + b.started(),
+        a.inProgress() + b.inProgress(),
+        a.succeeded() + b.succeeded(),
+        a.failed() + b.failed(),
+        a.retries() + b.retries(),
+        a.rateLimited() + b.rateLimited(),
+        a.inputTokens() + b.inputTokens(),
+        a.outputTokens() + b.outputTokens(),
+        a.cachedTokens() + b.cachedTokens(),
+        a.cost() + b.cost(),
+        0);
   }
 
   /**
@@ -66,7 +80,6 @@ final class SharedClients {
     return total;
   }
 
-
   /**
    * The throttled milliseconds and 429s of the transform's client not yet reported to Beam's
    * metrics, so DoFn instances sharing a client report each millisecond once.
@@ -78,7 +91,10 @@ final class SharedClients {
     }
     long throttled = e.client.throttledMillis();
     long limited = e.client.tracker().status().rateLimited();
-    return new long[] {throttled - e.reportedThrottleMillis.getAndSet(throttled), limited - e.reportedRateLimited.getAndSet(limited)};
+    return new long[] {
+      throttled - e.reportedThrottleMillis.getAndSet(throttled),
+      limited - e.reportedRateLimited.getAndSet(limited)
+    };
   }
 
   /** How many DoFn instances use the transform's client now (for tests). */

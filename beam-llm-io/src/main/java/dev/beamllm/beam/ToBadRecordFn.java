@@ -10,13 +10,21 @@ final class ToBadRecordFn extends DoFn<LlmFailure, BadRecord> {
   /** One dead letter per failure: the input as JSON, the reason as the description. */
   @ProcessElement
   public void process(@Element LlmFailure f, OutputReceiver<BadRecord> out) {
-    out.output(BadRecord.builder()
-        .setRecord(BadRecord.Record.builder()
-            .setHumanReadableJsonRecord(f.input().toJson())
-            .build())
-        .setFailure(BadRecord.Failure.builder()
-            .setDescription(f.error().kind() + " after " + f.attempts() + " attempts on " + f.model() + ": " + f.error().message())
-            .build())
-        .build());
+    out.output(
+        BadRecord.builder()
+            .setRecord(
+                BadRecord.Record.builder().setHumanReadableJsonRecord(f.input().toJson()).build())
+            .setFailure(
+                BadRecord.Failure.builder()
+                    .setDescription(
+                        f.error().kind()
+                            + " after "
+                            + f.attempts()
+                            + " attempts on "
+                            + f.model()
+                            + ": "
+                            + f.error().message())
+                    .build())
+            .build());
   }
 }

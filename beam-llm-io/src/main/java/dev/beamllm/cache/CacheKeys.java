@@ -12,21 +12,25 @@ import java.util.TreeSet;
 
 /**
  * Cache keys: the conversation's fingerprint plus everything else that changes the answer — the
- * models that may answer, the sampling parameters (output schema included) and the tools.
- * lm-deluge keyed on the conversation alone, so a change of model or temperature returned stale
- * answers.
+ * models that may answer, the sampling parameters (output schema included) and the tools. lm-deluge
+ * keyed on the conversation alone, so a change of model or temperature returned stale answers.
  */
 public final class CacheKeys {
   private CacheKeys() {}
 
   /** The key for a request. */
-  public static String of(Conversation conversation, List<String> models, SamplingParams params, List<Tool> tools) {
+  public static String of(
+      Conversation conversation, List<String> models, SamplingParams params, List<Tool> tools) {
     return of(conversation, models, params, java.util.Map.of(), tools);
   }
 
   /** The key for a request whose models may have their own sampling parameters. */
-  public static String of(Conversation conversation, List<String> models, SamplingParams params,
-      java.util.Map<String, SamplingParams> perModel, List<Tool> tools) {
+  public static String of(
+      Conversation conversation,
+      List<String> models,
+      SamplingParams params,
+      java.util.Map<String, SamplingParams> perModel,
+      List<Tool> tools) {
     ObjectNode key = Json.object();
     key.put("v", 1);
     key.put("conversation", conversation.fingerprint());
@@ -37,7 +41,10 @@ public final class CacheKeys {
     new java.util.TreeMap<>(perModel).forEach((model, ps) -> writeParams(per.putObject(model), ps));
     ArrayNode t = key.putArray("tools");
     for (Tool tool : tools) {
-      t.addObject().put("name", tool.name()).put("description", tool.description()).set("parameters", Json.parse(tool.parametersJson()));
+      t.addObject()
+          .put("name", tool.name())
+          .put("description", tool.description())
+          .set("parameters", Json.parse(tool.parametersJson()));
     }
     return Digests.sha256Hex(Json.canonical(key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class GroupCommitWriter {
   /** Most answers in one transaction. */
   static final int MAX_BATCH = 1_000;
+
   private static final long IDLE_MILLIS = 5_000;
 
   /** Opens the writer's connection. */
@@ -37,7 +38,10 @@ final class GroupCommitWriter {
     this.name = name;
   }
 
-  /** Queues an answer's JSON under its key; completes when committed, or with the error that stopped it. */
+  /**
+   * Queues an answer's JSON under its key; completes when committed, or with the error that stopped
+   * it.
+   */
   CompletableFuture<Void> submit(String key, String json) {
     Write w = new Write(key, json, System.currentTimeMillis(), new CompletableFuture<>());
     queue.add(w);
@@ -102,7 +106,9 @@ final class GroupCommitWriter {
 
   private static void write(Connection c, List<Write> batch) throws SQLException {
     c.setAutoCommit(false);
-    try (PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO responses (key, response, created_at) VALUES (?, ?, ?)")) {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT OR REPLACE INTO responses (key, response, created_at) VALUES (?, ?, ?)")) {
       for (Write w : batch) {
         insert.setString(1, w.key());
         insert.setString(2, w.json());

@@ -38,8 +38,8 @@ public interface ResponseCache extends Serializable {
   }
 
   /**
-   * A cache in a SQLite file, created with its folders if missing, that outlives the JVM and can
-   * be shared by threads, processes and Beam workers that see the same file. Only the path is
+   * A cache in a SQLite file, created with its folders if missing, that outlives the JVM and can be
+   * shared by threads, processes and Beam workers that see the same file. Only the path is
    * serialized; the file is opened on first use.
    */
   static ResponseCache sqlite(Path file) {

@@ -17,14 +17,16 @@ import org.sqlite.SQLiteConfig;
  * A {@link ResponseCache} in a SQLite file: one row per key holding the answer's {@link
  * ApiResponseJson} form. The file is opened in WAL mode with a busy timeout, so several caches,
  * threads or processes can share it. Each cache object reads through one connection, opened on
- * first use and used under its lock, and writes through a {@link GroupCommitWriter} of its own
- * (WAL lets the reads go on while it writes); only the path is serialized, so a copy sent to a Beam
+ * first use and used under its lock, and writes through a {@link GroupCommitWriter} of its own (WAL
+ * lets the reads go on while it writes); only the path is serialized, so a copy sent to a Beam
  * worker opens its own connections there.
  */
 final class SqliteCache implements ResponseCache {
   private static final long serialVersionUID = 1L;
+
   /** How long a writer waits for another connection's write to finish before failing. */
   private static final int BUSY_TIMEOUT_MILLIS = 30_000;
+
   private static final Object OPENING = new Object();
 
   // A String, as Path is not serializable.
@@ -38,26 +40,35 @@ final class SqliteCache implements ResponseCache {
 
   @Override
   public synchronized Optional<ApiResponse> get(String key) {
-    try (PreparedStatement select = connection().prepareStatement("SELECT response FROM responses WHERE key = ?")) {
+    try (PreparedStatement select =
+        connection().prepareStatement("SELECT response FROM responses WHERE key = ?")) {
       select.setString(1, key);
       try (ResultSet row = select.executeQuery()) {
-        return row.next() ? Optional.of(ApiResponseJson.fromJson(row.getString(1))) : Optional.empty();
+        return row.next()
+            ? Optional.of(ApiResponseJson.fromJson(row.getString(1)))
+            : Optional.empty();
       }
     } catch (SQLException e) {
       throw failure(e);
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("response cache " + file + ": the entry for key " + key + " cannot be read", e);
+      throw new IllegalStateException(
+          "response cache " + file + ": the entry for key " + key + " cannot be read", e);
     }
   }
 
-  /** Stores the answer, replacing any under the same key, and returns when it is committed; failed answers are not stored. */
+  /**
+   * Stores the answer, replacing any under the same key, and returns when it is committed; failed
+   * answers are not stored.
+   */
   @Override
   public void put(String key, ApiResponse response) {
     try {
       putAsync(key, response).join();
     } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof SQLException sql ? failure(sql)
-          : new IllegalStateException("response cache " + file + ": " + e.getCause().getMessage(), e.getCause());
+      throw e.getCause() instanceof SQLException sql
+          ? failure(sql)
+          : new IllegalStateException(
+              "response cache " + file + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 

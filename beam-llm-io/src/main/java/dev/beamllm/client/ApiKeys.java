@@ -32,7 +32,10 @@ public final class ApiKeys implements Serializable {
     return new ApiKeys(Map.of(), null);
   }
 
-  /** Keys given by variable name (e.g. {@code OPENAI_API_KEY}), ahead of the environment. Not serialized. */
+  /**
+   * Keys given by variable name (e.g. {@code OPENAI_API_KEY}), ahead of the environment. Not
+   * serialized.
+   */
   public static ApiKeys of(Map<String, String> keys) {
     return new ApiKeys(Map.copyOf(keys), null);
   }
@@ -43,8 +46,8 @@ public final class ApiKeys implements Serializable {
   }
 
   /**
-   * True when keys were given in code: they are not serialized, so a pipeline cannot carry them
-   * to its workers.
+   * True when keys were given in code: they are not serialized, so a pipeline cannot carry them to
+   * its workers.
    */
   public boolean holdsValues() {
     return everyKey != null || (given != null && !given.isEmpty());
@@ -86,10 +89,13 @@ public final class ApiKeys implements Serializable {
       if (id.isPresent() && secret.isPresent()) {
         return Credentials.aws(id.get(), secret.get(), get("AWS_SESSION_TOKEN").orElse(null));
       }
-      throw new MissingKeyException(model.id(), List.of("AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"));
+      throw new MissingKeyException(
+          model.id(),
+          List.of("AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"));
     }
     String variable = model.apiKeyEnv().get();
-    return Credentials.apiKey(get(variable).orElseThrow(() -> new MissingKeyException(model.id(), List.of(variable))));
+    return Credentials.apiKey(
+        get(variable).orElseThrow(() -> new MissingKeyException(model.id(), List.of(variable))));
   }
 
   private static Map<String, String> dotEnv() {
@@ -109,7 +115,9 @@ public final class ApiKeys implements Serializable {
         }
         int eq = l.indexOf('=');
         String value = l.substring(eq + 1).strip();
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+        if (value.length() >= 2
+            && (value.startsWith("\"") && value.endsWith("\"")
+                || value.startsWith("'") && value.endsWith("'"))) {
           value = value.substring(1, value.length() - 1);
         }
         out.put(l.substring(0, eq).strip(), value);
@@ -125,7 +133,11 @@ public final class ApiKeys implements Serializable {
     if (everyKey != null) {
       return "ApiKeys{one key for every variable (not serialized)}";
     }
-    return "ApiKeys{" + (given == null || given.isEmpty() ? "environment" : given.size() + " given (not serialized), then environment") + "}";
+    return "ApiKeys{"
+        + (given == null || given.isEmpty()
+            ? "environment"
+            : given.size() + " given (not serialized), then environment")
+        + "}";
   }
 
   /** A model's key is set nowhere. */
@@ -133,8 +145,12 @@ public final class ApiKeys implements Serializable {
     private static final long serialVersionUID = 1L;
 
     MissingKeyException(String model, List<String> variables) {
-      super("no API key for model '" + model + "': set " + String.join(" or ", variables)
-          + " in the environment or in a .env file in the working directory");
+      super(
+          "no API key for model '"
+              + model
+              + "': set "
+              + String.join(" or ", variables)
+              + " in the environment or in a .env file in the working directory");
     }
   }
 }

@@ -12,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * thread waits in between (after 200 ms, each wait half as long again as the last, at most 2 s),
  * and completes with the first answer that shows the job final, for the adapter to parse.
  *
- * <p>The request timeout bounds the whole job: when it runs out the job is cancelled and the
- * future fails with an {@link HttpTimeoutException}. A poll that fails (an error status, a broken
+ * <p>The request timeout bounds the whole job: when it runs out the job is cancelled and the future
+ * fails with an {@link HttpTimeoutException}. A poll that fails (an error status, a broken
  * connection, an unreadable body) also cancels the job, so it does not run on unwatched, and ends
  * the attempt with the poll's answer or exception; a retry starts a new job.
  */
@@ -30,7 +30,12 @@ final class BackgroundJob {
   private final CompletableFuture<HttpAnswer> result = new CompletableFuture<>();
   private volatile String id;
 
-  BackgroundJob(HttpTransport transport, Scheduler scheduler, BackgroundApi api, ProviderRequest request, Duration timeout) {
+  BackgroundJob(
+      HttpTransport transport,
+      Scheduler scheduler,
+      BackgroundApi api,
+      ProviderRequest request,
+      Duration timeout) {
     this.transport = transport;
     this.scheduler = scheduler;
     this.api = api;
@@ -39,9 +44,13 @@ final class BackgroundJob {
     this.deadline = System.nanoTime() + timeout.toNanos();
   }
 
-  /** Starts the job; the future completes with its final answer, an error answer, or fails as {@link HttpTransport#send} does. */
+  /**
+   * Starts the job; the future completes with its final answer, an error answer, or fails as {@link
+   * HttpTransport#send} does.
+   */
   CompletableFuture<HttpAnswer> start() {
-    transport.send(api.startInBackground(request), timeout)
+    transport
+        .send(api.startInBackground(request), timeout)
         .whenComplete((answer, error) -> answered(answer, error, FIRST_POLL_NANOS));
     return result;
   }
@@ -69,13 +78,20 @@ final class BackgroundJob {
     }
     long left = deadline - System.nanoTime();
     if (left <= 0) {
-      end(null, new HttpTimeoutException("the background response did not finish within the request timeout"));
+      end(
+          null,
+          new HttpTimeoutException(
+              "the background response did not finish within the request timeout"));
       return;
     }
     long next = Math.min(MAX_POLL_NANOS, wait + wait / 2);
     // The last poll is at the deadline, so a job still running then is cancelled on time.
-    scheduler.later(() -> transport.send(api.poll(request, status.id()), timeout)
-        .whenComplete((polled, failed) -> answered(polled, failed, next)), Math.min(wait, left));
+    scheduler.later(
+        () ->
+            transport
+                .send(api.poll(request, status.id()), timeout)
+                .whenComplete((polled, failed) -> answered(polled, failed, next)),
+        Math.min(wait, left));
   }
 
   /** Ends the attempt with an answer or an error, first cancelling the job if one was started. */
@@ -85,7 +101,9 @@ final class BackgroundJob {
       return;
     }
     // The cancel's own outcome changes nothing: the attempt has ended either way.
-    transport.send(api.cancel(request, id), timeout).whenComplete((ignored, alsoIgnored) -> complete(answer, error));
+    transport
+        .send(api.cancel(request, id), timeout)
+        .whenComplete((ignored, alsoIgnored) -> complete(answer, error));
   }
 
   private void complete(HttpAnswer answer, Throwable error) {

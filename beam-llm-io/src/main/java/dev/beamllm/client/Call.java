@@ -34,8 +34,8 @@ import java.util.function.Consumer;
  * error decide whether and where to try again. Ends by completing its future exactly once.
  *
  * <p>Each attempt is sent one of three ways: whole; streamed, when the caller takes text as it
- * arrives (then an attempt that has delivered text is not retried: the caller has seen it); or as
- * a background job the client polls, in background mode where the API can.
+ * arrives (then an attempt that has delivered text is not retried: the caller has seen it); or as a
+ * background job the client polls, in background mode where the API can.
  */
 final class Call implements Scheduler.Job {
   private static final long BACKOFF_BASE_MILLIS = 500;
@@ -63,7 +63,11 @@ final class Call implements Scheduler.Job {
    *
    * @param onText receives text as it is streamed, or null to send the request whole
    */
-  Call(LlmClient client, LlmRequest request, CompletableFuture<ApiResponse> future, Consumer<String> onText) {
+  Call(
+      LlmClient client,
+      LlmRequest request,
+      CompletableFuture<ApiResponse> future,
+      Consumer<String> onText) {
     this.client = client;
     this.request = request;
     this.conversation = request.conversation();
@@ -94,7 +98,9 @@ final class Call implements Scheduler.Job {
   /** Chooses a model that can serve the request and queues it for admission. */
   void next() {
     if (client.scheduler().closed()) {
-      fail(ApiError.of(ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
+      fail(
+          ApiError.of(
+              ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
       return;
     }
     String m;
@@ -110,23 +116,36 @@ final class Call implements Scheduler.Job {
     model = m;
     spec = client.spec(m);
     SamplingParams params = params(spec);
-    int maxOut = spec.maxOutputTokens() > 0 ? Math.min(params.maxNewTokens(), spec.maxOutputTokens()) : params.maxNewTokens();
+    int maxOut =
+        spec.maxOutputTokens() > 0
+            ? Math.min(params.maxNewTokens(), spec.maxOutputTokens())
+            : params.maxNewTokens();
     tokens = inputTokens.computeIfAbsent(m, k -> estimateInput(spec)) + maxOut;
     long tpm = client.configInternal().limits().tokensPerMinute();
     if (tpm > 0 && tokens > tpm) {
-      fail(ApiError.of(ErrorKind.TOO_LARGE, "the request needs " + tokens + " tokens (input + max_new_tokens) but the limit is "
-          + tpm + " tokens per minute: it can never be sent"));
+      fail(
+          ApiError.of(
+              ErrorKind.TOO_LARGE,
+              "the request needs "
+                  + tokens
+                  + " tokens (input + max_new_tokens) but the limit is "
+                  + tpm
+                  + " tokens per minute: it can never be sent"));
       return;
     }
     submitted = System.nanoTime();
     try {
       client.scheduler().submit(this);
     } catch (IllegalStateException closed) {
-      fail(ApiError.of(ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
+      fail(
+          ApiError.of(
+              ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
     }
   }
 
-  /** The request's own model, or null (the request ended) when it was given up or cannot serve it. */
+  /**
+   * The request's own model, or null (the request ended) when it was given up or cannot serve it.
+   */
   private String ownModel(String m) {
     ModelSpec s = client.spec(m);
     ApiError gone = client.health().reason(m);
@@ -142,7 +161,10 @@ final class Call implements Scheduler.Job {
     return m;
   }
 
-  /** A model of the client's by weight, preferring those not to avoid, or null (the request ended) when none can serve. */
+  /**
+   * A model of the client's by weight, preferring those not to avoid, or null (the request ended)
+   * when none can serve.
+   */
   private String sprayedModel() {
     Set<String> excluded = new HashSet<>(client.health().goneModels());
     excluded.addAll(incapable.keySet());
@@ -154,7 +176,8 @@ final class Call implements Scheduler.Job {
     }
     while (m != null) {
       ModelSpec s = client.spec(m);
-      var missing = Capabilities.missing(s, conversation, params(s), client.configInternal().tools());
+      var missing =
+          Capabilities.missing(s, conversation, params(s), client.configInternal().tools());
       if (missing.isEmpty()) {
         return m;
       }
@@ -164,9 +187,12 @@ final class Call implements Scheduler.Job {
     }
     // After a model was given up, its reason (naming the model) says more than the attempt's error.
     boolean lastModelGone = model != null && client.health().isGone(model);
-    fail(lastError != null && !lastModelGone ? lastError
-        : !incapable.isEmpty() ? ApiError.of(ErrorKind.UNSUPPORTED, String.join("; ", incapable.values()))
-        : client.health().noModelLeft(client.configInternal().models()));
+    fail(
+        lastError != null && !lastModelGone
+            ? lastError
+            : !incapable.isEmpty()
+                ? ApiError.of(ErrorKind.UNSUPPORTED, String.join("; ", incapable.values()))
+                : client.health().noModelLeft(client.configInternal().models()));
     return null;
   }
 
@@ -194,7 +220,9 @@ final class Call implements Scheduler.Job {
     ProviderAdapter adapter = client.adapter(spec);
     boolean streaming = onText != null;
     BackgroundApi background =
-        !streaming && client.configInternal().backgroundMode() && adapter instanceof BackgroundApi b ? b : null;
+        !streaming && client.configInternal().backgroundMode() && adapter instanceof BackgroundApi b
+            ? b
+            : null;
     ProviderRequest wire;
     HttpCall call;
     try {
@@ -225,9 +253,14 @@ final class Call implements Scheduler.Job {
     Duration timeout = client.configInternal().requestTimeout();
     CompletableFuture<HttpAnswer> sent;
     try {
-      sent = streaming ? client.transport().stream(call, timeout, reader)
-        : background != null ? new BackgroundJob(client.transport(), client.scheduler(), background, wire, timeout).start()
-        : client.transport().send(call, timeout);
+      sent =
+          streaming
+              ? client.transport().stream(call, timeout, reader)
+              : background != null
+                  ? new BackgroundJob(
+                          client.transport(), client.scheduler(), background, wire, timeout)
+                      .start()
+                  : client.transport().send(call, timeout);
     } catch (RuntimeException e) {
       refuse(admission, e);
       return;
@@ -236,19 +269,30 @@ final class Call implements Scheduler.Job {
   }
 
   /**
-   * Ends a request whose HTTP request could not be built or sent (a header the HTTP client
-   * refuses, say): frees its slot, and names only the exception's type, because its message may
-   * quote a header value, that is, a key.
+   * Ends a request whose HTTP request could not be built or sent (a header the HTTP client refuses,
+   * say): frees its slot, and names only the exception's type, because its message may quote a
+   * header value, that is, a key.
    */
   private void refuse(Scheduler.Admission admission, RuntimeException e) {
     client.scheduler().finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
     attempts++;
-    fail(ApiError.of(ErrorKind.INVALID_INPUT, "the request could not be sent to model '" + model + "': "
-        + e.getClass().getSimpleName() + " (check extra headers and keys)"));
+    fail(
+        ApiError.of(
+            ErrorKind.INVALID_INPUT,
+            "the request could not be sent to model '"
+                + model
+                + "': "
+                + e.getClass().getSimpleName()
+                + " (check extra headers and keys)"));
   }
 
-  private void answered(ProviderAdapter adapter, ProviderRequest request, Scheduler.Admission admission, HttpAnswer answer,
-      Throwable error, long sentAt) {
+  private void answered(
+      ProviderAdapter adapter,
+      ProviderRequest request,
+      Scheduler.Admission admission,
+      HttpAnswer answer,
+      Throwable error,
+      long sentAt) {
     try {
       handleAnswer(adapter, request, admission, answer, error, sentAt);
     } catch (RuntimeException e) {
@@ -259,8 +303,13 @@ final class Call implements Scheduler.Job {
     }
   }
 
-  private void handleAnswer(ProviderAdapter adapter, ProviderRequest request, Scheduler.Admission admission, HttpAnswer answer,
-      Throwable error, long sentAt) {
+  private void handleAnswer(
+      ProviderAdapter adapter,
+      ProviderRequest request,
+      Scheduler.Admission admission,
+      HttpAnswer answer,
+      Throwable error,
+      long sentAt) {
     Scheduler scheduler = client.scheduler();
     // What the answer says of the model is recorded before its slot is freed, so no request
     // admitted into that slot goes to a model this answer gave up.
@@ -275,7 +324,13 @@ final class Call implements Scheduler.Job {
     if (!answer.ok()) {
       ApiError e = adapter.error(answer);
       client.health().failed(model, spec, e);
-      scheduler.finished(model, admission, 0, info, e.kind() == ErrorKind.RATE_LIMIT, e.retryAfterMillis() * 1_000_000L);
+      scheduler.finished(
+          model,
+          admission,
+          0,
+          info,
+          e.kind() == ErrorKind.RATE_LIMIT,
+          e.retryAfterMillis() * 1_000_000L);
       afterError(e);
       return;
     }
@@ -294,7 +349,11 @@ final class Call implements Scheduler.Job {
     long charged = charged(parsed.usage());
     ApiResponse response;
     try {
-      response = response(parsed, Duration.ofNanos(System.nanoTime() - sentAt), reader != null ? null : answer.body());
+      response =
+          response(
+              parsed,
+              Duration.ofNanos(System.nanoTime() - sentAt),
+              reader != null ? null : answer.body());
     } catch (RuntimeException e) {
       scheduler.finished(model, admission, charged, info, false, -1);
       throw e;
@@ -302,16 +361,19 @@ final class Call implements Scheduler.Job {
     // Stored before the slot is freed and the answer given: at any moment, the answers the provider
     // has sent but no cache holds are at most the requests in flight, which is what a killed job
     // pays again.
-    store(response).whenComplete((stored, writeError) -> {
-      if (writeError != null) {
-        // A cache that cannot write (a full disk) must not lose the answer we paid for.
-        System.getLogger(Call.class.getName()).log(System.Logger.Level.WARNING, "cache write failed: " + writeError);
-      }
-      scheduler.finished(model, admission, charged, info, false, -1);
-      client.health().answered(model);
-      client.tracker().finished(response);
-      future.complete(response);
-    });
+    store(response)
+        .whenComplete(
+            (stored, writeError) -> {
+              if (writeError != null) {
+                // A cache that cannot write (a full disk) must not lose the answer we paid for.
+                System.getLogger(Call.class.getName())
+                    .log(System.Logger.Level.WARNING, "cache write failed: " + writeError);
+              }
+              scheduler.finished(model, admission, charged, info, false, -1);
+              client.health().answered(model);
+              client.tracker().finished(response);
+              future.complete(response);
+            });
   }
 
   private CompletableFuture<Void> store(ApiResponse response) {
@@ -325,14 +387,21 @@ final class Call implements Scheduler.Job {
     }
   }
 
-  /** The tokens the provider counts against its limit: input (with cache reads and writes) plus output. */
+  /**
+   * The tokens the provider counts against its limit: input (with cache reads and writes) plus
+   * output.
+   */
   private long charged(Usage u) {
-    long input = spec.wireFormat().inputIncludesCached() ? u.inputTokens() : u.inputTokens() + u.cacheReadTokens() + u.cacheWriteTokens();
+    long input =
+        spec.wireFormat().inputIncludesCached()
+            ? u.inputTokens()
+            : u.inputTokens() + u.cacheReadTokens() + u.cacheWriteTokens();
     return input + u.outputTokens();
   }
 
   private static ApiError transportError(Throwable error) {
-    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (e instanceof ProviderException p) {
       return p.error();
     }
@@ -340,8 +409,10 @@ final class Call implements Scheduler.Job {
       return ApiError.of(ErrorKind.TIMEOUT, "no answer within the request timeout");
     }
     if (e instanceof IllegalArgumentException) {
-      // The request itself is unsendable (a header no HTTP message may carry): trying again cannot help.
-      return ApiError.of(ErrorKind.INVALID_INPUT, e.getMessage() + " (check extra headers and keys)");
+      // The request itself is unsendable (a header no HTTP message may carry): trying again cannot
+      // help.
+      return ApiError.of(
+          ErrorKind.INVALID_INPUT, e.getMessage() + " (check extra headers and keys)");
     }
     if (e instanceof ConnectException) {
       return ApiError.of(ErrorKind.CONNECTION, "cannot connect: " + e.getMessage());
@@ -364,13 +435,22 @@ final class Call implements Scheduler.Job {
       c.tracker().rateLimited();
     }
     boolean modelIsGone = c.health().isGone(model);
-    boolean others = request.model().isEmpty() && c.configInternal().models().stream()
-        .anyMatch(m -> !m.equals(model) && !c.health().isGone(m) && !incapable.containsKey(m));
+    boolean others =
+        request.model().isEmpty()
+            && c.configInternal().models().stream()
+                .anyMatch(
+                    m -> !m.equals(model) && !c.health().isGone(m) && !incapable.containsKey(m));
     // Streamed text the caller has seen cannot be taken back, so such an attempt is the last.
     boolean seen = reader != null && reader.delivered();
-    boolean again = !seen && attempts < c.configInternal().maxAttempts() && (modelIsGone ? others : error.retryable());
+    boolean again =
+        !seen
+            && attempts < c.configInternal().maxAttempts()
+            && (modelIsGone ? others : error.retryable());
     if (!again) {
-      fail(modelIsGone && !others && error.kind() == ErrorKind.CONNECTION ? c.health().reason(model) : error);
+      fail(
+          modelIsGone && !others && error.kind() == ErrorKind.CONNECTION
+              ? c.health().reason(model)
+              : error);
       return;
     }
     c.tracker().retried();
@@ -378,33 +458,41 @@ final class Call implements Scheduler.Job {
     if (others) {
       avoid.add(model);
     }
-    long delayMillis = error.retryAfterMillis() >= 0 ? error.retryAfterMillis() : modelIsGone ? 0 : backoffMillis(attempts);
+    long delayMillis =
+        error.retryAfterMillis() >= 0
+            ? error.retryAfterMillis()
+            : modelIsGone ? 0 : backoffMillis(attempts);
     c.scheduler().later(this::next, delayMillis * 1_000_000L);
   }
 
-  /** Exponential backoff with jitter: 0.5 s doubling per attempt, capped at 30 s, each between half and all of it. */
+  /**
+   * Exponential backoff with jitter: 0.5 s doubling per attempt, capped at 30 s, each between half
+   * and all of it.
+   */
   static long backoffMillis(int attempt) {
-    long base = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(20, Math.max(0, attempt - 1)));
+    long base =
+        Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(20, Math.max(0, attempt - 1)));
     return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
   }
 
   /** The answer, through the postprocess hook. */
   private ApiResponse response(ParsedAnswer parsed, Duration latency, String body) {
     ClientConfig config = client.configInternal();
-    ApiResponse response = ApiResponse.builder()
-        .setModel(spec.id())
-        .setProvider(spec.provider())
-        .setMessage(parsed.message())
-        .setFinishReason(parsed.finishReason())
-        .setUsage(parsed.usage())
-        .setCost(spec.cost(parsed.usage()))
-        .setLatency(latency)
-        .setAttempts(attempts)
-        .setLogprobs(parsed.logprobs())
-        .setRawBody(config.keepRawBody() ? body : null)
-        .setConversationId(conversation.id().orElse(null))
-        .setConversationMetadataJson(conversation.metadataJson().orElse(null))
-        .build();
+    ApiResponse response =
+        ApiResponse.builder()
+            .setModel(spec.id())
+            .setProvider(spec.provider())
+            .setMessage(parsed.message())
+            .setFinishReason(parsed.finishReason())
+            .setUsage(parsed.usage())
+            .setCost(spec.cost(parsed.usage()))
+            .setLatency(latency)
+            .setAttempts(attempts)
+            .setLogprobs(parsed.logprobs())
+            .setRawBody(config.keepRawBody() ? body : null)
+            .setConversationId(conversation.id().orElse(null))
+            .setConversationMetadataJson(conversation.metadataJson().orElse(null))
+            .build();
     if (config.postprocess().isPresent()) {
       response = config.postprocess().get().apply(response);
     }
@@ -417,14 +505,15 @@ final class Call implements Scheduler.Job {
       client.tracker().started();
     }
     String m = model != null ? model : client.configInternal().models().get(0);
-    ApiResponse response = ApiResponse.builder()
-        .setModel(spec != null ? spec.id() : m)
-        .setProvider(spec != null ? spec.provider() : "")
-        .setError(error)
-        .setAttempts(attempts)
-        .setConversationId(conversation.id().orElse(null))
-        .setConversationMetadataJson(conversation.metadataJson().orElse(null))
-        .build();
+    ApiResponse response =
+        ApiResponse.builder()
+            .setModel(spec != null ? spec.id() : m)
+            .setProvider(spec != null ? spec.provider() : "")
+            .setError(error)
+            .setAttempts(attempts)
+            .setConversationId(conversation.id().orElse(null))
+            .setConversationMetadataJson(conversation.metadataJson().orElse(null))
+            .build();
     client.tracker().finished(response);
     future.complete(response);
   }

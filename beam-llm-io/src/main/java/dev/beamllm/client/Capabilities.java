@@ -16,7 +16,8 @@ final class Capabilities {
   private Capabilities() {}
 
   /** What the model lacks for this request, named with the model, if anything. */
-  static Optional<String> missing(ModelSpec model, Conversation conversation, SamplingParams params, List<Tool> tools) {
+  static Optional<String> missing(
+      ModelSpec model, Conversation conversation, SamplingParams params, List<Tool> tools) {
     var caps = model.capabilities();
     if (params.logprobs() && !caps.logprobs()) {
       return lacks(model, "logprobs");

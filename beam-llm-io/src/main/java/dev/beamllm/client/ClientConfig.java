@@ -81,7 +81,9 @@ public abstract class ClientConfig implements Serializable {
   /** The answer cache, if any. */
   public abstract Optional<ResponseCache> cache();
 
-  /** Whether OpenAI models served by both APIs use the Responses API instead of chat completions. */
+  /**
+   * Whether OpenAI models served by both APIs use the Responses API instead of chat completions.
+   */
   public abstract boolean useResponsesApi();
 
   /**
@@ -123,8 +125,19 @@ public abstract class ClientConfig implements Serializable {
   /** A summary for logs: never header values, which may hold keys. */
   @Override
   public String toString() {
-    return "ClientConfig{models=" + models() + ", weights=" + weights() + ", limits=" + limits() + ", maxAttempts=" + maxAttempts()
-        + ", requestTimeout=" + requestTimeout() + ", extraHeaders=" + extraHeaders().keySet() + "}";
+    return "ClientConfig{models="
+        + models()
+        + ", weights="
+        + weights()
+        + ", limits="
+        + limits()
+        + ", maxAttempts="
+        + maxAttempts()
+        + ", requestTimeout="
+        + requestTimeout()
+        + ", extraHeaders="
+        + extraHeaders().keySet()
+        + "}";
   }
 
   /** The sampling parameters for a model. */
@@ -197,7 +210,9 @@ public abstract class ClientConfig implements Serializable {
 
     abstract ClientConfig autoBuild();
 
-    /** Builds and checks the config: models known, weights matching, attempts and timeout positive. */
+    /**
+     * Builds and checks the config: models known, weights matching, attempts and timeout positive.
+     */
     public ClientConfig build() {
       ClientConfig c = autoBuild();
       if (c.models().isEmpty()) {
@@ -205,10 +220,12 @@ public abstract class ClientConfig implements Serializable {
       }
       c.models().forEach(m -> c.registry().lookup(m));
       if (!c.weights().isEmpty() && c.weights().size() != c.models().size()) {
-        throw new IllegalArgumentException(c.models().size() + " models but " + c.weights().size() + " weights");
+        throw new IllegalArgumentException(
+            c.models().size() + " models but " + c.weights().size() + " weights");
       }
       if (c.maxAttempts() < 1) {
-        throw new IllegalArgumentException("maxAttempts must be at least 1, got " + c.maxAttempts());
+        throw new IllegalArgumentException(
+            "maxAttempts must be at least 1, got " + c.maxAttempts());
       }
       if (c.requestTimeout().isNegative() || c.requestTimeout().isZero()) {
         throw new IllegalArgumentException("the request timeout must be positive");

@@ -15,10 +15,30 @@ import java.util.Set;
 
 /** Reads a {@link ClientConfig} from a map of settings (YAML or JSON), refusing unknown keys. */
 final class ConfigMaps {
-  private static final Set<String> KEYS = Set.of("models", "model", "weights", "max_requests_per_minute", "max_tokens_per_minute",
-      "max_concurrent_requests", "max_attempts", "request_timeout", "temperature", "top_p", "max_new_tokens", "json_mode",
-      "reasoning_effort", "logprobs", "top_logprobs", "service_tier", "extra_headers", "seed", "progress", "models_file",
-      "use_responses_api", "background_mode");
+  private static final Set<String> KEYS =
+      Set.of(
+          "models",
+          "model",
+          "weights",
+          "max_requests_per_minute",
+          "max_tokens_per_minute",
+          "max_concurrent_requests",
+          "max_attempts",
+          "request_timeout",
+          "temperature",
+          "top_p",
+          "max_new_tokens",
+          "json_mode",
+          "reasoning_effort",
+          "logprobs",
+          "top_logprobs",
+          "service_tier",
+          "extra_headers",
+          "seed",
+          "progress",
+          "models_file",
+          "use_responses_api",
+          "background_mode");
 
   private ConfigMaps() {}
 
@@ -34,7 +54,8 @@ final class ConfigMaps {
   static ClientConfig.Builder read(Map<String, ?> map) {
     for (String k : map.keySet()) {
       if (!KEYS.contains(k)) {
-        throw new IllegalArgumentException("unknown client setting '" + k + "' (known: " + new java.util.TreeSet<>(KEYS) + ")");
+        throw new IllegalArgumentException(
+            "unknown client setting '" + k + "' (known: " + new java.util.TreeSet<>(KEYS) + ")");
       }
     }
     ClientConfig.Builder b = ClientConfig.builder();
@@ -47,7 +68,8 @@ final class ConfigMaps {
       b.setWeights(strings(map.get("weights")).stream().map(Double::parseDouble).toList());
     }
     if (map.containsKey("models_file")) {
-      b.setRegistry(ModelRegistry.defaults().withModelsFrom(Path.of(String.valueOf(map.get("models_file")))));
+      b.setRegistry(
+          ModelRegistry.defaults().withModelsFrom(Path.of(String.valueOf(map.get("models_file")))));
     }
     long rpm = longOf(map, "max_requests_per_minute", 0);
     long tpm = longOf(map, "max_tokens_per_minute", 0);
@@ -55,7 +77,9 @@ final class ConfigMaps {
     b.setLimits(new Limits(rpm, tpm, conc));
     b.setMaxAttempts((int) longOf(map, "max_attempts", ClientConfig.DEFAULT_MAX_ATTEMPTS));
     if (map.containsKey("request_timeout")) {
-      b.setRequestTimeout(Duration.ofMillis((long) (Double.parseDouble(String.valueOf(map.get("request_timeout"))) * 1000)));
+      b.setRequestTimeout(
+          Duration.ofMillis(
+              (long) (Double.parseDouble(String.valueOf(map.get("request_timeout"))) * 1000)));
     }
     SamplingParams.Builder p = SamplingParams.builder();
     if (map.containsKey("temperature")) {
@@ -65,11 +89,17 @@ final class ConfigMaps {
       p.topP(Double.parseDouble(String.valueOf(map.get("top_p"))));
     }
     p.maxNewTokens((int) longOf(map, "max_new_tokens", SamplingParams.DEFAULT_MAX_NEW_TOKENS));
-    p.jsonMode(Boolean.parseBoolean(String.valueOf(map.containsKey("json_mode") ? map.get("json_mode") : "false")));
+    p.jsonMode(
+        Boolean.parseBoolean(
+            String.valueOf(map.containsKey("json_mode") ? map.get("json_mode") : "false")));
     if (map.containsKey("reasoning_effort")) {
-      p.reasoningEffort(ReasoningEffort.valueOf(String.valueOf(map.get("reasoning_effort")).toUpperCase(Locale.ROOT)));
+      p.reasoningEffort(
+          ReasoningEffort.valueOf(
+              String.valueOf(map.get("reasoning_effort")).toUpperCase(Locale.ROOT)));
     }
-    p.logprobs(Boolean.parseBoolean(String.valueOf(map.containsKey("logprobs") ? map.get("logprobs") : "false")));
+    p.logprobs(
+        Boolean.parseBoolean(
+            String.valueOf(map.containsKey("logprobs") ? map.get("logprobs") : "false")));
     if (map.containsKey("top_logprobs")) {
       p.topLogprobs((int) longOf(map, "top_logprobs", 0));
     }
@@ -86,7 +116,9 @@ final class ConfigMaps {
     b.setUseResponsesApi(flag(map, "use_responses_api"));
     b.setBackgroundMode(flag(map, "background_mode"));
     if (map.containsKey("progress")) {
-      b.setProgress(StatusTracker.Display.valueOf(String.valueOf(map.get("progress")).toUpperCase(Locale.ROOT)));
+      b.setProgress(
+          StatusTracker.Display.valueOf(
+              String.valueOf(map.get("progress")).toUpperCase(Locale.ROOT)));
     }
     return b;
   }
@@ -97,7 +129,10 @@ final class ConfigMaps {
       list.forEach(v -> out.add(String.valueOf(v).trim()));
       return out;
     }
-    return Arrays.stream(String.valueOf(value).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return Arrays.stream(String.valueOf(value).split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   private static boolean flag(Map<String, ?> map, String key) {
@@ -112,7 +147,8 @@ final class ConfigMaps {
     try {
       return (long) Double.parseDouble(String.valueOf(v));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("client setting '" + key + "' must be a number, got '" + v + "'");
+      throw new IllegalArgumentException(
+          "client setting '" + key + "' must be a number, got '" + v + "'");
     }
   }
 }

@@ -25,16 +25,20 @@ final class HttpTransport implements AutoCloseable {
   private final NettyTransport plain = new NettyTransport();
 
   HttpTransport(int maxConcurrent) {
-    this.executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-      Thread t = new Thread(r, "beamllm-http");
-      t.setDaemon(true);
-      return t;
-    });
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_2)
-        .connectTimeout(Duration.ofSeconds(10))
-        .executor(executor)
-        .build();
+    this.executor =
+        Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            r -> {
+              Thread t = new Thread(r, "beamllm-http");
+              t.setDaemon(true);
+              return t;
+            });
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_2)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(executor)
+            .build();
   }
 
   /** Sends a call; the future fails with the transport's exception (timeout, connection). */
@@ -57,21 +61,31 @@ final class HttpTransport implements AutoCloseable {
    */
   CompletableFuture<HttpAnswer> stream(HttpCall call, Duration timeout, Consumer<String> onLine) {
     LineSink sink = new LineSink(onLine);
-    HttpResponse.BodyHandler<String> handler = info -> info.statusCode() / 100 == 2
-        ? HttpResponse.BodySubscribers.fromLineSubscriber(sink, s -> "", StandardCharsets.UTF_8, null)
-        : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
-    return http.sendAsync(request(call, timeout), handler).thenApply(r -> {
-      sink.rethrow();
-      return new HttpAnswer(r.statusCode(), r.headers().map(), r.body());
-    });
+    HttpResponse.BodyHandler<String> handler =
+        info ->
+            info.statusCode() / 100 == 2
+                ? HttpResponse.BodySubscribers.fromLineSubscriber(
+                    sink, s -> "", StandardCharsets.UTF_8, null)
+                : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+    return http.sendAsync(request(call, timeout), handler)
+        .thenApply(
+            r -> {
+              sink.rethrow();
+              return new HttpAnswer(r.statusCode(), r.headers().map(), r.body());
+            });
   }
 
   private static HttpRequest request(HttpCall call, Duration timeout) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(call.uri())
-        .timeout(timeout)
-        .method(call.method(),
-            call.body().isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(call.body()));
-    // Plain http gets HTTP/1.1 directly: an h2c upgrade attempt costs a round trip and few servers take it.
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(call.uri())
+            .timeout(timeout)
+            .method(
+                call.method(),
+                call.body().isEmpty()
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(call.body()));
+    // Plain http gets HTTP/1.1 directly: an h2c upgrade attempt costs a round trip and few servers
+    // take it.
     if ("http".equalsIgnoreCase(call.uri().getScheme())) {
       b.version(HttpClient.Version.HTTP_1_1);
     }

@@ -12,7 +12,8 @@ import java.io.Serializable;
  * @param tokensPerMinute input plus output tokens per minute
  * @param maxConcurrentRequests requests in flight at once
  */
-public record Limits(long requestsPerMinute, long tokensPerMinute, int maxConcurrentRequests) implements Serializable {
+public record Limits(long requestsPerMinute, long tokensPerMinute, int maxConcurrentRequests)
+    implements Serializable {
   /** The concurrency used when none is given. */
   public static final int DEFAULT_MAX_CONCURRENT = 1_000;
 
@@ -44,7 +45,10 @@ public record Limits(long requestsPerMinute, long tokensPerMinute, int maxConcur
       throw new IllegalArgumentException("share needs at least one worker");
     }
     // 0 stays unlimited; a real limit never rounds down to 0, which would mean unlimited.
-    return new Limits(shareOf(requestsPerMinute, n), shareOf(tokensPerMinute, n), (int) shareOf(maxConcurrentRequests, n));
+    return new Limits(
+        shareOf(requestsPerMinute, n),
+        shareOf(tokensPerMinute, n),
+        (int) shareOf(maxConcurrentRequests, n));
   }
 
   private static long shareOf(long limit, int n) {

@@ -34,8 +34,8 @@ import java.util.function.Consumer;
 /**
  * One client for every provider: sends conversations to one or several models (weighted), within
  * requests/min, tokens/min and concurrency limits, with retries, and returns exactly one {@link
- * ApiResponse} per prompt — an answer or the error that ended it. Usable without Beam. Close it
- * to free its threads and connections.
+ * ApiResponse} per prompt — an answer or the error that ended it. Usable without Beam. Close it to
+ * free its threads and connections.
  *
  * <pre>{@code
  * try (LlmClient client = LlmClient.basic("gpt-4.1-mini")) {
@@ -67,15 +67,21 @@ public final class LlmClient implements AutoCloseable {
     this.tracker = new StatusTracker(config.progress());
   }
 
-  /** The per-model limits under every name a request may give the model: the key, its id and aliases. */
+  /**
+   * The per-model limits under every name a request may give the model: the key, its id and
+   * aliases.
+   */
   private static Map<String, Limits> perModelLimits(ClientConfig config) {
     Map<String, Limits> byName = new java.util.HashMap<>();
-    config.perModelLimits().forEach((name, limits) -> {
-      ModelSpec spec = config.registry().lookup(name);
-      byName.put(name, limits);
-      byName.put(spec.id(), limits);
-      spec.aliases().forEach(a -> byName.put(a, limits));
-    });
+    config
+        .perModelLimits()
+        .forEach(
+            (name, limits) -> {
+              ModelSpec spec = config.registry().lookup(name);
+              byName.put(name, limits);
+              byName.put(spec.id(), limits);
+              spec.aliases().forEach(a -> byName.put(a, limits));
+            });
     return byName;
   }
 
@@ -138,7 +144,8 @@ public final class LlmClient implements AutoCloseable {
 
   /** A new client for these models, uniformly weighted (close both). */
   public LlmClient withModels(String... models) {
-    return new LlmClient(config.toBuilder().setModels(List.of(models)).setWeights(List.of()).build());
+    return new LlmClient(
+        config.toBuilder().setModels(List.of(models)).setWeights(List.of()).build());
   }
 
   /** The counters and display of this client. */
@@ -156,29 +163,35 @@ public final class LlmClient implements AutoCloseable {
     return start(Conversation.user(prompt));
   }
 
-  /** Starts one conversation; the future completes with its answer or its error, never exceptionally. */
+  /**
+   * Starts one conversation; the future completes with its answer or its error, never
+   * exceptionally.
+   */
   public CompletableFuture<ApiResponse> start(Conversation conversation) {
     return begin(LlmRequest.of(conversation), null, Set.of());
   }
 
   /**
-   * Starts one request with its own settings (model, output limit, temperature, schema); the
-   * future completes with its answer or its error, never exceptionally. A request naming its own
-   * model goes to that model alone, under this client's limits.
+   * Starts one request with its own settings (model, output limit, temperature, schema); the future
+   * completes with its answer or its error, never exceptionally. A request naming its own model
+   * goes to that model alone, under this client's limits.
    */
   public CompletableFuture<ApiResponse> start(LlmRequest request) {
     return begin(request, null, Set.of());
   }
 
   /**
-   * Starts one conversation, preferring models other than {@code avoid} (a second try after
-   * another stage's attempts failed on them); they are still used when no other model can serve.
+   * Starts one conversation, preferring models other than {@code avoid} (a second try after another
+   * stage's attempts failed on them); they are still used when no other model can serve.
    */
   public CompletableFuture<ApiResponse> start(Conversation conversation, Set<String> avoid) {
     return begin(LlmRequest.of(conversation), null, avoid);
   }
 
-  /** Starts one request, preferring models other than {@code avoid} (see {@link #start(Conversation, Set)}). */
+  /**
+   * Starts one request, preferring models other than {@code avoid} (see {@link #start(Conversation,
+   * Set)}).
+   */
   public CompletableFuture<ApiResponse> start(LlmRequest request, Set<String> avoid) {
     return begin(request, null, avoid);
   }
@@ -190,15 +203,16 @@ public final class LlmClient implements AutoCloseable {
    * {@link #start(Conversation)}, except that an attempt that has already delivered text is not
    * retried, as the caller has seen it. {@code onText} is called on the client's HTTP threads, one
    * piece at a time and in order; if it throws, the request ends with an {@code INVALID_RESPONSE}
-   * error. A cached answer is delivered in one piece. Models whose API cannot stream here end
-   * with an {@code UNSUPPORTED} error; background mode does not apply to streams, and a streamed
-   * answer keeps no raw body.
+   * error. A cached answer is delivered in one piece. Models whose API cannot stream here end with
+   * an {@code UNSUPPORTED} error; background mode does not apply to streams, and a streamed answer
+   * keeps no raw body.
    */
   public CompletableFuture<ApiResponse> stream(Conversation conversation, Consumer<String> onText) {
     return begin(LlmRequest.of(conversation), Objects.requireNonNull(onText, "onText"), Set.of());
   }
 
-  private CompletableFuture<ApiResponse> begin(LlmRequest request, Consumer<String> onText, Set<String> avoid) {
+  private CompletableFuture<ApiResponse> begin(
+      LlmRequest request, Consumer<String> onText, Set<String> avoid) {
     CompletableFuture<ApiResponse> future = new CompletableFuture<>();
     Conversation conversation = request.conversation();
     Call call = new Call(this, request, future, onText);
@@ -220,8 +234,12 @@ public final class LlmClient implements AutoCloseable {
       }
       if (hit.isPresent()) {
         tracker.started();
-        ApiResponse r = hit.get().toBuilder().setCacheHit(true).setConversationId(conversation.id().orElse(null))
-            .setConversationMetadataJson(conversation.metadataJson().orElse(null)).build();
+        ApiResponse r =
+            hit.get().toBuilder()
+                .setCacheHit(true)
+                .setConversationId(conversation.id().orElse(null))
+                .setConversationMetadataJson(conversation.metadataJson().orElse(null))
+                .build();
         if (onText != null && !r.completion().isEmpty()) {
           onText.accept(r.completion());
         }
@@ -243,10 +261,17 @@ public final class LlmClient implements AutoCloseable {
     List<String> models = request.model().map(List::of).orElse(config.models());
     Map<String, SamplingParams> perModel = new java.util.HashMap<>();
     config.perModelParams().forEach((m, p) -> perModel.put(m, request.applyTo(p)));
-    return CacheKeys.of(request.conversation(), models, request.applyTo(config.samplingParams()), perModel, config.tools());
+    return CacheKeys.of(
+        request.conversation(),
+        models,
+        request.applyTo(config.samplingParams()),
+        perModel,
+        config.tools());
   }
 
-  /** Sends every prompt (Strings or Conversations) and waits: one answer per prompt, in input order. */
+  /**
+   * Sends every prompt (Strings or Conversations) and waits: one answer per prompt, in input order.
+   */
   public List<ApiResponse> processPrompts(List<?> prompts) {
     return processPromptsAsync(prompts).join();
   }
@@ -258,35 +283,38 @@ public final class LlmClient implements AutoCloseable {
     for (Object p : prompts) {
       futures.add(p instanceof Conversation c ? start(c) : start(String.valueOf(p)));
     }
-    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      tracker.close();
-      return futures.stream().map(CompletableFuture::join).toList();
-    });
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              tracker.close();
+              return futures.stream().map(CompletableFuture::join).toList();
+            });
   }
 
   /** The answers of started requests in the order they complete. */
   public static Iterable<ApiResponse> asCompleted(List<CompletableFuture<ApiResponse>> futures) {
     BlockingQueue<ApiResponse> done = new LinkedBlockingQueue<>();
     futures.forEach(f -> f.thenAccept(done::add));
-    return () -> new Iterator<>() {
-      private int taken;
+    return () ->
+        new Iterator<>() {
+          private int taken;
 
-      @Override
-      public boolean hasNext() {
-        return taken < futures.size();
-      }
+          @Override
+          public boolean hasNext() {
+            return taken < futures.size();
+          }
 
-      @Override
-      public ApiResponse next() {
-        try {
-          taken++;
-          return done.take();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for answers", e);
-        }
-      }
-    };
+          @Override
+          public ApiResponse next() {
+            try {
+              taken++;
+              return done.take();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("interrupted while waiting for answers", e);
+            }
+          }
+        };
   }
 
   /** Waits for every started request; answers in the order given. */
@@ -301,7 +329,10 @@ public final class LlmClient implements AutoCloseable {
   @Override
   public void close() {
     for (Scheduler.Job waiting : scheduler.shutdown()) {
-      ((Call) waiting).fail(ApiError.of(ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
+      ((Call) waiting)
+          .fail(
+              ApiError.of(
+                  ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
     }
     transport.close();
   }
@@ -339,9 +370,17 @@ public final class LlmClient implements AutoCloseable {
     return credentials.computeIfAbsent(spec.id(), id -> config.apiKeys().credentials(spec));
   }
 
-  ProviderRequest providerRequest(ModelSpec spec, Conversation conversation, SamplingParams params, boolean stream) {
-    return new ProviderRequest(spec, conversation, params, config.tools(), credentials(spec),
-        config.extraHeaders(), config.serviceTier().orElse(null), stream);
+  ProviderRequest providerRequest(
+      ModelSpec spec, Conversation conversation, SamplingParams params, boolean stream) {
+    return new ProviderRequest(
+        spec,
+        conversation,
+        params,
+        config.tools(),
+        credentials(spec),
+        config.extraHeaders(),
+        config.serviceTier().orElse(null),
+        stream);
   }
 
   /**
@@ -349,8 +388,11 @@ public final class LlmClient implements AutoCloseable {
    * API serves use it when the client asks for it (Azure's deployments stay on chat completions).
    */
   ProviderAdapter adapter(ModelSpec spec) {
-    boolean responses = config.useResponsesApi() && spec.wireFormat() == WireFormat.OPENAI && spec.provider().equals("openai")
-        && spec.capabilities().responsesApi();
+    boolean responses =
+        config.useResponsesApi()
+            && spec.wireFormat() == WireFormat.OPENAI
+            && spec.provider().equals("openai")
+            && spec.capabilities().responsesApi();
     return Adapters.forFormat(responses ? WireFormat.OPENAI_RESPONSES : spec.wireFormat());
   }
 
@@ -476,16 +518,19 @@ public final class LlmClient implements AutoCloseable {
       return this;
     }
 
-    /** Send OpenAI's models through the Responses API instead of chat completions, where they have it. */
+    /**
+     * Send OpenAI's models through the Responses API instead of chat completions, where they have
+     * it.
+     */
     public Builder useResponsesApi(boolean use) {
       config.setUseResponsesApi(use);
       return this;
     }
 
     /**
-     * Run requests as background jobs that the client polls, where the API can (OpenAI
-     * Responses); the request timeout then bounds each whole job, which is cancelled when it runs
-     * out. Other APIs are sent to as usual.
+     * Run requests as background jobs that the client polls, where the API can (OpenAI Responses);
+     * the request timeout then bounds each whole job, which is cancelled when it runs out. Other
+     * APIs are sent to as usual.
      */
     public Builder backgroundMode(boolean background) {
       config.setBackgroundMode(background);

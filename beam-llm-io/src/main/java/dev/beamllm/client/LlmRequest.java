@@ -36,14 +36,18 @@ public abstract class LlmRequest {
   /** A JSON schema this request's output must satisfy, instead of the client's. */
   public abstract Optional<String> outputSchema();
 
-  /** The input as the user wrote it (a file's line, a table's row), carried to the failure record. */
+  /**
+   * The input as the user wrote it (a file's line, a table's row), carried to the failure record.
+   */
   public abstract Optional<String> source();
 
   abstract Builder toBuilder();
 
   /** A request with the client's settings. */
   public static LlmRequest of(Conversation conversation) {
-    return new AutoValue_LlmRequest.Builder().setConversation(Objects.requireNonNull(conversation, "conversation")).build();
+    return new AutoValue_LlmRequest.Builder()
+        .setConversation(Objects.requireNonNull(conversation, "conversation"))
+        .build();
   }
 
   /** The conversation's id, if it has one. */
@@ -53,7 +57,9 @@ public abstract class LlmRequest {
 
   /** A copy with another conversation (the same settings). */
   public LlmRequest withConversation(Conversation conversation) {
-    return toBuilder().setConversation(Objects.requireNonNull(conversation, "conversation")).build();
+    return toBuilder()
+        .setConversation(Objects.requireNonNull(conversation, "conversation"))
+        .build();
   }
 
   /** A copy sent to this model alone (an id or alias the client's registry knows). */

@@ -12,11 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The models this client has given up on: one that rejects the key (401, 403), that does not exist
  * there (404), or that cannot be reached at all ({@value #UNREACHABLE_AFTER} connection failures in
  * a row, no answer between them). Nothing more is sent to such a model, so its remaining requests
- * fail at once with the reason instead of each paying its own retries and backoff: a wrong base
- * URL costs seconds, not minutes and a hundred thousand connection attempts. Thread-safe.
+ * fail at once with the reason instead of each paying its own retries and backoff: a wrong base URL
+ * costs seconds, not minutes and a hundred thousand connection attempts. Thread-safe.
  */
 final class ModelHealth {
-  /** Connection failures in a row, with no answer between them, after which a model is unreachable. */
+  /**
+   * Connection failures in a row, with no answer between them, after which a model is unreachable.
+   */
   static final int UNREACHABLE_AFTER = 20;
 
   private final Map<String, ApiError> gone = new ConcurrentHashMap<>();
@@ -45,16 +47,29 @@ final class ModelHealth {
     }
   }
 
-  /** Records an attempt's error; gives the model up when the error says it is no use sending more. */
+  /**
+   * Records an attempt's error; gives the model up when the error says it is no use sending more.
+   */
   void failed(String model, ModelSpec spec, ApiError error) {
     switch (error.kind()) {
-      case AUTH -> giveUp(model, error, "model '" + model + "' at " + spec.apiBase() + " rejects the key");
-      case NOT_FOUND -> giveUp(model, error, "model '" + model + "' was not found at " + spec.apiBase());
+      case AUTH ->
+          giveUp(model, error, "model '" + model + "' at " + spec.apiBase() + " rejects the key");
+      case NOT_FOUND ->
+          giveUp(model, error, "model '" + model + "' was not found at " + spec.apiBase());
       case CONNECTION -> {
-        int inARow = connectionFailures.computeIfAbsent(model, m -> new AtomicInteger()).incrementAndGet();
+        int inARow =
+            connectionFailures.computeIfAbsent(model, m -> new AtomicInteger()).incrementAndGet();
         if (inARow >= UNREACHABLE_AFTER) {
-          giveUp(model, error, "model '" + model + "' at " + spec.apiBase() + " cannot be reached (" + inARow
-              + " connection failures in a row)");
+          giveUp(
+              model,
+              error,
+              "model '"
+                  + model
+                  + "' at "
+                  + spec.apiBase()
+                  + " cannot be reached ("
+                  + inARow
+                  + " connection failures in a row)");
         }
       }
       default -> answered(model);
@@ -62,8 +77,13 @@ final class ModelHealth {
   }
 
   private void giveUp(String model, ApiError cause, String what) {
-    gone.putIfAbsent(model, new ApiError(cause.kind(), what + ": " + cause.message() + "; nothing more is sent to it",
-        cause.status(), -1));
+    gone.putIfAbsent(
+        model,
+        new ApiError(
+            cause.kind(),
+            what + ": " + cause.message() + "; nothing more is sent to it",
+            cause.status(),
+            -1));
   }
 
   /** The error for a request that cannot go anywhere because these models were given up. */

@@ -18,7 +18,8 @@ final class ModelPicker {
       throw new IllegalArgumentException("at least one model is needed");
     }
     if (!weights.isEmpty() && weights.size() != models.size()) {
-      throw new IllegalArgumentException(models.size() + " models but " + weights.size() + " weights");
+      throw new IllegalArgumentException(
+          models.size() + " models but " + weights.size() + " weights");
     }
     this.models = List.copyOf(models);
     this.weights = new double[models.size()];

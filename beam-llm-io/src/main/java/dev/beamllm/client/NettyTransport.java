@@ -43,10 +43,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP/1.1 with keep-alive on Netty, for plain-http servers (local vLLM or Ollama, the fake
- * provider). It costs a fraction of the JDK client's CPU per request, which matters when
- * thousands of requests a second go to a server without rate limits. Idle connections are kept
- * per host and reused; at most one request is on a connection at a time, so connections are
- * bounded by the requests in flight.
+ * provider). It costs a fraction of the JDK client's CPU per request, which matters when thousands
+ * of requests a second go to a server without rate limits. Idle connections are kept per host and
+ * reused; at most one request is on a connection at a time, so connections are bounded by the
+ * requests in flight.
  */
 final class NettyTransport implements AutoCloseable {
   private static final AttributeKey<Pending> PENDING = AttributeKey.valueOf("beamllm.pending");
@@ -56,26 +56,35 @@ final class NettyTransport implements AutoCloseable {
   private final Map<String, ConcurrentLinkedDeque<Channel>> idle = new ConcurrentHashMap<>();
 
   /** One request waiting for its answer on a channel. */
-  private record Pending(CompletableFuture<HttpAnswer> future, String hostKey, ScheduledFuture<?> timeout) {}
+  private record Pending(
+      CompletableFuture<HttpAnswer> future, String hostKey, ScheduledFuture<?> timeout) {}
 
   NettyTransport() {
-    this.group = new NioEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()), new DefaultThreadFactory("beamllm-netty", true));
-    this.bootstrap = new Bootstrap()
-        .group(group)
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new HttpClientCodec()).addLast(new HttpObjectAggregator(64 * 1024 * 1024)).addLast(new AnswerHandler());
-          }
-        });
+    this.group =
+        new NioEventLoopGroup(
+            Math.max(1, Runtime.getRuntime().availableProcessors()),
+            new DefaultThreadFactory("beamllm-netty", true));
+    this.bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpClientCodec())
+                        .addLast(new HttpObjectAggregator(64 * 1024 * 1024))
+                        .addLast(new AnswerHandler());
+                  }
+                });
   }
 
   /**
-   * Sends a call; the future fails with {@link HttpTimeoutException} or an {@link IOException},
-   * or an {@link IllegalArgumentException} for a request that cannot be written at all.
+   * Sends a call; the future fails with {@link HttpTimeoutException} or an {@link IOException}, or
+   * an {@link IllegalArgumentException} for a request that cannot be written at all.
    */
   CompletableFuture<HttpAnswer> send(HttpCall call, Duration timeout) {
     URI uri = call.uri();
@@ -87,13 +96,16 @@ final class NettyTransport implements AutoCloseable {
       safeWrite(channel, call, hostKey, future, timeout);
     } else {
       ChannelFuture connect = bootstrap.connect(uri.getHost(), port);
-      connect.addListener(f -> {
-        if (f.isSuccess()) {
-          safeWrite(connect.channel(), call, hostKey, future, timeout);
-        } else {
-          future.completeExceptionally(new java.net.ConnectException("cannot connect to " + hostKey + ": " + f.cause().getMessage()));
-        }
-      });
+      connect.addListener(
+          f -> {
+            if (f.isSuccess()) {
+              safeWrite(connect.channel(), call, hostKey, future, timeout);
+            } else {
+              future.completeExceptionally(
+                  new java.net.ConnectException(
+                      "cannot connect to " + hostKey + ": " + f.cause().getMessage()));
+            }
+          });
     }
     return future;
   }
@@ -116,38 +128,64 @@ final class NettyTransport implements AutoCloseable {
    * Writes, and fails the future on any error building the request; the message names only the
    * exception's type, because Netty's may quote a header value, that is, a key.
    */
-  private void safeWrite(Channel channel, HttpCall call, String hostKey, CompletableFuture<HttpAnswer> future, Duration timeout) {
+  private void safeWrite(
+      Channel channel,
+      HttpCall call,
+      String hostKey,
+      CompletableFuture<HttpAnswer> future,
+      Duration timeout) {
     try {
       write(channel, call, hostKey, future, timeout);
     } catch (RuntimeException e) {
       channel.close();
-      future.completeExceptionally(new IllegalArgumentException("the request could not be written: " + e.getClass().getSimpleName()));
+      future.completeExceptionally(
+          new IllegalArgumentException(
+              "the request could not be written: " + e.getClass().getSimpleName()));
     }
   }
 
-  private void write(Channel channel, HttpCall call, String hostKey, CompletableFuture<HttpAnswer> future, Duration timeout) {
+  private void write(
+      Channel channel,
+      HttpCall call,
+      String hostKey,
+      CompletableFuture<HttpAnswer> future,
+      Duration timeout) {
     URI uri = call.uri();
     String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     byte[] body = call.body().getBytes(StandardCharsets.UTF_8);
-    FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(call.method()), target,
-        Unpooled.wrappedBuffer(body));
+    FullHttpRequest request =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1,
+            HttpMethod.valueOf(call.method()),
+            target,
+            Unpooled.wrappedBuffer(body));
     request.headers().set(HttpHeaderNames.HOST, hostKey);
     call.headers().forEach((k, v) -> request.headers().set(k, v));
     request.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     HttpUtil.setKeepAlive(request, true);
-    ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
-      if (future.completeExceptionally(new HttpTimeoutException("request timed out"))) {
-        channel.close();
-      }
-    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> timer =
+        channel
+            .eventLoop()
+            .schedule(
+                () -> {
+                  if (future.completeExceptionally(new HttpTimeoutException("request timed out"))) {
+                    channel.close();
+                  }
+                },
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
     channel.attr(PENDING).set(new Pending(future, hostKey, timer));
-    channel.writeAndFlush(request).addListener(f -> {
-      if (!f.isSuccess()) {
-        timer.cancel(false);
-        future.completeExceptionally(new IOException("send failed: " + f.cause().getMessage(), f.cause()));
-        channel.close();
-      }
-    });
+    channel
+        .writeAndFlush(request)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                timer.cancel(false);
+                future.completeExceptionally(
+                    new IOException("send failed: " + f.cause().getMessage(), f.cause()));
+                channel.close();
+              }
+            });
   }
 
   private final class AnswerHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
@@ -159,10 +197,21 @@ final class NettyTransport implements AutoCloseable {
       }
       p.timeout().cancel(false);
       Map<String, List<String>> headers = new HashMap<>();
-      response.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1)).add(h.getValue()));
-      HttpAnswer answer = new HttpAnswer(response.status().code(), headers, response.content().toString(StandardCharsets.UTF_8));
+      response
+          .headers()
+          .forEach(
+              h ->
+                  headers
+                      .computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1))
+                      .add(h.getValue()));
+      HttpAnswer answer =
+          new HttpAnswer(
+              response.status().code(),
+              headers,
+              response.content().toString(StandardCharsets.UTF_8));
       if (HttpUtil.isKeepAlive(response) && !response.decoderResult().isFailure()) {
-        idle.computeIfAbsent(p.hostKey(), k -> new ConcurrentLinkedDeque<>()).addFirst(ctx.channel());
+        idle.computeIfAbsent(p.hostKey(), k -> new ConcurrentLinkedDeque<>())
+            .addFirst(ctx.channel());
       } else {
         ctx.close();
       }
@@ -174,7 +223,9 @@ final class NettyTransport implements AutoCloseable {
       Pending p = ctx.channel().attr(PENDING).getAndSet(null);
       if (p != null) {
         p.timeout().cancel(false);
-        p.future().completeExceptionally(new IOException("connection closed before the answer was complete"));
+        p.future()
+            .completeExceptionally(
+                new IOException("connection closed before the answer was complete"));
       }
       super.channelInactive(ctx);
     }
@@ -184,7 +235,9 @@ final class NettyTransport implements AutoCloseable {
       Pending p = ctx.channel().attr(PENDING).getAndSet(null);
       if (p != null) {
         p.timeout().cancel(false);
-        p.future().completeExceptionally(new IOException("connection failed: " + cause.getMessage(), cause));
+        p.future()
+            .completeExceptionally(
+                new IOException("connection failed: " + cause.getMessage(), cause));
       }
       ctx.close();
     }

@@ -30,7 +30,12 @@ public final class RecordSchemas {
     if (raw == String.class || raw == char.class || raw == Character.class) {
       return s.put("type", "string");
     }
-    if (raw == int.class || raw == long.class || raw == Integer.class || raw == Long.class || raw == short.class || raw == Short.class) {
+    if (raw == int.class
+        || raw == long.class
+        || raw == Integer.class
+        || raw == Long.class
+        || raw == short.class
+        || raw == Short.class) {
       return s.put("type", "integer");
     }
     if (raw == double.class || raw == float.class || raw == Double.class || raw == Float.class) {
@@ -87,6 +92,7 @@ public final class RecordSchemas {
     if (type instanceof ParameterizedType p) {
       return p.getActualTypeArguments()[0];
     }
-    throw new IllegalArgumentException(raw.getSimpleName() + " needs a type argument for its JSON schema");
+    throw new IllegalArgumentException(
+        raw.getSimpleName() + " needs a type argument for its JSON schema");
   }
 }

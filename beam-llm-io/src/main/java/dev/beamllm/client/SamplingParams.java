@@ -52,7 +52,10 @@ public abstract class SamplingParams implements Serializable {
 
   /** A builder starting from the defaults. */
   public static Builder builder() {
-    return new AutoValue_SamplingParams.Builder().maxNewTokens(DEFAULT_MAX_NEW_TOKENS).jsonMode(false).logprobs(false);
+    return new AutoValue_SamplingParams.Builder()
+        .maxNewTokens(DEFAULT_MAX_NEW_TOKENS)
+        .jsonMode(false)
+        .logprobs(false);
   }
 
   /** A builder starting from these params. */
@@ -115,12 +118,16 @@ public abstract class SamplingParams implements Serializable {
     /** Builds and checks the ranges. */
     public SamplingParams build() {
       SamplingParams p = autoBuild();
-      p.temperature().ifPresent(t -> check(t >= 0 && t <= 2, "temperature must be in [0, 2], got " + t));
+      p.temperature()
+          .ifPresent(t -> check(t >= 0 && t <= 2, "temperature must be in [0, 2], got " + t));
       p.topP().ifPresent(t -> check(t > 0 && t <= 1, "top_p must be in (0, 1], got " + t));
       check(p.maxNewTokens() > 0, "max_new_tokens must be positive, got " + p.maxNewTokens());
-      p.topLogprobs().ifPresent(n -> check(n >= 0 && n <= 20, "top_logprobs must be in [0, 20], got " + n));
+      p.topLogprobs()
+          .ifPresent(n -> check(n >= 0 && n <= 20, "top_logprobs must be in [0, 20], got " + n));
       check(p.topLogprobs().isEmpty() || p.logprobs(), "top_logprobs needs logprobs");
-      p.outputSchema().ifPresent(s -> check(Json.parse(s).isObject(), "the output schema must be a JSON object"));
+      p.outputSchema()
+          .ifPresent(
+              s -> check(Json.parse(s).isObject(), "the output schema must be a JSON object"));
       return p;
     }
 

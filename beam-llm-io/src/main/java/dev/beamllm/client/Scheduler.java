@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Admits requests so that requests/min, tokens/min and requests in flight stay within the
- * client's limits and within what each provider says it allows, without polling: when nothing
- * can go, one timer is set for the moment something can.
+ * Admits requests so that requests/min, tokens/min and requests in flight stay within the client's
+ * limits and within what each provider says it allows, without polling: when nothing can go, one
+ * timer is set for the moment something can.
  *
  * <ul>
  *   <li>Buckets start full, as the providers' do, less a small reserve that absorbs the delay
@@ -56,6 +56,7 @@ final class Scheduler implements AutoCloseable {
   private static final double RESERVE_SHARE = 0.005;
   private static final double SLOW_DOWN = 0.8;
   private static final long DEFAULT_COOL_DOWN_NANOS = 1_000_000_000L;
+
   /** How many jobs of held-back models one pass looks past, so a long queue costs bounded time. */
   private static final int MAX_SKIPPED = 256;
 
@@ -85,8 +86,12 @@ final class Scheduler implements AutoCloseable {
     long seq;
     long reserved;
     double slowedRate;
-    /** Whether the provider's headers have been read once: the first reading is the cautious one. */
+
+    /**
+     * Whether the provider's headers have been read once: the first reading is the cautious one.
+     */
     boolean synced;
+
     /** Tokens of the requests in flight, by dispatch number. */
     final java.util.TreeMap<Long, Long> inFlight = new java.util.TreeMap<>();
   }
@@ -103,16 +108,23 @@ final class Scheduler implements AutoCloseable {
     this.limits = limits;
     this.perModel = Map.copyOf(perModel);
     long now = System.nanoTime();
-    this.requests = limits.requestsPerMinute() > 0 ? new TokenBucket(limits.requestsPerMinute(), now) : null;
-    this.tokens = limits.tokensPerMinute() > 0 ? new TokenBucket(limits.tokensPerMinute(), now) : null;
+    this.requests =
+        limits.requestsPerMinute() > 0 ? new TokenBucket(limits.requestsPerMinute(), now) : null;
+    this.tokens =
+        limits.tokensPerMinute() > 0 ? new TokenBucket(limits.tokensPerMinute(), now) : null;
     this.requestReserve = Math.max(1, limits.requestsPerMinute() * RESERVE_SHARE);
     this.tokenReserve = limits.tokensPerMinute() * RESERVE_SHARE;
-    this.probeWindow = limits.requestsPerMinute() > 0 ? (int) Math.max(8, Math.min(200, limits.requestsPerMinute() / 20)) : Integer.MAX_VALUE;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "beamllm-scheduler");
-      t.setDaemon(true);
-      return t;
-    });
+    this.probeWindow =
+        limits.requestsPerMinute() > 0
+            ? (int) Math.max(8, Math.min(200, limits.requestsPerMinute() / 20))
+            : Integer.MAX_VALUE;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "beamllm-scheduler");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Queues a job; it starts as soon as the limits allow. */
@@ -128,7 +140,9 @@ final class Scheduler implements AutoCloseable {
     runAll(go);
   }
 
-  /** Runs a task after a delay on the scheduler's timer (a retry's backoff before it picks a model). */
+  /**
+   * Runs a task after a delay on the scheduler's timer (a retry's backoff before it picks a model).
+   */
   void later(Runnable task, long delayNanos) {
     if (delayNanos <= 0) {
       task.run();
@@ -151,7 +165,13 @@ final class Scheduler implements AutoCloseable {
    * @param rateLimited whether the answer was a 429
    * @param retryAfterNanos the provider's retry-after, or -1
    */
-  void finished(String model, Admission admission, long usedTokens, RateLimitInfo info, boolean rateLimited, long retryAfterNanos) {
+  void finished(
+      String model,
+      Admission admission,
+      long usedTokens,
+      RateLimitInfo info,
+      boolean rateLimited,
+      long retryAfterNanos) {
     List<Runnable> go;
     synchronized (this) {
       long now = System.nanoTime();
@@ -169,7 +189,10 @@ final class Scheduler implements AutoCloseable {
       }
       learn(m, admission, info, now, rateLimited);
       if (rateLimited) {
-        coolDownUntil = Math.max(coolDownUntil, now + (retryAfterNanos >= 0 ? retryAfterNanos : DEFAULT_COOL_DOWN_NANOS));
+        coolDownUntil =
+            Math.max(
+                coolDownUntil,
+                now + (retryAfterNanos >= 0 ? retryAfterNanos : DEFAULT_COOL_DOWN_NANOS));
         if (!m.headers && limits.requestsPerMinute() > 0) {
           slowDown(m, now);
         }
@@ -186,7 +209,8 @@ final class Scheduler implements AutoCloseable {
     Limits own = perModel.get(model);
     if (own != null) {
       long now = System.nanoTime();
-      m.requests = own.requestsPerMinute() > 0 ? new TokenBucket(own.requestsPerMinute(), now) : null;
+      m.requests =
+          own.requestsPerMinute() > 0 ? new TokenBucket(own.requestsPerMinute(), now) : null;
       m.tokens = own.tokensPerMinute() > 0 ? new TokenBucket(own.tokensPerMinute(), now) : null;
     }
     return m;
@@ -196,8 +220,8 @@ final class Scheduler implements AutoCloseable {
   private static final ThreadLocal<ArrayDeque<Runnable>> RUNNING = new ThreadLocal<>();
 
   /**
-   * Runs admitted starts outside the lock. A start may end at once and free its slot (a request
-   * to a model given up, a key that is missing), which admits the next start: run on this thread's
+   * Runs admitted starts outside the lock. A start may end at once and free its slot (a request to
+   * a model given up, a key that is missing), which admits the next start: run on this thread's
    * outer loop rather than nested, a queue of thousands such requests cannot overflow the stack.
    */
   private static void runAll(List<Runnable> go) {
@@ -217,7 +241,8 @@ final class Scheduler implements AutoCloseable {
           r.run();
         } catch (RuntimeException e) {
           // One start's bug must not strand the starts queued behind it.
-          System.getLogger(Scheduler.class.getName()).log(System.Logger.Level.WARNING, "a request could not start: " + e);
+          System.getLogger(Scheduler.class.getName())
+              .log(System.Logger.Level.WARNING, "a request could not start: " + e);
         }
       }
     } finally {
@@ -244,10 +269,10 @@ final class Scheduler implements AutoCloseable {
    * window went out on the client's belief) and on a 429 (someone else shares the quota, or the
    * belief drifted). Then what it had left when it answered, plus its refill since, less what we
    * sent after, bounds what it has left now; the first reading also subtracts what we sent before
-   * that is still in flight, because on new connections requests overtake each other. The bound
-   * is never below zero: a request that overtook is counted twice, and the provider is never in
-   * debt, so a negative bound would only stall the client. Reading every answer would let each
-   * reordered answer push the level down for good.
+   * that is still in flight, because on new connections requests overtake each other. The bound is
+   * never below zero: a request that overtook is counted twice, and the provider is never in debt,
+   * so a negative bound would only stall the client. Reading every answer would let each reordered
+   * answer push the level down for good.
    */
   private void learn(ModelState m, Admission a, RateLimitInfo info, long now, boolean rateLimited) {
     if (!info.known()) {
@@ -273,12 +298,20 @@ final class Scheduler implements AutoCloseable {
     if (m.synced && !rateLimited) {
       return;
     }
-    var overtaking = m.synced ? java.util.Collections.<Long, Long>emptySortedMap() : m.inFlight.headMap(a.seq(), false);
+    var overtaking =
+        m.synced
+            ? java.util.Collections.<Long, Long>emptySortedMap()
+            : m.inFlight.headMap(a.seq(), false);
     double minutes = (now - a.at()) / 60e9;
     if (info.requestsRemaining() >= 0 && m.requests != null) {
       m.requests.refill(now);
-      m.requests.capAt(Math.max(0,
-          info.requestsRemaining() + minutes * m.requests.capacity() - (m.seq - a.seq()) - overtaking.size()));
+      m.requests.capAt(
+          Math.max(
+              0,
+              info.requestsRemaining()
+                  + minutes * m.requests.capacity()
+                  - (m.seq - a.seq())
+                  - overtaking.size()));
     }
     if (info.tokensRemaining() >= 0 && m.tokens != null) {
       long overtakingTokens = 0;
@@ -286,8 +319,13 @@ final class Scheduler implements AutoCloseable {
         overtakingTokens += t;
       }
       m.tokens.refill(now);
-      m.tokens.capAt(Math.max(0, info.tokensRemaining() + minutes * m.tokens.capacity()
-          - (m.reserved - a.tokensBefore() - a.tokens()) - overtakingTokens));
+      m.tokens.capAt(
+          Math.max(
+              0,
+              info.tokensRemaining()
+                  + minutes * m.tokens.capacity()
+                  - (m.reserved - a.tokensBefore() - a.tokens())
+                  - overtakingTokens));
     }
     m.synced = true;
   }
@@ -317,7 +355,8 @@ final class Scheduler implements AutoCloseable {
   private List<Runnable> pump() {
     List<Runnable> go = new ArrayList<>();
     long now = System.nanoTime();
-    int max = limits.maxConcurrentRequests() > 0 ? limits.maxConcurrentRequests() : Integer.MAX_VALUE;
+    int max =
+        limits.maxConcurrentRequests() > 0 ? limits.maxConcurrentRequests() : Integer.MAX_VALUE;
     // Jobs keep their order per model; a model held back by its own provider limits does not hold
     // back the models queued behind it. The client-wide budget stays first come, first served.
     java.util.Set<String> heldBack = null;
@@ -341,11 +380,16 @@ final class Scheduler implements AutoCloseable {
       long clientWait = 0;
       if (requests != null) {
         requests.refill(now);
-        clientWait = Math.max(clientWait, requests.nanosUntil(Math.min(requests.capacity(), 1 + requestReserve)));
+        clientWait =
+            Math.max(
+                clientWait, requests.nanosUntil(Math.min(requests.capacity(), 1 + requestReserve)));
       }
       if (tokens != null) {
         tokens.refill(now);
-        clientWait = Math.max(clientWait, tokens.nanosUntil(Math.min(tokens.capacity(), job.tokens() + tokenReserve)));
+        clientWait =
+            Math.max(
+                clientWait,
+                tokens.nanosUntil(Math.min(tokens.capacity(), job.tokens() + tokenReserve)));
       }
       if (clientWait > 0) {
         wakeAt(now + clientWait);
@@ -355,11 +399,20 @@ final class Scheduler implements AutoCloseable {
       long wait = 0;
       if (m.requests != null) {
         m.requests.refill(now);
-        wait = Math.max(wait, m.requests.nanosUntil(Math.min(m.requests.capacity(), 1 + m.requests.capacity() * RESERVE_SHARE)));
+        wait =
+            Math.max(
+                wait,
+                m.requests.nanosUntil(
+                    Math.min(m.requests.capacity(), 1 + m.requests.capacity() * RESERVE_SHARE)));
       }
       if (m.tokens != null) {
         m.tokens.refill(now);
-        wait = Math.max(wait, m.tokens.nanosUntil(Math.min(m.tokens.capacity(), job.tokens() + m.tokens.capacity() * RESERVE_SHARE)));
+        wait =
+            Math.max(
+                wait,
+                m.tokens.nanosUntil(
+                    Math.min(
+                        m.tokens.capacity(), job.tokens() + m.tokens.capacity() * RESERVE_SHARE)));
       }
       if (wait > 0) {
         if (heldBack == null) {
@@ -399,7 +452,6 @@ final class Scheduler implements AutoCloseable {
     return go;
   }
 
-
   private void wakeAt(long at) {
     if (wakeup != null && !wakeup.isDone() && wakeupAt <= at) {
       return;
@@ -408,14 +460,18 @@ final class Scheduler implements AutoCloseable {
       wakeup.cancel(false);
     }
     wakeupAt = at;
-    wakeup = timer.schedule(() -> {
-      List<Runnable> go;
-      synchronized (this) {
-        wakeupAt = Long.MAX_VALUE;
-        go = pump();
-      }
-      runAll(go);
-    }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+    wakeup =
+        timer.schedule(
+            () -> {
+              List<Runnable> go;
+              synchronized (this) {
+                wakeupAt = Long.MAX_VALUE;
+                go = pump();
+              }
+              runAll(go);
+            },
+            Math.max(0, at - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
   }
 
   /** Stops the timer and returns the jobs that were still waiting, for the caller to end. */

@@ -52,8 +52,8 @@ final class SseReader implements Consumer<String> {
   }
 
   /**
-   * Ends the stream (an event the server did not close with a blank line still counts) and
-   * returns the decoder's answer.
+   * Ends the stream (an event the server did not close with a blank line still counts) and returns
+   * the decoder's answer.
    *
    * @throws dev.beamllm.provider.ProviderException when the stream held no complete answer
    */

@@ -13,10 +13,10 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Counts what a client did (started, in progress, succeeded, failed, retries, 429s, tokens,
- * cost) and shows it: a live progress bar in a terminal (me.tongfei:progressbar), plain lines
- * every few seconds when the output is not a terminal, or nothing. One tracker can be reused
- * across batches with {@link #open}, {@link #close} and {@link #reset}. Thread-safe.
+ * Counts what a client did (started, in progress, succeeded, failed, retries, 429s, tokens, cost)
+ * and shows it: a live progress bar in a terminal (me.tongfei:progressbar), plain lines every few
+ * seconds when the output is not a terminal, or nothing. One tracker can be reused across batches
+ * with {@link #open}, {@link #close} and {@link #reset}. Thread-safe.
  */
 public final class StatusTracker implements AutoCloseable {
   /** How progress is shown. */
@@ -55,7 +55,10 @@ public final class StatusTracker implements AutoCloseable {
 
   /** A tracker writing to the given stream, with plain lines at the given interval. */
   public StatusTracker(Display display, PrintStream out, long lineIntervalMillis) {
-    this.display = display == Display.AUTO ? (System.console() != null ? Display.BAR : Display.LINES) : display;
+    this.display =
+        display == Display.AUTO
+            ? (System.console() != null ? Display.BAR : Display.LINES)
+            : display;
     this.out = out;
     this.lineIntervalMillis = lineIntervalMillis;
   }
@@ -66,15 +69,24 @@ public final class StatusTracker implements AutoCloseable {
     this.total = total;
     this.openedAt = System.nanoTime();
     if (display == Display.BAR) {
-      bar = new ProgressBarBuilder().setTaskName("LLM").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-          .setUpdateIntervalMillis(250).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).build();
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName("LLM")
+              .setInitialMax(total)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setUpdateIntervalMillis(250)
+              .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
+              .build();
     } else if (display == Display.LINES) {
-      lines = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "beamllm-progress");
-        t.setDaemon(true);
-        return t;
-      });
-      lines.scheduleAtFixedRate(() -> out.println(line()), lineIntervalMillis, lineIntervalMillis, TimeUnit.MILLISECONDS);
+      lines =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "beamllm-progress");
+                t.setDaemon(true);
+                return t;
+              });
+      lines.scheduleAtFixedRate(
+          () -> out.println(line()), lineIntervalMillis, lineIntervalMillis, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -89,7 +101,10 @@ public final class StatusTracker implements AutoCloseable {
 
   /** Zeroes every counter. */
   public synchronized void reset() {
-    for (AtomicLong a : new AtomicLong[] {started, succeeded, failed, retries, rateLimited, inputTokens, outputTokens, cachedTokens}) {
+    for (AtomicLong a :
+        new AtomicLong[] {
+          started, succeeded, failed, retries, rateLimited, inputTokens, outputTokens, cachedTokens
+        }) {
       a.set(0);
     }
     cost.reset();
@@ -117,31 +132,71 @@ public final class StatusTracker implements AutoCloseable {
     ProgressBar b = bar;
     if (b != null) {
       b.stepTo(succeeded.get() + failed.get());
-      b.setExtraMessage(String.format(Locale.ROOT, " tok %d/%d $%.4f 429s %d", inputTokens.get(), outputTokens.get(), cost.sum(), rateLimited.get()));
+      b.setExtraMessage(
+          String.format(
+              Locale.ROOT,
+              " tok %d/%d $%.4f 429s %d",
+              inputTokens.get(),
+              outputTokens.get(),
+              cost.sum(),
+              rateLimited.get()));
     }
   }
 
   /** The counters now. */
   public Status status() {
     long done = succeeded.get() + failed.get();
-    return new Status(total, started.get(), started.get() - done, succeeded.get(), failed.get(), retries.get(), rateLimited.get(),
-        inputTokens.get(), outputTokens.get(), cachedTokens.get(), cost.sum(), (System.nanoTime() - openedAt) / 1e9);
+    return new Status(
+        total,
+        started.get(),
+        started.get() - done,
+        succeeded.get(),
+        failed.get(),
+        retries.get(),
+        rateLimited.get(),
+        inputTokens.get(),
+        outputTokens.get(),
+        cachedTokens.get(),
+        cost.sum(),
+        (System.nanoTime() - openedAt) / 1e9);
   }
 
   /** One plain progress line. */
   public String line() {
     Status s = status();
     double rate = s.elapsedSeconds() > 0 ? (s.succeeded() + s.failed()) / s.elapsedSeconds() : 0;
-    return String.format(Locale.ROOT, "[%.0fs] %d/%d done (%d ok, %d failed), %d in progress, %.1f/s, tokens in %d out %d, $%.4f, retries %d, 429s %d",
-        s.elapsedSeconds(), s.succeeded() + s.failed(), s.total(), s.succeeded(), s.failed(), s.inProgress(), rate,
-        s.inputTokens(), s.outputTokens(), s.cost(), s.retries(), s.rateLimited());
+    return String.format(
+        Locale.ROOT,
+        "[%.0fs] %d/%d done (%d ok, %d failed), %d in progress, %.1f/s, tokens in %d out %d, $%.4f, retries %d, 429s %d",
+        s.elapsedSeconds(),
+        s.succeeded() + s.failed(),
+        s.total(),
+        s.succeeded(),
+        s.failed(),
+        s.inProgress(),
+        rate,
+        s.inputTokens(),
+        s.outputTokens(),
+        s.cost(),
+        s.retries(),
+        s.rateLimited());
   }
 
   /** The final summary. */
   public String summary() {
     Status s = status();
-    return String.format(Locale.ROOT, "Done in %.1fs: %d succeeded, %d failed, %d retries, %d answered 429; tokens in %d (cached %d), out %d; cost $%.6f",
-        s.elapsedSeconds(), s.succeeded(), s.failed(), s.retries(), s.rateLimited(), s.inputTokens(), s.cachedTokens(), s.outputTokens(), s.cost());
+    return String.format(
+        Locale.ROOT,
+        "Done in %.1fs: %d succeeded, %d failed, %d retries, %d answered 429; tokens in %d (cached %d), out %d; cost $%.6f",
+        s.elapsedSeconds(),
+        s.succeeded(),
+        s.failed(),
+        s.retries(),
+        s.rateLimited(),
+        s.inputTokens(),
+        s.cachedTokens(),
+        s.outputTokens(),
+        s.cost());
   }
 
   private void closeDisplay() {
@@ -172,6 +227,17 @@ public final class StatusTracker implements AutoCloseable {
    * @param cost dollars
    * @param elapsedSeconds seconds since {@link #open}
    */
-  public record Status(long total, long started, long inProgress, long succeeded, long failed, long retries, long rateLimited,
-      long inputTokens, long outputTokens, long cachedTokens, double cost, double elapsedSeconds) {}
+  public record Status(
+      long total,
+      long started,
+      long inProgress,
+      long succeeded,
+      long failed,
+      long retries,
+      long rateLimited,
+      long inputTokens,
+      long outputTokens,
+      long cachedTokens,
+      double cost,
+      double elapsedSeconds) {}
 }

@@ -1,8 +1,8 @@
 package dev.beamllm.client;
 
 /**
- * A continuously refilled bucket, full at start, like the providers'. Not thread-safe: the
- * {@link Scheduler} guards it.
+ * A continuously refilled bucket, full at start, like the providers'. Not thread-safe: the {@link
+ * Scheduler} guards it.
  */
 final class TokenBucket {
   private double capacity;

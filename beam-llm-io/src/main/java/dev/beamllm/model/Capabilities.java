@@ -25,5 +25,6 @@ public record Capabilities(
     boolean responsesApi)
     implements Serializable {
   /** Text in, text out, nothing more. */
-  public static final Capabilities TEXT_ONLY = new Capabilities(false, false, false, false, false, false, false, false);
+  public static final Capabilities TEXT_ONLY =
+      new Capabilities(false, false, false, false, false, false, false, false);
 }

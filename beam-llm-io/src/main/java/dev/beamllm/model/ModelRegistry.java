@@ -20,8 +20,8 @@ import java.util.Optional;
 
 /**
  * The models the library can call, looked up by id or alias. Immutable and serializable, so a
- * registry with custom models travels inside a pipeline to its workers; {@code withX} returns a
- * new registry.
+ * registry with custom models travels inside a pipeline to its workers; {@code withX} returns a new
+ * registry.
  *
  * <pre>{@code
  * ModelRegistry registry = ModelRegistry.defaults().withModelsFrom(Path.of("models.yaml"));
@@ -72,9 +72,9 @@ public final class ModelRegistry implements Serializable {
   }
 
   /**
-   * Finds a model by id or alias, case-insensitively. An unknown name ending in a reasoning
-   * effort ({@code -low}, {@code -high}, ...) finds the base model with that effort, if the base
-   * model reasons.
+   * Finds a model by id or alias, case-insensitively. An unknown name ending in a reasoning effort
+   * ({@code -low}, {@code -high}, ...) finds the base model with that effort, if the base model
+   * reasons.
    *
    * @throws UnknownModelException naming the closest known ids
    */
@@ -119,8 +119,8 @@ public final class ModelRegistry implements Serializable {
   }
 
   /**
-   * A registry with this model added, replacing a model of the same id. Fails if one of its
-   * names is already another model's.
+   * A registry with this model added, replacing a model of the same id. Fails if one of its names
+   * is already another model's.
    */
   public ModelRegistry withModel(ModelSpec spec) {
     return withModels(List.of(spec));
@@ -137,13 +137,15 @@ public final class ModelRegistry implements Serializable {
         old.aliases().forEach(a -> aliases.remove(a.toLowerCase(Locale.ROOT)));
       }
       if (aliases.containsKey(id)) {
-        throw new IllegalArgumentException("model id '" + spec.id() + "' is already an alias of '" + aliases.get(id) + "'");
+        throw new IllegalArgumentException(
+            "model id '" + spec.id() + "' is already an alias of '" + aliases.get(id) + "'");
       }
       for (String alias : spec.aliases()) {
         String a = alias.toLowerCase(Locale.ROOT);
         String owner = ids.containsKey(a) && !a.equals(id) ? a : aliases.get(a);
         if (owner != null && !owner.equals(id)) {
-          throw new IllegalArgumentException("alias '" + alias + "' of model '" + spec.id() + "' already names '" + owner + "'");
+          throw new IllegalArgumentException(
+              "alias '" + alias + "' of model '" + spec.id() + "' already names '" + owner + "'");
         }
         aliases.put(a, id);
       }
@@ -163,7 +165,8 @@ public final class ModelRegistry implements Serializable {
       // YAML is a superset of JSON, so one parser reads both.
       root = new YAMLMapper().readTree(Files.readString(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read models file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read models file " + file + ": " + e.getMessage(), e);
     }
     return withModels(readModels(root, false, file.toString()));
   }

@@ -78,8 +78,7 @@ public abstract class ModelSpec implements Serializable {
   /**
    * The dollar cost of a request's usage, by the provider's rule: for OpenAI-style APIs the
    * reported input includes cache reads, which are priced at the cached rate; for Anthropic and
-   * Bedrock cache reads and writes are reported apart from the input and priced at their own
-   * rates.
+   * Bedrock cache reads and writes are reported apart from the input and priced at their own rates.
    */
   public double cost(Usage usage) {
     Prices p = prices();
@@ -146,7 +145,8 @@ public abstract class ModelSpec implements Serializable {
         throw new IllegalArgumentException("model id is empty");
       }
       if (spec.contextWindow() <= 0 || spec.maxOutputTokens() < 0) {
-        throw new IllegalArgumentException("model " + spec.id() + ": context window and output limit must be positive");
+        throw new IllegalArgumentException(
+            "model " + spec.id() + ": context window and output limit must be positive");
       }
       return spec;
     }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads a {@link ModelSpec} from the registry's JSON shape (also used by custom-model YAML files). */
+/**
+ * Reads a {@link ModelSpec} from the registry's JSON shape (also used by custom-model YAML files).
+ */
 final class ModelSpecJson {
   private ModelSpecJson() {}
 

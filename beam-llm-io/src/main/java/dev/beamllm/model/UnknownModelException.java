@@ -8,8 +8,12 @@ public class UnknownModelException extends IllegalArgumentException {
 
   UnknownModelException(String name, List<String> suggestions) {
     super(
-        "unknown model '" + name + "'"
-            + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(", ", suggestions) + "?")
+        "unknown model '"
+            + name
+            + "'"
+            + (suggestions.isEmpty()
+                ? ""
+                : "; did you mean " + String.join(", ", suggestions) + "?")
             + " (register custom models with ModelRegistry.withModelsFrom or --models-file)");
   }
 }

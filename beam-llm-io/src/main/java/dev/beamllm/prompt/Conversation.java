@@ -18,9 +18,9 @@ import java.util.Optional;
 import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
- * A list of {@link Message}s to send to a model, with an optional id and metadata that travel
- * with it so every answer can be traced to its input. Immutable: every {@code add} or {@code
- * withX} returns a new conversation.
+ * A list of {@link Message}s to send to a model, with an optional id and metadata that travel with
+ * it so every answer can be traced to its input. Immutable: every {@code add} or {@code withX}
+ * returns a new conversation.
  *
  * <pre>{@code
  * Conversation c = Conversation.system("You are terse.")
@@ -156,9 +156,9 @@ public final class Conversation {
   }
 
   /**
-   * Checks that this conversation can be sent: it has a non-system message, no message is
-   * empty, parts sit in roles that can carry them, and every tool result answers an earlier tool
-   * call. Throws an {@link InvalidPromptException} that names the message and part.
+   * Checks that this conversation can be sent: it has a non-system message, no message is empty,
+   * parts sit in roles that can carry them, and every tool result answers an earlier tool call.
+   * Throws an {@link InvalidPromptException} that names the message and part.
    *
    * @return this conversation, for chaining
    */
@@ -176,7 +176,8 @@ public final class Conversation {
       if (m.parts().isEmpty()) {
         throw new InvalidPromptException(where + " has no content");
       }
-      if (m.role() == Role.USER && m.parts().stream().allMatch(p -> p instanceof Text t && t.text().isBlank())) {
+      if (m.role() == Role.USER
+          && m.parts().stream().allMatch(p -> p instanceof Text t && t.text().isBlank())) {
         throw new InvalidPromptException("empty prompt: " + where + " has only blank text");
       }
       for (int j = 0; j < m.parts().size(); j++) {
@@ -187,7 +188,9 @@ public final class Conversation {
           openCalls.put(call.id(), call.name());
         } else if (part instanceof ToolResult result && openCalls.remove(result.callId()) == null) {
           throw new InvalidPromptException(
-              at + ": tool result for call '" + result.callId()
+              at
+                  + ": tool result for call '"
+                  + result.callId()
                   + "' has no matching tool call in an earlier assistant message");
         }
       }
@@ -207,13 +210,14 @@ public final class Conversation {
       ok = role != Role.TOOL;
     }
     if (!ok) {
-      throw new InvalidPromptException(at + ": a " + role.wireName() + " message cannot hold a " + part.type() + " part");
+      throw new InvalidPromptException(
+          at + ": a " + role.wireName() + " message cannot hold a " + part.type() + " part");
     }
   }
 
   /**
-   * A stable SHA-256 (hex) over the messages' canonical JSON, with images and files hashed by
-   * their bytes. Id and metadata do not count: equal requests have equal fingerprints.
+   * A stable SHA-256 (hex) over the messages' canonical JSON, with images and files hashed by their
+   * bytes. Id and metadata do not count: equal requests have equal fingerprints.
    */
   public String fingerprint() {
     return ConversationJson.fingerprint(this);
@@ -239,7 +243,10 @@ public final class Conversation {
     return Json.write(AnthropicFormat.render(this));
   }
 
-  /** The Gemini generateContent request fields ({@code systemInstruction}, {@code contents}) as JSON. */
+  /**
+   * The Gemini generateContent request fields ({@code systemInstruction}, {@code contents}) as
+   * JSON.
+   */
   public String toGemini() {
     return Json.write(GeminiFormat.render(this));
   }

@@ -19,13 +19,13 @@ import java.util.List;
  * }</pre>
  *
  * Part forms: {@code text}; {@code image} with one of {@code path}, {@code url} (http(s) or data
- * URL) or {@code data} (base64), optional {@code detail} and, on reading, {@code max_side};
- * {@code file} with one of {@code path}, {@code url}, {@code data} or {@code file_id}, optional
- * {@code filename} and {@code media_type}; {@code tool_call} with {@code id}, {@code name},
- * {@code arguments}; {@code tool_result} with {@code call_id}, {@code content} (a string or
- * parts) and {@code is_error}; {@code thinking} with {@code text}, {@code signature}, {@code raw} and {@code origin}.
- * A message's {@code content} may also be a plain string. Relative paths resolve against a base
- * directory given when reading.
+ * URL) or {@code data} (base64), optional {@code detail} and, on reading, {@code max_side}; {@code
+ * file} with one of {@code path}, {@code url}, {@code data} or {@code file_id}, optional {@code
+ * filename} and {@code media_type}; {@code tool_call} with {@code id}, {@code name}, {@code
+ * arguments}; {@code tool_result} with {@code call_id}, {@code content} (a string or parts) and
+ * {@code is_error}; {@code thinking} with {@code text}, {@code signature}, {@code raw} and {@code
+ * origin}. A message's {@code content} may also be a plain string. Relative paths resolve against a
+ * base directory given when reading.
  */
 public final class ConversationJson {
   /** The version written in the {@code v} field. */
@@ -35,7 +35,10 @@ public final class ConversationJson {
   public enum Mode {
     /** Paths and URLs as references; bytes only for images and files given as bytes. */
     REFERENCE,
-    /** Bytes embedded for everything that has them (paths kept too), so no file is needed to read it back. */
+    /**
+     * Bytes embedded for everything that has them (paths kept too), so no file is needed to read it
+     * back.
+     */
     EMBEDDED,
     /** Media replaced by the SHA-256 of their bytes; no id or metadata. Used for fingerprints. */
     FINGERPRINT
@@ -132,9 +135,10 @@ public final class ConversationJson {
       switch (image.origin()) {
         case PATH -> node.put("path", image.location().orElseThrow());
         case URL -> node.put("url", image.location().orElseThrow());
-        case BYTES -> { }
+        case BYTES -> {}
       }
-      if (image.origin() == Image.Origin.BYTES || (mode == Mode.EMBEDDED && image.rawBytes() != null)) {
+      if (image.origin() == Image.Origin.BYTES
+          || (mode == Mode.EMBEDDED && image.rawBytes() != null)) {
         node.put("data", Base64.getEncoder().encodeToString(image.rawBytes()));
         node.put("media_type", image.mediaType().orElseThrow());
       }
@@ -152,9 +156,10 @@ public final class ConversationJson {
         case PATH -> node.put("path", file.location().orElseThrow());
         case URL -> node.put("url", file.location().orElseThrow());
         case FILE_ID -> node.put("file_id", file.location().orElseThrow());
-        case BYTES -> { }
+        case BYTES -> {}
       }
-      if (file.origin() == File.Origin.BYTES || (mode == Mode.EMBEDDED && file.rawBytes() != null)) {
+      if (file.origin() == File.Origin.BYTES
+          || (mode == Mode.EMBEDDED && file.rawBytes() != null)) {
         node.put("data", Base64.getEncoder().encodeToString(file.rawBytes()));
       }
     }
@@ -187,8 +192,8 @@ public final class ConversationJson {
   }
 
   /**
-   * Reads a conversation without validating it, so that any conversation written by {@link
-   * #toTree} reads back as it was (used by coders).
+   * Reads a conversation without validating it, so that any conversation written by {@link #toTree}
+   * reads back as it was (used by coders).
    */
   public static Conversation restore(JsonNode root, Path baseDir) {
     if (root == null || !root.isObject()) {
@@ -197,7 +202,11 @@ public final class ConversationJson {
     JsonNode version = root.get("v");
     if (version != null && version.asInt() != VERSION) {
       throw new InvalidPromptException(
-          "conversation JSON version " + version + " is not supported (this library reads " + VERSION + ")");
+          "conversation JSON version "
+              + version
+              + " is not supported (this library reads "
+              + VERSION
+              + ")");
     }
     JsonNode messagesNode = root.get("messages");
     if (messagesNode == null || !messagesNode.isArray()) {
@@ -271,39 +280,48 @@ public final class ConversationJson {
         return readImage(p, baseDir);
       case "file":
         return readFile(p, baseDir);
-      case "tool_call": {
-        JsonNode args = p.get("arguments");
-        String argsJson = args == null || args.isNull() ? "{}" : args.isTextual() ? args.textValue() : args.toString();
-        return new ToolCall(required(p, "id", type), required(p, "name", type), argsJson);
-      }
-      case "tool_result": {
-        String callId = required(p, "call_id", type);
-        JsonNode content = p.get("content");
-        List<Part> parts = new ArrayList<>();
-        if (content == null || content.isNull()) {
-          parts.add(new Text(""));
-        } else if (content.isTextual()) {
-          parts.add(new Text(content.textValue()));
-        } else if (content.isArray()) {
-          for (JsonNode c : content) {
-            parts.add(readPart(c, baseDir));
-          }
-        } else {
-          throw new InvalidPromptException("tool_result \"content\" must be a string or an array of parts");
+      case "tool_call":
+        {
+          JsonNode args = p.get("arguments");
+          String argsJson =
+              args == null || args.isNull()
+                  ? "{}"
+                  : args.isTextual() ? args.textValue() : args.toString();
+          return new ToolCall(required(p, "id", type), required(p, "name", type), argsJson);
         }
-        return new ToolResult(callId, parts, p.path("is_error").asBoolean(false));
-      }
-      case "thinking": {
-        JsonNode raw = p.get("raw");
-        return new Thinking(
-            p.path("text").asText(""),
-            textOrNull(p, "signature"),
-            raw == null || raw.isNull() ? null : Json.canonical(raw),
-            textOrNull(p, "origin"));
-      }
+      case "tool_result":
+        {
+          String callId = required(p, "call_id", type);
+          JsonNode content = p.get("content");
+          List<Part> parts = new ArrayList<>();
+          if (content == null || content.isNull()) {
+            parts.add(new Text(""));
+          } else if (content.isTextual()) {
+            parts.add(new Text(content.textValue()));
+          } else if (content.isArray()) {
+            for (JsonNode c : content) {
+              parts.add(readPart(c, baseDir));
+            }
+          } else {
+            throw new InvalidPromptException(
+                "tool_result \"content\" must be a string or an array of parts");
+          }
+          return new ToolResult(callId, parts, p.path("is_error").asBoolean(false));
+        }
+      case "thinking":
+        {
+          JsonNode raw = p.get("raw");
+          return new Thinking(
+              p.path("text").asText(""),
+              textOrNull(p, "signature"),
+              raw == null || raw.isNull() ? null : Json.canonical(raw),
+              textOrNull(p, "origin"));
+        }
       default:
         throw new InvalidPromptException(
-            "unknown part type '" + type + "' (expected text, image, file, tool_call, tool_result or thinking)");
+            "unknown part type '"
+                + type
+                + "' (expected text, image, file, tool_call, tool_result or thinking)");
     }
   }
 
@@ -357,7 +375,8 @@ public final class ConversationJson {
       file = File.restore(File.Origin.FILE_ID, fileId, null, mediaType, filename);
       return file;
     } else {
-      throw new InvalidPromptException("file part needs one of \"path\", \"url\", \"data\" or \"file_id\"");
+      throw new InvalidPromptException(
+          "file part needs one of \"path\", \"url\", \"data\" or \"file_id\"");
     }
     return filename != null ? file.withFilename(filename) : file;
   }

@@ -13,8 +13,7 @@ import org.apache.pdfbox.text.PDFTextStripper;
 
 /**
  * A document for the model to read: a PDF or another file, from a path, bytes, a URL or a file id
- * the provider already holds. PDFs are recognised by their header, plain text by being valid
- * UTF-8.
+ * the provider already holds. PDFs are recognised by their header, plain text by being valid UTF-8.
  */
 public final class File implements Part {
 
@@ -50,7 +49,11 @@ public final class File implements Part {
     byte[] bytes = Sources.readFile(path, "document");
     Path name = path.getFileName();
     return new File(
-        Origin.PATH, path.toString(), bytes, sniff(bytes, path.toString()), name == null ? "document" : name.toString());
+        Origin.PATH,
+        path.toString(),
+        bytes,
+        sniff(bytes, path.toString()),
+        name == null ? "document" : name.toString());
   }
 
   /** Reads a file named by a string path. */
@@ -91,7 +94,8 @@ public final class File implements Part {
   }
 
   /** Restores a file from the JSON form: bytes win over a path when both are present. */
-  static File restore(Origin origin, String location, byte[] bytes, String mediaType, String filename) {
+  static File restore(
+      Origin origin, String location, byte[] bytes, String mediaType, String filename) {
     if (bytes != null) {
       String type = mediaType != null ? mediaType : sniff(bytes, filename);
       return new File(origin, location, bytes, type, filename);
@@ -102,7 +106,8 @@ public final class File implements Part {
         return filename == null ? read : read.withFilename(filename);
       case URL:
         File remote = fromUrl(location);
-        return new File(Origin.URL, location, null, mediaType, filename == null ? remote.filename : filename);
+        return new File(
+            Origin.URL, location, null, mediaType, filename == null ? remote.filename : filename);
       case FILE_ID:
         return new File(Origin.FILE_ID, location, null, mediaType, filename);
       default:
@@ -182,7 +187,8 @@ public final class File implements Part {
       try (PDDocument doc = Loader.loadPDF(bytes)) {
         stats = new DocumentStats(doc.getNumberOfPages(), new PDFTextStripper().getText(doc));
       } catch (IOException e) {
-        throw new InvalidPromptException("cannot read " + describe() + " as PDF: " + e.getMessage(), e);
+        throw new InvalidPromptException(
+            "cannot read " + describe() + " as PDF: " + e.getMessage(), e);
       }
     }
     return Optional.of(stats);

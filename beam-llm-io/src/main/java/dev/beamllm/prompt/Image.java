@@ -18,9 +18,9 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * An image, from a file, a URL, bytes, base64 or a data URL. The media type comes from the
- * bytes' magic numbers, never from a file name. Images from a path are read when created, so a
- * missing file fails at once and names the path.
+ * An image, from a file, a URL, bytes, base64 or a data URL. The media type comes from the bytes'
+ * magic numbers, never from a file name. Images from a path are read when created, so a missing
+ * file fails at once and names the path.
  */
 public final class Image implements Part {
 
@@ -74,7 +74,8 @@ public final class Image implements Part {
   /** Reads an image file; fails if it is missing or not PNG, JPEG, GIF or WebP. */
   public static Image fromPath(Path path) {
     byte[] bytes = Sources.readFile(path, "image");
-    return new Image(Origin.PATH, path.toString(), bytes, sniff(bytes, path.toString()), Detail.AUTO);
+    return new Image(
+        Origin.PATH, path.toString(), bytes, sniff(bytes, path.toString()), Detail.AUTO);
   }
 
   /** Reads an image file named by a string path. */
@@ -83,8 +84,8 @@ public final class Image implements Part {
   }
 
   /**
-   * An image at an http(s) URL, fetched by the provider; a {@code data:} URL is decoded into
-   * bytes instead.
+   * An image at an http(s) URL, fetched by the provider; a {@code data:} URL is decoded into bytes
+   * instead.
    */
   public static Image fromUrl(String url) {
     Objects.requireNonNull(url, "url");
@@ -127,8 +128,8 @@ public final class Image implements Part {
   }
 
   /**
-   * A copy scaled down so neither side exceeds {@code maxSide} pixels, keeping the aspect ratio
-   * and the format (GIF becomes PNG). Images already small enough, and URL images, are returned
+   * A copy scaled down so neither side exceeds {@code maxSide} pixels, keeping the aspect ratio and
+   * the format (GIF becomes PNG). Images already small enough, and URL images, are returned
    * unchanged.
    */
   public Image resized(int maxSide) {
@@ -138,8 +139,16 @@ public final class Image implements Part {
     if (origin == Origin.URL) {
       return this;
     }
-    int[] size = dimensions().orElseThrow(
-        () -> new InvalidPromptException("cannot resize " + describe() + ": " + mediaType + " is not decodable here"));
+    int[] size =
+        dimensions()
+            .orElseThrow(
+                () ->
+                    new InvalidPromptException(
+                        "cannot resize "
+                            + describe()
+                            + ": "
+                            + mediaType
+                            + " is not decodable here"));
     int longest = Math.max(size[0], size[1]);
     if (longest <= maxSide) {
       return this;
@@ -153,12 +162,14 @@ public final class Image implements Part {
       BufferedImage target =
           new BufferedImage(w, h, jpeg ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_INT_ARGB);
       Graphics2D g = target.createGraphics();
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.drawImage(source, 0, 0, w, h, null);
       g.dispose();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ImageIO.write(target, jpeg ? "jpeg" : "png", out);
-      return new Image(Origin.BYTES, null, out.toByteArray(), jpeg ? MediaTypes.JPEG : MediaTypes.PNG, detail);
+      return new Image(
+          Origin.BYTES, null, out.toByteArray(), jpeg ? MediaTypes.JPEG : MediaTypes.PNG, detail);
     } catch (IOException e) {
       throw new InvalidPromptException("cannot resize " + describe() + ": " + e.getMessage(), e);
     }
@@ -199,7 +210,9 @@ public final class Image implements Part {
     return origin == Origin.URL ? location : Sources.dataUrl(mediaType, bytes);
   }
 
-  /** Width and height in pixels, read from the header; empty for URL images and undecodable formats. */
+  /**
+   * Width and height in pixels, read from the header; empty for URL images and undecodable formats.
+   */
   public Optional<int[]> dimensions() {
     if (bytes == null) {
       return Optional.empty();
@@ -212,7 +225,9 @@ public final class Image implements Part {
 
   /** A short description for error messages: the path or URL, or the size in bytes. */
   public String describe() {
-    return location != null ? "image " + Sources.abbreviate(location) : "image of " + bytes.length + " bytes";
+    return location != null
+        ? "image " + Sources.abbreviate(location)
+        : "image of " + bytes.length + " bytes";
   }
 
   byte[] requireBytes() {

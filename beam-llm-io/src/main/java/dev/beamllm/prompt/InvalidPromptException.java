@@ -20,6 +20,7 @@ public class InvalidPromptException extends IllegalArgumentException {
 
   /** Returns a copy whose message is prefixed with where the problem is, e.g. "message 3". */
   public InvalidPromptException at(String where) {
-    return new InvalidPromptException(where + ": " + getMessage(), getCause() == null ? this : getCause());
+    return new InvalidPromptException(
+        where + ": " + getMessage(), getCause() == null ? this : getCause());
   }
 }

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * One turn of a {@link Conversation}: a role and its parts. Immutable: every {@code addX} returns
- * a new message.
+ * One turn of a {@link Conversation}: a role and its parts. Immutable: every {@code addX} returns a
+ * new message.
  */
 public final class Message {
   private final Role role;

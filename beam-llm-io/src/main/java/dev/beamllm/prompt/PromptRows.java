@@ -48,10 +48,18 @@ public final class PromptRows {
    * @param model the row's own model, or null to use the job's
    * @param maxNewTokens the row's own output limit, or null to use the job's
    * @param temperature the row's own temperature, or null to use the job's
-   * @param jsonSchema the row's own output schema (a JSON object, as text), or null to use the job's
+   * @param jsonSchema the row's own output schema (a JSON object, as text), or null to use the
+   *     job's
    */
-  public record Row(int lineNumber, String id, Conversation conversation, String model, Integer maxNewTokens,
-      Double temperature, String jsonSchema) implements Line {}
+  public record Row(
+      int lineNumber,
+      String id,
+      Conversation conversation,
+      String model,
+      Integer maxNewTokens,
+      Double temperature,
+      String jsonSchema)
+      implements Line {}
 
   /**
    * A line that cannot be used.
@@ -142,7 +150,8 @@ public final class PromptRows {
     if (hasPrompt) {
       String system = ConversationJson.textOrNull(root, "system");
       String prompt = ConversationJson.textOrNull(root, "prompt");
-      Conversation c = system == null ? Conversation.user(prompt) : Conversation.system(system).addUser(prompt);
+      Conversation c =
+          system == null ? Conversation.user(prompt) : Conversation.system(system).addUser(prompt);
       return c.validate();
     }
     if (hasMessages) {

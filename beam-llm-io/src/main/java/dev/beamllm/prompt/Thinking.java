@@ -6,8 +6,8 @@ import java.util.Optional;
 /**
  * The model's reasoning, kept so it can be sent back on the next turn (Anthropic requires its
  * signed thinking blocks to be returned unchanged during tool use; Gemini its thought signatures).
- * Signatures and raw payloads are only valid with the provider that made them, so each carries
- * its origin and the formats send it back only there.
+ * Signatures and raw payloads are only valid with the provider that made them, so each carries its
+ * origin and the formats send it back only there.
  *
  * @param text the visible reasoning text; empty for redacted or encrypted reasoning
  * @param signature the provider's signature (Anthropic {@code signature}, Gemini {@code
@@ -46,7 +46,8 @@ public record Thinking(String text, String signature, String raw, String origin)
 
   /** Thinking text signed by the given provider family. */
   public static Thinking signed(String text, String signature, String origin) {
-    return new Thinking(text, Objects.requireNonNull(signature), null, Objects.requireNonNull(origin));
+    return new Thinking(
+        text, Objects.requireNonNull(signature), null, Objects.requireNonNull(origin));
   }
 
   /** A raw provider payload (JSON) to be replayed verbatim to the same provider. */

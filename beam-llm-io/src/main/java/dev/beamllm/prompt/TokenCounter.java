@@ -7,8 +7,8 @@ import com.knuddels.jtokkit.api.EncodingType;
 
 /**
  * Token counts for budgeting and estimates. Text is counted with a real BPE tokenizer (jtokkit's
- * o200k_base, or cl100k_base); images by each provider's documented formula. Counts are exact
- * for OpenAI's text and approximate for other providers, whose tokenizers are not public: they
+ * o200k_base, or cl100k_base); images by each provider's documented formula. Counts are exact for
+ * OpenAI's text and approximate for other providers, whose tokenizers are not public: they
  * typically land within ~10–20% of o200k for English.
  */
 public final class TokenCounter {
@@ -47,13 +47,16 @@ public final class TokenCounter {
   /** How a provider counts image (and PDF page) tokens. */
   public enum ImageRule {
     /**
-     * OpenAI: {@code low} detail is 85 tokens; otherwise the image is fitted in 2048×2048, then
-     * its short side scaled to 768, and each 512-px tile costs 170 plus a base of 85.
+     * OpenAI: {@code low} detail is 85 tokens; otherwise the image is fitted in 2048×2048, then its
+     * short side scaled to 768, and each 512-px tile costs 170 plus a base of 85.
      */
     OPENAI(765),
     /** Anthropic: long side capped at 1568 px, then width × height / 750. */
     ANTHROPIC(1_600),
-    /** Gemini: 258 tokens for an image of at most 384×384, else 258 per 768×768 tile; 258 per PDF page. */
+    /**
+     * Gemini: 258 tokens for an image of at most 384×384, else 258 per 768×768 tile; 258 per PDF
+     * page.
+     */
     GEMINI(258);
 
     private final int pageTokens;
@@ -62,13 +65,18 @@ public final class TokenCounter {
       this.pageTokens = pageTokens;
     }
 
-    /** The image tokens one PDF page costs (rendered page images; approximate except for Gemini). */
+    /**
+     * The image tokens one PDF page costs (rendered page images; approximate except for Gemini).
+     */
     public int pageTokens() {
       return pageTokens;
     }
   }
 
-  /** Tokens guessed for media whose bytes are not here (URLs, file ids): a 1024×1024 image, or a 3-page PDF. */
+  /**
+   * Tokens guessed for media whose bytes are not here (URLs, file ids): a 1024×1024 image, or a
+   * 3-page PDF.
+   */
   static final int UNKNOWN_IMAGE_SIDE = 1024;
 
   static final int UNKNOWN_DOCUMENT_PAGES = 3;
@@ -133,36 +141,39 @@ public final class TokenCounter {
   /** The tokens of an image of the given size under a provider's rule. */
   public static long imageTokens(int width, int height, Image.Detail detail, ImageRule rule) {
     switch (rule) {
-      case OPENAI: {
-        if (detail == Image.Detail.LOW) {
-          return 85;
+      case OPENAI:
+        {
+          if (detail == Image.Detail.LOW) {
+            return 85;
+          }
+          double w = width;
+          double h = height;
+          double fit = Math.min(1.0, 2048.0 / Math.max(w, h));
+          w *= fit;
+          h *= fit;
+          double shortSide = Math.min(w, h);
+          if (shortSide > 768) {
+            w *= 768 / shortSide;
+            h *= 768 / shortSide;
+          }
+          long tiles = (long) Math.ceil(w / 512) * (long) Math.ceil(h / 512);
+          return 85 + 170 * tiles;
         }
-        double w = width;
-        double h = height;
-        double fit = Math.min(1.0, 2048.0 / Math.max(w, h));
-        w *= fit;
-        h *= fit;
-        double shortSide = Math.min(w, h);
-        if (shortSide > 768) {
-          w *= 768 / shortSide;
-          h *= 768 / shortSide;
+      case ANTHROPIC:
+        {
+          double scale = Math.min(1.0, 1568.0 / Math.max(width, height));
+          double w = width * scale;
+          double h = height * scale;
+          return (long) Math.ceil(w * h / 750.0);
         }
-        long tiles = (long) Math.ceil(w / 512) * (long) Math.ceil(h / 512);
-        return 85 + 170 * tiles;
-      }
-      case ANTHROPIC: {
-        double scale = Math.min(1.0, 1568.0 / Math.max(width, height));
-        double w = width * scale;
-        double h = height * scale;
-        return (long) Math.ceil(w * h / 750.0);
-      }
       case GEMINI:
-      default: {
-        if (width <= 384 && height <= 384) {
-          return 258;
+      default:
+        {
+          if (width <= 384 && height <= 384) {
+            return 258;
+          }
+          return 258L * (long) Math.ceil(width / 768.0) * (long) Math.ceil(height / 768.0);
         }
-        return 258L * (long) Math.ceil(width / 768.0) * (long) Math.ceil(height / 768.0);
-      }
     }
   }
 

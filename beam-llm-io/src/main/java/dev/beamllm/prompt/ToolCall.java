@@ -51,7 +51,10 @@ public record ToolCall(String id, String name, String arguments) implements Part
       node = Json.MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       throw new InvalidPromptException(
-          "tool call '" + id + "' has arguments that are not valid JSON: " + e.getOriginalMessage());
+          "tool call '"
+              + id
+              + "' has arguments that are not valid JSON: "
+              + e.getOriginalMessage());
     }
     if (node == null || !node.isObject()) {
       throw new InvalidPromptException("tool call '" + id + "' arguments must be a JSON object");

@@ -33,7 +33,8 @@ public final class Adapters {
   public static ProviderAdapter forFormat(WireFormat format) {
     ProviderAdapter a = ADAPTERS.get(format);
     if (a == null) {
-      throw new UnsupportedOperationException("no adapter for the " + format.wireName() + " wire format yet");
+      throw new UnsupportedOperationException(
+          "no adapter for the " + format.wireName() + " wire format yet");
     }
     return a;
   }

@@ -2,10 +2,10 @@ package dev.beamllm.provider;
 
 /**
  * An API that can run a request as a background job which the client polls instead of holding a
- * connection open for the whole generation (OpenAI Responses' {@code background: true}). An
- * adapter implements it next to {@link ProviderAdapter}; the job's finished state is read with
- * the adapter's {@link ProviderAdapter#parse parse}, and errors with its {@link
- * ProviderAdapter#error error}.
+ * connection open for the whole generation (OpenAI Responses' {@code background: true}). An adapter
+ * implements it next to {@link ProviderAdapter}; the job's finished state is read with the
+ * adapter's {@link ProviderAdapter#parse parse}, and errors with its {@link ProviderAdapter#error
+ * error}.
  */
 public interface BackgroundApi {
 
@@ -29,7 +29,8 @@ public interface BackgroundApi {
    * What a start or poll answer says about the job.
    *
    * @param id the job's id
-   * @param running true while the job is queued or in progress; false once its answer (or failure) is final
+   * @param running true while the job is queued or in progress; false once its answer (or failure)
+   *     is final
    */
   record JobStatus(String id, boolean running) {}
 }

@@ -14,7 +14,8 @@ public final class Credentials {
   private final String awsSecretKey;
   private final String awsSessionToken;
 
-  private Credentials(String apiKey, String awsAccessKeyId, String awsSecretKey, String awsSessionToken) {
+  private Credentials(
+      String apiKey, String awsAccessKeyId, String awsSecretKey, String awsSessionToken) {
     this.apiKey = apiKey;
     this.awsAccessKeyId = awsAccessKeyId;
     this.awsSecretKey = awsSecretKey;
@@ -58,6 +59,8 @@ public final class Credentials {
 
   @Override
   public String toString() {
-    return apiKey != null ? "Credentials{apiKey=***}" : awsAccessKeyId != null ? "Credentials{aws=***}" : "Credentials{none}";
+    return apiKey != null
+        ? "Credentials{apiKey=***}"
+        : awsAccessKeyId != null ? "Credentials{aws=***}" : "Credentials{none}";
   }
 }

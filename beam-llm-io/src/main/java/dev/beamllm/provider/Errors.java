@@ -36,22 +36,30 @@ public final class Errors {
       kind = ErrorKind.AUTH;
     } else if (s == 404) {
       kind = ErrorKind.NOT_FOUND;
-    } else if (lower.contains("context length") || lower.contains("context_length") || lower.contains("context window")
-        || lower.contains("prompt is too long") || lower.contains("too long") || lower.contains("exceeds the maximum number of tokens")
-        || lower.contains("exceed context limit") || lower.contains("input token count")) {
+    } else if (lower.contains("context length")
+        || lower.contains("context_length")
+        || lower.contains("context window")
+        || lower.contains("prompt is too long")
+        || lower.contains("too long")
+        || lower.contains("exceeds the maximum number of tokens")
+        || lower.contains("exceed context limit")
+        || lower.contains("input token count")) {
       kind = ErrorKind.CONTEXT_LENGTH;
-    } else if (lower.contains("content filter") || lower.contains("content_filter") || lower.contains("content management policy")
+    } else if (lower.contains("content filter")
+        || lower.contains("content_filter")
+        || lower.contains("content management policy")
         || lower.contains("safety")) {
       kind = ErrorKind.CONTENT_FILTER;
     } else {
       kind = ErrorKind.BAD_REQUEST;
     }
-    return new ApiError(kind, message == null ? "HTTP " + s : message, s, retryAfterMillis(answer).orElse(-1L));
+    return new ApiError(
+        kind, message == null ? "HTTP " + s : message, s, retryAfterMillis(answer).orElse(-1L));
   }
 
   /**
-   * The provider's retry-after in milliseconds: {@code retry-after-ms}, else {@code retry-after}
-   * as seconds or an HTTP date.
+   * The provider's retry-after in milliseconds: {@code retry-after-ms}, else {@code retry-after} as
+   * seconds or an HTTP date.
    */
   public static Optional<Long> retryAfterMillis(HttpAnswer answer) {
     Optional<String> ms = answer.header("retry-after-ms");
@@ -72,7 +80,8 @@ public final class Errors {
     } catch (NumberFormatException e) {
       try {
         ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-        return Optional.of(Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis()));
+        return Optional.of(
+            Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis()));
       } catch (RuntimeException unparsable) {
         return Optional.empty();
       }
@@ -95,11 +104,15 @@ public final class Errors {
 
   /** An invalid-response error for a 2xx body that could not be read. */
   public static ProviderException unreadable(String api, Exception cause) {
-    return new ProviderException(ApiError.of(ErrorKind.INVALID_RESPONSE,
-        api + " answer could not be read: " + cause.getMessage()));
+    return new ProviderException(
+        ApiError.of(
+            ErrorKind.INVALID_RESPONSE, api + " answer could not be read: " + cause.getMessage()));
   }
 
-  /** Parses Go-style durations ({@code 20ms}, {@code 1.5s}, {@code 6m0s}) to milliseconds; -1 if unreadable. */
+  /**
+   * Parses Go-style durations ({@code 20ms}, {@code 1.5s}, {@code 6m0s}) to milliseconds; -1 if
+   * unreadable.
+   */
   public static long goDurationMillis(String v) {
     if (v == null || v.isEmpty()) {
       return -1;
@@ -111,12 +124,13 @@ public final class Errors {
       while (m.find()) {
         any = true;
         double n = Double.parseDouble(m.group(1));
-        total += switch (m.group(2)) {
-          case "ms" -> n;
-          case "s" -> n * 1000;
-          case "m" -> n * 60_000;
-          default -> n * 3_600_000;
-        };
+        total +=
+            switch (m.group(2)) {
+              case "ms" -> n;
+              case "s" -> n * 1000;
+              case "m" -> n * 60_000;
+              default -> n * 3_600_000;
+            };
       }
       return any ? (long) total : -1;
     } catch (NumberFormatException e) {

@@ -19,6 +19,12 @@ public record HttpCall(String method, URI uri, Map<String, String> headers, Stri
 
   @Override
   public String toString() {
-    return method + " " + uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getPath();
+    return method
+        + " "
+        + uri.getScheme()
+        + "://"
+        + uri.getHost()
+        + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+        + uri.getPath();
   }
 }

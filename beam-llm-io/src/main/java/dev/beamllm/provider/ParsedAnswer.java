@@ -13,7 +13,8 @@ import java.util.List;
  * @param usage the usage as reported
  * @param logprobs per-token log-probabilities, or empty
  */
-public record ParsedAnswer(Message message, String finishReason, Usage usage, List<TokenLogprob> logprobs) {
+public record ParsedAnswer(
+    Message message, String finishReason, Usage usage, List<TokenLogprob> logprobs) {
   /** Copies the list. */
   public ParsedAnswer {
     logprobs = List.copyOf(logprobs);

@@ -2,7 +2,10 @@ package dev.beamllm.provider;
 
 import dev.beamllm.response.ApiError;
 
-/** One wire format: request building, answer parsing and error classification. Stateless and thread-safe. */
+/**
+ * One wire format: request building, answer parsing and error classification. Stateless and
+ * thread-safe.
+ */
 public interface ProviderAdapter {
 
   /** The HTTP request for a provider request. */
@@ -24,7 +27,8 @@ public interface ProviderAdapter {
    * @throws UnsupportedOperationException when the API cannot stream here
    */
   default StreamDecoder streamDecoder(ProviderRequest request) {
-    throw new UnsupportedOperationException(request.model().wireFormat().wireName() + " streaming is not supported");
+    throw new UnsupportedOperationException(
+        request.model().wireFormat().wireName() + " streaming is not supported");
   }
 
   /** What the answer's rate-limit headers say (any status). */

@@ -35,7 +35,10 @@ public record ProviderRequest(
     extraHeaders = Map.copyOf(extraHeaders);
   }
 
-  /** The output limit to send: {@code max_new_tokens}, capped at the model's own maximum output when the registry knows it. */
+  /**
+   * The output limit to send: {@code max_new_tokens}, capped at the model's own maximum output when
+   * the registry knows it.
+   */
   public int maxOutputTokens() {
     int modelMax = model.maxOutputTokens();
     return modelMax > 0 ? Math.min(params.maxNewTokens(), modelMax) : params.maxNewTokens();

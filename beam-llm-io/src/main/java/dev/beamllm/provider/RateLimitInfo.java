@@ -8,7 +8,8 @@ package dev.beamllm.provider;
  * @param tokenLimit tokens per window
  * @param tokensRemaining tokens left now
  */
-public record RateLimitInfo(long requestLimit, long requestsRemaining, long tokenLimit, long tokensRemaining) {
+public record RateLimitInfo(
+    long requestLimit, long requestsRemaining, long tokenLimit, long tokensRemaining) {
   /** No information. */
   public static final RateLimitInfo NONE = new RateLimitInfo(-1, -1, -1, -1);
 

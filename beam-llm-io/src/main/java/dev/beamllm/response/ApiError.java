@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param status the HTTP status, or 0 when there was no HTTP answer
  * @param retryAfterMillis the provider's retry-after in milliseconds, or -1 when not given
  */
-public record ApiError(ErrorKind kind, String message, int status, long retryAfterMillis) implements Serializable {
+public record ApiError(ErrorKind kind, String message, int status, long retryAfterMillis)
+    implements Serializable {
 
   /** An error with no HTTP status and no retry-after. */
   public static ApiError of(ErrorKind kind, String message) {
@@ -26,7 +27,9 @@ public record ApiError(ErrorKind kind, String message, int status, long retryAft
 
   /** The provider's retry-after, if it gave one. */
   public Optional<Duration> retryAfter() {
-    return retryAfterMillis < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(retryAfterMillis));
+    return retryAfterMillis < 0
+        ? Optional.empty()
+        : Optional.of(Duration.ofMillis(retryAfterMillis));
   }
 
   @Override

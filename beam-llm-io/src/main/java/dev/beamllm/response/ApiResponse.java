@@ -25,13 +25,21 @@ public abstract class ApiResponse {
   /** The registry id of the model that answered (or last tried). */
   public abstract String model();
 
-  /** The provider that answered ({@code openai}, {@code anthropic}, ...), or empty before any attempt. */
+  /**
+   * The provider that answered ({@code openai}, {@code anthropic}, ...), or empty before any
+   * attempt.
+   */
   public abstract String provider();
 
-  /** The assistant message: text, tool calls and thinking in the provider's order; empty on error. */
+  /**
+   * The assistant message: text, tool calls and thinking in the provider's order; empty on error.
+   */
   public abstract Message message();
 
-  /** Why generation stopped, in the provider's words ({@code stop}, {@code end_turn}, {@code tool_calls}, ...). */
+  /**
+   * Why generation stopped, in the provider's words ({@code stop}, {@code end_turn}, {@code
+   * tool_calls}, ...).
+   */
   public abstract Optional<String> finishReason();
 
   /** Tokens used, as the provider reported them. */

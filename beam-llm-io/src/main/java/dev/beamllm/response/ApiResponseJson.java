@@ -31,11 +31,11 @@ import java.util.Locale;
  *  "cache_hit": false}
  * }</pre>
  *
- * The message uses {@link ConversationJson}'s part forms with every image and file embedded.
- * {@code finish_reason}, {@code raw_body}, {@code conversation_id} and {@code error} are left out
- * when absent, and {@code error.message} when null; every other field is always written. Numbers
- * that JSON cannot hold ({@code NaN}, infinities) are written as the strings Java names them by.
- * Reading gives back an equal response.
+ * The message uses {@link ConversationJson}'s part forms with every image and file embedded. {@code
+ * finish_reason}, {@code raw_body}, {@code conversation_id} and {@code error} are left out when
+ * absent, and {@code error.message} when null; every other field is always written. Numbers that
+ * JSON cannot hold ({@code NaN}, infinities) are written as the strings Java names them by. Reading
+ * gives back an equal response.
  */
 public final class ApiResponseJson {
   /** The version written in the {@code v} field. */
@@ -69,22 +69,30 @@ public final class ApiResponseJson {
     int version = int32(root, "v");
     if (version != VERSION) {
       throw new IllegalArgumentException(
-          "response JSON version " + version + " is not supported (this library reads " + VERSION + ")");
+          "response JSON version "
+              + version
+              + " is not supported (this library reads "
+              + VERSION
+              + ")");
     }
-    ApiResponse.Builder b = ApiResponse.builder()
-        .setModel(text(root, "model"))
-        .setProvider(text(root, "provider"))
-        .setMessage(ConversationJson.restoreMessage(required(root, "message")))
-        .setFinishReason(optionalText(root, "finish_reason"))
-        .setUsage(readUsage(required(root, "usage")))
-        .setCost(decimal(root, "cost"))
-        .setLatency(Duration.ofNanos(integer(root, "latency_nanos")))
-        .setAttempts(int32(root, "attempts"))
-        .setLogprobs(readLogprobs(root))
-        .setRawBody(optionalText(root, "raw_body"))
-        .setConversationId(optionalText(root, "conversation_id"))
-        .setConversationMetadataJson(root.hasNonNull("conversation_metadata") ? Json.write(root.get("conversation_metadata")) : null)
-        .setCacheHit(bool(root, "cache_hit"));
+    ApiResponse.Builder b =
+        ApiResponse.builder()
+            .setModel(text(root, "model"))
+            .setProvider(text(root, "provider"))
+            .setMessage(ConversationJson.restoreMessage(required(root, "message")))
+            .setFinishReason(optionalText(root, "finish_reason"))
+            .setUsage(readUsage(required(root, "usage")))
+            .setCost(decimal(root, "cost"))
+            .setLatency(Duration.ofNanos(integer(root, "latency_nanos")))
+            .setAttempts(int32(root, "attempts"))
+            .setLogprobs(readLogprobs(root))
+            .setRawBody(optionalText(root, "raw_body"))
+            .setConversationId(optionalText(root, "conversation_id"))
+            .setConversationMetadataJson(
+                root.hasNonNull("conversation_metadata")
+                    ? Json.write(root.get("conversation_metadata"))
+                    : null)
+            .setCacheHit(bool(root, "cache_hit"));
     JsonNode error = root.get("error");
     if (error != null && !error.isNull()) {
       b.setError(readError(error));
@@ -119,13 +127,16 @@ public final class ApiResponseJson {
     r.rawBody().ifPresent(b -> root.put("raw_body", b));
     r.conversationId().ifPresent(id -> root.put("conversation_id", id));
     r.conversationMetadataJson().ifPresent(m -> root.set("conversation_metadata", Json.parse(m)));
-    r.error().ifPresent(e -> {
-      ObjectNode error = root.putObject("error").put("kind", e.kind().name().toLowerCase(Locale.ROOT));
-      if (e.message() != null) {
-        error.put("message", e.message());
-      }
-      error.put("status", e.status()).put("retry_after_millis", e.retryAfterMillis());
-    });
+    r.error()
+        .ifPresent(
+            e -> {
+              ObjectNode error =
+                  root.putObject("error").put("kind", e.kind().name().toLowerCase(Locale.ROOT));
+              if (e.message() != null) {
+                error.put("message", e.message());
+              }
+              error.put("status", e.status()).put("retry_after_millis", e.retryAfterMillis());
+            });
     root.put("cache_hit", r.cacheHit());
     return root;
   }
@@ -156,7 +167,11 @@ public final class ApiResponseJson {
     } catch (IllegalArgumentException ex) {
       throw new IllegalArgumentException("unknown error kind '" + kind + "'", ex);
     }
-    return new ApiError(errorKind, optionalText(e, "message"), int32(e, "status"), integer(e, "retry_after_millis"));
+    return new ApiError(
+        errorKind,
+        optionalText(e, "message"),
+        int32(e, "status"),
+        integer(e, "retry_after_millis"));
   }
 
   /** Doubles JSON can hold as numbers; the others as "NaN", "Infinity" or "-Infinity". */
@@ -259,7 +274,9 @@ public final class ApiResponseJson {
 
     @Override
     public SerializableString getEscapeSequence(int ch) {
-      return Character.isSurrogate((char) ch) ? new SerializedString(String.format("\\u%04x", ch)) : null;
+      return Character.isSurrogate((char) ch)
+          ? new SerializedString(String.format("\\u%04x", ch))
+          : null;
     }
   }
 }

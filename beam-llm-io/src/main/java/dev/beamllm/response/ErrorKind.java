@@ -24,7 +24,10 @@ public enum ErrorKind {
   CONTEXT_LENGTH(false),
   /** The provider's safety filter refused the prompt or the answer. */
   CONTENT_FILTER(false),
-  /** The request needs something the model cannot do (images, logprobs, a JSON schema, ...), found before sending. */
+  /**
+   * The request needs something the model cannot do (images, logprobs, a JSON schema, ...), found
+   * before sending.
+   */
   UNSUPPORTED(false),
   /** The request can never fit the client's own limits (e.g. more tokens than tokens/min). */
   TOO_LARGE(false),

@@ -10,7 +10,8 @@ import java.util.List;
  * @param logprob its natural-log probability
  * @param top the most likely tokens at this position, with their log-probabilities
  */
-public record TokenLogprob(String token, double logprob, List<Alternative> top) implements Serializable {
+public record TokenLogprob(String token, double logprob, List<Alternative> top)
+    implements Serializable {
 
   /** Copies the alternatives. */
   public TokenLogprob {

@@ -3,16 +3,17 @@ package dev.beamllm.response;
 import java.io.Serializable;
 
 /**
- * Token counts of one request, as the provider reported them. Whether {@code inputTokens}
- * includes the cached tokens depends on the provider (OpenAI and Gemini: yes; Anthropic and
- * Bedrock: no); the model registry applies the right rule when it prices usage.
+ * Token counts of one request, as the provider reported them. Whether {@code inputTokens} includes
+ * the cached tokens depends on the provider (OpenAI and Gemini: yes; Anthropic and Bedrock: no);
+ * the model registry applies the right rule when it prices usage.
  *
  * @param inputTokens prompt tokens as reported
  * @param outputTokens completion tokens, including reasoning tokens
  * @param cacheReadTokens prompt tokens read from the provider's prompt cache
  * @param cacheWriteTokens prompt tokens written to the provider's prompt cache
  */
-public record Usage(long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens)
+public record Usage(
+    long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens)
     implements Serializable {
 
   /** No tokens. */

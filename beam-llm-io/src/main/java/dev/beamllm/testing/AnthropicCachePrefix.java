@@ -11,10 +11,10 @@ import java.util.Set;
 
 /**
  * The prompt prefix an Anthropic request marks for caching. Anthropic caches in the order tools,
- * system, messages, up to and including the last block carrying {@code cache_control} (at most
- * four such breakpoints). The prefix is rendered as text so the server can count and key it:
- * tools as canonical JSON, text as itself, tool calls and results by their text, and media by a
- * digest of their block, so that different images never share a cache entry.
+ * system, messages, up to and including the last block carrying {@code cache_control} (at most four
+ * such breakpoints). The prefix is rendered as text so the server can count and key it: tools as
+ * canonical JSON, text as itself, tool calls and results by their text, and media by a digest of
+ * their block, so that different images never share a cache entry.
  */
 final class AnthropicCachePrefix {
   private static final int MAX_BREAKPOINTS = 4;
@@ -66,7 +66,12 @@ final class AnthropicCachePrefix {
     }
     if (breakpoints > MAX_BREAKPOINTS) {
       throw ProviderError.badRequest(
-          "A maximum of " + MAX_BREAKPOINTS + " blocks with cache_control may be provided. Found " + breakpoints + ".", null);
+          "A maximum of "
+              + MAX_BREAKPOINTS
+              + " blocks with cache_control may be provided. Found "
+              + breakpoints
+              + ".",
+          null);
     }
     return last < 0 ? null : String.join("\n", pieces.subList(0, last + 1));
   }
@@ -78,10 +83,12 @@ final class AnthropicCachePrefix {
       return false;
     }
     if (!"ephemeral".equals(cc.path("type").asText())) {
-      throw ProviderError.badRequest(field + ".cache_control.type: Input should be 'ephemeral'", field);
+      throw ProviderError.badRequest(
+          field + ".cache_control.type: Input should be 'ephemeral'", field);
     }
     if (cc.has("ttl") && !TTLS.contains(cc.get("ttl").asText())) {
-      throw ProviderError.badRequest(field + ".cache_control.ttl: Input should be '5m' or '1h'", field);
+      throw ProviderError.badRequest(
+          field + ".cache_control.ttl: Input should be '5m' or '1h'", field);
     }
     return true;
   }
@@ -94,17 +101,18 @@ final class AnthropicCachePrefix {
         return block.path("thinking").asText();
       case "tool_use":
         return block.path("name").asText() + " " + Json.canonical(block.path("input"));
-      case "tool_result": {
-        JsonNode content = block.path("content");
-        if (content.isTextual()) {
-          return content.textValue();
+      case "tool_result":
+        {
+          JsonNode content = block.path("content");
+          if (content.isTextual()) {
+            return content.textValue();
+          }
+          List<String> texts = new ArrayList<>();
+          for (JsonNode c : content) {
+            texts.add("text".equals(c.path("type").asText()) ? c.path("text").asText() : digest(c));
+          }
+          return String.join("\n", texts);
         }
-        List<String> texts = new ArrayList<>();
-        for (JsonNode c : content) {
-          texts.add("text".equals(c.path("type").asText()) ? c.path("text").asText() : digest(c));
-        }
-        return String.join("\n", texts);
-      }
       default:
         return digest(block);
     }
@@ -113,7 +121,11 @@ final class AnthropicCachePrefix {
   /** A short stand-in for a media block: its type and the SHA-256 of its content. */
   private static String digest(JsonNode block) {
     String canonical = Json.canonical(withoutCacheControl(block));
-    return "[" + block.path("type").asText() + " " + Digests.sha256Hex(canonical.getBytes(StandardCharsets.UTF_8)) + "]";
+    return "["
+        + block.path("type").asText()
+        + " "
+        + Digests.sha256Hex(canonical.getBytes(StandardCharsets.UTF_8))
+        + "]";
   }
 
   private static JsonNode withoutCacheControl(JsonNode node) {

@@ -25,7 +25,10 @@ final class AnthropicDialect implements Dialect {
     return "anthropic-messages";
   }
 
-  /** The {@code x-api-key} header; an {@code Authorization: Bearer} token (Anthropic's auth tokens) when it is absent. */
+  /**
+   * The {@code x-api-key} header; an {@code Authorization: Bearer} token (Anthropic's auth tokens)
+   * when it is absent.
+   */
   @Override
   public String apiKey(FakeHttpRequest request) {
     String key = request.header("x-api-key");
@@ -39,9 +42,13 @@ final class AnthropicDialect implements Dialect {
       throw ProviderError.badRequest("anthropic-version: header is required", null);
     }
     if (!VERSIONS.contains(version)) {
-      throw ProviderError.badRequest("anthropic-version: \"" + version + "\" is not a valid version", null);
+      throw ProviderError.badRequest(
+          "anthropic-version: \"" + version + "\" is not a valid version", null);
     }
-    ObjectNode body = Bodies.object(request, "There was an error parsing the body of your request. Please make sure it is valid JSON.");
+    ObjectNode body =
+        Bodies.object(
+            request,
+            "There was an error parsing the body of your request. Please make sure it is valid JSON.");
     if (!body.hasNonNull("model")) {
       throw ProviderError.badRequest("model: Field required", "model");
     }
@@ -54,9 +61,11 @@ final class AnthropicDialect implements Dialect {
   @Override
   public FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits) {
     String id = AnthropicResponse.messageId("msg_", request);
-    FakeHttpResponse response = request.stream()
-        ? FakeHttpResponse.sse(AnthropicResponse.stream(id, request, answer))
-        : FakeHttpResponse.json(200, Json.write(AnthropicResponse.message(id, request, answer)));
+    FakeHttpResponse response =
+        request.stream()
+            ? FakeHttpResponse.sse(AnthropicResponse.stream(id, request, answer))
+            : FakeHttpResponse.json(
+                200, Json.write(AnthropicResponse.message(id, request, answer)));
     return response.withHeaders(headers(limits, newRequestId()));
   }
 
@@ -69,12 +78,18 @@ final class AnthropicDialect implements Dialect {
     if (input > window) {
       return "prompt is too long: " + input + " tokens > " + window + " maximum";
     }
-    return "input length and `max_tokens` exceed context limit: " + input + " + " + maxOutput + " > " + window
+    return "input length and `max_tokens` exceed context limit: "
+        + input
+        + " + "
+        + maxOutput
+        + " > "
+        + window
         + ", decrease input length or `max_tokens` and try again";
   }
 
   @Override
-  public FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits) {
+  public FakeHttpResponse error(
+      ErrorKind kind, String message, String param, RateLimitState limits) {
     String type;
     String text = message;
     int status = kind.status;
@@ -118,26 +133,35 @@ final class AnthropicDialect implements Dialect {
           + "https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.";
     }
     boolean tokens = "tokens".equals(limits.limitedBy());
-    String what = tokens
-        ? String.format(Locale.ROOT, "%,d input tokens per minute", limits.tokenLimit())
-        : String.format(Locale.ROOT, "%,d requests per minute", limits.requestLimit());
-    return "This request would exceed the rate limit for your organization of " + what
+    String what =
+        tokens
+            ? String.format(Locale.ROOT, "%,d input tokens per minute", limits.tokenLimit())
+            : String.format(Locale.ROOT, "%,d requests per minute", limits.requestLimit());
+    return "This request would exceed the rate limit for your organization of "
+        + what
         + ". For details, refer to: https://docs.anthropic.com/en/api/rate-limits. You can see the response headers for current usage. "
-        + (tokens ? "Please reduce the prompt length or the maximum tokens requested, or try again later." : "Please try again later.")
+        + (tokens
+            ? "Please reduce the prompt length or the maximum tokens requested, or try again later."
+            : "Please try again later.")
         + " You may also contact sales at https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.";
   }
 
   /**
    * {@code request-id} and the rate-limit families whose limit is set, each with {@code -limit},
    * {@code -remaining} and an RFC 3339 {@code -reset}; {@code retry-after} on a 429. The fake has
-   * one token bucket (input plus requested output), so the {@code tokens}, {@code input-tokens}
-   * and {@code output-tokens} families all report it.
+   * one token bucket (input plus requested output), so the {@code tokens}, {@code input-tokens} and
+   * {@code output-tokens} families all report it.
    */
   private static Map<String, String> headers(RateLimitState limits, String requestId) {
     Map<String, String> h = new LinkedHashMap<>();
     h.put("request-id", requestId);
     if (limits.requestLimit() > 0) {
-      family(h, "requests", limits.requestLimit(), limits.requestsRemaining(), limits.requestsResetNanos());
+      family(
+          h,
+          "requests",
+          limits.requestLimit(),
+          limits.requestsRemaining(),
+          limits.requestsResetNanos());
     }
     if (limits.tokenLimit() > 0) {
       for (String tokens : new String[] {"tokens", "input-tokens", "output-tokens"}) {
@@ -150,14 +174,18 @@ final class AnthropicDialect implements Dialect {
     return h;
   }
 
-  private static void family(Map<String, String> h, String name, long limit, long remaining, long resetNanos) {
+  private static void family(
+      Map<String, String> h, String name, long limit, long remaining, long resetNanos) {
     String prefix = "anthropic-ratelimit-" + name + "-";
     h.put(prefix + "limit", String.valueOf(limit));
     h.put(prefix + "remaining", String.valueOf(remaining));
     h.put(prefix + "reset", rfc3339In(resetNanos));
   }
 
-  /** The time {@code nanos} from now, rounded up to the second, as RFC 3339 in UTC ({@code 2025-01-15T14:24:00Z}). */
+  /**
+   * The time {@code nanos} from now, rounded up to the second, as RFC 3339 in UTC ({@code
+   * 2025-01-15T14:24:00Z}).
+   */
   private static String rfc3339In(long nanos) {
     long millis = System.currentTimeMillis() + (nanos + 999_999) / 1_000_000;
     return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond((millis + 999) / 1000));

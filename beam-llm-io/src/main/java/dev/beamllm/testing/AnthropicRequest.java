@@ -13,18 +13,20 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Validates an Anthropic Messages request body and reads it into a {@link ParsedRequest}. Shared
- * by the Anthropic API and Bedrock's {@code invoke} for Claude, whose body is the same apart from
+ * Validates an Anthropic Messages request body and reads it into a {@link ParsedRequest}. Shared by
+ * the Anthropic API and Bedrock's {@code invoke} for Claude, whose body is the same apart from
  * {@code anthropic_version} and the model. Messages follow Anthropic's validation errors ({@code
- * "max_tokens: Field required"}, {@code "messages.0.role: Input should be 'user' or
- * 'assistant'"}). Reference: docs.anthropic.com/en/api/messages.
+ * "max_tokens: Field required"}, {@code "messages.0.role: Input should be 'user' or 'assistant'"}).
+ * Reference: docs.anthropic.com/en/api/messages.
  */
 final class AnthropicRequest {
   private static final Set<String> BLOCK_TYPES =
-      Set.of("text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking");
+      Set.of(
+          "text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking");
   private static final String BLOCK_TAGS =
       "'text', 'image', 'document', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking'";
-  private static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
+  private static final Set<String> IMAGE_TYPES =
+      Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
   private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
   private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final int MIN_THINKING_BUDGET = 1024;
@@ -62,8 +64,9 @@ final class AnthropicRequest {
     boolean thinking = thinking(body.get("thinking"), maxTokens);
     JsonNode temperature = body.get("temperature");
     if (thinking && temperature != null && !temperature.isNull() && temperature.asDouble() != 1.0) {
-      throw bad("`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at "
-          + "https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking",
+      throw bad(
+          "`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at "
+              + "https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking",
           "temperature");
     }
     boolean stream = stream(body.get("stream"));
@@ -79,8 +82,18 @@ final class AnthropicRequest {
     } catch (InvalidPromptException e) {
       throw bad("messages: " + e.getMessage(), "messages");
     }
-    return ParsedRequest.of(model, conversation, offerTools ? tools : List.of(), maxTokens, ParsedRequest.OutputFormat.TEXT,
-        null, -1, stream, thinking, cachePrefix, TokenCounter.ImageRule.ANTHROPIC);
+    return ParsedRequest.of(
+        model,
+        conversation,
+        offerTools ? tools : List.of(),
+        maxTokens,
+        ParsedRequest.OutputFormat.TEXT,
+        null,
+        -1,
+        stream,
+        thinking,
+        cachePrefix,
+        TokenCounter.ImageRule.ANTHROPIC);
   }
 
   private static int maxTokens(JsonNode v) {
@@ -118,7 +131,10 @@ final class AnthropicRequest {
       throw bad(path + ".content: Input should be a valid list", "messages");
     }
     if (content.isEmpty()) {
-      throw bad(path + ": all messages must have non-empty content except for the optional final assistant message", "messages");
+      throw bad(
+          path
+              + ": all messages must have non-empty content except for the optional final assistant message",
+          "messages");
     }
     for (int j = 0; j < content.size(); j++) {
       checkBlock(content.get(j), path + ".content." + j);
@@ -128,7 +144,12 @@ final class AnthropicRequest {
   private static void checkBlock(JsonNode b, String path) {
     String type = b.path("type").asText("");
     if (!BLOCK_TYPES.contains(type)) {
-      throw bad(path + ".type: Input tag '" + type + "' found using 'type' does not match any of the expected tags: " + BLOCK_TAGS,
+      throw bad(
+          path
+              + ".type: Input tag '"
+              + type
+              + "' found using 'type' does not match any of the expected tags: "
+              + BLOCK_TAGS,
           "messages");
     }
     switch (type) {
@@ -162,13 +183,21 @@ final class AnthropicRequest {
       case "base64" -> {
         String mediaType = source.path("media_type").asText("");
         if (!IMAGE_TYPES.contains(mediaType)) {
-          throw bad(path + ".media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'", "messages");
+          throw bad(
+              path
+                  + ".media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'",
+              "messages");
         }
         requireString(source, "data", path);
       }
       case "url" -> requireString(source, "url", path);
-      default -> throw bad(path + ": Input tag '" + type + "' found using 'type' does not match any of the expected tags: 'base64', 'url'",
-          "messages");
+      default ->
+          throw bad(
+              path
+                  + ": Input tag '"
+                  + type
+                  + "' found using 'type' does not match any of the expected tags: 'base64', 'url'",
+              "messages");
     }
   }
 
@@ -189,8 +218,13 @@ final class AnthropicRequest {
       }
       case "url" -> requireString(source, "url", path);
       case "file" -> requireString(source, "file_id", path);
-      default -> throw bad(path + ": Input tag '" + type
-          + "' found using 'type' does not match any of the expected tags: 'base64', 'text', 'url', 'file'", "messages");
+      default ->
+          throw bad(
+              path
+                  + ": Input tag '"
+                  + type
+                  + "' found using 'type' does not match any of the expected tags: 'base64', 'text', 'url', 'file'",
+              "messages");
     }
   }
 
@@ -212,7 +246,11 @@ final class AnthropicRequest {
       } else if (type.equals("image")) {
         checkImageSource(c.get("source"), at + ".source");
       } else {
-        throw bad(at + ".type: Input tag '" + type + "' found using 'type' does not match any of the expected tags: 'text', 'image'",
+        throw bad(
+            at
+                + ".type: Input tag '"
+                + type
+                + "' found using 'type' does not match any of the expected tags: 'text', 'image'",
             "messages");
       }
     }
@@ -271,9 +309,9 @@ final class AnthropicRequest {
   }
 
   /**
-   * The custom tools offered to the model. Server and computer-use tools (those with a {@code
-   * type} other than {@code custom}) run on Anthropic's side and are passed through unchecked; the
-   * fake model never calls them.
+   * The custom tools offered to the model. Server and computer-use tools (those with a {@code type}
+   * other than {@code custom}) run on Anthropic's side and are passed through unchecked; the fake
+   * model never calls them.
    */
   private static List<ParsedRequest.ToolDef> tools(JsonNode tools) {
     List<ParsedRequest.ToolDef> out = new ArrayList<>();
@@ -295,7 +333,8 @@ final class AnthropicRequest {
       }
       String name = t.path("name").asText("");
       if (!TOOL_NAME.matcher(name).matches()) {
-        throw bad(path + ".custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'", "tools");
+        throw bad(
+            path + ".custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'", "tools");
       }
       if (t.has("description") && !t.get("description").isTextual()) {
         throw bad(path + ".custom.description: Input should be a valid string", "tools");
@@ -322,7 +361,10 @@ final class AnthropicRequest {
     }
     String type = choice.path("type").asText("");
     if (!TOOL_CHOICES.contains(type)) {
-      throw bad("tool_choice: Input tag '" + type + "' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'",
+      throw bad(
+          "tool_choice: Input tag '"
+              + type
+              + "' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'",
           "tool_choice");
     }
     if (type.equals("tool") && !choice.path("name").isTextual()) {
@@ -341,7 +383,10 @@ final class AnthropicRequest {
       return false;
     }
     if (!type.equals("enabled")) {
-      throw bad("thinking: Input tag '" + type + "' found using 'type' does not match any of the expected tags: 'enabled', 'disabled'",
+      throw bad(
+          "thinking: Input tag '"
+              + type
+              + "' found using 'type' does not match any of the expected tags: 'enabled', 'disabled'",
           "thinking");
     }
     JsonNode budget = thinking.get("budget_tokens");
@@ -349,11 +394,16 @@ final class AnthropicRequest {
       throw bad("thinking.enabled.budget_tokens: Field required", "thinking");
     }
     if (!budget.isIntegralNumber() || budget.asLong() < MIN_THINKING_BUDGET) {
-      throw bad("thinking.enabled.budget_tokens: Input should be greater than or equal to " + MIN_THINKING_BUDGET, "thinking");
+      throw bad(
+          "thinking.enabled.budget_tokens: Input should be greater than or equal to "
+              + MIN_THINKING_BUDGET,
+          "thinking");
     }
     if (budget.asLong() >= maxTokens) {
-      throw bad("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at "
-          + "https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size", "thinking");
+      throw bad(
+          "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at "
+              + "https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size",
+          "thinking");
     }
     return true;
   }

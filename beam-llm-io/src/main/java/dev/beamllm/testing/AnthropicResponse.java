@@ -14,7 +14,10 @@ import dev.beamllm.prompt.Json;
 final class AnthropicResponse {
   private AnthropicResponse() {}
 
-  /** A stable message id for the request, after the given prefix ({@code msg_}, or Bedrock's {@code msg_bdrk_}). */
+  /**
+   * A stable message id for the request, after the given prefix ({@code msg_}, or Bedrock's {@code
+   * msg_bdrk_}).
+   */
   static String messageId(String prefix, ParsedRequest request) {
     return Bodies.id(prefix, request.conversation().fingerprint() + request.model());
   }
@@ -24,7 +27,11 @@ final class AnthropicResponse {
     ObjectNode root = envelope(id, request);
     ArrayNode content = root.putArray("content");
     if (answer.thinking() != null) {
-      content.addObject().put("type", "thinking").put("thinking", answer.thinking()).put("signature", answer.thinkingSignature());
+      content
+          .addObject()
+          .put("type", "thinking")
+          .put("thinking", answer.thinking())
+          .put("signature", answer.thinkingSignature());
     }
     if (hasText(answer)) {
       content.addObject().put("type", "text").put("text", answer.text());
@@ -41,9 +48,8 @@ final class AnthropicResponse {
   /**
    * The stream: {@code message_start} (empty content, input usage), a {@code ping}, each content
    * block as {@code content_block_start}, deltas ({@code thinking_delta} then one {@code
-   * signature_delta}; {@code text_delta}; {@code input_json_delta}) and {@code
-   * content_block_stop}, then {@code message_delta} with the stop reason and final usage, and
-   * {@code message_stop}.
+   * signature_delta}; {@code text_delta}; {@code input_json_delta}) and {@code content_block_stop},
+   * then {@code message_delta} with the stop reason and final usage, and {@code message_stop}.
    */
   static String stream(String id, ParsedRequest request, Answer answer) {
     StringBuilder sse = new StringBuilder();
@@ -58,11 +64,19 @@ final class AnthropicResponse {
     event(sse, Json.object().put("type", "ping"));
     int index = 0;
     if (answer.thinking() != null) {
-      blockStart(sse, index, Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
+      blockStart(
+          sse,
+          index,
+          Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
       for (String piece : OpenAiChatDialect.pieces(answer.thinking())) {
         delta(sse, index, Json.object().put("type", "thinking_delta").put("thinking", piece));
       }
-      delta(sse, index, Json.object().put("type", "signature_delta").put("signature", answer.thinkingSignature()));
+      delta(
+          sse,
+          index,
+          Json.object()
+              .put("type", "signature_delta")
+              .put("signature", answer.thinkingSignature()));
       blockStop(sse, index++);
     }
     if (hasText(answer)) {
@@ -102,7 +116,11 @@ final class AnthropicResponse {
   }
 
   private static ObjectNode envelope(String id, ParsedRequest request) {
-    return Json.object().put("id", id).put("type", "message").put("role", "assistant").put("model", request.model());
+    return Json.object()
+        .put("id", id)
+        .put("type", "message")
+        .put("role", "assistant")
+        .put("model", request.model());
   }
 
   /** Text goes out when there is some, or when nothing else would (a message needs content). */
@@ -111,7 +129,11 @@ final class AnthropicResponse {
   }
 
   private static ObjectNode toolUse(Answer.ToolCallOut call, JsonNode input) {
-    ObjectNode block = Json.object().put("type", "tool_use").put("id", toolUseId(call.id())).put("name", call.name());
+    ObjectNode block =
+        Json.object()
+            .put("type", "tool_use")
+            .put("id", toolUseId(call.id()))
+            .put("name", call.name());
     block.set("input", input);
     return block;
   }
@@ -142,7 +164,11 @@ final class AnthropicResponse {
 
   /** One named event: {@code event: <type>} then the JSON on a {@code data:} line. */
   private static void event(StringBuilder sse, ObjectNode data) {
-    sse.append("event: ").append(data.get("type").asText()).append('\n')
-        .append("data: ").append(Json.write(data)).append("\n\n");
+    sse.append("event: ")
+        .append(data.get("type").asText())
+        .append('\n')
+        .append("data: ")
+        .append(Json.write(data))
+        .append("\n\n");
   }
 }

@@ -44,14 +44,25 @@ final class BackgroundResponses {
     }
   }
 
-  /** A new response id, unique on this server even for identical requests, which must not share a job. */
+  /**
+   * A new response id, unique on this server even for identical requests, which must not share a
+   * job.
+   */
   String newId(String seed) {
     return Bodies.id("resp_", seed + "#" + started.incrementAndGet());
   }
 
-  /** Keeps a started response, ready at {@code readyAtNanos} on {@link System#nanoTime()}'s clock. */
+  /**
+   * Keeps a started response, ready at {@code readyAtNanos} on {@link System#nanoTime()}'s clock.
+   */
   void add(String id, ResponsesOutput output, long readyAtNanos) {
-    jobs.put(id, new Job(output.unfinished("in_progress"), output.response(), output.unfinished("cancelled"), readyAtNanos));
+    jobs.put(
+        id,
+        new Job(
+            output.unfinished("in_progress"),
+            output.response(),
+            output.unfinished("cancelled"),
+            readyAtNanos));
   }
 
   /** {@code GET /v1/responses/{id}}: the Response as it is now. */
@@ -69,7 +80,8 @@ final class BackgroundResponses {
   private static FakeHttpResponse notFound(String id) {
     ObjectNode body = Json.object();
     ObjectNode e = body.putObject("error");
-    e.put("message", "Response with id '" + id + "' not found.").put("type", "invalid_request_error");
+    e.put("message", "Response with id '" + id + "' not found.")
+        .put("type", "invalid_request_error");
     e.putNull("param");
     e.putNull("code");
     return FakeHttpResponse.json(404, Json.write(body));

@@ -49,7 +49,9 @@ final class BedrockAuth {
     return slash < 0 ? credential : credential.substring(0, slash);
   }
 
-  /** The error Bedrock answers for credentials of the wrong form, or null when the form is right. */
+  /**
+   * The error Bedrock answers for credentials of the wrong form, or null when the form is right.
+   */
   static ProviderError problem(FakeHttpRequest request) {
     String auth = request.header("authorization");
     if (auth == null || auth.isBlank()) {
@@ -62,19 +64,29 @@ final class BedrockAuth {
     if (!auth.startsWith(SCHEME + " ")) {
       return incomplete(missingParams(Map.of()));
     }
-    boolean pairWithoutEquals = Arrays.stream(auth.substring(SCHEME.length() + 1).split(",")).map(String::trim)
-        .anyMatch(p -> !p.isEmpty() && !p.contains("="));
+    boolean pairWithoutEquals =
+        Arrays.stream(auth.substring(SCHEME.length() + 1).split(","))
+            .map(String::trim)
+            .anyMatch(p -> !p.isEmpty() && !p.contains("="));
     if (pairWithoutEquals) {
-      return incomplete("A parameter is not a valid key=value pair (missing equal-sign) in Authorization header.");
+      return incomplete(
+          "A parameter is not a valid key=value pair (missing equal-sign) in Authorization header.");
     }
     Map<String, String> params = params(auth);
     String date = request.header("x-amz-date");
-    String missing = missingParams(params) + (date == null ? "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. " : "");
+    String missing =
+        missingParams(params)
+            + (date == null
+                ? "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+                : "");
     if (!missing.isEmpty()) {
       return incomplete(missing.trim());
     }
     if (!AMZ_DATE.matcher(date).matches()) {
-      return incomplete("Date must be in ISO-8601 'basic format'. Got '" + date + "'. See http://en.wikipedia.org/wiki/ISO_8601");
+      return incomplete(
+          "Date must be in ISO-8601 'basic format'. Got '"
+              + date
+              + "'. See http://en.wikipedia.org/wiki/ISO_8601");
     }
     ProviderError scope = scopeProblem(params.get("Credential"), date);
     if (scope != null) {
@@ -85,8 +97,10 @@ final class BedrockAuth {
       return signed;
     }
     if (!SIGNATURE.matcher(params.get("Signature")).matches()) {
-      return error(INVALID_SIGNATURE, "The request signature we calculated does not match the signature you provided. "
-          + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+      return error(
+          INVALID_SIGNATURE,
+          "The request signature we calculated does not match the signature you provided. "
+              + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
     }
     return null;
   }
@@ -94,12 +108,21 @@ final class BedrockAuth {
   /** Checks {@code <AKID>/<yyyyMMdd>/<region>/bedrock/aws4_request} against the request's date. */
   private static ProviderError scopeProblem(String credential, String amzDate) {
     String[] scope = credential.split("/", -1);
-    if (scope.length != 5 || !ACCESS_KEY.matcher(scope[0]).matches() || !SCOPE_DATE.matcher(scope[1]).matches()) {
-      return incomplete("Credential should be of the form <AccessKeyId>/<yyyyMMdd>/<region>/bedrock/aws4_request.");
+    if (scope.length != 5
+        || !ACCESS_KEY.matcher(scope[0]).matches()
+        || !SCOPE_DATE.matcher(scope[1]).matches()) {
+      return incomplete(
+          "Credential should be of the form <AccessKeyId>/<yyyyMMdd>/<region>/bedrock/aws4_request.");
     }
     if (!scope[1].equals(amzDate.substring(0, 8))) {
-      return incomplete("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
-          + scope[1] + "' != '" + amzDate.substring(0, 8) + "', from '" + amzDate + "'.");
+      return incomplete(
+          "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
+              + scope[1]
+              + "' != '"
+              + amzDate.substring(0, 8)
+              + "', from '"
+              + amzDate
+              + "'.");
     }
     if (!REGION.matcher(scope[2]).matches()) {
       return incomplete("Credential should be scoped to a valid region.");
@@ -108,19 +131,26 @@ final class BedrockAuth {
       return incomplete("Credential should be scoped to correct service: 'bedrock'.");
     }
     if (!scope[4].equals("aws4_request")) {
-      return incomplete("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'.");
+      return incomplete(
+          "Credential should be scoped with a valid terminator: 'aws4_request', not '"
+              + scope[4]
+              + "'.");
     }
     return null;
   }
 
-  /** Checks that the signed headers are lowercase names separated by semicolons and include host and x-amz-date. */
+  /**
+   * Checks that the signed headers are lowercase names separated by semicolons and include host and
+   * x-amz-date.
+   */
   private static ProviderError signedHeadersProblem(String signedHeaders) {
     List<String> names = Arrays.asList(signedHeaders.split(";", -1));
     if (names.stream().anyMatch(n -> !HEADER_NAME.matcher(n).matches())) {
       return incomplete("SignedHeaders must be lowercase header names separated by ';'.");
     }
     if (!names.contains("host")) {
-      return incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+      return incomplete(
+          "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
     }
     if (!names.contains("x-amz-date")) {
       return incomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
@@ -128,7 +158,9 @@ final class BedrockAuth {
     return null;
   }
 
-  /** {@code Name=value} pairs after the scheme, separated by commas; call only for a SigV4 header. */
+  /**
+   * {@code Name=value} pairs after the scheme, separated by commas; call only for a SigV4 header.
+   */
   private static Map<String, String> params(String auth) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String part : auth.substring(SCHEME.length() + 1).split(",")) {

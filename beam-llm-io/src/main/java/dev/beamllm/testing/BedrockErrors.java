@@ -16,8 +16,8 @@ final class BedrockErrors {
 
   /**
    * The error for a kind. Bedrock's errors name no field, so {@code param} is only read for {@link
-   * ErrorKind#UNAUTHORIZED}, where {@link BedrockAuth} puts the AWS error type it chose; a wrong key
-   * otherwise is {@code UnrecognizedClientException}.
+   * ErrorKind#UNAUTHORIZED}, where {@link BedrockAuth} puts the AWS error type it chose; a wrong
+   * key otherwise is {@code UnrecognizedClientException}.
    */
   static FakeHttpResponse render(ErrorKind kind, String message, String param) {
     String type;
@@ -57,12 +57,14 @@ final class BedrockErrors {
       default -> {
         type = "InternalServerException";
         status = 500;
-        text = "The system encountered an unexpected error during processing. Try your request again.";
+        text =
+            "The system encountered an unexpected error during processing. Try your request again.";
       }
     }
     Map<String, String> headers = new LinkedHashMap<>(requestId());
     headers.put("x-amzn-ErrorType", type);
-    return FakeHttpResponse.json(status, Json.write(Json.object().put("message", text))).withHeaders(headers);
+    return FakeHttpResponse.json(status, Json.write(Json.object().put("message", text)))
+        .withHeaders(headers);
   }
 
   /** {@code x-amzn-RequestId}, a fresh UUID, as on every Bedrock answer. */

@@ -42,7 +42,15 @@ final class Bodies {
     }
     if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
       throw ProviderError.badRequest(
-          "Invalid '" + field + "': expected an integer between " + min + " and " + max + ", got " + v, field);
+          "Invalid '"
+              + field
+              + "': expected an integer between "
+              + min
+              + " and "
+              + max
+              + ", got "
+              + v,
+          field);
     }
     return v.asInt();
   }
@@ -52,7 +60,15 @@ final class Bodies {
     JsonNode v = body.get(field);
     if (v != null && !v.isNull() && (!v.isNumber() || v.asDouble() < min || v.asDouble() > max)) {
       throw ProviderError.badRequest(
-          "Invalid '" + field + "': expected a number between " + min + " and " + max + ", got " + v, field);
+          "Invalid '"
+              + field
+              + "': expected a number between "
+              + min
+              + " and "
+              + max
+              + ", got "
+              + v,
+          field);
     }
   }
 
@@ -63,7 +79,8 @@ final class Bodies {
       return false;
     }
     if (!v.isBoolean()) {
-      throw ProviderError.badRequest("Invalid '" + field + "': expected a boolean, got " + v, field);
+      throw ProviderError.badRequest(
+          "Invalid '" + field + "': expected a boolean, got " + v, field);
     }
     return v.booleanValue();
   }

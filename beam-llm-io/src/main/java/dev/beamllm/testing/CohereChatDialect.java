@@ -20,8 +20,11 @@ import java.util.stream.Collectors;
  * docs.cohere.com/v2/docs/streaming.
  */
 final class CohereChatDialect implements Dialect {
-  /** Output tokens when {@code max_tokens} is not set: the fake's stand-in for the model's own cap. */
+  /**
+   * Output tokens when {@code max_tokens} is not set: the fake's stand-in for the model's own cap.
+   */
   static final int DEFAULT_MAX_TOKENS = 4096;
+
   /** Cohere's tokenizer has a vocabulary of about 256k, so stand-in token ids stay below it. */
   private static final int VOCABULARY = 256_000;
 
@@ -30,15 +33,17 @@ final class CohereChatDialect implements Dialect {
     return "cohere-chat";
   }
 
-
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
     ObjectNode body = Bodies.object(request, "invalid request: the request body is not valid JSON");
     String model = Bodies.requiredString(body, "model", "invalid request: model is required");
     Conversation conversation = CohereMessages.read(body.get("messages"));
     JsonNode temperature = body.get("temperature");
-    if (temperature != null && !temperature.isNull() && (!temperature.isNumber() || temperature.asDouble() < 0)) {
-      throw CohereWire.invalid("temperature must be a non-negative number, got " + temperature, "temperature");
+    if (temperature != null
+        && !temperature.isNull()
+        && (!temperature.isNumber() || temperature.asDouble() < 0)) {
+      throw CohereWire.invalid(
+          "temperature must be a non-negative number, got " + temperature, "temperature");
     }
     Bodies.checkNumber(body, "p", 0.01, 0.99);
     Bodies.intField(body, "k", 0, 500, 0);
@@ -54,18 +59,34 @@ final class CohereChatDialect implements Dialect {
       if (type.equals("json_object")) {
         JsonNode s = rf.get("json_schema");
         if (s != null && !s.isNull() && !s.isObject()) {
-          throw CohereWire.invalid("response_format.json_schema must be an object", "response_format.json_schema");
+          throw CohereWire.invalid(
+              "response_format.json_schema must be an object", "response_format.json_schema");
         }
-        format = s == null || s.isNull() ? ParsedRequest.OutputFormat.JSON_OBJECT : ParsedRequest.OutputFormat.JSON_SCHEMA;
+        format =
+            s == null || s.isNull()
+                ? ParsedRequest.OutputFormat.JSON_OBJECT
+                : ParsedRequest.OutputFormat.JSON_SCHEMA;
         schema = format == ParsedRequest.OutputFormat.JSON_SCHEMA ? Json.write(s) : null;
       } else if (!type.equals("text")) {
-        throw CohereWire.invalid("response_format.type must be one of text or json_object, got '" + type + "'", "response_format.type");
+        throw CohereWire.invalid(
+            "response_format.type must be one of text or json_object, got '" + type + "'",
+            "response_format.type");
       }
     }
     boolean logprobs = Bodies.boolField(body, "logprobs");
     // Cohere reports the chosen token's log-probability only, so no alternatives are asked for.
-    return ParsedRequest.of(model, conversation, tools, maxTokens, format, schema, logprobs ? 0 : -1,
-        Bodies.boolField(body, "stream"), false, null, TokenCounter.ImageRule.OPENAI);
+    return ParsedRequest.of(
+        model,
+        conversation,
+        tools,
+        maxTokens,
+        format,
+        schema,
+        logprobs ? 0 : -1,
+        Bodies.boolField(body, "stream"),
+        false,
+        null,
+        TokenCounter.ImageRule.OPENAI);
   }
 
   /** The {@code function} tools, names checked. */
@@ -85,10 +106,14 @@ final class CohereChatDialect implements Dialect {
       }
       String name = t.path("function").path("name").asText("");
       if (!name.matches("[a-zA-Z0-9_-]{1,64}")) {
-        throw CohereWire.invalid(at + ".function.name must match ^[a-zA-Z0-9_-]{1,64}$, got '" + name + "'", at + ".function.name");
+        throw CohereWire.invalid(
+            at + ".function.name must match ^[a-zA-Z0-9_-]{1,64}$, got '" + name + "'",
+            at + ".function.name");
       }
       JsonNode params = t.path("function").get("parameters");
-      out.add(new ParsedRequest.ToolDef(name, params == null || params.isNull() ? null : Json.write(params)));
+      out.add(
+          new ParsedRequest.ToolDef(
+              name, params == null || params.isNull() ? null : Json.write(params)));
     }
     return out;
   }
@@ -129,9 +154,15 @@ final class CohereChatDialect implements Dialect {
     };
   }
 
-  /** The plan Cohere's models state before calling tools, deterministic like the rest of the answer. */
+  /**
+   * The plan Cohere's models state before calling tools, deterministic like the rest of the answer.
+   */
   private static String toolPlan(Answer answer) {
-    return "I will use " + answer.toolCalls().stream().map(Answer.ToolCallOut::name).collect(Collectors.joining(" and ")) + ".";
+    return "I will use "
+        + answer.toolCalls().stream()
+            .map(Answer.ToolCallOut::name)
+            .collect(Collectors.joining(" and "))
+        + ".";
   }
 
   private static ArrayNode toolCalls(Answer answer) {
@@ -146,8 +177,14 @@ final class CohereChatDialect implements Dialect {
   /** Billed and processed tokens; the fake adds no hidden prompt of its own, so they are equal. */
   private static ObjectNode usage(Answer answer) {
     ObjectNode usage = Json.object();
-    usage.putObject("billed_units").put("input_tokens", answer.totalInputTokens()).put("output_tokens", answer.outputTokens());
-    usage.putObject("tokens").put("input_tokens", answer.totalInputTokens()).put("output_tokens", answer.outputTokens());
+    usage
+        .putObject("billed_units")
+        .put("input_tokens", answer.totalInputTokens())
+        .put("output_tokens", answer.outputTokens());
+    usage
+        .putObject("tokens")
+        .put("input_tokens", answer.totalInputTokens())
+        .put("output_tokens", answer.outputTokens());
     return usage;
   }
 
@@ -160,7 +197,9 @@ final class CohereChatDialect implements Dialect {
     for (JsonNode token : OpenAiChatDialect.logprobs(answer.tokens(), 0)) {
       String text = token.get("token").asText();
       ObjectNode item = out.addObject();
-      item.putArray("token_ids").add(Math.floorMod(ByteBuffer.wrap(Digests.sha256("token:" + text)).getInt(), VOCABULARY));
+      item.putArray("token_ids")
+          .add(
+              Math.floorMod(ByteBuffer.wrap(Digests.sha256("token:" + text)).getInt(), VOCABULARY));
       item.put("text", text);
       item.putArray("logprobs").add(token.get("logprob").asDouble());
     }
@@ -179,7 +218,12 @@ final class CohereChatDialect implements Dialect {
     event(sse, start);
     if (answer.toolCalls().isEmpty()) {
       ObjectNode contentStart = Json.object().put("type", "content-start").put("index", 0);
-      contentStart.putObject("delta").putObject("message").putObject("content").put("type", "text").put("text", "");
+      contentStart
+          .putObject("delta")
+          .putObject("message")
+          .putObject("content")
+          .put("type", "text")
+          .put("text", "");
       event(sse, contentStart);
       for (String piece : OpenAiChatDialect.pieces(answer.text())) {
         ObjectNode delta = Json.object().put("type", "content-delta").put("index", 0);
@@ -196,10 +240,19 @@ final class CohereChatDialect implements Dialect {
         Answer.ToolCallOut c = calls.get(i);
         ObjectNode callStart = Json.object().put("type", "tool-call-start").put("index", i);
         ObjectNode call = callStart.putObject("delta").putObject("message").putObject("tool_calls");
-        call.put("id", c.id()).put("type", "function").putObject("function").put("name", c.name()).put("arguments", "");
+        call.put("id", c.id())
+            .put("type", "function")
+            .putObject("function")
+            .put("name", c.name())
+            .put("arguments", "");
         event(sse, callStart);
         ObjectNode callDelta = Json.object().put("type", "tool-call-delta").put("index", i);
-        callDelta.putObject("delta").putObject("message").putObject("tool_calls").putObject("function").put("arguments", c.argumentsJson());
+        callDelta
+            .putObject("delta")
+            .putObject("message")
+            .putObject("tool_calls")
+            .putObject("function")
+            .put("arguments", c.argumentsJson());
         event(sse, callDelta);
         event(sse, Json.object().put("type", "tool-call-end").put("index", i));
       }
@@ -213,11 +266,17 @@ final class CohereChatDialect implements Dialect {
   }
 
   private static void event(StringBuilder sse, ObjectNode data) {
-    sse.append("event: ").append(data.get("type").asText()).append('\n').append("data: ").append(Json.write(data)).append("\n\n");
+    sse.append("event: ")
+        .append(data.get("type").asText())
+        .append('\n')
+        .append("data: ")
+        .append(Json.write(data))
+        .append("\n\n");
   }
 
   @Override
-  public FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits) {
+  public FakeHttpResponse error(
+      ErrorKind kind, String message, String param, RateLimitState limits) {
     return CohereWire.error(kind, message, limits);
   }
 }

@@ -25,24 +25,25 @@ import java.util.SplittableRandom;
 
 /**
  * Cohere embed v2 ({@code POST /v2/embed}, bearer key): {@code texts}, {@code images} or {@code
- * inputs}, with {@code input_type} required from Embed v3 on. Each input gets a deterministic
- * unit vector seeded by a hash of the input (its text, images by their bytes), so equal inputs
- * embed equally; the other {@code embedding_types} are quantizations of it. Reference:
+ * inputs}, with {@code input_type} required from Embed v3 on. Each input gets a deterministic unit
+ * vector seeded by a hash of the input (its text, images by their bytes), so equal inputs embed
+ * equally; the other {@code embedding_types} are quantizations of it. Reference:
  * docs.cohere.com/reference/embed.
  */
 final class CohereEmbedDialect implements Dialect {
   private static final int MAX_INPUTS = 96;
   private static final int DEFAULT_DIMENSIONS = 1024;
   private static final Set<Integer> DIMENSIONS = Set.of(256, 512, 1024, 1536);
-  private static final Set<String> INPUT_TYPES = Set.of("search_document", "search_query", "classification", "clustering", "image");
-  private static final Set<String> EMBEDDING_TYPES = Set.of("float", "int8", "uint8", "binary", "ubinary", "base64");
+  private static final Set<String> INPUT_TYPES =
+      Set.of("search_document", "search_query", "classification", "clustering", "image");
+  private static final Set<String> EMBEDDING_TYPES =
+      Set.of("float", "int8", "uint8", "binary", "ubinary", "base64");
   private static final Set<String> TRUNCATE = Set.of("NONE", "START", "END");
 
   @Override
   public String name() {
     return "cohere-embed";
   }
-
 
   /**
    * One user message per input and no output tokens. What the answer needs besides the inputs
@@ -55,20 +56,30 @@ final class CohereEmbedDialect implements Dialect {
     boolean v2Model = model.matches("embed-.*v2\\.0");
     String inputType = body.path("input_type").asText(null);
     if (inputType == null && !v2Model) {
-      throw CohereWire.invalid("valid input_type must be provided with the provided model", "input_type");
+      throw CohereWire.invalid(
+          "valid input_type must be provided with the provided model", "input_type");
     }
     if (inputType != null && !INPUT_TYPES.contains(inputType)) {
-      throw CohereWire.invalid("input_type must be one of " + String.join(", ", INPUT_TYPES.stream().sorted().toList())
-          + ", got '" + inputType + "'", "input_type");
+      throw CohereWire.invalid(
+          "input_type must be one of "
+              + String.join(", ", INPUT_TYPES.stream().sorted().toList())
+              + ", got '"
+              + inputType
+              + "'",
+          "input_type");
     }
     List<String> types = embeddingTypes(body.get("embedding_types"), v2Model);
-    int dimensions = Bodies.intField(body, "output_dimension", 1, Integer.MAX_VALUE, DEFAULT_DIMENSIONS);
+    int dimensions =
+        Bodies.intField(body, "output_dimension", 1, Integer.MAX_VALUE, DEFAULT_DIMENSIONS);
     if (!DIMENSIONS.contains(dimensions)) {
-      throw CohereWire.invalid("output_dimension must be one of 256, 512, 1024 or 1536, got " + dimensions, "output_dimension");
+      throw CohereWire.invalid(
+          "output_dimension must be one of 256, 512, 1024 or 1536, got " + dimensions,
+          "output_dimension");
     }
     JsonNode truncate = body.get("truncate");
     if (truncate != null && !truncate.isNull() && !TRUNCATE.contains(truncate.asText())) {
-      throw CohereWire.invalid("truncate must be one of NONE, START or END, got " + truncate, "truncate");
+      throw CohereWire.invalid(
+          "truncate must be one of NONE, START or END, got " + truncate, "truncate");
     }
     List<Message> messages;
     try {
@@ -84,11 +95,24 @@ final class CohereEmbedDialect implements Dialect {
     meta.put("embedding_types", types);
     meta.put("dimensions", dimensions);
     meta.put("texts", body.has("texts"));
-    return new ParsedRequest(model, Conversation.of(messages), List.of(), 0, ParsedRequest.OutputFormat.TEXT, null, -1, false, false,
-        tokens, null, Json.write(Json.MAPPER.valueToTree(meta)));
+    return new ParsedRequest(
+        model,
+        Conversation.of(messages),
+        List.of(),
+        0,
+        ParsedRequest.OutputFormat.TEXT,
+        null,
+        -1,
+        false,
+        false,
+        tokens,
+        null,
+        Json.write(Json.MAPPER.valueToTree(meta)));
   }
 
-  /** The requested embedding types, {@code float} by default and the only one Embed v2 models give. */
+  /**
+   * The requested embedding types, {@code float} by default and the only one Embed v2 models give.
+   */
   private static List<String> embeddingTypes(JsonNode node, boolean v2Model) {
     if (node == null || node.isNull()) {
       return List.of("float");
@@ -100,7 +124,8 @@ final class CohereEmbedDialect implements Dialect {
     for (JsonNode t : node) {
       String type = t.asText();
       if (!EMBEDDING_TYPES.contains(type) || v2Model && !type.equals("float")) {
-        throw CohereWire.invalid("embedding_types: '" + type + "' is not supported by this model", "embedding_types");
+        throw CohereWire.invalid(
+            "embedding_types: '" + type + "' is not supported by this model", "embedding_types");
       }
       out.add(type);
     }
@@ -109,7 +134,8 @@ final class CohereEmbedDialect implements Dialect {
 
   /** Exactly one of {@code texts}, {@code images} and {@code inputs}, as user messages. */
   private static List<Message> inputs(ObjectNode body) {
-    long given = List.of("texts", "images", "inputs").stream().filter(f -> body.hasNonNull(f)).count();
+    long given =
+        List.of("texts", "images", "inputs").stream().filter(f -> body.hasNonNull(f)).count();
     if (given != 1) {
       throw CohereWire.invalid("exactly one of texts, images or inputs must be provided", "texts");
     }
@@ -132,8 +158,12 @@ final class CohereEmbedDialect implements Dialect {
           String type = item.path("type").asText("");
           switch (type) {
             case "text" -> parts.add(new Text(item.path("text").asText()));
-            case "image_url" -> parts.add(Image.fromUrl(item.path("image_url").path("url").asText()));
-            default -> throw CohereWire.invalid("inputs[].content[].type must be text or image_url, got '" + type + "'", "inputs");
+            case "image_url" ->
+                parts.add(Image.fromUrl(item.path("image_url").path("url").asText()));
+            default ->
+                throw CohereWire.invalid(
+                    "inputs[].content[].type must be text or image_url, got '" + type + "'",
+                    "inputs");
           }
         }
         out.add(Message.of(Role.USER, parts));
@@ -170,7 +200,10 @@ final class CohereEmbedDialect implements Dialect {
     if (Boolean.TRUE.equals(meta.get("texts"))) {
       root.set("texts", texts);
     }
-    ObjectNode billed = CohereWire.meta(root, 2).putObject("billed_units").put("input_tokens", answer.totalInputTokens());
+    ObjectNode billed =
+        CohereWire.meta(root, 2)
+            .putObject("billed_units")
+            .put("input_tokens", answer.totalInputTokens());
     if (images > 0) {
       billed.put("images", images);
     }
@@ -180,7 +213,8 @@ final class CohereEmbedDialect implements Dialect {
 
   /** A unit vector of Gaussian components, seeded by the input's hash. */
   static float[] vector(String seed, int dimensions) {
-    SplittableRandom random = new SplittableRandom(ByteBuffer.wrap(Digests.sha256("embed:" + seed)).getLong());
+    SplittableRandom random =
+        new SplittableRandom(ByteBuffer.wrap(Digests.sha256("embed:" + seed)).getLong());
     double[] v = new double[dimensions];
     double norm = 0;
     for (int i = 0; i < dimensions; i++) {
@@ -196,9 +230,9 @@ final class CohereEmbedDialect implements Dialect {
   }
 
   /**
-   * One embedding in the given type: {@code int8}/{@code uint8} scale the largest component to
-   * 127; {@code ubinary} packs the signs (1 for positive) eight to a byte, {@code binary} is that
-   * less 128; {@code base64} is the float32 values, little-endian.
+   * One embedding in the given type: {@code int8}/{@code uint8} scale the largest component to 127;
+   * {@code ubinary} packs the signs (1 for positive) eight to a byte, {@code binary} is that less
+   * 128; {@code base64} is the float32 values, little-endian.
    */
   private static JsonNode encode(String type, float[] v) {
     ArrayNode out = Json.MAPPER.createArrayNode();
@@ -232,14 +266,17 @@ final class CohereEmbedDialect implements Dialect {
         for (float x : v) {
           bytes.putFloat(x);
         }
-        return Json.MAPPER.getNodeFactory().textNode(Base64.getEncoder().encodeToString(bytes.array()));
+        return Json.MAPPER
+            .getNodeFactory()
+            .textNode(Base64.getEncoder().encodeToString(bytes.array()));
       }
     }
     return out;
   }
 
   @Override
-  public FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits) {
+  public FakeHttpResponse error(
+      ErrorKind kind, String message, String param, RateLimitState limits) {
     return CohereWire.error(kind, message, limits);
   }
 }

@@ -17,10 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads Cohere v2 chat {@code messages} into a {@link Conversation}. Content is a string or a
- * list of {@code text}, {@code image_url} and {@code document} items; an assistant's {@code
- * tool_plan} becomes its reasoning; consecutive {@code tool} messages become one tool message, as
- * the model sees them together. Reference: docs.cohere.com/reference/chat.
+ * Reads Cohere v2 chat {@code messages} into a {@link Conversation}. Content is a string or a list
+ * of {@code text}, {@code image_url} and {@code document} items; an assistant's {@code tool_plan}
+ * becomes its reasoning; consecutive {@code tool} messages become one tool message, as the model
+ * sees them together. Reference: docs.cohere.com/reference/chat.
  */
 final class CohereMessages {
   private CohereMessages() {}
@@ -63,7 +63,10 @@ final class CohereMessages {
       case "user" -> Message.of(Role.USER, userContent(m.get("content"), at));
       case "assistant" -> assistant(m, at);
       case "tool" -> tool(m, at);
-      default -> throw CohereWire.invalid(at + ".role must be one of system, user, assistant or tool, got '" + role + "'", at + ".role");
+      default ->
+          throw CohereWire.invalid(
+              at + ".role must be one of system, user, assistant or tool, got '" + role + "'",
+              at + ".role");
     };
   }
 
@@ -97,14 +100,25 @@ final class CohereMessages {
     for (int j = 0; j < content.size(); j++) {
       JsonNode item = content.get(j);
       String type = item.path("type").asText("");
-      parts.add(switch (type) {
-        case "text" -> new Text(item.path("text").asText());
-        case "image_url" -> Image.fromUrl(item.path("image_url").path("url").asText());
-        case "document" -> File.fromBytes(documentText(item.path("document")).getBytes(StandardCharsets.UTF_8),
-            item.path("document").path("id").asText("document"), "text/plain");
-        default -> throw CohereWire.invalid(at + ".content[" + j + "].type must be one of text, image_url or document, got '" + type + "'",
-            at + ".content[" + j + "].type");
-      });
+      parts.add(
+          switch (type) {
+            case "text" -> new Text(item.path("text").asText());
+            case "image_url" -> Image.fromUrl(item.path("image_url").path("url").asText());
+            case "document" ->
+                File.fromBytes(
+                    documentText(item.path("document")).getBytes(StandardCharsets.UTF_8),
+                    item.path("document").path("id").asText("document"),
+                    "text/plain");
+            default ->
+                throw CohereWire.invalid(
+                    at
+                        + ".content["
+                        + j
+                        + "].type must be one of text, image_url or document, got '"
+                        + type
+                        + "'",
+                    at + ".content[" + j + "].type");
+          });
     }
     return parts;
   }
@@ -140,7 +154,13 @@ final class CohereMessages {
           throw CohereWire.invalid(c + " needs an id and a function name", c);
         }
         JsonNode args = call.path("function").get("arguments");
-        parts.add(new ToolCall(id, name, args == null || args.isNull() ? "{}" : args.isTextual() ? args.textValue() : args.toString()));
+        parts.add(
+            new ToolCall(
+                id,
+                name,
+                args == null || args.isNull()
+                    ? "{}"
+                    : args.isTextual() ? args.textValue() : args.toString()));
       }
     }
     if (parts.isEmpty()) {
@@ -168,7 +188,9 @@ final class CohereMessages {
         } else if (type.equals("text")) {
           items.add(item.path("text").asText());
         } else {
-          throw CohereWire.invalid(at + ".content items must be of type text or document, got '" + type + "'", at + ".content");
+          throw CohereWire.invalid(
+              at + ".content items must be of type text or document, got '" + type + "'",
+              at + ".content");
         }
       }
       text = String.join("\n", items);

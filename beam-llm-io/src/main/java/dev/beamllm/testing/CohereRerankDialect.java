@@ -28,12 +28,15 @@ import java.util.regex.Pattern;
  */
 final class CohereRerankDialect implements Dialect {
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+
   /** A search unit covers a query and up to 100 documents. */
   private static final int DOCUMENTS_PER_SEARCH_UNIT = 100;
 
   private final int version;
 
-  /** @param version 1 or 2, the API version of the path */
+  /**
+   * @param version 1 or 2, the API version of the path
+   */
   CohereRerankDialect(int version) {
     this.version = version;
   }
@@ -43,10 +46,9 @@ final class CohereRerankDialect implements Dialect {
     return "cohere-rerank-v" + version;
   }
 
-
   /**
-   * The query then each document as user messages, and no output tokens; {@code top_n} and, for
-   * v1, the documents to return travel in the request's options.
+   * The query then each document as user messages, and no output tokens; {@code top_n} and, for v1,
+   * the documents to return travel in the request's options.
    */
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
@@ -58,7 +60,8 @@ final class CohereRerankDialect implements Dialect {
       throw CohereWire.invalid("documents must be a non-empty list", "documents");
     }
     int topN = Bodies.intField(body, "top_n", 1, Integer.MAX_VALUE, documents.size());
-    Bodies.intField(body, version == 2 ? "max_tokens_per_doc" : "max_chunks_per_doc", 1, Integer.MAX_VALUE, 1);
+    Bodies.intField(
+        body, version == 2 ? "max_tokens_per_doc" : "max_chunks_per_doc", 1, Integer.MAX_VALUE, 1);
     boolean returnDocuments = version == 1 && Bodies.boolField(body, "return_documents");
     List<Message> messages = new ArrayList<>();
     messages.add(Message.user(query));
@@ -73,11 +76,25 @@ final class CohereRerankDialect implements Dialect {
     if (returnDocuments) {
       meta.put("documents", Json.MAPPER.convertValue(documents, List.class));
     }
-    return new ParsedRequest(model, Conversation.of(messages), List.of(), 0, ParsedRequest.OutputFormat.TEXT, null, -1, false, false,
-        tokens, null, Json.write(Json.MAPPER.valueToTree(meta)));
+    return new ParsedRequest(
+        model,
+        Conversation.of(messages),
+        List.of(),
+        0,
+        ParsedRequest.OutputFormat.TEXT,
+        null,
+        -1,
+        false,
+        false,
+        tokens,
+        null,
+        Json.write(Json.MAPPER.valueToTree(meta)));
   }
 
-  /** A string document as it is; a v1 object by its {@code rank_fields} ("field: value" lines) or its {@code text}. */
+  /**
+   * A string document as it is; a v1 object by its {@code rank_fields} ("field: value" lines) or
+   * its {@code text}.
+   */
   private String documentText(JsonNode doc, JsonNode rankFields, int i) {
     if (doc.isTextual()) {
       return doc.textValue();
@@ -96,7 +113,8 @@ final class CohereRerankDialect implements Dialect {
       return String.join("\n", lines);
     }
     if (!doc.path("text").isTextual()) {
-      throw CohereWire.invalid("documents[" + i + "] must be a string or an object with a text field", "documents");
+      throw CohereWire.invalid(
+          "documents[" + i + "] must be a string or an object with a text field", "documents");
     }
     return doc.get("text").textValue();
   }
@@ -121,7 +139,11 @@ final class CohereRerankDialect implements Dialect {
       ObjectNode result = results.addObject().put("index", index).put("relevance_score", s[1]);
       if (documents != null) {
         Object doc = documents.get(index);
-        result.set("document", doc instanceof String text ? Json.object().put("text", text) : Json.MAPPER.valueToTree(doc));
+        result.set(
+            "document",
+            doc instanceof String text
+                ? Json.object().put("text", text)
+                : Json.MAPPER.valueToTree(doc));
       }
     }
     int units = (messages.size() - 1 + DOCUMENTS_PER_SEARCH_UNIT - 1) / DOCUMENTS_PER_SEARCH_UNIT;
@@ -151,7 +173,8 @@ final class CohereRerankDialect implements Dialect {
   }
 
   @Override
-  public FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits) {
+  public FakeHttpResponse error(
+      ErrorKind kind, String message, String param, RateLimitState limits) {
     return CohereWire.error(kind, message, limits);
   }
 }

@@ -10,15 +10,17 @@ import java.util.List;
 /**
  * The prompt prefix a Converse request marks for caching with {@code {"cachePoint": {"type":
  * "default"}}} blocks: everything before the last cache point, in the order tools, system,
- * messages. Unlike Anthropic's {@code cache_control}, a cache point is a block of its own that
- * ends the prefix before it. Text counts as itself, tool specs as canonical JSON, and media by a
- * digest so different images never share a cache entry. Reference:
+ * messages. Unlike Anthropic's {@code cache_control}, a cache point is a block of its own that ends
+ * the prefix before it. Text counts as itself, tool specs as canonical JSON, and media by a digest
+ * so different images never share a cache entry. Reference:
  * docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html.
  */
 final class ConverseCachePrefix {
   private ConverseCachePrefix() {}
 
-  /** The cached prefix of a validated body, or null when there is no cache point after some content. */
+  /**
+   * The cached prefix of a validated body, or null when there is no cache point after some content.
+   */
   static String of(JsonNode body) {
     List<String> pieces = new ArrayList<>();
     int end = 0;
@@ -60,6 +62,10 @@ final class ConverseCachePrefix {
       return block.get("reasoningContent").path("reasoningText").path("text").asText();
     }
     String canonical = Json.canonical(block);
-    return "[" + block.fieldNames().next() + " " + Digests.sha256Hex(canonical.getBytes(StandardCharsets.UTF_8)) + "]";
+    return "["
+        + block.fieldNames().next()
+        + " "
+        + Digests.sha256Hex(canonical.getBytes(StandardCharsets.UTF_8))
+        + "]";
   }
 }

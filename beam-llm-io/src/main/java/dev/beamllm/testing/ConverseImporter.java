@@ -29,18 +29,20 @@ import java.util.Set;
  */
 final class ConverseImporter {
   private static final Set<String> MEMBERS =
-      Set.of("text", "image", "document", "toolUse", "toolResult", "reasoningContent", "cachePoint");
+      Set.of(
+          "text", "image", "document", "toolUse", "toolResult", "reasoningContent", "cachePoint");
   private static final Set<String> IMAGE_FORMATS = Set.of("png", "jpeg", "gif", "webp");
-  private static final Map<String, String> DOCUMENT_TYPES = Map.of(
-      "pdf", "application/pdf",
-      "txt", "text/plain",
-      "md", "text/plain",
-      "csv", "text/plain",
-      "html", "text/plain",
-      "doc", "application/msword",
-      "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-      "xls", "application/vnd.ms-excel",
-      "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  private static final Map<String, String> DOCUMENT_TYPES =
+      Map.of(
+          "pdf", "application/pdf",
+          "txt", "text/plain",
+          "md", "text/plain",
+          "csv", "text/plain",
+          "html", "text/plain",
+          "doc", "application/msword",
+          "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          "xls", "application/vnd.ms-excel",
+          "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 
   private ConverseImporter() {}
 
@@ -53,7 +55,8 @@ final class ConverseImporter {
     List<Message> out = new ArrayList<>();
     if (system != null && !system.isNull()) {
       if (!system.isArray()) {
-        throw BedrockConverseDialect.constraint(system.toString(), "system", "Member must be a list");
+        throw BedrockConverseDialect.constraint(
+            system.toString(), "system", "Member must be a list");
       }
       for (JsonNode block : system) {
         if (block.hasNonNull("text")) {
@@ -65,29 +68,37 @@ final class ConverseImporter {
       throw BedrockConverseDialect.constraint("null", "messages", "Member must not be null");
     }
     if (!messages.isArray()) {
-      throw BedrockConverseDialect.constraint(messages.toString(), "messages", "Member must be a list");
+      throw BedrockConverseDialect.constraint(
+          messages.toString(), "messages", "Member must be a list");
     }
     String previous = null;
     for (int i = 0; i < messages.size(); i++) {
       JsonNode m = messages.get(i);
       String role = m.path("role").asText("");
       if (!role.equals("user") && !role.equals("assistant")) {
-        throw BedrockConverseDialect.constraint(role, "messages." + (i + 1) + ".member.role", "Member must satisfy enum value set: [user, assistant]");
+        throw BedrockConverseDialect.constraint(
+            role,
+            "messages." + (i + 1) + ".member.role",
+            "Member must satisfy enum value set: [user, assistant]");
       }
       if (previous == null && !role.equals("user")) {
         throw ProviderError.badRequest(
-            "A conversation must start with a user message. Try again with a conversation that starts with a user message.", "messages");
+            "A conversation must start with a user message. Try again with a conversation that starts with a user message.",
+            "messages");
       }
       if (role.equals(previous)) {
-        throw ProviderError.badRequest("A conversation must alternate between user and assistant roles. "
-            + "Make sure the conversation alternates between user and assistant roles and try again.", "messages");
+        throw ProviderError.badRequest(
+            "A conversation must alternate between user and assistant roles. "
+                + "Make sure the conversation alternates between user and assistant roles and try again.",
+            "messages");
       }
       previous = role;
       out.addAll(message(m, i, role.equals("user") ? Role.USER : Role.ASSISTANT));
     }
     if (previous == null) {
       throw ProviderError.badRequest(
-          "A conversation must start with a user message. Try again with a conversation that starts with a user message.", "messages");
+          "A conversation must start with a user message. Try again with a conversation that starts with a user message.",
+          "messages");
     }
     try {
       return Conversation.of(out).validate();
@@ -99,7 +110,9 @@ final class ConverseImporter {
   private static List<Message> message(JsonNode m, int index, Role role) {
     JsonNode content = m.get("content");
     if (content == null || !content.isArray() || content.isEmpty()) {
-      throw BedrockConverseDialect.constraint(String.valueOf(content), "messages." + (index + 1) + ".member.content",
+      throw BedrockConverseDialect.constraint(
+          String.valueOf(content),
+          "messages." + (index + 1) + ".member.content",
           "Member must have length greater than or equal to 1");
     }
     List<Part> results = new ArrayList<>();
@@ -120,17 +133,25 @@ final class ConverseImporter {
     return out;
   }
 
-  /** One content block as a part; null for a {@code cachePoint}, which only marks the cache prefix. */
+  /**
+   * One content block as a part; null for a {@code cachePoint}, which only marks the cache prefix.
+   */
   private static Part block(JsonNode b, String at) {
     List<String> set = new ArrayList<>();
-    b.fieldNames().forEachRemaining(n -> {
-      if (MEMBERS.contains(n)) {
-        set.add(n);
-      }
-    });
+    b.fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (MEMBERS.contains(n)) {
+                set.add(n);
+              }
+            });
     if (set.size() != 1 || b.size() != 1) {
-      throw ProviderError.badRequest("The ContentBlock object at " + at + " must set exactly one of the following keys: "
-          + "text, image, document, toolUse, toolResult, reasoningContent, cachePoint.", "messages");
+      throw ProviderError.badRequest(
+          "The ContentBlock object at "
+              + at
+              + " must set exactly one of the following keys: "
+              + "text, image, document, toolUse, toolResult, reasoningContent, cachePoint.",
+          "messages");
     }
     JsonNode v = b.get(set.get(0));
     try {
@@ -138,19 +159,31 @@ final class ConverseImporter {
         case "text" -> text(v, at);
         case "image" -> image(v, at);
         case "document" -> document(v, at);
-        case "toolUse" -> new ToolCall(v.path("toolUseId").asText(), v.path("name").asText(), Json.write(v.path("input")));
+        case "toolUse" ->
+            new ToolCall(
+                v.path("toolUseId").asText(), v.path("name").asText(), Json.write(v.path("input")));
         case "toolResult" -> toolResult(v, at);
         case "reasoningContent" -> reasoning(v, at);
         default -> null;
       };
     } catch (InvalidPromptException e) {
-      throw ProviderError.badRequest("The " + set.get(0) + " in the ContentBlock object at " + at + " is invalid: " + e.getMessage(), "messages");
+      throw ProviderError.badRequest(
+          "The "
+              + set.get(0)
+              + " in the ContentBlock object at "
+              + at
+              + " is invalid: "
+              + e.getMessage(),
+          "messages");
     }
   }
 
   private static Text text(JsonNode v, String at) {
     if (!v.isTextual() || v.textValue().isBlank()) {
-      throw ProviderError.badRequest("The text field in the ContentBlock object at " + at + " is blank. Add text to the text field, and try again.",
+      throw ProviderError.badRequest(
+          "The text field in the ContentBlock object at "
+              + at
+              + " is blank. Add text to the text field, and try again.",
           "messages");
     }
     return new Text(v.textValue());
@@ -159,7 +192,9 @@ final class ConverseImporter {
   private static Image image(JsonNode v, String at) {
     String format = v.path("format").asText("");
     if (!IMAGE_FORMATS.contains(format)) {
-      throw ProviderError.badRequest("The format of the image at " + at + " must be one of png, jpeg, gif or webp.", "messages");
+      throw ProviderError.badRequest(
+          "The format of the image at " + at + " must be one of png, jpeg, gif or webp.",
+          "messages");
     }
     return Image.fromBase64(bytes(v, at + ".image"));
   }
@@ -167,18 +202,23 @@ final class ConverseImporter {
   private static File document(JsonNode v, String at) {
     String mediaType = DOCUMENT_TYPES.get(v.path("format").asText(""));
     if (mediaType == null) {
-      throw ProviderError.badRequest("The format of the document at " + at
-          + " must be one of pdf, csv, doc, docx, xls, xlsx, html, txt or md.", "messages");
+      throw ProviderError.badRequest(
+          "The format of the document at "
+              + at
+              + " must be one of pdf, csv, doc, docx, xls, xlsx, html, txt or md.",
+          "messages");
     }
     String name = v.path("name").asText("");
     if (name.isBlank()) {
-      throw ProviderError.badRequest("The document at " + at + " has no name. Add a name, and try again.", "messages");
+      throw ProviderError.badRequest(
+          "The document at " + at + " has no name. Add a name, and try again.", "messages");
     }
     byte[] data;
     try {
       data = Base64.getDecoder().decode(bytes(v, at + ".document"));
     } catch (IllegalArgumentException e) {
-      throw ProviderError.badRequest("The document bytes at " + at + " are not valid base64.", "messages");
+      throw ProviderError.badRequest(
+          "The document bytes at " + at + " are not valid base64.", "messages");
     }
     return File.fromBytes(data, name, mediaType);
   }
@@ -193,30 +233,36 @@ final class ConverseImporter {
       } else if (c.has("image")) {
         parts.add(image(c.get("image"), at + ".toolResult"));
       } else {
-        throw ProviderError.badRequest("The toolResult content at " + at + " must be text, json or image.", "messages");
+        throw ProviderError.badRequest(
+            "The toolResult content at " + at + " must be text, json or image.", "messages");
       }
     }
     if (parts.isEmpty()) {
       parts.add(new Text(""));
     }
-    return new ToolResult(v.path("toolUseId").asText(), parts, "error".equals(v.path("status").asText()));
+    return new ToolResult(
+        v.path("toolUseId").asText(), parts, "error".equals(v.path("status").asText()));
   }
 
   private static Thinking reasoning(JsonNode v, String at) {
     JsonNode text = v.get("reasoningText");
     if (text != null) {
-      return new Thinking(text.path("text").asText(), text.path("signature").asText(null), null, Thinking.BEDROCK);
+      return new Thinking(
+          text.path("text").asText(), text.path("signature").asText(null), null, Thinking.BEDROCK);
     }
     if (v.has("redactedContent")) {
       return Thinking.raw(Json.canonical(v), Thinking.BEDROCK);
     }
-    throw ProviderError.badRequest("The reasoningContent at " + at + " must set reasoningText or redactedContent.", "messages");
+    throw ProviderError.badRequest(
+        "The reasoningContent at " + at + " must set reasoningText or redactedContent.",
+        "messages");
   }
 
   private static String bytes(JsonNode v, String at) {
     JsonNode bytes = v.path("source").get("bytes");
     if (bytes == null || !bytes.isTextual()) {
-      throw ProviderError.badRequest("The source of the " + at + " must set bytes (base64).", "messages");
+      throw ProviderError.badRequest(
+          "The source of the " + at + " must set bytes (base64).", "messages");
     }
     return bytes.textValue();
   }

@@ -1,9 +1,9 @@
 package dev.beamllm.testing;
 
 /**
- * One provider API as the fake server speaks it: where the key is, how a request is validated,
- * and the exact shapes of its answers, errors and rate-limit headers. A dialect only translates;
- * the server does routing, limits, faults and latency.
+ * One provider API as the fake server speaks it: where the key is, how a request is validated, and
+ * the exact shapes of its answers, errors and rate-limit headers. A dialect only translates; the
+ * server does routing, limits, faults and latency.
  */
 interface Dialect {
 
@@ -45,7 +45,8 @@ interface Dialect {
    * @param readyAtNanos when the answer is ready, on {@link System#nanoTime()}'s clock: the
    *     server's latency from now
    */
-  default FakeHttpResponse startInBackground(ParsedRequest request, Answer answer, RateLimitState limits, long readyAtNanos) {
+  default FakeHttpResponse startInBackground(
+      ParsedRequest request, Answer answer, RateLimitState limits, long readyAtNanos) {
     return null;
   }
 
@@ -57,8 +58,14 @@ interface Dialect {
    * @param maxOutput the requested output limit
    */
   default String contextLengthMessage(long window, long input, long maxOutput) {
-    return "This model's maximum context length is " + window + " tokens. However, you requested "
-        + (input + maxOutput) + " tokens (" + input + " in the messages, " + maxOutput
+    return "This model's maximum context length is "
+        + window
+        + " tokens. However, you requested "
+        + (input + maxOutput)
+        + " tokens ("
+        + input
+        + " in the messages, "
+        + maxOutput
         + " in the completion). Please reduce the length of the messages or completion.";
   }
 

@@ -38,9 +38,12 @@ import java.util.regex.Pattern;
  * Tokens are counted with o200k_base, like the client.
  */
 final class FakeAnswerer {
-  private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+  private static final Encoding O200K =
+      Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
   private static final Pattern TOKENS_DIRECTIVE = Pattern.compile("#tokens=(\\d{1,7})");
-  private static final String[] FILLER = {"alpha", "beta", "gamma", "delta", "river", "stone", "cloud", "maple"};
+  private static final String[] FILLER = {
+    "alpha", "beta", "gamma", "delta", "river", "stone", "cloud", "maple"
+  };
 
   private FakeAnswerer() {}
 
@@ -48,8 +51,12 @@ final class FakeAnswerer {
     List<Message> messages = request.conversation().messages();
     Message last = messages.get(messages.size() - 1);
     String lastUser = lastUserText(messages);
-    String thinking = request.thinking() ? "Considering the request: " + abbreviate(lastUser, 80) : null;
-    String signature = thinking == null ? null : Base64.getEncoder().encodeToString(Digests.sha256("sig:" + thinking));
+    String thinking =
+        request.thinking() ? "Considering the request: " + abbreviate(lastUser, 80) : null;
+    String signature =
+        thinking == null
+            ? null
+            : Base64.getEncoder().encodeToString(Digests.sha256("sig:" + thinking));
     long input = Math.max(0, request.inputTokens() - cacheReadTokens - cacheWriteTokens);
 
     if (last.role() == Role.TOOL) {
@@ -57,29 +64,55 @@ final class FakeAnswerer {
       for (ToolResult r : last.partsOf(ToolResult.class)) {
         results.add(r.text());
       }
-      return text(request, "Tool results: " + String.join("; ", results), thinking, signature, input, cacheReadTokens, cacheWriteTokens);
+      return text(
+          request,
+          "Tool results: " + String.join("; ", results),
+          thinking,
+          signature,
+          input,
+          cacheReadTokens,
+          cacheWriteTokens);
     }
     List<Answer.ToolCallOut> calls = toolCalls(request, lastUser);
     if (!calls.isEmpty()) {
-      long out = calls.stream().mapToLong(c -> count(c.name()) + count(c.argumentsJson())).sum() + (thinking == null ? 0 : count(thinking));
-      return new Answer("", calls, thinking, signature, Answer.Finish.TOOL_CALLS, input, out, cacheReadTokens, cacheWriteTokens, List.of());
+      long out =
+          calls.stream().mapToLong(c -> count(c.name()) + count(c.argumentsJson())).sum()
+              + (thinking == null ? 0 : count(thinking));
+      return new Answer(
+          "",
+          calls,
+          thinking,
+          signature,
+          Answer.Finish.TOOL_CALLS,
+          input,
+          out,
+          cacheReadTokens,
+          cacheWriteTokens,
+          List.of());
     }
     String text;
     Matcher directive = TOKENS_DIRECTIVE.matcher(lastUser);
     if (directive.find()) {
       text = filler(Integer.parseInt(directive.group(1)));
     } else {
-      text = switch (request.format()) {
-        case TEXT -> "Echo: " + lastUser;
-        case JSON_OBJECT -> Json.write(Json.object().put("echo", lastUser));
-        case JSON_SCHEMA -> Json.write(instance(Json.parse(request.schemaJson()), lastUser, 0));
-      };
+      text =
+          switch (request.format()) {
+            case TEXT -> "Echo: " + lastUser;
+            case JSON_OBJECT -> Json.write(Json.object().put("echo", lastUser));
+            case JSON_SCHEMA -> Json.write(instance(Json.parse(request.schemaJson()), lastUser, 0));
+          };
     }
     return text(request, text, thinking, signature, input, cacheReadTokens, cacheWriteTokens);
   }
 
   private static Answer text(
-      ParsedRequest request, String fullText, String thinking, String signature, long input, long cacheRead, long cacheWrite) {
+      ParsedRequest request,
+      String fullText,
+      String thinking,
+      String signature,
+      long input,
+      long cacheRead,
+      long cacheWrite) {
     IntArrayList ids = O200K.encodeOrdinary(fullText);
     Answer.Finish finish = Answer.Finish.STOP;
     String text = fullText;
@@ -102,7 +135,8 @@ final class FakeAnswerer {
       }
     }
     long out = ids.size() + (thinking == null ? 0 : count(thinking));
-    return new Answer(text, List.of(), thinking, signature, finish, input, out, cacheRead, cacheWrite, tokens);
+    return new Answer(
+        text, List.of(), thinking, signature, finish, input, out, cacheRead, cacheWrite, tokens);
   }
 
   private static List<Answer.ToolCallOut> toolCalls(ParsedRequest request, String lastUser) {
@@ -113,7 +147,12 @@ final class FakeAnswerer {
     String lower = lastUser.toLowerCase(Locale.ROOT);
     List<int[]> found = new ArrayList<>();
     for (int t = 0; t < request.tools().size(); t++) {
-      Matcher m = Pattern.compile("\\b" + Pattern.quote(request.tools().get(t).name().toLowerCase(Locale.ROOT)) + "\\b").matcher(lower);
+      Matcher m =
+          Pattern.compile(
+                  "\\b"
+                      + Pattern.quote(request.tools().get(t).name().toLowerCase(Locale.ROOT))
+                      + "\\b")
+              .matcher(lower);
       if (m.find()) {
         found.add(new int[] {m.start(), t});
       }
@@ -122,19 +161,26 @@ final class FakeAnswerer {
     String seed = request.conversation().fingerprint();
     for (int[] f : found) {
       ParsedRequest.ToolDef tool = request.tools().get(f[1]);
-      String id = "call_" + HexFormat.of().formatHex(Digests.sha256(seed + "/" + calls.size())).substring(0, 16);
-      JsonNode schema = tool.parametersJson() == null ? Json.object() : Json.parse(tool.parametersJson());
+      String id =
+          "call_"
+              + HexFormat.of()
+                  .formatHex(Digests.sha256(seed + "/" + calls.size()))
+                  .substring(0, 16);
+      JsonNode schema =
+          tool.parametersJson() == null ? Json.object() : Json.parse(tool.parametersJson());
       JsonNode args = instance(schema, abbreviate(lastUser, 40), 0);
-      calls.add(new Answer.ToolCallOut(id, tool.name(), Json.write(args.isObject() ? args : Json.object())));
+      calls.add(
+          new Answer.ToolCallOut(
+              id, tool.name(), Json.write(args.isObject() ? args : Json.object())));
     }
     return calls;
   }
 
   /**
-   * A JSON value that satisfies a schema: objects with every required property (all properties
-   * when none are listed), the first {@code enum} value, {@code const}, strings with the given
-   * text (within min/max length), numbers within bounds, one-item arrays, the first {@code
-   * anyOf}/{@code oneOf} branch.
+   * A JSON value that satisfies a schema: objects with every required property (all properties when
+   * none are listed), the first {@code enum} value, {@code const}, strings with the given text
+   * (within min/max length), numbers within bounds, one-item arrays, the first {@code anyOf}/{@code
+   * oneOf} branch.
    */
   static JsonNode instance(JsonNode schema, String text, int depth) {
     if (depth > 16 || schema == null || !schema.isObject()) {
@@ -152,58 +198,67 @@ final class FakeAnswerer {
       }
     }
     JsonNode typeNode = schema.get("type");
-    String type = typeNode == null ? (schema.has("properties") ? "object" : "string")
-        : typeNode.isArray() ? firstNonNull(typeNode) : typeNode.asText();
+    String type =
+        typeNode == null
+            ? (schema.has("properties") ? "object" : "string")
+            : typeNode.isArray() ? firstNonNull(typeNode) : typeNode.asText();
     switch (type) {
-      case "object": {
-        ObjectNode out = Json.object();
-        JsonNode props = schema.path("properties");
-        JsonNode required = schema.get("required");
-        List<String> names = new ArrayList<>();
-        if (required != null && required.isArray()) {
-          required.forEach(r -> names.add(r.asText()));
-        } else {
-          props.fieldNames().forEachRemaining(names::add);
+      case "object":
+        {
+          ObjectNode out = Json.object();
+          JsonNode props = schema.path("properties");
+          JsonNode required = schema.get("required");
+          List<String> names = new ArrayList<>();
+          if (required != null && required.isArray()) {
+            required.forEach(r -> names.add(r.asText()));
+          } else {
+            props.fieldNames().forEachRemaining(names::add);
+          }
+          for (String name : names) {
+            out.set(name, instance(props.get(name), text, depth + 1));
+          }
+          return out;
         }
-        for (String name : names) {
-          out.set(name, instance(props.get(name), text, depth + 1));
+      case "array":
+        {
+          ArrayNode out = Json.MAPPER.createArrayNode();
+          int min = schema.path("minItems").asInt(1);
+          int items =
+              Math.max(
+                  min, schema.has("maxItems") ? Math.min(1, schema.get("maxItems").asInt()) : 1);
+          for (int i = 0; i < items; i++) {
+            out.add(instance(schema.get("items"), text, depth + 1));
+          }
+          return out;
         }
-        return out;
-      }
-      case "array": {
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        int min = schema.path("minItems").asInt(1);
-        int items = Math.max(min, schema.has("maxItems") ? Math.min(1, schema.get("maxItems").asInt()) : 1);
-        for (int i = 0; i < items; i++) {
-          out.add(instance(schema.get("items"), text, depth + 1));
+      case "integer":
+        {
+          long v = schema.has("minimum") ? (long) Math.ceil(schema.get("minimum").asDouble()) : 1;
+          return Json.MAPPER.getNodeFactory().numberNode(v);
         }
-        return out;
-      }
-      case "integer": {
-        long v = schema.has("minimum") ? (long) Math.ceil(schema.get("minimum").asDouble()) : 1;
-        return Json.MAPPER.getNodeFactory().numberNode(v);
-      }
-      case "number": {
-        double v = schema.has("minimum") ? schema.get("minimum").asDouble() : 1.5;
-        return Json.MAPPER.getNodeFactory().numberNode(v);
-      }
+      case "number":
+        {
+          double v = schema.has("minimum") ? schema.get("minimum").asDouble() : 1.5;
+          return Json.MAPPER.getNodeFactory().numberNode(v);
+        }
       case "boolean":
         return Json.MAPPER.getNodeFactory().booleanNode(true);
       case "null":
         return Json.MAPPER.getNodeFactory().nullNode();
-      default: {
-        String s = text.isEmpty() ? "x" : text;
-        int max = schema.path("maxLength").asInt(Integer.MAX_VALUE);
-        int min = schema.path("minLength").asInt(0);
-        if (s.length() > max) {
-          s = s.substring(0, max);
+      default:
+        {
+          String s = text.isEmpty() ? "x" : text;
+          int max = schema.path("maxLength").asInt(Integer.MAX_VALUE);
+          int min = schema.path("minLength").asInt(0);
+          if (s.length() > max) {
+            s = s.substring(0, max);
+          }
+          StringBuilder sb = new StringBuilder(s);
+          while (sb.length() < min) {
+            sb.append('x');
+          }
+          return Json.MAPPER.getNodeFactory().textNode(sb.toString());
         }
-        StringBuilder sb = new StringBuilder(s);
-        while (sb.length() < min) {
-          sb.append('x');
-        }
-        return Json.MAPPER.getNodeFactory().textNode(sb.toString());
-      }
     }
   }
 

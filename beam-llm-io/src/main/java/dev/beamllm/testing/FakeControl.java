@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 final class FakeControl {
   /** The path prefix of these endpoints; no provider route starts with it. */
   static final String PREFIX = "/fake/";
+
   /** How many requests {@code /fake/requests} answers without a {@code limit}. */
   static final int DEFAULT_LIMIT = 100;
 
@@ -28,10 +29,18 @@ final class FakeControl {
   record Endpoint(String method, String path, String description) {}
 
   /** Every endpoint it serves, in banner order. */
-  static final List<Endpoint> ENDPOINTS = List.of(
-      new Endpoint("GET", "/fake/stats", "the fake provider's counters as JSON (no key needed)"),
-      new Endpoint("GET", "/fake/requests?limit=N", "the last N requests received (default 100), keys masked"),
-      new Endpoint("POST", "/fake/reset", "clears counters, request log, prompt cache, scripts; refills limits"));
+  static final List<Endpoint> ENDPOINTS =
+      List.of(
+          new Endpoint(
+              "GET", "/fake/stats", "the fake provider's counters as JSON (no key needed)"),
+          new Endpoint(
+              "GET",
+              "/fake/requests?limit=N",
+              "the last N requests received (default 100), keys masked"),
+          new Endpoint(
+              "POST",
+              "/fake/reset",
+              "clears counters, request log, prompt cache, scripts; refills limits"));
 
   private final Supplier<FakeServerStats> stats;
   private final RequestLog log;
@@ -59,7 +68,10 @@ final class FakeControl {
   FakeHttpResponse answer(FakeHttpRequest request) {
     String method = request.method();
     return switch (request.path()) {
-      case "/fake/stats" -> method.equals("GET") ? FakeHttpResponse.json(200, FakeStatsJson.stats(stats.get())) : notAllowed("GET");
+      case "/fake/stats" ->
+          method.equals("GET")
+              ? FakeHttpResponse.json(200, FakeStatsJson.stats(stats.get()))
+              : notAllowed("GET");
       case "/fake/requests" -> method.equals("GET") ? requests(request) : notAllowed("GET");
       case "/fake/reset" -> {
         if (!method.equals("POST")) {
@@ -68,7 +80,9 @@ final class FakeControl {
         reset.run();
         yield FakeHttpResponse.json(200, "{\"reset\":true}");
       }
-      default -> FakeHttpResponse.json(404, FakeStatsJson.error("no such endpoint: " + method + " " + request.path()));
+      default ->
+          FakeHttpResponse.json(
+              404, FakeStatsJson.error("no such endpoint: " + method + " " + request.path()));
     };
   }
 
@@ -79,7 +93,8 @@ final class FakeControl {
       // Digits only: "+5", " 5" and "5.0" are refused rather than guessed at.
       BigInteger n = raw.matches("[0-9]+") ? new BigInteger(raw) : BigInteger.ZERO;
       if (n.signum() <= 0) {
-        return FakeHttpResponse.json(400, FakeStatsJson.error("limit must be a positive integer, got '" + raw + "'"));
+        return FakeHttpResponse.json(
+            400, FakeStatsJson.error("limit must be a positive integer, got '" + raw + "'"));
       }
       // A limit beyond the log's size means "all of it", however many digits it has.
       limit = n.min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
@@ -88,6 +103,7 @@ final class FakeControl {
   }
 
   private static FakeHttpResponse notAllowed(String allowed) {
-    return FakeHttpResponse.json(405, FakeStatsJson.error("use " + allowed)).withHeaders(Map.of("allow", allowed));
+    return FakeHttpResponse.json(405, FakeStatsJson.error("use " + allowed))
+        .withHeaders(Map.of("allow", allowed));
   }
 }

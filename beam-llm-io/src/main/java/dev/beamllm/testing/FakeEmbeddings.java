@@ -41,9 +41,12 @@ final class FakeEmbeddings {
     return out;
   }
 
-  /** The vector as OpenAI's {@code encoding_format: base64}: little-endian float32, base64-encoded. */
+  /**
+   * The vector as OpenAI's {@code encoding_format: base64}: little-endian float32, base64-encoded.
+   */
   static String base64(float[] vector) {
-    ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     for (float f : vector) {
       bytes.putFloat(f);
     }

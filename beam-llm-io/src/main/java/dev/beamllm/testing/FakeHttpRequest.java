@@ -12,7 +12,12 @@ import java.util.Map;
  * @param headers headers with lower-case names
  * @param body the body as UTF-8 text
  */
-record FakeHttpRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers, String body) {
+record FakeHttpRequest(
+    String method,
+    String path,
+    Map<String, List<String>> query,
+    Map<String, String> headers,
+    String body) {
 
   /** A header, or null. */
   String header(String name) {
@@ -28,6 +33,8 @@ record FakeHttpRequest(String method, String path, Map<String, List<String>> que
   /** The bearer token of the Authorization header, or null. */
   String bearer() {
     String auth = header("authorization");
-    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? auth.substring(7).trim()
+        : null;
   }
 }

@@ -26,7 +26,10 @@ public final class FakeLatency {
     return new FakeLatency(delay.toNanos(), 0);
   }
 
-  /** Log-normal around a median: {@code median * exp(sigma * N(0,1))}, the usual shape of API latency. */
+  /**
+   * Log-normal around a median: {@code median * exp(sigma * N(0,1))}, the usual shape of API
+   * latency.
+   */
   public static FakeLatency logNormal(Duration median, double sigma) {
     return new FakeLatency(median.toNanos(), sigma);
   }

@@ -52,10 +52,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A fake LLM provider on a loopback port that speaks OpenAI (chat, Responses with background
- * mode, embeddings, and Azure's deployment paths), Anthropic, Gemini, Mistral, Cohere and Bedrock, enforces
- * requests/min, tokens/min and concurrency like the providers do, injects faults on demand and
- * answers deterministically (see {@link FakeAnswerer}). Latency is scheduled on the event loop,
+ * A fake LLM provider on a loopback port that speaks OpenAI (chat, Responses with background mode,
+ * embeddings, and Azure's deployment paths), Anthropic, Gemini, Mistral, Cohere and Bedrock,
+ * enforces requests/min, tokens/min and concurrency like the providers do, injects faults on demand
+ * and answers deterministically (see {@link FakeAnswerer}). Latency is scheduled on the event loop,
  * so no thread is held per request.
  *
  * <p>Its counters and the last requests it received are also served over HTTP ({@code GET
@@ -96,23 +96,26 @@ public final class FakeProviderServer implements AutoCloseable {
     this.log = new RequestLog(config.requestLogCapacity);
     this.control = new FakeControl(this::stats, log, this::reset);
     this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("fake-provider-accept", true));
-    this.workers = new NioEventLoopGroup(config.ioThreads, new DefaultThreadFactory("fake-provider-io", true));
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            channels.add(ch);
-            ch.pipeline()
-                .addLast(new HttpServerCodec())
-                .addLast(new HttpServerKeepAliveHandler())
-                .addLast(new HttpObjectAggregator(64 * 1024 * 1024))
-                .addLast(new Handler());
-          }
-        });
+    this.workers =
+        new NioEventLoopGroup(config.ioThreads, new DefaultThreadFactory("fake-provider-io", true));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    channels.add(ch);
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpServerKeepAliveHandler())
+                        .addLast(new HttpObjectAggregator(64 * 1024 * 1024))
+                        .addLast(new Handler());
+                  }
+                });
     this.serverChannel = bootstrap.bind(config.host, config.port).sync().channel();
   }
 
@@ -155,7 +158,8 @@ public final class FakeProviderServer implements AutoCloseable {
 
   private static String apiBaseFor(ModelSpec m, String base) {
     return switch (m.wireFormat()) {
-      case OPENAI -> m.provider().equals("azure") ? base + "/openai/deployments/{deployment}" : base + "/v1";
+      case OPENAI ->
+          m.provider().equals("azure") ? base + "/openai/deployments/{deployment}" : base + "/v1";
       case OPENAI_RESPONSES, ANTHROPIC -> base + "/v1";
       case GEMINI -> base + "/v1beta";
       case MISTRAL -> base + "/mistral/v1";
@@ -164,7 +168,10 @@ public final class FakeProviderServer implements AutoCloseable {
     };
   }
 
-  /** The endpoints served, one line each: method, path and what it is (the providers' first, then its own {@code /fake/} ones). */
+  /**
+   * The endpoints served, one line each: method, path and what it is (the providers' first, then
+   * its own {@code /fake/} ones).
+   */
   public List<String> endpoints() {
     List<String> out = new ArrayList<>();
     for (Route r : routes) {
@@ -194,7 +201,10 @@ public final class FakeProviderServer implements AutoCloseable {
     return log.all();
   }
 
-  /** Clears counters, the request log, the prompt cache and script positions, and refills the limits. */
+  /**
+   * Clears counters, the request log, the prompt cache and script positions, and refills the
+   * limits.
+   */
   public void reset() {
     counters.reset();
     log.clear();
@@ -222,9 +232,16 @@ public final class FakeProviderServer implements AutoCloseable {
       try {
         handle(ctx, req);
       } catch (RuntimeException e) {
-        // A bug in a dialect must show up as an answer a test can read, not as a dropped connection.
-        write(ctx, FakeHttpResponse.json(500, "{\"error\":{\"message\":\"fake provider bug: "
-            + String.valueOf(e).replace("\\", "/").replace("\"", "'") + "\"}}"), false);
+        // A bug in a dialect must show up as an answer a test can read, not as a dropped
+        // connection.
+        write(
+            ctx,
+            FakeHttpResponse.json(
+                500,
+                "{\"error\":{\"message\":\"fake provider bug: "
+                    + String.valueOf(e).replace("\\", "/").replace("\"", "'")
+                    + "\"}}"),
+            false);
       }
     }
 
@@ -251,8 +268,13 @@ public final class FakeProviderServer implements AutoCloseable {
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
     Map<String, String> headers = new LinkedHashMap<>();
     req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-    FakeHttpRequest request = new FakeHttpRequest(
-        req.method().name(), uri.path(), uri.parameters(), headers, req.content().toString(StandardCharsets.UTF_8));
+    FakeHttpRequest request =
+        new FakeHttpRequest(
+            req.method().name(),
+            uri.path(),
+            uri.parameters(),
+            headers,
+            req.content().toString(StandardCharsets.UTF_8));
     if (FakeControl.handles(request.path())) {
       // Before the log and the counters: looking at the server must not change what it shows.
       write(ctx, control.answer(request), keepAlive);
@@ -264,7 +286,16 @@ public final class FakeProviderServer implements AutoCloseable {
     Route.Match match = Route.match(routes, request.method(), request.path());
     if (match == null) {
       counters.badRequests.increment();
-      write(ctx, FakeHttpResponse.json(404, "{\"error\":{\"message\":\"no such endpoint: " + request.method() + " " + request.path() + "\"}}"), keepAlive);
+      write(
+          ctx,
+          FakeHttpResponse.json(
+              404,
+              "{\"error\":{\"message\":\"no such endpoint: "
+                  + request.method()
+                  + " "
+                  + request.path()
+                  + "\"}}"),
+          keepAlive);
       return;
     }
     Dialect dialect = match.route().dialect();
@@ -284,10 +315,13 @@ public final class FakeProviderServer implements AutoCloseable {
         throw new ProviderError(ErrorKind.CONTEXT_LENGTH, contextMessage(dialect, parsed));
       }
     } catch (ProviderError e) {
-      if (e.kind == ErrorKind.BAD_REQUEST || e.kind == ErrorKind.CONTEXT_LENGTH || e.kind == ErrorKind.NOT_FOUND) {
+      if (e.kind == ErrorKind.BAD_REQUEST
+          || e.kind == ErrorKind.CONTEXT_LENGTH
+          || e.kind == ErrorKind.NOT_FOUND) {
         counters.badRequests.increment();
       }
-      write(ctx, dialect.error(e.kind, e.getMessage(), e.param, RateLimitState.UNLIMITED), keepAlive);
+      write(
+          ctx, dialect.error(e.kind, e.getMessage(), e.param, RateLimitState.UNLIMITED), keepAlive);
       return;
     }
 
@@ -296,8 +330,14 @@ public final class FakeProviderServer implements AutoCloseable {
     RateLimiter.Admission admission = l.tryAcquire(reserved);
     if (!admission.admitted()) {
       counters.rateLimited(admission.state().limitedBy());
-      String message = "Rate limit reached for " + admission.state().limitedBy() + " on model " + parsed.model()
-          + "; retry after " + admission.state().retryAfterSeconds() + "s";
+      String message =
+          "Rate limit reached for "
+              + admission.state().limitedBy()
+              + " on model "
+              + parsed.model()
+              + "; retry after "
+              + admission.state().retryAfterSeconds()
+              + "s";
       write(ctx, dialect.error(ErrorKind.RATE_LIMIT, message, null, admission.state()), keepAlive);
       return;
     }
@@ -317,32 +357,44 @@ public final class FakeProviderServer implements AutoCloseable {
         Answer answer = answer(parsed);
         l.refund(parsed.maxTokens() - Math.min(parsed.maxTokens(), answer.outputTokens()));
         // A background job is acknowledged at once; the latency delays its answer instead.
-        FakeHttpResponse started = dialect.startInBackground(parsed, answer, l.snapshot(), System.nanoTime() + delay);
-        FakeHttpResponse response = started != null ? started : dialect.success(parsed, answer, l.snapshot());
+        FakeHttpResponse started =
+            dialect.startInBackground(parsed, answer, l.snapshot(), System.nanoTime() + delay);
+        FakeHttpResponse response =
+            started != null ? started : dialect.success(parsed, answer, l.snapshot());
         if (fault == Fault.NONE || fault == Fault.MALFORMED_JSON) {
           counters.accepted(answer, System.nanoTime());
         }
-        later(ctx, started != null ? 0 : delay, () -> {
-          l.release();
-          if (fault == Fault.DROP_CONNECTION) {
-            drop(ctx, response);
-          } else {
-            write(ctx, fault == Fault.MALFORMED_JSON ? malformed(response) : response, keepAlive);
-          }
-        });
+        later(
+            ctx,
+            started != null ? 0 : delay,
+            () -> {
+              l.release();
+              if (fault == Fault.DROP_CONNECTION) {
+                drop(ctx, response);
+              } else {
+                write(
+                    ctx, fault == Fault.MALFORMED_JSON ? malformed(response) : response, keepAlive);
+              }
+            });
       }
       default -> {
         l.refund(reserved);
-        FakeHttpResponse error = dialect.error(kindOf(fault), faultMessage(fault, dialect, parsed), null, l.snapshot());
-        later(ctx, delay, () -> {
-          l.release();
-          write(ctx, error, keepAlive);
-        });
+        FakeHttpResponse error =
+            dialect.error(kindOf(fault), faultMessage(fault, dialect, parsed), null, l.snapshot());
+        later(
+            ctx,
+            delay,
+            () -> {
+              l.release();
+              write(ctx, error, keepAlive);
+            });
       }
     }
   }
 
-  /** Refuses credentials of the wrong form, and a wrong or missing key when the server requires one. */
+  /**
+   * Refuses credentials of the wrong form, and a wrong or missing key when the server requires one.
+   */
   private void checkKey(Dialect dialect, FakeHttpRequest request) {
     ProviderError credentials = dialect.credentialsProblem(request);
     if (credentials != null) {
@@ -352,13 +404,18 @@ public final class FakeProviderServer implements AutoCloseable {
       String key = dialect.apiKey(request);
       if (!config.apiKey.equals(key)) {
         counters.unauthorized.increment();
-        throw new ProviderError(ErrorKind.UNAUTHORIZED, key == null ? "missing API key" : "invalid API key");
+        throw new ProviderError(
+            ErrorKind.UNAUTHORIZED, key == null ? "missing API key" : "invalid API key");
       }
     }
   }
 
-  /** A side endpoint's request: the key is checked as for the dialect's model requests, then the endpoint answers at once. */
-  private void answerSide(ChannelHandlerContext ctx, Route.Match match, FakeHttpRequest request, boolean keepAlive) {
+  /**
+   * A side endpoint's request: the key is checked as for the dialect's model requests, then the
+   * endpoint answers at once.
+   */
+  private void answerSide(
+      ChannelHandlerContext ctx, Route.Match match, FakeHttpRequest request, boolean keepAlive) {
     Dialect dialect = match.route().dialect();
     FakeHttpResponse response;
     try {
@@ -376,7 +433,9 @@ public final class FakeProviderServer implements AutoCloseable {
     if (parsed.cachePrefix() != null) {
       long prefixTokens = FakeAnswerer.count(parsed.cachePrefix());
       if (prefixTokens >= config.promptCacheMinTokens) {
-        String key = Digests.sha256Hex((parsed.model() + "\n" + parsed.cachePrefix()).getBytes(StandardCharsets.UTF_8));
+        String key =
+            Digests.sha256Hex(
+                (parsed.model() + "\n" + parsed.cachePrefix()).getBytes(StandardCharsets.UTF_8));
         if (promptCache.add(key)) {
           written = prefixTokens;
         } else {
@@ -426,15 +485,22 @@ public final class FakeProviderServer implements AutoCloseable {
 
   private static FakeHttpResponse malformed(FakeHttpResponse ok) {
     String body = ok.body();
-    return new FakeHttpResponse(ok.status(), ok.headers(), body.substring(0, Math.max(1, body.length() / 2)), ok.contentType());
+    return new FakeHttpResponse(
+        ok.status(),
+        ok.headers(),
+        body.substring(0, Math.max(1, body.length() / 2)),
+        ok.contentType());
   }
 
-  private static void write(ChannelHandlerContext ctx, FakeHttpResponse response, boolean keepAlive) {
+  private static void write(
+      ChannelHandlerContext ctx, FakeHttpResponse response, boolean keepAlive) {
     if (!ctx.channel().isActive()) {
       return;
     }
     ByteBuf content = Unpooled.wrappedBuffer(response.body().getBytes(StandardCharsets.UTF_8));
-    FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()), content);
+    FullHttpResponse out =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()), content);
     out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
     out.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
     response.headers().forEach((k, v) -> out.headers().set(k, v));
@@ -449,24 +515,32 @@ public final class FakeProviderServer implements AutoCloseable {
   /** Headers promising the whole body, half of it, then the connection closes. */
   private static void drop(ChannelHandlerContext ctx, FakeHttpResponse response) {
     byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
-    DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()));
+    DefaultHttpResponse head =
+        new DefaultHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()));
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
     head.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     ctx.write(head);
-    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(Arrays.copyOf(body, body.length / 2))))
+    ctx.writeAndFlush(
+            new DefaultHttpContent(Unpooled.wrappedBuffer(Arrays.copyOf(body, body.length / 2))))
         .addListener(ChannelFutureListener.CLOSE);
   }
 
   private void record(FakeHttpRequest request, String rawUri) {
     Map<String, String> masked = new LinkedHashMap<>();
     request.headers().forEach((k, v) -> masked.put(k, Secrets.maskHeader(k, v)));
-    log.add(new RecordedRequest(request.method(), Secrets.maskQuery(rawUri), masked, request.body()));
+    log.add(
+        new RecordedRequest(request.method(), Secrets.maskQuery(rawUri), masked, request.body()));
   }
 
   /** Counters behind {@link FakeServerStats}. */
   private static final class Counters {
-    /** {@link #firstNanos} before the first request (nanoTime can be any long, but not this one in practice). */
+    /**
+     * {@link #firstNanos} before the first request (nanoTime can be any long, but not this one in
+     * practice).
+     */
     private static final long NO_REQUEST_YET = Long.MIN_VALUE;
+
     final LongAdder received = new LongAdder();
     final LongAdder accepted = new LongAdder();
     final LongAdder rateLimited = new LongAdder();
@@ -481,7 +555,11 @@ public final class FakeProviderServer implements AutoCloseable {
     final AtomicInteger maxConcurrency = new AtomicInteger();
     final AtomicLongArray perSecond = new AtomicLongArray(SECONDS_TRACKED);
     final AtomicLongArray tokensPerSecond = new AtomicLongArray(SECONDS_TRACKED);
-    /** When the first request since start or reset arrived: second 0 of the per-second series starts there. */
+
+    /**
+     * When the first request since start or reset arrived: second 0 of the per-second series starts
+     * there.
+     */
     final AtomicLong firstNanos = new AtomicLong(NO_REQUEST_YET);
 
     void received(long nowNanos) {
@@ -489,11 +567,16 @@ public final class FakeProviderServer implements AutoCloseable {
       firstNanos.compareAndSet(NO_REQUEST_YET, nowNanos);
     }
 
-    /** The per-second index of an instant; a request racing a reset starts the series itself rather than being lost. */
+    /**
+     * The per-second index of an instant; a request racing a reset starts the series itself rather
+     * than being lost.
+     */
     private int secondOf(long nowNanos) {
       firstNanos.compareAndSet(NO_REQUEST_YET, nowNanos);
-      // Two first requests race: the later CAS loses and its instant may precede the winner's by a hair.
-      return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (nowNanos - firstNanos.get()) / 1_000_000_000L));
+      // Two first requests race: the later CAS loses and its instant may precede the winner's by a
+      // hair.
+      return (int)
+          Math.min(Integer.MAX_VALUE, Math.max(0, (nowNanos - firstNanos.get()) / 1_000_000_000L));
     }
 
     void rateLimited(String by) {
@@ -523,7 +606,17 @@ public final class FakeProviderServer implements AutoCloseable {
     }
 
     void reset() {
-      for (LongAdder a : List.of(received, accepted, rateLimited, badRequests, unauthorized, inputTokens, outputTokens, cacheRead, cacheWrite)) {
+      for (LongAdder a :
+          List.of(
+              received,
+              accepted,
+              rateLimited,
+              badRequests,
+              unauthorized,
+              inputTokens,
+              outputTokens,
+              cacheRead,
+              cacheWrite)) {
         a.reset();
       }
       rateLimitedBy.clear();
@@ -542,20 +635,39 @@ public final class FakeProviderServer implements AutoCloseable {
       Map<Fault, Long> f = new EnumMap<>(Fault.class);
       faults.forEach((k, v) -> f.put(k, v.sum()));
       long first = firstNanos.get();
-      int n = first == NO_REQUEST_YET ? 0 : (int) Math.min(SECONDS_TRACKED, Math.max(0, (nowNanos - first) / 1_000_000_000L) + 1);
+      int n =
+          first == NO_REQUEST_YET
+              ? 0
+              : (int)
+                  Math.min(SECONDS_TRACKED, Math.max(0, (nowNanos - first) / 1_000_000_000L) + 1);
       long[] seconds = new long[n];
       long[] tokenSeconds = new long[n];
       for (int i = 0; i < n; i++) {
         seconds[i] = perSecond.get(i);
         tokenSeconds[i] = tokensPerSecond.get(i);
       }
-      return new FakeServerStats(received.sum(), accepted.sum(), rateLimited.sum(), by, f, badRequests.sum(),
-          unauthorized.sum(), inputTokens.sum(), outputTokens.sum(), cacheRead.sum(), cacheWrite.sum(),
-          maxConcurrency.get(), seconds, tokenSeconds);
+      return new FakeServerStats(
+          received.sum(),
+          accepted.sum(),
+          rateLimited.sum(),
+          by,
+          f,
+          badRequests.sum(),
+          unauthorized.sum(),
+          inputTokens.sum(),
+          outputTokens.sum(),
+          cacheRead.sum(),
+          cacheWrite.sum(),
+          maxConcurrency.get(),
+          seconds,
+          tokenSeconds);
     }
   }
 
-  /** Configures and starts a {@link FakeProviderServer}. Mutable; {@link #start()} copies nothing it needs later. */
+  /**
+   * Configures and starts a {@link FakeProviderServer}. Mutable; {@link #start()} copies nothing it
+   * needs later.
+   */
   public static final class Builder {
     /** The request log's default capacity: enough for any test, small enough for any heap. */
     public static final int DEFAULT_REQUEST_LOG_CAPACITY = 10_000;
@@ -694,10 +806,20 @@ public final class FakeProviderServer implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "rpm=" + (rpm == 0 ? "unlimited" : rpm) + ", tpm=" + (tpm == 0 ? "unlimited" : tpm)
-          + ", maxConcurrent=" + (maxConcurrent == 0 ? "unlimited" : maxConcurrent)
-          + ", latency=" + latency + ", faults=" + faults + ", key=" + (apiKey == null ? "none" : "required")
-          + ", log=" + (requestLogCapacity == 0 ? "off" : "last " + requestLogCapacity);
+      return "rpm="
+          + (rpm == 0 ? "unlimited" : rpm)
+          + ", tpm="
+          + (tpm == 0 ? "unlimited" : tpm)
+          + ", maxConcurrent="
+          + (maxConcurrent == 0 ? "unlimited" : maxConcurrent)
+          + ", latency="
+          + latency
+          + ", faults="
+          + faults
+          + ", key="
+          + (apiKey == null ? "none" : "required")
+          + ", log="
+          + (requestLogCapacity == 0 ? "off" : "last " + requestLogCapacity);
     }
   }
 

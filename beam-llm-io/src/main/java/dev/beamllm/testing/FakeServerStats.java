@@ -5,9 +5,9 @@ import java.util.Map;
 /**
  * A snapshot of the fake server's counters.
  *
- * @param received model requests received on known endpoints (a side endpoint's, such as a background
- *     response's retrieval, are only in the request log; the server's own {@code /fake/} endpoints are
- *     in neither)
+ * @param received model requests received on known endpoints (a side endpoint's, such as a
+ *     background response's retrieval, are only in the request log; the server's own {@code /fake/}
+ *     endpoints are in neither)
  * @param accepted requests answered with 200 (including malformed-JSON faults)
  * @param rateLimited requests refused with 429
  * @param rateLimitedBy 429s by cause: {@code requests}, {@code tokens}, {@code concurrency}

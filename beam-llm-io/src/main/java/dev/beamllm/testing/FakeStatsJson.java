@@ -55,7 +55,9 @@ final class FakeStatsJson {
     return Json.write(out);
   }
 
-  /** An error body in the OpenAI shape most clients already read: {@code {"error":{"message":...}}}. */
+  /**
+   * An error body in the OpenAI shape most clients already read: {@code {"error":{"message":...}}}.
+   */
   static String error(String message) {
     ObjectNode root = Json.object();
     root.putObject("error").put("message", message);

@@ -33,7 +33,9 @@ public enum Fault {
     this.shortName = shortName;
   }
 
-  /** The name used on the command line and in scripts: {@code 500}, {@code 529}, {@code hang}, ... */
+  /**
+   * The name used on the command line and in scripts: {@code 500}, {@code 529}, {@code hang}, ...
+   */
   public String shortName() {
     return shortName;
   }
@@ -47,7 +49,9 @@ public enum Fault {
       }
     }
     throw new IllegalArgumentException(
-        "unknown fault '" + name + "' (expected one of ok, 500, 502, 503, 529, hang, drop, malformed, context, 401, 404)");
+        "unknown fault '"
+            + name
+            + "' (expected one of ok, 500, 502, 503, 529, hang, drop, malformed, context, 401, 404)");
   }
 
   @Override

@@ -49,7 +49,10 @@ public final class FaultPlan {
     return new FaultPlan(p, scripts);
   }
 
-  /** This plan with a scripted sequence for one model ({@code *} for every model without its own script). */
+  /**
+   * This plan with a scripted sequence for one model ({@code *} for every model without its own
+   * script).
+   */
   public FaultPlan withScript(String model, Fault... sequence) {
     Map<String, List<Fault>> s = new LinkedHashMap<>(scripts);
     s.put(model, List.of(sequence));
@@ -66,7 +69,8 @@ public final class FaultPlan {
       for (String item : probabilitySpec.split(",")) {
         String[] kv = item.split(":");
         if (kv.length != 2) {
-          throw new IllegalArgumentException("fault '" + item + "' must be NAME:PROBABILITY, e.g. 503:0.05");
+          throw new IllegalArgumentException(
+              "fault '" + item + "' must be NAME:PROBABILITY, e.g. 503:0.05");
         }
         plan = plan.withProbability(Fault.parse(kv[0]), Double.parseDouble(kv[1]));
       }
@@ -77,7 +81,10 @@ public final class FaultPlan {
         if (eq <= 0) {
           throw new IllegalArgumentException("script '" + item + "' must be MODEL=FAULT,FAULT,...");
         }
-        Fault[] seq = Arrays.stream(item.substring(eq + 1).split(",")).map(Fault::parse).toArray(Fault[]::new);
+        Fault[] seq =
+            Arrays.stream(item.substring(eq + 1).split(","))
+                .map(Fault::parse)
+                .toArray(Fault[]::new);
         plan = plan.withScript(item.substring(0, eq).trim(), seq);
       }
     }

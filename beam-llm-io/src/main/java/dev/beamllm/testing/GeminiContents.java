@@ -28,9 +28,17 @@ import java.util.Set;
  */
 final class GeminiContents {
   private static final Set<String> CONTENT_FIELDS = Set.of("role", "parts");
-  private static final Set<String> PART_FIELDS = Set.of(
-      "text", "inlineData", "fileData", "functionCall", "functionResponse", "thought", "thoughtSignature");
-  private static final List<String> DATA_FIELDS = List.of("text", "inlineData", "fileData", "functionCall", "functionResponse");
+  private static final Set<String> PART_FIELDS =
+      Set.of(
+          "text",
+          "inlineData",
+          "fileData",
+          "functionCall",
+          "functionResponse",
+          "thought",
+          "thoughtSignature");
+  private static final List<String> DATA_FIELDS =
+      List.of("text", "inlineData", "fileData", "functionCall", "functionResponse");
 
   private final List<Message> messages = new ArrayList<>();
   private final List<OpenCall> open = new ArrayList<>();
@@ -60,7 +68,8 @@ final class GeminiContents {
     try {
       return Conversation.of(reader.messages).validate();
     } catch (InvalidPromptException e) {
-      throw ProviderError.badRequest("Request contains an invalid argument: " + e.getMessage(), "contents");
+      throw ProviderError.badRequest(
+          "Request contains an invalid argument: " + e.getMessage(), "contents");
     }
   }
 
@@ -108,7 +117,10 @@ final class GeminiContents {
       long data = DATA_FIELDS.stream().filter(f -> GeminiFields.has(part, f)).count();
       if (data != 1) {
         throw ProviderError.badRequest(
-            "Invalid value at '" + at + ".data': a part must hold exactly one of text, inline_data, file_data, function_call or function_response", at);
+            "Invalid value at '"
+                + at
+                + ".data': a part must hold exactly one of text, inline_data, file_data, function_call or function_response",
+            at);
       }
       out.add(part);
     }
@@ -124,7 +136,9 @@ final class GeminiContents {
       String signature = text(part, "thoughtSignature");
       JsonNode call = GeminiFields.get(part, "functionCall");
       if (GeminiFields.bool(part, "thought", at) && GeminiFields.has(part, "text")) {
-        out.add(new Thinking(text(part, "text"), signature, null, signature == null ? null : Thinking.GEMINI));
+        out.add(
+            new Thinking(
+                text(part, "text"), signature, null, signature == null ? null : Thinking.GEMINI));
         continue;
       }
       if (signature != null) {
@@ -137,13 +151,17 @@ final class GeminiContents {
       } else if (GeminiFields.has(part, "text")) {
         out.add(new Text(text(part, "text")));
       } else {
-        throw ProviderError.badRequest("The fake provider accepts inline_data and file_data in user turns only", at);
+        throw ProviderError.badRequest(
+            "The fake provider accepts inline_data and file_data in user turns only", at);
       }
     }
     messages.add(Message.of(Role.ASSISTANT, out));
   }
 
-  /** A function call with its own {@code id}, or the next {@code gemini-call-N}, left open for its response. */
+  /**
+   * A function call with its own {@code id}, or the next {@code gemini-call-N}, left open for its
+   * response.
+   */
   private ToolCall call(JsonNode call, String at) {
     JsonNode name = GeminiFields.get(call, "name");
     if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
@@ -151,7 +169,12 @@ final class GeminiContents {
     }
     JsonNode args = GeminiFields.get(call, "args");
     if (args != null && !args.isObject()) {
-      throw ProviderError.badRequest("Invalid value at '" + at + ".args' (type.googleapis.com/google.protobuf.Struct), " + args, at + ".args");
+      throw ProviderError.badRequest(
+          "Invalid value at '"
+              + at
+              + ".args' (type.googleapis.com/google.protobuf.Struct), "
+              + args,
+          at + ".args");
     }
     JsonNode given = GeminiFields.get(call, "id");
     String id = given != null ? given.asText() : "gemini-call-" + (++calls);
@@ -178,7 +201,10 @@ final class GeminiContents {
     messages.add(Message.of(runRole, run));
   }
 
-  /** A function response, answering the open call it names by {@code id}, else the earliest of its name. */
+  /**
+   * A function response, answering the open call it names by {@code id}, else the earliest of its
+   * name.
+   */
   private ToolResult result(JsonNode response, String at) {
     JsonNode name = GeminiFields.get(response, "name");
     if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
@@ -197,10 +223,13 @@ final class GeminiContents {
       }
     }
     if (match == null) {
-      throw ProviderError.badRequest("Please ensure that function response turn comes immediately after a function call turn.", at);
+      throw ProviderError.badRequest(
+          "Please ensure that function response turn comes immediately after a function call turn.",
+          at);
     }
     open.remove(match);
-    // GeminiFormat writes {"output": text} or {"error": text}; any other object is the result itself.
+    // GeminiFormat writes {"output": text} or {"error": text}; any other object is the result
+    // itself.
     JsonNode output = body.get("output");
     JsonNode error = body.get("error");
     if (body.size() == 1 && output != null && output.isTextual()) {
@@ -231,11 +260,18 @@ final class GeminiContents {
     try {
       bytes = Base64.getDecoder().decode(data);
     } catch (IllegalArgumentException e) {
-      throw ProviderError.badRequest("Invalid value at '" + at + ".data' (TYPE_BYTES), Base64 decoding failed for \""
-          + (data.length() > 40 ? data.substring(0, 40) + "..." : data) + "\"", at + ".data");
+      throw ProviderError.badRequest(
+          "Invalid value at '"
+              + at
+              + ".data' (TYPE_BYTES), Base64 decoding failed for \""
+              + (data.length() > 40 ? data.substring(0, 40) + "..." : data)
+              + "\"",
+          at + ".data");
     }
     try {
-      return mime.toLowerCase(Locale.ROOT).startsWith("image/") ? Image.fromBytes(bytes) : File.fromBytes(bytes, "document", mime);
+      return mime.toLowerCase(Locale.ROOT).startsWith("image/")
+          ? Image.fromBytes(bytes)
+          : File.fromBytes(bytes, "document", mime);
     } catch (InvalidPromptException e) {
       throw ProviderError.badRequest("Provided image is not valid", at);
     }
@@ -246,7 +282,9 @@ final class GeminiContents {
     String uri = required(file, "fileUri", at);
     JsonNode mime = GeminiFields.get(file, "mimeType");
     if (!uri.startsWith("https://") && !uri.startsWith("http://")) {
-      throw ProviderError.badRequest("Unsupported file uri: " + uri + " (the fake provider reads http(s) URIs only)", at + ".file_uri");
+      throw ProviderError.badRequest(
+          "Unsupported file uri: " + uri + " (the fake provider reads http(s) URIs only)",
+          at + ".file_uri");
     }
     boolean image = mime != null && mime.asText().toLowerCase(Locale.ROOT).startsWith("image/");
     return image ? Image.fromUrl(uri) : File.fromUrl(uri);
@@ -255,7 +293,8 @@ final class GeminiContents {
   private static String required(JsonNode node, String field, String at) {
     JsonNode v = GeminiFields.get(node, field);
     if (v == null || !v.isTextual() || v.textValue().isEmpty()) {
-      throw GeminiFields.violation(at + "." + GeminiFields.snake(field), GeminiFields.snake(field) + " is required");
+      throw GeminiFields.violation(
+          at + "." + GeminiFields.snake(field), GeminiFields.snake(field) + " is required");
     }
     return v.textValue();
   }

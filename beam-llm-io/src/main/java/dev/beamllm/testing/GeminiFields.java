@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reading Gemini request bodies the way Google's proto-JSON parser does: every field may be
- * spelled in lowerCamelCase ({@code generationConfig}) or as the proto name ({@code
- * generation_config}), and a name the message does not have is a 400, not silently ignored.
+ * Reading Gemini request bodies the way Google's proto-JSON parser does: every field may be spelled
+ * in lowerCamelCase ({@code generationConfig}) or as the proto name ({@code generation_config}),
+ * and a name the message does not have is a 400, not silently ignored.
  */
 final class GeminiFields {
   private GeminiFields() {}
@@ -38,13 +38,19 @@ final class GeminiFields {
   static void checkKnown(JsonNode node, Set<String> known, String where) {
     if (!node.isObject()) {
       throw ProviderError.badRequest(
-          "Invalid value at '" + where + "' (type.googleapis.com/google.protobuf.Struct), " + node, where);
+          "Invalid value at '" + where + "' (type.googleapis.com/google.protobuf.Struct), " + node,
+          where);
     }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!known.contains(name) && !known.contains(camel(name))) {
-        throw ProviderError.badRequest("Invalid JSON payload received. Unknown name \"" + name + "\""
-            + (where.isEmpty() ? "" : " at '" + where + "'") + ": Cannot find field.", where.isEmpty() ? name : where + "." + name);
+        throw ProviderError.badRequest(
+            "Invalid JSON payload received. Unknown name \""
+                + name
+                + "\""
+                + (where.isEmpty() ? "" : " at '" + where + "'")
+                + ": Cannot find field.",
+            where.isEmpty() ? name : where + "." + name);
       }
     }
   }
@@ -63,7 +69,8 @@ final class GeminiFields {
       throw ProviderError.badRequest("Invalid value at '" + path + "' (TYPE_FLOAT), " + v, path);
     }
     if (v.asDouble() < min || v.asDouble() > max) {
-      throw violation(path, snake(camelName) + " must be in the range [" + min + ", " + max + "], got " + v);
+      throw violation(
+          path, snake(camelName) + " must be in the range [" + min + ", " + max + "], got " + v);
     }
     return v.asDouble();
   }
@@ -79,7 +86,8 @@ final class GeminiFields {
       throw ProviderError.badRequest("Invalid value at '" + path + "' (TYPE_INT32), " + v, path);
     }
     if (v.asLong() < min || v.asLong() > max) {
-      throw violation(path, snake(camelName) + " must be in the range [" + min + ", " + max + "], got " + v);
+      throw violation(
+          path, snake(camelName) + " must be in the range [" + min + ", " + max + "], got " + v);
     }
     return v.asInt();
   }
@@ -102,7 +110,8 @@ final class GeminiFields {
    * <message>} on its own line.
    */
   static ProviderError violation(String path, String message) {
-    return ProviderError.badRequest("* GenerateContentRequest." + path + ": " + message + "\n", path);
+    return ProviderError.badRequest(
+        "* GenerateContentRequest." + path + ": " + message + "\n", path);
   }
 
   /** {@code generationConfig} → {@code generation_config}. */
@@ -134,8 +143,8 @@ final class GeminiFields {
   }
 
   /**
-   * A schema with every {@code type} in lower case, so the answerer can build instances of it:
-   * the SDKs write Gemini's OpenAPI-style schemas with upper-case types ({@code OBJECT}).
+   * A schema with every {@code type} in lower case, so the answerer can build instances of it: the
+   * SDKs write Gemini's OpenAPI-style schemas with upper-case types ({@code OBJECT}).
    */
   static JsonNode lowerCaseTypes(JsonNode schema) {
     JsonNode copy = schema.deepCopy();

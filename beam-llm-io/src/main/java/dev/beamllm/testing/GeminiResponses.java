@@ -39,8 +39,8 @@ final class GeminiResponses {
 
   /**
    * The answer as {@code streamGenerateContent} sends it: the thought, then the text in pieces (or
-   * the function calls whole, as Gemini sends them); the last chunk has the finish reason, and every
-   * chunk carries the usage so far, as Gemini's do.
+   * the function calls whole, as Gemini sends them); the last chunk has the finish reason, and
+   * every chunk carries the usage so far, as Gemini's do.
    */
   static List<ObjectNode> chunks(ParsedRequest request, Answer answer, String responseId) {
     List<List<ObjectNode>> partsPerChunk = new ArrayList<>();
@@ -80,7 +80,8 @@ final class GeminiResponses {
     return chunks;
   }
 
-  private static ObjectNode envelope(List<ObjectNode> parts, ParsedRequest request, String responseId) {
+  private static ObjectNode envelope(
+      List<ObjectNode> parts, ParsedRequest request, String responseId) {
     ObjectNode root = Json.object();
     ObjectNode candidate = root.putArray("candidates").addObject();
     ObjectNode content = candidate.putObject("content");
@@ -98,7 +99,9 @@ final class GeminiResponses {
 
   private static ObjectNode functionCall(Answer.ToolCallOut call) {
     ObjectNode part = Json.object();
-    part.putObject("functionCall").put("name", call.name()).set("args", Json.parse(call.argumentsJson()));
+    part.putObject("functionCall")
+        .put("name", call.name())
+        .set("args", Json.parse(call.argumentsJson()));
     return part;
   }
 
@@ -127,7 +130,8 @@ final class GeminiResponses {
    * @param output the output tokens so far, thoughts included
    */
   static ObjectNode usage(Answer answer, long output) {
-    long thoughts = answer.thinking() == null ? 0 : Math.min(output, FakeAnswerer.count(answer.thinking()));
+    long thoughts =
+        answer.thinking() == null ? 0 : Math.min(output, FakeAnswerer.count(answer.thinking()));
     ObjectNode usage = Json.object();
     usage.put("promptTokenCount", answer.totalInputTokens());
     usage.put("candidatesTokenCount", output - thoughts);
@@ -152,10 +156,16 @@ final class GeminiResponses {
     ArrayNode chosen = result.putArray("chosenCandidates");
     double sum = 0;
     for (JsonNode token : openAi) {
-      chosen.addObject().put("token", token.get("token").asText()).put("logProbability", token.get("logprob").asDouble());
+      chosen
+          .addObject()
+          .put("token", token.get("token").asText())
+          .put("logProbability", token.get("logprob").asDouble());
       ArrayNode alternatives = topCandidates.addObject().putArray("candidates");
       for (JsonNode alt : token.get("top_logprobs")) {
-        alternatives.addObject().put("token", alt.get("token").asText()).put("logProbability", alt.get("logprob").asDouble());
+        alternatives
+            .addObject()
+            .put("token", alt.get("token").asText())
+            .put("logProbability", alt.get("logprob").asDouble());
       }
       sum += token.get("logprob").asDouble();
     }

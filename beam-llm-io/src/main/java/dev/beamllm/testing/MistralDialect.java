@@ -26,19 +26,40 @@ import java.util.Set;
  * docs.mistral.ai/api and docs.mistral.ai/resources/error-glossary.
  */
 final class MistralDialect implements Dialect {
-  private static final Set<String> FIELDS = Set.of("model", "messages", "temperature", "top_p", "max_tokens", "stream", "stop",
-      "random_seed", "metadata", "response_format", "tools", "tool_choice", "presence_penalty", "frequency_penalty", "n",
-      "prediction", "parallel_tool_calls", "prompt_mode", "safe_prompt");
+  private static final Set<String> FIELDS =
+      Set.of(
+          "model",
+          "messages",
+          "temperature",
+          "top_p",
+          "max_tokens",
+          "stream",
+          "stop",
+          "random_seed",
+          "metadata",
+          "response_format",
+          "tools",
+          "tool_choice",
+          "presence_penalty",
+          "frequency_penalty",
+          "n",
+          "prediction",
+          "parallel_tool_calls",
+          "prompt_mode",
+          "safe_prompt");
   private static final Set<String> FORMATS = Set.of("text", "json_object", "json_schema");
-  private static final String ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String ALPHANUMERIC =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
   @Override
   public String name() {
     return "mistral-chat";
   }
 
-
-  /** Validates the body as Mistral does: unknown fields first, then the messages, then the parameters. */
+  /**
+   * Validates the body as Mistral does: unknown fields first, then the messages, then the
+   * parameters.
+   */
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
     ObjectNode body;
@@ -80,7 +101,8 @@ final class MistralDialect implements Dialect {
     if (rf != null && !rf.isNull()) {
       String type = rf.path("type").asText("text");
       if (!FORMATS.contains(type)) {
-        throw MistralMessages.schema("Input should be 'text', 'json_object' or 'json_schema'", "response_format.type");
+        throw MistralMessages.schema(
+            "Input should be 'text', 'json_object' or 'json_schema'", "response_format.type");
       }
       if (type.equals("json_object")) {
         format = ParsedRequest.OutputFormat.JSON_OBJECT;
@@ -101,7 +123,17 @@ final class MistralDialect implements Dialect {
     }
     try {
       // Mistral publishes no image token formula; OpenAI's tiles are the nearest documented rule.
-      return ParsedRequest.of(model.textValue(), conversation, tools, maxTokens, format, schema, -1, stream, false, null,
+      return ParsedRequest.of(
+          model.textValue(),
+          conversation,
+          tools,
+          maxTokens,
+          format,
+          schema,
+          -1,
+          stream,
+          false,
+          null,
           TokenCounter.ImageRule.OPENAI);
     } catch (InvalidPromptException e) {
       throw ProviderError.badRequest(e.getMessage(), null);
@@ -174,22 +206,32 @@ final class MistralDialect implements Dialect {
         throw MistralMessages.schema("Field required", "tools." + i + ".function.name");
       }
       if (!name.textValue().matches("[a-zA-Z0-9_-]{1,64}")) {
-        throw ProviderError.badRequest("Function name was " + name.textValue()
-            + " but must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64.", null);
+        throw ProviderError.badRequest(
+            "Function name was "
+                + name.textValue()
+                + " but must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64.",
+            null);
       }
       JsonNode params = fn.get("parameters");
-      out.add(new ParsedRequest.ToolDef(name.textValue(), params == null || params.isNull() ? null : Json.write(params)));
+      out.add(
+          new ParsedRequest.ToolDef(
+              name.textValue(), params == null || params.isNull() ? null : Json.write(params)));
     }
     return out;
   }
 
   @Override
   public FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits) {
-    String id = HexFormat.of().formatHex(Digests.sha256(request.conversation().fingerprint() + request.model())).substring(0, 32);
+    String id =
+        HexFormat.of()
+            .formatHex(Digests.sha256(request.conversation().fingerprint() + request.model()))
+            .substring(0, 32);
     long created = Bodies.now();
-    FakeHttpResponse response = request.stream()
-        ? FakeHttpResponse.sse(stream(id, created, request.model(), answer))
-        : FakeHttpResponse.json(200, Json.write(completion(id, created, request.model(), answer)));
+    FakeHttpResponse response =
+        request.stream()
+            ? FakeHttpResponse.sse(stream(id, created, request.model(), answer))
+            : FakeHttpResponse.json(
+                200, Json.write(completion(id, created, request.model(), answer)));
     return response.withHeaders(headers(limits, id));
   }
 
@@ -200,7 +242,8 @@ final class MistralDialect implements Dialect {
     root.set("usage", usage(answer));
     root.put("created", created);
     ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
-    ObjectNode message = choice.putObject("message").put("role", "assistant").put("content", answer.text());
+    ObjectNode message =
+        choice.putObject("message").put("role", "assistant").put("content", answer.text());
     if (answer.toolCalls().isEmpty()) {
       message.putNull("tool_calls");
     } else {
@@ -223,7 +266,10 @@ final class MistralDialect implements Dialect {
     return calls;
   }
 
-  /** A stable nine-character alphanumeric id for one of the answerer's call ids, as Mistral issues them. */
+  /**
+   * A stable nine-character alphanumeric id for one of the answerer's call ids, as Mistral issues
+   * them.
+   */
   static String callId(String id) {
     BigInteger n = new BigInteger(1, Digests.sha256(id));
     BigInteger base = BigInteger.valueOf(ALPHANUMERIC.length());
@@ -238,14 +284,27 @@ final class MistralDialect implements Dialect {
 
   private static ObjectNode usage(Answer answer) {
     long prompt = answer.totalInputTokens();
-    return Json.object().put("prompt_tokens", prompt).put("completion_tokens", answer.outputTokens())
+    return Json.object()
+        .put("prompt_tokens", prompt)
+        .put("completion_tokens", answer.outputTokens())
         .put("total_tokens", prompt + answer.outputTokens());
   }
 
-  /** Chunks like OpenAI's: the role, the content (or tool calls), then finish reason and usage together, then [DONE]. */
+  /**
+   * Chunks like OpenAI's: the role, the content (or tool calls), then finish reason and usage
+   * together, then [DONE].
+   */
   private static String stream(String id, long created, String model, Answer answer) {
     StringBuilder sse = new StringBuilder();
-    event(sse, chunk(id, created, model, Json.object().put("role", "assistant").put("content", ""), null, null));
+    event(
+        sse,
+        chunk(
+            id,
+            created,
+            model,
+            Json.object().put("role", "assistant").put("content", ""),
+            null,
+            null));
     if (!answer.toolCalls().isEmpty()) {
       ObjectNode delta = Json.object().put("content", "");
       delta.set("tool_calls", toolCalls(answer));
@@ -255,13 +314,27 @@ final class MistralDialect implements Dialect {
         event(sse, chunk(id, created, model, Json.object().put("content", piece), null, null));
       }
     }
-    event(sse, chunk(id, created, model, Json.object().put("content", ""), OpenAiChatDialect.finishReason(answer), usage(answer)));
+    event(
+        sse,
+        chunk(
+            id,
+            created,
+            model,
+            Json.object().put("content", ""),
+            OpenAiChatDialect.finishReason(answer),
+            usage(answer)));
     sse.append("data: [DONE]\n\n");
     return sse.toString();
   }
 
-  private static ObjectNode chunk(String id, long created, String model, ObjectNode delta, String finish, ObjectNode usage) {
-    ObjectNode c = Json.object().put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
+  private static ObjectNode chunk(
+      String id, long created, String model, ObjectNode delta, String finish, ObjectNode usage) {
+    ObjectNode c =
+        Json.object()
+            .put("id", id)
+            .put("object", "chat.completion.chunk")
+            .put("created", created)
+            .put("model", model);
     ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
     choice.set("delta", delta);
     if (finish == null) {
@@ -307,22 +380,45 @@ final class MistralDialect implements Dialect {
    * request_id}}; an unknown model is Mistral's 400 {@code invalid_model}.
    */
   @Override
-  public FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits) {
-    String requestId = HexFormat.of().formatHex(Digests.sha256(kind + message + System.nanoTime())).substring(0, 32);
-    FakeHttpResponse response = switch (kind) {
-      case BAD_REQUEST -> param != null ? validation(message, param) : mistralError(400, message, ruleType(message), ruleCode(message));
-      case CONTEXT_LENGTH -> mistralError(400, message, "invalid_request_error", null);
-      case UNAUTHORIZED -> FakeHttpResponse.json(401, Json.write(Json.object()
-          .put("message", message.startsWith("missing") ? "No API key found in request" : "Unauthorized").put("request_id", requestId)));
-      case NOT_FOUND -> mistralError(400, "Invalid model: " + message.replaceAll("^model '(.*)' not found$", "$1"), "invalid_model", "1500");
-      case RATE_LIMIT -> mistralError(429, "Rate limit exceeded", "rate_limited", "1300");
-      case UNAVAILABLE, OVERLOADED -> mistralError(503, message, "service_unavailable", null);
-      default -> mistralError(kind.status, message, "internal_server_error", null);
-    };
+  public FakeHttpResponse error(
+      ErrorKind kind, String message, String param, RateLimitState limits) {
+    String requestId =
+        HexFormat.of()
+            .formatHex(Digests.sha256(kind + message + System.nanoTime()))
+            .substring(0, 32);
+    FakeHttpResponse response =
+        switch (kind) {
+          case BAD_REQUEST ->
+              param != null
+                  ? validation(message, param)
+                  : mistralError(400, message, ruleType(message), ruleCode(message));
+          case CONTEXT_LENGTH -> mistralError(400, message, "invalid_request_error", null);
+          case UNAUTHORIZED ->
+              FakeHttpResponse.json(
+                  401,
+                  Json.write(
+                      Json.object()
+                          .put(
+                              "message",
+                              message.startsWith("missing")
+                                  ? "No API key found in request"
+                                  : "Unauthorized")
+                          .put("request_id", requestId)));
+          case NOT_FOUND ->
+              mistralError(
+                  400,
+                  "Invalid model: " + message.replaceAll("^model '(.*)' not found$", "$1"),
+                  "invalid_model",
+                  "1500");
+          case RATE_LIMIT -> mistralError(429, "Rate limit exceeded", "rate_limited", "1300");
+          case UNAVAILABLE, OVERLOADED -> mistralError(503, message, "service_unavailable", null);
+          default -> mistralError(kind.status, message, "internal_server_error", null);
+        };
     return response.withHeaders(headers(limits, requestId));
   }
 
-  private static FakeHttpResponse mistralError(int status, String message, String type, String code) {
+  private static FakeHttpResponse mistralError(
+      int status, String message, String type, String code) {
     ObjectNode e = Json.object().put("object", "error").put("message", message).put("type", type);
     e.putNull("param");
     if (code == null) {
@@ -333,10 +429,14 @@ final class MistralDialect implements Dialect {
     return FakeHttpResponse.json(status, Json.write(e));
   }
 
-  /** A 422 whose message holds pydantic's detail for the field at {@code path} (dotted, indexes as numbers). */
+  /**
+   * A 422 whose message holds pydantic's detail for the field at {@code path} (dotted, indexes as
+   * numbers).
+   */
   private static FakeHttpResponse validation(String msg, String path) {
     ObjectNode e = Json.object().put("object", "error");
-    ObjectNode detail = e.putObject("message").putArray("detail").addObject().put("type", pydanticType(msg));
+    ObjectNode detail =
+        e.putObject("message").putArray("detail").addObject().put("type", pydanticType(msg));
     ArrayNode loc = detail.putArray("loc").add("body");
     for (String step : path.split("\\.")) {
       if (step.matches("\\d+")) {
@@ -388,12 +488,17 @@ final class MistralDialect implements Dialect {
     return "value_error";
   }
 
-  /** Mistral's typed errors for the two message rules clients most often break, else the generic type. */
+  /**
+   * Mistral's typed errors for the two message rules clients most often break, else the generic
+   * type.
+   */
   private static String ruleType(String message) {
     if (message.startsWith("Tool call id was")) {
       return "invalid_function_call";
     }
-    return message.startsWith("Unexpected role") ? "invalid_request_message_order" : "invalid_request_error";
+    return message.startsWith("Unexpected role")
+        ? "invalid_request_message_order"
+        : "invalid_request_error";
   }
 
   private static String ruleCode(String message) {

@@ -17,8 +17,8 @@ import java.util.List;
 
 /**
  * Reads Mistral chat {@code messages} into a {@link Conversation}, enforcing Mistral's rules that
- * OpenAI does not have: tool-call ids of exactly nine letters or digits, no user turn right after
- * a tool turn, and a last turn from the user or a tool (or an assistant {@code prefix}). Content
+ * OpenAI does not have: tool-call ids of exactly nine letters or digits, no user turn right after a
+ * tool turn, and a last turn from the user or a tool (or an assistant {@code prefix}). Content
  * chunks are {@code text}, {@code image_url} (a string, or an object with {@code url}) and {@code
  * document_url} (an https or data URL). Reference: docs.mistral.ai/api (chat completions).
  *
@@ -30,7 +30,9 @@ final class MistralMessages {
 
   private MistralMessages() {}
 
-  /** The conversation of a {@code messages} array, or a {@link ProviderError} as Mistral words it. */
+  /**
+   * The conversation of a {@code messages} array, or a {@link ProviderError} as Mistral words it.
+   */
   static Conversation read(JsonNode messages) {
     if (messages == null || messages.isNull()) {
       throw schema("Field required", "messages");
@@ -50,20 +52,27 @@ final class MistralMessages {
       if (role.equals("user") && "tool".equals(previous)) {
         throw ProviderError.badRequest("Unexpected role 'user' after role 'tool'", null);
       }
-      out.add(switch (role) {
-        case "system" -> Message.of(Role.SYSTEM, content(m.get("content"), at, false));
-        case "user" -> Message.of(Role.USER, content(m.get("content"), at, true));
-        case "assistant" -> assistant(m, at);
-        case "tool" -> tool(m, at);
-        default -> throw schema("Input tag '" + role + "' found using 'role' does not match any of the expected tags: "
-            + "'system', 'user', 'assistant', 'tool'", at);
-      });
+      out.add(
+          switch (role) {
+            case "system" -> Message.of(Role.SYSTEM, content(m.get("content"), at, false));
+            case "user" -> Message.of(Role.USER, content(m.get("content"), at, true));
+            case "assistant" -> assistant(m, at);
+            case "tool" -> tool(m, at);
+            default ->
+                throw schema(
+                    "Input tag '"
+                        + role
+                        + "' found using 'role' does not match any of the expected tags: "
+                        + "'system', 'user', 'assistant', 'tool'",
+                    at);
+          });
       previous = role;
     }
     JsonNode last = messages.get(messages.size() - 1);
     if (last.path("role").asText().equals("assistant") && !last.path("prefix").asBoolean(false)) {
       throw ProviderError.badRequest(
-          "Expected last role User or Tool (or Assistant with prefix True) for serving but got assistant", null);
+          "Expected last role User or Tool (or Assistant with prefix True) for serving but got assistant",
+          null);
     }
     try {
       return Conversation.of(out).validate();
@@ -76,7 +85,9 @@ final class MistralMessages {
   private static Message assistant(JsonNode m, String at) {
     List<Part> parts = new ArrayList<>();
     JsonNode content = m.get("content");
-    if (content != null && !content.isNull() && !(content.isTextual() && content.textValue().isEmpty())) {
+    if (content != null
+        && !content.isNull()
+        && !(content.isTextual() && content.textValue().isEmpty())) {
       parts.addAll(content(content, at, false));
     }
     JsonNode calls = m.get("tool_calls");
@@ -89,7 +100,8 @@ final class MistralMessages {
       }
     }
     if (parts.isEmpty()) {
-      throw ProviderError.badRequest("Assistant message must have either content or tool_calls, but not none.", null);
+      throw ProviderError.badRequest(
+          "Assistant message must have either content or tool_calls, but not none.", null);
     }
     return Message.of(Role.ASSISTANT, parts);
   }
@@ -106,7 +118,10 @@ final class MistralMessages {
     }
     // Mistral takes the arguments as a JSON string or as the object itself.
     JsonNode args = fn.get("arguments");
-    String arguments = args == null || args.isNull() ? "{}" : args.isTextual() ? args.textValue() : Json.write(args);
+    String arguments =
+        args == null || args.isNull()
+            ? "{}"
+            : args.isTextual() ? args.textValue() : Json.write(args);
     try {
       return new ToolCall(id, fn.get("name").textValue(), arguments);
     } catch (InvalidPromptException e) {
@@ -129,7 +144,8 @@ final class MistralMessages {
   private static String callId(JsonNode id) {
     String value = id == null || id.isNull() ? "null" : id.asText();
     if (!value.matches(TOOL_CALL_ID)) {
-      throw ProviderError.badRequest("Tool call id was " + value + " but must be a-z, A-Z, 0-9, with a length of 9.", null);
+      throw ProviderError.badRequest(
+          "Tool call id was " + value + " but must be a-z, A-Z, 0-9, with a length of 9.", null);
     }
     return value;
   }
@@ -158,7 +174,12 @@ final class MistralMessages {
         parts.add(document(chunk, where));
       } else {
         String expected = media ? "'text', 'image_url', 'document_url'" : "'text'";
-        throw schema("Input tag '" + type + "' found using 'type' does not match any of the expected tags: " + expected, where);
+        throw schema(
+            "Input tag '"
+                + type
+                + "' found using 'type' does not match any of the expected tags: "
+                + expected,
+            where);
       }
     }
     return parts;
@@ -166,7 +187,10 @@ final class MistralMessages {
 
   /** An image from a URL string or {@code {"url":..}}; data URLs carry the bytes. */
   private static Image image(JsonNode imageUrl, String at) {
-    String url = imageUrl == null ? null : imageUrl.isTextual() ? imageUrl.textValue() : imageUrl.path("url").asText(null);
+    String url =
+        imageUrl == null
+            ? null
+            : imageUrl.isTextual() ? imageUrl.textValue() : imageUrl.path("url").asText(null);
     if (url == null) {
       throw schema("Field required", at + ".image_url");
     }

@@ -49,11 +49,14 @@ final class OpenAiChatDialect implements Dialect {
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
     if (azure && request.queryParam("api-version") == null) {
-      throw ProviderError.badRequest("Missing required query parameter: api-version", "api-version");
+      throw ProviderError.badRequest(
+          "Missing required query parameter: api-version", "api-version");
     }
-    ObjectNode body = Bodies.object(request,
-        NOT_JSON);
-    String model = azure ? pathModel : Bodies.requiredString(body, "model", "you must provide a model parameter");
+    ObjectNode body = Bodies.object(request, NOT_JSON);
+    String model =
+        azure
+            ? pathModel
+            : Bodies.requiredString(body, "model", "you must provide a model parameter");
     return parseChat(body, model);
   }
 
@@ -79,13 +82,16 @@ final class OpenAiChatDialect implements Dialect {
     if (Bodies.intField(body, "n", 1, 128, 1) != 1) {
       throw ProviderError.badRequest("The fake provider answers n=1 only", "n");
     }
-    int maxTokens = body.has("max_completion_tokens")
-        ? Bodies.intField(body, "max_completion_tokens", 1, Integer.MAX_VALUE, 4096)
-        : Bodies.intField(body, "max_tokens", 1, Integer.MAX_VALUE, 4096);
+    int maxTokens =
+        body.has("max_completion_tokens")
+            ? Bodies.intField(body, "max_completion_tokens", 1, Integer.MAX_VALUE, 4096)
+            : Bodies.intField(body, "max_tokens", 1, Integer.MAX_VALUE, 4096);
     boolean logprobs = Bodies.boolField(body, "logprobs");
     int top = Bodies.intField(body, "top_logprobs", 0, 20, 0);
     if (body.has("top_logprobs") && !logprobs) {
-      throw ProviderError.badRequest("Invalid value for 'top_logprobs': logprobs must be set to true when top_logprobs is used.", "top_logprobs");
+      throw ProviderError.badRequest(
+          "Invalid value for 'top_logprobs': logprobs must be set to true when top_logprobs is used.",
+          "top_logprobs");
     }
     List<ParsedRequest.ToolDef> tools = tools(body.get("tools"));
     ParsedRequest.OutputFormat format = ParsedRequest.OutputFormat.TEXT;
@@ -94,30 +100,49 @@ final class OpenAiChatDialect implements Dialect {
     if (rf != null && !rf.isNull()) {
       String type = rf.path("type").asText("");
       if (!FORMATS.contains(type)) {
-        throw ProviderError.badRequest("Invalid value: '" + type + "'. Supported values are: 'text', 'json_object', and 'json_schema'.", "response_format.type");
+        throw ProviderError.badRequest(
+            "Invalid value: '"
+                + type
+                + "'. Supported values are: 'text', 'json_object', and 'json_schema'.",
+            "response_format.type");
       }
       if (type.equals("json_object")) {
         if (!Json.write(messages).toLowerCase(Locale.ROOT).contains("json")) {
           throw ProviderError.badRequest(
-              "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", "messages");
+              "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+              "messages");
         }
         format = ParsedRequest.OutputFormat.JSON_OBJECT;
       } else if (type.equals("json_schema")) {
         JsonNode js = rf.get("json_schema");
         if (js == null || !js.isObject() || !js.path("name").isTextual()) {
-          throw ProviderError.badRequest("Missing required parameter: 'response_format.json_schema.name'.", "response_format.json_schema.name");
+          throw ProviderError.badRequest(
+              "Missing required parameter: 'response_format.json_schema.name'.",
+              "response_format.json_schema.name");
         }
         JsonNode s = js.get("schema");
         if (s == null || !s.isObject()) {
-          throw ProviderError.badRequest("Missing required parameter: 'response_format.json_schema.schema'.", "response_format.json_schema.schema");
+          throw ProviderError.badRequest(
+              "Missing required parameter: 'response_format.json_schema.schema'.",
+              "response_format.json_schema.schema");
         }
         format = ParsedRequest.OutputFormat.JSON_SCHEMA;
         schema = Json.write(s);
       }
     }
     boolean stream = Bodies.boolField(body, "stream");
-    return ParsedRequest.of(model, conversation, tools, maxTokens, format, schema, logprobs ? top : -1, stream,
-        false, null, TokenCounter.ImageRule.OPENAI);
+    return ParsedRequest.of(
+        model,
+        conversation,
+        tools,
+        maxTokens,
+        format,
+        schema,
+        logprobs ? top : -1,
+        stream,
+        false,
+        null,
+        TokenCounter.ImageRule.OPENAI);
   }
 
   private static List<ParsedRequest.ToolDef> tools(JsonNode tools) {
@@ -131,12 +156,16 @@ final class OpenAiChatDialect implements Dialect {
     int i = 0;
     for (JsonNode t : tools) {
       if (!"function".equals(t.path("type").asText())) {
-        throw ProviderError.badRequest("Invalid value for 'tools[" + i + "].type': expected 'function'", "tools[" + i + "].type");
+        throw ProviderError.badRequest(
+            "Invalid value for 'tools[" + i + "].type': expected 'function'",
+            "tools[" + i + "].type");
       }
       String name = t.path("function").path("name").asText("");
       if (!name.matches("[a-zA-Z0-9_-]{1,64}")) {
         throw ProviderError.badRequest(
-            "Invalid 'tools[" + i + "].function.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+            "Invalid 'tools["
+                + i
+                + "].function.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
             "tools[" + i + "].function.name");
       }
       JsonNode params = t.path("function").get("parameters");
@@ -150,15 +179,19 @@ final class OpenAiChatDialect implements Dialect {
   public FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits) {
     String id = Bodies.id("chatcmpl-", request.conversation().fingerprint() + request.model());
     long created = Bodies.now();
-    FakeHttpResponse response = request.stream()
-        ? FakeHttpResponse.sse(stream(id, created, request, answer))
-        : FakeHttpResponse.json(200, Json.write(completion(id, created, request, answer)));
+    FakeHttpResponse response =
+        request.stream()
+            ? FakeHttpResponse.sse(stream(id, created, request, answer))
+            : FakeHttpResponse.json(200, Json.write(completion(id, created, request, answer)));
     return response.withHeaders(headers(limits, id));
   }
 
   static ObjectNode completion(String id, long created, ParsedRequest request, Answer answer) {
     ObjectNode root = Json.object();
-    root.put("id", id).put("object", "chat.completion").put("created", created).put("model", request.model());
+    root.put("id", id)
+        .put("object", "chat.completion")
+        .put("created", created)
+        .put("model", request.model());
     ObjectNode choice = root.putArray("choices").addObject();
     choice.put("index", 0);
     ObjectNode message = choice.putObject("message");
@@ -211,10 +244,20 @@ final class OpenAiChatDialect implements Dialect {
   static ObjectNode usage(Answer answer) {
     ObjectNode usage = Json.object();
     long prompt = answer.totalInputTokens();
-    usage.put("prompt_tokens", prompt).put("completion_tokens", answer.outputTokens()).put("total_tokens", prompt + answer.outputTokens());
-    usage.putObject("prompt_tokens_details").put("cached_tokens", answer.cacheReadTokens()).put("audio_tokens", 0);
-    usage.putObject("completion_tokens_details").put("reasoning_tokens", 0).put("audio_tokens", 0)
-        .put("accepted_prediction_tokens", 0).put("rejected_prediction_tokens", 0);
+    usage
+        .put("prompt_tokens", prompt)
+        .put("completion_tokens", answer.outputTokens())
+        .put("total_tokens", prompt + answer.outputTokens());
+    usage
+        .putObject("prompt_tokens_details")
+        .put("cached_tokens", answer.cacheReadTokens())
+        .put("audio_tokens", 0);
+    usage
+        .putObject("completion_tokens_details")
+        .put("reasoning_tokens", 0)
+        .put("audio_tokens", 0)
+        .put("accepted_prediction_tokens", 0)
+        .put("rejected_prediction_tokens", 0);
     return usage;
   }
 
@@ -229,7 +272,10 @@ final class OpenAiChatDialect implements Dialect {
       ArrayNode alts = entry.putArray("top_logprobs");
       for (int k = 0; k < top; k++) {
         String alt = k == 0 ? token : token + "_" + k;
-        alts.addObject().put("token", alt).put("logprob", k == 0 ? lp : lp - 2.0 * k).set("bytes", bytes(alt));
+        alts.addObject()
+            .put("token", alt)
+            .put("logprob", k == 0 ? lp : lp - 2.0 * k)
+            .set("bytes", bytes(alt));
       }
     }
     return out;
@@ -243,7 +289,10 @@ final class OpenAiChatDialect implements Dialect {
     return out;
   }
 
-  /** Server-sent events: a role chunk, content (or tool-call) deltas, the finish chunk, usage if asked, [DONE]. */
+  /**
+   * Server-sent events: a role chunk, content (or tool-call) deltas, the finish chunk, usage if
+   * asked, [DONE].
+   */
   private static String stream(String id, long created, ParsedRequest request, Answer answer) {
     StringBuilder sse = new StringBuilder();
     ObjectNode first = chunk(id, created, request.model());
@@ -252,7 +301,9 @@ final class OpenAiChatDialect implements Dialect {
     event(sse, first);
     if (!answer.toolCalls().isEmpty()) {
       ObjectNode c = chunk(id, created, request.model());
-      ((ObjectNode) c.get("choices").get(0)).putObject("delta").set("tool_calls", toolCalls(answer, true));
+      ((ObjectNode) c.get("choices").get(0))
+          .putObject("delta")
+          .set("tool_calls", toolCalls(answer, true));
       event(sse, c);
     } else {
       for (String piece : pieces(answer.text())) {
@@ -266,7 +317,11 @@ final class OpenAiChatDialect implements Dialect {
     ((ObjectNode) last.get("choices").get(0)).put("finish_reason", finishReason(answer));
     event(sse, last);
     ObjectNode usage = Json.object();
-    usage.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", request.model());
+    usage
+        .put("id", id)
+        .put("object", "chat.completion.chunk")
+        .put("created", created)
+        .put("model", request.model());
     usage.putArray("choices");
     usage.set("usage", usage(answer));
     event(sse, usage);
@@ -276,7 +331,10 @@ final class OpenAiChatDialect implements Dialect {
 
   private static ObjectNode chunk(String id, long created, String model) {
     ObjectNode c = Json.object();
-    c.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model)
+    c.put("id", id)
+        .put("object", "chat.completion.chunk")
+        .put("created", created)
+        .put("model", model)
         .put("system_fingerprint", "fp_fake0001");
     ObjectNode choice = c.putArray("choices").addObject();
     choice.put("index", 0);
@@ -321,12 +379,17 @@ final class OpenAiChatDialect implements Dialect {
   }
 
   @Override
-  public FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits) {
+  public FakeHttpResponse error(
+      ErrorKind kind, String message, String param, RateLimitState limits) {
     return openAiError(kind, message, param, limits);
   }
 
-  /** OpenAI's error body {@code {"error": {message, type, param, code}}} with its status and headers. */
-  static FakeHttpResponse openAiError(ErrorKind kind, String message, String param, RateLimitState limits) {
+  /**
+   * OpenAI's error body {@code {"error": {message, type, param, code}}} with its status and
+   * headers.
+   */
+  static FakeHttpResponse openAiError(
+      ErrorKind kind, String message, String param, RateLimitState limits) {
     String type;
     String code = null;
     String text = message;
@@ -340,9 +403,10 @@ final class OpenAiChatDialect implements Dialect {
       case UNAUTHORIZED -> {
         type = "invalid_request_error";
         code = "invalid_api_key";
-        text = message.startsWith("missing")
-            ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
-            : "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.";
+        text =
+            message.startsWith("missing")
+                ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+                : "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.";
       }
       case NOT_FOUND -> {
         type = "invalid_request_error";
@@ -375,6 +439,7 @@ final class OpenAiChatDialect implements Dialect {
     } else {
       e.put("code", code);
     }
-    return FakeHttpResponse.json(status, Json.write(error)).withHeaders(headers(limits, "chatcmpl-error"));
+    return FakeHttpResponse.json(status, Json.write(error))
+        .withHeaders(headers(limits, "chatcmpl-error"));
   }
 }

@@ -17,11 +17,12 @@ import java.util.List;
 /**
  * OpenAI embeddings ({@code POST /v1/embeddings}): text or token-array inputs, {@code float} or
  * {@code base64} vectors, {@code dimensions}, OpenAI's limits and errors. Vectors come from {@link
- * FakeEmbeddings}. Inputs are counted with cl100k_base, the embedding models' tokenizer.
- * Reference: platform.openai.com/docs/api-reference/embeddings/create.
+ * FakeEmbeddings}. Inputs are counted with cl100k_base, the embedding models' tokenizer. Reference:
+ * platform.openai.com/docs/api-reference/embeddings/create.
  */
 final class OpenAiEmbeddingsDialect implements Dialect {
-  private static final Encoding CL100K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+  private static final Encoding CL100K =
+      Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
   private static final int MAX_INPUTS = 2048;
   private static final int MAX_INPUT_TOKENS = 8192;
   private static final int MAX_REQUEST_TOKENS = 300_000;
@@ -34,24 +35,25 @@ final class OpenAiEmbeddingsDialect implements Dialect {
     return "openai-embeddings";
   }
 
-
   /**
    * Reads the inputs into one user message each, with {@code maxTokens} 0 so the answerer writes
    * nothing, and the exact cl100k count as the input tokens, which usage reports.
    */
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
-    ObjectNode body = Bodies.object(request,
-        OpenAiChatDialect.NOT_JSON);
+    ObjectNode body = Bodies.object(request, OpenAiChatDialect.NOT_JSON);
     String model = Bodies.requiredString(body, "model", "you must provide a model parameter");
     List<String> texts = inputs(body.get("input"));
     String format = body.path("encoding_format").asText("float");
     if (!format.equals("float") && !format.equals("base64")) {
-      throw ProviderError.badRequest("'" + format + "' is not one of ['float', 'base64'] - 'encoding_format'", "encoding_format");
+      throw ProviderError.badRequest(
+          "'" + format + "' is not one of ['float', 'base64'] - 'encoding_format'",
+          "encoding_format");
     }
     int full = nativeDimensions(model);
     if (body.hasNonNull("dimensions") && model.equals("text-embedding-ada-002")) {
-      throw ProviderError.badRequest("This model does not support specifying dimensions.", "dimensions");
+      throw ProviderError.badRequest(
+          "This model does not support specifying dimensions.", "dimensions");
     }
     int dimensions = Bodies.intField(body, "dimensions", 1, full, full);
     long tokens = 0;
@@ -59,18 +61,42 @@ final class OpenAiEmbeddingsDialect implements Dialect {
     for (String text : texts) {
       int n = TokenCounter.count(text, TokenCounter.Tokenizer.CL100K);
       if (n > MAX_INPUT_TOKENS) {
-        throw ProviderError.badRequest("This model's maximum context length is " + MAX_INPUT_TOKENS + " tokens, however you requested "
-            + n + " tokens (" + n + " in your prompt; 0 for the completion). Please reduce your prompt; or completion length.", null);
+        throw ProviderError.badRequest(
+            "This model's maximum context length is "
+                + MAX_INPUT_TOKENS
+                + " tokens, however you requested "
+                + n
+                + " tokens ("
+                + n
+                + " in your prompt; 0 for the completion). Please reduce your prompt; or completion length.",
+            null);
       }
       tokens += n;
       messages.add(Message.user(text));
     }
     if (tokens > MAX_REQUEST_TOKENS) {
-      throw ProviderError.badRequest("Requested " + tokens + " tokens, max " + MAX_REQUEST_TOKENS + " tokens per request", "input");
+      throw ProviderError.badRequest(
+          "Requested " + tokens + " tokens, max " + MAX_REQUEST_TOKENS + " tokens per request",
+          "input");
     }
-    ObjectNode settings = Json.object().put("encoding_format", format).put("native_dimensions", full).put("dimensions", dimensions);
-    return new ParsedRequest(model, Conversation.of(messages), List.of(), 0, ParsedRequest.OutputFormat.TEXT, null, -1, false, false,
-        tokens, null, Json.write(settings));
+    ObjectNode settings =
+        Json.object()
+            .put("encoding_format", format)
+            .put("native_dimensions", full)
+            .put("dimensions", dimensions);
+    return new ParsedRequest(
+        model,
+        Conversation.of(messages),
+        List.of(),
+        0,
+        ParsedRequest.OutputFormat.TEXT,
+        null,
+        -1,
+        false,
+        false,
+        tokens,
+        null,
+        Json.write(settings));
   }
 
   /**
@@ -147,13 +173,17 @@ final class OpenAiEmbeddingsDialect implements Dialect {
       }
     }
     root.put("model", request.model());
-    root.putObject("usage").put("prompt_tokens", answer.totalInputTokens()).put("total_tokens", answer.totalInputTokens());
+    root.putObject("usage")
+        .put("prompt_tokens", answer.totalInputTokens())
+        .put("total_tokens", answer.totalInputTokens());
     String id = Bodies.id("emb-", request.conversation().fingerprint() + request.model());
-    return FakeHttpResponse.json(200, Json.write(root)).withHeaders(OpenAiChatDialect.headers(limits, id));
+    return FakeHttpResponse.json(200, Json.write(root))
+        .withHeaders(OpenAiChatDialect.headers(limits, id));
   }
 
   @Override
-  public FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits) {
+  public FakeHttpResponse error(
+      ErrorKind kind, String message, String param, RateLimitState limits) {
     return OpenAiChatDialect.openAiError(kind, message, param, limits);
   }
 }

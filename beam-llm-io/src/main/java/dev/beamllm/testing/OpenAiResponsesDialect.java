@@ -22,7 +22,8 @@ import java.util.Set;
  * platform.openai.com/docs/api-reference/responses.
  */
 final class OpenAiResponsesDialect implements Dialect {
-  private static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high", "xhigh");
+  private static final Set<String> EFFORTS =
+      Set.of("none", "minimal", "low", "medium", "high", "xhigh");
   private static final Set<String> SUMMARIES = Set.of("auto", "concise", "detailed");
   private static final String LOGPROBS_INCLUDE = "message.output_text.logprobs";
   private static final String REASONING_INCLUDE = "reasoning.encrypted_content";
@@ -37,17 +38,15 @@ final class OpenAiResponsesDialect implements Dialect {
     return "openai-responses";
   }
 
-
   /**
-   * Validates the body and reads it into the neutral form. The parameters the Response repeats
-   * are gathered on the way (see {@link #echo}); they and whether the reasoning's encrypted
-   * content was asked for travel as the request's options, {@code {"echo": {...},
-   * "encrypted_reasoning": bool}}.
+   * Validates the body and reads it into the neutral form. The parameters the Response repeats are
+   * gathered on the way (see {@link #echo}); they and whether the reasoning's encrypted content was
+   * asked for travel as the request's options, {@code {"echo": {...}, "encrypted_reasoning":
+   * bool}}.
    */
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
-    ObjectNode body = Bodies.object(request,
-        OpenAiChatDialect.NOT_JSON);
+    ObjectNode body = Bodies.object(request, OpenAiChatDialect.NOT_JSON);
     String model = Bodies.requiredString(body, "model", "Missing required parameter: 'model'.");
     refuseState(body);
     Conversation conversation = ResponsesInput.read(body.get("instructions"), body.get("input"));
@@ -62,12 +61,24 @@ final class OpenAiResponsesDialect implements Dialect {
     int topLogprobs = Bodies.intField(body, "top_logprobs", 0, 20, 0);
     echo.put("top_logprobs", topLogprobs);
     boolean logprobs = includes(body.get("include"), LOGPROBS_INCLUDE);
-    ObjectNode options = Json.object().put("encrypted_reasoning", includes(body.get("include"), REASONING_INCLUDE));
+    ObjectNode options =
+        Json.object().put("encrypted_reasoning", includes(body.get("include"), REASONING_INCLUDE));
     options.set("echo", echo);
     boolean stream = Bodies.boolField(body, "stream");
     try {
-      return ParsedRequest.of(model, conversation, tools, maxTokens, text.format(), text.schemaJson(), logprobs ? topLogprobs : -1,
-          stream, thinking, null, TokenCounter.ImageRule.OPENAI).withOptions(Json.write(options));
+      return ParsedRequest.of(
+              model,
+              conversation,
+              tools,
+              maxTokens,
+              text.format(),
+              text.schemaJson(),
+              logprobs ? topLogprobs : -1,
+              stream,
+              thinking,
+              null,
+              TokenCounter.ImageRule.OPENAI)
+          .withOptions(Json.write(options));
     } catch (InvalidPromptException e) {
       throw ProviderError.badRequest("Invalid 'input': " + e.getMessage(), "input");
     }
@@ -76,18 +87,25 @@ final class OpenAiResponsesDialect implements Dialect {
   /** Refuses what needs state on the server, which the fake does not keep. */
   private static void refuseState(ObjectNode body) {
     if (body.hasNonNull("previous_response_id")) {
-      throw ProviderError.badRequest("Previous response with id '" + body.get("previous_response_id").asText()
-          + "' not found. (The fake provider keeps background responses only, to be polled: send the whole conversation in "
-          + "'input'.)", "previous_response_id");
+      throw ProviderError.badRequest(
+          "Previous response with id '"
+              + body.get("previous_response_id").asText()
+              + "' not found. (The fake provider keeps background responses only, to be polled: send the whole conversation in "
+              + "'input'.)",
+          "previous_response_id");
     }
     for (String field : new String[] {"conversation", "prompt"}) {
       if (body.hasNonNull(field)) {
         throw ProviderError.badRequest(
-            "The fake provider keeps no stored " + field + "s: send the whole conversation in 'input'.", field);
+            "The fake provider keeps no stored "
+                + field
+                + "s: send the whole conversation in 'input'.",
+            field);
       }
     }
     if (Bodies.boolField(body, "background") && Bodies.boolField(body, "stream")) {
-      throw ProviderError.badRequest("The fake provider does not stream background responses: poll them instead.", "stream");
+      throw ProviderError.badRequest(
+          "The fake provider does not stream background responses: poll them instead.", "stream");
     }
   }
 
@@ -100,8 +118,11 @@ final class OpenAiResponsesDialect implements Dialect {
       throw ResponsesInput.typeError("max_output_tokens", "an integer", v);
     }
     if (v.asLong() < 16) {
-      throw ProviderError.badRequest("Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got "
-          + v.asLong() + " instead.", "max_output_tokens");
+      throw ProviderError.badRequest(
+          "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got "
+              + v.asLong()
+              + " instead.",
+          "max_output_tokens");
     }
     return (int) Math.min(Integer.MAX_VALUE, v.asLong());
   }
@@ -115,16 +136,23 @@ final class OpenAiResponsesDialect implements Dialect {
     e.set("max_output_tokens", orNull(body, "max_output_tokens"));
     e.putNull("max_tool_calls");
     e.set("metadata", body.hasNonNull("metadata") ? body.get("metadata") : Json.object());
-    e.put("parallel_tool_calls", !body.hasNonNull("parallel_tool_calls") || body.get("parallel_tool_calls").asBoolean());
+    e.put(
+        "parallel_tool_calls",
+        !body.hasNonNull("parallel_tool_calls") || body.get("parallel_tool_calls").asBoolean());
     e.putNull("previous_response_id");
     e.putNull("prompt_cache_key");
     e.putNull("safety_identifier");
     e.put("service_tier", "default");
     e.put("store", !body.hasNonNull("store") || body.get("store").asBoolean());
     e.put("temperature", body.hasNonNull("temperature") ? body.get("temperature").asDouble() : 1.0);
-    e.set("tool_choice", body.hasNonNull("tool_choice") ? body.get("tool_choice") : Json.MAPPER.getNodeFactory().textNode("auto"));
+    e.set(
+        "tool_choice",
+        body.hasNonNull("tool_choice")
+            ? body.get("tool_choice")
+            : Json.MAPPER.getNodeFactory().textNode("auto"));
     e.put("top_p", body.hasNonNull("top_p") ? body.get("top_p").asDouble() : 1.0);
-    e.put("truncation", body.hasNonNull("truncation") ? body.get("truncation").asText() : "disabled");
+    e.put(
+        "truncation", body.hasNonNull("truncation") ? body.get("truncation").asText() : "disabled");
     e.set("user", orNull(body, "user"));
     return e;
   }
@@ -152,25 +180,35 @@ final class OpenAiResponsesDialect implements Dialect {
       String type = t.path("type").asText("");
       if (!type.equals("function")) {
         throw ProviderError.badRequest(
-            "Invalid value: '" + type + "'. The fake provider serves function tools only.", at + ".type");
+            "Invalid value: '" + type + "'. The fake provider serves function tools only.",
+            at + ".type");
       }
       JsonNode name = t.get("name");
       if (name == null || name.isNull()) {
-        throw ProviderError.badRequest("Missing required parameter: '" + at + ".name'.", at + ".name");
+        throw ProviderError.badRequest(
+            "Missing required parameter: '" + at + ".name'.", at + ".name");
       }
       if (!name.isTextual() || !name.textValue().matches("[a-zA-Z0-9_-]{1,64}")) {
-        throw ProviderError.badRequest("Invalid '" + at + ".name': string does not match pattern. Expected a string that "
-            + "matches the pattern '^[a-zA-Z0-9_-]+$'.", at + ".name");
+        throw ProviderError.badRequest(
+            "Invalid '"
+                + at
+                + ".name': string does not match pattern. Expected a string that "
+                + "matches the pattern '^[a-zA-Z0-9_-]+$'.",
+            at + ".name");
       }
       JsonNode params = t.get("parameters");
       if (params != null && !params.isNull() && !params.isObject()) {
         throw ResponsesInput.typeError(at + ".parameters", "an object", params);
       }
       ObjectNode e = echo.addObject().put("type", "function").put("name", name.textValue());
-      e.set("description", t.hasNonNull("description") ? t.get("description") : Json.MAPPER.nullNode());
+      e.set(
+          "description",
+          t.hasNonNull("description") ? t.get("description") : Json.MAPPER.nullNode());
       e.set("parameters", params == null ? Json.MAPPER.nullNode() : params);
       e.put("strict", t.path("strict").asBoolean(true));
-      out.add(new ParsedRequest.ToolDef(name.textValue(), params == null || params.isNull() ? null : Json.write(params)));
+      out.add(
+          new ParsedRequest.ToolDef(
+              name.textValue(), params == null || params.isNull() ? null : Json.write(params)));
     }
     return out;
   }
@@ -188,8 +226,12 @@ final class OpenAiResponsesDialect implements Dialect {
     JsonNode effort = reasoning.get("effort");
     if (effort != null && !effort.isNull()) {
       if (!EFFORTS.contains(effort.asText())) {
-        throw ProviderError.badRequest("Invalid value: '" + effort.asText() + "'. Supported values are: 'none', 'minimal', "
-            + "'low', 'medium', 'high', and 'xhigh'.", "reasoning.effort");
+        throw ProviderError.badRequest(
+            "Invalid value: '"
+                + effort.asText()
+                + "'. Supported values are: 'none', 'minimal', "
+                + "'low', 'medium', 'high', and 'xhigh'.",
+            "reasoning.effort");
       }
       echo.put("effort", effort.asText());
     }
@@ -198,8 +240,11 @@ final class OpenAiResponsesDialect implements Dialect {
       return false;
     }
     if (!SUMMARIES.contains(summary.asText())) {
-      throw ProviderError.badRequest("Invalid value: '" + summary.asText()
-          + "'. Supported values are: 'auto', 'concise', and 'detailed'.", "reasoning.summary");
+      throw ProviderError.badRequest(
+          "Invalid value: '"
+              + summary.asText()
+              + "'. Supported values are: 'auto', 'concise', and 'detailed'.",
+          "reasoning.summary");
     }
     echo.put("summary", summary.asText());
     return true;
@@ -224,15 +269,20 @@ final class OpenAiResponsesDialect implements Dialect {
   public FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits) {
     String id = Bodies.id("resp_", request.conversation().fingerprint() + request.model());
     ResponsesOutput output = output(id, request, answer);
-    FakeHttpResponse response = request.stream()
-        ? FakeHttpResponse.sse(output.stream())
-        : FakeHttpResponse.json(200, Json.write(output.response()));
+    FakeHttpResponse response =
+        request.stream()
+            ? FakeHttpResponse.sse(output.stream())
+            : FakeHttpResponse.json(200, Json.write(output.response()));
     return response.withHeaders(headers(limits, id));
   }
 
-  /** A request with {@code background: true} is answered {@code queued} at once and kept until it is ready. */
+  /**
+   * A request with {@code background: true} is answered {@code queued} at once and kept until it is
+   * ready.
+   */
   @Override
-  public FakeHttpResponse startInBackground(ParsedRequest request, Answer answer, RateLimitState limits, long readyAtNanos) {
+  public FakeHttpResponse startInBackground(
+      ParsedRequest request, Answer answer, RateLimitState limits, long readyAtNanos) {
     ObjectNode options = options(request);
     if (!options.path("echo").path("background").asBoolean()) {
       return null;
@@ -240,7 +290,8 @@ final class OpenAiResponsesDialect implements Dialect {
     String id = background.newId(request.conversation().fingerprint() + request.model());
     ResponsesOutput output = output(id, request, answer);
     background.add(id, output, readyAtNanos);
-    return FakeHttpResponse.json(200, Json.write(output.unfinished("queued"))).withHeaders(headers(limits, id));
+    return FakeHttpResponse.json(200, Json.write(output.unfinished("queued")))
+        .withHeaders(headers(limits, id));
   }
 
   /** The side endpoint {@code GET /v1/responses/{id}}: a background response as it is now. */
@@ -248,14 +299,22 @@ final class OpenAiResponsesDialect implements Dialect {
     return background.retrieve(id).withHeaders(headers(RateLimitState.UNLIMITED, id));
   }
 
-  /** The side endpoint {@code POST /v1/responses/{id}/cancel}: cancels a background response still running. */
+  /**
+   * The side endpoint {@code POST /v1/responses/{id}/cancel}: cancels a background response still
+   * running.
+   */
   FakeHttpResponse cancel(FakeHttpRequest request, String id) {
     return background.cancel(id).withHeaders(headers(RateLimitState.UNLIMITED, id));
   }
 
   private static ResponsesOutput output(String id, ParsedRequest request, Answer answer) {
     ObjectNode options = options(request);
-    return new ResponsesOutput(id, Bodies.now(), request, answer, (ObjectNode) options.get("echo"),
+    return new ResponsesOutput(
+        id,
+        Bodies.now(),
+        request,
+        answer,
+        (ObjectNode) options.get("echo"),
         options.path("encrypted_reasoning").asBoolean());
   }
 
@@ -268,16 +327,21 @@ final class OpenAiResponsesDialect implements Dialect {
     return OpenAiChatDialect.headers(limits, id.replace('_', '-'));
   }
 
-  /** OpenAI's errors; a too-long request gets the Responses API's own wording and names {@code input}. */
+  /**
+   * OpenAI's errors; a too-long request gets the Responses API's own wording and names {@code
+   * input}.
+   */
   @Override
-  public FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits) {
+  public FakeHttpResponse error(
+      ErrorKind kind, String message, String param, RateLimitState limits) {
     FakeHttpResponse response = OpenAiChatDialect.openAiError(kind, message, param, limits);
     if (kind != ErrorKind.CONTEXT_LENGTH) {
       return response;
     }
     ObjectNode body = (ObjectNode) Json.parse(response.body());
     ((ObjectNode) body.get("error")).put("message", CONTEXT_WINDOW).put("param", "input");
-    return new FakeHttpResponse(response.status(), response.headers(), Json.write(body), response.contentType());
+    return new FakeHttpResponse(
+        response.status(), response.headers(), Json.write(body), response.contentType());
   }
 
   /**
@@ -293,41 +357,59 @@ final class OpenAiResponsesDialect implements Dialect {
     static TextFormat read(JsonNode text, Conversation conversation) {
       JsonNode f = text == null ? null : text.get("format");
       if (f == null || f.isNull()) {
-        return new TextFormat(ParsedRequest.OutputFormat.TEXT, null, Json.object().put("type", "text"));
+        return new TextFormat(
+            ParsedRequest.OutputFormat.TEXT, null, Json.object().put("type", "text"));
       }
       String type = f.path("type").asText("");
       switch (type) {
         case "text":
-          return new TextFormat(ParsedRequest.OutputFormat.TEXT, null, Json.object().put("type", "text"));
+          return new TextFormat(
+              ParsedRequest.OutputFormat.TEXT, null, Json.object().put("type", "text"));
         case "json_object":
           if (!mentionsJson(conversation)) {
-            throw ProviderError.badRequest("Response input messages must contain the word 'json' in some form to use "
-                + "'text.format' of type 'json_object'.", "input");
+            throw ProviderError.badRequest(
+                "Response input messages must contain the word 'json' in some form to use "
+                    + "'text.format' of type 'json_object'.",
+                "input");
           }
-          return new TextFormat(ParsedRequest.OutputFormat.JSON_OBJECT, null, Json.object().put("type", "json_object"));
-        case "json_schema": {
-          if (!f.path("name").isTextual()) {
-            throw ProviderError.badRequest("Missing required parameter: 'text.format.name'.", "text.format.name");
+          return new TextFormat(
+              ParsedRequest.OutputFormat.JSON_OBJECT,
+              null,
+              Json.object().put("type", "json_object"));
+        case "json_schema":
+          {
+            if (!f.path("name").isTextual()) {
+              throw ProviderError.badRequest(
+                  "Missing required parameter: 'text.format.name'.", "text.format.name");
+            }
+            JsonNode schema = f.get("schema");
+            if (schema == null || !schema.isObject()) {
+              throw ProviderError.badRequest(
+                  "Missing required parameter: 'text.format.schema'.", "text.format.schema");
+            }
+            ObjectNode echo =
+                Json.object().put("type", "json_schema").put("name", f.get("name").asText());
+            echo.set(
+                "description",
+                f.hasNonNull("description") ? f.get("description") : Json.MAPPER.nullNode());
+            echo.set("schema", schema);
+            echo.put("strict", f.path("strict").asBoolean(false));
+            return new TextFormat(ParsedRequest.OutputFormat.JSON_SCHEMA, Json.write(schema), echo);
           }
-          JsonNode schema = f.get("schema");
-          if (schema == null || !schema.isObject()) {
-            throw ProviderError.badRequest("Missing required parameter: 'text.format.schema'.", "text.format.schema");
-          }
-          ObjectNode echo = Json.object().put("type", "json_schema").put("name", f.get("name").asText());
-          echo.set("description", f.hasNonNull("description") ? f.get("description") : Json.MAPPER.nullNode());
-          echo.set("schema", schema);
-          echo.put("strict", f.path("strict").asBoolean(false));
-          return new TextFormat(ParsedRequest.OutputFormat.JSON_SCHEMA, Json.write(schema), echo);
-        }
         default:
-          throw ProviderError.badRequest("Invalid value: '" + type + "'. Supported values are: 'text', 'json_object', and "
-              + "'json_schema'.", "text.format.type");
+          throw ProviderError.badRequest(
+              "Invalid value: '"
+                  + type
+                  + "'. Supported values are: 'text', 'json_object', and "
+                  + "'json_schema'.",
+              "text.format.type");
       }
     }
 
     /** Whether any message's text says "json", which OpenAI requires for the JSON-object format. */
     private static boolean mentionsJson(Conversation conversation) {
-      return conversation.messages().stream().anyMatch(m -> m.text().toLowerCase(Locale.ROOT).contains("json"));
+      return conversation.messages().stream()
+          .anyMatch(m -> m.text().toLowerCase(Locale.ROOT).contains("json"));
     }
   }
 }

@@ -19,8 +19,8 @@ import java.util.List;
  * @param thinking whether the client asked for visible reasoning
  * @param inputTokens the input tokens, counted like the client counts them
  * @param cachePrefix the text of the prompt prefix marked for prompt caching, or null
- * @param options a dialect's own settings for its answer (a JSON object), or null; the server
- *     does not read them
+ * @param options a dialect's own settings for its answer (a JSON object), or null; the server does
+ *     not read them
  */
 record ParsedRequest(
     String model,
@@ -80,13 +80,39 @@ record ParsedRequest(
       throw ProviderError.badRequest(e.getMessage(), null);
     }
     for (ToolDef t : tools) {
-      input += TokenCounter.count(t.name()) + (t.parametersJson() == null ? 0 : TokenCounter.count(t.parametersJson()));
+      input +=
+          TokenCounter.count(t.name())
+              + (t.parametersJson() == null ? 0 : TokenCounter.count(t.parametersJson()));
     }
-    return new ParsedRequest(model, conversation, List.copyOf(tools), maxTokens, format, schemaJson, topLogprobs, stream, thinking, input, cachePrefix, null);
+    return new ParsedRequest(
+        model,
+        conversation,
+        List.copyOf(tools),
+        maxTokens,
+        format,
+        schemaJson,
+        topLogprobs,
+        stream,
+        thinking,
+        input,
+        cachePrefix,
+        null);
   }
 
   /** This request with a dialect's own settings, which its {@code success} reads back. */
   ParsedRequest withOptions(String optionsJson) {
-    return new ParsedRequest(model, conversation, tools, maxTokens, format, schemaJson, topLogprobs, stream, thinking, inputTokens, cachePrefix, optionsJson);
+    return new ParsedRequest(
+        model,
+        conversation,
+        tools,
+        maxTokens,
+        format,
+        schemaJson,
+        topLogprobs,
+        stream,
+        thinking,
+        inputTokens,
+        cachePrefix,
+        optionsJson);
   }
 }

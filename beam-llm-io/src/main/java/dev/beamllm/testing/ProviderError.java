@@ -5,7 +5,11 @@ final class ProviderError extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   final ErrorKind kind;
-  /** The request field at fault, for providers whose errors name it (OpenAI's {@code param}), or null. */
+
+  /**
+   * The request field at fault, for providers whose errors name it (OpenAI's {@code param}), or
+   * null.
+   */
   final String param;
 
   ProviderError(ErrorKind kind, String message) {

@@ -10,7 +10,8 @@ package dev.beamllm.testing;
  * @param tokensRemaining whole tokens left in the bucket
  * @param tokensResetNanos time until the token bucket is full again
  * @param retryAfterNanos for a 429: time until the request would be admitted; 0 otherwise
- * @param limitedBy for a 429: {@code requests}, {@code tokens} or {@code concurrency}; null otherwise
+ * @param limitedBy for a 429: {@code requests}, {@code tokens} or {@code concurrency}; null
+ *     otherwise
  */
 record RateLimitState(
     long requestLimit,
@@ -40,7 +41,10 @@ record RateLimitState(
     double seconds = nanos / 1e9;
     long minutes = (long) (seconds / 60);
     double rest = seconds - minutes * 60;
-    String s = rest == Math.floor(rest) ? String.valueOf((long) rest) : String.format(java.util.Locale.ROOT, "%.3f", rest).replaceAll("0+$", "");
+    String s =
+        rest == Math.floor(rest)
+            ? String.valueOf((long) rest)
+            : String.format(java.util.Locale.ROOT, "%.3f", rest).replaceAll("0+$", "");
     return minutes > 0 ? minutes + "m" + s + "s" : s + "s";
   }
 }

@@ -3,8 +3,8 @@ package dev.beamllm.testing;
 /**
  * Limits like the providers': requests per minute and tokens per minute as continuously refilled
  * token buckets (full at start), and a cap on requests in flight. Tokens are taken at admission
- * (input plus the output limit, as OpenAI counts them) and the unused output is given back when
- * the answer is known. Thread-safe.
+ * (input plus the output limit, as OpenAI counts them) and the unused output is given back when the
+ * answer is known. Thread-safe.
  */
 final class RateLimiter {
   private final long rpm;
@@ -32,7 +32,10 @@ final class RateLimiter {
     this.lastRefill = clock.nanoTime();
   }
 
-  /** Tries to admit a request costing {@code tokens}; the state says whether it was and, if not, why. */
+  /**
+   * Tries to admit a request costing {@code tokens}; the state says whether it was and, if not,
+   * why.
+   */
   synchronized Admission tryAcquire(long tokens) {
     refill();
     if (maxConcurrent > 0 && inFlight >= maxConcurrent) {
@@ -42,7 +45,8 @@ final class RateLimiter {
       return new Admission(false, state(nanosUntil(1 - requestTokens, rpm), "requests"));
     }
     if (tpm > 0 && tokenTokens < Math.min(tokens, tpm)) {
-      return new Admission(false, state(nanosUntil(Math.min(tokens, tpm) - tokenTokens, tpm), "tokens"));
+      return new Admission(
+          false, state(nanosUntil(Math.min(tokens, tpm) - tokenTokens, tpm), "tokens"));
     }
     if (rpm > 0) {
       requestTokens -= 1;

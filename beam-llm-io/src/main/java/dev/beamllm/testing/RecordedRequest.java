@@ -10,4 +10,5 @@ import java.util.Map;
  * @param headers headers with lower-case names; keys and signatures masked
  * @param body the body
  */
-public record RecordedRequest(String method, String path, Map<String, String> headers, String body) {}
+public record RecordedRequest(
+    String method, String path, Map<String, String> headers, String body) {}

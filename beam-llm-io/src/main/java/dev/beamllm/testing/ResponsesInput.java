@@ -52,7 +52,8 @@ final class ResponsesInput {
     } else if (input.isArray()) {
       if (input.isEmpty()) {
         throw ProviderError.badRequest(
-            "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.", "input");
+            "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "input");
       }
       for (int i = 0; i < input.size(); i++) {
         in.item(input.get(i), "input[" + i + "]");
@@ -86,7 +87,8 @@ final class ResponsesInput {
         try {
           call = new ToolCall(callId, text(item, "name", at), text(item, "arguments", at));
         } catch (InvalidPromptException e) {
-          throw ProviderError.badRequest("Invalid '" + at + ".arguments': " + e.getMessage(), at + ".arguments");
+          throw ProviderError.badRequest(
+              "Invalid '" + at + ".arguments': " + e.getMessage(), at + ".arguments");
         }
         callIds.add(callId);
         into(Role.ASSISTANT).add(call);
@@ -94,32 +96,45 @@ final class ResponsesInput {
       case "function_call_output" -> {
         String callId = text(item, "call_id", at);
         if (!callIds.contains(callId)) {
-          throw ProviderError.badRequest("No tool call found for function call output with call_id " + callId + ".", "input");
+          throw ProviderError.badRequest(
+              "No tool call found for function call output with call_id " + callId + ".", "input");
         }
-        into(Role.TOOL).add(new ToolResult(callId, output(item.get("output"), at + ".output"), false));
+        into(Role.TOOL)
+            .add(new ToolResult(callId, output(item.get("output"), at + ".output"), false));
       }
       case "reasoning" -> {
         if (!item.path("summary").isArray()) {
-          throw ProviderError.badRequest("Missing required parameter: '" + at + ".summary'.", at + ".summary");
+          throw ProviderError.badRequest(
+              "Missing required parameter: '" + at + ".summary'.", at + ".summary");
         }
         // Reasoning is replayed verbatim, as the API needs its id and encrypted content back.
         into(Role.ASSISTANT).add(Thinking.raw(Json.write(item), Thinking.OPENAI));
       }
-      default -> throw ProviderError.badRequest("Invalid value: '" + type + "'. Supported values are: 'message', "
-          + "'function_call', 'function_call_output', and 'reasoning'.", at + ".type");
+      default ->
+          throw ProviderError.badRequest(
+              "Invalid value: '"
+                  + type
+                  + "'. Supported values are: 'message', "
+                  + "'function_call', 'function_call_output', and 'reasoning'.",
+              at + ".type");
     }
   }
 
   /** Adds a message item; its content is a string or a list of parts the role may carry. */
   private void message(JsonNode item, String at) {
     String roleName = item.path("role").asText("");
-    Role role = switch (roleName) {
-      case "user" -> Role.USER;
-      case "assistant" -> Role.ASSISTANT;
-      case "system", "developer" -> Role.SYSTEM;
-      default -> throw ProviderError.badRequest("Invalid value: '" + roleName
-          + "'. Supported values are: 'assistant', 'system', 'developer', and 'user'.", at + ".role");
-    };
+    Role role =
+        switch (roleName) {
+          case "user" -> Role.USER;
+          case "assistant" -> Role.ASSISTANT;
+          case "system", "developer" -> Role.SYSTEM;
+          default ->
+              throw ProviderError.badRequest(
+                  "Invalid value: '"
+                      + roleName
+                      + "'. Supported values are: 'assistant', 'system', 'developer', and 'user'.",
+                  at + ".role");
+        };
     // An assistant message joins a turn begun by reasoning or tool calls, as one model turn.
     List<Part> turn = role == Role.ASSISTANT ? into(role) : start(role);
     JsonNode content = item.get("content");
@@ -144,7 +159,8 @@ final class ResponsesInput {
     if (role == Role.ASSISTANT) {
       if (!type.equals("output_text") && !type.equals("refusal")) {
         throw ProviderError.badRequest(
-            "Invalid value: '" + type + "'. Supported values are: 'output_text' and 'refusal'.", at + ".type");
+            "Invalid value: '" + type + "'. Supported values are: 'output_text' and 'refusal'.",
+            at + ".type");
       }
       return new Text(text(p, type.equals("refusal") ? "refusal" : "text", at));
     }
@@ -164,22 +180,28 @@ final class ResponsesInput {
       default:
         break;
     }
-    String supported = role == Role.USER ? "'input_text', 'input_image', and 'input_file'" : "'input_text'";
-    throw ProviderError.badRequest("Invalid value: '" + type + "'. Supported values are: " + supported + ".", at + ".type");
+    String supported =
+        role == Role.USER ? "'input_text', 'input_image', and 'input_file'" : "'input_text'";
+    throw ProviderError.badRequest(
+        "Invalid value: '" + type + "'. Supported values are: " + supported + ".", at + ".type");
   }
 
   /** An {@code input_image} by URL or data URL; uploaded file ids cannot be read here. */
   private static Image image(JsonNode p, String at) {
     if (p.hasNonNull("file_id") && !p.hasNonNull("image_url")) {
       throw ProviderError.badRequest(
-          "The fake provider holds no uploaded files: send '" + at + ".image_url' instead of a file_id.", at + ".file_id");
+          "The fake provider holds no uploaded files: send '"
+              + at
+              + ".image_url' instead of a file_id.",
+          at + ".file_id");
     }
     String url = text(p, "image_url", at);
     String detail = p.path("detail").asText("auto");
     try {
       return Image.fromUrl(url).withDetail(Image.Detail.parse(detail));
     } catch (InvalidPromptException e) {
-      throw ProviderError.badRequest("Invalid '" + at + ".image_url': " + e.getMessage(), at + ".image_url");
+      throw ProviderError.badRequest(
+          "Invalid '" + at + ".image_url': " + e.getMessage(), at + ".image_url");
     }
   }
 
@@ -194,10 +216,12 @@ final class ResponsesInput {
       }
       String data = text(p, "file_data", at);
       String name = p.path("filename").asText("document");
-      // file_data is a data URL in OpenAI's examples; plain base64 is accepted as chat completions does.
-      byte[] bytes = data.regionMatches(true, 0, "data:", 0, 5)
-          ? File.fromUrl(data).bytes().orElseThrow()
-          : Base64.getMimeDecoder().decode(data);
+      // file_data is a data URL in OpenAI's examples; plain base64 is accepted as chat completions
+      // does.
+      byte[] bytes =
+          data.regionMatches(true, 0, "data:", 0, 5)
+              ? File.fromUrl(data).bytes().orElseThrow()
+              : Base64.getMimeDecoder().decode(data);
       return File.fromBytes(bytes, name);
     } catch (IllegalArgumentException e) {
       // Bad base64 and unreadable documents (InvalidPromptException) alike.
@@ -220,8 +244,12 @@ final class ResponsesInput {
       switch (p.path("type").asText("")) {
         case "input_text" -> out.add(new Text(text(p, "text", where)));
         case "input_image" -> out.add(image(p, where));
-        default -> throw ProviderError.badRequest("Invalid value: '" + p.path("type").asText("")
-            + "'. Supported values are: 'input_text' and 'input_image'.", where + ".type");
+        default ->
+            throw ProviderError.badRequest(
+                "Invalid value: '"
+                    + p.path("type").asText("")
+                    + "'. Supported values are: 'input_text' and 'input_image'.",
+                where + ".type");
       }
     }
     return out;
@@ -236,13 +264,16 @@ final class ResponsesInput {
 
   /** Parts of the last turn when it has this role, else of a new one. */
   private List<Part> into(Role role) {
-    return !roles.isEmpty() && roles.get(roles.size() - 1) == role ? parts.get(parts.size() - 1) : start(role);
+    return !roles.isEmpty() && roles.get(roles.size() - 1) == role
+        ? parts.get(parts.size() - 1)
+        : start(role);
   }
 
   private static String text(JsonNode node, String field, String at) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
-      throw ProviderError.badRequest("Missing required parameter: '" + at + "." + field + "'.", at + "." + field);
+      throw ProviderError.badRequest(
+          "Missing required parameter: '" + at + "." + field + "'.", at + "." + field);
     }
     if (!v.isTextual()) {
       throw typeError(at + "." + field, "a string", v);
@@ -252,9 +283,26 @@ final class ResponsesInput {
 
   /** OpenAI's message for a value of the wrong JSON type. */
   static ProviderError typeError(String param, String expected, JsonNode got) {
-    String kind = got == null || got.isNull() ? "null" : got.isObject() ? "an object" : got.isArray() ? "an array"
-        : got.isTextual() ? "a string" : got.isBoolean() ? "a boolean" : got.isIntegralNumber() ? "an integer" : "a number";
+    String kind =
+        got == null || got.isNull()
+            ? "null"
+            : got.isObject()
+                ? "an object"
+                : got.isArray()
+                    ? "an array"
+                    : got.isTextual()
+                        ? "a string"
+                        : got.isBoolean()
+                            ? "a boolean"
+                            : got.isIntegralNumber() ? "an integer" : "a number";
     return ProviderError.badRequest(
-        "Invalid type for '" + param + "': expected " + expected + ", but got " + kind + " instead.", param);
+        "Invalid type for '"
+            + param
+            + "': expected "
+            + expected
+            + ", but got "
+            + kind
+            + " instead.",
+        param);
   }
 }

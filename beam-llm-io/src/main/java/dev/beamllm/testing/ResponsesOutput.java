@@ -9,8 +9,7 @@ import java.util.List;
 
 /**
  * The OpenAI Responses answer: the Response object, and the server-sent events that stream it.
- * Reference: platform.openai.com/docs/api-reference/responses/object and
- * .../responses-streaming.
+ * Reference: platform.openai.com/docs/api-reference/responses/object and .../responses-streaming.
  *
  * <p>The Response repeats the request's parameters (instructions, tools, temperature, ...); the
  * dialect hands them over as {@code echo}, an object of those fields. There is no {@code
@@ -28,7 +27,13 @@ final class ResponsesOutput {
   private final ObjectNode echo;
   private final boolean encryptedReasoning;
 
-  ResponsesOutput(String id, long createdAt, ParsedRequest request, Answer answer, ObjectNode echo, boolean encryptedReasoning) {
+  ResponsesOutput(
+      String id,
+      long createdAt,
+      ParsedRequest request,
+      Answer answer,
+      ObjectNode echo,
+      boolean encryptedReasoning) {
     this.id = id;
     this.createdAt = createdAt;
     this.request = request;
@@ -85,14 +90,17 @@ final class ResponsesOutput {
       }
     }
     ObjectNode done = response();
-    events.add(cut() ? "response.incomplete" : "response.completed", Json.object().set("response", done));
+    events.add(
+        cut() ? "response.incomplete" : "response.completed", Json.object().set("response", done));
     return events.toString();
   }
 
   private void streamMessage(Events events, ObjectNode item, int index) {
     ObjectNode opening = item.deepCopy();
     opening.put("status", "in_progress").putArray("content");
-    events.add("response.output_item.added", Json.object().put("output_index", index).set("item", opening));
+    events.add(
+        "response.output_item.added",
+        Json.object().put("output_index", index).set("item", opening));
     ObjectNode part = (ObjectNode) item.get("content").get(0);
     ObjectNode emptyPart = part.deepCopy().put("text", "");
     emptyPart.putArray("logprobs");
@@ -107,25 +115,37 @@ final class ResponsesOutput {
     textDone.set("logprobs", part.get("logprobs"));
     events.add("response.output_text.done", textDone);
     events.add("response.content_part.done", at(itemId, index).set("part", part));
-    events.add("response.output_item.done", Json.object().put("output_index", index).set("item", item));
+    events.add(
+        "response.output_item.done", Json.object().put("output_index", index).set("item", item));
   }
 
   private static void streamCall(Events events, ObjectNode item, int index) {
     ObjectNode opening = item.deepCopy().put("arguments", "").put("status", "in_progress");
-    events.add("response.output_item.added", Json.object().put("output_index", index).set("item", opening));
+    events.add(
+        "response.output_item.added",
+        Json.object().put("output_index", index).set("item", opening));
     String itemId = item.get("id").asText();
     String arguments = item.get("arguments").asText();
-    events.add("response.function_call_arguments.delta",
+    events.add(
+        "response.function_call_arguments.delta",
         Json.object().put("item_id", itemId).put("output_index", index).put("delta", arguments));
-    events.add("response.function_call_arguments.done", Json.object().put("item_id", itemId).put("output_index", index)
-        .put("name", item.get("name").asText()).put("arguments", arguments));
-    events.add("response.output_item.done", Json.object().put("output_index", index).set("item", item));
+    events.add(
+        "response.function_call_arguments.done",
+        Json.object()
+            .put("item_id", itemId)
+            .put("output_index", index)
+            .put("name", item.get("name").asText())
+            .put("arguments", arguments));
+    events.add(
+        "response.output_item.done", Json.object().put("output_index", index).set("item", item));
   }
 
   /** An item sent whole (reasoning): its {@code added} and {@code done} events only. */
   private static void streamWhole(Events events, ObjectNode item, int index) {
-    events.add("response.output_item.added", Json.object().put("output_index", index).set("item", item));
-    events.add("response.output_item.done", Json.object().put("output_index", index).set("item", item));
+    events.add(
+        "response.output_item.added", Json.object().put("output_index", index).set("item", item));
+    events.add(
+        "response.output_item.done", Json.object().put("output_index", index).set("item", item));
   }
 
   private static ObjectNode at(String itemId, int index) {
@@ -153,21 +173,37 @@ final class ResponsesOutput {
         summary.addObject().put("type", "summary_text").put("text", answer.thinking());
       }
       if (encryptedReasoning) {
-        reasoning.put("encrypted_content", Base64.getEncoder().encodeToString(Digests.sha256("reasoning:" + id)));
+        reasoning.put(
+            "encrypted_content",
+            Base64.getEncoder().encodeToString(Digests.sha256("reasoning:" + id)));
       }
     }
     List<Answer.ToolCallOut> calls = answer.toolCalls();
     if (!calls.isEmpty()) {
       for (int i = 0; i < calls.size(); i++) {
         Answer.ToolCallOut c = calls.get(i);
-        out.addObject().put("id", itemId("fc_", i)).put("type", "function_call").put("status", "completed")
-            .put("arguments", c.argumentsJson()).put("call_id", c.id()).put("name", c.name());
+        out.addObject()
+            .put("id", itemId("fc_", i))
+            .put("type", "function_call")
+            .put("status", "completed")
+            .put("arguments", c.argumentsJson())
+            .put("call_id", c.id())
+            .put("name", c.name());
       }
       return out;
     }
-    ObjectNode message = out.addObject().put("id", itemId("msg_", 0)).put("type", "message")
-        .put("status", cut() ? "incomplete" : "completed").put("role", "assistant");
-    ObjectNode text = message.putArray("content").addObject().put("type", "output_text").put("text", answer.text());
+    ObjectNode message =
+        out.addObject()
+            .put("id", itemId("msg_", 0))
+            .put("type", "message")
+            .put("status", cut() ? "incomplete" : "completed")
+            .put("role", "assistant");
+    ObjectNode text =
+        message
+            .putArray("content")
+            .addObject()
+            .put("type", "output_text")
+            .put("text", answer.text());
     text.putArray("annotations");
     if (request.logprobs()) {
       text.set("logprobs", OpenAiChatDialect.logprobs(answer.tokens(), request.topLogprobs()));
@@ -193,7 +229,9 @@ final class ResponsesOutput {
     return u;
   }
 
-  /** Server-sent events, each {@code event: TYPE} and {@code data: {type, sequence_number, ...}}. */
+  /**
+   * Server-sent events, each {@code event: TYPE} and {@code data: {type, sequence_number, ...}}.
+   */
   private static final class Events {
     private final StringBuilder sse = new StringBuilder();
     private int sequence;
@@ -201,7 +239,12 @@ final class ResponsesOutput {
     void add(String type, ObjectNode fields) {
       ObjectNode data = Json.object().put("type", type).put("sequence_number", sequence++);
       data.setAll(fields);
-      sse.append("event: ").append(type).append('\n').append("data: ").append(Json.write(data)).append("\n\n");
+      sse.append("event: ")
+          .append(type)
+          .append('\n')
+          .append("data: ")
+          .append(Json.write(data))
+          .append("\n\n");
     }
 
     @Override

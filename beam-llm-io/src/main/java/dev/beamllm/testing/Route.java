@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * @param side the side endpoint answering it, or null for the dialect's model requests
  * @param description what it is, for the startup banner
  */
-record Route(String method, Pattern pattern, Dialect dialect, SideEndpoint side, String description) {
+record Route(
+    String method, Pattern pattern, Dialect dialect, SideEndpoint side, String description) {
 
   /** A route for model requests, on a literal path or a regular expression. */
   static Route of(String method, String regex, Dialect dialect, String description) {
@@ -22,7 +23,8 @@ record Route(String method, Pattern pattern, Dialect dialect, SideEndpoint side,
   }
 
   /** A route for a side endpoint of a dialect (whose key check it shares). */
-  static Route side(String method, String regex, Dialect dialect, SideEndpoint side, String description) {
+  static Route side(
+      String method, String regex, Dialect dialect, SideEndpoint side, String description) {
     return new Route(method, Pattern.compile(regex), dialect, side, description);
   }
 
@@ -34,7 +36,11 @@ record Route(String method, Pattern pattern, Dialect dialect, SideEndpoint side,
       }
       Matcher m = r.pattern.matcher(path);
       if (m.matches()) {
-        return new Match(r, m.groupCount() >= 1 ? java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8) : null);
+        return new Match(
+            r,
+            m.groupCount() >= 1
+                ? java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8)
+                : null);
       }
     }
     return null;

@@ -10,24 +10,67 @@ final class Routes {
     OpenAiChatDialect openAi = new OpenAiChatDialect(false);
     OpenAiResponsesDialect responses = new OpenAiResponsesDialect();
     return List.of(
-        Route.of("POST", "/v1/chat/completions", openAi, "OpenAI chat completions (and every OpenAI-compatible API)"),
-        Route.of("POST", "/openai/deployments/([^/]+)/chat/completions", new OpenAiChatDialect(true),
+        Route.of(
+            "POST",
+            "/v1/chat/completions",
+            openAi,
+            "OpenAI chat completions (and every OpenAI-compatible API)"),
+        Route.of(
+            "POST",
+            "/openai/deployments/([^/]+)/chat/completions",
+            new OpenAiChatDialect(true),
             "Azure OpenAI chat completions (api-key header, ?api-version=)"),
-        Route.of("POST", "/v1/responses", responses,
+        Route.of(
+            "POST",
+            "/v1/responses",
+            responses,
             "OpenAI Responses API (stateless but for background mode: no previous_response_id)"),
-        Route.side("GET", "/v1/responses/([^/]+)", responses, responses::retrieve,
+        Route.side(
+            "GET",
+            "/v1/responses/([^/]+)",
+            responses,
+            responses::retrieve,
             "OpenAI Responses: a background response's state"),
-        Route.side("POST", "/v1/responses/([^/]+)/cancel", responses, responses::cancel,
+        Route.side(
+            "POST",
+            "/v1/responses/([^/]+)/cancel",
+            responses,
+            responses::cancel,
             "OpenAI Responses: cancel a background response"),
-        Route.of("POST", "/v1/embeddings", new OpenAiEmbeddingsDialect(), "OpenAI embeddings (deterministic unit vectors)"),
-        Route.of("POST", "/mistral/v1/chat/completions", new MistralDialect(),
+        Route.of(
+            "POST",
+            "/v1/embeddings",
+            new OpenAiEmbeddingsDialect(),
+            "OpenAI embeddings (deterministic unit vectors)"),
+        Route.of(
+            "POST",
+            "/mistral/v1/chat/completions",
+            new MistralDialect(),
             "Mistral chat completions (base URL {server}/mistral/v1)"),
-        Route.of("POST", "/v1/messages", new AnthropicDialect(), "Anthropic Messages (x-api-key, anthropic-version header)"),
-        Route.of("POST", "/model/([^/]+)/invoke", new BedrockInvokeDialect(), "Bedrock InvokeModel, Claude body (SigV4 or Bearer API key)"),
-        Route.of("POST", "/model/([^/]+)/converse", new BedrockConverseDialect(), "Bedrock Converse (SigV4 or Bearer API key)"),
-        Route.of("POST", "/v1beta/models/([^/:]+):generateContent", new GeminiDialect(false),
+        Route.of(
+            "POST",
+            "/v1/messages",
+            new AnthropicDialect(),
+            "Anthropic Messages (x-api-key, anthropic-version header)"),
+        Route.of(
+            "POST",
+            "/model/([^/]+)/invoke",
+            new BedrockInvokeDialect(),
+            "Bedrock InvokeModel, Claude body (SigV4 or Bearer API key)"),
+        Route.of(
+            "POST",
+            "/model/([^/]+)/converse",
+            new BedrockConverseDialect(),
+            "Bedrock Converse (SigV4 or Bearer API key)"),
+        Route.of(
+            "POST",
+            "/v1beta/models/([^/:]+):generateContent",
+            new GeminiDialect(false),
             "Gemini generateContent (x-goog-api-key header or ?key=)"),
-        Route.of("POST", "/v1beta/models/([^/:]+):streamGenerateContent", new GeminiDialect(true),
+        Route.of(
+            "POST",
+            "/v1beta/models/([^/:]+):streamGenerateContent",
+            new GeminiDialect(true),
             "Gemini streamGenerateContent (?alt=sse for server-sent events)"),
         Route.of("POST", "/v2/chat", new CohereChatDialect(), "Cohere v2 chat"),
         Route.of("POST", "/v2/embed", new CohereEmbedDialect(), "Cohere v2 embed"),
@@ -38,6 +81,10 @@ final class Routes {
   /** A route's path for display: the model group shown as {model}, a side endpoint's as {id}. */
   static String display(Route r) {
     String group = r.side() != null ? "{id}" : "{model}";
-    return r.pattern().pattern().replace("([^/]+)", group).replace("([^/:]+)", group).replace("\\", "");
+    return r.pattern()
+        .pattern()
+        .replace("([^/]+)", group)
+        .replace("([^/:]+)", group)
+        .replace("\\", "");
   }
 }

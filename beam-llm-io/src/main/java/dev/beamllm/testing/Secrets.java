@@ -5,7 +5,8 @@ import java.util.Set;
 
 /** Masks keys and signatures before a request is logged. */
 final class Secrets {
-  private static final Set<String> KEY_HEADERS = Set.of("x-api-key", "api-key", "x-goog-api-key", "x-amz-security-token");
+  private static final Set<String> KEY_HEADERS =
+      Set.of("x-api-key", "api-key", "x-goog-api-key", "x-amz-security-token");
 
   private Secrets() {}
 

@@ -2,8 +2,8 @@ package dev.beamllm.testing;
 
 /**
  * An endpoint beside a dialect's model requests, for what the dialect keeps between requests
- * (OpenAI Responses: retrieving or cancelling a background response). The server checks the key
- * as the route's dialect reads it, then lets the endpoint answer at once: rate limits, faults and
+ * (OpenAI Responses: retrieving or cancelling a background response). The server checks the key as
+ * the route's dialect reads it, then lets the endpoint answer at once: rate limits, faults and
  * latency are for model requests only.
  */
 @FunctionalInterface

@@ -18,10 +18,16 @@ public record Tool(String name, String description, String parametersJson) imple
   public Tool {
     Objects.requireNonNull(name, "name");
     if (!name.matches("[a-zA-Z0-9_-]{1,64}")) {
-      throw new IllegalArgumentException("tool name '" + name + "' must be 1-64 letters, digits, _ or -");
+      throw new IllegalArgumentException(
+          "tool name '" + name + "' must be 1-64 letters, digits, _ or -");
     }
     description = description == null ? "" : description;
-    parametersJson = Json.canonical(Json.parse(parametersJson == null ? "{\"type\":\"object\",\"properties\":{}}" : parametersJson));
+    parametersJson =
+        Json.canonical(
+            Json.parse(
+                parametersJson == null
+                    ? "{\"type\":\"object\",\"properties\":{}}"
+                    : parametersJson));
   }
 
   /** A tool with a description and an argument schema. */

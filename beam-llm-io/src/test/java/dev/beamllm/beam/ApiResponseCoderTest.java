@@ -17,7 +17,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.junit.Test;
 
-/** The Beam coder of answers is lossless, deterministic, consistent with equals, and the default. */
+/**
+ * The Beam coder of answers is lossless, deterministic, consistent with equals, and the default.
+ */
 public class ApiResponseCoderTest {
 
   @Test
@@ -25,7 +27,8 @@ public class ApiResponseCoderTest {
     for (Map.Entry<String, ApiResponse> e : SampleResponses.all().entrySet()) {
       ApiResponse r = e.getValue();
       CoderProperties.coderDecodeEncodeEqual(ApiResponseCoder.of(), r);
-      CoderProperties.coderDeterministic(ApiResponseCoder.of(), r, ApiResponseCoder.of().decode(encoded(r)));
+      CoderProperties.coderDeterministic(
+          ApiResponseCoder.of(), r, ApiResponseCoder.of().decode(encoded(r)));
       CoderProperties.coderConsistentWithEquals(ApiResponseCoder.of(), r, r.toBuilder().build());
     }
   }
@@ -33,7 +36,8 @@ public class ApiResponseCoderTest {
   @Test
   public void differentAnswersEncodeDifferently() throws Exception {
     ApiResponse text = SampleResponses.text();
-    CoderProperties.coderConsistentWithEquals(ApiResponseCoder.of(), text, text.toBuilder().setCacheHit(true).build());
+    CoderProperties.coderConsistentWithEquals(
+        ApiResponseCoder.of(), text, text.toBuilder().setCacheHit(true).build());
   }
 
   @Test
@@ -45,7 +49,9 @@ public class ApiResponseCoderTest {
   public void garbageFailsAsACoderException() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayCoder.of().encode("{\"v\":7}".getBytes(StandardCharsets.UTF_8), out);
-    assertThrows(CoderException.class, () -> ApiResponseCoder.of().decode(new ByteArrayInputStream(out.toByteArray())));
+    assertThrows(
+        CoderException.class,
+        () -> ApiResponseCoder.of().decode(new ByteArrayInputStream(out.toByteArray())));
   }
 
   @Test

@@ -9,8 +9,8 @@ import dev.beamllm.prompt.format.GoldenConversationsAccess;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.CoderProperties;
 import org.junit.Test;
 
 /** The Beam coder is lossless and deterministic, and is Conversation's default coder. */
@@ -19,7 +19,8 @@ public class ConversationCoderTest {
   @Test
   public void decodeEncodeEqualForEveryGoldenConversation() throws Exception {
     for (Map.Entry<String, Conversation> e : GoldenConversationsAccess.all().entrySet()) {
-      Conversation c = e.getValue().withId(e.getKey()).withMetadata(Map.of("n", e.getKey().length()));
+      Conversation c =
+          e.getValue().withId(e.getKey()).withMetadata(Map.of("n", e.getKey().length()));
       CoderProperties.coderDecodeEncodeEqual(ConversationCoder.of(), c);
       CoderProperties.coderDeterministic(ConversationCoder.of(), c, c);
       CoderProperties.coderConsistentWithEquals(ConversationCoder.of(), c, c);
@@ -29,13 +30,15 @@ public class ConversationCoderTest {
   @Test
   public void decodeEncodeEqualForEveryPromptRow() throws Exception {
     for (PromptRows.Line line : PromptRows.read(TestData.file("prompts.jsonl"))) {
-      CoderProperties.coderDecodeEncodeEqual(ConversationCoder.of(), ((PromptRows.Row) line).conversation());
+      CoderProperties.coderDecodeEncodeEqual(
+          ConversationCoder.of(), ((PromptRows.Row) line).conversation());
     }
   }
 
   @Test
   public void anUnvalidatedConversationStillRoundTrips() throws Exception {
-    CoderProperties.coderDecodeEncodeEqual(ConversationCoder.of(), Conversation.system("only system, for now"));
+    CoderProperties.coderDecodeEncodeEqual(
+        ConversationCoder.of(), Conversation.system("only system, for now"));
   }
 
   @Test

@@ -84,9 +84,10 @@ public class FlinkRunnerSmokeTest {
 
     // Create.of infers ConversationCoder (Conversation's @DefaultCoder), so the elements really go
     // through our coder on their way into Flink.
-    PCollection<KV<String, String>> answers = pipeline
-        .apply(Create.of(conversations))
-        .apply(ParDo.of(new AskFakeProvider(fake.baseUrl() + "/v1/chat/completions")));
+    PCollection<KV<String, String>> answers =
+        pipeline
+            .apply(Create.of(conversations))
+            .apply(ParDo.of(new AskFakeProvider(fake.baseUrl() + "/v1/chat/completions")));
 
     // Pairs rather than bare answers: the prompt rides along, so a mixed-up or duplicated answer
     // fails as surely as a missing one.
@@ -113,10 +114,11 @@ public class FlinkRunnerSmokeTest {
 
     @Setup
     public void setup() {
-      http = HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+      http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
     }
 
     @ProcessElement
@@ -125,17 +127,19 @@ public class FlinkRunnerSmokeTest {
       // toOpenAi() gives {"messages": [...]}; the request also needs a model, first.
       ObjectNode body = Json.object().put("model", "m");
       body.set("messages", Json.parse(conversation.toOpenAi()).get("messages"));
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(20))
-          .header("content-type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url))
+              .timeout(Duration.ofSeconds(20))
+              .header("content-type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+              .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         // Fail the bundle loudly rather than emit nothing: PAssert would then only report a count.
         throw new IOException("HTTP " + response.statusCode() + ": " + response.body());
       }
-      JsonNode answer = Json.parse(response.body()).path("choices").path(0).path("message").path("content");
+      JsonNode answer =
+          Json.parse(response.body()).path("choices").path(0).path("message").path("content");
       out.output(KV.of(conversation.messages().get(0).text(), answer.asText()));
     }
   }

@@ -31,13 +31,27 @@ public class LlmIOFlinkTest {
 
   @Test
   public void everyConversationIsAnsweredOnceOnFlink() {
-    try (FakeProviderServer fake = FakeProviderServer.builder().latency(FakeLatency.logNormal(Duration.ofMillis(10), 0.5))
-        .recordRequests(false).start()) {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .latency(FakeLatency.logNormal(Duration.ofMillis(10), 0.5))
+            .recordRequests(false)
+            .start()) {
       Pipeline p = Pipeline.create(FlinkRunnerSmokeTest.flinkOptions());
       List<Conversation> input = LlmIOTest.conversations(300);
-      LlmResult result = p.apply(Create.of(input)).apply(LlmIO.complete().withModels("gpt-4.1-mini").withRegistry(LlmIOTest.registry(fake)));
-      PCollection<String> pairs = result.responses().apply(MapElements.into(TypeDescriptors.strings())
-          .via((ApiResponse r) -> r.conversationId().orElseThrow() + "=" + r.completion()));
+      LlmResult result =
+          p.apply(Create.of(input))
+              .apply(
+                  LlmIO.complete()
+                      .withModels("gpt-4.1-mini")
+                      .withRegistry(LlmIOTest.registry(fake)));
+      PCollection<String> pairs =
+          result
+              .responses()
+              .apply(
+                  MapElements.into(TypeDescriptors.strings())
+                      .via(
+                          (ApiResponse r) ->
+                              r.conversationId().orElseThrow() + "=" + r.completion()));
       List<String> expected = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
         expected.add("id-" + i + "=Echo: prompt " + i);
@@ -57,9 +71,18 @@ public class LlmIOFlinkTest {
       for (int i = 0; i < 50; i++) {
         input.add(Conversation.user("the same").withId("same-" + i));
       }
-      LlmResult result = p.apply(Create.of(input)).apply(LlmIO.complete().withModels("gpt-4.1-mini").withRegistry(LlmIOTest.registry(fake)));
-      PCollection<String> ids = result.responses().apply(MapElements.into(TypeDescriptors.strings())
-          .via((ApiResponse r) -> r.conversationId().orElseThrow()));
+      LlmResult result =
+          p.apply(Create.of(input))
+              .apply(
+                  LlmIO.complete()
+                      .withModels("gpt-4.1-mini")
+                      .withRegistry(LlmIOTest.registry(fake)));
+      PCollection<String> ids =
+          result
+              .responses()
+              .apply(
+                  MapElements.into(TypeDescriptors.strings())
+                      .via((ApiResponse r) -> r.conversationId().orElseThrow()));
       List<String> expected = new ArrayList<>();
       input.forEach(c -> expected.add(c.id().orElseThrow()));
       PAssert.that(ids).containsInAnyOrder(expected);
@@ -97,10 +120,12 @@ public class LlmIOFlinkTest {
       FlinkPipelineOptions options = FlinkRunnerSmokeTest.flinkOptions();
       // Batch jobs get Flink's restart strategy from its configuration, not from Beam's option.
       Path conf = Files.createTempDirectory("flink-conf");
-      String restart = "restart-strategy.type: fixed-delay\nrestart-strategy.fixed-delay.attempts: 2\n"
-          + "restart-strategy.fixed-delay.delay: 10 ms\n"
-          // Restart the whole job, as a runner does when the failed step shares a stage with the call.
-          + "jobmanager.execution.failover-strategy: full\n";
+      String restart =
+          "restart-strategy.type: fixed-delay\nrestart-strategy.fixed-delay.attempts: 2\n"
+              + "restart-strategy.fixed-delay.delay: 10 ms\n"
+              // Restart the whole job, as a runner does when the failed step shares a stage with
+              // the call.
+              + "jobmanager.execution.failover-strategy: full\n";
       Files.writeString(conf.resolve("flink-conf.yaml"), restart);
       Files.writeString(conf.resolve("config.yaml"), restart);
       options.setFlinkConfDir(conf.toString());
@@ -108,13 +133,17 @@ public class LlmIOFlinkTest {
       options.setExecutionRetryDelay(10L);
       Pipeline p = Pipeline.create(options);
       p.apply(Create.of(LlmIOTest.conversations(300)))
-          .apply(LlmIO.complete().withModels("gpt-4.1-mini").withRegistry(LlmIOTest.registry(fake))
-              .withCache(ResponseCache.sqlite(db)))
+          .apply(
+              LlmIO.complete()
+                  .withModels("gpt-4.1-mini")
+                  .withRegistry(LlmIOTest.registry(fake))
+                  .withCache(ResponseCache.sqlite(db)))
           .responses()
           .apply(ParDo.of(new FailOnce()));
       p.run().waitUntilFinish();
       assertTrue("the downstream step failed once", FAILED_ONCE.get());
-      assertTrue("the runner replayed answers from the cache: " + CACHE_HITS.get(), CACHE_HITS.get() > 0);
+      assertTrue(
+          "the runner replayed answers from the cache: " + CACHE_HITS.get(), CACHE_HITS.get() > 0);
       assertEquals("the provider received each request once", 300, fake.stats().received());
     }
   }

@@ -26,7 +26,10 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** The SQLite cache: lossless storage, persistence across objects, concurrent writers, serialization. */
+/**
+ * The SQLite cache: lossless storage, persistence across objects, concurrent writers,
+ * serialization.
+ */
 public class SqliteCacheTest {
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
@@ -37,7 +40,8 @@ public class SqliteCacheTest {
     samples.forEach(cache::put);
     for (Map.Entry<String, ApiResponse> e : samples.entrySet()) {
       if (e.getValue().isError()) {
-        assertFalse(e.getKey() + ": failed answers are not stored", cache.get(e.getKey()).isPresent());
+        assertFalse(
+            e.getKey() + ": failed answers are not stored", cache.get(e.getKey()).isPresent());
       } else {
         assertEquals(e.getKey(), e.getValue(), cache.get(e.getKey()).orElseThrow());
       }
@@ -96,14 +100,17 @@ public class SqliteCacheTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        // Half the threads share one cache object (its lock), half have their own (SQLite's locking).
+        // Half the threads share one cache object (its lock), half have their own (SQLite's
+        // locking).
         ResponseCache cache = t % 2 == 0 ? shared : ResponseCache.sqlite(file);
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            cache.put(thread + "/" + i, answer(thread, i));
-            cache.put("same key", answer(thread, i));
-          }
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    cache.put(thread + "/" + i, answer(thread, i));
+                    cache.put("same key", answer(thread, i));
+                  }
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -144,7 +151,8 @@ public class SqliteCacheTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(cache);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return (ResponseCache) in.readObject();
     }
   }

@@ -25,19 +25,26 @@ import org.junit.Test;
 public class BackgroundModeTest {
 
   private static LlmClient.Builder background(FakeProviderServer fake) {
-    return ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).backgroundMode(true);
+    return ClientTestSupport.client(fake, "gpt-4.1-mini")
+        .useResponsesApi(true)
+        .backgroundMode(true);
   }
 
   @Test
   public void aBackgroundRequestIsStartedThenPolledUntilItsAnswerIsReady() {
-    try (FakeProviderServer fake = FakeProviderServer.builder().latency(FakeLatency.fixed(Duration.ofMillis(700))).start();
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .latency(FakeLatency.fixed(Duration.ofMillis(700)))
+                .start();
         LlmClient client = background(fake).build()) {
       ApiResponse r = client.start("hello").join();
       assertFalse(String.valueOf(r.error()), r.isError());
       assertEquals("Echo: hello", r.completion());
       assertEquals("stop", r.finishReason().orElseThrow());
       assertTrue(r.usage().outputTokens() > 0);
-      assertTrue("the answer waited for the server's latency: " + r.latency(), r.latency().toMillis() >= 650);
+      assertTrue(
+          "the answer waited for the server's latency: " + r.latency(),
+          r.latency().toMillis() >= 650);
 
       List<RecordedRequest> log = fake.requests();
       RecordedRequest start = log.get(0);
@@ -62,26 +69,38 @@ public class BackgroundModeTest {
 
   @Test
   public void aJobThatOutlivesTheTimeoutIsCancelledAndEndsAsATimeout() throws Exception {
-    try (FakeProviderServer fake = FakeProviderServer.builder().latency(FakeLatency.fixed(Duration.ofSeconds(20))).start();
-        LlmClient client = background(fake).maxAttempts(1).requestTimeout(Duration.ofMillis(900)).build()) {
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .latency(FakeLatency.fixed(Duration.ofSeconds(20)))
+                .start();
+        LlmClient client =
+            background(fake).maxAttempts(1).requestTimeout(Duration.ofMillis(900)).build()) {
       long t0 = System.nanoTime();
       ApiResponse r = client.start("hello").join();
       long tookMillis = (System.nanoTime() - t0) / 1_000_000;
       assertEquals(ErrorKind.TIMEOUT, r.error().orElseThrow().kind());
       assertEquals(1, r.attempts());
-      assertTrue("ended at the timeout, not the job's 20 s: " + tookMillis, tookMillis >= 850 && tookMillis < 5_000);
+      assertTrue(
+          "ended at the timeout, not the job's 20 s: " + tookMillis,
+          tookMillis >= 850 && tookMillis < 5_000);
 
       List<RecordedRequest> log = fake.requests();
       RecordedRequest last = log.get(log.size() - 1);
       assertEquals("POST", last.method());
       assertTrue(last.path(), last.path().matches("/v1/responses/resp_[0-9a-f]+/cancel"));
-      assertTrue("polled before giving up", log.stream().filter(q -> q.method().equals("GET")).count() >= 2);
+      assertTrue(
+          "polled before giving up",
+          log.stream().filter(q -> q.method().equals("GET")).count() >= 2);
 
       // The fake now shows the response cancelled.
       String statePath = last.path().substring(0, last.path().length() - "/cancel".length());
-      HttpResponse<String> state = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(fake.baseUrl() + statePath)).header("authorization", "Bearer sk-test").build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> state =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(fake.baseUrl() + statePath))
+                      .header("authorization", "Bearer sk-test")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals("cancelled", Json.parse(state.body()).get("status").asText());
     }
   }
@@ -89,7 +108,11 @@ public class BackgroundModeTest {
   @Test
   public void aFailedStartIsRetriedAsAnyRequest() {
     FaultPlan plan = FaultPlan.none().withScript("gpt-4.1-mini", Fault.SERVER_ERROR, Fault.NONE);
-    try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).latency(FakeLatency.fixed(Duration.ofMillis(100))).start();
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .faults(plan)
+                .latency(FakeLatency.fixed(Duration.ofMillis(100)))
+                .start();
         LlmClient client = background(fake).maxAttempts(2).build()) {
       ApiResponse r = client.start("again").join();
       assertEquals("Echo: again", r.completion());
@@ -100,7 +123,9 @@ public class BackgroundModeTest {
 
   @Test
   public void theOptionsCanBeReadFromYamlAndAreOffByDefault() {
-    try (LlmClient set = LlmClient.fromYamlString("models: gpt-4.1-mini\nuse_responses_api: true\nbackground_mode: true\nprogress: none");
+    try (LlmClient set =
+            LlmClient.fromYamlString(
+                "models: gpt-4.1-mini\nuse_responses_api: true\nbackground_mode: true\nprogress: none");
         LlmClient unset = LlmClient.fromYamlString("models: gpt-4.1-mini\nprogress: none")) {
       assertTrue(set.config().useResponsesApi());
       assertTrue(set.config().backgroundMode());
@@ -112,7 +137,8 @@ public class BackgroundModeTest {
   @Test
   public void backgroundModeLeavesApisWithoutItAlone() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").backgroundMode(true).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini").backgroundMode(true).build()) {
       assertEquals("Echo: hi", client.start("hi").join().completion());
       assertEquals(1, fake.requests().size());
       assertEquals("/v1/chat/completions", fake.requests().get(0).path());

@@ -21,26 +21,31 @@ import java.util.List;
 import java.util.Map;
 import org.junit.Test;
 
-/** The client's configuration surface: maps and YAML, withX copies, cache and postprocess hooks, the tracker. */
+/**
+ * The client's configuration surface: maps and YAML, withX copies, cache and postprocess hooks, the
+ * tracker.
+ */
 public class ClientApiTest {
 
   @Test
   public void fromMapAndYamlReadEverySetting() {
-    String yaml = String.join("\n",
-        "models: [gpt-4.1-mini, claude-3.5-haiku]",
-        "weights: [3, 1]",
-        "max_requests_per_minute: 600",
-        "max_tokens_per_minute: 100000",
-        "max_concurrent_requests: 50",
-        "max_attempts: 3",
-        "request_timeout: 12.5",
-        "temperature: 0.3",
-        "max_new_tokens: 200",
-        "reasoning_effort: low",
-        "service_tier: flex",
-        "extra_headers: {x-team: data}",
-        "seed: 9",
-        "progress: none");
+    String yaml =
+        String.join(
+            "\n",
+            "models: [gpt-4.1-mini, claude-3.5-haiku]",
+            "weights: [3, 1]",
+            "max_requests_per_minute: 600",
+            "max_tokens_per_minute: 100000",
+            "max_concurrent_requests: 50",
+            "max_attempts: 3",
+            "request_timeout: 12.5",
+            "temperature: 0.3",
+            "max_new_tokens: 200",
+            "reasoning_effort: low",
+            "service_tier: flex",
+            "extra_headers: {x-team: data}",
+            "seed: 9",
+            "progress: none");
     try (LlmClient client = LlmClient.fromYamlString(yaml)) {
       ClientConfig c = client.config();
       assertEquals(List.of("gpt-4.1-mini", "claude-3.5-haiku"), c.models());
@@ -72,7 +77,11 @@ public class ClientApiTest {
 
   @Test
   public void withMethodsReturnNewClients() {
-    try (LlmClient a = LlmClient.builder().models("gpt-4.1-mini").progress(StatusTracker.Display.NONE).build();
+    try (LlmClient a =
+            LlmClient.builder()
+                .models("gpt-4.1-mini")
+                .progress(StatusTracker.Display.NONE)
+                .build();
         LlmClient b = a.withLimits(Limits.perMinute(10, 1_000));
         LlmClient c = a.withModels("gpt-4.1-nano", "gpt-4o-mini")) {
       assertEquals(Limits.unlimited(), a.config().limits());
@@ -86,9 +95,16 @@ public class ClientApiTest {
   public void cacheHitsAreNotSentAndPostprocessRunsOnFreshAnswers() {
     ResponseCache cache = ResponseCache.memory();
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").cache(cache)
-            .postprocess(r -> r.toBuilder().setMessage(dev.beamllm.prompt.Message.assistant(r.completion().toUpperCase())).build())
-            .build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .cache(cache)
+                .postprocess(
+                    r ->
+                        r.toBuilder()
+                            .setMessage(
+                                dev.beamllm.prompt.Message.assistant(r.completion().toUpperCase()))
+                            .build())
+                .build()) {
       ApiResponse first = client.start(Conversation.user("hello").withId("a")).join();
       ApiResponse second = client.start(Conversation.user("hello").withId("b")).join();
       assertEquals("ECHO: HELLO", first.completion());
@@ -97,8 +113,11 @@ public class ClientApiTest {
       assertEquals("ECHO: HELLO", second.completion());
       assertEquals("b", second.conversationId().orElseThrow());
       assertEquals("the provider saw one request", 1, fake.stats().received());
-      try (LlmClient other = ClientTestSupport.client(fake, "gpt-4.1-mini").cache(cache)
-          .samplingParams(SamplingParams.defaults().withTemperature(0.9)).build()) {
+      try (LlmClient other =
+          ClientTestSupport.client(fake, "gpt-4.1-mini")
+              .cache(cache)
+              .samplingParams(SamplingParams.defaults().withTemperature(0.9))
+              .build()) {
         assertFalse("other sampling params, other key", other.start("hello").join().cacheHit());
       }
     }
@@ -109,7 +128,10 @@ public class ClientApiTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     StatusTracker tracker = new StatusTracker(StatusTracker.Display.LINES, out, 50);
-    try (FakeProviderServer fake = FakeProviderServer.builder().latency(dev.beamllm.testing.FakeLatency.fixed(Duration.ofMillis(150))).start();
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .latency(dev.beamllm.testing.FakeLatency.fixed(Duration.ofMillis(150)))
+                .start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").build()) {
       tracker.open(3);
       for (int i = 0; i < 3; i++) {
@@ -131,10 +153,17 @@ public class ClientApiTest {
   @Test
   public void requestsThatCannotBeSentOrProcessedStillEndAndNeverQuoteAKey() throws Exception {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient badHeader = ClientTestSupport.client(fake, "gpt-4.1-mini").extraHeaders(Map.of("x-bad", "v\nsk-secret-123")).build();
-        LlmClient badHook = ClientTestSupport.client(fake, "gpt-4.1-mini").postprocess(r -> {
-          throw new IllegalStateException("hook failed");
-        }).build()) {
+        LlmClient badHeader =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .extraHeaders(Map.of("x-bad", "v\nsk-secret-123"))
+                .build();
+        LlmClient badHook =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .postprocess(
+                    r -> {
+                      throw new IllegalStateException("hook failed");
+                    })
+                .build()) {
       ApiResponse r = badHeader.start("hi").get(10, java.util.concurrent.TimeUnit.SECONDS);
       assertEquals(dev.beamllm.response.ErrorKind.INVALID_INPUT, r.error().orElseThrow().kind());
       assertFalse(r.error().orElseThrow().message().contains("sk-secret"));
@@ -154,15 +183,21 @@ public class ClientApiTest {
   @Test
   public void perModelSamplingParamsReachEachModel() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano").weights(1, 0)
-            .samplingParams(SamplingParams.defaults().withTemperature(0.1))
-            .samplingParams(Map.of("gpt-4.1-nano", SamplingParams.defaults().withTemperature(1.5).withMaxNewTokens(7)))
-            .build();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano")
+                .weights(1, 0)
+                .samplingParams(SamplingParams.defaults().withTemperature(0.1))
+                .samplingParams(
+                    Map.of(
+                        "gpt-4.1-nano",
+                        SamplingParams.defaults().withTemperature(1.5).withMaxNewTokens(7)))
+                .build();
         LlmClient nanoOnly = client.withModel("gpt-4.1-nano")) {
       client.start("a").join();
       nanoOnly.start("b").join();
       var log = fake.requests();
-      assertEquals(0.1, dev.beamllm.prompt.Json.parse(log.get(0).body()).get("temperature").asDouble(), 0);
+      assertEquals(
+          0.1, dev.beamllm.prompt.Json.parse(log.get(0).body()).get("temperature").asDouble(), 0);
       var nano = dev.beamllm.prompt.Json.parse(log.get(1).body());
       assertEquals(1.5, nano.get("temperature").asDouble(), 0);
       assertEquals(7, nano.get("max_completion_tokens").asInt());
@@ -172,7 +207,9 @@ public class ClientApiTest {
   @Test
   public void theBarDisplayDrawsWithTheProgressBarLibrary() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    StatusTracker tracker = new StatusTracker(StatusTracker.Display.BAR, new PrintStream(bytes, true, StandardCharsets.UTF_8), 50);
+    StatusTracker tracker =
+        new StatusTracker(
+            StatusTracker.Display.BAR, new PrintStream(bytes, true, StandardCharsets.UTF_8), 50);
     tracker.open(2);
     tracker.finished(ApiResponse.builder().setModel("m").build());
     tracker.finished(ApiResponse.builder().setModel("m").build());
@@ -185,13 +222,19 @@ public class ClientApiTest {
 
   @Test
   public void configsAreSerializableWithoutKeys() throws Exception {
-    ClientConfig config = LlmClient.builder().models("gpt-4.1-mini").apiKeys(ApiKeys.of(Map.of("OPENAI_API_KEY", "sk-secret-xyz")))
-        .registry(ModelRegistry.defaults()).config();
+    ClientConfig config =
+        LlmClient.builder()
+            .models("gpt-4.1-mini")
+            .apiKeys(ApiKeys.of(Map.of("OPENAI_API_KEY", "sk-secret-xyz")))
+            .registry(ModelRegistry.defaults())
+            .config();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
       o.writeObject(config);
     }
-    assertFalse("the key never enters the serialized form", new String(bytes.toByteArray(), StandardCharsets.ISO_8859_1).contains("sk-secret-xyz"));
+    assertFalse(
+        "the key never enters the serialized form",
+        new String(bytes.toByteArray(), StandardCharsets.ISO_8859_1).contains("sk-secret-xyz"));
     assertFalse(config.apiKeys().toString().contains("sk-secret"));
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.Json;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeLatency;
@@ -13,7 +14,6 @@ import dev.beamllm.testing.FakeServerStats;
 import dev.beamllm.testing.Fault;
 import dev.beamllm.testing.FaultPlan;
 import dev.beamllm.testing.RecordedRequest;
-import dev.beamllm.prompt.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +24,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.Test;
 
-/** Scheduler and retry invariants, asserted on what the fake provider saw, never on elapsed time. */
+/**
+ * Scheduler and retry invariants, asserted on what the fake provider saw, never on elapsed time.
+ */
 public class ClientSchedulingTest {
 
   private static List<String> prompts(int n) {
@@ -37,9 +39,16 @@ public class ClientSchedulingTest {
 
   @Test
   public void everyTenSecondWindowStaysWithinTheRatePlusTheBurstAndNothingIsRefused() {
-    try (FakeProviderServer fake = FakeProviderServer.builder().requestsPerMinute(600)
-            .latency(FakeLatency.logNormal(Duration.ofMillis(50), 0.5)).recordRequests(false).start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").limits(Limits.perMinute(600, 0)).build()) {
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .requestsPerMinute(600)
+                .latency(FakeLatency.logNormal(Duration.ofMillis(50), 0.5))
+                .recordRequests(false)
+                .start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .limits(Limits.perMinute(600, 0))
+                .build()) {
       List<ApiResponse> out = client.processPrompts(prompts(700));
       assertEquals(700, out.size());
       assertTrue(out.stream().noneMatch(ApiResponse::isError));
@@ -60,8 +69,11 @@ public class ClientSchedulingTest {
 
   @Test
   public void everyPromptGetsExactlyOneResponseUnderFaultsAndAttemptsNeverExceedTheMaximum() {
-    FaultPlan plan = FaultPlan.none().withProbability(Fault.SERVER_ERROR, 0.2).withProbability(Fault.OVERLOADED, 0.1)
-        .withProbability(Fault.MALFORMED_JSON, 0.05);
+    FaultPlan plan =
+        FaultPlan.none()
+            .withProbability(Fault.SERVER_ERROR, 0.2)
+            .withProbability(Fault.OVERLOADED, 0.1)
+            .withProbability(Fault.MALFORMED_JSON, 0.05);
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).seed(3).start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").maxAttempts(3).build()) {
       List<Conversation> convs = new ArrayList<>();
@@ -86,16 +98,43 @@ public class ClientSchedulingTest {
 
   @Test
   public void a401OnOneOfTwoModelsMovesAllTrafficToTheOther() {
-    FaultPlan plan = FaultPlan.none().withScript("gpt-4.1-nano", Fault.UNAUTHORIZED, Fault.UNAUTHORIZED, Fault.UNAUTHORIZED,
-        Fault.UNAUTHORIZED, Fault.UNAUTHORIZED, Fault.UNAUTHORIZED, Fault.UNAUTHORIZED, Fault.UNAUTHORIZED);
-    try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).latency(FakeLatency.fixed(Duration.ofMillis(5))).start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano").limits(Limits.unlimited().maxConcurrent(4))
-            .seed(1).build()) {
+    FaultPlan plan =
+        FaultPlan.none()
+            .withScript(
+                "gpt-4.1-nano",
+                Fault.UNAUTHORIZED,
+                Fault.UNAUTHORIZED,
+                Fault.UNAUTHORIZED,
+                Fault.UNAUTHORIZED,
+                Fault.UNAUTHORIZED,
+                Fault.UNAUTHORIZED,
+                Fault.UNAUTHORIZED,
+                Fault.UNAUTHORIZED);
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .faults(plan)
+                .latency(FakeLatency.fixed(Duration.ofMillis(5)))
+                .start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano")
+                .limits(Limits.unlimited().maxConcurrent(4))
+                .seed(1)
+                .build()) {
       List<ApiResponse> out = client.processPrompts(prompts(100));
-      assertEquals(List.of(), out.stream().filter(ApiResponse::isError).map(r -> r.model() + " " + r.error().orElseThrow()).toList());
+      assertEquals(
+          List.of(),
+          out.stream()
+              .filter(ApiResponse::isError)
+              .map(r -> r.model() + " " + r.error().orElseThrow())
+              .toList());
       assertTrue(out.stream().allMatch(r -> r.model().equals("gpt-4.1-mini")));
-      long nanoRequests = fake.requests().stream().filter(r -> Json.parse(r.body()).get("model").asText().equals("gpt-4.1-nano")).count();
-      assertTrue("only the requests in flight when the 401s came went to nano: " + nanoRequests, nanoRequests <= 8);
+      long nanoRequests =
+          fake.requests().stream()
+              .filter(r -> Json.parse(r.body()).get("model").asText().equals("gpt-4.1-nano"))
+              .count();
+      assertTrue(
+          "only the requests in flight when the 401s came went to nano: " + nanoRequests,
+          nanoRequests <= 8);
       assertTrue(client.config().models().contains("gpt-4.1-nano"));
     }
   }
@@ -103,15 +142,25 @@ public class ClientSchedulingTest {
   @Test
   public void sprayingFollowsTheWeightsAndIsReproducibleWithASeed() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient a = ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano").weights(3, 1).seed(42).build();
-        LlmClient b = ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano").weights(3, 1).seed(42).build()) {
-      List<String> modelsA = a.processPrompts(prompts(400)).stream().map(ApiResponse::model).toList();
+        LlmClient a =
+            ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano")
+                .weights(3, 1)
+                .seed(42)
+                .build();
+        LlmClient b =
+            ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano")
+                .weights(3, 1)
+                .seed(42)
+                .build()) {
+      List<String> modelsA =
+          a.processPrompts(prompts(400)).stream().map(ApiResponse::model).toList();
       Map<String, Integer> counts = new HashMap<>();
       modelsA.forEach(m -> counts.merge(m, 1, Integer::sum));
       double share = counts.get("gpt-4.1-mini") / 400.0;
       assertTrue("share of the 0.75 model: " + share, share > 0.68 && share < 0.82);
       // Same seed, same sequence of choices (requests are started in order).
-      List<String> modelsB = b.processPrompts(prompts(400)).stream().map(ApiResponse::model).toList();
+      List<String> modelsB =
+          b.processPrompts(prompts(400)).stream().map(ApiResponse::model).toList();
       assertEquals(modelsA, modelsB);
     }
   }
@@ -120,7 +169,8 @@ public class ClientSchedulingTest {
   public void aRetryGoesToAnotherModelWhenThereIsOne() {
     FaultPlan plan = FaultPlan.none().withScript("gpt-4.1-mini", Fault.UNAVAILABLE);
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano").weights(1, 0).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano").weights(1, 0).build()) {
       ApiResponse r = client.start("hi").join();
       assertFalse(r.isError());
       assertEquals(2, r.attempts());
@@ -136,12 +186,23 @@ public class ClientSchedulingTest {
     // Two providers in one fake would share one bucket, so use two fakes: nano's allows 2 a minute.
     try (FakeProviderServer slow = FakeProviderServer.builder().requestsPerMinute(2).start();
         FakeProviderServer fast = FakeProviderServer.builder().start()) {
-      dev.beamllm.model.ModelRegistry registry = fast.pointRegistry(dev.beamllm.model.ModelRegistry.defaults());
-      dev.beamllm.model.ModelSpec nano = slow.pointRegistry(dev.beamllm.model.ModelRegistry.defaults()).lookup("gpt-4.1-nano");
-      try (LlmClient client = LlmClient.builder().models("gpt-4.1-nano", "gpt-4.1-mini").weights(1, 1).seed(5)
-          .registry(registry.withModel(nano)).apiKeys(ApiKeys.sameForAll("k")).progress(StatusTracker.Display.NONE).build()) {
+      dev.beamllm.model.ModelRegistry registry =
+          fast.pointRegistry(dev.beamllm.model.ModelRegistry.defaults());
+      dev.beamllm.model.ModelSpec nano =
+          slow.pointRegistry(dev.beamllm.model.ModelRegistry.defaults()).lookup("gpt-4.1-nano");
+      try (LlmClient client =
+          LlmClient.builder()
+              .models("gpt-4.1-nano", "gpt-4.1-mini")
+              .weights(1, 1)
+              .seed(5)
+              .registry(registry.withModel(nano))
+              .apiKeys(ApiKeys.sameForAll("k"))
+              .progress(StatusTracker.Display.NONE)
+              .build()) {
         // Teach the client nano's limit: its first answer carries "limit 2, remaining 1".
-        assertEquals("gpt-4.1-nano", client.start(Conversation.user("warm up"), Set.of("gpt-4.1-mini")).join().model());
+        assertEquals(
+            "gpt-4.1-nano",
+            client.start(Conversation.user("warm up"), Set.of("gpt-4.1-mini")).join().model());
         List<CompletableFuture<ApiResponse>> futures = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
           futures.add(client.start(Conversation.user("p" + i)));
@@ -149,9 +210,14 @@ public class ClientSchedulingTest {
         long miniDone = 0;
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
-          miniDone = futures.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join)
-              .filter(r -> r.model().equals("gpt-4.1-mini")).count();
-          if (miniDone > 0 && miniDone == fast.stats().accepted()
+          miniDone =
+              futures.stream()
+                  .filter(CompletableFuture::isDone)
+                  .map(CompletableFuture::join)
+                  .filter(r -> r.model().equals("gpt-4.1-mini"))
+                  .count();
+          if (miniDone > 0
+              && miniDone == fast.stats().accepted()
               && futures.stream().filter(CompletableFuture::isDone).count() >= miniDone + 1) {
             break;
           }
@@ -170,8 +236,11 @@ public class ClientSchedulingTest {
   @Test
   public void aRequestLargerThanTheTokenBudgetFailsAtOnce() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").limits(Limits.perMinute(0, 1_000))
-            .samplingParams(SamplingParams.defaults().withMaxNewTokens(2_000)).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .limits(Limits.perMinute(0, 1_000))
+                .samplingParams(SamplingParams.defaults().withMaxNewTokens(2_000))
+                .build()) {
       ApiResponse r = client.start("hi").join();
       assertEquals(ErrorKind.TOO_LARGE, r.error().orElseThrow().kind());
       assertTrue(r.error().orElseThrow().message().contains("1000 tokens per minute"));
@@ -183,9 +252,16 @@ public class ClientSchedulingTest {
   public void limitsSetTooHighAreLearnedFromTheProvidersHeaders() {
     // The client believes 6,000/min; the provider allows 300/min. The probe window and the
     // headers keep 429s to a handful, and nothing fails.
-    try (FakeProviderServer fake = FakeProviderServer.builder().requestsPerMinute(300).recordRequests(false)
-            .latency(FakeLatency.fixed(Duration.ofMillis(30))).start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").limits(Limits.perMinute(6_000, 0)).build()) {
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .requestsPerMinute(300)
+                .recordRequests(false)
+                .latency(FakeLatency.fixed(Duration.ofMillis(30)))
+                .start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .limits(Limits.perMinute(6_000, 0))
+                .build()) {
       List<ApiResponse> out = client.processPrompts(prompts(320));
       assertTrue(out.stream().noneMatch(ApiResponse::isError));
       assertTrue("429s: " + fake.stats().rateLimited(), fake.stats().rateLimited() <= 6);

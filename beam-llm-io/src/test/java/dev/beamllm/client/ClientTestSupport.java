@@ -1,10 +1,9 @@
 package dev.beamllm.client;
 
-import dev.beamllm.response.ApiResponse;
-
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.StreamDecoder;
+import dev.beamllm.response.ApiResponse;
 import dev.beamllm.testing.FakeProviderServer;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -17,10 +16,14 @@ import java.util.stream.Stream;
 final class ClientTestSupport {
   private ClientTestSupport() {}
 
-  /** A builder for a client whose models all call the fake server, with any key and no progress display. */
+  /**
+   * A builder for a client whose models all call the fake server, with any key and no progress
+   * display.
+   */
   /**
    * One prompt through a fresh client with the same settings, so what one answer teaches a client
-   * (a model given up after a 401 or 404) does not decide how the next scripted fault is classified.
+   * (a model given up after a 401 or 404) does not decide how the next scripted fault is
+   * classified.
    */
   static ApiResponse once(LlmClient client, String prompt) {
     try (LlmClient fresh = LlmClient.of(client.config())) {
@@ -42,9 +45,12 @@ final class ClientTestSupport {
    *
    * @return the HTTP status
    */
-  static int stream(HttpCall call, StreamDecoder decoder, Consumer<String> onText) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(call.uri()).version(HttpClient.Version.HTTP_1_1)
-        .POST(HttpRequest.BodyPublishers.ofString(call.body()));
+  static int stream(HttpCall call, StreamDecoder decoder, Consumer<String> onText)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(call.uri())
+            .version(HttpClient.Version.HTTP_1_1)
+            .POST(HttpRequest.BodyPublishers.ofString(call.body()));
     call.headers().forEach(request::header);
     HttpResponse<Stream<String>> response =
         HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
@@ -60,7 +66,8 @@ final class ClientTestSupport {
       } else if (line.startsWith("event:")) {
         event = line.substring("event:".length()).trim();
       } else if (line.startsWith("data:")) {
-        data.append(data.length() > 0 ? "\n" : "").append(line.substring("data:".length()).stripLeading());
+        data.append(data.length() > 0 ? "\n" : "")
+            .append(line.substring("data:".length()).stripLeading());
       }
     }
     if (data.length() > 0) {

@@ -24,8 +24,8 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.Usage;
-import dev.beamllm.testing.Fault;
 import dev.beamllm.testing.FakeProviderServer;
+import dev.beamllm.testing.Fault;
 import dev.beamllm.testing.FaultPlan;
 import dev.beamllm.testing.RecordedRequest;
 import dev.beamllm.tool.Tool;
@@ -41,10 +41,12 @@ public class CohereClientTest {
   public void sendsTheDocumentedRequestAndParsesTheAnswer() {
     Conversation c = Conversation.system("Be terse.").addUser("What is 2+2?");
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "command-a")
-            .samplingParams(SamplingParams.builder().temperature(0.3).topP(1.0).maxNewTokens(300).build())
-            .extraHeaders(Map.of("x-team", "data"))
-            .build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "command-a")
+                .samplingParams(
+                    SamplingParams.builder().temperature(0.3).topP(1.0).maxNewTokens(300).build())
+                .extraHeaders(Map.of("x-team", "data"))
+                .build()) {
       ApiResponse r = client.start(c).join();
       assertFalse(r.error().toString(), r.isError());
       assertEquals("Echo: What is 2+2?", r.completion());
@@ -61,7 +63,8 @@ public class CohereClientTest {
       assertEquals("command-a-03-2025", body.get("model").asText());
       assertEquals(300, body.get("max_tokens").asInt());
       assertEquals(0.3, body.get("temperature").asDouble(), 0);
-      assertEquals("top_p 1.0 is brought within Cohere's p range", 0.99, body.get("p").asDouble(), 0);
+      assertEquals(
+          "top_p 1.0 is brought within Cohere's p range", 0.99, body.get("p").asDouble(), 0);
       assertFalse(body.has("top_p"));
       assertEquals(CohereFormat.render(c).get("messages"), body.get("messages"));
     }
@@ -69,8 +72,11 @@ public class CohereClientTest {
 
   @Test
   public void toolPlanAndCallsRoundTrip() {
-    Tool weather = Tool.of("get_weather", "Weather by city",
-        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
+    Tool weather =
+        Tool.of(
+            "get_weather",
+            "Weather by city",
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client = ClientTestSupport.client(fake, "command-a").tools(weather).build()) {
       Conversation ask = Conversation.user("Use get_weather for Oslo");
@@ -87,10 +93,14 @@ public class CohereClientTest {
       assertEquals(Json.parse(weather.parametersJson()), tools.at("/0/function/parameters"));
 
       String id = call.toolCalls().get(0).id();
-      ApiResponse answer = client.start(ask.withResponse(call).add(Message.toolResult(id, "4 C"))).join();
+      ApiResponse answer =
+          client.start(ask.withResponse(call).add(Message.toolResult(id, "4 C"))).join();
       assertEquals("Tool results: 4 C", answer.completion());
       JsonNode messages = Json.parse(fake.requests().get(1).body()).get("messages");
-      assertEquals("the plan goes back with its calls", "I will use get_weather.", messages.at("/1/tool_plan").asText());
+      assertEquals(
+          "the plan goes back with its calls",
+          "I will use get_weather.",
+          messages.at("/1/tool_plan").asText());
       assertEquals(id, messages.at("/1/tool_calls/0/id").asText());
       assertEquals("tool", messages.at("/2/role").asText());
       assertEquals(id, messages.at("/2/tool_call_id").asText());
@@ -100,12 +110,18 @@ public class CohereClientTest {
 
   @Test
   public void jsonSchemaJsonModeAndLogprobs() {
-    String schema = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}";
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}";
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient structured = ClientTestSupport.client(fake, "command-a")
-            .samplingParams(SamplingParams.builder().logprobs(true).build().withOutputSchema(schema)).build();
-        LlmClient json = ClientTestSupport.client(fake, "command-a")
-            .samplingParams(SamplingParams.builder().jsonMode(true).build()).build()) {
+        LlmClient structured =
+            ClientTestSupport.client(fake, "command-a")
+                .samplingParams(
+                    SamplingParams.builder().logprobs(true).build().withOutputSchema(schema))
+                .build();
+        LlmClient json =
+            ClientTestSupport.client(fake, "command-a")
+                .samplingParams(SamplingParams.builder().jsonMode(true).build())
+                .build()) {
       ApiResponse s = structured.start("Give me a number").join();
       assertEquals(1, Json.parse(s.completion()).get("n").asInt());
       JsonNode body = Json.parse(fake.requests().get(0).body());
@@ -127,26 +143,59 @@ public class CohereClientTest {
 
   @Test
   public void reasoningContentAndBilledUnitsAreRead() {
-    ProviderRequest request = new ProviderRequest(ModelRegistry.defaults().lookup("command-a-reasoning"), Conversation.user("2+2?"),
-        SamplingParams.defaults(), List.of(), Credentials.apiKey("k"), Map.of(), null, false);
-    String body = "{\"id\":\"x\",\"finish_reason\":\"COMPLETE\",\"message\":{\"role\":\"assistant\",\"content\":["
-        + "{\"type\":\"thinking\",\"thinking\":\"Two and two make four.\"},{\"type\":\"text\",\"text\":\"4\"}]},"
-        + "\"usage\":{\"billed_units\":{\"input_tokens\":9,\"output_tokens\":3}}}";
-    ParsedAnswer answer = Adapters.forFormat(WireFormat.COHERE).parse(request, new HttpAnswer(200, Map.of(), body));
-    assertEquals(List.of(Thinking.of("Two and two make four."), new Text("4")), answer.message().parts());
+    ProviderRequest request =
+        new ProviderRequest(
+            ModelRegistry.defaults().lookup("command-a-reasoning"),
+            Conversation.user("2+2?"),
+            SamplingParams.defaults(),
+            List.of(),
+            Credentials.apiKey("k"),
+            Map.of(),
+            null,
+            false);
+    String body =
+        "{\"id\":\"x\",\"finish_reason\":\"COMPLETE\",\"message\":{\"role\":\"assistant\",\"content\":["
+            + "{\"type\":\"thinking\",\"thinking\":\"Two and two make four.\"},{\"type\":\"text\",\"text\":\"4\"}]},"
+            + "\"usage\":{\"billed_units\":{\"input_tokens\":9,\"output_tokens\":3}}}";
+    ParsedAnswer answer =
+        Adapters.forFormat(WireFormat.COHERE).parse(request, new HttpAnswer(200, Map.of(), body));
+    assertEquals(
+        List.of(Thinking.of("Two and two make four."), new Text("4")), answer.message().parts());
     assertEquals(Usage.of(9, 3), answer.usage());
   }
 
   @Test
   public void everyErrorClassIsRecognised() {
-    FaultPlan plan = FaultPlan.none().withScript("command-a-03-2025",
-        Fault.SERVER_ERROR, Fault.UNAVAILABLE, Fault.OVERLOADED, Fault.CONTEXT_LENGTH, Fault.UNAUTHORIZED, Fault.MODEL_NOT_FOUND,
-        Fault.MALFORMED_JSON, Fault.DROP_CONNECTION, Fault.HANG);
-    ErrorKind[] expected = {ErrorKind.SERVER, ErrorKind.OVERLOADED, ErrorKind.OVERLOADED, ErrorKind.CONTEXT_LENGTH, ErrorKind.AUTH,
-        ErrorKind.NOT_FOUND, ErrorKind.INVALID_RESPONSE, ErrorKind.CONNECTION, ErrorKind.TIMEOUT};
+    FaultPlan plan =
+        FaultPlan.none()
+            .withScript(
+                "command-a-03-2025",
+                Fault.SERVER_ERROR,
+                Fault.UNAVAILABLE,
+                Fault.OVERLOADED,
+                Fault.CONTEXT_LENGTH,
+                Fault.UNAUTHORIZED,
+                Fault.MODEL_NOT_FOUND,
+                Fault.MALFORMED_JSON,
+                Fault.DROP_CONNECTION,
+                Fault.HANG);
+    ErrorKind[] expected = {
+      ErrorKind.SERVER,
+      ErrorKind.OVERLOADED,
+      ErrorKind.OVERLOADED,
+      ErrorKind.CONTEXT_LENGTH,
+      ErrorKind.AUTH,
+      ErrorKind.NOT_FOUND,
+      ErrorKind.INVALID_RESPONSE,
+      ErrorKind.CONNECTION,
+      ErrorKind.TIMEOUT
+    };
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
-        LlmClient client = ClientTestSupport.client(fake, "command-a").maxAttempts(1)
-            .requestTimeout(Duration.ofMillis(700)).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "command-a")
+                .maxAttempts(1)
+                .requestTimeout(Duration.ofMillis(700))
+                .build()) {
       for (ErrorKind kind : expected) {
         ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(kind, r.error().orElseThrow().kind());

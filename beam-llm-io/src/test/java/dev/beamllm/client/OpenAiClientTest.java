@@ -14,8 +14,8 @@ import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.TestData;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
-import dev.beamllm.testing.Fault;
 import dev.beamllm.testing.FakeProviderServer;
+import dev.beamllm.testing.Fault;
 import dev.beamllm.testing.FaultPlan;
 import dev.beamllm.testing.RecordedRequest;
 import dev.beamllm.tool.Tool;
@@ -28,11 +28,15 @@ public class OpenAiClientTest {
   @Test
   public void sendsTheDocumentedRequestAndParsesTheAnswer() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini")
-            .samplingParams(SamplingParams.builder().temperature(0.2).maxNewTokens(300).build())
-            .extraHeaders(java.util.Map.of("x-team", "data"))
-            .build()) {
-      ApiResponse r = client.start(Conversation.system("Be terse.").addUser("What is 2+2?").withId("q1")).join();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .samplingParams(SamplingParams.builder().temperature(0.2).maxNewTokens(300).build())
+                .extraHeaders(java.util.Map.of("x-team", "data"))
+                .build()) {
+      ApiResponse r =
+          client
+              .start(Conversation.system("Be terse.").addUser("What is 2+2?").withId("q1"))
+              .join();
       assertFalse(r.error().toString(), r.isError());
       assertEquals("Echo: What is 2+2?", r.completion());
       assertEquals("gpt-4.1-mini", r.model());
@@ -41,7 +45,8 @@ public class OpenAiClientTest {
       assertEquals("q1", r.conversationId().orElseThrow());
       assertEquals(1, r.attempts());
       assertTrue(r.usage().inputTokens() > 0);
-      assertEquals(client.config().registry().lookup("gpt-4.1-mini").cost(r.usage()), r.cost(), 1e-12);
+      assertEquals(
+          client.config().registry().lookup("gpt-4.1-mini").cost(r.usage()), r.cost(), 1e-12);
 
       RecordedRequest sent = fake.requests().get(0);
       assertEquals("/v1/chat/completions", sent.path());
@@ -52,20 +57,32 @@ public class OpenAiClientTest {
       assertEquals(300, body.get("max_completion_tokens").asInt());
       assertEquals(0.2, body.get("temperature").asDouble(), 0);
       assertEquals("system", body.at("/messages/0/role").asText());
-      assertEquals(Json.parse(Conversation.system("Be terse.").addUser("What is 2+2?").toOpenAi()).get("messages"), body.get("messages"));
+      assertEquals(
+          Json.parse(Conversation.system("Be terse.").addUser("What is 2+2?").toOpenAi())
+              .get("messages"),
+          body.get("messages"));
     }
   }
 
   @Test
   public void toolsJsonSchemaLogprobsAndReasoningEffort() {
-    Tool weather = Tool.of("get_weather", "Weather by city",
-        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
+    Tool weather =
+        Tool.of(
+            "get_weather",
+            "Weather by city",
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient tools = ClientTestSupport.client(fake, "gpt-4.1-mini").tools(weather).build();
-        LlmClient schema = ClientTestSupport.client(fake, "gpt-4.1-mini")
-            .samplingParams(SamplingParams.builder().logprobs(true).topLogprobs(2).build()
-                .withOutputSchema("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}"))
-            .build();
+        LlmClient schema =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .samplingParams(
+                    SamplingParams.builder()
+                        .logprobs(true)
+                        .topLogprobs(2)
+                        .build()
+                        .withOutputSchema(
+                            "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}"))
+                .build();
         LlmClient reasoning = ClientTestSupport.client(fake, "o4-mini-high").build()) {
       ApiResponse call = tools.start("Use get_weather for Oslo").join();
       assertEquals("tool_calls", call.finishReason().orElseThrow());
@@ -75,8 +92,10 @@ public class OpenAiClientTest {
       assertEquals("function", toolsSent.at("/0/type").asText());
       assertEquals("Weather by city", toolsSent.at("/0/function/description").asText());
 
-      Conversation next = Conversation.user("Use get_weather for Oslo").withResponse(call)
-          .add(Message.toolResult(call.toolCalls().get(0).id(), "4 C"));
+      Conversation next =
+          Conversation.user("Use get_weather for Oslo")
+              .withResponse(call)
+              .add(Message.toolResult(call.toolCalls().get(0).id(), "4 C"));
       assertEquals("Tool results: 4 C", tools.start(next).join().completion());
 
       ApiResponse s = schema.start("Give me a number").join();
@@ -96,8 +115,11 @@ public class OpenAiClientTest {
   public void imagesAndPdfsTravelAsTheFormatWritesThem() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").build()) {
-      Conversation c = Conversation.of(Message.user("What is this?").addImage(TestData.file("images/red-square.png"))
-          .addFile(TestData.file("docs/sample.pdf")));
+      Conversation c =
+          Conversation.of(
+              Message.user("What is this?")
+                  .addImage(TestData.file("images/red-square.png"))
+                  .addFile(TestData.file("docs/sample.pdf")));
       ApiResponse r = client.start(c).join();
       assertFalse(r.isError());
       JsonNode content = Json.parse(fake.requests().get(0).body()).at("/messages/0/content");
@@ -110,26 +132,57 @@ public class OpenAiClientTest {
   public void requestsAModelCannotServeFailBeforeSending() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client = ClientTestSupport.client(fake, "deepseek-chat").build();
-        LlmClient logprobs = ClientTestSupport.client(fake, "o4-mini")
-            .samplingParams(SamplingParams.builder().logprobs(true).build()).build()) {
-      ApiResponse r = client.start(Conversation.of(Message.user("x").addImage(TestData.file("images/photo.jpg")))).join();
+        LlmClient logprobs =
+            ClientTestSupport.client(fake, "o4-mini")
+                .samplingParams(SamplingParams.builder().logprobs(true).build())
+                .build()) {
+      ApiResponse r =
+          client
+              .start(Conversation.of(Message.user("x").addImage(TestData.file("images/photo.jpg"))))
+              .join();
       assertEquals(ErrorKind.UNSUPPORTED, r.error().orElseThrow().kind());
-      assertThat(r.error().orElseThrow().message(), containsString("model 'deepseek-chat' does not support image input"));
-      assertThat(logprobs.start("x").join().error().orElseThrow().message(), containsString("model 'o4-mini' does not support logprobs"));
+      assertThat(
+          r.error().orElseThrow().message(),
+          containsString("model 'deepseek-chat' does not support image input"));
+      assertThat(
+          logprobs.start("x").join().error().orElseThrow().message(),
+          containsString("model 'o4-mini' does not support logprobs"));
       assertEquals(0, fake.requests().size());
     }
   }
 
   @Test
   public void everyErrorClassIsRecognised() {
-    FaultPlan plan = FaultPlan.none().withScript("gpt-4.1-mini",
-        Fault.SERVER_ERROR, Fault.UNAVAILABLE, Fault.OVERLOADED, Fault.CONTEXT_LENGTH, Fault.UNAUTHORIZED, Fault.MODEL_NOT_FOUND,
-        Fault.MALFORMED_JSON, Fault.DROP_CONNECTION, Fault.HANG);
-    ErrorKind[] expected = {ErrorKind.SERVER, ErrorKind.OVERLOADED, ErrorKind.OVERLOADED, ErrorKind.CONTEXT_LENGTH, ErrorKind.AUTH,
-        ErrorKind.NOT_FOUND, ErrorKind.INVALID_RESPONSE, ErrorKind.CONNECTION, ErrorKind.TIMEOUT};
+    FaultPlan plan =
+        FaultPlan.none()
+            .withScript(
+                "gpt-4.1-mini",
+                Fault.SERVER_ERROR,
+                Fault.UNAVAILABLE,
+                Fault.OVERLOADED,
+                Fault.CONTEXT_LENGTH,
+                Fault.UNAUTHORIZED,
+                Fault.MODEL_NOT_FOUND,
+                Fault.MALFORMED_JSON,
+                Fault.DROP_CONNECTION,
+                Fault.HANG);
+    ErrorKind[] expected = {
+      ErrorKind.SERVER,
+      ErrorKind.OVERLOADED,
+      ErrorKind.OVERLOADED,
+      ErrorKind.CONTEXT_LENGTH,
+      ErrorKind.AUTH,
+      ErrorKind.NOT_FOUND,
+      ErrorKind.INVALID_RESPONSE,
+      ErrorKind.CONNECTION,
+      ErrorKind.TIMEOUT
+    };
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").maxAttempts(1)
-            .requestTimeout(java.time.Duration.ofMillis(700)).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .maxAttempts(1)
+                .requestTimeout(java.time.Duration.ofMillis(700))
+                .build()) {
       for (ErrorKind kind : expected) {
         ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(kind, r.error().orElseThrow().kind());
@@ -160,13 +213,18 @@ public class OpenAiClientTest {
       assertFalse("held back by the learned limit", waiting.isDone());
       assertEquals(2, tight.stats().received());
       mini.close();
-      assertEquals("closing ends what still waits", ErrorKind.CANCELLED, waiting.join().error().orElseThrow().kind());
+      assertEquals(
+          "closing ends what still waits",
+          ErrorKind.CANCELLED,
+          waiting.join().error().orElseThrow().kind());
     }
   }
 
   @Test
   public void retriesRecoverFromTransientFaultsWithinMaxAttempts() {
-    FaultPlan plan = FaultPlan.none().withScript("gpt-4.1-mini", Fault.SERVER_ERROR, Fault.OVERLOADED, Fault.NONE);
+    FaultPlan plan =
+        FaultPlan.none()
+            .withScript("gpt-4.1-mini", Fault.SERVER_ERROR, Fault.OVERLOADED, Fault.NONE);
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").maxAttempts(3).build()) {
       ApiResponse r = client.start("hi").join();
@@ -198,7 +256,11 @@ public class OpenAiClientTest {
 
   @Test
   public void processPromptsKeepsInputOrderAndBadInputIsAnErrorNotAnException() {
-    try (FakeProviderServer fake = FakeProviderServer.builder().latency(dev.beamllm.testing.FakeLatency.logNormal(java.time.Duration.ofMillis(20), 1.0)).start();
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .latency(
+                    dev.beamllm.testing.FakeLatency.logNormal(java.time.Duration.ofMillis(20), 1.0))
+                .start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").build()) {
       List<Object> prompts = new java.util.ArrayList<>();
       for (int i = 0; i < 200; i++) {
@@ -219,9 +281,15 @@ public class OpenAiClientTest {
   @Test
   public void aMissingKeyNamesTheVariable() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = LlmClient.builder().models("gpt-4.1-mini").registry(fake.pointRegistry(dev.beamllm.model.ModelRegistry.defaults()))
-            .apiKeys(ApiKeys.of(java.util.Map.of())).progress(StatusTracker.Display.NONE).build()) {
-      org.junit.Assume.assumeTrue("OPENAI_API_KEY is set here", System.getenv("OPENAI_API_KEY") == null);
+        LlmClient client =
+            LlmClient.builder()
+                .models("gpt-4.1-mini")
+                .registry(fake.pointRegistry(dev.beamllm.model.ModelRegistry.defaults()))
+                .apiKeys(ApiKeys.of(java.util.Map.of()))
+                .progress(StatusTracker.Display.NONE)
+                .build()) {
+      org.junit.Assume.assumeTrue(
+          "OPENAI_API_KEY is set here", System.getenv("OPENAI_API_KEY") == null);
       ApiResponse r = client.start("hi").join();
       assertEquals(ErrorKind.AUTH, r.error().orElseThrow().kind());
       assertThat(r.error().orElseThrow().message(), containsString("set OPENAI_API_KEY"));
@@ -232,10 +300,13 @@ public class OpenAiClientTest {
   @Test
   public void reasoningEffortFromParamsWinsOverTheSuffix() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "o4-mini-high")
-            .samplingParams(SamplingParams.defaults().withReasoningEffort(ReasoningEffort.LOW)).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "o4-mini-high")
+                .samplingParams(SamplingParams.defaults().withReasoningEffort(ReasoningEffort.LOW))
+                .build()) {
       client.start("x").join();
-      assertEquals("low", Json.parse(fake.requests().get(0).body()).get("reasoning_effort").asText());
+      assertEquals(
+          "low", Json.parse(fake.requests().get(0).body()).get("reasoning_effort").asText());
     }
   }
 }

@@ -24,8 +24,11 @@ import org.junit.Test;
 
 /** The OpenAI Responses adapter through the client, against the fake provider. */
 public class OpenAiResponsesClientTest {
-  private static final Tool WEATHER = Tool.of("get_weather", "Weather by city",
-      "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
+  private static final Tool WEATHER =
+      Tool.of(
+          "get_weather",
+          "Weather by city",
+          "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
 
   private static JsonNode body(FakeProviderServer fake, int index) {
     return Json.parse(fake.requests().get(index).body());
@@ -38,19 +41,26 @@ public class OpenAiResponsesClientTest {
   @Test
   public void sendsTheDocumentedRequestWithTheSystemPromptInInstructions() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true)
-            .samplingParams(SamplingParams.builder().temperature(0.2).maxNewTokens(300).build())
-            .extraHeaders(Map.of("x-team", "data"))
-            .build()) {
-      ApiResponse r = client.start(Conversation.system("Be terse.").addUser("What is 2+2?").withId("q1")).join();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .useResponsesApi(true)
+                .samplingParams(SamplingParams.builder().temperature(0.2).maxNewTokens(300).build())
+                .extraHeaders(Map.of("x-team", "data"))
+                .build()) {
+      ApiResponse r =
+          client
+              .start(Conversation.system("Be terse.").addUser("What is 2+2?").withId("q1"))
+              .join();
       assertFalse(String.valueOf(r.error()), r.isError());
       assertEquals("Echo: What is 2+2?", r.completion());
       assertEquals("stop", r.finishReason().orElseThrow());
       assertEquals("openai", r.provider());
       assertEquals("q1", r.conversationId().orElseThrow());
       assertTrue(r.usage().inputTokens() > 0);
-      assertEquals(dev.beamllm.prompt.TokenCounter.count("Echo: What is 2+2?"), r.usage().outputTokens());
-      assertEquals(client.config().registry().lookup("gpt-4.1-mini").cost(r.usage()), r.cost(), 1e-12);
+      assertEquals(
+          dev.beamllm.prompt.TokenCounter.count("Echo: What is 2+2?"), r.usage().outputTokens());
+      assertEquals(
+          client.config().registry().lookup("gpt-4.1-mini").cost(r.usage()), r.cost(), 1e-12);
 
       RecordedRequest sent = fake.requests().get(0);
       assertEquals("/v1/responses", sent.path());
@@ -75,22 +85,29 @@ public class OpenAiResponsesClientTest {
   @Test
   public void onlyOpenAisOwnModelsSwitchToTheResponsesApi() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient responses = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).build();
+        LlmClient responses =
+            ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).build();
         LlmClient chat = ClientTestSupport.client(fake, "gpt-4.1-mini").build();
-        LlmClient azure = ClientTestSupport.client(fake, "azure-gpt-4.1").useResponsesApi(true).build()) {
+        LlmClient azure =
+            ClientTestSupport.client(fake, "azure-gpt-4.1").useResponsesApi(true).build()) {
       assertFalse(responses.start("a").join().isError());
       assertFalse(chat.start("b").join().isError());
       assertFalse(azure.start("c").join().isError());
       assertEquals("/v1/responses", fake.requests().get(0).path());
       assertEquals("/v1/chat/completions", fake.requests().get(1).path());
-      assertTrue(fake.requests().get(2).path().startsWith("/openai/deployments/gpt-4.1/chat/completions"));
+      assertTrue(
+          fake.requests().get(2).path().startsWith("/openai/deployments/gpt-4.1/chat/completions"));
     }
   }
 
   @Test
   public void toolCallsRoundTripAsFunctionCallItems() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).tools(WEATHER).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .useResponsesApi(true)
+                .tools(WEATHER)
+                .build()) {
       ApiResponse call = client.start("Use get_weather for Oslo").join();
       assertEquals("tool_calls", call.finishReason().orElseThrow());
       assertEquals(1, call.toolCalls().size());
@@ -104,8 +121,10 @@ public class OpenAiResponsesClientTest {
       assertEquals(Json.parse(WEATHER.parametersJson()), tool.get("parameters"));
       assertFalse("tools are not strict, as in chat completions", tool.get("strict").asBoolean());
 
-      Conversation next = Conversation.user("Use get_weather for Oslo").withResponse(call)
-          .add(Message.toolResult(call.toolCalls().get(0).id(), "4 C"));
+      Conversation next =
+          Conversation.user("Use get_weather for Oslo")
+              .withResponse(call)
+              .add(Message.toolResult(call.toolCalls().get(0).id(), "4 C"));
       ApiResponse answer = client.start(next).join();
       assertEquals("Tool results: 4 C", answer.completion());
       JsonNode input = body(fake, 1).get("input");
@@ -118,12 +137,24 @@ public class OpenAiResponsesClientTest {
 
   @Test
   public void jsonSchemaJsonObjectAndLogprobsUseTheTextFormatAndInclude() {
-    String schema = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}";
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"]}";
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient schemaClient = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true)
-            .samplingParams(SamplingParams.builder().logprobs(true).topLogprobs(2).build().withOutputSchema(schema)).build();
-        LlmClient objectClient = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true)
-            .samplingParams(SamplingParams.builder().jsonMode(true).build()).build()) {
+        LlmClient schemaClient =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .useResponsesApi(true)
+                .samplingParams(
+                    SamplingParams.builder()
+                        .logprobs(true)
+                        .topLogprobs(2)
+                        .build()
+                        .withOutputSchema(schema))
+                .build();
+        LlmClient objectClient =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .useResponsesApi(true)
+                .samplingParams(SamplingParams.builder().jsonMode(true).build())
+                .build()) {
       ApiResponse s = schemaClient.start("Give me a number").join();
       assertEquals(1, Json.parse(s.completion()).get("n").asInt());
       assertFalse(s.logprobs().isEmpty());
@@ -145,8 +176,16 @@ public class OpenAiResponsesClientTest {
   @Test
   public void reasoningItemsAreKeptWholeAndSentBack() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "o3-pro").tools(WEATHER).keepRawBody(true)
-            .samplingParams(SamplingParams.builder().temperature(0.5).reasoningEffort(ReasoningEffort.HIGH).build()).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "o3-pro")
+                .tools(WEATHER)
+                .keepRawBody(true)
+                .samplingParams(
+                    SamplingParams.builder()
+                        .temperature(0.5)
+                        .reasoningEffort(ReasoningEffort.HIGH)
+                        .build())
+                .build()) {
       ApiResponse call = client.start("Use get_weather for Oslo").join();
       assertFalse(String.valueOf(call.error()), call.isError());
       JsonNode sent = body(fake, 0);
@@ -163,8 +202,10 @@ public class OpenAiResponsesClientTest {
       assertEquals(item, Json.parse(thinking.rawFrom(Thinking.OPENAI).orElseThrow()));
       assertEquals("get_weather", call.toolCalls().get(0).name());
 
-      Conversation next = Conversation.user("Use get_weather for Oslo").withResponse(call)
-          .add(Message.toolResult(call.toolCalls().get(0).id(), "4 C"));
+      Conversation next =
+          Conversation.user("Use get_weather for Oslo")
+              .withResponse(call)
+              .add(Message.toolResult(call.toolCalls().get(0).id(), "4 C"));
       assertEquals("Tool results: 4 C", client.start(next).join().completion());
       JsonNode input = body(fake, 1).get("input");
       assertEquals("the reasoning item goes back verbatim before its call", item, input.get(1));
@@ -175,8 +216,11 @@ public class OpenAiResponsesClientTest {
   @Test
   public void anAnswerCutAtTheLimitEndsWithLength() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true)
-            .samplingParams(SamplingParams.builder().maxNewTokens(20).build()).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .useResponsesApi(true)
+                .samplingParams(SamplingParams.builder().maxNewTokens(20).build())
+                .build()) {
       ApiResponse r = client.start("#tokens=200").join();
       assertEquals("length", r.finishReason().orElseThrow());
       assertEquals(20, r.usage().outputTokens());
@@ -185,15 +229,39 @@ public class OpenAiResponsesClientTest {
 
   @Test
   public void everyErrorClassIsRecognised() {
-    FaultPlan plan = FaultPlan.none().withScript("gpt-4.1-mini",
-        Fault.SERVER_ERROR, Fault.BAD_GATEWAY, Fault.UNAVAILABLE, Fault.OVERLOADED, Fault.CONTEXT_LENGTH, Fault.UNAUTHORIZED,
-        Fault.MODEL_NOT_FOUND, Fault.MALFORMED_JSON, Fault.DROP_CONNECTION, Fault.HANG);
-    List<ErrorKind> expected = List.of(ErrorKind.SERVER, ErrorKind.SERVER, ErrorKind.OVERLOADED, ErrorKind.OVERLOADED,
-        ErrorKind.CONTEXT_LENGTH, ErrorKind.AUTH, ErrorKind.NOT_FOUND, ErrorKind.INVALID_RESPONSE, ErrorKind.CONNECTION,
-        ErrorKind.TIMEOUT);
+    FaultPlan plan =
+        FaultPlan.none()
+            .withScript(
+                "gpt-4.1-mini",
+                Fault.SERVER_ERROR,
+                Fault.BAD_GATEWAY,
+                Fault.UNAVAILABLE,
+                Fault.OVERLOADED,
+                Fault.CONTEXT_LENGTH,
+                Fault.UNAUTHORIZED,
+                Fault.MODEL_NOT_FOUND,
+                Fault.MALFORMED_JSON,
+                Fault.DROP_CONNECTION,
+                Fault.HANG);
+    List<ErrorKind> expected =
+        List.of(
+            ErrorKind.SERVER,
+            ErrorKind.SERVER,
+            ErrorKind.OVERLOADED,
+            ErrorKind.OVERLOADED,
+            ErrorKind.CONTEXT_LENGTH,
+            ErrorKind.AUTH,
+            ErrorKind.NOT_FOUND,
+            ErrorKind.INVALID_RESPONSE,
+            ErrorKind.CONNECTION,
+            ErrorKind.TIMEOUT);
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).maxAttempts(1)
-            .requestTimeout(Duration.ofMillis(700)).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .useResponsesApi(true)
+                .maxAttempts(1)
+                .requestTimeout(Duration.ofMillis(700))
+                .build()) {
       for (ErrorKind kind : expected) {
         ApiResponse r = ClientTestSupport.once(client, "hi");
         assertEquals(kind, r.error().orElseThrow().kind());
@@ -206,8 +274,16 @@ public class OpenAiResponsesClientTest {
   @Test
   public void rateLimitsCarryTheRetryAfterAndTransientFaultsAreRetried() {
     try (FakeProviderServer tight = FakeProviderServer.builder().requestsPerMinute(1).start();
-        LlmClient mini = ClientTestSupport.client(tight, "gpt-4.1-mini").useResponsesApi(true).maxAttempts(1).build();
-        LlmClient nano = ClientTestSupport.client(tight, "gpt-4.1-nano").useResponsesApi(true).maxAttempts(1).build()) {
+        LlmClient mini =
+            ClientTestSupport.client(tight, "gpt-4.1-mini")
+                .useResponsesApi(true)
+                .maxAttempts(1)
+                .build();
+        LlmClient nano =
+            ClientTestSupport.client(tight, "gpt-4.1-nano")
+                .useResponsesApi(true)
+                .maxAttempts(1)
+                .build()) {
       assertFalse(mini.start("one").join().isError());
       // The provider's bucket is spent, and this client has not heard its headers yet.
       ApiResponse r = nano.start("two").join();
@@ -215,9 +291,15 @@ public class OpenAiResponsesClientTest {
       assertEquals(429, r.error().orElseThrow().status());
       assertTrue(r.error().orElseThrow().retryAfter().isPresent());
     }
-    FaultPlan plan = FaultPlan.none().withScript("gpt-4.1-mini", Fault.SERVER_ERROR, Fault.OVERLOADED, Fault.NONE);
+    FaultPlan plan =
+        FaultPlan.none()
+            .withScript("gpt-4.1-mini", Fault.SERVER_ERROR, Fault.OVERLOADED, Fault.NONE);
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).maxAttempts(3).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .useResponsesApi(true)
+                .maxAttempts(3)
+                .build()) {
       ApiResponse r = client.start("hi").join();
       assertEquals("Echo: hi", r.completion());
       assertEquals(3, r.attempts());

@@ -10,12 +10,21 @@ import org.junit.Test;
 
 /** JSON schemas derived from records, for structured output. */
 public class RecordSchemasTest {
-  enum Sentiment { POSITIVE, NEGATIVE }
+  enum Sentiment {
+    POSITIVE,
+    NEGATIVE
+  }
 
   record Address(String city, int zip) {}
 
-  record Review(String title, double score, boolean recommended, Sentiment sentiment, List<String> tags,
-      Optional<String> note, Address address) {}
+  record Review(
+      String title,
+      double score,
+      boolean recommended,
+      Sentiment sentiment,
+      List<String> tags,
+      Optional<String> note,
+      Address address) {}
 
   @Test
   public void everyComponentBecomesARequiredTypedProperty() {
@@ -30,6 +39,8 @@ public class RecordSchemasTest {
     assertEquals("string", s.at("/properties/tags/items/type").asText());
     assertEquals("null", s.at("/properties/note/type/1").asText());
     assertEquals("integer", s.at("/properties/address/properties/zip/type").asText());
-    assertEquals(SamplingParams.defaults().withOutputSchema(Review.class).outputSchema().orElseThrow(), RecordSchemas.of(Review.class));
+    assertEquals(
+        SamplingParams.defaults().withOutputSchema(Review.class).outputSchema().orElseThrow(),
+        RecordSchemas.of(Review.class));
   }
 }

@@ -22,10 +22,11 @@ public class SqliteCacheClientTest {
   @Test
   public void aSecondRunOverTheSamePromptsSendsNothing() {
     Path file = tmp.getRoot().toPath().resolve("answers.db");
-    List<Conversation> prompts = List.of(
-        Conversation.user("What is 2 + 2?").withId("a"),
-        Conversation.system("Be terse.").add(Message.user("Name a colour.")).withId("b"),
-        Conversation.user("Say hello.").withId("c"));
+    List<Conversation> prompts =
+        List.of(
+            Conversation.user("What is 2 + 2?").withId("a"),
+            Conversation.system("Be terse.").add(Message.user("Name a colour.")).withId("b"),
+            Conversation.user("Say hello.").withId("c"));
     try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
       List<ApiResponse> first = run(fake, file, prompts);
       assertEquals(prompts.size(), fake.stats().received());
@@ -41,11 +42,13 @@ public class SqliteCacheClientTest {
     }
   }
 
-  private static List<ApiResponse> run(FakeProviderServer fake, Path file, List<Conversation> prompts) {
-    try (LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini")
-        .cache(ResponseCache.sqlite(file))
-        .keepRawBody(true)
-        .build()) {
+  private static List<ApiResponse> run(
+      FakeProviderServer fake, Path file, List<Conversation> prompts) {
+    try (LlmClient client =
+        ClientTestSupport.client(fake, "gpt-4.1-mini")
+            .cache(ResponseCache.sqlite(file))
+            .keepRawBody(true)
+            .build()) {
       return client.processPrompts(prompts);
     }
   }

@@ -25,7 +25,10 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.Test;
 
-/** {@link LlmClient#stream}: text as it arrives, the whole answer at the end, retries only before any text. */
+/**
+ * {@link LlmClient#stream}: text as it arrives, the whole answer at the end, retries only before
+ * any text.
+ */
 public class StreamingTest {
 
   /** Streams a prompt, collecting the pieces of text. */
@@ -45,7 +48,8 @@ public class StreamingTest {
       assertEquals(200, r.usage().outputTokens());
       assertTrue(r.usage().inputTokens() > 0);
       assertEquals("stop", r.finishReason().orElseThrow());
-      assertEquals(client.config().registry().lookup("gpt-4.1-mini").cost(r.usage()), r.cost(), 1e-12);
+      assertEquals(
+          client.config().registry().lookup("gpt-4.1-mini").cost(r.usage()), r.cost(), 1e-12);
       JsonNode body = Json.parse(fake.requests().get(0).body());
       assertTrue(body.get("stream").asBoolean());
       assertTrue(body.at("/stream_options/include_usage").asBoolean());
@@ -70,7 +74,8 @@ public class StreamingTest {
   @Test
   public void responsesApiDeltasAddUpToTheCompletedResponse() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
-        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).build()) {
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).build()) {
       List<String> pieces = Collections.synchronizedList(new ArrayList<>());
       ApiResponse r = stream(client, "#tokens=200", pieces);
       assertFalse(String.valueOf(r.error()), r.isError());
@@ -84,11 +89,18 @@ public class StreamingTest {
 
   @Test
   public void streamedToolCallsAreAssembled() {
-    Tool weather = Tool.of("get_weather", "Weather by city",
-        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
+    Tool weather =
+        Tool.of(
+            "get_weather",
+            "Weather by city",
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient chat = ClientTestSupport.client(fake, "gpt-4.1-mini").tools(weather).build();
-        LlmClient responses = ClientTestSupport.client(fake, "gpt-4.1-mini").tools(weather).useResponsesApi(true).build()) {
+        LlmClient responses =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .tools(weather)
+                .useResponsesApi(true)
+                .build()) {
       for (LlmClient client : List.of(chat, responses)) {
         List<String> pieces = new ArrayList<>();
         ApiResponse r = stream(client, "Use get_weather for Oslo", pieces);
@@ -102,16 +114,24 @@ public class StreamingTest {
 
   @Test
   public void aFaultBeforeTheFirstByteIsRetried() {
-    FaultPlan plan = FaultPlan.none().withScript("gpt-4.1-mini", Fault.SERVER_ERROR, Fault.NONE, Fault.UNAVAILABLE, Fault.NONE);
+    FaultPlan plan =
+        FaultPlan.none()
+            .withScript(
+                "gpt-4.1-mini", Fault.SERVER_ERROR, Fault.NONE, Fault.UNAVAILABLE, Fault.NONE);
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
         LlmClient chat = ClientTestSupport.client(fake, "gpt-4.1-mini").maxAttempts(2).build();
-        LlmClient responses = ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).maxAttempts(2).build()) {
+        LlmClient responses =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .useResponsesApi(true)
+                .maxAttempts(2)
+                .build()) {
       for (LlmClient client : List.of(chat, responses)) {
         List<String> pieces = Collections.synchronizedList(new ArrayList<>());
         ApiResponse r = stream(client, "#tokens=50", pieces);
         assertFalse(String.valueOf(r.error()), r.isError());
         assertEquals(2, r.attempts());
-        assertEquals("the failed attempt delivered nothing", r.completion(), String.join("", pieces));
+        assertEquals(
+            "the failed attempt delivered nothing", r.completion(), String.join("", pieces));
       }
       assertEquals(4, fake.stats().received());
     }
@@ -134,23 +154,39 @@ public class StreamingTest {
   @Test
   public void serverSentEventsAreReadAsTheSpecSays() {
     List<String> events = new ArrayList<>();
-    StreamDecoder recorder = new StreamDecoder() {
-      @Override
-      public void onEvent(String event, String data, Consumer<String> onText) {
-        events.add(event + "|" + data);
-        onText.accept(data);
-      }
+    StreamDecoder recorder =
+        new StreamDecoder() {
+          @Override
+          public void onEvent(String event, String data, Consumer<String> onText) {
+            events.add(event + "|" + data);
+            onText.accept(data);
+          }
 
-      @Override
-      public ParsedAnswer finish() {
-        return new ParsedAnswer(Message.of(Role.ASSISTANT, List.of(new Text("done"))), "stop", Usage.ZERO, List.of());
-      }
-    };
+          @Override
+          public ParsedAnswer finish() {
+            return new ParsedAnswer(
+                Message.of(Role.ASSISTANT, List.of(new Text("done"))),
+                "stop",
+                Usage.ZERO,
+                List.of());
+          }
+        };
     List<String> texts = new ArrayList<>();
     SseReader reader = new SseReader(recorder, texts::add);
     assertFalse(reader.delivered());
-    for (String line : List.of(": a comment", "event: first", "data: one", "data:two", "id: 7", "", "", "data: {\"x\":1}", "",
-        "event: last", "data: unterminated")) {
+    for (String line :
+        List.of(
+            ": a comment",
+            "event: first",
+            "data: one",
+            "data:two",
+            "id: 7",
+            "",
+            "",
+            "data: {\"x\":1}",
+            "",
+            "event: last",
+            "data: unterminated")) {
       reader.accept(line);
     }
     assertEquals("the last event counts once the stream ends", 2, events.size());

@@ -27,12 +27,29 @@ public class ModelRegistryTest {
   @Test
   public void holdsAtLeast150ModelsAcrossEveryProvider() {
     assertTrue("models: " + registry.size(), registry.size() >= 150);
-    Set<String> providers = registry.models().stream().map(ModelSpec::provider).collect(Collectors.toSet());
-    for (String p : new String[] {"openai", "anthropic", "google", "mistral", "cohere", "bedrock", "azure",
-        "together", "groq", "deepseek", "fireworks", "xai", "openrouter", "cerebras"}) {
+    Set<String> providers =
+        registry.models().stream().map(ModelSpec::provider).collect(Collectors.toSet());
+    for (String p :
+        new String[] {
+          "openai",
+          "anthropic",
+          "google",
+          "mistral",
+          "cohere",
+          "bedrock",
+          "azure",
+          "together",
+          "groq",
+          "deepseek",
+          "fireworks",
+          "xai",
+          "openrouter",
+          "cerebras"
+        }) {
       assertTrue("provider " + p, providers.contains(p));
     }
-    Set<WireFormat> formats = registry.models().stream().map(ModelSpec::wireFormat).collect(Collectors.toSet());
+    Set<WireFormat> formats =
+        registry.models().stream().map(ModelSpec::wireFormat).collect(Collectors.toSet());
     assertEquals(Set.of(WireFormat.values()), formats);
   }
 
@@ -70,7 +87,9 @@ public class ModelRegistryTest {
     assertEquals("o4-mini-high", high.id());
     assertEquals("o4-mini", high.apiName());
     assertEquals(ReasoningEffort.HIGH, high.reasoningEffort().orElseThrow());
-    assertEquals(ReasoningEffort.LOW, registry.lookup("o4-mini-2025-04-16-low").reasoningEffort().orElseThrow());
+    assertEquals(
+        ReasoningEffort.LOW,
+        registry.lookup("o4-mini-2025-04-16-low").reasoningEffort().orElseThrow());
     assertTrue(registry.lookup("o4-mini").reasoningEffort().isEmpty());
     // A model that does not reason takes no effort suffix.
     assertFalse(registry.contains("gpt-4.1-mini-high"));
@@ -88,9 +107,10 @@ public class ModelRegistryTest {
 
   @Test
   public void customModelsFromYamlAndJson() {
-    ModelRegistry custom = registry
-        .withModelsFrom(TestData.file("custom-models.yaml"))
-        .withModelsFrom(TestData.file("custom-models.json"));
+    ModelRegistry custom =
+        registry
+            .withModelsFrom(TestData.file("custom-models.yaml"))
+            .withModelsFrom(TestData.file("custom-models.json"));
     assertEquals(registry.size() + 4, custom.size());
     ModelSpec llama = custom.lookup("local-llama");
     assertEquals("http://127.0.0.1:8000/v1", llama.apiBase());
@@ -105,28 +125,39 @@ public class ModelRegistryTest {
 
   @Test
   public void customModelsAtRunTime() {
-    ModelSpec vllm = ModelSpec.builder()
-        .setId("my-vllm").setProvider("vllm").setWireFormat(WireFormat.OPENAI)
-        .setApiName("Qwen/Qwen2.5-7B-Instruct").setApiBase("http://10.0.0.5:8000/v1").build();
+    ModelSpec vllm =
+        ModelSpec.builder()
+            .setId("my-vllm")
+            .setProvider("vllm")
+            .setWireFormat(WireFormat.OPENAI)
+            .setApiName("Qwen/Qwen2.5-7B-Instruct")
+            .setApiBase("http://10.0.0.5:8000/v1")
+            .build();
     ModelRegistry r = registry.withModel(vllm);
     assertEquals(vllm, r.lookup("my-vllm"));
     try {
-      r.withModel(vllm.toBuilder().setId("other").setAliases(java.util.List.of("gpt-4.1-mini")).build());
+      r.withModel(
+          vllm.toBuilder().setId("other").setAliases(java.util.List.of("gpt-4.1-mini")).build());
       fail();
     } catch (IllegalArgumentException e) {
-      assertThat(e.getMessage(), containsString("alias 'gpt-4.1-mini' of model 'other' already names 'gpt-4.1-mini'"));
+      assertThat(
+          e.getMessage(),
+          containsString("alias 'gpt-4.1-mini' of model 'other' already names 'gpt-4.1-mini'"));
     }
   }
 
   @Test
   public void badCustomFilesNameTheFileAndEntry() throws Exception {
     Path bad = Files.createTempFile("models", ".yaml");
-    Files.writeString(bad, "models:\n  - id: ok\n    wire_format: openai\n    api_base: http://x\n  - id: broken\n    api_base: http://y\n");
+    Files.writeString(
+        bad,
+        "models:\n  - id: ok\n    wire_format: openai\n    api_base: http://x\n  - id: broken\n    api_base: http://y\n");
     try {
       registry.withModelsFrom(bad);
       fail();
     } catch (IllegalArgumentException e) {
-      assertThat(e.getMessage(), containsString(bad + ", model 2: model 'broken': needs \"wire_format\""));
+      assertThat(
+          e.getMessage(), containsString(bad + ", model 2: model 'broken': needs \"wire_format\""));
     }
   }
 
@@ -150,7 +181,8 @@ public class ModelRegistryTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(custom);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       ModelRegistry back = (ModelRegistry) in.readObject();
       assertEquals(custom.lookup("local-llama"), back.lookup("local-llama"));
       assertEquals(custom.size(), back.size());

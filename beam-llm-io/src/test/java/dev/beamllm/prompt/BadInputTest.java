@@ -28,16 +28,22 @@ public class BadInputTest {
 
   @Test
   public void missingImageFileNamesThePath() {
-    InvalidPromptException e = expect(() -> Message.user("x").addImage(Path.of("/nowhere/cat.png")));
+    InvalidPromptException e =
+        expect(() -> Message.user("x").addImage(Path.of("/nowhere/cat.png")));
     assertThat(e.getMessage(), containsString("image file not found: /nowhere/cat.png"));
   }
 
   @Test
   public void missingImageInJsonNamesMessageAndPart() {
-    InvalidPromptException e = expect(() -> Conversation.fromJson(
-        "{\"messages\":[{\"role\":\"system\",\"content\":\"s\"},"
-            + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"x\"},{\"type\":\"image\",\"path\":\"/nowhere/cat.png\"}]}]}"));
-    assertThat(e.getMessage(), containsString("message 2: part 2: image file not found: /nowhere/cat.png"));
+    InvalidPromptException e =
+        expect(
+            () ->
+                Conversation.fromJson(
+                    "{\"messages\":[{\"role\":\"system\",\"content\":\"s\"},"
+                        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"x\"},{\"type\":\"image\",\"path\":\"/nowhere/cat.png\"}]}]}"));
+    assertThat(
+        e.getMessage(),
+        containsString("message 2: part 2: image file not found: /nowhere/cat.png"));
   }
 
   @Test
@@ -49,51 +55,69 @@ public class BadInputTest {
     assertThat(e.getMessage(), containsString("first bytes 68656c6c6f2c2049"));
 
     Path pngNamedJpg = Files.createTempFile("really-a-png", ".jpg");
-    Files.copy(TestData.file("images/red-square.png"), pngNamedJpg, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        TestData.file("images/red-square.png"),
+        pngNamedJpg,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertEquals("image/png", Image.fromPath(pngNamedJpg).mediaType().orElseThrow());
   }
 
   @Test
   public void unknownDocumentMediaType() {
-    InvalidPromptException e = expect(() -> File.fromBytes(new byte[] {0, 1, 2, (byte) 0xff}, "blob.bin"));
+    InvalidPromptException e =
+        expect(() -> File.fromBytes(new byte[] {0, 1, 2, (byte) 0xff}, "blob.bin"));
     assertThat(e.getMessage(), containsString("unknown document media type for blob.bin"));
   }
 
   @Test
   public void emptyConversation() {
-    assertThat(expect(() -> Conversation.of(List.of()).validate()).getMessage(),
+    assertThat(
+        expect(() -> Conversation.of(List.of()).validate()).getMessage(),
         containsString("conversation is empty"));
-    assertThat(expect(() -> Conversation.system("only a system prompt").validate()).getMessage(),
+    assertThat(
+        expect(() -> Conversation.system("only a system prompt").validate()).getMessage(),
         containsString("only system messages"));
-    assertThat(expect(() -> Conversation.of(Message.user()).validate()).getMessage(),
+    assertThat(
+        expect(() -> Conversation.of(Message.user()).validate()).getMessage(),
         containsString("message 1 (user) has no content"));
-    assertThat(expect(() -> Conversation.fromJson("{\"messages\":[]}")).getMessage(),
+    assertThat(
+        expect(() -> Conversation.fromJson("{\"messages\":[]}")).getMessage(),
         containsString("conversation is empty"));
   }
 
   @Test
   public void toolResultWithoutMatchingCall() {
-    Conversation c = Conversation.user("weather?")
-        .add(Message.assistant().addToolCall("call_1", "get_weather", "{}"))
-        .add(Message.toolResult("call_2", "sunny"));
+    Conversation c =
+        Conversation.user("weather?")
+            .add(Message.assistant().addToolCall("call_1", "get_weather", "{}"))
+            .add(Message.toolResult("call_2", "sunny"));
     InvalidPromptException e = expect(c::validate);
-    assertThat(e.getMessage(), containsString("message 3 (tool), part 1: tool result for call 'call_2' has no matching tool call"));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "message 3 (tool), part 1: tool result for call 'call_2' has no matching tool call"));
     // The providers' formats refuse it too, before anything is sent.
     expect(c::toAnthropic);
   }
 
   @Test
   public void partsInTheWrongRole() {
-    InvalidPromptException e = expect(() -> Conversation.user("x")
-        .add(Message.user().addToolCall("c", "f", "{}")).validate());
-    assertThat(e.getMessage(), containsString("message 2 (user), part 1: a user message cannot hold a tool_call part"));
+    InvalidPromptException e =
+        expect(
+            () ->
+                Conversation.user("x").add(Message.user().addToolCall("c", "f", "{}")).validate());
+    assertThat(
+        e.getMessage(),
+        containsString("message 2 (user), part 1: a user message cannot hold a tool_call part"));
   }
 
   @Test
   public void toolCallArgumentsMustBeAJsonObject() {
-    assertThat(expect(() -> new ToolCall("c1", "f", "[1,2]")).getMessage(),
+    assertThat(
+        expect(() -> new ToolCall("c1", "f", "[1,2]")).getMessage(),
         containsString("tool call 'c1' arguments must be a JSON object"));
-    assertThat(expect(() -> new ToolCall("c1", "f", "{oops")).getMessage(),
+    assertThat(
+        expect(() -> new ToolCall("c1", "f", "{oops")).getMessage(),
         containsString("tool call 'c1' has arguments that are not valid JSON"));
   }
 
@@ -125,8 +149,13 @@ public class BadInputTest {
     assertThat(missing.reason(), containsString("message 1: part 2: image file not found"));
     assertThat(missing.reason(), containsString("images/missing.png"));
 
-    assertThat(((PromptRows.BadRow) lines.get(4)).reason(), containsString("conversation is empty"));
-    assertThat(((PromptRows.BadRow) lines.get(5)).reason(), containsString("tool result for call 'call_99' has no matching tool call"));
-    assertThat(((PromptRows.BadRow) lines.get(6)).reason(), containsString("neither \"prompt\" nor \"messages\""));
+    assertThat(
+        ((PromptRows.BadRow) lines.get(4)).reason(), containsString("conversation is empty"));
+    assertThat(
+        ((PromptRows.BadRow) lines.get(5)).reason(),
+        containsString("tool result for call 'call_99' has no matching tool call"));
+    assertThat(
+        ((PromptRows.BadRow) lines.get(6)).reason(),
+        containsString("neither \"prompt\" nor \"messages\""));
   }
 }

@@ -25,14 +25,20 @@ public class BuildersTest {
 
   @Test
   public void withResponseContinuesTheConversation() {
-    Conversation c = Conversation.user("What's the weather in Oslo?").withId("q1").withMetadata(Map.of("row", 3));
-    ApiResponse response = ApiResponse.builder()
-        .setModel("gpt-4.1-mini")
-        .setMessage(Message.assistant().addToolCall("call_9", "get_weather", "{\"city\":\"Oslo\"}"))
-        .setFinishReason("tool_calls")
-        .setUsage(Usage.of(20, 8))
-        .build();
-    Conversation next = c.withResponse(response).add(Message.toolResult("call_9", "4 C")).validate();
+    Conversation c =
+        Conversation.user("What's the weather in Oslo?")
+            .withId("q1")
+            .withMetadata(Map.of("row", 3));
+    ApiResponse response =
+        ApiResponse.builder()
+            .setModel("gpt-4.1-mini")
+            .setMessage(
+                Message.assistant().addToolCall("call_9", "get_weather", "{\"city\":\"Oslo\"}"))
+            .setFinishReason("tool_calls")
+            .setUsage(Usage.of(20, 8))
+            .build();
+    Conversation next =
+        c.withResponse(response).add(Message.toolResult("call_9", "4 C")).validate();
     assertEquals(3, next.messages().size());
     assertEquals("q1", next.id().orElseThrow());
     assertEquals(3, next.metadata().get("row"));

@@ -11,15 +11,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.Test;
 
-/** The project's JSON form reads back what it wrote, in both modes, for every shape of conversation. */
+/**
+ * The project's JSON form reads back what it wrote, in both modes, for every shape of conversation.
+ */
 public class ConversationJsonTest {
 
   @Test
   public void everyGoldenConversationRoundTripsInBothModes() throws Exception {
     Map<String, Conversation> all = GoldenConversationsAccess.all();
     for (Map.Entry<String, Conversation> e : all.entrySet()) {
-      Conversation c = e.getValue().withId("id-" + e.getKey()).withMetadata(Map.of("k", 1, "s", "v"));
-      for (ConversationJson.Mode mode : List.of(ConversationJson.Mode.REFERENCE, ConversationJson.Mode.EMBEDDED)) {
+      Conversation c =
+          e.getValue().withId("id-" + e.getKey()).withMetadata(Map.of("k", 1, "s", "v"));
+      for (ConversationJson.Mode mode :
+          List.of(ConversationJson.Mode.REFERENCE, ConversationJson.Mode.EMBEDDED)) {
         String json = Json.write(ConversationJson.toTree(c, mode));
         assertEquals(e.getKey() + " in " + mode, c, Conversation.fromJson(json));
       }
@@ -39,40 +43,51 @@ public class ConversationJsonTest {
 
   @Test
   public void referenceModeKeepsPathsAndEmbeddedModeCarriesBytes() throws Exception {
-    Conversation c = Conversation.of(Message.user("look").addImage(TestData.file("images/photo.jpg")));
+    Conversation c =
+        Conversation.of(Message.user("look").addImage(TestData.file("images/photo.jpg")));
     JsonNode ref = Json.parse(c.toJson()).at("/messages/0/content/1");
     assertEquals("image", ref.get("type").asText());
     assertTrue(ref.get("path").asText().endsWith("photo.jpg"));
     assertTrue("no bytes in reference mode", ref.get("data") == null);
 
-    JsonNode embedded = ConversationJson.toTree(c, ConversationJson.Mode.EMBEDDED).at("/messages/0/content/1");
+    JsonNode embedded =
+        ConversationJson.toTree(c, ConversationJson.Mode.EMBEDDED).at("/messages/0/content/1");
     byte[] bytes = Files.readAllBytes(TestData.file("images/photo.jpg"));
-    assertEquals(java.util.Base64.getEncoder().encodeToString(bytes), embedded.get("data").asText());
+    assertEquals(
+        java.util.Base64.getEncoder().encodeToString(bytes), embedded.get("data").asText());
     assertEquals("image/jpeg", embedded.get("media_type").asText());
   }
 
   @Test
   public void theFormIsVersioned() {
-    JsonNode tree = ConversationJson.toTree(Conversation.user("hi"), ConversationJson.Mode.REFERENCE);
+    JsonNode tree =
+        ConversationJson.toTree(Conversation.user("hi"), ConversationJson.Mode.REFERENCE);
     assertEquals(ConversationJson.VERSION, tree.get("v").asInt());
-    InvalidPromptException e = BadInputTest.expect(
-        () -> Conversation.fromJson("{\"v\":99,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+    InvalidPromptException e =
+        BadInputTest.expect(
+            () ->
+                Conversation.fromJson(
+                    "{\"v\":99,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
     assertTrue(e.getMessage(), e.getMessage().contains("version 99"));
   }
 
   @Test
   public void stringContentIsShorthandForOneTextPart() {
-    Conversation shorthand = Conversation.fromJson("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-    Conversation full = Conversation.fromJson(
-        "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}");
+    Conversation shorthand =
+        Conversation.fromJson("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    Conversation full =
+        Conversation.fromJson(
+            "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}");
     assertEquals(full, shorthand);
     assertEquals(Conversation.user("hi"), shorthand);
   }
 
   @Test
   public void imagesAreResizedWhenAskedWithMaxSide() {
-    String json = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":\""
-        + TestData.file("images/photo.jpg") + "\",\"max_side\":60}]}]}";
+    String json =
+        "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":\""
+            + TestData.file("images/photo.jpg")
+            + "\",\"max_side\":60}]}]}";
     Image image = (Image) Conversation.fromJson(json).messages().get(0).parts().get(0);
     assertEquals(60, image.dimensions().orElseThrow()[0]);
     assertEquals(40, image.dimensions().orElseThrow()[1]);

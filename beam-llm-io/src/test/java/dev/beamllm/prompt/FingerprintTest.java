@@ -19,18 +19,26 @@ public class FingerprintTest {
         Conversation.user("What is the capital of France?").fingerprint());
     assertEquals(
         Conversation.system("s").addUser("u").fingerprint(),
-        Conversation.fromJson("{\"messages\":[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"user\",\"content\":\"u\"}]}").fingerprint());
+        Conversation.fromJson(
+                "{\"messages\":[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"user\",\"content\":\"u\"}]}")
+            .fingerprint());
   }
 
   @Test
   public void imagesCountByTheirBytesNotTheirSource() throws Exception {
     byte[] png = Files.readAllBytes(TestData.file("images/red-square.png"));
-    Conversation byPath = Conversation.of(Message.user("x").addImage(TestData.file("images/red-square.png")));
-    Conversation byBase64 = Conversation.of(Message.user("x").addImage(Image.fromBase64(Base64.getEncoder().encodeToString(png))));
+    Conversation byPath =
+        Conversation.of(Message.user("x").addImage(TestData.file("images/red-square.png")));
+    Conversation byBase64 =
+        Conversation.of(
+            Message.user("x").addImage(Image.fromBase64(Base64.getEncoder().encodeToString(png))));
     assertEquals(byPath.fingerprint(), byBase64.fingerprint());
-    Conversation other = Conversation.of(Message.user("x").addImage(TestData.file("images/photo.jpg")));
+    Conversation other =
+        Conversation.of(Message.user("x").addImage(TestData.file("images/photo.jpg")));
     assertNotEquals(byPath.fingerprint(), other.fingerprint());
-    Conversation lowDetail = Conversation.of(Message.user("x").addImage(Image.fromBytes(png).withDetail(Image.Detail.LOW)));
+    Conversation lowDetail =
+        Conversation.of(
+            Message.user("x").addImage(Image.fromBytes(png).withDetail(Image.Detail.LOW)));
     assertNotEquals(byPath.fingerprint(), lowDetail.fingerprint());
   }
 
@@ -44,8 +52,11 @@ public class FingerprintTest {
 
   @Test
   public void toolArgumentsAreCanonical() {
-    Conversation a = Conversation.user("q").add(Message.assistant().addToolCall("c", "f", "{\"b\": 2, \"a\": 1}"));
-    Conversation b = Conversation.user("q").add(Message.assistant().addToolCall("c", "f", "{\"a\":1,\"b\":2}"));
+    Conversation a =
+        Conversation.user("q")
+            .add(Message.assistant().addToolCall("c", "f", "{\"b\": 2, \"a\": 1}"));
+    Conversation b =
+        Conversation.user("q").add(Message.assistant().addToolCall("c", "f", "{\"a\":1,\"b\":2}"));
     assertEquals(a.fingerprint(), b.fingerprint());
   }
 }

@@ -70,6 +70,7 @@ public class ImageTest {
     File fromBytes = File.fromBytes(Files.readAllBytes(TestData.file("docs/sample.pdf")), "r.pdf");
     assertEquals("application/pdf", fromBytes.mediaType().orElseThrow());
     assertEquals("file-123", File.fromFileId("file-123").fileId().orElseThrow());
-    assertEquals("q1.pdf", File.fromUrl("https://x.org/reports/q1.pdf?sig=1").filename().orElseThrow());
+    assertEquals(
+        "q1.pdf", File.fromUrl("https://x.org/reports/q1.pdf?sig=1").filename().orElseThrow());
   }
 }

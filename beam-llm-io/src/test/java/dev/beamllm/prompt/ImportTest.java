@@ -6,7 +6,9 @@ import dev.beamllm.prompt.format.GoldenConversationsAccess;
 import java.util.Map;
 import org.junit.Test;
 
-/** Conversations imported from OpenAI and Anthropic message lists render back to the same wire JSON. */
+/**
+ * Conversations imported from OpenAI and Anthropic message lists render back to the same wire JSON.
+ */
 public class ImportTest {
 
   @Test
@@ -34,11 +36,12 @@ public class ImportTest {
 
   @Test
   public void anthropicToolResultsBecomeAToolMessageBeforeTheUserText() {
-    Conversation c = Conversation.fromAnthropic(
-        "{\"system\":\"be brief\",\"messages\":["
-            + "{\"role\":\"user\",\"content\":\"weather?\"},"
-            + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"w\",\"input\":{\"c\":\"Oslo\"}}]},"
-            + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":\"4 C\"},{\"type\":\"text\",\"text\":\"thanks\"}]}]}");
+    Conversation c =
+        Conversation.fromAnthropic(
+            "{\"system\":\"be brief\",\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"weather?\"},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"w\",\"input\":{\"c\":\"Oslo\"}}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":\"4 C\"},{\"type\":\"text\",\"text\":\"thanks\"}]}]}");
     assertEquals(5, c.messages().size());
     assertEquals(Role.SYSTEM, c.messages().get(0).role());
     assertEquals(Role.TOOL, c.messages().get(3).role());
@@ -50,9 +53,10 @@ public class ImportTest {
 
   @Test
   public void openAiDeveloperRoleAndReasoningContent() {
-    Conversation c = Conversation.fromOpenAi(
-        "[{\"role\":\"developer\",\"content\":\"terse\"},{\"role\":\"user\",\"content\":\"hi\"},"
-            + "{\"role\":\"assistant\",\"content\":\"hello\",\"reasoning_content\":\"greet back\"}]");
+    Conversation c =
+        Conversation.fromOpenAi(
+            "[{\"role\":\"developer\",\"content\":\"terse\"},{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":\"hello\",\"reasoning_content\":\"greet back\"}]");
     assertEquals(Role.SYSTEM, c.messages().get(0).role());
     assertEquals(Thinking.of("greet back"), c.messages().get(2).parts().get(0));
   }

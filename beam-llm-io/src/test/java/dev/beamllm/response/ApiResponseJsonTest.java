@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.Test;
 
-/** The response JSON form: stable field names, lossless for every kind of answer, strict on reading. */
+/**
+ * The response JSON form: stable field names, lossless for every kind of answer, strict on reading.
+ */
 public class ApiResponseJsonTest {
 
   @Test
@@ -30,17 +32,21 @@ public class ApiResponseJsonTest {
 
   @Test
   public void theFormIsPinned() {
-    ApiResponse r = ApiResponse.builder()
-        .setModel("gpt-4.1-mini")
-        .setProvider("openai")
-        .setMessage(Message.assistant("Hi"))
-        .setFinishReason("stop")
-        .setUsage(Usage.of(3, 1))
-        .setCost(0.5)
-        .setLatency(Duration.ofMillis(2))
-        .setLogprobs(List.of(new TokenLogprob("Hi", -0.25, List.of(new TokenLogprob.Alternative("Hello", -2.0)))))
-        .setConversationId("row-1")
-        .build();
+    ApiResponse r =
+        ApiResponse.builder()
+            .setModel("gpt-4.1-mini")
+            .setProvider("openai")
+            .setMessage(Message.assistant("Hi"))
+            .setFinishReason("stop")
+            .setUsage(Usage.of(3, 1))
+            .setCost(0.5)
+            .setLatency(Duration.ofMillis(2))
+            .setLogprobs(
+                List.of(
+                    new TokenLogprob(
+                        "Hi", -0.25, List.of(new TokenLogprob.Alternative("Hello", -2.0)))))
+            .setConversationId("row-1")
+            .build();
     assertEquals(
         "{\"v\":1,\"model\":\"gpt-4.1-mini\",\"provider\":\"openai\","
             + "\"message\":{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]},"
@@ -54,21 +60,27 @@ public class ApiResponseJsonTest {
 
   @Test
   public void errorsKeepKindMessageStatusAndRetryAfter() {
-    JsonNode error = Json.parse(ApiResponseJson.toJson(SampleResponses.all().get("rate limited"))).get("error");
+    JsonNode error =
+        Json.parse(ApiResponseJson.toJson(SampleResponses.all().get("rate limited"))).get("error");
     assertEquals("rate_limit", error.get("kind").textValue());
     assertEquals("rate limit exceeded", error.get("message").textValue());
     assertEquals(429, error.get("status").intValue());
     assertEquals(2_000, error.get("retry_after_millis").longValue());
     ApiError noMessage = new ApiError(ErrorKind.SERVER, null, 500, -1);
     ApiResponse r = ApiResponse.failure("gpt-4.1-mini", noMessage, 1);
-    assertEquals(noMessage, ApiResponseJson.fromJson(ApiResponseJson.toJson(r)).error().orElseThrow());
+    assertEquals(
+        noMessage, ApiResponseJson.fromJson(ApiResponseJson.toJson(r)).error().orElseThrow());
   }
 
   @Test
   public void imagesAndFilesAreEmbedded() {
-    JsonNode content = Json.parse(ApiResponseJson.toJson(SampleResponses.all().get("images and files")))
-        .get("message").get("content");
-    assertTrue("a path image keeps its path and carries its bytes", content.get(1).has("path") && content.get(1).has("data"));
+    JsonNode content =
+        Json.parse(ApiResponseJson.toJson(SampleResponses.all().get("images and files")))
+            .get("message")
+            .get("content");
+    assertTrue(
+        "a path image keeps its path and carries its bytes",
+        content.get(1).has("path") && content.get(1).has("data"));
     assertEquals("high", content.get(2).get("detail").textValue());
     assertEquals("https://example.com/cat.png", content.get(3).get("url").textValue());
     assertTrue(content.get(4).has("data"));
@@ -76,12 +88,19 @@ public class ApiResponseJsonTest {
 
   @Test
   public void numbersJsonCannotHoldRoundTripAsStrings() {
-    ApiResponse r = ApiResponse.builder()
-        .setModel("gpt-4.1-mini")
-        .setCost(Double.NaN)
-        .setLogprobs(List.of(new TokenLogprob("x", Double.NEGATIVE_INFINITY,
-            List.of(new TokenLogprob.Alternative("y", Double.POSITIVE_INFINITY), new TokenLogprob.Alternative("z", -0.0)))))
-        .build();
+    ApiResponse r =
+        ApiResponse.builder()
+            .setModel("gpt-4.1-mini")
+            .setCost(Double.NaN)
+            .setLogprobs(
+                List.of(
+                    new TokenLogprob(
+                        "x",
+                        Double.NEGATIVE_INFINITY,
+                        List.of(
+                            new TokenLogprob.Alternative("y", Double.POSITIVE_INFINITY),
+                            new TokenLogprob.Alternative("z", -0.0)))))
+            .build();
     String json = ApiResponseJson.toJson(r);
     assertThat(json, containsString("\"cost\":\"NaN\""));
     assertThat(json, containsString("\"logprob\":\"-Infinity\""));
@@ -94,28 +113,48 @@ public class ApiResponseJsonTest {
     String json = ApiResponseJson.toJson(r);
     String throughBytes = new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     assertEquals(r, ApiResponseJson.fromJson(throughBytes));
-    assertThat("other non-ASCII text stays as it is", json, containsString("caf\u00e9 \u4e2d\u6587"));
+    assertThat(
+        "other non-ASCII text stays as it is", json, containsString("caf\u00e9 \u4e2d\u6587"));
   }
 
   @Test
   public void readingIsStrict() {
     String good = ApiResponseJson.toJson(SampleResponses.text());
-    assertThat(assertThrows(IllegalArgumentException.class, () -> ApiResponseJson.fromJson(good.replace("\"v\":1", "\"v\":2")))
-        .getMessage(), containsString("version 2 is not supported"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> ApiResponseJson.fromJson(good.replace("\"model\"", "\"modle\"")))
-        .getMessage(), containsString("no \"model\""));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> ApiResponseJson.fromJson(good.replace("\"attempts\":2", "\"attempts\":\"2\"")))
-        .getMessage(), containsString("\"attempts\" must be an integer"));
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ApiResponseJson.fromJson(good.replace("\"v\":1", "\"v\":2")))
+            .getMessage(),
+        containsString("version 2 is not supported"));
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ApiResponseJson.fromJson(good.replace("\"model\"", "\"modle\"")))
+            .getMessage(),
+        containsString("no \"model\""));
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    ApiResponseJson.fromJson(good.replace("\"attempts\":2", "\"attempts\":\"2\"")))
+            .getMessage(),
+        containsString("\"attempts\" must be an integer"));
     String failed = ApiResponseJson.toJson(SampleResponses.all().get("cancelled"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> ApiResponseJson.fromJson(failed.replace("cancelled", "exploded")))
-        .getMessage(), containsString("unknown error kind 'exploded'"));
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ApiResponseJson.fromJson(failed.replace("cancelled", "exploded")))
+            .getMessage(),
+        containsString("unknown error kind 'exploded'"));
     assertThrows(IllegalArgumentException.class, () -> ApiResponseJson.fromJson("[]"));
     assertThrows(IllegalArgumentException.class, () -> ApiResponseJson.fromJson("{\"v\":1"));
   }
 
   @Test
   public void theMessageMustBeTheAssistants() {
-    String userMessage = ApiResponseJson.toJson(SampleResponses.text()).replace("\"role\":\"assistant\"", "\"role\":\"user\"");
+    String userMessage =
+        ApiResponseJson.toJson(SampleResponses.text())
+            .replace("\"role\":\"assistant\"", "\"role\":\"user\"");
     assertThrows(IllegalArgumentException.class, () -> ApiResponseJson.fromJson(userMessage));
   }
 }

@@ -18,9 +18,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.Test;
 
-/** The server's own behaviour, shown through the OpenAI dialect: limits, faults, latency, counters, log. */
+/**
+ * The server's own behaviour, shown through the OpenAI dialect: limits, faults, latency, counters,
+ * log.
+ */
 public class FakeProviderServerTest {
-  private static final String BODY = "{\"model\":\"gpt-4.1-mini\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  private static final String BODY =
+      "{\"model\":\"gpt-4.1-mini\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
   private static String chat(FakeProviderServer s) {
     return s.baseUrl() + "/v1/chat/completions";
@@ -66,7 +70,8 @@ public class FakeProviderServerTest {
   @Test
   public void tokensPerMinuteCountInputPlusTheOutputLimit() throws Exception {
     try (FakeProviderServer s = FakeProviderServer.builder().tokensPerMinute(2_500).start()) {
-      String full = "{\"model\":\"m\",\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"#tokens=1000\"}]}";
+      String full =
+          "{\"model\":\"m\",\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"#tokens=1000\"}]}";
       assertEquals(200, Http.post(chat(s), full).status());
       Http.Reply second = Http.post(chat(s), full);
       assertEquals(200, second.status());
@@ -83,7 +88,8 @@ public class FakeProviderServerTest {
   @Test
   public void unusedOutputTokensAreGivenBack() throws Exception {
     try (FakeProviderServer s = FakeProviderServer.builder().tokensPerMinute(2_500).start()) {
-      String asksMuchUsesLittle = "{\"model\":\"m\",\"max_tokens\":2000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+      String asksMuchUsesLittle =
+          "{\"model\":\"m\",\"max_tokens\":2000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
       assertEquals(200, Http.post(chat(s), asksMuchUsesLittle).status());
       // Without the refund only ~490 tokens would be left and this would be a 429.
       assertEquals(200, Http.post(chat(s), asksMuchUsesLittle).status());
@@ -92,8 +98,11 @@ public class FakeProviderServerTest {
 
   @Test
   public void concurrencyAboveTheCapIsRefused() {
-    try (FakeProviderServer s = FakeProviderServer.builder().maxConcurrent(3)
-        .latency(FakeLatency.fixed(Duration.ofMillis(400))).start()) {
+    try (FakeProviderServer s =
+        FakeProviderServer.builder()
+            .maxConcurrent(3)
+            .latency(FakeLatency.fixed(Duration.ofMillis(400)))
+            .start()) {
       List<Http.Reply> replies = burst(s, 8, BODY);
       assertEquals(3, replies.stream().filter(r -> r.status() == 200).count());
       assertEquals(5, replies.stream().filter(r -> r.status() == 429).count());
@@ -104,26 +113,49 @@ public class FakeProviderServerTest {
 
   @Test
   public void latencyDoesNotHoldAThreadPerRequest() {
-    // One event-loop thread and 200 requests that each take 300 ms: a thread per request would need a minute.
-    try (FakeProviderServer s = FakeProviderServer.builder().ioThreads(1)
-        .latency(FakeLatency.fixed(Duration.ofMillis(300))).start()) {
+    // One event-loop thread and 200 requests that each take 300 ms: a thread per request would need
+    // a minute.
+    try (FakeProviderServer s =
+        FakeProviderServer.builder()
+            .ioThreads(1)
+            .latency(FakeLatency.fixed(Duration.ofMillis(300)))
+            .start()) {
       long start = System.nanoTime();
       List<Http.Reply> replies = burst(s, 200, BODY);
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertTrue(replies.stream().allMatch(r -> r.status() == 200));
       assertThat(millis, lessThan(20_000L));
-      assertTrue("requests overlapped: " + s.stats().maxConcurrency(), s.stats().maxConcurrency() > 50);
+      assertTrue(
+          "requests overlapped: " + s.stats().maxConcurrency(), s.stats().maxConcurrency() > 50);
     }
   }
 
   @Test
   public void everyErrorFaultIsReproducibleByScript() throws Exception {
-    FaultPlan plan = FaultPlan.none().withScript("gpt-4.1-mini",
-        Fault.SERVER_ERROR, Fault.BAD_GATEWAY, Fault.UNAVAILABLE, Fault.OVERLOADED,
-        Fault.CONTEXT_LENGTH, Fault.UNAUTHORIZED, Fault.MODEL_NOT_FOUND, Fault.NONE);
+    FaultPlan plan =
+        FaultPlan.none()
+            .withScript(
+                "gpt-4.1-mini",
+                Fault.SERVER_ERROR,
+                Fault.BAD_GATEWAY,
+                Fault.UNAVAILABLE,
+                Fault.OVERLOADED,
+                Fault.CONTEXT_LENGTH,
+                Fault.UNAUTHORIZED,
+                Fault.MODEL_NOT_FOUND,
+                Fault.NONE);
     try (FakeProviderServer s = FakeProviderServer.builder().faults(plan).start()) {
       int[] statuses = {500, 502, 503, 503, 400, 401, 404, 200};
-      String[] codes = {null, null, null, null, "context_length_exceeded", "invalid_api_key", "model_not_found", null};
+      String[] codes = {
+        null,
+        null,
+        null,
+        null,
+        "context_length_exceeded",
+        "invalid_api_key",
+        "model_not_found",
+        null
+      };
       for (int i = 0; i < statuses.length; i++) {
         Http.Reply r = Http.post(chat(s), BODY);
         assertEquals("request " + i + ": " + r.body(), statuses[i], r.status());
@@ -132,7 +164,9 @@ public class FakeProviderServerTest {
         }
       }
       assertEquals(200, Http.post(chat(s), BODY).status());
-      assertEquals("other models are not scripted", 200,
+      assertEquals(
+          "other models are not scripted",
+          200,
           Http.post(chat(s), BODY.replace("gpt-4.1-mini", "other")).status());
       assertEquals(1, s.stats().faults(Fault.OVERLOADED));
       s.reset();
@@ -142,10 +176,12 @@ public class FakeProviderServerTest {
 
   @Test
   public void hangDropAndMalformedFaults() throws Exception {
-    FaultPlan plan = FaultPlan.none().withScript("*", Fault.HANG, Fault.DROP_CONNECTION, Fault.MALFORMED_JSON);
+    FaultPlan plan =
+        FaultPlan.none().withScript("*", Fault.HANG, Fault.DROP_CONNECTION, Fault.MALFORMED_JSON);
     try (FakeProviderServer s = FakeProviderServer.builder().faults(plan).start()) {
       try {
-        Http.CLIENT.send(Http.request(chat(s), BODY).timeout(Duration.ofMillis(500)).build(),
+        Http.CLIENT.send(
+            Http.request(chat(s), BODY).timeout(Duration.ofMillis(500)).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
         fail("a hung request must time out");
       } catch (HttpTimeoutException expected) {
@@ -183,7 +219,8 @@ public class FakeProviderServerTest {
   @Test
   public void parsesTheCommandLineFaultForms() {
     FaultPlan plan = FaultPlan.parse("500:0.1,529:0.05", "m1=500,ok,hang;*=404");
-    assertEquals("500:0.1 529:0.05 m1=[server_error, none, hang] *=[model_not_found]",
+    assertEquals(
+        "500:0.1 529:0.05 m1=[server_error, none, hang] *=[model_not_found]",
         plan.toString().replace("SERVER_ERROR", "500"));
     try {
       FaultPlan.parse("teapot:0.1", null);
@@ -197,7 +234,11 @@ public class FakeProviderServerTest {
   public void theRequestLogMasksSecretsAndCountersAddUp() throws Exception {
     try (FakeProviderServer s = FakeProviderServer.builder().apiKey("sk-secret-value").start()) {
       Http.post(chat(s), BODY, "authorization", "Bearer sk-secret-value");
-      Http.post(s.baseUrl() + "/openai/deployments/d/chat/completions?api-version=1&key=abc", BODY, "api-key", "sk-secret-value");
+      Http.post(
+          s.baseUrl() + "/openai/deployments/d/chat/completions?api-version=1&key=abc",
+          BODY,
+          "api-key",
+          "sk-secret-value");
       Http.post(s.baseUrl() + "/v1/nowhere", BODY);
       List<RecordedRequest> log = s.requests();
       assertEquals(3, log.size());
@@ -221,10 +262,17 @@ public class FakeProviderServerTest {
   @Test
   public void contextWindowIsEnforced() throws Exception {
     try (FakeProviderServer s = FakeProviderServer.builder().contextWindow(100).start()) {
-      Http.Reply r = Http.post(chat(s), "{\"model\":\"m\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"#tokens " + "word ".repeat(80) + "\"}]}");
+      Http.Reply r =
+          Http.post(
+              chat(s),
+              "{\"model\":\"m\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"#tokens "
+                  + "word ".repeat(80)
+                  + "\"}]}");
       assertEquals(400, r.status());
       assertEquals("context_length_exceeded", r.json().at("/error/code").asText());
-      assertThat(r.json().at("/error/message").asText(), containsString("maximum context length is 100 tokens"));
+      assertThat(
+          r.json().at("/error/message").asText(),
+          containsString("maximum context length is 100 tokens"));
     }
   }
 

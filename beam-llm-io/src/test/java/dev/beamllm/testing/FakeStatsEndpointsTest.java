@@ -25,7 +25,11 @@ public class FakeStatsEndpointsTest {
   }
 
   private static String body(String model, String text) {
-    return "{\"model\":\"" + model + "\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    return "{\"model\":\""
+        + model
+        + "\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\""
+        + text
+        + "\"}]}";
   }
 
   private static JsonNode stats(FakeProviderServer s) throws Exception {
@@ -41,18 +45,26 @@ public class FakeStatsEndpointsTest {
   }
 
   @Test
-  public void statsAndTheLastRequestsAreServedWithoutAKeyAndWithoutCountingThemselves() throws Exception {
-    try (FakeProviderServer s = FakeProviderServer.builder().apiKey(KEY).requestsPerMinute(3)
-        .faults(FaultPlan.none().withScript("gpt-4.1-mini", Fault.SERVER_ERROR)).start()) {
+  public void statsAndTheLastRequestsAreServedWithoutAKeyAndWithoutCountingThemselves()
+      throws Exception {
+    try (FakeProviderServer s =
+        FakeProviderServer.builder()
+            .apiKey(KEY)
+            .requestsPerMinute(3)
+            .faults(FaultPlan.none().withScript("gpt-4.1-mini", Fault.SERVER_ERROR))
+            .start()) {
       // Read before any model request: with rpm=3, had these counted against the limit, a model
       // request below would get a 429 too early.
       for (int i = 0; i < 4; i++) {
         assertEquals(0, stats(s).get("requests").asLong());
       }
       String auth = "Bearer " + KEY;
-      assertEquals(500, Http.post(chat(s), body("gpt-4.1-mini", "first"), "authorization", auth).status());
-      Http.Reply ok1 = Http.post(chat(s), body("gpt-4.1-nano", "hello there"), "authorization", auth);
-      Http.Reply ok2 = Http.post(chat(s), body("gpt-4.1-mini", "second try"), "authorization", auth);
+      assertEquals(
+          500, Http.post(chat(s), body("gpt-4.1-mini", "first"), "authorization", auth).status());
+      Http.Reply ok1 =
+          Http.post(chat(s), body("gpt-4.1-nano", "hello there"), "authorization", auth);
+      Http.Reply ok2 =
+          Http.post(chat(s), body("gpt-4.1-mini", "second try"), "authorization", auth);
       assertEquals(ok1.body(), 200, ok1.status());
       assertEquals(ok2.body(), 200, ok2.status());
       String noKey = body("gpt-4.1-mini", "no key");
@@ -68,8 +80,12 @@ public class FakeStatsEndpointsTest {
       assertEquals(Json.parse("{\"server_error\":1}"), st.get("faults"));
       assertEquals(0, st.get("bad_requests").asLong());
       assertEquals(1, st.get("unauthorized").asLong());
-      long input = ok1.json().at("/usage/prompt_tokens").asLong() + ok2.json().at("/usage/prompt_tokens").asLong();
-      long output = ok1.json().at("/usage/completion_tokens").asLong() + ok2.json().at("/usage/completion_tokens").asLong();
+      long input =
+          ok1.json().at("/usage/prompt_tokens").asLong()
+              + ok2.json().at("/usage/prompt_tokens").asLong();
+      long output =
+          ok1.json().at("/usage/completion_tokens").asLong()
+              + ok2.json().at("/usage/completion_tokens").asLong();
       assertTrue(input > 0 && output > 0);
       assertEquals(input, st.get("input_tokens").asLong());
       assertEquals(output, st.get("output_tokens").asLong());
@@ -93,9 +109,17 @@ public class FakeStatsEndpointsTest {
       assertEquals("Bearer ***", two.get(1).at("/headers/authorization").asText());
       assertEquals("application/json", two.get(1).at("/headers/content-type").asText());
 
-      assertEquals("the default limit (100) covers all five, oldest first", 5, Http.get(s.baseUrl() + "/fake/requests").json().size());
-      assertEquals(body("gpt-4.1-mini", "first"), Http.get(s.baseUrl() + "/fake/requests").json().get(0).get("body").asText());
-      assertEquals("a limit beyond any int means all", 5, Http.get(s.baseUrl() + "/fake/requests?limit=99999999999999999999").json().size());
+      assertEquals(
+          "the default limit (100) covers all five, oldest first",
+          5,
+          Http.get(s.baseUrl() + "/fake/requests").json().size());
+      assertEquals(
+          body("gpt-4.1-mini", "first"),
+          Http.get(s.baseUrl() + "/fake/requests").json().get(0).get("body").asText());
+      assertEquals(
+          "a limit beyond any int means all",
+          5,
+          Http.get(s.baseUrl() + "/fake/requests?limit=99999999999999999999").json().size());
       assertEquals("the /fake/ requests were neither logged nor counted", 5, s.requests().size());
       assertEquals(5, stats(s).get("requests").asLong());
     }
@@ -107,7 +131,9 @@ public class FakeStatsEndpointsTest {
       for (String bad : List.of("abc", "0", "-1", "1.5", "")) {
         Http.Reply r = Http.get(s.baseUrl() + "/fake/requests?limit=" + bad);
         assertEquals(bad, 400, r.status());
-        assertEquals("limit must be a positive integer, got '" + bad + "'", r.json().at("/error/message").asText());
+        assertEquals(
+            "limit must be a positive integer, got '" + bad + "'",
+            r.json().at("/error/message").asText());
       }
       assertEquals(0, stats(s).get("bad_requests").asLong());
     }
@@ -130,7 +156,10 @@ public class FakeStatsEndpointsTest {
       JsonNode one = Http.get(s.baseUrl() + "/fake/requests?limit=1").json();
       assertEquals(1, one.size());
       assertEquals(bodies.get(4), one.get(0).get("body").asText());
-      assertEquals("the counters count every request, not only the retained", 5, stats(s).get("accepted").asLong());
+      assertEquals(
+          "the counters count every request, not only the retained",
+          5,
+          stats(s).get("accepted").asLong());
     }
   }
 
@@ -194,7 +223,8 @@ public class FakeStatsEndpointsTest {
   public void theBannerListsTheFakeEndpoints() {
     try (FakeProviderServer s = FakeProviderServer.builder().requestLogCapacity(7).start()) {
       assertTrue(s.endpoints().stream().anyMatch(e -> e.startsWith("GET  /fake/stats ")));
-      assertTrue(s.endpoints().stream().anyMatch(e -> e.startsWith("GET  /fake/requests?limit=N ")));
+      assertTrue(
+          s.endpoints().stream().anyMatch(e -> e.startsWith("GET  /fake/requests?limit=N ")));
       assertTrue(s.endpoints().stream().anyMatch(e -> e.startsWith("POST /fake/reset ")));
       assertThat(s.describe(), containsString("log=last 7"));
     }

@@ -12,25 +12,34 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The request bodies the library's own wire formats render for the golden conversations (see
- * {@code WireFormatGoldenTest}), so the fake server can be checked to accept everything the
- * library sends. Conversations a format cannot carry are pinned as errors and left out.
+ * The request bodies the library's own wire formats render for the golden conversations (see {@code
+ * WireFormatGoldenTest}), so the fake server can be checked to accept everything the library sends.
+ * Conversations a format cannot carry are pinned as errors and left out.
  */
 final class GoldenRequests {
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
   private GoldenRequests() {}
 
-  /** Golden request bodies of one format ({@code mistral}, {@code openai-responses}, ...), by conversation name. */
+  /**
+   * Golden request bodies of one format ({@code mistral}, {@code openai-responses}, ...), by
+   * conversation name.
+   */
   static Map<String, ObjectNode> of(String format) {
     Map<String, ObjectNode> out = new LinkedHashMap<>();
     try (Stream<Path> files = Files.list(GOLDEN)) {
-      files.filter(p -> p.getFileName().toString().endsWith("." + format + ".json")).sorted().forEach(p -> {
-        JsonNode body = Json.parse(read(p));
-        if (!body.has("error")) {
-          out.put(p.getFileName().toString().replace("." + format + ".json", ""), (ObjectNode) body);
-        }
-      });
+      files
+          .filter(p -> p.getFileName().toString().endsWith("." + format + ".json"))
+          .sorted()
+          .forEach(
+              p -> {
+                JsonNode body = Json.parse(read(p));
+                if (!body.has("error")) {
+                  out.put(
+                      p.getFileName().toString().replace("." + format + ".json", ""),
+                      (ObjectNode) body);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

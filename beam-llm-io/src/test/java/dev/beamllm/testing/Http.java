@@ -12,10 +12,11 @@ import java.util.concurrent.CompletableFuture;
 
 /** A small real HTTP client for the fake server's tests. */
 final class Http {
-  static final HttpClient CLIENT = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private Http() {}
 
@@ -37,23 +38,27 @@ final class Http {
   }
 
   static HttpRequest.Builder request(String url, String body, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(20))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(20))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
     return b;
   }
 
-  static Reply post(String url, String body, String... headers) throws IOException, InterruptedException {
-    HttpResponse<String> r = CLIENT.send(request(url, body, headers).build(), HttpResponse.BodyHandlers.ofString());
+  static Reply post(String url, String body, String... headers)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        CLIENT.send(request(url, body, headers).build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r, r.body());
   }
 
   static Reply get(String url, String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -62,7 +67,8 @@ final class Http {
   }
 
   static CompletableFuture<Reply> postAsync(String url, String body, String... headers) {
-    return CLIENT.sendAsync(request(url, body, headers).build(), HttpResponse.BodyHandlers.ofString())
+    return CLIENT
+        .sendAsync(request(url, body, headers).build(), HttpResponse.BodyHandlers.ofString())
         .thenApply(r -> new Reply(r.statusCode(), r, r.body()));
   }
 }

@@ -19,7 +19,10 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
-/** OpenAI embeddings on the fake server: deterministic unit vectors, dimensions, base64, usage, errors. */
+/**
+ * OpenAI embeddings on the fake server: deterministic unit vectors, dimensions, base64, usage,
+ * errors.
+ */
 public class OpenAiEmbeddingsDialectTest {
   private static FakeProviderServer server;
   private static String url;
@@ -57,7 +60,8 @@ public class OpenAiEmbeddingsDialectTest {
 
   @Test
   public void aStringGetsADeterministicUnitVectorAndCl100kUsage() throws Exception {
-    Http.Reply r = embed("{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}");
+    Http.Reply r =
+        embed("{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}");
     assertEquals(r.body(), 200, r.status());
     JsonNode j = r.json();
     assertEquals("list", j.get("object").asText());
@@ -73,34 +77,58 @@ public class OpenAiEmbeddingsDialectTest {
     assertEquals(tokens, j.at("/usage/total_tokens").asInt());
     assertNotNull(r.header("x-request-id"));
 
-    float[] again = floats(embed("{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}").json().at("/data/0/embedding"));
+    float[] again =
+        floats(
+            embed("{\"model\":\"text-embedding-3-small\",\"input\":\"The quick brown fox\"}")
+                .json()
+                .at("/data/0/embedding"));
     assertArrayEquals(v, again, 0f);
-    float[] other = floats(embed("{\"model\":\"text-embedding-3-small\",\"input\":\"A lazy dog\"}").json().at("/data/0/embedding"));
+    float[] other =
+        floats(
+            embed("{\"model\":\"text-embedding-3-small\",\"input\":\"A lazy dog\"}")
+                .json()
+                .at("/data/0/embedding"));
     assertThat(Math.abs(dot(v, other)), lessThan(0.2));
   }
 
   @Test
   public void anArrayGetsOneVectorPerInputInOrder() throws Exception {
-    Http.Reply r = embed("{\"model\":\"text-embedding-3-small\",\"input\":[\"alpha\",\"beta gamma\",\"alpha\"]}");
+    Http.Reply r =
+        embed(
+            "{\"model\":\"text-embedding-3-small\",\"input\":[\"alpha\",\"beta gamma\",\"alpha\"]}");
     JsonNode data = r.json().get("data");
     assertEquals(3, data.size());
     for (int i = 0; i < 3; i++) {
       assertEquals(i, data.get(i).get("index").asInt());
     }
-    assertArrayEquals(floats(data.get(0).get("embedding")), floats(data.get(2).get("embedding")), 0f);
-    int tokens = 2 * TokenCounter.count("alpha", TokenCounter.Tokenizer.CL100K) + TokenCounter.count("beta gamma", TokenCounter.Tokenizer.CL100K);
+    assertArrayEquals(
+        floats(data.get(0).get("embedding")), floats(data.get(2).get("embedding")), 0f);
+    int tokens =
+        2 * TokenCounter.count("alpha", TokenCounter.Tokenizer.CL100K)
+            + TokenCounter.count("beta gamma", TokenCounter.Tokenizer.CL100K);
     assertEquals(tokens, r.json().at("/usage/prompt_tokens").asInt());
   }
 
   @Test
   public void shortenedVectorsAreThePrefixOfTheFullOneAtUnitLength() throws Exception {
-    float[] full = floats(embed("{\"model\":\"text-embedding-3-large\",\"input\":\"shorten me\"}").json().at("/data/0/embedding"));
+    float[] full =
+        floats(
+            embed("{\"model\":\"text-embedding-3-large\",\"input\":\"shorten me\"}")
+                .json()
+                .at("/data/0/embedding"));
     assertEquals(3072, full.length);
-    float[] shortened = floats(embed("{\"model\":\"text-embedding-3-large\",\"dimensions\":256,\"input\":\"shorten me\"}").json().at("/data/0/embedding"));
+    float[] shortened =
+        floats(
+            embed(
+                    "{\"model\":\"text-embedding-3-large\",\"dimensions\":256,\"input\":\"shorten me\"}")
+                .json()
+                .at("/data/0/embedding"));
     assertEquals(256, shortened.length);
     assertEquals(1.0, dot(shortened, shortened), 1e-5);
-    double prefixNorm = Math.sqrt(dot(java.util.Arrays.copyOf(full, 256), java.util.Arrays.copyOf(full, 256)));
-    assertEquals("same direction as the full vector's prefix", 1.0, dot(full, shortened) / prefixNorm, 1e-5);
+    double prefixNorm =
+        Math.sqrt(dot(java.util.Arrays.copyOf(full, 256), java.util.Arrays.copyOf(full, 256)));
+    assertEquals(
+        "same direction as the full vector's prefix", 1.0, dot(full, shortened) / prefixNorm, 1e-5);
   }
 
   @Test
@@ -109,7 +137,9 @@ public class OpenAiEmbeddingsDialectTest {
     float[] expected = floats(embed(body + "}").json().at("/data/0/embedding"));
     Http.Reply r = embed(body + ",\"encoding_format\":\"base64\"}");
     assertEquals(r.body(), 200, r.status());
-    ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(r.json().at("/data/0/embedding").asText())).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.wrap(Base64.getDecoder().decode(r.json().at("/data/0/embedding").asText()))
+            .order(ByteOrder.LITTLE_ENDIAN);
     float[] decoded = new float[bytes.remaining() / 4];
     for (int i = 0; i < decoded.length; i++) {
       decoded[i] = bytes.getFloat();
@@ -119,7 +149,10 @@ public class OpenAiEmbeddingsDialectTest {
 
   @Test
   public void tokenArraysEmbedLikeTheirText() throws Exception {
-    IntArrayList ids = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE).encodeOrdinary("hello world");
+    IntArrayList ids =
+        Encodings.newLazyEncodingRegistry()
+            .getEncoding(EncodingType.CL100K_BASE)
+            .encodeOrdinary("hello world");
     StringBuilder json = new StringBuilder("[");
     for (int i = 0; i < ids.size(); i++) {
       json.append(i == 0 ? "" : ",").append(ids.get(i));
@@ -128,7 +161,10 @@ public class OpenAiEmbeddingsDialectTest {
     Http.Reply tokens = embed("{\"model\":\"text-embedding-3-small\",\"input\":[" + json + "]}");
     assertEquals(tokens.body(), 200, tokens.status());
     Http.Reply text = embed("{\"model\":\"text-embedding-3-small\",\"input\":\"hello world\"}");
-    assertArrayEquals(floats(text.json().at("/data/0/embedding")), floats(tokens.json().at("/data/0/embedding")), 0f);
+    assertArrayEquals(
+        floats(text.json().at("/data/0/embedding")),
+        floats(tokens.json().at("/data/0/embedding")),
+        0f);
     assertEquals(ids.size(), tokens.json().at("/usage/prompt_tokens").asInt());
   }
 
@@ -144,27 +180,45 @@ public class OpenAiEmbeddingsDialectTest {
 
   @Test
   public void invalidInputsGetOpenAisErrors() throws Exception {
-    for (String input : new String[] {"[]", "\"\"", "[\"\"]", "[\"a\",\"\"]", "[{\"text\":\"a\"}]", "[-1]"}) {
+    for (String input :
+        new String[] {"[]", "\"\"", "[\"\"]", "[\"a\",\"\"]", "[{\"text\":\"a\"}]", "[-1]"}) {
       Http.Reply r = embed("{\"model\":\"text-embedding-3-small\",\"input\":" + input + "}");
       assertEquals(input, 400, r.status());
-      assertThat(input, r.json().at("/error/message").asText(), containsString("'$.input' is invalid"));
+      assertThat(
+          input, r.json().at("/error/message").asText(), containsString("'$.input' is invalid"));
       assertEquals("invalid_request_error", r.json().at("/error/type").asText());
     }
-    Http.Reply format = embed("{\"model\":\"text-embedding-3-small\",\"encoding_format\":\"int8\",\"input\":\"x\"}");
+    Http.Reply format =
+        embed(
+            "{\"model\":\"text-embedding-3-small\",\"encoding_format\":\"int8\",\"input\":\"x\"}");
     assertEquals("encoding_format", format.json().at("/error/param").asText());
-    Http.Reply ada = embed("{\"model\":\"text-embedding-ada-002\",\"dimensions\":256,\"input\":\"x\"}");
-    assertEquals("This model does not support specifying dimensions.", ada.json().at("/error/message").asText());
-    assertEquals("dimensions", embed("{\"model\":\"text-embedding-3-small\",\"dimensions\":2000,\"input\":\"x\"}").json().at("/error/param").asText());
-    assertEquals("you must provide a model parameter", embed("{\"input\":\"x\"}").json().at("/error/message").asText());
-    Http.Reply tooLong = embed("{\"model\":\"text-embedding-3-small\",\"input\":\"" + " word".repeat(9000) + "\"}");
+    Http.Reply ada =
+        embed("{\"model\":\"text-embedding-ada-002\",\"dimensions\":256,\"input\":\"x\"}");
+    assertEquals(
+        "This model does not support specifying dimensions.",
+        ada.json().at("/error/message").asText());
+    assertEquals(
+        "dimensions",
+        embed("{\"model\":\"text-embedding-3-small\",\"dimensions\":2000,\"input\":\"x\"}")
+            .json()
+            .at("/error/param")
+            .asText());
+    assertEquals(
+        "you must provide a model parameter",
+        embed("{\"input\":\"x\"}").json().at("/error/message").asText());
+    Http.Reply tooLong =
+        embed("{\"model\":\"text-embedding-3-small\",\"input\":\"" + " word".repeat(9000) + "\"}");
     assertEquals(400, tooLong.status());
-    assertThat(tooLong.json().at("/error/message").asText(), containsString("maximum context length is 8192 tokens"));
+    assertThat(
+        tooLong.json().at("/error/message").asText(),
+        containsString("maximum context length is 8192 tokens"));
   }
 
   @Test
   public void aMissingKeyGetsOpenAis401() throws Exception {
     Http.Reply none = Http.post(url, "{\"model\":\"text-embedding-3-small\",\"input\":\"x\"}");
     assertEquals(401, none.status());
-    assertThat(none.json().at("/error/message").asText(), containsString("You didn't provide an API key"));
+    assertThat(
+        none.json().at("/error/message").asText(), containsString("You didn't provide an API key"));
   }
 }

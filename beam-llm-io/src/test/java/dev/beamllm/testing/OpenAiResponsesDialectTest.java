@@ -26,10 +26,14 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
-/** The OpenAI Responses API on the fake server: validation, the Response object, tools, JSON, reasoning, streaming, errors. */
+/**
+ * The OpenAI Responses API on the fake server: validation, the Response object, tools, JSON,
+ * reasoning, streaming, errors.
+ */
 public class OpenAiResponsesDialectTest {
-  private static final String TOOLS = "[{\"type\":\"function\",\"name\":\"get_weather\",\"description\":\"Weather now\","
-      + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}]";
+  private static final String TOOLS =
+      "[{\"type\":\"function\",\"name\":\"get_weather\",\"description\":\"Weather now\","
+          + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}]";
   private static FakeProviderServer server;
   private static String url;
 
@@ -50,7 +54,9 @@ public class OpenAiResponsesDialectTest {
 
   @Test
   public void answersWithTheDocumentedResponseObject() throws Exception {
-    Http.Reply r = respond("{\"model\":\"gpt-4.1-mini\",\"instructions\":\"Be terse.\",\"input\":\"What is 2+2?\"}");
+    Http.Reply r =
+        respond(
+            "{\"model\":\"gpt-4.1-mini\",\"instructions\":\"Be terse.\",\"input\":\"What is 2+2?\"}");
     assertEquals(r.body(), 200, r.status());
     JsonNode j = r.json();
     assertThat(j.get("id").asText(), startsWith("resp_"));
@@ -76,14 +82,18 @@ public class OpenAiResponsesDialectTest {
     assertTrue(item.at("/content/0/annotations").isArray());
     assertEquals(0, item.at("/content/0/annotations").size());
 
-    long expectedInput = TokenCounter.estimate(
-        Conversation.of(Message.system("Be terse."), Message.user("What is 2+2?")), TokenCounter.ImageRule.OPENAI);
+    long expectedInput =
+        TokenCounter.estimate(
+            Conversation.of(Message.system("Be terse."), Message.user("What is 2+2?")),
+            TokenCounter.ImageRule.OPENAI);
     JsonNode usage = j.get("usage");
     assertEquals(expectedInput, usage.get("input_tokens").asLong());
     assertEquals(0, usage.at("/input_tokens_details/cached_tokens").asLong());
     assertEquals(TokenCounter.count("Echo: What is 2+2?"), usage.get("output_tokens").asLong());
     assertEquals(0, usage.at("/output_tokens_details/reasoning_tokens").asLong());
-    assertEquals(usage.get("input_tokens").asLong() + usage.get("output_tokens").asLong(), usage.get("total_tokens").asLong());
+    assertEquals(
+        usage.get("input_tokens").asLong() + usage.get("output_tokens").asLong(),
+        usage.get("total_tokens").asLong());
     assertThat(r.header("x-request-id"), startsWith("req_"));
   }
 
@@ -91,14 +101,21 @@ public class OpenAiResponsesDialectTest {
   public void inputItemsWithDeveloperMessageAndImageAreCountedLikeTheClient() throws Exception {
     byte[] png = Files.readAllBytes(TestData.file("images/red-square.png"));
     String dataUrl = "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
-    String input = "[{\"role\":\"developer\",\"content\":\"Be brief.\"},{\"type\":\"message\",\"role\":\"user\",\"content\":["
-        + "{\"type\":\"input_text\",\"text\":\"What is this?\"},{\"type\":\"input_image\",\"image_url\":\"" + dataUrl + "\",\"detail\":\"auto\"}]}]";
+    String input =
+        "[{\"role\":\"developer\",\"content\":\"Be brief.\"},{\"type\":\"message\",\"role\":\"user\",\"content\":["
+            + "{\"type\":\"input_text\",\"text\":\"What is this?\"},{\"type\":\"input_image\",\"image_url\":\""
+            + dataUrl
+            + "\",\"detail\":\"auto\"}]}]";
     Http.Reply r = respond("{\"model\":\"m\",\"input\":" + input + "}");
     assertEquals(r.body(), 200, r.status());
     assertEquals("Echo: What is this?", r.json().at("/output/0/content/0/text").asText());
-    Conversation expected = Conversation.of(Message.system("Be brief."),
-        Message.user().addText("What is this?").addImage(Image.fromUrl(dataUrl)));
-    assertEquals(TokenCounter.estimate(expected, TokenCounter.ImageRule.OPENAI), r.json().at("/usage/input_tokens").asLong());
+    Conversation expected =
+        Conversation.of(
+            Message.system("Be brief."),
+            Message.user().addText("What is this?").addImage(Image.fromUrl(dataUrl)));
+    assertEquals(
+        TokenCounter.estimate(expected, TokenCounter.ImageRule.OPENAI),
+        r.json().at("/usage/input_tokens").asLong());
     assertTrue("the image costs tokens", r.json().at("/usage/input_tokens").asLong() > 85);
   }
 
@@ -114,14 +131,16 @@ public class OpenAiResponsesDialectTest {
 
     Http.Reply tooSmall = respond("{\"model\":\"m\",\"max_output_tokens\":15,\"input\":\"hi\"}");
     assertEquals(400, tooSmall.status());
-    assertEquals("Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got 15 instead.",
+    assertEquals(
+        "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got 15 instead.",
         tooSmall.json().at("/error/message").asText());
     assertEquals("max_output_tokens", tooSmall.json().at("/error/param").asText());
   }
 
   @Test
   public void functionToolsAreCalledAndTheirOutputsEndTheLoop() throws Exception {
-    Http.Reply call = respond("{\"model\":\"m\",\"tools\":" + TOOLS + ",\"input\":\"Use get_weather for Oslo\"}");
+    Http.Reply call =
+        respond("{\"model\":\"m\",\"tools\":" + TOOLS + ",\"input\":\"Use get_weather for Oslo\"}");
     assertEquals(call.body(), 200, call.status());
     JsonNode fc = call.json().at("/output/0");
     assertEquals(1, call.json().get("output").size());
@@ -137,49 +156,79 @@ public class OpenAiResponsesDialectTest {
     assertTrue(echoed.get("strict").asBoolean());
 
     // The client sends the call back as an input item, with its output.
-    String input = "[{\"role\":\"user\",\"content\":\"Use get_weather for Oslo\"}," + Json.write(fc)
-        + ",{\"type\":\"function_call_output\",\"call_id\":\"" + fc.get("call_id").asText() + "\",\"output\":\"4 C\"}]";
+    String input =
+        "[{\"role\":\"user\",\"content\":\"Use get_weather for Oslo\"},"
+            + Json.write(fc)
+            + ",{\"type\":\"function_call_output\",\"call_id\":\""
+            + fc.get("call_id").asText()
+            + "\",\"output\":\"4 C\"}]";
     Http.Reply done = respond("{\"model\":\"m\",\"tools\":" + TOOLS + ",\"input\":" + input + "}");
     assertEquals(done.body(), 200, done.status());
     assertEquals("Tool results: 4 C", done.json().at("/output/0/content/0/text").asText());
 
-    Http.Reply nested = respond("{\"model\":\"m\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}],\"input\":\"x\"}");
+    Http.Reply nested =
+        respond(
+            "{\"model\":\"m\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}],\"input\":\"x\"}");
     assertEquals(400, nested.status());
-    assertEquals("Missing required parameter: 'tools[0].name'.", nested.json().at("/error/message").asText());
-    Http.Reply orphan = respond("{\"model\":\"m\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":\"call_x\",\"output\":\"1\"}]}");
+    assertEquals(
+        "Missing required parameter: 'tools[0].name'.",
+        nested.json().at("/error/message").asText());
+    Http.Reply orphan =
+        respond(
+            "{\"model\":\"m\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":\"call_x\",\"output\":\"1\"}]}");
     assertEquals(400, orphan.status());
-    assertEquals("No tool call found for function call output with call_id call_x.", orphan.json().at("/error/message").asText());
+    assertEquals(
+        "No tool call found for function call output with call_id call_x.",
+        orphan.json().at("/error/message").asText());
   }
 
   @Test
   public void jsonObjectAndFlatJsonSchemaFormats() throws Exception {
-    Http.Reply obj = respond("{\"model\":\"m\",\"text\":{\"format\":{\"type\":\"json_object\"}},\"input\":\"Answer in JSON: hi\"}");
-    assertEquals("Answer in JSON: hi", Json.parse(obj.json().at("/output/0/content/0/text").asText()).get("echo").asText());
+    Http.Reply obj =
+        respond(
+            "{\"model\":\"m\",\"text\":{\"format\":{\"type\":\"json_object\"}},\"input\":\"Answer in JSON: hi\"}");
+    assertEquals(
+        "Answer in JSON: hi",
+        Json.parse(obj.json().at("/output/0/content/0/text").asText()).get("echo").asText());
     assertEquals("json_object", obj.json().at("/text/format/type").asText());
-    Http.Reply noWord = respond("{\"model\":\"m\",\"text\":{\"format\":{\"type\":\"json_object\"}},\"input\":\"hi\"}");
+    Http.Reply noWord =
+        respond(
+            "{\"model\":\"m\",\"text\":{\"format\":{\"type\":\"json_object\"}},\"input\":\"hi\"}");
     assertEquals(400, noWord.status());
-    assertThat(noWord.json().at("/error/message").asText(), containsString("must contain the word 'json'"));
+    assertThat(
+        noWord.json().at("/error/message").asText(),
+        containsString("must contain the word 'json'"));
 
-    String schema = "{\"type\":\"object\",\"properties\":{\"age\":{\"type\":\"integer\",\"minimum\":18},\"name\":{\"type\":\"string\"}},"
-        + "\"required\":[\"age\",\"name\"],\"additionalProperties\":false}";
-    Http.Reply s = respond("{\"model\":\"m\",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"person\",\"strict\":true,\"schema\":"
-        + schema + "}},\"input\":\"Describe someone\"}");
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"age\":{\"type\":\"integer\",\"minimum\":18},\"name\":{\"type\":\"string\"}},"
+            + "\"required\":[\"age\",\"name\"],\"additionalProperties\":false}";
+    Http.Reply s =
+        respond(
+            "{\"model\":\"m\",\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"person\",\"strict\":true,\"schema\":"
+                + schema
+                + "}},\"input\":\"Describe someone\"}");
     assertEquals(s.body(), 200, s.status());
     JsonNode v = Json.parse(s.json().at("/output/0/content/0/text").asText());
     assertEquals(18, v.get("age").asInt());
     assertEquals(2, v.size());
     assertEquals("person", s.json().at("/text/format/name").asText());
 
-    // Chat's nested shape is not the Responses shape: the name is missing where OpenAI looks for it.
-    Http.Reply chatShape = respond("{\"model\":\"m\",\"text\":{\"format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"p\",\"schema\":"
-        + schema + "}}},\"input\":\"x\"}");
+    // Chat's nested shape is not the Responses shape: the name is missing where OpenAI looks for
+    // it.
+    Http.Reply chatShape =
+        respond(
+            "{\"model\":\"m\",\"text\":{\"format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"p\",\"schema\":"
+                + schema
+                + "}}},\"input\":\"x\"}");
     assertEquals(400, chatShape.status());
     assertEquals("text.format.name", chatShape.json().at("/error/param").asText());
   }
 
   @Test
   public void reasoningSummaryAndLogprobsWhenAskedFor() throws Exception {
-    Http.Reply r = respond("{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"low\",\"summary\":\"auto\"},\"input\":\"Think about cats\"}");
+    Http.Reply r =
+        respond(
+            "{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"low\",\"summary\":\"auto\"},\"input\":\"Think about cats\"}");
     assertEquals(r.body(), 200, r.status());
     JsonNode j = r.json();
     assertEquals("reasoning", j.at("/output/0/type").asText());
@@ -187,13 +236,18 @@ public class OpenAiResponsesDialectTest {
     assertEquals("summary_text", j.at("/output/0/summary/0/type").asText());
     long reasoning = j.at("/usage/output_tokens_details/reasoning_tokens").asLong();
     assertEquals(TokenCounter.count(j.at("/output/0/summary/0/text").asText()), reasoning);
-    assertEquals(reasoning + TokenCounter.count("Echo: Think about cats"), j.at("/usage/output_tokens").asLong());
+    assertEquals(
+        reasoning + TokenCounter.count("Echo: Think about cats"),
+        j.at("/usage/output_tokens").asLong());
     assertEquals("low", j.at("/reasoning/effort").asText());
     assertEquals("Echo: Think about cats", j.at("/output/1/content/0/text").asText());
-    Http.Reply badEffort = respond("{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"extreme\"},\"input\":\"x\"}");
+    Http.Reply badEffort =
+        respond("{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"extreme\"},\"input\":\"x\"}");
     assertEquals("reasoning.effort", badEffort.json().at("/error/param").asText());
 
-    Http.Reply lp = respond("{\"model\":\"m\",\"include\":[\"message.output_text.logprobs\"],\"top_logprobs\":2,\"input\":\"hello there\"}");
+    Http.Reply lp =
+        respond(
+            "{\"model\":\"m\",\"include\":[\"message.output_text.logprobs\"],\"top_logprobs\":2,\"input\":\"hello there\"}");
     JsonNode logprobs = lp.json().at("/output/0/content/0/logprobs");
     assertEquals(TokenCounter.count("Echo: hello there"), logprobs.size());
     StringBuilder text = new StringBuilder();
@@ -206,7 +260,9 @@ public class OpenAiResponsesDialectTest {
 
   @Test
   public void streamsTypedEventsInSequenceEndingWithTheCompletedResponse() throws Exception {
-    Http.Reply r = respond("{\"model\":\"m\",\"stream\":true,\"input\":\"stream this please, it is long enough\"}");
+    Http.Reply r =
+        respond(
+            "{\"model\":\"m\",\"stream\":true,\"input\":\"stream this please, it is long enough\"}");
     assertEquals(200, r.status());
     assertThat(r.header("content-type"), startsWith("text/event-stream"));
     List<JsonNode> events = events(r.body());
@@ -224,8 +280,14 @@ public class OpenAiResponsesDialectTest {
         assertThat(e.get("item_id").asText(), startsWith("msg_"));
       }
     }
-    assertTrue(types.containsAll(List.of("response.output_item.added", "response.content_part.added", "response.output_text.done",
-        "response.content_part.done", "response.output_item.done")));
+    assertTrue(
+        types.containsAll(
+            List.of(
+                "response.output_item.added",
+                "response.content_part.added",
+                "response.output_text.done",
+                "response.content_part.done",
+                "response.output_item.done")));
     JsonNode last = events.get(events.size() - 1);
     assertEquals("response.completed", last.get("type").asText());
     assertEquals("Echo: stream this please, it is long enough", deltas.toString());
@@ -233,9 +295,16 @@ public class OpenAiResponsesDialectTest {
     assertNotNull(last.at("/response/usage/total_tokens").asText(null));
     assertFalse("no [DONE] line in the Responses stream", r.body().contains("[DONE]"));
 
-    Http.Reply tool = respond("{\"model\":\"m\",\"stream\":true,\"tools\":" + TOOLS + ",\"input\":\"Use get_weather for Oslo\"}");
-    JsonNode argsDone = events(tool.body()).stream()
-        .filter(e -> e.get("type").asText().equals("response.function_call_arguments.done")).findFirst().orElseThrow();
+    Http.Reply tool =
+        respond(
+            "{\"model\":\"m\",\"stream\":true,\"tools\":"
+                + TOOLS
+                + ",\"input\":\"Use get_weather for Oslo\"}");
+    JsonNode argsDone =
+        events(tool.body()).stream()
+            .filter(e -> e.get("type").asText().equals("response.function_call_arguments.done"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("get_weather", argsDone.get("name").asText());
     assertTrue(Json.parse(argsDone.get("arguments").asText()).has("city"));
   }
@@ -260,68 +329,116 @@ public class OpenAiResponsesDialectTest {
     Http.Reply noModel = respond("{\"input\":\"x\"}");
     assertEquals(400, noModel.status());
     assertEquals("invalid_request_error", noModel.json().at("/error/type").asText());
-    assertEquals("Missing required parameter: 'model'.", noModel.json().at("/error/message").asText());
+    assertEquals(
+        "Missing required parameter: 'model'.", noModel.json().at("/error/message").asText());
     assertEquals("model", noModel.json().at("/error/param").asText());
     assertEquals("input", respond("{\"model\":\"m\"}").json().at("/error/param").asText());
-    assertEquals("input", respond("{\"model\":\"m\",\"input\":[]}").json().at("/error/param").asText());
-    assertEquals("input[0].role", respond("{\"model\":\"m\",\"input\":[{\"role\":\"wizard\",\"content\":\"x\"}]}").json().at("/error/param").asText());
-    assertEquals("input[0].content[0].type",
-        respond("{\"model\":\"m\",\"input\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"input_text\",\"text\":\"x\"}]}]}")
-            .json().at("/error/param").asText());
-    assertEquals("temperature", respond("{\"model\":\"m\",\"temperature\":3,\"input\":\"x\"}").json().at("/error/param").asText());
-    assertEquals("previous_response_id",
-        respond("{\"model\":\"m\",\"previous_response_id\":\"resp_1\",\"input\":\"x\"}").json().at("/error/param").asText());
-    assertEquals("tools[0].type", respond("{\"model\":\"m\",\"tools\":[{\"type\":\"web_search\"}],\"input\":\"x\"}").json().at("/error/param").asText());
+    assertEquals(
+        "input", respond("{\"model\":\"m\",\"input\":[]}").json().at("/error/param").asText());
+    assertEquals(
+        "input[0].role",
+        respond("{\"model\":\"m\",\"input\":[{\"role\":\"wizard\",\"content\":\"x\"}]}")
+            .json()
+            .at("/error/param")
+            .asText());
+    assertEquals(
+        "input[0].content[0].type",
+        respond(
+                "{\"model\":\"m\",\"input\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"input_text\",\"text\":\"x\"}]}]}")
+            .json()
+            .at("/error/param")
+            .asText());
+    assertEquals(
+        "temperature",
+        respond("{\"model\":\"m\",\"temperature\":3,\"input\":\"x\"}")
+            .json()
+            .at("/error/param")
+            .asText());
+    assertEquals(
+        "previous_response_id",
+        respond("{\"model\":\"m\",\"previous_response_id\":\"resp_1\",\"input\":\"x\"}")
+            .json()
+            .at("/error/param")
+            .asText());
+    assertEquals(
+        "tools[0].type",
+        respond("{\"model\":\"m\",\"tools\":[{\"type\":\"web_search\"}],\"input\":\"x\"}")
+            .json()
+            .at("/error/param")
+            .asText());
     assertEquals(400, respond("not json").status());
-    assertEquals("an unreadable image is a 400, not a dropped connection", 400,
-        respond("{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64,AAAA\"}]}]}").status());
+    assertEquals(
+        "an unreadable image is a 400, not a dropped connection",
+        400,
+        respond(
+                "{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64,AAAA\"}]}]}")
+            .status());
   }
 
   @Test
   public void aTooLongRequestGetsTheResponsesContextError() throws Exception {
     try (FakeProviderServer small = FakeProviderServer.builder().contextWindow(1000).start()) {
-      Http.Reply r = Http.post(small.baseUrl() + "/v1/responses", "{\"model\":\"m\",\"max_output_tokens\":2000,\"input\":\"x\"}");
+      Http.Reply r =
+          Http.post(
+              small.baseUrl() + "/v1/responses",
+              "{\"model\":\"m\",\"max_output_tokens\":2000,\"input\":\"x\"}");
       assertEquals(400, r.status());
       assertEquals("context_length_exceeded", r.json().at("/error/code").asText());
       assertEquals("input", r.json().at("/error/param").asText());
-      assertThat(r.json().at("/error/message").asText(), startsWith("Your input exceeds the context window"));
+      assertThat(
+          r.json().at("/error/message").asText(),
+          startsWith("Your input exceeds the context window"));
     }
   }
 
   @Test
   public void encryptedReasoningIsReturnedWhenIncludedAndAcceptedBack() throws Exception {
-    Http.Reply r = respond("{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"low\"},\"store\":false,"
-        + "\"include\":[\"reasoning.encrypted_content\"],\"input\":\"Think\"}");
+    Http.Reply r =
+        respond(
+            "{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"low\"},\"store\":false,"
+                + "\"include\":[\"reasoning.encrypted_content\"],\"input\":\"Think\"}");
     assertEquals(r.body(), 200, r.status());
     JsonNode item = r.json().at("/output/0");
     assertEquals("reasoning", item.get("type").asText());
     assertEquals(0, item.get("summary").size());
     assertFalse(item.get("encrypted_content").asText().isEmpty());
     assertEquals("message", r.json().at("/output/1/type").asText());
-    Http.Reply plain = respond("{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"low\"},\"input\":\"Think\"}");
-    assertEquals("no reasoning item unless asked for", "message", plain.json().at("/output/0/type").asText());
+    Http.Reply plain =
+        respond("{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"low\"},\"input\":\"Think\"}");
+    assertEquals(
+        "no reasoning item unless asked for",
+        "message",
+        plain.json().at("/output/0/type").asText());
 
     ObjectNode next = Json.object().put("model", "o4-mini");
-    next.putArray("input").add(Json.object().put("role", "user").put("content", "Think")).add(item)
+    next.putArray("input")
+        .add(Json.object().put("role", "user").put("content", "Think"))
+        .add(item)
         .add(Json.object().put("role", "user").put("content", "Again"));
     assertEquals(200, respond(Json.write(next)).status());
   }
 
   @Test
   public void backgroundResponsesAreQueuedPolledAndCancelled() throws Exception {
-    try (FakeProviderServer slow = FakeProviderServer.builder().apiKey("sk-bg")
-        .latency(FakeLatency.fixed(java.time.Duration.ofMillis(400))).start()) {
+    try (FakeProviderServer slow =
+        FakeProviderServer.builder()
+            .apiKey("sk-bg")
+            .latency(FakeLatency.fixed(java.time.Duration.ofMillis(400)))
+            .start()) {
       String base = slow.baseUrl() + "/v1/responses";
       String[] auth = {"authorization", "Bearer sk-bg"};
       long t0 = System.nanoTime();
-      Http.Reply started = Http.post(base, "{\"model\":\"m\",\"background\":true,\"input\":\"later\"}", auth);
+      Http.Reply started =
+          Http.post(base, "{\"model\":\"m\",\"background\":true,\"input\":\"later\"}", auth);
       assertTrue("acknowledged at once", System.nanoTime() - t0 < 300_000_000L);
       assertEquals(started.body(), 200, started.status());
       assertEquals("queued", started.json().get("status").asText());
       assertTrue(started.json().get("background").asBoolean());
       String id = started.json().get("id").asText();
-      Http.Reply again = Http.post(base, "{\"model\":\"m\",\"background\":true,\"input\":\"later\"}", auth);
-      assertFalse("identical requests are separate jobs", id.equals(again.json().get("id").asText()));
+      Http.Reply again =
+          Http.post(base, "{\"model\":\"m\",\"background\":true,\"input\":\"later\"}", auth);
+      assertFalse(
+          "identical requests are separate jobs", id.equals(again.json().get("id").asText()));
 
       assertEquals("in_progress", Http.get(base + "/" + id, auth).json().get("status").asText());
       assertEquals(401, Http.get(base + "/" + id).status());
@@ -329,20 +446,31 @@ public class OpenAiResponsesDialectTest {
       Http.Reply done = Http.get(base + "/" + id, auth);
       assertEquals("completed", done.json().get("status").asText());
       assertEquals("Echo: later", done.json().at("/output/0/content/0/text").asText());
-      assertEquals("cancelling a finished response changes nothing", "completed",
+      assertEquals(
+          "cancelling a finished response changes nothing",
+          "completed",
           Http.post(base + "/" + id + "/cancel", "", auth).json().get("status").asText());
 
-      String other = Http.post(base, "{\"model\":\"m\",\"background\":true,\"input\":\"never\"}", auth).json().get("id").asText();
-      assertEquals("cancelled", Http.post(base + "/" + other + "/cancel", "", auth).json().get("status").asText());
+      String other =
+          Http.post(base, "{\"model\":\"m\",\"background\":true,\"input\":\"never\"}", auth)
+              .json()
+              .get("id")
+              .asText();
+      assertEquals(
+          "cancelled",
+          Http.post(base + "/" + other + "/cancel", "", auth).json().get("status").asText());
       Thread.sleep(500);
       assertEquals("cancelled", Http.get(base + "/" + other, auth).json().get("status").asText());
 
       Http.Reply unknown = Http.get(base + "/resp_nope", auth);
       assertEquals(404, unknown.status());
-      assertEquals("Response with id 'resp_nope' not found.", unknown.json().at("/error/message").asText());
+      assertEquals(
+          "Response with id 'resp_nope' not found.", unknown.json().at("/error/message").asText());
       assertEquals("side endpoints are not model requests", 3, slow.stats().received());
       assertTrue(slow.endpoints().stream().anyMatch(e -> e.contains("/v1/responses/{id}/cancel")));
-      Http.Reply streamed = Http.post(base, "{\"model\":\"m\",\"background\":true,\"stream\":true,\"input\":\"x\"}", auth);
+      Http.Reply streamed =
+          Http.post(
+              base, "{\"model\":\"m\",\"background\":true,\"stream\":true,\"input\":\"x\"}", auth);
       assertEquals("stream", streamed.json().at("/error/param").asText());
     }
   }
@@ -351,8 +479,10 @@ public class OpenAiResponsesDialectTest {
   public void aMissingOrWrongKeyGetsOpenAis401() throws Exception {
     Http.Reply none = Http.post(url, "{\"model\":\"m\",\"input\":\"x\"}");
     assertEquals(401, none.status());
-    assertThat(none.json().at("/error/message").asText(), containsString("You didn't provide an API key"));
-    Http.Reply wrong = Http.post(url, "{\"model\":\"m\",\"input\":\"x\"}", "authorization", "Bearer sk-wrong");
+    assertThat(
+        none.json().at("/error/message").asText(), containsString("You didn't provide an API key"));
+    Http.Reply wrong =
+        Http.post(url, "{\"model\":\"m\",\"input\":\"x\"}", "authorization", "Bearer sk-wrong");
     assertEquals(401, wrong.status());
     assertEquals("invalid_api_key", wrong.json().at("/error/code").asText());
   }

@@ -12,19 +12,29 @@ import java.time.format.DateTimeFormatter;
  */
 final class SigV4Headers {
   static final String ACCESS_KEY = "AKIDEXAMPLE";
-  static final String DATE = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
-  static final String SIGNATURE = Digests.sha256Hex("any signature".getBytes(StandardCharsets.UTF_8));
+  static final String DATE =
+      ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
+  static final String SIGNATURE =
+      Digests.sha256Hex("any signature".getBytes(StandardCharsets.UTF_8));
 
   private SigV4Headers() {}
 
   /** A well-formed {@code Authorization} value for the access key. */
   static String authorization(String accessKey) {
-    return authorization(accessKey + "/" + DATE.substring(0, 8) + "/us-east-1/bedrock/aws4_request", "content-type;host;x-amz-date", SIGNATURE);
+    return authorization(
+        accessKey + "/" + DATE.substring(0, 8) + "/us-east-1/bedrock/aws4_request",
+        "content-type;host;x-amz-date",
+        SIGNATURE);
   }
 
   /** An {@code Authorization} value from its three parameters. */
   static String authorization(String credential, String signedHeaders, String signature) {
-    return "AWS4-HMAC-SHA256 Credential=" + credential + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature;
+    return "AWS4-HMAC-SHA256 Credential="
+        + credential
+        + ", SignedHeaders="
+        + signedHeaders
+        + ", Signature="
+        + signature;
   }
 
   /** {@code authorization} and {@code x-amz-date} header pairs for {@link Http#post}. */

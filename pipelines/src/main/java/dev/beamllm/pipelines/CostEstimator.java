@@ -33,7 +33,8 @@ public final class CostEstimator {
   /** An estimator over a registry, with the output limit for rows that name none. */
   public CostEstimator(ModelRegistry registry, int defaultMaxNewTokens) {
     if (defaultMaxNewTokens <= 0) {
-      throw new IllegalArgumentException("max new tokens must be positive, got " + defaultMaxNewTokens);
+      throw new IllegalArgumentException(
+          "max new tokens must be positive, got " + defaultMaxNewTokens);
     }
     this.registry = registry;
     this.defaultMaxNewTokens = defaultMaxNewTokens;
@@ -49,7 +50,13 @@ public final class CostEstimator {
    * @param minCost dollars if no output came back
    * @param maxCost dollars if every row used its whole output limit
    */
-  public record ModelEstimate(ModelSpec model, int rows, long inputTokens, long maxOutputTokens, double minCost, double maxCost) {}
+  public record ModelEstimate(
+      ModelSpec model,
+      int rows,
+      long inputTokens,
+      long maxOutputTokens,
+      double minCost,
+      double maxCost) {}
 
   /**
    * A row that cannot be sent, with its line number and why.
@@ -69,7 +76,12 @@ public final class CostEstimator {
    * @param problems bad rows, and rows a model cannot serve
    * @param ownModelRows rows that name their own model and count only under it
    */
-  public record Report(int totalRows, int goodRows, List<ModelEstimate> models, List<Problem> problems, int ownModelRows) {}
+  public record Report(
+      int totalRows,
+      int goodRows,
+      List<ModelEstimate> models,
+      List<Problem> problems,
+      int ownModelRows) {}
 
   /**
    * Estimates the rows for the given models. Rows that name their own {@code model} count only
@@ -94,7 +106,8 @@ public final class CostEstimator {
       if (row.model() != null) {
         Optional<ModelSpec> own = registry.find(row.model());
         if (own.isEmpty()) {
-          problems.add(new Problem(row.lineNumber(), row.id(), "unknown model '" + row.model() + "'"));
+          problems.add(
+              new Problem(row.lineNumber(), row.id(), "unknown model '" + row.model() + "'"));
           continue;
         }
         targets.add(byModel.computeIfAbsent(own.get().id(), id -> new Accumulator(own.get())));
@@ -106,7 +119,11 @@ public final class CostEstimator {
       for (Accumulator target : targets) {
         Optional<String> refusal = refusal(target.spec, row.conversation());
         if (refusal.isPresent()) {
-          problems.add(new Problem(row.lineNumber(), row.id(), target.spec.id() + " cannot serve it: " + refusal.get()));
+          problems.add(
+              new Problem(
+                  row.lineNumber(),
+                  row.id(),
+                  target.spec.id() + " cannot serve it: " + refusal.get()));
           continue;
         }
         try {
@@ -125,7 +142,9 @@ public final class CostEstimator {
     return new Report(lines.size(), good, estimates, problems, ownModel);
   }
 
-  /** Why the model cannot take this conversation (images or PDFs it does not read), if it cannot. */
+  /**
+   * Why the model cannot take this conversation (images or PDFs it does not read), if it cannot.
+   */
   static Optional<String> refusal(ModelSpec spec, Conversation conversation) {
     for (Message m : conversation.messages()) {
       for (Part part : m.parts()) {

@@ -14,8 +14,8 @@ import java.util.Locale;
 
 /**
  * {@code ./run.sh estimate FILE --model M[,M2]}: what a prompts file will cost on each model,
- * before anyone spends a cent. Bad rows are listed by line number with the reason; good rows
- * still count.
+ * before anyone spends a cent. Bad rows are listed by line number with the reason; good rows still
+ * count.
  */
 public final class Estimate {
   static final String USAGE =
@@ -23,7 +23,8 @@ public final class Estimate {
           + "  FILE              prompts in JSONL (see README: 'Prompt files')\n"
           + "  --model M[,M2]    models to price, by id or alias (e.g. gpt-4.1-mini,claude-3.5-haiku)\n"
           + "  --max-new-tokens  output limit for rows that give none (default "
-          + CostEstimator.DEFAULT_MAX_NEW_TOKENS + ")\n"
+          + CostEstimator.DEFAULT_MAX_NEW_TOKENS
+          + ")\n"
           + "  --models-file F   extra models from a YAML or JSON file";
 
   private Estimate() {}
@@ -45,9 +46,13 @@ public final class Estimate {
         String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
         String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
         switch (flag) {
-          case "--model", "--models" -> models.addAll(split(value != null ? value : next(args, ++i, flag)));
-          case "--max-new-tokens" -> maxNewTokens = Integer.parseInt(value != null ? value : next(args, ++i, flag));
-          case "--models-file" -> registry = registry.withModelsFrom(Path.of(value != null ? value : next(args, ++i, flag)));
+          case "--model", "--models" ->
+              models.addAll(split(value != null ? value : next(args, ++i, flag)));
+          case "--max-new-tokens" ->
+              maxNewTokens = Integer.parseInt(value != null ? value : next(args, ++i, flag));
+          case "--models-file" ->
+              registry =
+                  registry.withModelsFrom(Path.of(value != null ? value : next(args, ++i, flag)));
           case "-h", "--help" -> {
             out.println(USAGE);
             return 0;
@@ -61,12 +66,14 @@ public final class Estimate {
         }
       }
       if (file == null || models.isEmpty()) {
-        throw new IllegalArgumentException(file == null ? "no prompts file given" : "no --model given");
+        throw new IllegalArgumentException(
+            file == null ? "no prompts file given" : "no --model given");
       }
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException("prompts file not found: " + file);
       }
-      CostEstimator.Report report = new CostEstimator(registry, maxNewTokens).estimate(PromptRows.read(file), models);
+      CostEstimator.Report report =
+          new CostEstimator(registry, maxNewTokens).estimate(PromptRows.read(file), models);
       print(file, report, maxNewTokens, out);
       return 0;
     } catch (UnknownModelException e) {
@@ -92,24 +99,51 @@ public final class Estimate {
 
   static void print(Path file, CostEstimator.Report report, int maxNewTokens, PrintStream out) {
     long bad = report.problems().stream().map(CostEstimator.Problem::lineNumber).distinct().count();
-    out.printf(Locale.ROOT, "Estimate for %s: %d rows read, %d can be sent, %d with problems%n%n",
-        file, report.totalRows(), report.goodRows(), bad);
-    String header = String.format(Locale.ROOT, "%-28s %6s %14s %18s %14s %14s",
-        "model", "rows", "input tokens", "max output tokens", "cost min ($)", "cost max ($)");
+    out.printf(
+        Locale.ROOT,
+        "Estimate for %s: %d rows read, %d can be sent, %d with problems%n%n",
+        file,
+        report.totalRows(),
+        report.goodRows(),
+        bad);
+    String header =
+        String.format(
+            Locale.ROOT,
+            "%-28s %6s %14s %18s %14s %14s",
+            "model",
+            "rows",
+            "input tokens",
+            "max output tokens",
+            "cost min ($)",
+            "cost max ($)");
     out.println(header);
     out.println("-".repeat(header.length()));
     for (CostEstimator.ModelEstimate m : report.models()) {
-      out.printf(Locale.ROOT, "%-28s %6d %,14d %,18d %14.6f %14.6f%n",
-          m.model().id(), m.rows(), m.inputTokens(), m.maxOutputTokens(), m.minCost(), m.maxCost());
+      out.printf(
+          Locale.ROOT,
+          "%-28s %6d %,14d %,18d %14.6f %14.6f%n",
+          m.model().id(),
+          m.rows(),
+          m.inputTokens(),
+          m.maxOutputTokens(),
+          m.minCost(),
+          m.maxCost());
     }
     out.println();
     if (report.ownModelRows() > 0) {
-      out.printf(Locale.ROOT, "%d rows name their own \"model\" and count only under it.%n", report.ownModelRows());
+      out.printf(
+          Locale.ROOT,
+          "%d rows name their own \"model\" and count only under it.%n",
+          report.ownModelRows());
     }
-    out.printf(Locale.ROOT, "cost min: input only, no output; cost max: every row uses its output limit "
-        + "(the row's max_new_tokens, else %d, capped at the model's maximum).%n", maxNewTokens);
-    out.println("Text is counted with o200k_base (exact for OpenAI, approximate for others); images and PDF pages"
-        + " by each provider's formula. Prompt caching is not assumed.");
+    out.printf(
+        Locale.ROOT,
+        "cost min: input only, no output; cost max: every row uses its output limit "
+            + "(the row's max_new_tokens, else %d, capped at the model's maximum).%n",
+        maxNewTokens);
+    out.println(
+        "Text is counted with o200k_base (exact for OpenAI, approximate for others); images and PDF pages"
+            + " by each provider's formula. Prompt caching is not assumed.");
     if (!report.problems().isEmpty()) {
       out.println();
       out.println("Rows with problems (not counted where they fail):");

@@ -7,9 +7,10 @@ import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./run.sh fake-server}: the embedded fake provider as a standalone server, until Ctrl-C.
- * A job in another process reads its counters at {@code GET /fake/stats} and the last requests it
- * received at {@code GET /fake/requests}; the request log stays on (bounded) unless {@code --no-log}.
+ * {@code ./run.sh fake-server}: the embedded fake provider as a standalone server, until Ctrl-C. A
+ * job in another process reads its counters at {@code GET /fake/stats} and the last requests it
+ * received at {@code GET /fake/requests}; the request log stays on (bounded) unless {@code
+ * --no-log}.
  */
 public final class FakeServerCommand {
   static final String USAGE =
@@ -45,11 +46,18 @@ public final class FakeServerCommand {
     }
     FakeProviderServer server = builder.start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      System.out.println("fake provider stopped; it answered " + server.stats().accepted() + " requests");
-      stopped.countDown();
-    }, "fake-provider-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  System.out.println(
+                      "fake provider stopped; it answered "
+                          + server.stats().accepted()
+                          + " requests");
+                  stopped.countDown();
+                },
+                "fake-provider-shutdown"));
     print(server, System.out);
     stopped.await();
   }
@@ -59,8 +67,12 @@ public final class FakeServerCommand {
     for (String e : server.endpoints()) {
       out.println("  " + e);
     }
-    out.println("Counters: curl " + server.baseUrl() + "/fake/stats   last requests: curl '" + server.baseUrl()
-        + "/fake/requests?limit=10'");
+    out.println(
+        "Counters: curl "
+            + server.baseUrl()
+            + "/fake/stats   last requests: curl '"
+            + server.baseUrl()
+            + "/fake/requests?limit=10'");
     out.println("Ctrl-C to stop.");
     out.flush();
   }
@@ -73,7 +85,8 @@ public final class FakeServerCommand {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String flag = a.contains("=") && a.startsWith("--") ? a.substring(0, a.indexOf('=')) : a;
-      String inline = a.contains("=") && a.startsWith("--") ? a.substring(a.indexOf('=') + 1) : null;
+      String inline =
+          a.contains("=") && a.startsWith("--") ? a.substring(a.indexOf('=') + 1) : null;
       java.util.function.Supplier<String> value = () -> null;
       if (!flag.equals("--no-log") && !flag.equals("--help") && !flag.equals("-h")) {
         if (inline == null && i + 1 >= args.length) {
@@ -95,7 +108,8 @@ public final class FakeServerCommand {
         case "--api-key-env" -> {
           String key = System.getenv(value.get());
           if (key == null || key.isEmpty()) {
-            throw new IllegalArgumentException("environment variable " + value.get() + " is not set");
+            throw new IllegalArgumentException(
+                "environment variable " + value.get() + " is not set");
           }
           b.apiKey(key);
         }

@@ -33,15 +33,25 @@ public class EstimateTest {
   private static String[] run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Estimate.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    int code =
+        Estimate.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new String[] {
+      String.valueOf(code),
+      out.toString(StandardCharsets.UTF_8),
+      err.toString(StandardCharsets.UTF_8)
+    };
   }
 
   @Test
   public void numbersEqualTheTokenizerAndPricesRowByRow() {
     List<PromptRows.Line> lines = PromptRows.read(testdata("prompts.jsonl"));
     ModelRegistry registry = ModelRegistry.defaults();
-    CostEstimator.Report report = new CostEstimator(registry, 300).estimate(lines, List.of("claude-3.5-haiku", "gpt-4.1-mini"));
+    CostEstimator.Report report =
+        new CostEstimator(registry, 300)
+            .estimate(lines, List.of("claude-3.5-haiku", "gpt-4.1-mini"));
     for (CostEstimator.ModelEstimate m : report.models()) {
       ModelSpec spec = m.model();
       long input = 0;
@@ -54,7 +64,8 @@ public class EstimateTest {
           continue;
         }
         long in = TokenCounter.estimate(row.conversation(), spec.wireFormat().imageRule());
-        long out = Math.min(row.maxNewTokens() != null ? row.maxNewTokens() : 300, spec.maxOutputTokens());
+        long out =
+            Math.min(row.maxNewTokens() != null ? row.maxNewTokens() : 300, spec.maxOutputTokens());
         rows++;
         input += in;
         output += out;
@@ -72,10 +83,12 @@ public class EstimateTest {
 
   @Test
   public void printsTheTableForEachModel() {
-    String[] r = run(testdata("prompts.jsonl").toString(), "--model", "gpt-4.1-mini,claude-3.5-haiku");
+    String[] r =
+        run(testdata("prompts.jsonl").toString(), "--model", "gpt-4.1-mini,claude-3.5-haiku");
     assertEquals(r[2], "0", r[0]);
     assertThat(r[1], containsString("56 rows read, 56 can be sent"));
-    assertThat(r[1], containsString("input tokens  max output tokens   cost min ($)   cost max ($)"));
+    assertThat(
+        r[1], containsString("input tokens  max output tokens   cost min ($)   cost max ($)"));
     assertThat(r[1], containsString("\ngpt-4.1-mini "));
     assertThat(r[1], containsString("\nclaude-3.5-haiku "));
     assertThat(r[1], not(containsString("Rows with problems")));
@@ -83,26 +96,37 @@ public class EstimateTest {
 
   @Test
   public void badRowsAreListedByLineNumberAndGoodRowsStillCount() {
-    String[] r = run(testdata("bad-prompts.jsonl").toString(), "--model=gpt-4.1-mini", "--max-new-tokens", "100");
+    String[] r =
+        run(
+            testdata("bad-prompts.jsonl").toString(),
+            "--model=gpt-4.1-mini",
+            "--max-new-tokens",
+            "100");
     assertEquals("0", r[0]);
     assertThat(r[1], containsString("8 rows read, 3 can be sent, 5 with problems"));
     assertThat(r[1], containsString("gpt-4.1-mini                      3"));
     assertThat(r[1], containsString("  line 2 (line-2): malformed JSON"));
     assertThat(r[1], containsString("  line 3 (b2): message 1: part 2: image file not found"));
     assertThat(r[1], containsString("  line 5 (b3): conversation is empty"));
-    assertThat(r[1], containsString("  line 6 (b4): message 3 (tool), part 1: tool result for call 'call_99'"));
+    assertThat(
+        r[1],
+        containsString("  line 6 (b4): message 3 (tool), part 1: tool result for call 'call_99'"));
     assertThat(r[1], containsString("  line 7 (b5): row has neither \"prompt\" nor \"messages\""));
   }
 
   @Test
   public void rowsAModelCannotServeAreListedForThatModel() throws Exception {
     Path file = Files.createTempFile("prompts", ".jsonl");
-    Files.writeString(file,
-        "{\"id\":\"img\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":\"" + testdata("images/photo.jpg") + "\"}]}]}\n"
+    Files.writeString(
+        file,
+        "{\"id\":\"img\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":\""
+            + testdata("images/photo.jpg")
+            + "\"}]}]}\n"
             + "{\"id\":\"txt\",\"prompt\":\"hi\"}\n"
             + "{\"id\":\"who\",\"prompt\":\"hi\",\"model\":\"no-such-model\"}\n");
     String[] r = run(file.toString(), "--model", "deepseek-chat,gpt-4.1-mini");
-    assertThat(r[1], containsString("line 1 (img): deepseek-chat cannot serve it: it has an image"));
+    assertThat(
+        r[1], containsString("line 1 (img): deepseek-chat cannot serve it: it has an image"));
     assertThat(r[1], containsString("line 3 (who): unknown model 'no-such-model'"));
     assertThat(r[1], containsString("deepseek-chat                     1"));
     assertThat(r[1], containsString("gpt-4.1-mini                      2"));

@@ -19,13 +19,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.Test;
 
-/** The fake-server command's options reach the server, its banner lists the endpoints, and its counters are served. */
+/**
+ * The fake-server command's options reach the server, its banner lists the endpoints, and its
+ * counters are served.
+ */
 public class FakeServerCommandTest {
 
   @Test
   public void optionsConfigureTheServerAndTheBannerListsEndpoints() throws Exception {
-    FakeProviderServer.Builder b = FakeServerCommand.parse(
-        new String[] {"--port", "0", "--rpm=1", "--latency", "10ms", "--script", "*=503,ok"}, System.out);
+    FakeProviderServer.Builder b =
+        FakeServerCommand.parse(
+            new String[] {"--port", "0", "--rpm=1", "--latency", "10ms", "--script", "*=503,ok"},
+            System.out);
     try (FakeProviderServer server = b.start()) {
       ByteArrayOutputStream banner = new ByteArrayOutputStream();
       FakeServerCommand.print(server, new PrintStream(banner, true, StandardCharsets.UTF_8));
@@ -36,12 +41,23 @@ public class FakeServerCommandTest {
       assertThat(text, containsString("GET  /fake/stats"));
       assertThat(text, containsString("GET  /fake/requests?limit=N"));
       assertThat(text, containsString("curl " + server.baseUrl() + "/fake/stats"));
-      assertThat("the standalone server keeps a bounded log", text, containsString("log=last 10000"));
+      assertThat(
+          "the standalone server keeps a bounded log", text, containsString("log=last 10000"));
       HttpClient client = HttpClient.newHttpClient();
-      HttpRequest req = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/chat/completions"))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
-      assertEquals("scripted fault", 503, client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
-      assertEquals("the one request of the minute is spent", 429, client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/chat/completions"))
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+              .build();
+      assertEquals(
+          "scripted fault",
+          503,
+          client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(
+          "the one request of the minute is spent",
+          429,
+          client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
 
       JsonNode stats = getJson(client, server.baseUrl() + "/fake/stats");
       assertEquals(2, stats.get("requests").asLong());
@@ -55,12 +71,17 @@ public class FakeServerCommandTest {
 
   @Test
   public void noLogKeepsNoRequestsButStillCounts() throws Exception {
-    FakeProviderServer.Builder b = FakeServerCommand.parse(new String[] {"--port", "0", "--no-log"}, System.out);
+    FakeProviderServer.Builder b =
+        FakeServerCommand.parse(new String[] {"--port", "0", "--no-log"}, System.out);
     try (FakeProviderServer server = b.start()) {
       assertThat(server.describe(), containsString("log=off"));
       HttpClient client = HttpClient.newHttpClient();
-      HttpRequest req = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/chat/completions"))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/chat/completions"))
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+              .build();
       assertEquals(200, client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
       assertEquals(0, getJson(client, server.baseUrl() + "/fake/requests").size());
       assertEquals(List.of(), server.requests());
@@ -69,7 +90,10 @@ public class FakeServerCommandTest {
   }
 
   private static JsonNode getJson(HttpClient client, String url) throws Exception {
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        client.send(
+            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(r.body(), 200, r.statusCode());
     return Json.parse(r.body());
   }
@@ -77,7 +101,9 @@ public class FakeServerCommandTest {
   @Test
   public void helpAndBadOptions() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertNull(FakeServerCommand.parse(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8)));
+    assertNull(
+        FakeServerCommand.parse(
+            new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8)));
     assertThat(out.toString(StandardCharsets.UTF_8), containsString("usage: ./run.sh fake-server"));
     try {
       FakeServerCommand.parse(new String[] {"--bogus", "1"}, System.out);

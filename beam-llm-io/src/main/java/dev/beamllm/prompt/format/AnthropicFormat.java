@@ -21,13 +21,13 @@ import java.util.List;
 
 /**
  * Anthropic Messages {@code system} and {@code messages}, also the body of Bedrock's Anthropic
- * {@code invoke}. The system prompt stands apart; tool results are {@code tool_result} blocks in
- * a user turn; consecutive turns of one role are merged. Reference:
+ * {@code invoke}. The system prompt stands apart; tool results are {@code tool_result} blocks in a
+ * user turn; consecutive turns of one role are merged. Reference:
  * docs.anthropic.com/en/api/messages.
  *
  * <p>Thinking is sent back only when Anthropic signed it ({@code thinking} with {@code signature})
- * or as its raw {@code redacted_thinking} block: the API rejects unsigned or foreign thinking.
- * File ids need the {@code files-api-2025-04-14} beta header, which the adapter adds.
+ * or as its raw {@code redacted_thinking} block: the API rejects unsigned or foreign thinking. File
+ * ids need the {@code files-api-2025-04-14} beta header, which the adapter adds.
  */
 public final class AnthropicFormat {
   private static final String API = "Anthropic Messages";
@@ -38,7 +38,13 @@ public final class AnthropicFormat {
   public static ObjectNode render(Conversation conversation) {
     ObjectNode body = Json.object();
     conversation.validate().systemPrompt().ifPresent(s -> body.put("system", s));
-    Turns turns = Turns.of(Formats.nonSystem(conversation), "assistant", "user", "content", AnthropicFormat::block);
+    Turns turns =
+        Turns.of(
+            Formats.nonSystem(conversation),
+            "assistant",
+            "user",
+            "content",
+            AnthropicFormat::block);
     ArrayNode messages = turns.toArray();
     for (JsonNode message : messages) {
       JsonNode content = message.get("content");
@@ -61,7 +67,8 @@ public final class AnthropicFormat {
       return documentBlock(file);
     }
     if (part instanceof ToolCall call) {
-      ObjectNode b = Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name());
+      ObjectNode b =
+          Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name());
       b.set("input", call.argumentsJson());
       return b;
     }
@@ -82,9 +89,13 @@ public final class AnthropicFormat {
     }
     Thinking thinking = (Thinking) part;
     if (thinking.signatureFrom(Thinking.ANTHROPIC).isPresent()) {
-      return Json.object().put("type", "thinking").put("thinking", thinking.text()).put("signature", thinking.signature());
+      return Json.object()
+          .put("type", "thinking")
+          .put("thinking", thinking.text())
+          .put("signature", thinking.signature());
     }
-    return thinking.rawFrom(Thinking.ANTHROPIC)
+    return thinking
+        .rawFrom(Thinking.ANTHROPIC)
         .map(Json::parse)
         .filter(raw -> "redacted_thinking".equals(raw.path("type").asText()))
         .map(raw -> (ObjectNode) raw)
@@ -97,7 +108,10 @@ public final class AnthropicFormat {
     if (image.origin() == Image.Origin.URL) {
       source.put("type", "url").put("url", image.location().orElseThrow());
     } else {
-      source.put("type", "base64").put("media_type", image.mediaType().orElseThrow()).put("data", image.base64());
+      source
+          .put("type", "base64")
+          .put("media_type", image.mediaType().orElseThrow())
+          .put("data", image.base64());
     }
     return block;
   }
@@ -113,12 +127,20 @@ public final class AnthropicFormat {
       case FILE_ID -> source.put("type", "file").put("file_id", file.fileId().orElseThrow());
       case PATH, BYTES -> {
         if (file.isPdf()) {
-          source.put("type", "base64").put("media_type", "application/pdf").put("data", file.base64());
+          source
+              .put("type", "base64")
+              .put("media_type", "application/pdf")
+              .put("data", file.base64());
         } else if (file.isText()) {
           source.put("type", "text").put("media_type", "text/plain").put("data", file.text());
           file.filename().ifPresent(name -> block.put("title", name));
         } else {
-          throw new UnsupportedPartException(API, file.mediaType().orElse("this") + " documents (" + file.describe() + "); only PDF and plain text");
+          throw new UnsupportedPartException(
+              API,
+              file.mediaType().orElse("this")
+                  + " documents ("
+                  + file.describe()
+                  + "); only PDF and plain text");
         }
       }
     }
@@ -126,9 +148,8 @@ public final class AnthropicFormat {
   }
 
   /**
-   * Imports an Anthropic {@code messages} array, or a request body with {@code system} and
-   * {@code messages}. Tool results in a user turn become a tool message before the user's other
-   * content.
+   * Imports an Anthropic {@code messages} array, or a request body with {@code system} and {@code
+   * messages}. Tool results in a user turn become a tool message before the user's other content.
    */
   public static Conversation parse(JsonNode root) {
     List<Message> out = new ArrayList<>();
@@ -141,7 +162,8 @@ public final class AnthropicFormat {
       messages = root.get("messages");
     }
     if (messages == null || !messages.isArray()) {
-      throw new InvalidPromptException("Anthropic import: expected a messages array or an object with \"messages\"");
+      throw new InvalidPromptException(
+          "Anthropic import: expected a messages array or an object with \"messages\"");
     }
     int index = 0;
     for (JsonNode m : messages) {
@@ -182,40 +204,57 @@ public final class AnthropicFormat {
     switch (type) {
       case "text":
         return new Text(b.path("text").asText());
-      case "image": {
-        JsonNode source = b.path("source");
-        return "url".equals(source.path("type").asText())
-            ? Image.fromUrl(source.path("url").asText())
-            : Image.fromBase64(source.path("data").asText());
-      }
-      case "document": {
-        JsonNode source = b.path("source");
-        String title = b.path("title").asText("document");
-        switch (source.path("type").asText()) {
-          case "url": return File.fromUrl(source.path("url").asText());
-          case "file": return File.fromFileId(source.path("file_id").asText());
-          case "text": return File.fromBytes(source.path("data").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8), title, "text/plain");
-          default: return File.fromBytes(Base64.getMimeDecoder().decode(source.path("data").asText()), title);
+      case "image":
+        {
+          JsonNode source = b.path("source");
+          return "url".equals(source.path("type").asText())
+              ? Image.fromUrl(source.path("url").asText())
+              : Image.fromBase64(source.path("data").asText());
         }
-      }
-      case "tool_use":
-        return new ToolCall(b.path("id").asText(), b.path("name").asText(), Json.write(b.path("input")));
-      case "tool_result": {
-        JsonNode content = b.get("content");
-        List<Part> parts = new ArrayList<>();
-        if (content == null || content.isNull()) {
-          parts.add(new Text(""));
-        } else if (content.isTextual()) {
-          parts.add(new Text(content.textValue()));
-        } else {
-          for (JsonNode c : content) {
-            parts.add(parseBlock(c));
+      case "document":
+        {
+          JsonNode source = b.path("source");
+          String title = b.path("title").asText("document");
+          switch (source.path("type").asText()) {
+            case "url":
+              return File.fromUrl(source.path("url").asText());
+            case "file":
+              return File.fromFileId(source.path("file_id").asText());
+            case "text":
+              return File.fromBytes(
+                  source.path("data").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                  title,
+                  "text/plain");
+            default:
+              return File.fromBytes(
+                  Base64.getMimeDecoder().decode(source.path("data").asText()), title);
           }
         }
-        return new ToolResult(b.path("tool_use_id").asText(), parts, b.path("is_error").asBoolean(false));
-      }
+      case "tool_use":
+        return new ToolCall(
+            b.path("id").asText(), b.path("name").asText(), Json.write(b.path("input")));
+      case "tool_result":
+        {
+          JsonNode content = b.get("content");
+          List<Part> parts = new ArrayList<>();
+          if (content == null || content.isNull()) {
+            parts.add(new Text(""));
+          } else if (content.isTextual()) {
+            parts.add(new Text(content.textValue()));
+          } else {
+            for (JsonNode c : content) {
+              parts.add(parseBlock(c));
+            }
+          }
+          return new ToolResult(
+              b.path("tool_use_id").asText(), parts, b.path("is_error").asBoolean(false));
+        }
       case "thinking":
-        return new Thinking(b.path("thinking").asText(), b.path("signature").asText(null), null, Thinking.ANTHROPIC);
+        return new Thinking(
+            b.path("thinking").asText(),
+            b.path("signature").asText(null),
+            null,
+            Thinking.ANTHROPIC);
       case "redacted_thinking":
         return Thinking.raw(Json.canonical(b), Thinking.ANTHROPIC);
       default:

@@ -15,8 +15,8 @@ import dev.beamllm.prompt.ToolResult;
 /**
  * Amazon Bedrock Converse {@code system} and {@code messages}. Content blocks are tagged unions
  * ({@code text}, {@code image}, {@code document}, {@code toolUse}, {@code toolResult}, {@code
- * reasoningContent}); bytes travel as base64 in JSON. Converse cannot fetch URLs, so URL images
- * and documents are refused. Reference:
+ * reasoningContent}); bytes travel as base64 in JSON. Converse cannot fetch URLs, so URL images and
+ * documents are refused. Reference:
  * docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html.
  */
 public final class BedrockConverseFormat {
@@ -28,8 +28,17 @@ public final class BedrockConverseFormat {
   /** {@code {"system": [{"text": ...}], "messages": [...]}} for the conversation. */
   public static ObjectNode render(Conversation conversation) {
     ObjectNode body = Json.object();
-    conversation.validate().systemPrompt().ifPresent(s -> body.putArray("system").addObject().put("text", s));
-    Turns turns = Turns.of(Formats.nonSystem(conversation), "assistant", "user", "content", BedrockConverseFormat::block);
+    conversation
+        .validate()
+        .systemPrompt()
+        .ifPresent(s -> body.putArray("system").addObject().put("text", s));
+    Turns turns =
+        Turns.of(
+            Formats.nonSystem(conversation),
+            "assistant",
+            "user",
+            "content",
+            BedrockConverseFormat::block);
     body.set("messages", turns.toArray());
     return body;
   }
@@ -43,7 +52,8 @@ public final class BedrockConverseFormat {
     } else if (part instanceof File file) {
       block.set("document", document(file));
     } else if (part instanceof ToolCall call) {
-      ObjectNode use = block.putObject("toolUse").put("toolUseId", call.id()).put("name", call.name());
+      ObjectNode use =
+          block.putObject("toolUse").put("toolUseId", call.id()).put("name", call.name());
       use.set("input", call.argumentsJson());
     } else if (part instanceof ToolResult result) {
       ObjectNode r = block.putObject("toolResult").put("toolUseId", result.callId());
@@ -54,9 +64,13 @@ public final class BedrockConverseFormat {
       if (result.isError()) {
         r.put("status", "error");
       }
-    } else if (part instanceof Thinking thinking && thinking.signatureFrom(Thinking.BEDROCK).isPresent()) {
-      block.putObject("reasoningContent").putObject("reasoningText")
-          .put("text", thinking.text()).put("signature", thinking.signature());
+    } else if (part instanceof Thinking thinking
+        && thinking.signatureFrom(Thinking.BEDROCK).isPresent()) {
+      block
+          .putObject("reasoningContent")
+          .putObject("reasoningText")
+          .put("text", thinking.text())
+          .put("signature", thinking.signature());
     } else {
       return null;
     }
@@ -65,7 +79,8 @@ public final class BedrockConverseFormat {
 
   private static ObjectNode image(Image image) {
     if (image.origin() == Image.Origin.URL) {
-      throw new UnsupportedPartException(API, "an image by URL (" + image.describe() + "); give a path or bytes");
+      throw new UnsupportedPartException(
+          API, "an image by URL (" + image.describe() + "); give a path or bytes");
     }
     String format = image.mediaType().orElseThrow().substring("image/".length());
     ObjectNode node = Json.object().put("format", format);
@@ -75,7 +90,8 @@ public final class BedrockConverseFormat {
 
   private static ObjectNode document(File file) {
     if (file.bytes().isEmpty()) {
-      throw new UnsupportedPartException(API, "a document by URL or file id (" + file.describe() + "); give a path or bytes");
+      throw new UnsupportedPartException(
+          API, "a document by URL or file id (" + file.describe() + "); give a path or bytes");
     }
     String format;
     if (file.isPdf()) {
@@ -83,7 +99,8 @@ public final class BedrockConverseFormat {
     } else if (file.isText()) {
       format = "txt";
     } else {
-      throw new UnsupportedPartException(API, file.mediaType().orElse("this") + " documents (" + file.describe() + ")");
+      throw new UnsupportedPartException(
+          API, file.mediaType().orElse("this") + " documents (" + file.describe() + ")");
     }
     ObjectNode node = Json.object().put("format", format).put("name", documentName(file));
     node.putObject("source").put("bytes", file.base64());
@@ -101,7 +118,8 @@ public final class BedrockConverseFormat {
     if (dot > 0) {
       name = name.substring(0, dot);
     }
-    String cleaned = name.replaceAll("[^A-Za-z0-9\\-()\\[\\] ]", "-").replaceAll(" {2,}", " ").trim();
+    String cleaned =
+        name.replaceAll("[^A-Za-z0-9\\-()\\[\\] ]", "-").replaceAll(" {2,}", " ").trim();
     cleaned = cleaned.length() > MAX_NAME ? cleaned.substring(0, MAX_NAME).trim() : cleaned;
     return cleaned.isEmpty() ? "document" : cleaned;
   }

@@ -20,9 +20,9 @@ import java.util.stream.Collectors;
  * Cohere wants the system turn first; user content is a string, or {@code text} and {@code
  * image_url} items; an assistant turn carries its text as {@code content}, its {@code tool_calls}
  * in OpenAI's shape, and its unsigned thinking as the {@code tool_plan} that led to those calls
- * (signed thinking belongs to other providers and is not sent); each tool result is its own
- * {@code tool} message whose content is one {@code document}, the form Cohere cites from.
- * Reference: docs.cohere.com/reference/chat and docs.cohere.com/v2/docs/tool-use-overview.
+ * (signed thinking belongs to other providers and is not sent); each tool result is its own {@code
+ * tool} message whose content is one {@code document}, the form Cohere cites from. Reference:
+ * docs.cohere.com/reference/chat and docs.cohere.com/v2/docs/tool-use-overview.
  *
  * <p>Cohere reads no PDFs and takes no images from tools: plain-text documents go as text, and
  * other documents and tool images are refused.
@@ -36,7 +36,10 @@ public final class CohereFormat {
   public static ObjectNode render(Conversation conversation) {
     ObjectNode body = Json.object();
     ArrayNode messages = body.putArray("messages");
-    conversation.validate().systemPrompt().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
+    conversation
+        .validate()
+        .systemPrompt()
+        .ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
     for (Message m : Formats.nonSystem(conversation)) {
       switch (m.role()) {
         case USER -> messages.add(user(m.parts()));
@@ -76,22 +79,29 @@ public final class CohereFormat {
     if (file.isText()) {
       return Json.object().put("type", "text").put("text", Formats.documentText(file));
     }
-    if (file.bytes().isPresent() && file.mediaType().filter(t -> t.startsWith("image/")).isPresent()) {
+    if (file.bytes().isPresent()
+        && file.mediaType().filter(t -> t.startsWith("image/")).isPresent()) {
       return image(Image.fromBytes(file.bytes().get()));
     }
     if (file.bytes().isEmpty()) {
-      throw new UnsupportedPartException(API, "a document by URL or file id (" + file.describe() + "); give the bytes of a plain-text document");
+      throw new UnsupportedPartException(
+          API,
+          "a document by URL or file id ("
+              + file.describe()
+              + "); give the bytes of a plain-text document");
     }
-    throw new UnsupportedPartException(API, file.mediaType().orElse("unknown") + " documents; only plain text and images");
+    throw new UnsupportedPartException(
+        API, file.mediaType().orElse("unknown") + " documents; only plain text and images");
   }
 
   private static ObjectNode assistant(Message m) {
     ObjectNode message = Json.object().put("role", "assistant");
     List<ToolCall> calls = m.partsOf(ToolCall.class);
-    String plan = m.partsOf(Thinking.class).stream()
-        .filter(t -> t.origin() == null && !t.text().isEmpty())
-        .map(Thinking::text)
-        .collect(Collectors.joining("\n"));
+    String plan =
+        m.partsOf(Thinking.class).stream()
+            .filter(t -> t.origin() == null && !t.text().isEmpty())
+            .map(Thinking::text)
+            .collect(Collectors.joining("\n"));
     if (!calls.isEmpty() && !plan.isEmpty()) {
       message.put("tool_plan", plan);
     }
@@ -110,10 +120,15 @@ public final class CohereFormat {
 
   private static ObjectNode tool(ToolResult result) {
     if (result.hasImages()) {
-      throw new UnsupportedPartException(API, "images returned by a tool (call '" + result.callId() + "'); tool results are text documents");
+      throw new UnsupportedPartException(
+          API,
+          "images returned by a tool (call '"
+              + result.callId()
+              + "'); tool results are text documents");
     }
     ObjectNode message = Json.object().put("role", "tool").put("tool_call_id", result.callId());
-    ObjectNode document = message.putArray("content").addObject().put("type", "document").putObject("document");
+    ObjectNode document =
+        message.putArray("content").addObject().put("type", "document").putObject("document");
     document.put("data", Formats.resultText(result));
     return message;
   }

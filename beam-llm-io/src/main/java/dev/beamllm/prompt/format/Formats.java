@@ -40,6 +40,8 @@ final class Formats {
 
   /** The validated conversation, with the system messages removed when they go elsewhere. */
   static List<Message> nonSystem(Conversation conversation) {
-    return conversation.validate().messages().stream().filter(m -> m.role() != Role.SYSTEM).toList();
+    return conversation.validate().messages().stream()
+        .filter(m -> m.role() != Role.SYSTEM)
+        .toList();
   }
 }

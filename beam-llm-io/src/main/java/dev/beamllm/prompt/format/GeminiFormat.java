@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Gemini {@code generateContent} {@code systemInstruction} and {@code contents}. Roles are
- * {@code user} and {@code model}; tool results are {@code functionResponse} parts in a user turn
- * and carry the function's name (taken from the matching call), with the result under {@code
- * output} or {@code error} as the API documents. Reference:
- * ai.google.dev/api/generate-content and ai.google.dev/api/caching#FunctionResponse.
+ * Gemini {@code generateContent} {@code systemInstruction} and {@code contents}. Roles are {@code
+ * user} and {@code model}; tool results are {@code functionResponse} parts in a user turn and carry
+ * the function's name (taken from the matching call), with the result under {@code output} or
+ * {@code error} as the API documents. Reference: ai.google.dev/api/generate-content and
+ * ai.google.dev/api/caching#FunctionResponse.
  */
 public final class GeminiFormat {
   private GeminiFormat() {}
@@ -29,8 +29,11 @@ public final class GeminiFormat {
   /** {@code {"systemInstruction": {...}, "contents": [...]}} for the conversation. */
   public static ObjectNode render(Conversation conversation) {
     ObjectNode body = Json.object();
-    conversation.validate().systemPrompt().ifPresent(
-        s -> body.putObject("systemInstruction").putArray("parts").addObject().put("text", s));
+    conversation
+        .validate()
+        .systemPrompt()
+        .ifPresent(
+            s -> body.putObject("systemInstruction").putArray("parts").addObject().put("text", s));
     Map<String, String> toolNames = Formats.toolNamesById(conversation);
     Turns turns = new Turns("role", "parts");
     for (Message m : Formats.nonSystem(conversation)) {
@@ -62,18 +65,24 @@ public final class GeminiFormat {
         node.putObject("functionCall").put("name", call.name()).set("args", call.argumentsJson());
       } else if (part instanceof ToolResult result) {
         node = Json.object();
-        ObjectNode response = node.putObject("functionResponse").put("name", toolNames.get(result.callId()));
+        ObjectNode response =
+            node.putObject("functionResponse").put("name", toolNames.get(result.callId()));
         response.putObject("response").put(result.isError() ? "error" : "output", result.text());
         for (Part p : result.content()) {
           if (p instanceof Image image) {
             toolImages.add(image(image));
           }
         }
-      } else if (part instanceof Thinking thinking && thinking.signatureFrom(Thinking.GEMINI).isPresent()) {
+      } else if (part instanceof Thinking thinking
+          && thinking.signatureFrom(Thinking.GEMINI).isPresent()) {
         if (thinking.text().isEmpty()) {
           pendingSignature = thinking.signature();
         } else {
-          out.add(Json.object().put("text", thinking.text()).put("thought", true).put("thoughtSignature", thinking.signature()));
+          out.add(
+              Json.object()
+                  .put("text", thinking.text())
+                  .put("thought", true)
+                  .put("thoughtSignature", thinking.signature()));
         }
       }
       if (node != null) {
@@ -94,7 +103,9 @@ public final class GeminiFormat {
       String url = image.location().orElseThrow();
       part.putObject("fileData").put("mimeType", mimeFromUrl(url, "image")).put("fileUri", url);
     } else {
-      part.putObject("inlineData").put("mimeType", image.mediaType().orElseThrow()).put("data", image.base64());
+      part.putObject("inlineData")
+          .put("mimeType", image.mediaType().orElseThrow())
+          .put("data", image.base64());
     }
     return part;
   }
@@ -102,15 +113,22 @@ public final class GeminiFormat {
   private static ObjectNode file(File file) {
     ObjectNode part = Json.object();
     if (file.bytes().isPresent()) {
-      part.putObject("inlineData").put("mimeType", file.mediaType().orElseThrow()).put("data", file.base64());
+      part.putObject("inlineData")
+          .put("mimeType", file.mediaType().orElseThrow())
+          .put("data", file.base64());
       return part;
     }
     String uri = file.location().orElseThrow();
     if (!uri.startsWith("https://") && !uri.startsWith("http://") && !uri.startsWith("gs://")) {
       throw new UnsupportedPartException(
-          API, "the file id '" + uri + "': fileData needs a URI (a Files API uri such as https://generativelanguage.googleapis.com/v1beta/files/..., or gs://)");
+          API,
+          "the file id '"
+              + uri
+              + "': fileData needs a URI (a Files API uri such as https://generativelanguage.googleapis.com/v1beta/files/..., or gs://)");
     }
-    part.putObject("fileData").put("mimeType", file.mediaType().orElse(mimeFromUrl(uri, "document"))).put("fileUri", uri);
+    part.putObject("fileData")
+        .put("mimeType", file.mediaType().orElse(mimeFromUrl(uri, "document")))
+        .put("fileUri", uri);
     return part;
   }
 
@@ -126,13 +144,24 @@ public final class GeminiFormat {
       }
     }
     throw new UnsupportedPartException(
-        API, "the " + what + " URL '" + url + "' without a known extension: fileData needs its media type; give the bytes instead");
+        API,
+        "the "
+            + what
+            + " URL '"
+            + url
+            + "' without a known extension: fileData needs its media type; give the bytes instead");
   }
 
   private static final String API = "Gemini generateContent";
 
   private static final String[][] EXTENSIONS = {
-    {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".webp", "image/webp"},
-    {".gif", "image/gif"}, {".heic", "image/heic"}, {".pdf", "application/pdf"}, {".txt", "text/plain"},
+    {".png", "image/png"},
+    {".jpg", "image/jpeg"},
+    {".jpeg", "image/jpeg"},
+    {".webp", "image/webp"},
+    {".gif", "image/gif"},
+    {".heic", "image/heic"},
+    {".pdf", "application/pdf"},
+    {".txt", "text/plain"},
   };
 }

@@ -36,8 +36,8 @@ public final class OpenAiChatFormat {
     OPENAI,
     /**
      * Mistral: {@code image_url} may be a string, tool messages carry the tool {@code name}, PDFs
-     * go as {@code document_url}, tool-call ids are 9 alphanumerics, and a user turn may not
-     * follow a tool turn directly.
+     * go as {@code document_url}, tool-call ids are 9 alphanumerics, and a user turn may not follow
+     * a tool turn directly.
      */
     MISTRAL
   }
@@ -93,7 +93,9 @@ public final class OpenAiChatFormat {
    * 'tool'"), so a short assistant turn bridges them.
    */
   private static void bridgeAfterTool(ArrayNode messages, Dialect dialect) {
-    if (dialect == Dialect.MISTRAL && messages.size() > 0 && "tool".equals(messages.get(messages.size() - 1).path("role").asText())) {
+    if (dialect == Dialect.MISTRAL
+        && messages.size() > 0
+        && "tool".equals(messages.get(messages.size() - 1).path("role").asText())) {
       messages.addObject().put("role", "assistant").put("content", "Tool results received.");
     }
   }
@@ -159,15 +161,20 @@ public final class OpenAiChatFormat {
     }
     if (file.bytes().isPresent() && !file.isPdf()) {
       throw new UnsupportedPartException(
-          api, file.mediaType().orElse("unknown") + " documents (" + file.describe() + "); only PDF, plain text and images");
+          api,
+          file.mediaType().orElse("unknown")
+              + " documents ("
+              + file.describe()
+              + "); only PDF, plain text and images");
     }
     if (dialect == Dialect.MISTRAL) {
       ObjectNode doc = Json.object().put("type", "document_url");
       switch (file.origin()) {
         case URL -> doc.put("document_url", file.location().orElseThrow());
         case PATH, BYTES -> doc.put("document_url", file.dataUrl());
-        case FILE_ID -> throw new UnsupportedPartException(
-            api, "a file id (" + file.describe() + "); give the bytes or a URL");
+        case FILE_ID ->
+            throw new UnsupportedPartException(
+                api, "a file id (" + file.describe() + "); give the bytes or a URL");
       }
       file.filename().ifPresent(name -> doc.put("document_name", name));
       return doc;
@@ -180,8 +187,12 @@ public final class OpenAiChatFormat {
         inner.put("filename", file.filename().orElse("document.pdf"));
         inner.put("file_data", file.dataUrl());
       }
-      case URL -> throw new UnsupportedPartException(
-          api, "a document by URL (" + file.describe() + "); give a path, bytes or an uploaded file id");
+      case URL ->
+          throw new UnsupportedPartException(
+              api,
+              "a document by URL ("
+                  + file.describe()
+                  + "); give a path, bytes or an uploaded file id");
     }
     return part;
   }
@@ -208,14 +219,15 @@ public final class OpenAiChatFormat {
   }
 
   /**
-   * Imports a chat completions {@code messages} array, or a request body holding one. Text,
-   * {@code image_url}, {@code file}, {@code tool_calls}, {@code tool} messages and DeepSeek's
-   * {@code reasoning_content} are understood.
+   * Imports a chat completions {@code messages} array, or a request body holding one. Text, {@code
+   * image_url}, {@code file}, {@code tool_calls}, {@code tool} messages and DeepSeek's {@code
+   * reasoning_content} are understood.
    */
   public static Conversation parse(JsonNode root) {
     JsonNode messages = root.isObject() ? root.get("messages") : root;
     if (messages == null || !messages.isArray()) {
-      throw new InvalidPromptException("OpenAI import: expected a messages array or an object with \"messages\"");
+      throw new InvalidPromptException(
+          "OpenAI import: expected a messages array or an object with \"messages\"");
     }
     List<Message> out = new ArrayList<>();
     int index = 0;
@@ -235,7 +247,10 @@ public final class OpenAiChatFormat {
     JsonNode content = m.get("content");
     List<Part> parts = new ArrayList<>();
     if (role == Role.TOOL) {
-      String text = content == null || content.isNull() ? "" : content.isTextual() ? content.textValue() : joinText(content);
+      String text =
+          content == null || content.isNull()
+              ? ""
+              : content.isTextual() ? content.textValue() : joinText(content);
       return Message.of(Role.TOOL, List.of(ToolResult.of(m.path("tool_call_id").asText(), text)));
     }
     JsonNode reasoning = m.get("reasoning_content");
@@ -253,7 +268,11 @@ public final class OpenAiChatFormat {
     }
     for (JsonNode call : m.path("tool_calls")) {
       JsonNode fn = call.path("function");
-      parts.add(new ToolCall(call.path("id").asText(), fn.path("name").asText(), fn.path("arguments").asText("{}")));
+      parts.add(
+          new ToolCall(
+              call.path("id").asText(),
+              fn.path("name").asText(),
+              fn.path("arguments").asText("{}")));
     }
     return Message.of(role, parts);
   }
@@ -263,23 +282,26 @@ public final class OpenAiChatFormat {
     switch (type) {
       case "text":
         return new Text(p.path("text").asText());
-      case "image_url": {
-        JsonNode url = p.get("image_url");
-        Image image = Image.fromUrl(url.isTextual() ? url.textValue() : url.path("url").asText());
-        String detail = url.path("detail").asText(null);
-        return detail == null ? image : image.withDetail(Image.Detail.parse(detail));
-      }
-      case "file": {
-        JsonNode file = p.path("file");
-        if (file.hasNonNull("file_id")) {
-          return File.fromFileId(file.get("file_id").asText());
+      case "image_url":
+        {
+          JsonNode url = p.get("image_url");
+          Image image = Image.fromUrl(url.isTextual() ? url.textValue() : url.path("url").asText());
+          String detail = url.path("detail").asText(null);
+          return detail == null ? image : image.withDetail(Image.Detail.parse(detail));
         }
-        String data = file.path("file_data").asText();
-        byte[] bytes = data.startsWith("data:")
-            ? File.fromUrl(data).bytes().orElseThrow()
-            : Base64.getMimeDecoder().decode(data);
-        return File.fromBytes(bytes, file.path("filename").asText("document"));
-      }
+      case "file":
+        {
+          JsonNode file = p.path("file");
+          if (file.hasNonNull("file_id")) {
+            return File.fromFileId(file.get("file_id").asText());
+          }
+          String data = file.path("file_data").asText();
+          byte[] bytes =
+              data.startsWith("data:")
+                  ? File.fromUrl(data).bytes().orElseThrow()
+                  : Base64.getMimeDecoder().decode(data);
+          return File.fromBytes(bytes, file.path("filename").asText("document"));
+        }
       default:
         throw new InvalidPromptException("content part type '" + type + "' cannot be imported");
     }

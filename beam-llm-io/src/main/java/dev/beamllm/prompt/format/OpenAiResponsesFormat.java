@@ -18,9 +18,9 @@ import dev.beamllm.prompt.ToolResult;
  * {@code instructions}, so it is never dropped. Reference:
  * platform.openai.com/docs/api-reference/responses/create.
  *
- * <p>Tool calls become {@code function_call} items and their results {@code
- * function_call_output} items. Reasoning is sent back only as the raw {@code reasoning} item the
- * API returned (it carries the id and encrypted content the API needs).
+ * <p>Tool calls become {@code function_call} items and their results {@code function_call_output}
+ * items. Reasoning is sent back only as the raw {@code reasoning} item the API returned (it carries
+ * the id and encrypted content the API needs).
  */
 public final class OpenAiResponsesFormat {
   private OpenAiResponsesFormat() {}
@@ -42,15 +42,21 @@ public final class OpenAiResponsesFormat {
         case ASSISTANT -> {
           for (Part part : m.parts()) {
             if (part instanceof Text t) {
-              input.addObject().put("type", "message").put("role", "assistant").put("content", t.text());
+              input
+                  .addObject()
+                  .put("type", "message")
+                  .put("role", "assistant")
+                  .put("content", t.text());
             } else if (part instanceof ToolCall call) {
-              input.addObject()
+              input
+                  .addObject()
                   .put("type", "function_call")
                   .put("call_id", call.id())
                   .put("name", call.name())
                   .put("arguments", call.arguments());
             } else if (part instanceof Thinking thinking) {
-              thinking.rawFrom(Thinking.OPENAI)
+              thinking
+                  .rawFrom(Thinking.OPENAI)
                   .map(Json::parse)
                   .filter(raw -> "reasoning".equals(raw.path("type").asText()))
                   .ifPresent(input::add);
@@ -59,7 +65,11 @@ public final class OpenAiResponsesFormat {
         }
         case TOOL -> {
           for (ToolResult result : m.partsOf(ToolResult.class)) {
-            ObjectNode item = input.addObject().put("type", "function_call_output").put("call_id", result.callId());
+            ObjectNode item =
+                input
+                    .addObject()
+                    .put("type", "function_call_output")
+                    .put("call_id", result.callId());
             if (result.hasImages()) {
               ArrayNode output = item.putArray("output");
               for (Part part : result.content()) {
@@ -94,7 +104,9 @@ public final class OpenAiResponsesFormat {
     switch (file.origin()) {
       case FILE_ID -> node.put("file_id", file.fileId().orElseThrow());
       case URL -> node.put("file_url", file.location().orElseThrow());
-      case PATH, BYTES -> node.put("filename", file.filename().orElse("document.pdf")).put("file_data", file.dataUrl());
+      case PATH, BYTES ->
+          node.put("filename", file.filename().orElse("document.pdf"))
+              .put("file_data", file.dataUrl());
     }
     return node;
   }

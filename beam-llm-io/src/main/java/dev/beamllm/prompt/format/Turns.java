@@ -3,12 +3,12 @@ package dev.beamllm.prompt.format;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Json;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Function;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Builds a list of provider turns where consecutive turns of the same role are merged, as
@@ -31,7 +31,11 @@ final class Turns {
    * block} (which returns null for parts the API does not take back).
    */
   static Turns of(
-      List<Message> messages, String assistantRole, String userRole, String contentField, Function<Part, ObjectNode> block) {
+      List<Message> messages,
+      String assistantRole,
+      String userRole,
+      String contentField,
+      Function<Part, ObjectNode> block) {
     Turns turns = new Turns("role", contentField);
     for (Message m : messages) {
       List<ObjectNode> blocks = new ArrayList<>();

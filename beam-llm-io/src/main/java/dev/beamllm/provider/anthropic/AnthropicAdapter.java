@@ -39,9 +39,12 @@ public final class AnthropicAdapter implements ProviderAdapter {
       headers.put(AnthropicBody.BETA_HEADER, String.join(",", betas));
     }
     headers.putAll(AnthropicBody.headersWithoutBetas(r.extraHeaders()));
-    return new HttpCall("POST", URI.create(Errors.trimSlash(r.model().apiBase()) + "/messages"), headers, Json.write(body));
+    return new HttpCall(
+        "POST",
+        URI.create(Errors.trimSlash(r.model().apiBase()) + "/messages"),
+        headers,
+        Json.write(body));
   }
-
 
   @Override
   public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
@@ -65,8 +68,11 @@ public final class AnthropicAdapter implements ProviderAdapter {
    */
   @Override
   public RateLimitInfo rateLimits(HttpAnswer a) {
-    return new RateLimitInfo(num(a, "requests-limit"), num(a, "requests-remaining"),
-        tokens(a, "limit"), tokens(a, "remaining"));
+    return new RateLimitInfo(
+        num(a, "requests-limit"),
+        num(a, "requests-remaining"),
+        tokens(a, "limit"),
+        tokens(a, "remaining"));
   }
 
   private static long tokens(HttpAnswer a, String what) {

@@ -30,13 +30,16 @@ public final class AnthropicAnswer {
    *
    * @param message the {@code message} object
    * @param outputToolForced whether the request forced {@link AnthropicBody#OUTPUT_TOOL}, whose
-   *     input then becomes the answer's text and whose {@code tool_use} stop becomes {@code end_turn}
-   * @throws dev.beamllm.provider.ProviderException with {@code INVALID_RESPONSE} when the message has no content
+   *     input then becomes the answer's text and whose {@code tool_use} stop becomes {@code
+   *     end_turn}
+   * @throws dev.beamllm.provider.ProviderException with {@code INVALID_RESPONSE} when the message
+   *     has no content
    */
   public static ParsedAnswer parse(JsonNode message, boolean outputToolForced) {
     JsonNode content = message.get("content");
     if (content == null || !content.isArray()) {
-      throw Errors.unreadable("Anthropic", new IllegalStateException("the message has no content array"));
+      throw Errors.unreadable(
+          "Anthropic", new IllegalStateException("the message has no content array"));
     }
     List<Part> parts = new ArrayList<>();
     boolean outputTool = false;
@@ -44,7 +47,8 @@ public final class AnthropicAnswer {
       switch (block.path("type").asText()) {
         case "text" -> parts.add(new Text(block.path("text").asText()));
         case "tool_use" -> {
-          String input = Json.write(block.path("input").isObject() ? block.get("input") : Json.object());
+          String input =
+              Json.write(block.path("input").isObject() ? block.get("input") : Json.object());
           if (outputToolForced && AnthropicBody.OUTPUT_TOOL.equals(block.path("name").asText())) {
             outputTool = true;
             parts.add(new Text(input));
@@ -55,7 +59,10 @@ public final class AnthropicAnswer {
         case "thinking" -> {
           String text = block.path("thinking").asText();
           String signature = block.path("signature").asText("");
-          parts.add(signature.isEmpty() ? Thinking.of(text) : Thinking.signed(text, signature, Thinking.ANTHROPIC));
+          parts.add(
+              signature.isEmpty()
+                  ? Thinking.of(text)
+                  : Thinking.signed(text, signature, Thinking.ANTHROPIC));
         }
         case "redacted_thinking" -> parts.add(Thinking.raw(Json.write(block), Thinking.ANTHROPIC));
         default -> {
@@ -67,12 +74,19 @@ public final class AnthropicAnswer {
     if (outputTool && "tool_use".equals(stop)) {
       stop = "end_turn";
     }
-    return new ParsedAnswer(Message.of(Role.ASSISTANT, parts), stop, usage(message.path("usage")), List.of());
+    return new ParsedAnswer(
+        Message.of(Role.ASSISTANT, parts), stop, usage(message.path("usage")), List.of());
   }
 
-  /** Input, output, cache reads ({@code cache_read_input_tokens}) and writes ({@code cache_creation_input_tokens}). */
+  /**
+   * Input, output, cache reads ({@code cache_read_input_tokens}) and writes ({@code
+   * cache_creation_input_tokens}).
+   */
   static Usage usage(JsonNode u) {
-    return new Usage(u.path("input_tokens").asLong(0), u.path("output_tokens").asLong(0),
-        u.path("cache_read_input_tokens").asLong(0), u.path("cache_creation_input_tokens").asLong(0));
+    return new Usage(
+        u.path("input_tokens").asLong(0),
+        u.path("output_tokens").asLong(0),
+        u.path("cache_read_input_tokens").asLong(0),
+        u.path("cache_creation_input_tokens").asLong(0));
   }
 }

@@ -19,9 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Anthropic Messages request body, shared by the Anthropic API and Bedrock's {@code invoke}
- * for Claude: model, {@code max_tokens}, system and messages (from {@link AnthropicFormat}),
- * sampling or extended thinking (see {@link ThinkingBudget}), tools, JSON output, service tier and
+ * The Anthropic Messages request body, shared by the Anthropic API and Bedrock's {@code invoke} for
+ * Claude: model, {@code max_tokens}, system and messages (from {@link AnthropicFormat}), sampling
+ * or extended thinking (see {@link ThinkingBudget}), tools, JSON output, service tier and
  * streaming. Reference: docs.anthropic.com/en/api/messages.
  *
  * <p>JSON output: models of the 4.5 generation and later take a JSON schema natively as {@code
@@ -47,8 +47,12 @@ public final class AnthropicBody {
 
   private static final String OPEN_OBJECT_SCHEMA = "{\"type\":\"object\"}";
 
-  /** {@code claude-<family>-<major>[-<minor>]}, the naming of Claude 4 and later; a date is not a minor version. */
-  private static final Pattern MODEL_VERSION = Pattern.compile("claude-(?:opus|sonnet|haiku)-(\\d+)(?:-(\\d{1,2}))?(?!\\d)");
+  /**
+   * {@code claude-<family>-<major>[-<minor>]}, the naming of Claude 4 and later; a date is not a
+   * minor version.
+   */
+  private static final Pattern MODEL_VERSION =
+      Pattern.compile("claude-(?:opus|sonnet|haiku)-(\\d+)(?:-(\\d{1,2}))?(?!\\d)");
 
   private AnthropicBody() {}
 
@@ -57,8 +61,13 @@ public final class AnthropicBody {
     ModelSpec model = r.model();
     SamplingParams p = r.params();
     Optional<String> outputTool = outputToolSchema(r);
-    int answerTokens = model.maxOutputTokens() > 0 ? Math.min(p.maxNewTokens(), model.maxOutputTokens()) : p.maxNewTokens();
-    ThinkingBudget thinking = ThinkingBudget.plan(model, answerTokens, outputTool.isPresent() ? Optional.empty() : r.reasoningEffort());
+    int answerTokens =
+        model.maxOutputTokens() > 0
+            ? Math.min(p.maxNewTokens(), model.maxOutputTokens())
+            : p.maxNewTokens();
+    ThinkingBudget thinking =
+        ThinkingBudget.plan(
+            model, answerTokens, outputTool.isPresent() ? Optional.empty() : r.reasoningEffort());
 
     ObjectNode body = Json.object();
     body.put("model", model.apiName());
@@ -76,19 +85,23 @@ public final class AnthropicBody {
       for (Tool t : r.tools()) {
         tool(tools, t.name(), t.description(), t.parametersJson());
       }
-      outputTool.ifPresent(schema -> {
-        tool(tools, OUTPUT_TOOL, "Give your whole answer as this tool's input.", schema);
-        // With tools of the caller's, the model must call some tool: one of those, or the answer.
-        ObjectNode choice = body.putObject("tool_choice");
-        if (r.tools().isEmpty()) {
-          choice.put("type", "tool").put("name", OUTPUT_TOOL);
-        } else {
-          choice.put("type", "any");
-        }
-      });
+      outputTool.ifPresent(
+          schema -> {
+            tool(tools, OUTPUT_TOOL, "Give your whole answer as this tool's input.", schema);
+            // With tools of the caller's, the model must call some tool: one of those, or the
+            // answer.
+            ObjectNode choice = body.putObject("tool_choice");
+            if (r.tools().isEmpty()) {
+              choice.put("type", "tool").put("name", OUTPUT_TOOL);
+            } else {
+              choice.put("type", "any");
+            }
+          });
     }
     if (p.outputSchema().isPresent() && outputTool.isEmpty()) {
-      body.putObject("output_config").putObject("format").put("type", "json_schema")
+      body.putObject("output_config")
+          .putObject("format")
+          .put("type", "json_schema")
           .set("schema", Json.parse(p.outputSchema().get()));
     }
     if (r.serviceTier() != null) {
@@ -109,8 +122,8 @@ public final class AnthropicBody {
   }
 
   /**
-   * The schema of the forced output tool: the output schema for a model without native
-   * JSON-schema output, an open object for JSON mode without a schema; empty when no tool is forced.
+   * The schema of the forced output tool: the output schema for a model without native JSON-schema
+   * output, an open object for JSON mode without a schema; empty when no tool is forced.
    */
   public static Optional<String> outputToolSchema(ProviderRequest r) {
     SamplingParams p = r.params();
@@ -120,7 +133,9 @@ public final class AnthropicBody {
     return p.jsonMode() ? Optional.of(OPEN_OBJECT_SCHEMA) : Optional.empty();
   }
 
-  /** Whether the model takes {@code output_config.format}: Claude 4.5 and later, by its API name. */
+  /**
+   * Whether the model takes {@code output_config.format}: Claude 4.5 and later, by its API name.
+   */
   static boolean nativeJsonSchema(ModelSpec model) {
     Matcher m = MODEL_VERSION.matcher(model.apiName().toLowerCase(Locale.ROOT));
     if (!m.find()) {
@@ -140,26 +155,28 @@ public final class AnthropicBody {
     if (refersToFile(body.path("messages"))) {
       betas.add(FILES_BETA);
     }
-    extraHeaders.forEach((name, value) -> {
-      if (name.equalsIgnoreCase(BETA_HEADER)) {
-        for (String beta : value.split(",")) {
-          if (!beta.isBlank()) {
-            betas.add(beta.trim());
+    extraHeaders.forEach(
+        (name, value) -> {
+          if (name.equalsIgnoreCase(BETA_HEADER)) {
+            for (String beta : value.split(",")) {
+              if (!beta.isBlank()) {
+                betas.add(beta.trim());
+              }
+            }
           }
-        }
-      }
-    });
+        });
     return betas;
   }
 
   /** The client's extra headers without {@code anthropic-beta}, which {@link #betas} has merged. */
   public static Map<String, String> headersWithoutBetas(Map<String, String> extraHeaders) {
     Map<String, String> out = new LinkedHashMap<>();
-    extraHeaders.forEach((name, value) -> {
-      if (!name.equalsIgnoreCase(BETA_HEADER)) {
-        out.put(name, value);
-      }
-    });
+    extraHeaders.forEach(
+        (name, value) -> {
+          if (!name.equalsIgnoreCase(BETA_HEADER)) {
+            out.put(name, value);
+          }
+        });
     return out;
   }
 

@@ -46,7 +46,8 @@ final class AnthropicErrors {
 
   private static ApiError overloaded(ApiError error, String type) {
     if (OVERLOADED.equals(type) && error.kind() != ErrorKind.OVERLOADED) {
-      return new ApiError(ErrorKind.OVERLOADED, error.message(), error.status(), error.retryAfterMillis());
+      return new ApiError(
+          ErrorKind.OVERLOADED, error.message(), error.status(), error.retryAfterMillis());
     }
     return error;
   }

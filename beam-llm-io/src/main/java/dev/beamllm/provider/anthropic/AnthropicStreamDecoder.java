@@ -18,12 +18,12 @@ import java.util.function.Consumer;
 
 /**
  * Rebuilds Anthropic's {@code message} from its event stream, then reads it as a whole answer
- * ({@link AnthropicAnswer}): {@code message_start} gives the envelope and input usage, each
- * {@code content_block_start} a block, {@code content_block_delta} grows it ({@code text_delta},
- * {@code thinking_delta}, {@code signature_delta}, {@code input_json_delta}), {@code
- * message_delta} brings the stop reason and final usage, {@code message_stop} ends it; an {@code
- * error} event fails it. Text deltas go to the caller as they come, and so does the JSON of a
- * forced output tool, since that JSON is the answer's text. Reference:
+ * ({@link AnthropicAnswer}): {@code message_start} gives the envelope and input usage, each {@code
+ * content_block_start} a block, {@code content_block_delta} grows it ({@code text_delta}, {@code
+ * thinking_delta}, {@code signature_delta}, {@code input_json_delta}), {@code message_delta} brings
+ * the stop reason and final usage, {@code message_stop} ends it; an {@code error} event fails it.
+ * Text deltas go to the caller as they come, and so does the JSON of a forced output tool, since
+ * that JSON is the answer's text. Reference:
  * docs.anthropic.com/en/docs/build-with-claude/streaming.
  */
 final class AnthropicStreamDecoder implements StreamDecoder {
@@ -47,14 +47,25 @@ final class AnthropicStreamDecoder implements StreamDecoder {
     try {
       d = Json.parse(data);
     } catch (InvalidPromptException e) {
-      error = ApiError.of(ErrorKind.INVALID_RESPONSE, "Anthropic stream event is not JSON: " + e.getMessage());
+      error =
+          ApiError.of(
+              ErrorKind.INVALID_RESPONSE, "Anthropic stream event is not JSON: " + e.getMessage());
       return;
     }
     // The data names its own type; the event line is only a copy of it.
     switch (d.path("type").asText(event == null ? "" : event)) {
-      case "message_start" -> message = d.path("message").isObject() ? ((ObjectNode) d.get("message")).deepCopy() : Json.object();
+      case "message_start" ->
+          message =
+              d.path("message").isObject()
+                  ? ((ObjectNode) d.get("message")).deepCopy()
+                  : Json.object();
       case "content_block_start" -> start(d.path("index").asInt(), d.path("content_block"));
-      case "content_block_delta" -> delta(blocks.get(d.path("index").asInt()), d.path("index").asInt(), d.path("delta"), onText);
+      case "content_block_delta" ->
+          delta(
+              blocks.get(d.path("index").asInt()),
+              d.path("index").asInt(),
+              d.path("delta"),
+              onText);
       case "content_block_stop" -> stop(d.path("index").asInt());
       case "message_delta" -> messageDelta(d);
       case "message_stop" -> stopped = true;
@@ -75,7 +86,10 @@ final class AnthropicStreamDecoder implements StreamDecoder {
 
   private void delta(ObjectNode block, int index, JsonNode delta, Consumer<String> onText) {
     if (block == null) {
-      error = ApiError.of(ErrorKind.INVALID_RESPONSE, "Anthropic stream: a delta for block " + index + " that never started");
+      error =
+          ApiError.of(
+              ErrorKind.INVALID_RESPONSE,
+              "Anthropic stream: a delta for block " + index + " that never started");
       return;
     }
     switch (delta.path("type").asText()) {
@@ -84,7 +98,8 @@ final class AnthropicStreamDecoder implements StreamDecoder {
         block.put("text", block.path("text").asText() + text);
         onText.accept(text);
       }
-      case "thinking_delta" -> block.put("thinking", block.path("thinking").asText() + delta.path("thinking").asText());
+      case "thinking_delta" ->
+          block.put("thinking", block.path("thinking").asText() + delta.path("thinking").asText());
       case "signature_delta" -> block.put("signature", delta.path("signature").asText());
       case "input_json_delta" -> {
         String piece = delta.path("partial_json").asText();
@@ -108,13 +123,18 @@ final class AnthropicStreamDecoder implements StreamDecoder {
     try {
       block.set("input", input.length() == 0 ? Json.object() : Json.parse(input.toString()));
     } catch (InvalidPromptException e) {
-      error = ApiError.of(ErrorKind.INVALID_RESPONSE, "Anthropic stream: tool input is not JSON: " + e.getMessage());
+      error =
+          ApiError.of(
+              ErrorKind.INVALID_RESPONSE,
+              "Anthropic stream: tool input is not JSON: " + e.getMessage());
     }
   }
 
   private void messageDelta(JsonNode d) {
     if (message == null) {
-      error = ApiError.of(ErrorKind.INVALID_RESPONSE, "Anthropic stream: message_delta before message_start");
+      error =
+          ApiError.of(
+              ErrorKind.INVALID_RESPONSE, "Anthropic stream: message_delta before message_start");
       return;
     }
     JsonNode stop = d.path("delta").get("stop_reason");
@@ -135,7 +155,8 @@ final class AnthropicStreamDecoder implements StreamDecoder {
       throw new ProviderException(error);
     }
     if (message == null || !stopped) {
-      throw Errors.unreadable("Anthropic stream", new IllegalStateException("the stream ended before message_stop"));
+      throw Errors.unreadable(
+          "Anthropic stream", new IllegalStateException("the stream ended before message_stop"));
     }
     ArrayNode content = message.putArray("content");
     blocks.values().forEach(content::add);

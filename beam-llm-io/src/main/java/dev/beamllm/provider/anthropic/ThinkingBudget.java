@@ -31,11 +31,16 @@ public record ThinkingBudget(int maxTokens, int budget) {
   public static final int MIN_BUDGET = 1024;
 
   /**
-   * The plan for a request whose answer may use {@code answerTokens}: thinking only for a
-   * reasoning model with an effort other than {@code none}.
+   * The plan for a request whose answer may use {@code answerTokens}: thinking only for a reasoning
+   * model with an effort other than {@code none}.
    */
-  public static ThinkingBudget plan(ModelSpec model, int answerTokens, Optional<ReasoningEffort> effort) {
-    int budget = effort.filter(e -> model.capabilities().reasoning()).map(ThinkingBudget::tokensFor).orElse(0);
+  public static ThinkingBudget plan(
+      ModelSpec model, int answerTokens, Optional<ReasoningEffort> effort) {
+    int budget =
+        effort
+            .filter(e -> model.capabilities().reasoning())
+            .map(ThinkingBudget::tokensFor)
+            .orElse(0);
     if (budget == 0) {
       return new ThinkingBudget(answerTokens, 0);
     }

@@ -35,12 +35,14 @@ public final class BedrockAnthropicAdapter implements ProviderAdapter {
   @Override
   public HttpCall request(ProviderRequest r) {
     if (r.stream()) {
-      throw new UnsupportedOperationException("streaming Claude on Bedrock needs AWS's event-stream framing, which is not supported");
+      throw new UnsupportedOperationException(
+          "streaming Claude on Bedrock needs AWS's event-stream framing, which is not supported");
     }
     ObjectNode anthropic = AnthropicBody.build(r);
     Set<String> betas = AnthropicBody.betas(anthropic, r.extraHeaders());
     if (betas.contains(AnthropicBody.FILES_BETA)) {
-      throw new UnsupportedOperationException("uploaded-file ids are not available for Claude on Bedrock; send the file's bytes");
+      throw new UnsupportedOperationException(
+          "uploaded-file ids are not available for Claude on Bedrock; send the file's bytes");
     }
     anthropic.remove("model");
     anthropic.remove("service_tier");
@@ -50,7 +52,12 @@ public final class BedrockAnthropicAdapter implements ProviderAdapter {
       ArrayNode list = body.putArray("anthropic_beta");
       betas.forEach(list::add);
     }
-    return BedrockEndpoint.call(r.model(), r.credentials(), "invoke", Json.write(body), AnthropicBody.headersWithoutBetas(r.extraHeaders()));
+    return BedrockEndpoint.call(
+        r.model(),
+        r.credentials(),
+        "invoke",
+        Json.write(body),
+        AnthropicBody.headersWithoutBetas(r.extraHeaders()));
   }
 
   @Override

@@ -28,8 +28,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Amazon Bedrock Converse ({@code POST /model/{id}/converse}), one request shape for every model
- * on Bedrock: {@code system} and {@code messages} from {@link BedrockConverseFormat}, {@code
+ * Amazon Bedrock Converse ({@code POST /model/{id}/converse}), one request shape for every model on
+ * Bedrock: {@code system} and {@code messages} from {@link BedrockConverseFormat}, {@code
  * inferenceConfig} ({@code maxTokens}, {@code temperature}, {@code topP}) and {@code toolConfig}.
  * Claude models also get extended thinking, which Converse passes to the model through {@code
  * additionalModelRequestFields.thinking}, sized as on Anthropic ({@link ThinkingBudget}). Answers
@@ -46,15 +46,22 @@ public final class BedrockConverseAdapter implements ProviderAdapter {
   @Override
   public HttpCall request(ProviderRequest r) {
     if (r.stream()) {
-      throw new UnsupportedOperationException("streaming through Bedrock Converse needs AWS's event-stream framing, which is not supported");
+      throw new UnsupportedOperationException(
+          "streaming through Bedrock Converse needs AWS's event-stream framing, which is not supported");
     }
     SamplingParams p = r.params();
     if (p.outputSchema().isPresent() || p.jsonMode()) {
-      throw new UnsupportedOperationException("JSON output is not supported through Bedrock Converse");
+      throw new UnsupportedOperationException(
+          "JSON output is not supported through Bedrock Converse");
     }
     ModelSpec model = r.model();
-    int answerTokens = model.maxOutputTokens() > 0 ? Math.min(p.maxNewTokens(), model.maxOutputTokens()) : p.maxNewTokens();
-    ThinkingBudget thinking = ThinkingBudget.plan(model, answerTokens, isClaude(model) ? r.reasoningEffort() : Optional.empty());
+    int answerTokens =
+        model.maxOutputTokens() > 0
+            ? Math.min(p.maxNewTokens(), model.maxOutputTokens())
+            : p.maxNewTokens();
+    ThinkingBudget thinking =
+        ThinkingBudget.plan(
+            model, answerTokens, isClaude(model) ? r.reasoningEffort() : Optional.empty());
 
     ObjectNode body = BedrockConverseFormat.render(r.conversation());
     ObjectNode inference = body.putObject("inferenceConfig").put("maxTokens", thinking.maxTokens());
@@ -75,10 +82,13 @@ public final class BedrockConverseAdapter implements ProviderAdapter {
       }
     }
     if (thinking.enabled()) {
-      body.putObject("additionalModelRequestFields").putObject("thinking")
-          .put("type", "enabled").put("budget_tokens", thinking.budget());
+      body.putObject("additionalModelRequestFields")
+          .putObject("thinking")
+          .put("type", "enabled")
+          .put("budget_tokens", thinking.budget());
     }
-    return BedrockEndpoint.call(model, r.credentials(), "converse", Json.write(body), r.extraHeaders());
+    return BedrockEndpoint.call(
+        model, r.credentials(), "converse", Json.write(body), r.extraHeaders());
   }
 
   /** Claude on Bedrock, whose model ids read {@code [<geo>.]anthropic.claude-...}. */
@@ -91,7 +101,8 @@ public final class BedrockConverseAdapter implements ProviderAdapter {
     JsonNode root = Errors.body("Bedrock Converse", answer);
     JsonNode content = root.path("output").path("message").path("content");
     if (!content.isArray()) {
-      throw Errors.unreadable("Bedrock Converse", new IllegalStateException("no output.message.content"));
+      throw Errors.unreadable(
+          "Bedrock Converse", new IllegalStateException("no output.message.content"));
     }
     List<Part> parts = new ArrayList<>();
     for (JsonNode block : content) {
@@ -105,7 +116,11 @@ public final class BedrockConverseAdapter implements ProviderAdapter {
         parts.add(thinking(block.get("reasoningContent")));
       }
     }
-    return new ParsedAnswer(Message.of(Role.ASSISTANT, parts), root.path("stopReason").asText(null), usage(root.path("usage")), List.of());
+    return new ParsedAnswer(
+        Message.of(Role.ASSISTANT, parts),
+        root.path("stopReason").asText(null),
+        usage(root.path("usage")),
+        List.of());
   }
 
   /**
@@ -118,14 +133,21 @@ public final class BedrockConverseAdapter implements ProviderAdapter {
       return Thinking.raw(Json.write(reasoning), Thinking.BEDROCK);
     }
     String signature = text.path("signature").asText("");
-    return signature.isEmpty() ? Thinking.of(text.path("text").asText())
+    return signature.isEmpty()
+        ? Thinking.of(text.path("text").asText())
         : Thinking.signed(text.path("text").asText(), signature, Thinking.BEDROCK);
   }
 
-  /** Input (without cache reads and writes), output, {@code cacheReadInputTokens}, {@code cacheWriteInputTokens}. */
+  /**
+   * Input (without cache reads and writes), output, {@code cacheReadInputTokens}, {@code
+   * cacheWriteInputTokens}.
+   */
   private static Usage usage(JsonNode u) {
-    return new Usage(u.path("inputTokens").asLong(0), u.path("outputTokens").asLong(0),
-        u.path("cacheReadInputTokens").asLong(0), u.path("cacheWriteInputTokens").asLong(0));
+    return new Usage(
+        u.path("inputTokens").asLong(0),
+        u.path("outputTokens").asLong(0),
+        u.path("cacheReadInputTokens").asLong(0),
+        u.path("cacheWriteInputTokens").asLong(0));
   }
 
   @Override

@@ -38,7 +38,8 @@ final class BedrockEndpoint {
   /** The region signed for when neither the base URL nor {@code AWS_REGION} names one. */
   static final String DEFAULT_REGION = "us-east-1";
 
-  private static final Pattern BEDROCK_HOST = Pattern.compile("bedrock-runtime(-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com");
+  private static final Pattern BEDROCK_HOST =
+      Pattern.compile("bedrock-runtime(-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com");
   private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
   private BedrockEndpoint() {}
@@ -52,10 +53,21 @@ final class BedrockEndpoint {
    * @param body the JSON body
    * @param extraHeaders headers added after the adapter's own, unsigned
    */
-  static HttpCall call(ModelSpec model, Credentials credentials, String operation, String body, Map<String, String> extraHeaders) {
+  static HttpCall call(
+      ModelSpec model,
+      Credentials credentials,
+      String operation,
+      String body,
+      Map<String, String> extraHeaders) {
     Target target = target(model.apiBase(), System.getenv("AWS_REGION"));
     // The model id is one path segment: its ':' (and an ARN's '/') must be encoded.
-    URI uri = URI.create(target.baseUrl() + "/model/" + URLEncoder.encode(model.apiName(), StandardCharsets.UTF_8) + "/" + operation);
+    URI uri =
+        URI.create(
+            target.baseUrl()
+                + "/model/"
+                + URLEncoder.encode(model.apiName(), StandardCharsets.UTF_8)
+                + "/"
+                + operation);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");
     headers.put("accept", "application/json");
@@ -70,30 +82,41 @@ final class BedrockEndpoint {
 
   /**
    * The SigV4 headers for a request: {@code Authorization}, {@code X-Amz-Date}, and {@code
-   * X-Amz-Security-Token} for session credentials (with whatever else the signer adds). The
-   * signer also signs {@code Host}, which the HTTP client sets itself from the same URI.
+   * X-Amz-Security-Token} for session credentials (with whatever else the signer adds). The signer
+   * also signs {@code Host}, which the HTTP client sets itself from the same URI.
    */
-  private static Map<String, String> sign(URI uri, Map<String, String> headers, String body, Credentials c, String region) {
+  private static Map<String, String> sign(
+      URI uri, Map<String, String> headers, String body, Credentials c, String region) {
     SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri);
     headers.forEach(request::putHeader);
     String id = c.awsAccessKeyId().orElseThrow();
     String secret = c.awsSecretKey().orElseThrow();
-    AwsCredentialsIdentity identity = c.awsSessionToken()
-        .<AwsCredentialsIdentity>map(token -> AwsSessionCredentialsIdentity.create(id, secret, token))
-        .orElseGet(() -> AwsCredentialsIdentity.create(id, secret));
-    SdkHttpRequest signed = SIGNER.sign(s -> s
-            .identity(identity)
-            .request(request.build())
-            .payload(ContentStreamProvider.fromUtf8String(body))
-            .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
-            .putProperty(AwsV4HttpSigner.REGION_NAME, region))
-        .request();
+    AwsCredentialsIdentity identity =
+        c.awsSessionToken()
+            .<AwsCredentialsIdentity>map(
+                token -> AwsSessionCredentialsIdentity.create(id, secret, token))
+            .orElseGet(() -> AwsCredentialsIdentity.create(id, secret));
+    SdkHttpRequest signed =
+        SIGNER
+            .sign(
+                s ->
+                    s.identity(identity)
+                        .request(request.build())
+                        .payload(ContentStreamProvider.fromUtf8String(body))
+                        .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region))
+            .request();
     Map<String, String> added = new LinkedHashMap<>();
-    signed.headers().forEach((name, values) -> {
-      if (!name.equalsIgnoreCase("host") && !headers.containsKey(name.toLowerCase(Locale.ROOT)) && !values.isEmpty()) {
-        added.put(name, values.get(0));
-      }
-    });
+    signed
+        .headers()
+        .forEach(
+            (name, values) -> {
+              if (!name.equalsIgnoreCase("host")
+                  && !headers.containsKey(name.toLowerCase(Locale.ROOT))
+                  && !values.isEmpty()) {
+                added.put(name, values.get(0));
+              }
+            });
     return added;
   }
 
@@ -113,8 +136,18 @@ final class BedrockEndpoint {
       return new Target(base, m.group(2));
     }
     String region = awsRegion.trim();
-    String host = "bedrock-runtime" + (m.group(1) == null ? "" : m.group(1)) + "." + region + ".amazonaws.com";
-    String moved = uri.getScheme() + "://" + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    String host =
+        "bedrock-runtime"
+            + (m.group(1) == null ? "" : m.group(1))
+            + "."
+            + region
+            + ".amazonaws.com";
+    String moved =
+        uri.getScheme()
+            + "://"
+            + host
+            + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+            + (uri.getRawPath() == null ? "" : uri.getRawPath());
     return new Target(moved, region);
   }
 

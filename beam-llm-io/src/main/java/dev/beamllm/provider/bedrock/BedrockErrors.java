@@ -10,29 +10,32 @@ import java.util.Map;
 
 /**
  * Bedrock runtime's errors: {@code {"message": ...}} with the AWS error type in the {@code
- * x-amzn-ErrorType} header. The type decides where it is unambiguous; validation errors and
- * unknown types go to {@link Errors#classify}, which finds a too-long input ("Input is too long
- * for requested model.") in the message. Reference:
+ * x-amzn-ErrorType} header. The type decides where it is unambiguous; validation errors and unknown
+ * types go to {@link Errors#classify}, which finds a too-long input ("Input is too long for
+ * requested model.") in the message. Reference:
  * docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html#API_runtime_InvokeModel_Errors
  * and docs.aws.amazon.com/bedrock/latest/APIReference/CommonErrors.html.
  */
 final class BedrockErrors {
-  private static final Map<String, ErrorKind> BY_TYPE = Map.ofEntries(
-      Map.entry("ThrottlingException", ErrorKind.RATE_LIMIT),
-      // Bedrock answers these when the model has no capacity now; another attempt may find some.
-      Map.entry("ServiceUnavailableException", ErrorKind.OVERLOADED),
-      Map.entry("ModelNotReadyException", ErrorKind.OVERLOADED),
-      Map.entry("InternalServerException", ErrorKind.SERVER),
-      // 408 and 424: the model timed out or failed while running; neither is the request's fault.
-      Map.entry("ModelTimeoutException", ErrorKind.SERVER),
-      Map.entry("ModelErrorException", ErrorKind.SERVER),
-      Map.entry("AccessDeniedException", ErrorKind.AUTH),
-      Map.entry("UnrecognizedClientException", ErrorKind.AUTH),
-      Map.entry("InvalidSignatureException", ErrorKind.AUTH),
-      Map.entry("IncompleteSignatureException", ErrorKind.AUTH),
-      Map.entry("MissingAuthenticationTokenException", ErrorKind.AUTH),
-      Map.entry("ExpiredTokenException", ErrorKind.AUTH),
-      Map.entry("ResourceNotFoundException", ErrorKind.NOT_FOUND));
+  private static final Map<String, ErrorKind> BY_TYPE =
+      Map.ofEntries(
+          Map.entry("ThrottlingException", ErrorKind.RATE_LIMIT),
+          // Bedrock answers these when the model has no capacity now; another attempt may find
+          // some.
+          Map.entry("ServiceUnavailableException", ErrorKind.OVERLOADED),
+          Map.entry("ModelNotReadyException", ErrorKind.OVERLOADED),
+          Map.entry("InternalServerException", ErrorKind.SERVER),
+          // 408 and 424: the model timed out or failed while running; neither is the request's
+          // fault.
+          Map.entry("ModelTimeoutException", ErrorKind.SERVER),
+          Map.entry("ModelErrorException", ErrorKind.SERVER),
+          Map.entry("AccessDeniedException", ErrorKind.AUTH),
+          Map.entry("UnrecognizedClientException", ErrorKind.AUTH),
+          Map.entry("InvalidSignatureException", ErrorKind.AUTH),
+          Map.entry("IncompleteSignatureException", ErrorKind.AUTH),
+          Map.entry("MissingAuthenticationTokenException", ErrorKind.AUTH),
+          Map.entry("ExpiredTokenException", ErrorKind.AUTH),
+          Map.entry("ResourceNotFoundException", ErrorKind.NOT_FOUND));
 
   private BedrockErrors() {}
 
@@ -49,8 +52,10 @@ final class BedrockErrors {
     String type = errorType(answer);
     ApiError classified = Errors.classify(answer, type.isEmpty() ? message : type + ": " + message);
     ErrorKind kind = BY_TYPE.get(type);
-    return kind == null ? classified
-        : new ApiError(kind, classified.message(), classified.status(), classified.retryAfterMillis());
+    return kind == null
+        ? classified
+        : new ApiError(
+            kind, classified.message(), classified.status(), classified.retryAfterMillis());
   }
 
   /** The AWS error type, without the {@code :<namespace>} some services append. */

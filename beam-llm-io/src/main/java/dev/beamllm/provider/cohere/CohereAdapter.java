@@ -40,8 +40,13 @@ import java.util.Map;
  */
 public final class CohereAdapter implements ProviderAdapter {
   private static final String API = "Cohere chat";
-  /** Cohere's range for {@code p}; 1.0, a common way to say "no nucleus cut", is refused, so it is brought within. */
+
+  /**
+   * Cohere's range for {@code p}; 1.0, a common way to say "no nucleus cut", is refused, so it is
+   * brought within.
+   */
   private static final double MIN_P = 0.01;
+
   private static final double MAX_P = 0.99;
 
   /**
@@ -75,7 +80,8 @@ public final class CohereAdapter implements ProviderAdapter {
     headers.put("content-type", "application/json");
     r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
     headers.putAll(r.extraHeaders());
-    return new HttpCall("POST", URI.create(Errors.trimSlash(model.apiBase()) + "/chat"), headers, Json.write(body));
+    return new HttpCall(
+        "POST", URI.create(Errors.trimSlash(model.apiBase()) + "/chat"), headers, Json.write(body));
   }
 
   @Override
@@ -85,10 +91,16 @@ public final class CohereAdapter implements ProviderAdapter {
     if (msg == null || !msg.isObject()) {
       throw Errors.unreadable(API, new IllegalStateException("no message"));
     }
-    return new ParsedAnswer(message(msg), root.path("finish_reason").asText(null), usage(root.path("usage")), logprobs(root.path("logprobs")));
+    return new ParsedAnswer(
+        message(msg),
+        root.path("finish_reason").asText(null),
+        usage(root.path("usage")),
+        logprobs(root.path("logprobs")));
   }
 
-  /** The tool plan, then the content items ({@code thinking}, {@code text}), then the tool calls. */
+  /**
+   * The tool plan, then the content items ({@code thinking}, {@code text}), then the tool calls.
+   */
   private static Message message(JsonNode msg) {
     List<Part> parts = new ArrayList<>();
     String plan = msg.path("tool_plan").asText("");
@@ -114,7 +126,10 @@ public final class CohereAdapter implements ProviderAdapter {
     return Usage.of(counts.path("input_tokens").asLong(0), counts.path("output_tokens").asLong(0));
   }
 
-  /** Each item is a piece of text with the log-probabilities of its tokens; the piece's is their sum. */
+  /**
+   * Each item is a piece of text with the log-probabilities of its tokens; the piece's is their
+   * sum.
+   */
   private static List<TokenLogprob> logprobs(JsonNode items) {
     List<TokenLogprob> out = new ArrayList<>();
     for (JsonNode item : items) {
@@ -128,8 +143,8 @@ public final class CohereAdapter implements ProviderAdapter {
   }
 
   /**
-   * Cohere's {@code {"message"}} errors by status; a 400 whose message
-   * starts "too many tokens" is over the context window, and a 503 is Cohere without capacity.
+   * Cohere's {@code {"message"}} errors by status; a 400 whose message starts "too many tokens" is
+   * over the context window, and a 503 is Cohere without capacity.
    */
   @Override
   public ApiError error(HttpAnswer answer) {
@@ -143,7 +158,8 @@ public final class CohereAdapter implements ProviderAdapter {
     ErrorKind kind = byStatus.kind();
     if (answer.status() == 503) {
       kind = ErrorKind.OVERLOADED;
-    } else if (answer.status() == 400 && message.toLowerCase(Locale.ROOT).startsWith("too many tokens")) {
+    } else if (answer.status() == 400
+        && message.toLowerCase(Locale.ROOT).startsWith("too many tokens")) {
       kind = ErrorKind.CONTEXT_LENGTH;
     }
     return new ApiError(kind, message, answer.status(), byStatus.retryAfterMillis());

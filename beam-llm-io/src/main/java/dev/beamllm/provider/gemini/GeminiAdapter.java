@@ -22,19 +22,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Gemini {@code generateContent} and {@code streamGenerateContent?alt=sse} on the Gemini API
- * (key in {@code x-goog-api-key}). Output schemas and tool parameters go as {@code
- * responseJsonSchema} and {@code parametersJsonSchema}, which take JSON Schema as it is, where
- * {@code responseSchema} and {@code parameters} take only Google's OpenAPI subset with upper-case
- * types. The service tier is OpenAI's notion and is not sent. Reference:
- * ai.google.dev/api/generate-content.
+ * Gemini {@code generateContent} and {@code streamGenerateContent?alt=sse} on the Gemini API (key
+ * in {@code x-goog-api-key}). Output schemas and tool parameters go as {@code responseJsonSchema}
+ * and {@code parametersJsonSchema}, which take JSON Schema as it is, where {@code responseSchema}
+ * and {@code parameters} take only Google's OpenAPI subset with upper-case types. The service tier
+ * is OpenAI's notion and is not sent. Reference: ai.google.dev/api/generate-content.
  */
 public final class GeminiAdapter implements ProviderAdapter {
   private static final String API = "Gemini generateContent";
+
   /** The smallest budget of the models that cannot stop thinking (the Pro models). */
   private static final int PRO_MIN_BUDGET = 128;
-  /** The largest budget of the Pro models; Flash and Flash-Lite stop at {@link #FLASH_MAX_BUDGET}. */
+
+  /**
+   * The largest budget of the Pro models; Flash and Flash-Lite stop at {@link #FLASH_MAX_BUDGET}.
+   */
   private static final int PRO_MAX_BUDGET = 32768;
+
   private static final int FLASH_MAX_BUDGET = 24576;
 
   @Override
@@ -61,7 +65,11 @@ public final class GeminiAdapter implements ProviderAdapter {
     headers.putAll(r.extraHeaders());
     String base = Errors.trimSlash(model.apiBase());
     String method = r.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent";
-    return new HttpCall("POST", URI.create(base + "/models/" + model.apiName() + method), headers, Json.write(body));
+    return new HttpCall(
+        "POST",
+        URI.create(base + "/models/" + model.apiName() + method),
+        headers,
+        Json.write(body));
   }
 
   private static ObjectNode generationConfig(ProviderRequest r) {
@@ -77,12 +85,16 @@ public final class GeminiAdapter implements ProviderAdapter {
       g.put("responseMimeType", "application/json");
     }
     // Models that do not think refuse a thinking config, so the effort only reaches those that do.
-    r.reasoningEffort().filter(e -> r.model().capabilities().reasoning()).ifPresent(e -> {
-      ObjectNode thinking = g.putObject("thinkingConfig").put("thinkingBudget", thinkingBudget(e, r.model()));
-      if (e != ReasoningEffort.NONE) {
-        thinking.put("includeThoughts", true);
-      }
-    });
+    r.reasoningEffort()
+        .filter(e -> r.model().capabilities().reasoning())
+        .ifPresent(
+            e -> {
+              ObjectNode thinking =
+                  g.putObject("thinkingConfig").put("thinkingBudget", thinkingBudget(e, r.model()));
+              if (e != ReasoningEffort.NONE) {
+                thinking.put("includeThoughts", true);
+              }
+            });
     if (p.logprobs()) {
       g.put("responseLogprobs", true);
       p.topLogprobs().filter(n -> n > 0).ifPresent(n -> g.put("logprobs", n));
@@ -92,9 +104,9 @@ public final class GeminiAdapter implements ProviderAdapter {
 
   /**
    * The thinking budget for an effort, as Google maps OpenAI's efforts in its compatibility layer
-   * (low 1024, medium 8192, high 24576 tokens, none 0; ai.google.dev/gemini-api/docs/openai),
-   * kept within each family's range (ai.google.dev/gemini-api/docs/thinking): the Pro models
-   * cannot turn thinking off (128 to 32768), Flash goes to 24576 and Flash-Lite starts at 512.
+   * (low 1024, medium 8192, high 24576 tokens, none 0; ai.google.dev/gemini-api/docs/openai), kept
+   * within each family's range (ai.google.dev/gemini-api/docs/thinking): the Pro models cannot turn
+   * thinking off (128 to 32768), Flash goes to 24576 and Flash-Lite starts at 512.
    */
   private static int thinkingBudget(ReasoningEffort effort, ModelSpec model) {
     boolean pro = model.apiName().contains("-pro");

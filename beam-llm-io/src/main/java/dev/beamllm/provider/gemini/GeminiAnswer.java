@@ -25,14 +25,18 @@ import java.util.Set;
  * Assembles one Gemini answer from {@code GenerateContentResponse}s: the whole answer of {@code
  * generateContent}, or the chunks of {@code streamGenerateContent} in order. Text pieces in a row
  * join into one text and thought pieces into one thinking; a {@code thoughtSignature} on a thought
- * signs that thinking, and one on any other part becomes an empty signed thinking right before
- * that part, which is where {@code GeminiFormat} sends it back. Function calls without an {@code
- * id} get one made from the response id, their place and their content, so the same answer always
- * gets the same ids. One instance per answer; not thread-safe.
+ * signs that thinking, and one on any other part becomes an empty signed thinking right before that
+ * part, which is where {@code GeminiFormat} sends it back. Function calls without an {@code id} get
+ * one made from the response id, their place and their content, so the same answer always gets the
+ * same ids. One instance per answer; not thread-safe.
  */
 final class GeminiAnswer {
-  /** Finish reasons that mean a filter stopped the answer (ai.google.dev/api/generate-content#FinishReason). */
-  private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY");
+  /**
+   * Finish reasons that mean a filter stopped the answer
+   * (ai.google.dev/api/generate-content#FinishReason).
+   */
+  private static final Set<String> FILTERED =
+      Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY");
 
   private final List<Part> parts = new ArrayList<>();
   private final List<TokenLogprob> logprobs = new ArrayList<>();
@@ -124,7 +128,10 @@ final class GeminiAnswer {
   /** Ends the text or thought being gathered; empty text is dropped. */
   private void close() {
     if (openKind == Kind.THOUGHT && (open.length() > 0 || openSignature != null)) {
-      parts.add(openSignature != null ? Thinking.signed(open.toString(), openSignature, Thinking.GEMINI) : Thinking.of(open.toString()));
+      parts.add(
+          openSignature != null
+              ? Thinking.signed(open.toString(), openSignature, Thinking.GEMINI)
+              : Thinking.of(open.toString()));
     } else if (openKind == Kind.TEXT && open.length() > 0) {
       parts.add(new Text(open.toString()));
     }
@@ -139,8 +146,14 @@ final class GeminiAnswer {
     String arguments = args == null || args.isNull() ? "{}" : Json.canonical(args);
     int index = calls++;
     JsonNode given = call.get("id");
-    String id = given != null && given.isTextual() && !given.textValue().isEmpty() ? given.textValue()
-        : "call_" + HexFormat.of().formatHex(Digests.sha256(responseId + "/" + index + "/" + name + "/" + arguments)).substring(0, 24);
+    String id =
+        given != null && given.isTextual() && !given.textValue().isEmpty()
+            ? given.textValue()
+            : "call_"
+                + HexFormat.of()
+                    .formatHex(
+                        Digests.sha256(responseId + "/" + index + "/" + name + "/" + arguments))
+                    .substring(0, 24);
     return new ToolCall(id, name, arguments);
   }
 
@@ -151,10 +164,14 @@ final class GeminiAnswer {
     for (int i = 0; i < chosen.size(); i++) {
       List<TokenLogprob.Alternative> alternatives = new ArrayList<>();
       for (JsonNode a : top.path(i).path("candidates")) {
-        alternatives.add(new TokenLogprob.Alternative(a.path("token").asText(), a.path("logProbability").asDouble()));
+        alternatives.add(
+            new TokenLogprob.Alternative(
+                a.path("token").asText(), a.path("logProbability").asDouble()));
       }
       JsonNode c = chosen.get(i);
-      logprobs.add(new TokenLogprob(c.path("token").asText(), c.path("logProbability").asDouble(), alternatives));
+      logprobs.add(
+          new TokenLogprob(
+              c.path("token").asText(), c.path("logProbability").asDouble(), alternatives));
     }
   }
 
@@ -166,10 +183,14 @@ final class GeminiAnswer {
    */
   ParsedAnswer finish() {
     if (blockReason != null) {
-      throw new ProviderException(new ApiError(ErrorKind.CONTENT_FILTER, "Gemini blocked the prompt: " + blockReason, 200, -1));
+      throw new ProviderException(
+          new ApiError(
+              ErrorKind.CONTENT_FILTER, "Gemini blocked the prompt: " + blockReason, 200, -1));
     }
     if (finishReason != null && FILTERED.contains(finishReason)) {
-      throw new ProviderException(new ApiError(ErrorKind.CONTENT_FILTER, "Gemini stopped the answer: " + finishReason, 200, -1));
+      throw new ProviderException(
+          new ApiError(
+              ErrorKind.CONTENT_FILTER, "Gemini stopped the answer: " + finishReason, 200, -1));
     }
     if (!sawCandidate) {
       throw Errors.unreadable("Gemini generateContent", new IllegalStateException("no candidates"));
@@ -186,8 +207,10 @@ final class GeminiAnswer {
     if (usage == null) {
       return Usage.ZERO;
     }
-    return new Usage(usage.path("promptTokenCount").asLong(0),
+    return new Usage(
+        usage.path("promptTokenCount").asLong(0),
         usage.path("candidatesTokenCount").asLong(0) + usage.path("thoughtsTokenCount").asLong(0),
-        usage.path("cachedContentTokenCount").asLong(0), 0);
+        usage.path("cachedContentTokenCount").asLong(0),
+        0);
   }
 }

@@ -9,10 +9,9 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 
 /**
- * Google's errors, {@code {"error": {"code", "message", "status", "details"}}}, classified by
- * their canonical status first: the HTTP status alone misreads a bad key (a 400) and an
- * unavailable model (a 503 that does not say "overloaded"). Reference:
- * ai.google.dev/gemini-api/docs/troubleshooting.
+ * Google's errors, {@code {"error": {"code", "message", "status", "details"}}}, classified by their
+ * canonical status first: the HTTP status alone misreads a bad key (a 400) and an unavailable model
+ * (a 503 that does not say "overloaded"). Reference: ai.google.dev/gemini-api/docs/troubleshooting.
  */
 final class GeminiErrors {
   private GeminiErrors() {}
@@ -26,18 +25,22 @@ final class GeminiErrors {
       return Errors.classify(answer, "HTTP " + answer.status());
     }
     String message = error.path("message").asText("HTTP " + answer.status());
-    ErrorKind kind = switch (error.path("status").asText("")) {
-      case "RESOURCE_EXHAUSTED" -> ErrorKind.RATE_LIMIT;
-      case "UNAVAILABLE" -> ErrorKind.OVERLOADED;
-      case "INTERNAL", "UNKNOWN", "DEADLINE_EXCEEDED" -> ErrorKind.SERVER;
-      case "UNAUTHENTICATED", "PERMISSION_DENIED" -> ErrorKind.AUTH;
-      case "NOT_FOUND" -> ErrorKind.NOT_FOUND;
-      case "INVALID_ARGUMENT" -> invalidKey(error) ? ErrorKind.AUTH : null;
-      default -> null;
-    };
+    ErrorKind kind =
+        switch (error.path("status").asText("")) {
+          case "RESOURCE_EXHAUSTED" -> ErrorKind.RATE_LIMIT;
+          case "UNAVAILABLE" -> ErrorKind.OVERLOADED;
+          case "INTERNAL", "UNKNOWN", "DEADLINE_EXCEEDED" -> ErrorKind.SERVER;
+          case "UNAUTHENTICATED", "PERMISSION_DENIED" -> ErrorKind.AUTH;
+          case "NOT_FOUND" -> ErrorKind.NOT_FOUND;
+          case "INVALID_ARGUMENT" -> invalidKey(error) ? ErrorKind.AUTH : null;
+          default -> null;
+        };
     ApiError byStatus = Errors.classify(answer, message);
     long retryAfter = retryDelayMillis(error);
-    return new ApiError(kind != null ? kind : byStatus.kind(), message, answer.status(),
+    return new ApiError(
+        kind != null ? kind : byStatus.kind(),
+        message,
+        answer.status(),
         retryAfter >= 0 ? retryAfter : byStatus.retryAfterMillis());
   }
 
@@ -52,7 +55,10 @@ final class GeminiErrors {
     return error.path("message").asText("").startsWith("API key not valid");
   }
 
-  /** The {@code RetryInfo} detail's {@code retryDelay} (a protobuf duration such as {@code 17s}) in milliseconds, or -1. */
+  /**
+   * The {@code RetryInfo} detail's {@code retryDelay} (a protobuf duration such as {@code 17s}) in
+   * milliseconds, or -1.
+   */
   private static long retryDelayMillis(JsonNode error) {
     for (JsonNode d : error.path("details")) {
       if (d.path("@type").asText("").endsWith("google.rpc.RetryInfo")) {

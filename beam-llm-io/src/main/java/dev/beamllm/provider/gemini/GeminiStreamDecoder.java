@@ -34,7 +34,9 @@ final class GeminiStreamDecoder implements StreamDecoder {
     }
     JsonNode error = chunk.get("error");
     if (error != null) {
-      failure = new ProviderException(GeminiErrors.classify(new HttpAnswer(error.path("code").asInt(500), Map.of(), data)));
+      failure =
+          new ProviderException(
+              GeminiErrors.classify(new HttpAnswer(error.path("code").asInt(500), Map.of(), data)));
       return;
     }
     String text = answer.add(chunk);

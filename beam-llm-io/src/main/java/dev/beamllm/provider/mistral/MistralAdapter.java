@@ -29,8 +29,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Mistral chat completions (bearer key): OpenAI's request and answer, with Mistral's messages
- * (see {@link MistralFormat}), {@code response_format} of type {@code json_object} or {@code
+ * Mistral chat completions (bearer key): OpenAI's request and answer, with Mistral's messages (see
+ * {@link MistralFormat}), {@code response_format} of type {@code json_object} or {@code
  * json_schema}, Magistral's content chunks of {@code thinking} and {@code text}, its own error
  * bodies and per-minute rate-limit headers. The answer's tool-call ids are the nine letters and
  * digits Mistral requires back, so they go back unchanged. Reference: docs.mistral.ai/api and
@@ -42,7 +42,8 @@ public final class MistralAdapter implements ProviderAdapter {
   /**
    * The request.
    *
-   * @throws UnsupportedOperationException for a streamed request: there is no Mistral stream decoder
+   * @throws UnsupportedOperationException for a streamed request: there is no Mistral stream
+   *     decoder
    */
   @Override
   public HttpCall request(ProviderRequest r) {
@@ -57,8 +58,12 @@ public final class MistralAdapter implements ProviderAdapter {
     p.temperature().ifPresent(t -> body.put("temperature", t));
     p.topP().ifPresent(t -> body.put("top_p", t));
     if (p.outputSchema().isPresent()) {
-      ObjectNode schema = body.putObject("response_format").put("type", "json_schema").putObject("json_schema");
-      schema.put("name", "output").put("strict", true).set("schema", Json.parse(p.outputSchema().get()));
+      ObjectNode schema =
+          body.putObject("response_format").put("type", "json_schema").putObject("json_schema");
+      schema
+          .put("name", "output")
+          .put("strict", true)
+          .set("schema", Json.parse(p.outputSchema().get()));
     } else if (p.jsonMode()) {
       body.putObject("response_format").put("type", "json_object");
     }
@@ -69,7 +74,11 @@ public final class MistralAdapter implements ProviderAdapter {
     headers.put("content-type", "application/json");
     r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
     headers.putAll(r.extraHeaders());
-    return new HttpCall("POST", URI.create(Errors.trimSlash(model.apiBase()) + "/chat/completions"), headers, Json.write(body));
+    return new HttpCall(
+        "POST",
+        URI.create(Errors.trimSlash(model.apiBase()) + "/chat/completions"),
+        headers,
+        Json.write(body));
   }
 
   @Override
@@ -81,7 +90,11 @@ public final class MistralAdapter implements ProviderAdapter {
     }
     JsonNode msg = choice.path("message");
     Message message = msg.path("content").isArray() ? chunks(msg) : ChatCompletions.message(msg);
-    return new ParsedAnswer(message, choice.path("finish_reason").asText(null), ChatCompletions.usage(root.path("usage")), List.of());
+    return new ParsedAnswer(
+        message,
+        choice.path("finish_reason").asText(null),
+        ChatCompletions.usage(root.path("usage")),
+        List.of());
   }
 
   /**
@@ -126,8 +139,10 @@ public final class MistralAdapter implements ProviderAdapter {
       // keep the status as the message
     }
     ApiError byStatus = Errors.classify(answer, message);
-    ErrorKind kind = type.equals("invalid_model") ? ErrorKind.NOT_FOUND
-        : answer.status() == 503 ? ErrorKind.OVERLOADED : byStatus.kind();
+    ErrorKind kind =
+        type.equals("invalid_model")
+            ? ErrorKind.NOT_FOUND
+            : answer.status() == 503 ? ErrorKind.OVERLOADED : byStatus.kind();
     return new ApiError(kind, message, answer.status(), byStatus.retryAfterMillis());
   }
 
@@ -152,7 +167,8 @@ public final class MistralAdapter implements ProviderAdapter {
   /** Mistral's {@code x-ratelimit-*-req-minute} and {@code x-ratelimit-*-tokens-minute} headers. */
   @Override
   public RateLimitInfo rateLimits(HttpAnswer a) {
-    return new RateLimitInfo(ChatCompletions.headerNumber(a, "x-ratelimit-limit-req-minute"),
+    return new RateLimitInfo(
+        ChatCompletions.headerNumber(a, "x-ratelimit-limit-req-minute"),
         ChatCompletions.headerNumber(a, "x-ratelimit-remaining-req-minute"),
         ChatCompletions.headerNumber(a, "x-ratelimit-limit-tokens-minute"),
         ChatCompletions.headerNumber(a, "x-ratelimit-remaining-tokens-minute"));

@@ -25,7 +25,10 @@ import java.util.List;
 public final class ChatCompletions {
   private ChatCompletions() {}
 
-  /** {@code [{"type": "function", "function": {name, description, parameters}}, ...]}; an empty description is left out. */
+  /**
+   * {@code [{"type": "function", "function": {name, description, parameters}}, ...]}; an empty
+   * description is left out.
+   */
   public static ArrayNode tools(List<Tool> tools) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (Tool t : tools) {
@@ -40,8 +43,8 @@ public final class ChatCompletions {
   }
 
   /**
-   * The assistant message of a choice: DeepSeek's {@code reasoning_content} as thinking, the
-   * text {@code content}, then the tool calls.
+   * The assistant message of a choice: DeepSeek's {@code reasoning_content} as thinking, the text
+   * {@code content}, then the tool calls.
    */
   public static Message message(JsonNode msg) {
     List<Part> parts = new ArrayList<>();
@@ -62,18 +65,30 @@ public final class ChatCompletions {
     List<ToolCall> calls = new ArrayList<>();
     for (JsonNode call : msg.path("tool_calls")) {
       JsonNode fn = call.path("function");
-      calls.add(new ToolCall(call.path("id").asText(), fn.path("name").asText(), fn.path("arguments").asText("{}")));
+      calls.add(
+          new ToolCall(
+              call.path("id").asText(),
+              fn.path("name").asText(),
+              fn.path("arguments").asText("{}")));
     }
     return calls;
   }
 
-  /** {@code usage}: prompt tokens (cached ones included, as OpenAI counts them), completion tokens and cached tokens. */
+  /**
+   * {@code usage}: prompt tokens (cached ones included, as OpenAI counts them), completion tokens
+   * and cached tokens.
+   */
   public static Usage usage(JsonNode u) {
-    return new Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0),
-        u.path("prompt_tokens_details").path("cached_tokens").asLong(0), 0);
+    return new Usage(
+        u.path("prompt_tokens").asLong(0),
+        u.path("completion_tokens").asLong(0),
+        u.path("prompt_tokens_details").path("cached_tokens").asLong(0),
+        0);
   }
 
-  /** {@code logprobs.content}: each token with its log-probability and the alternatives asked for. */
+  /**
+   * {@code logprobs.content}: each token with its log-probability and the alternatives asked for.
+   */
   public static List<TokenLogprob> logprobs(JsonNode content) {
     List<TokenLogprob> out = new ArrayList<>();
     if (content == null || !content.isArray()) {
@@ -82,7 +97,8 @@ public final class ChatCompletions {
     for (JsonNode t : content) {
       List<TokenLogprob.Alternative> top = new ArrayList<>();
       for (JsonNode a : t.path("top_logprobs")) {
-        top.add(new TokenLogprob.Alternative(a.path("token").asText(), a.path("logprob").asDouble()));
+        top.add(
+            new TokenLogprob.Alternative(a.path("token").asText(), a.path("logprob").asDouble()));
       }
       out.add(new TokenLogprob(t.path("token").asText(), t.path("logprob").asDouble(), top));
     }

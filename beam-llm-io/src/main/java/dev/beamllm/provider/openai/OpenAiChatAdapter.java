@@ -32,7 +32,10 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
   /** The Azure OpenAI API version used when the base URL names none. */
   public static final String AZURE_API_VERSION = "2024-10-21";
 
-  /** Providers that take {@code max_completion_tokens}; the compatible APIs mostly know only {@code max_tokens}. */
+  /**
+   * Providers that take {@code max_completion_tokens}; the compatible APIs mostly know only {@code
+   * max_tokens}.
+   */
   private static final Set<String> MAX_COMPLETION_TOKENS = Set.of("openai", "azure");
 
   @Override
@@ -57,24 +60,37 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
     }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");
-    r.credentials().key().ifPresent(k -> headers.put(azure ? "api-key" : "authorization", azure ? k : "Bearer " + k));
+    r.credentials()
+        .key()
+        .ifPresent(
+            k -> headers.put(azure ? "api-key" : "authorization", azure ? k : "Bearer " + k));
     headers.putAll(r.extraHeaders());
     return new HttpCall("POST", URI.create(url(model)), headers, Json.write(body));
   }
 
   private static void addSampling(ObjectNode body, ProviderRequest r) {
     SamplingParams p = r.params();
-    body.put(MAX_COMPLETION_TOKENS.contains(r.model().provider()) ? "max_completion_tokens" : "max_tokens", r.maxOutputTokens());
+    body.put(
+        MAX_COMPLETION_TOKENS.contains(r.model().provider())
+            ? "max_completion_tokens"
+            : "max_tokens",
+        r.maxOutputTokens());
     boolean reasoning = r.model().capabilities().reasoning();
     // Reasoning models refuse temperature and top_p other than the default.
     if (!reasoning) {
       p.temperature().ifPresent(t -> body.put("temperature", t));
       p.topP().ifPresent(t -> body.put("top_p", t));
     }
-    r.reasoningEffort().filter(e -> reasoning).ifPresent(e -> body.put("reasoning_effort", effort(e)));
+    r.reasoningEffort()
+        .filter(e -> reasoning)
+        .ifPresent(e -> body.put("reasoning_effort", effort(e)));
     if (p.outputSchema().isPresent()) {
-      ObjectNode schema = body.putObject("response_format").put("type", "json_schema").putObject("json_schema");
-      schema.put("name", "output").put("strict", true).set("schema", Json.parse(p.outputSchema().get()));
+      ObjectNode schema =
+          body.putObject("response_format").put("type", "json_schema").putObject("json_schema");
+      schema
+          .put("name", "output")
+          .put("strict", true)
+          .set("schema", Json.parse(p.outputSchema().get()));
     } else if (p.jsonMode()) {
       body.putObject("response_format").put("type", "json_object");
     }
@@ -84,7 +100,10 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
     }
   }
 
-  /** OpenAI's efforts: {@code minimal}, {@code low}, {@code medium}, {@code high}; none and xhigh map to the nearest. */
+  /**
+   * OpenAI's efforts: {@code minimal}, {@code low}, {@code medium}, {@code high}; none and xhigh
+   * map to the nearest.
+   */
   static String effort(ReasoningEffort e) {
     return switch (e) {
       case NONE, MINIMAL -> "minimal";
@@ -110,7 +129,6 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
     return base + "/chat/completions";
   }
 
-
   @Override
   public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
     JsonNode root = Errors.body("OpenAI chat", answer);
@@ -118,8 +136,11 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
     if (choice.isMissingNode()) {
       throw Errors.unreadable("OpenAI chat", new IllegalStateException("no choices"));
     }
-    return new ParsedAnswer(ChatCompletions.message(choice.path("message")), choice.path("finish_reason").asText(null),
-        ChatCompletions.usage(root.path("usage")), ChatCompletions.logprobs(choice.path("logprobs").path("content")));
+    return new ParsedAnswer(
+        ChatCompletions.message(choice.path("message")),
+        choice.path("finish_reason").asText(null),
+        ChatCompletions.usage(root.path("usage")),
+        ChatCompletions.logprobs(choice.path("logprobs").path("content")));
   }
 
   @Override
@@ -148,8 +169,10 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
 
   @Override
   public RateLimitInfo rateLimits(HttpAnswer a) {
-    return new RateLimitInfo(ChatCompletions.headerNumber(a, "x-ratelimit-limit-requests"),
-        ChatCompletions.headerNumber(a, "x-ratelimit-remaining-requests"), ChatCompletions.headerNumber(a, "x-ratelimit-limit-tokens"),
+    return new RateLimitInfo(
+        ChatCompletions.headerNumber(a, "x-ratelimit-limit-requests"),
+        ChatCompletions.headerNumber(a, "x-ratelimit-remaining-requests"),
+        ChatCompletions.headerNumber(a, "x-ratelimit-limit-tokens"),
         ChatCompletions.headerNumber(a, "x-ratelimit-remaining-tokens"));
   }
 }

@@ -27,8 +27,8 @@ import java.util.function.Consumer;
  * A streamed chat completion: {@code data: {chunk}} events whose {@code choices[0].delta} carries
  * pieces of the content, of the reasoning ({@code reasoning_content}, DeepSeek and others) and of
  * tool calls (by {@code index}: id and name first, then the arguments in pieces); the chunk with
- * {@code finish_reason}; with {@code stream_options.include_usage} a last chunk with no choices
- * and the usage; then {@code data: [DONE]}. Reference:
+ * {@code finish_reason}; with {@code stream_options.include_usage} a last chunk with no choices and
+ * the usage; then {@code data: [DONE]}. Reference:
  * platform.openai.com/docs/api-reference/chat-streaming.
  */
 final class OpenAiChatStreamDecoder implements StreamDecoder {
@@ -61,8 +61,11 @@ final class OpenAiChatStreamDecoder implements StreamDecoder {
     }
     // OpenAI reports a failure after the 200 as an error object in the stream.
     if (chunk.hasNonNull("error")) {
-      throw new ProviderException(ApiError.of(ErrorKind.SERVER,
-          "the stream ended with an error: " + chunk.get("error").path("message").asText(chunk.get("error").toString())));
+      throw new ProviderException(
+          ApiError.of(
+              ErrorKind.SERVER,
+              "the stream ended with an error: "
+                  + chunk.get("error").path("message").asText(chunk.get("error").toString())));
     }
     if (chunk.hasNonNull("usage")) {
       usage = ChatCompletions.usage(chunk.get("usage"));
@@ -82,7 +85,8 @@ final class OpenAiChatStreamDecoder implements StreamDecoder {
       reasoning.append(thought);
     }
     for (JsonNode call : delta.path("tool_calls")) {
-      CallParts parts = calls.computeIfAbsent(call.path("index").asInt(calls.size()), k -> new CallParts());
+      CallParts parts =
+          calls.computeIfAbsent(call.path("index").asInt(calls.size()), k -> new CallParts());
       parts.id = call.path("id").asText(parts.id);
       JsonNode fn = call.path("function");
       parts.name = fn.path("name").asText(parts.name);
@@ -97,7 +101,8 @@ final class OpenAiChatStreamDecoder implements StreamDecoder {
   @Override
   public ParsedAnswer finish() {
     if (finishReason == null) {
-      throw Errors.unreadable(API, new IllegalStateException("the stream ended before the answer was complete"));
+      throw Errors.unreadable(
+          API, new IllegalStateException("the stream ended before the answer was complete"));
     }
     List<Part> parts = new ArrayList<>();
     if (reasoning.length() > 0) {

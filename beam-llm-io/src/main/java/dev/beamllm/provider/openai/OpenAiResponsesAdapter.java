@@ -27,13 +27,14 @@ import java.util.regex.Pattern;
  * OpenAI's Responses API ({@code POST {api_base}/responses}), stateless: each request carries the
  * whole conversation and asks OpenAI not to store it ({@code store: false}), so reasoning models
  * are asked for their reasoning's encrypted content, which goes back with the next turn. Also runs
- * requests in the background ({@code background: true}, then {@code GET /responses/{id}} until
- * the Response is final, {@code POST /responses/{id}/cancel} to give up). Errors and rate-limit
- * headers are chat completions'. Reference: platform.openai.com/docs/api-reference/responses.
+ * requests in the background ({@code background: true}, then {@code GET /responses/{id}} until the
+ * Response is final, {@code POST /responses/{id}/cancel} to give up). Errors and rate-limit headers
+ * are chat completions'. Reference: platform.openai.com/docs/api-reference/responses.
  */
 public final class OpenAiResponsesAdapter implements ProviderAdapter, BackgroundApi {
   private static final String LOGPROBS_INCLUDE = "message.output_text.logprobs";
   private static final String REASONING_INCLUDE = "reasoning.encrypted_content";
+
   /** Response ids go into URL paths; anything else would be a broken answer. */
   private static final Pattern RESPONSE_ID = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -63,10 +64,15 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
       p.temperature().ifPresent(t -> body.put("temperature", t));
       p.topP().ifPresent(t -> body.put("top_p", t));
     }
-    r.reasoningEffort().filter(e -> reasoning)
+    r.reasoningEffort()
+        .filter(e -> reasoning)
         .ifPresent(e -> body.putObject("reasoning").put("effort", OpenAiChatAdapter.effort(e)));
     if (p.outputSchema().isPresent()) {
-      body.putObject("text").putObject("format").put("type", "json_schema").put("name", "output").put("strict", true)
+      body.putObject("text")
+          .putObject("format")
+          .put("type", "json_schema")
+          .put("name", "output")
+          .put("strict", true)
           .set("schema", Json.parse(p.outputSchema().get()));
     } else if (p.jsonMode()) {
       body.putObject("text").putObject("format").put("type", "json_object");
@@ -80,7 +86,8 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
         }
         fn.set("parameters", Json.parse(t.parametersJson()));
         // The Responses API makes function tools strict by default, which refuses the usual schemas
-        // (optional properties, no additionalProperties: false); chat completions' default is not strict.
+        // (optional properties, no additionalProperties: false); chat completions' default is not
+        // strict.
         fn.put("strict", false);
       }
     }
@@ -100,7 +107,8 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
       body.set("include", include);
     }
     if (background) {
-      // A background job must be kept by OpenAI while it is polled, so store is left to its default.
+      // A background job must be kept by OpenAI while it is polled, so store is left to its
+      // default.
       body.put("background", true);
     } else {
       body.put("store", false);
@@ -135,7 +143,8 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
   private static JsonNode response(HttpAnswer answer) {
     JsonNode root = Errors.body(ResponsesAnswers.API, answer);
     if (root == null || !root.isObject()) {
-      throw Errors.unreadable(ResponsesAnswers.API, new IllegalStateException("the answer is not a JSON object"));
+      throw Errors.unreadable(
+          ResponsesAnswers.API, new IllegalStateException("the answer is not a JSON object"));
     }
     return root;
   }
@@ -145,7 +154,9 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
     JsonNode response = response(answer);
     String id = response.path("id").asText("");
     if (!RESPONSE_ID.matcher(id).matches()) {
-      throw Errors.unreadable(ResponsesAnswers.API, new IllegalStateException("the response has no usable id: '" + id + "'"));
+      throw Errors.unreadable(
+          ResponsesAnswers.API,
+          new IllegalStateException("the response has no usable id: '" + id + "'"));
     }
     String status = response.path("status").asText("");
     return new JobStatus(id, status.equals("queued") || status.equals("in_progress"));

@@ -35,10 +35,14 @@ final class OpenAiResponsesStreamDecoder implements StreamDecoder {
         }
       }
       // The final Response repeats everything the deltas said, so it alone makes the answer.
-      case "response.completed", "response.incomplete", "response.failed" -> answer = ResponsesAnswers.read(e.path("response"));
-      case "error" -> throw new ProviderException(ResponsesAnswers.failure(e.hasNonNull("error") ? e.get("error") : e));
+      case "response.completed", "response.incomplete", "response.failed" ->
+          answer = ResponsesAnswers.read(e.path("response"));
+      case "error" ->
+          throw new ProviderException(
+              ResponsesAnswers.failure(e.hasNonNull("error") ? e.get("error") : e));
       default -> {
-        // Progress events (created, item added, argument deltas, ...) add nothing the final Response lacks.
+        // Progress events (created, item added, argument deltas, ...) add nothing the final
+        // Response lacks.
       }
     }
   }
@@ -46,7 +50,9 @@ final class OpenAiResponsesStreamDecoder implements StreamDecoder {
   @Override
   public ParsedAnswer finish() {
     if (answer == null) {
-      throw Errors.unreadable(ResponsesAnswers.API, new IllegalStateException("the stream ended before the response was complete"));
+      throw Errors.unreadable(
+          ResponsesAnswers.API,
+          new IllegalStateException("the stream ended before the response was complete"));
     }
     return answer;
   }

@@ -20,7 +20,8 @@ import java.util.List;
 
 /**
  * Reads an OpenAI Responses {@code Response} object, whether it came whole, at the end of a stream
- * or from polling a background job. Reference: platform.openai.com/docs/api-reference/responses/object.
+ * or from polling a background job. Reference:
+ * platform.openai.com/docs/api-reference/responses/object.
  *
  * <p>Finish reasons use chat completions' words ({@code stop}, {@code tool_calls}, {@code length},
  * {@code content_filter}), as the Responses API has no such field, so an OpenAI model's answers
@@ -44,8 +45,12 @@ final class ResponsesAnswers {
         // readable below
       }
       case "failed" -> throw new ProviderException(failure(response.path("error")));
-      case "cancelled" -> throw new ProviderException(ApiError.of(ErrorKind.SERVER, "the response was cancelled"));
-      default -> throw Errors.unreadable(API, new IllegalStateException("the response is not finished (status '" + status + "')"));
+      case "cancelled" ->
+          throw new ProviderException(ApiError.of(ErrorKind.SERVER, "the response was cancelled"));
+      default ->
+          throw Errors.unreadable(
+              API,
+              new IllegalStateException("the response is not finished (status '" + status + "')"));
     }
     List<Part> parts = new ArrayList<>();
     List<TokenLogprob> logprobs = new ArrayList<>();
@@ -64,17 +69,25 @@ final class ResponsesAnswers {
           }
         }
         case "function_call" -> {
-          parts.add(new ToolCall(item.path("call_id").asText(), item.path("name").asText(), item.path("arguments").asText("{}")));
+          parts.add(
+              new ToolCall(
+                  item.path("call_id").asText(),
+                  item.path("name").asText(),
+                  item.path("arguments").asText("{}")));
           calls = true;
         }
         // Kept whole: the item's id and encrypted content must go back verbatim on the next turn.
-        case "reasoning" -> parts.add(new Thinking(summary(item), null, Json.write(item), Thinking.OPENAI));
+        case "reasoning" ->
+            parts.add(new Thinking(summary(item), null, Json.write(item), Thinking.OPENAI));
         default -> {
           // Built-in tools' items (web search, file search, ...) carry nothing the answer keeps.
         }
       }
     }
-    return new ParsedAnswer(Message.of(Role.ASSISTANT, parts), finishReason(response, status, calls), usage(response.path("usage")),
+    return new ParsedAnswer(
+        Message.of(Role.ASSISTANT, parts),
+        finishReason(response, status, calls),
+        usage(response.path("usage")),
         logprobs);
   }
 
@@ -96,8 +109,11 @@ final class ResponsesAnswers {
 
   /** Input tokens include the cached ones, as in chat completions. */
   static Usage usage(JsonNode u) {
-    return new Usage(u.path("input_tokens").asLong(0), u.path("output_tokens").asLong(0),
-        u.path("input_tokens_details").path("cached_tokens").asLong(0), 0);
+    return new Usage(
+        u.path("input_tokens").asLong(0),
+        u.path("output_tokens").asLong(0),
+        u.path("input_tokens_details").path("cached_tokens").asLong(0),
+        0);
   }
 
   /**
@@ -106,7 +122,9 @@ final class ResponsesAnswers {
    */
   static ApiError failure(JsonNode error) {
     String code = error.path("code").asText("");
-    String message = error.path("message").asText("the response failed") + (code.isEmpty() ? "" : " (" + code + ")");
+    String message =
+        error.path("message").asText("the response failed")
+            + (code.isEmpty() ? "" : " (" + code + ")");
     ErrorKind kind;
     if (code.equals("rate_limit_exceeded")) {
       kind = ErrorKind.RATE_LIMIT;

@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The conversations whose wire JSON is pinned by golden files, one per shape a provider must get right. */
+/**
+ * The conversations whose wire JSON is pinned by golden files, one per shape a provider must get
+ * right.
+ */
 final class GoldenConversations {
   private GoldenConversations() {}
 
@@ -29,83 +32,126 @@ final class GoldenConversations {
 
     c.put("02-system", Conversation.system("You are terse.").addUser("Name three primes."));
 
-    c.put("03-multi-turn",
+    c.put(
+        "03-multi-turn",
         Conversation.system("You are a helpful tutor.")
             .addUser("What is 2 + 2?")
             .addAssistant("4.")
             .addUser("And times 3?"));
 
-    c.put("04-image-path",
-        Conversation.of(Message.user("What is in this image?").addImage(TestData.file("images/red-square.png"))));
+    c.put(
+        "04-image-path",
+        Conversation.of(
+            Message.user("What is in this image?")
+                .addImage(TestData.file("images/red-square.png"))));
 
-    c.put("05-image-url",
+    c.put(
+        "05-image-url",
         Conversation.of(
             Message.user("Describe this picture.")
-                .addImage(Image.fromUrl("https://example.com/images/cat.png").withDetail(Image.Detail.HIGH))));
+                .addImage(
+                    Image.fromUrl("https://example.com/images/cat.png")
+                        .withDetail(Image.Detail.HIGH))));
 
-    c.put("06-image-base64",
+    c.put(
+        "06-image-base64",
         Conversation.system("Answer in one word.")
-            .add(Message.user("Main colour?").addImage(
-                Image.fromBase64(Base64.getEncoder().encodeToString(jpeg)).withDetail(Image.Detail.LOW))));
+            .add(
+                Message.user("Main colour?")
+                    .addImage(
+                        Image.fromBase64(Base64.getEncoder().encodeToString(jpeg))
+                            .withDetail(Image.Detail.LOW))));
 
-    c.put("07-pdf",
-        Conversation.of(Message.user("Summarise this report.").addFile(TestData.file("docs/sample.pdf"))));
+    c.put(
+        "07-pdf",
+        Conversation.of(
+            Message.user("Summarise this report.").addFile(TestData.file("docs/sample.pdf"))));
 
-    c.put("08-tool-call-result",
+    c.put(
+        "08-tool-call-result",
         Conversation.user("What's the weather in Paris?")
-            .add(Message.assistant("Let me check.").addToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"))
+            .add(
+                Message.assistant("Let me check.")
+                    .addToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"))
             .add(Message.toolResult("call_1", "18 C and sunny")));
 
-    c.put("09-parallel-tools-then-user",
+    c.put(
+        "09-parallel-tools-then-user",
         Conversation.system("Use tools when useful.")
             .addUser("Compare the weather in Paris and Oslo.")
-            .add(Message.assistant()
-                .addToolCall("call_a", "get_weather", "{\"city\":\"Paris\"}")
-                .addToolCall("call_b", "get_weather", "{\"city\":\"Oslo\",\"unit\":\"C\"}"))
-            .add(Message.toolResults(List.of(ToolResult.of("call_a", "18 C"), ToolResult.of("call_b", "4 C"))))
+            .add(
+                Message.assistant()
+                    .addToolCall("call_a", "get_weather", "{\"city\":\"Paris\"}")
+                    .addToolCall("call_b", "get_weather", "{\"city\":\"Oslo\",\"unit\":\"C\"}"))
+            .add(
+                Message.toolResults(
+                    List.of(ToolResult.of("call_a", "18 C"), ToolResult.of("call_b", "4 C"))))
             .addUser("Which is warmer?"));
 
-    c.put("10-thinking-signed",
+    c.put(
+        "10-thinking-signed",
         Conversation.user("What is 17 * 23? Use the calculator.")
-            .add(Message.assistant()
-                .add(Thinking.signed("I should multiply with the tool.", "EqQBCgIYAhIM1gbcDa9GJwZA2b3h", Thinking.ANTHROPIC))
-                .addToolCall("toolu_01", "multiply", "{\"a\":17,\"b\":23}"))
+            .add(
+                Message.assistant()
+                    .add(
+                        Thinking.signed(
+                            "I should multiply with the tool.",
+                            "EqQBCgIYAhIM1gbcDa9GJwZA2b3h",
+                            Thinking.ANTHROPIC))
+                    .addToolCall("toolu_01", "multiply", "{\"a\":17,\"b\":23}"))
             .add(Message.toolResult("toolu_01", "391")));
 
-    c.put("11-tool-error-and-image",
+    c.put(
+        "11-tool-error-and-image",
         Conversation.user("Take a screenshot, then read the log.")
-            .add(Message.assistant()
-                .addToolCall("call_s", "screenshot", "{}")
-                .addToolCall("call_l", "read_log", "{\"path\":\"/var/log/app.log\"}"))
-            .add(Message.toolResults(List.of(
-                new ToolResult("call_s", List.of(new Text("Screenshot taken."), Image.fromBytes(pngBytes)), false),
-                ToolResult.error("call_l", "permission denied")))));
+            .add(
+                Message.assistant()
+                    .addToolCall("call_s", "screenshot", "{}")
+                    .addToolCall("call_l", "read_log", "{\"path\":\"/var/log/app.log\"}"))
+            .add(
+                Message.toolResults(
+                    List.of(
+                        new ToolResult(
+                            "call_s",
+                            List.of(new Text("Screenshot taken."), Image.fromBytes(pngBytes)),
+                            false),
+                        ToolResult.error("call_l", "permission denied")))));
 
-    c.put("12-text-document-and-data-url",
+    c.put(
+        "12-text-document-and-data-url",
         Conversation.of(
             Message.user("Who owns the cost dashboard? Check the notes and the picture.")
                 .addFile(TestData.file("docs/notes.txt"))
-                .addImage("data:image/png;base64," + Base64.getEncoder().encodeToString(pngBytes))));
+                .addImage(
+                    "data:image/png;base64," + Base64.getEncoder().encodeToString(pngBytes))));
 
-    c.put("13-document-by-url-and-file-id",
+    c.put(
+        "13-document-by-url-and-file-id",
         Conversation.of(
             Message.user("Compare these two reports.")
                 .addFile(File.fromUrl("https://example.com/reports/q1.pdf"))
                 .addFile(File.fromFileId("file-abc123"))));
 
-    c.put("14-redacted-thinking",
+    c.put(
+        "14-redacted-thinking",
         Conversation.of(
             Message.user("Hello"),
-            Message.of(Role.ASSISTANT, List.of(
-                Thinking.raw("{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix\"}", Thinking.ANTHROPIC),
-                new Text("Hi! How can I help?"))),
+            Message.of(
+                Role.ASSISTANT,
+                List.of(
+                    Thinking.raw(
+                        "{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix\"}",
+                        Thinking.ANTHROPIC),
+                    new Text("Hi! How can I help?"))),
             Message.user("Tell me a joke.")));
 
-    c.put("15-gemini-thought-signature",
+    c.put(
+        "15-gemini-thought-signature",
         Conversation.user("Book a table for two at 7pm.")
-            .add(Message.assistant()
-                .add(Thinking.signed("", "CiQBcsjafJ4Ljxbw2pSQyXVT", Thinking.GEMINI))
-                .addToolCall("fc_1", "book_table", "{\"people\":2,\"time\":\"19:00\"}"))
+            .add(
+                Message.assistant()
+                    .add(Thinking.signed("", "CiQBcsjafJ4Ljxbw2pSQyXVT", Thinking.GEMINI))
+                    .addToolCall("fc_1", "book_table", "{\"people\":2,\"time\":\"19:00\"}"))
             .add(Message.toolResult("fc_1", "{\"confirmed\":true}")));
     return c;
   }

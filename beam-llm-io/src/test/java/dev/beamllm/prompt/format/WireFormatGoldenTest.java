@@ -49,14 +49,17 @@ public class WireFormatGoldenTest {
         Path file = GOLDEN.resolve(c.getKey() + "." + f.getKey() + ".json");
         if (update) {
           Files.createDirectories(GOLDEN);
-          Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n");
+          Files.writeString(
+              file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n");
           continue;
         }
-        assertTrue("missing golden file " + file + " (run with -Dgolden.update=true)", Files.exists(file));
+        assertTrue(
+            "missing golden file " + file + " (run with -Dgolden.update=true)", Files.exists(file));
         JsonNode expected = Json.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
         compared++;
         if (!expected.equals(actual)) {
-          mismatches.add(file + "\n  expected " + Json.write(expected) + "\n  actual   " + Json.write(actual));
+          mismatches.add(
+              file + "\n  expected " + Json.write(expected) + "\n  actual   " + Json.write(actual));
         }
       }
     }

@@ -35,8 +35,11 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
-/** The official Anthropic Java SDK, pointed at the fake server, sends and parses text, images, tool round-trips and streams;
- * every answer passes the SDK's strict {@code validate()}, which checks required fields and types. */
+/**
+ * The official Anthropic Java SDK, pointed at the fake server, sends and parses text, images, tool
+ * round-trips and streams; every answer passes the SDK's strict {@code validate()}, which checks
+ * required fields and types.
+ */
 public class AnthropicSdkFidelityTest {
   private static final String MODEL = "claude-sonnet-4-5";
   private static FakeProviderServer fake;
@@ -45,7 +48,12 @@ public class AnthropicSdkFidelityTest {
   @BeforeClass
   public static void start() {
     fake = FakeProviderServer.builder().apiKey("sk-ant-fake").start();
-    client = AnthropicOkHttpClient.builder().apiKey("sk-ant-fake").baseUrl(fake.baseUrl()).maxRetries(0).build();
+    client =
+        AnthropicOkHttpClient.builder()
+            .apiKey("sk-ant-fake")
+            .baseUrl(fake.baseUrl())
+            .maxRetries(0)
+            .build();
   }
 
   @AfterClass
@@ -56,8 +64,16 @@ public class AnthropicSdkFidelityTest {
 
   @Test
   public void text() {
-    Message m = client.messages().create(MessageCreateParams.builder()
-        .model(MODEL).maxTokens(256).system("Be terse.").addUserMessage("Say hi").build());
+    Message m =
+        client
+            .messages()
+            .create(
+                MessageCreateParams.builder()
+                    .model(MODEL)
+                    .maxTokens(256)
+                    .system("Be terse.")
+                    .addUserMessage("Say hi")
+                    .build());
     m.validate();
     assertThat(m.id(), startsWith("msg_"));
     assertEquals("Echo: Say hi", m.content().get(0).asText().text());
@@ -68,13 +84,30 @@ public class AnthropicSdkFidelityTest {
 
   @Test
   public void base64Image() throws Exception {
-    String png = Base64.getEncoder().encodeToString(Files.readAllBytes(TestData.file("images/red-square.png")));
-    ImageBlockParam image = ImageBlockParam.builder()
-        .source(Base64ImageSource.builder().mediaType(Base64ImageSource.MediaType.IMAGE_PNG).data(png).build()).build();
-    Message m = client.messages().create(MessageCreateParams.builder().model(MODEL).maxTokens(256)
-        .addUserMessageOfBlockParams(List.of(ContentBlockParam.ofImage(image),
-            ContentBlockParam.ofText(TextBlockParam.builder().text("What colour is this?").build())))
-        .build());
+    String png =
+        Base64.getEncoder()
+            .encodeToString(Files.readAllBytes(TestData.file("images/red-square.png")));
+    ImageBlockParam image =
+        ImageBlockParam.builder()
+            .source(
+                Base64ImageSource.builder()
+                    .mediaType(Base64ImageSource.MediaType.IMAGE_PNG)
+                    .data(png)
+                    .build())
+            .build();
+    Message m =
+        client
+            .messages()
+            .create(
+                MessageCreateParams.builder()
+                    .model(MODEL)
+                    .maxTokens(256)
+                    .addUserMessageOfBlockParams(
+                        List.of(
+                            ContentBlockParam.ofImage(image),
+                            ContentBlockParam.ofText(
+                                TextBlockParam.builder().text("What colour is this?").build())))
+                    .build());
     m.validate();
     assertEquals("Echo: What colour is this?", m.content().get(0).asText().text());
     assertTrue("the image costs tokens", m.usage().inputTokens() > 10);
@@ -82,14 +115,22 @@ public class AnthropicSdkFidelityTest {
 
   @Test
   public void toolRoundTrip() {
-    Tool weather = Tool.builder().name("get_weather").description("Weather for a city")
-        .inputSchema(Tool.InputSchema.builder()
-            .properties(JsonValue.from(Map.of("city", Map.of("type", "string"))))
-            .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-            .build())
-        .build();
-    MessageCreateParams.Builder params = MessageCreateParams.builder().model(MODEL).maxTokens(512).addTool(weather)
-        .addUserMessage("Use get_weather for Oslo");
+    Tool weather =
+        Tool.builder()
+            .name("get_weather")
+            .description("Weather for a city")
+            .inputSchema(
+                Tool.InputSchema.builder()
+                    .properties(JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                    .putAdditionalProperty("required", JsonValue.from(List.of("city")))
+                    .build())
+            .build();
+    MessageCreateParams.Builder params =
+        MessageCreateParams.builder()
+            .model(MODEL)
+            .maxTokens(512)
+            .addTool(weather)
+            .addUserMessage("Use get_weather for Oslo");
     Message call = client.messages().create(params.build());
     call.validate();
     assertEquals(StopReason.TOOL_USE, call.stopReason().orElseThrow());
@@ -98,10 +139,20 @@ public class AnthropicSdkFidelityTest {
     assertThat(use.id(), startsWith("toolu_"));
     assertTrue(use._input().convert(Map.class).get("city") instanceof String);
 
-    Message done = client.messages().create(params.addMessage(call)
-        .addUserMessageOfBlockParams(List.of(ContentBlockParam.ofToolResult(
-            ToolResultBlockParam.builder().toolUseId(use.id()).content("4 C").build())))
-        .build());
+    Message done =
+        client
+            .messages()
+            .create(
+                params
+                    .addMessage(call)
+                    .addUserMessageOfBlockParams(
+                        List.of(
+                            ContentBlockParam.ofToolResult(
+                                ToolResultBlockParam.builder()
+                                    .toolUseId(use.id())
+                                    .content("4 C")
+                                    .build())))
+                    .build());
     done.validate();
     assertEquals(StopReason.END_TURN, done.stopReason().orElseThrow());
     assertEquals("Tool results: 4 C", done.content().get(0).asText().text());
@@ -109,8 +160,13 @@ public class AnthropicSdkFidelityTest {
 
   @Test
   public void streamingWithThinkingAccumulatesToAMessage() {
-    MessageCreateParams params = MessageCreateParams.builder().model(MODEL).maxTokens(2048).enabledThinking(1024)
-        .addUserMessage("Stream a reply that is long enough to come in several pieces").build();
+    MessageCreateParams params =
+        MessageCreateParams.builder()
+            .model(MODEL)
+            .maxTokens(2048)
+            .enabledThinking(1024)
+            .addUserMessage("Stream a reply that is long enough to come in several pieces")
+            .build();
     MessageAccumulator accumulator = MessageAccumulator.create();
     try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
       stream.stream().forEach(accumulator::accumulate);
@@ -121,7 +177,9 @@ public class AnthropicSdkFidelityTest {
     assertEquals(2, content.size());
     assertThat(content.get(0).asThinking().thinking(), containsString("Stream a reply"));
     assertFalse(content.get(0).asThinking().signature().isEmpty());
-    assertEquals("Echo: Stream a reply that is long enough to come in several pieces", content.get(1).asText().text());
+    assertEquals(
+        "Echo: Stream a reply that is long enough to come in several pieces",
+        content.get(1).asText().text());
     assertEquals(StopReason.END_TURN, m.stopReason().orElseThrow());
     assertThat(m.usage().outputTokens(), greaterThan(10L));
   }

@@ -30,7 +30,9 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
-/** Google's official Gen AI Java SDK, pointed at the fake server, sends and parses without error. */
+/**
+ * Google's official Gen AI Java SDK, pointed at the fake server, sends and parses without error.
+ */
 public class GeminiSdkFidelityTest {
   private static final String MODEL = "gemini-2.5-flash";
   private static FakeProviderServer fake;
@@ -48,13 +50,21 @@ public class GeminiSdkFidelityTest {
   }
 
   private static Client client(String key) {
-    return Client.builder().apiKey(key).httpOptions(HttpOptions.builder().baseUrl(fake.baseUrl()).build()).build();
+    return Client.builder()
+        .apiKey(key)
+        .httpOptions(HttpOptions.builder().baseUrl(fake.baseUrl()).build())
+        .build();
   }
 
   @Test
   public void textWithASystemInstruction() {
-    GenerateContentResponse r = client.models.generateContent(MODEL, "Say hi",
-        GenerateContentConfig.builder().systemInstruction(Content.fromParts(Part.fromText("Be terse."))).build());
+    GenerateContentResponse r =
+        client.models.generateContent(
+            MODEL,
+            "Say hi",
+            GenerateContentConfig.builder()
+                .systemInstruction(Content.fromParts(Part.fromText("Be terse.")))
+                .build());
     assertEquals("Echo: Say hi", r.text());
     assertEquals("STOP", r.finishReason().toString());
     assertTrue(r.usageMetadata().orElseThrow().promptTokenCount().orElseThrow() > 0);
@@ -65,39 +75,69 @@ public class GeminiSdkFidelityTest {
   public void anInlineImage() throws Exception {
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", png);
-    Content content = Content.builder().role("user")
-        .parts(Part.fromText("What is in this image?"), Part.fromBytes(png.toByteArray(), "image/png")).build();
+    Content content =
+        Content.builder()
+            .role("user")
+            .parts(
+                Part.fromText("What is in this image?"),
+                Part.fromBytes(png.toByteArray(), "image/png"))
+            .build();
     GenerateContentResponse r = client.models.generateContent(MODEL, content, null);
     assertEquals("Echo: What is in this image?", r.text());
-    assertTrue("the image's 258 tokens are counted", r.usageMetadata().orElseThrow().promptTokenCount().orElseThrow() > 258);
+    assertTrue(
+        "the image's 258 tokens are counted",
+        r.usageMetadata().orElseThrow().promptTokenCount().orElseThrow() > 258);
   }
 
   @Test
   public void aFunctionCallingRoundTrip() {
-    Schema params = Schema.builder().type(Type.Known.OBJECT)
-        .properties(Map.of("city", Schema.builder().type(Type.Known.STRING).build()))
-        .required("city").build();
-    GenerateContentConfig config = GenerateContentConfig.builder()
-        .tools(Tool.builder().functionDeclarations(FunctionDeclaration.builder().name("get_weather").description("Weather").parameters(params)))
-        .build();
-    Content question = Content.builder().role("user").parts(Part.fromText("Use get_weather for Oslo")).build();
+    Schema params =
+        Schema.builder()
+            .type(Type.Known.OBJECT)
+            .properties(Map.of("city", Schema.builder().type(Type.Known.STRING).build()))
+            .required("city")
+            .build();
+    GenerateContentConfig config =
+        GenerateContentConfig.builder()
+            .tools(
+                Tool.builder()
+                    .functionDeclarations(
+                        FunctionDeclaration.builder()
+                            .name("get_weather")
+                            .description("Weather")
+                            .parameters(params)))
+            .build();
+    Content question =
+        Content.builder().role("user").parts(Part.fromText("Use get_weather for Oslo")).build();
     GenerateContentResponse first = client.models.generateContent(MODEL, question, config);
     List<FunctionCall> calls = first.functionCalls();
     assertEquals(1, calls.size());
     assertEquals("get_weather", calls.get(0).name().orElseThrow());
     assertTrue(calls.get(0).args().orElseThrow().get("city") instanceof String);
 
-    Content answer = Content.builder().role("user")
-        .parts(Part.fromFunctionResponse("get_weather", Map.of("output", "4 C"))).build();
-    GenerateContentResponse second = client.models.generateContent(MODEL,
-        List.of(question, first.candidates().orElseThrow().get(0).content().orElseThrow(), answer), config);
+    Content answer =
+        Content.builder()
+            .role("user")
+            .parts(Part.fromFunctionResponse("get_weather", Map.of("output", "4 C")))
+            .build();
+    GenerateContentResponse second =
+        client.models.generateContent(
+            MODEL,
+            List.of(
+                question, first.candidates().orElseThrow().get(0).content().orElseThrow(), answer),
+            config);
     assertEquals("Tool results: 4 C", second.text());
   }
 
   @Test
   public void thoughtsAndTheirTokenCount() {
-    GenerateContentResponse r = client.models.generateContent(MODEL, "Think first",
-        GenerateContentConfig.builder().thinkingConfig(ThinkingConfig.builder().includeThoughts(true)).build());
+    GenerateContentResponse r =
+        client.models.generateContent(
+            MODEL,
+            "Think first",
+            GenerateContentConfig.builder()
+                .thinkingConfig(ThinkingConfig.builder().includeThoughts(true))
+                .build());
     List<Part> parts = r.parts();
     assertTrue(parts.get(0).thought().orElse(false));
     assertTrue(parts.get(1).thoughtSignature().isPresent());
@@ -118,9 +158,13 @@ public class GeminiSdkFidelityTest {
 
   @Test
   public void aWrongKeyIsAClientException() {
-    ClientException e = assertThrows(ClientException.class, () -> client("AIza-wrong").models.generateContent(MODEL, "hi", null));
+    ClientException e =
+        assertThrows(
+            ClientException.class,
+            () -> client("AIza-wrong").models.generateContent(MODEL, "hi", null));
     assertEquals(400, e.code());
-    // This SDK version takes status() from the HTTP reason phrase and only the message from the body.
+    // This SDK version takes status() from the HTTP reason phrase and only the message from the
+    // body.
     assertThat(e.message(), containsString("API key not valid"));
   }
 }

@@ -15,9 +15,22 @@ public class OpenAiSdkFidelityTest {
   @Test
   public void chatCompletionText() {
     try (FakeProviderServer fake = FakeProviderServer.builder().apiKey("sk-fake").start()) {
-      OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("sk-fake").baseUrl(fake.baseUrl() + "/v1").maxRetries(0).build();
-      ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
-          .model("gpt-4.1-mini").addSystemMessage("Be terse.").addUserMessage("Say hi").build());
+      OpenAIClient client =
+          OpenAIOkHttpClient.builder()
+              .apiKey("sk-fake")
+              .baseUrl(fake.baseUrl() + "/v1")
+              .maxRetries(0)
+              .build();
+      ChatCompletion c =
+          client
+              .chat()
+              .completions()
+              .create(
+                  ChatCompletionCreateParams.builder()
+                      .model("gpt-4.1-mini")
+                      .addSystemMessage("Be terse.")
+                      .addUserMessage("Say hi")
+                      .build());
       assertEquals("Echo: Say hi", c.choices().get(0).message().content().orElseThrow());
       assertTrue(c.usage().orElseThrow().promptTokens() > 0);
     }

@@ -25,8 +25,8 @@ import java.util.Map;
 /**
  * {@code ./run.sh bench client}: the client against the fake provider in the scenarios of issue 4
  * (saturation, token-bound, limits set wrong, overhead). The provider's buckets start full, so the
- * steady rate is read from second 10 to the last full second. Client CPU is the process's CPU
- * less the fake provider's own threads.
+ * steady rate is read from second 10 to the last full second. Client CPU is the process's CPU less
+ * the fake provider's own threads.
  */
 public final class ClientBench {
   private static final String MODEL = "gpt-4.1-mini";
@@ -47,8 +47,17 @@ public final class ClientBench {
    * @param cpuMillisPerRequest client CPU per prompt
    * @param seconds wall time
    */
-  record Result(String name, int requests, long failed, long attempts, long rateLimited, double steadyPerMinute,
-      double limitPerMinute, double requestsPerSecond, double cpuMillisPerRequest, double seconds) {}
+  record Result(
+      String name,
+      int requests,
+      long failed,
+      long attempts,
+      long rateLimited,
+      double steadyPerMinute,
+      double limitPerMinute,
+      double requestsPerSecond,
+      double cpuMillisPerRequest,
+      double seconds) {}
 
   /** Runs the scenarios {@code runs} times and writes a Markdown report. */
   public static void main(String[] args) throws Exception {
@@ -65,17 +74,19 @@ public final class ClientBench {
     }
     Map<String, List<Result>> results = new LinkedHashMap<>();
     for (int run = 1; run <= runs; run++) {
-      // Overhead first: it warms the JIT, whose compile time would otherwise count as the first rate scenario's CPU.
+      // Overhead first: it warms the JIT, whose compile time would otherwise count as the first
+      // rate scenario's CPU.
       for (String scenario : List.of("overhead", "saturation", "token-bound", "limits-wrong")) {
         if (!only.isEmpty() && !only.contains(scenario)) {
           continue;
         }
-        Result r = switch (scenario) {
-          case "saturation" -> saturation();
-          case "token-bound" -> tokenBound();
-          case "limits-wrong" -> limitsWrong();
-          default -> overhead();
-        };
+        Result r =
+            switch (scenario) {
+              case "saturation" -> saturation();
+              case "token-bound" -> tokenBound();
+              case "limits-wrong" -> limitsWrong();
+              default -> overhead();
+            };
         System.err.printf(Locale.ROOT, "run %d %s: %s%n", run, scenario, r);
         results.computeIfAbsent(scenario, k -> new ArrayList<>()).add(r);
       }
@@ -87,58 +98,129 @@ public final class ClientBench {
   }
 
   static Result saturation() throws IOException {
-    return rateScenario("saturation", 3_000, 1_000_000, new Limits(3_000, 1_000_000, 1_000), 6_000, shortPrompts(6_000), 100, false);
+    return rateScenario(
+        "saturation",
+        3_000,
+        1_000_000,
+        new Limits(3_000, 1_000_000, 1_000),
+        6_000,
+        shortPrompts(6_000),
+        100,
+        false);
   }
 
   static Result tokenBound() throws IOException {
-    return rateScenario("token-bound", 100_000, 300_000, new Limits(100_000, 300_000, 1_000), 1_500, longPrompts(1_500), 100, true);
+    return rateScenario(
+        "token-bound",
+        100_000,
+        300_000,
+        new Limits(100_000, 300_000, 1_000),
+        1_500,
+        longPrompts(1_500),
+        100,
+        true);
   }
 
   static Result limitsWrong() throws IOException {
-    return rateScenario("limits-wrong", 1_500, 1_000_000, new Limits(3_000, 1_000_000, 1_000), 6_000, shortPrompts(6_000), 100, false);
+    return rateScenario(
+        "limits-wrong",
+        1_500,
+        1_000_000,
+        new Limits(3_000, 1_000_000, 1_000),
+        6_000,
+        shortPrompts(6_000),
+        100,
+        false);
   }
 
-  private static Result rateScenario(String name, long rpm, long tpm, Limits clientLimits, int n, List<String> prompts, int maxNew,
+  private static Result rateScenario(
+      String name,
+      long rpm,
+      long tpm,
+      Limits clientLimits,
+      int n,
+      List<String> prompts,
+      int maxNew,
       boolean tokens) {
-    try (FakeProviderServer fake = FakeProviderServer.builder().requestsPerMinute(rpm).tokensPerMinute(tpm)
-        .latency(FakeLatency.logNormal(Duration.ofMillis(400), 0.5)).recordRequests(false).start()) {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .requestsPerMinute(rpm)
+            .tokensPerMinute(tpm)
+            .latency(FakeLatency.logNormal(Duration.ofMillis(400), 0.5))
+            .recordRequests(false)
+            .start()) {
       Measured m = measure(fake, clientLimits, prompts, maxNew);
       FakeServerStats stats = fake.stats();
       long[] series = tokens ? stats.tokensPerSecond() : stats.acceptedPerSecond();
-      return new Result(name, n, m.failed, m.attempts, stats.rateLimited(), steady(series), tokens ? tpm : rpm,
-          n / m.seconds, m.cpuMillis / n, m.seconds);
+      return new Result(
+          name,
+          n,
+          m.failed,
+          m.attempts,
+          stats.rateLimited(),
+          steady(series),
+          tokens ? tpm : rpm,
+          n / m.seconds,
+          m.cpuMillis / n,
+          m.seconds);
     }
   }
 
   static Result overhead() {
     int n = 20_000;
     try (FakeProviderServer fake = FakeProviderServer.builder().recordRequests(false).start()) {
-      measure(fake, Limits.unlimited().maxConcurrent(1_000), shortPrompts(5_000), 16); // warm-up: JIT and connections
+      measure(
+          fake,
+          Limits.unlimited().maxConcurrent(1_000),
+          shortPrompts(5_000),
+          16); // warm-up: JIT and connections
       Measured m = measure(fake, Limits.unlimited().maxConcurrent(1_000), shortPrompts(n), 16);
-      return new Result("overhead", n, m.failed, m.attempts, fake.stats().rateLimited(), 0, 0, n / m.seconds,
-          m.cpuMillis / n, m.seconds);
+      return new Result(
+          "overhead",
+          n,
+          m.failed,
+          m.attempts,
+          fake.stats().rateLimited(),
+          0,
+          0,
+          n / m.seconds,
+          m.cpuMillis / n,
+          m.seconds);
     }
   }
 
   private record Measured(long failed, long attempts, double seconds, double cpuMillis) {}
 
-  private static Measured measure(FakeProviderServer fake, Limits limits, List<String> prompts, int maxNew) {
-    LlmClient client = LlmClient.builder().models(MODEL).registry(fake.pointRegistry(ModelRegistry.defaults()))
-        .apiKeys(ApiKeys.sameForAll("sk-bench")).progress(StatusTracker.Display.NONE).limits(limits).maxAttempts(10)
-        .samplingParams(SamplingParams.defaults().withMaxNewTokens(maxNew)).build();
+  private static Measured measure(
+      FakeProviderServer fake, Limits limits, List<String> prompts, int maxNew) {
+    LlmClient client =
+        LlmClient.builder()
+            .models(MODEL)
+            .registry(fake.pointRegistry(ModelRegistry.defaults()))
+            .apiKeys(ApiKeys.sameForAll("sk-bench"))
+            .progress(StatusTracker.Display.NONE)
+            .limits(limits)
+            .maxAttempts(10)
+            .samplingParams(SamplingParams.defaults().withMaxNewTokens(maxNew))
+            .build();
     try (client) {
       double cpu0 = clientCpuMillis();
       long t0 = System.nanoTime();
       List<ApiResponse> out = client.processPrompts(prompts);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpu = clientCpuMillis() - cpu0;
-      return new Measured(out.stream().filter(ApiResponse::isError).count(), out.stream().mapToLong(ApiResponse::attempts).sum(), seconds, cpu);
+      return new Measured(
+          out.stream().filter(ApiResponse::isError).count(),
+          out.stream().mapToLong(ApiResponse::attempts).sum(),
+          seconds,
+          cpu);
     }
   }
 
   /** The process's CPU time less the fake provider's threads, in milliseconds. */
   private static double clientCpuMillis() {
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long fakeNanos = 0;
     for (var t : Thread.getAllStackTraces().keySet()) {
@@ -187,31 +269,84 @@ public final class ClientBench {
   private static String report(Map<String, List<Result>> results, int runs) {
     StringBuilder md = new StringBuilder();
     md.append("## Client against the fake provider\n\n");
-    md.append("Command: `./run.sh bench client` (").append(runs).append(" runs of each scenario, median shown; ")
-        .append(Runtime.getRuntime().availableProcessors()).append(" cores; fake provider in the same JVM, its threads' CPU excluded; ")
-        .append("log-normal latency median 400 ms, sigma 0.5 in the rate scenarios). Figures in brackets: lm-deluge on the same kind of machine.\n\n");
+    md.append("Command: `./run.sh bench client` (")
+        .append(runs)
+        .append(" runs of each scenario, median shown; ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores; fake provider in the same JVM, its threads' CPU excluded; ")
+        .append(
+            "log-normal latency median 400 ms, sigma 0.5 in the rate scenarios). Figures in brackets: lm-deluge on the same kind of machine.\n\n");
     md.append("| scenario | target | median | runs |\n|---|---|---|---|\n");
-    row(md, results, "saturation", "steady rate ≥ 99% of 3,000/min, zero 429s [100%, 29 × 429]",
-        r -> String.format(Locale.ROOT, "%.1f%% of limit, %d × 429, %d failed", 100 * r.steadyPerMinute() / r.limitPerMinute(), r.rateLimited(), r.failed()),
+    row(
+        md,
+        results,
+        "saturation",
+        "steady rate ≥ 99% of 3,000/min, zero 429s [100%, 29 × 429]",
+        r ->
+            String.format(
+                Locale.ROOT,
+                "%.1f%% of limit, %d × 429, %d failed",
+                100 * r.steadyPerMinute() / r.limitPerMinute(),
+                r.rateLimited(),
+                r.failed()),
         r -> r.steadyPerMinute() / r.limitPerMinute());
-    row(md, results, "token-bound", "steady tokens ≥ 98% of 300,000/min, zero 429s [99.7%, one 429]",
-        r -> String.format(Locale.ROOT, "%.1f%% of limit, %d × 429, %d failed", 100 * r.steadyPerMinute() / r.limitPerMinute(), r.rateLimited(), r.failed()),
+    row(
+        md,
+        results,
+        "token-bound",
+        "steady tokens ≥ 98% of 300,000/min, zero 429s [99.7%, one 429]",
+        r ->
+            String.format(
+                Locale.ROOT,
+                "%.1f%% of limit, %d × 429, %d failed",
+                100 * r.steadyPerMinute() / r.limitPerMinute(),
+                r.rateLimited(),
+                r.failed()),
         r -> r.steadyPerMinute() / r.limitPerMinute());
-    row(md, results, "limits-wrong", "no prompt fails, ≤ 2% of attempts 429, steady ≥ 95% of the real 1,500/min [2.8% failed, half 429]",
-        r -> String.format(Locale.ROOT, "%d failed, %.2f%% of %d attempts 429, %.1f%% of the real limit", r.failed(),
-            100.0 * r.rateLimited() / r.attempts(), r.attempts(), 100 * r.steadyPerMinute() / r.limitPerMinute()),
+    row(
+        md,
+        results,
+        "limits-wrong",
+        "no prompt fails, ≤ 2% of attempts 429, steady ≥ 95% of the real 1,500/min [2.8% failed, half 429]",
+        r ->
+            String.format(
+                Locale.ROOT,
+                "%d failed, %.2f%% of %d attempts 429, %.1f%% of the real limit",
+                r.failed(),
+                100.0 * r.rateLimited() / r.attempts(),
+                r.attempts(),
+                100 * r.steadyPerMinute() / r.limitPerMinute()),
         r -> r.steadyPerMinute() / r.limitPerMinute());
-    row(md, results, "overhead", "≥ 5,500 requests/s, ≤ 0.2 ms client CPU per request [1,826/s, 0.59 ms]",
-        r -> String.format(Locale.ROOT, "%.0f requests/s, %.3f ms CPU/request", r.requestsPerSecond(), r.cpuMillisPerRequest()),
+    row(
+        md,
+        results,
+        "overhead",
+        "≥ 5,500 requests/s, ≤ 0.2 ms client CPU per request [1,826/s, 0.59 ms]",
+        r ->
+            String.format(
+                Locale.ROOT,
+                "%.0f requests/s, %.3f ms CPU/request",
+                r.requestsPerSecond(),
+                r.cpuMillisPerRequest()),
         Result::requestsPerSecond);
-    row(md, results, "saturation", "waiting is not spinning: ≤ 0.3 ms client CPU per request [≈ 8 ms]",
-        r -> String.format(Locale.ROOT, "%.3f ms CPU/request", r.cpuMillisPerRequest()), r -> -r.cpuMillisPerRequest());
+    row(
+        md,
+        results,
+        "saturation",
+        "waiting is not spinning: ≤ 0.3 ms client CPU per request [≈ 8 ms]",
+        r -> String.format(Locale.ROOT, "%.3f ms CPU/request", r.cpuMillisPerRequest()),
+        r -> -r.cpuMillisPerRequest());
     md.append("\nMeasured ").append(java.time.LocalDate.now()).append(".\n");
     return md.toString();
   }
 
-  private static void row(StringBuilder md, Map<String, List<Result>> results, String scenario, String target,
-      java.util.function.Function<Result, String> show, java.util.function.ToDoubleFunction<Result> key) {
+  private static void row(
+      StringBuilder md,
+      Map<String, List<Result>> results,
+      String scenario,
+      String target,
+      java.util.function.Function<Result, String> show,
+      java.util.function.ToDoubleFunction<Result> key) {
     List<Result> rs = results.get(scenario);
     if (rs == null || rs.isEmpty()) {
       return;
@@ -219,7 +354,14 @@ public final class ClientBench {
     List<Result> sorted = new ArrayList<>(rs);
     sorted.sort(java.util.Comparator.comparingDouble(key));
     Result median = sorted.get(sorted.size() / 2);
-    md.append("| ").append(scenario).append(" | ").append(target).append(" | **").append(show.apply(median)).append("** | ")
-        .append(String.join("; ", rs.stream().map(show).toList())).append(" |\n");
+    md.append("| ")
+        .append(scenario)
+        .append(" | ")
+        .append(target)
+        .append(" | **")
+        .append(show.apply(median))
+        .append("** | ")
+        .append(String.join("; ", rs.stream().map(show).toList()))
+        .append(" |\n");
   }
 }

@@ -50,10 +50,22 @@ public final class LlmIOBench {
     List<double[]> overhead = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
       double[] o = overhead();
-      System.err.printf(Locale.ROOT, "run %d overhead: client %.0f/s, LlmIO %.0f/s, ratio %.2f%n", run, o[0], o[1], o[1] / o[0]);
+      System.err.printf(
+          Locale.ROOT,
+          "run %d overhead: client %.0f/s, LlmIO %.0f/s, ratio %.2f%n",
+          run,
+          o[0],
+          o[1],
+          o[1] / o[0]);
       overhead.add(o);
       double[] s = saturation();
-      System.err.printf(Locale.ROOT, "run %d saturation: %.1f%% of the limit, %d × 429, %d accepted%n", run, s[0], (long) s[1], (long) s[2]);
+      System.err.printf(
+          Locale.ROOT,
+          "run %d saturation: %.1f%% of the limit, %d × 429, %d accepted%n",
+          run,
+          s[0],
+          (long) s[1],
+          (long) s[2]);
       saturation.add(s);
     }
     saturation.sort((a, b) -> Double.compare(a[0], b[0]));
@@ -61,13 +73,42 @@ public final class LlmIOBench {
     double[] s = saturation.get(saturation.size() / 2);
     double[] o = overhead.get(overhead.size() / 2);
     StringBuilder md = new StringBuilder("## LlmIO on the DirectRunner\n\n");
-    md.append("Command: `./run.sh bench llmio` (").append(runs).append(" runs, median shown; fake provider in the same JVM; DirectRunner with immutability and encodability checks off, as in production runners).\n\n");
+    md.append("Command: `./run.sh bench llmio` (")
+        .append(runs)
+        .append(
+            " runs, median shown; fake provider in the same JVM; DirectRunner with immutability and encodability checks off, as in production runners).\n\n");
     md.append("| scenario | target | median | runs |\n|---|---|---|---|\n");
-    md.append(String.format(Locale.ROOT, "| saturation (3,000/min, 6,000 requests, log-normal 400 ms) | steady ≥ 98%% of the limit, zero 429s | **%.1f%%, %d × 429** | %s |%n",
-        s[0], (long) s[1], String.join("; ", saturation.stream().map(x -> String.format(Locale.ROOT, "%.1f%%, %d × 429", x[0], (long) x[1])).toList())));
-    md.append(String.format(Locale.ROOT, "| overhead (no limits, zero latency, 20,000 requests) | LlmIO ≥ half the bare client's requests/s | **%.0f vs %.0f requests/s (%.2f)** | %s |%n",
-        o[1], o[0], o[1] / o[0], String.join("; ", overhead.stream().map(x -> String.format(Locale.ROOT, "%.0f vs %.0f (%.2f)", x[1], x[0], x[1] / x[0])).toList())));
-    md.append("\nMeasured ").append(java.time.LocalDate.now()).append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" cores.\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| saturation (3,000/min, 6,000 requests, log-normal 400 ms) | steady ≥ 98%% of the limit, zero 429s | **%.1f%%, %d × 429** | %s |%n",
+            s[0],
+            (long) s[1],
+            String.join(
+                "; ",
+                saturation.stream()
+                    .map(x -> String.format(Locale.ROOT, "%.1f%%, %d × 429", x[0], (long) x[1]))
+                    .toList())));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| overhead (no limits, zero latency, 20,000 requests) | LlmIO ≥ half the bare client's requests/s | **%.0f vs %.0f requests/s (%.2f)** | %s |%n",
+            o[1],
+            o[0],
+            o[1] / o[0],
+            String.join(
+                "; ",
+                overhead.stream()
+                    .map(
+                        x ->
+                            String.format(
+                                Locale.ROOT, "%.0f vs %.0f (%.2f)", x[1], x[0], x[1] / x[0]))
+                    .toList())));
+    md.append("\nMeasured ")
+        .append(java.time.LocalDate.now())
+        .append(" on ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores.\n");
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString());
     System.out.println(md);
@@ -96,17 +137,31 @@ public final class LlmIOBench {
 
   /** Steady share of the limit (percent), 429s, accepted. */
   static double[] saturation() {
-    try (FakeProviderServer fake = FakeProviderServer.builder().requestsPerMinute(3_000).tokensPerMinute(1_000_000)
-        .latency(FakeLatency.logNormal(Duration.ofMillis(400), 0.5)).recordRequests(false).start()) {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .requestsPerMinute(3_000)
+            .tokensPerMinute(1_000_000)
+            .latency(FakeLatency.logNormal(Duration.ofMillis(400), 0.5))
+            .recordRequests(false)
+            .start()) {
       Pipeline p = pipeline();
-      LlmResult result = p.apply(Create.of(conversations(6_000)))
-          .apply(LlmIO.complete().withModels(MODEL).withRegistry(registry(fake))
-              .withSamplingParams(SamplingParams.defaults().withMaxNewTokens(100))
-              .withLimits(new Limits(3_000, 1_000_000, 1_000)).withMaxAttempts(10));
+      LlmResult result =
+          p.apply(Create.of(conversations(6_000)))
+              .apply(
+                  LlmIO.complete()
+                      .withModels(MODEL)
+                      .withRegistry(registry(fake))
+                      .withSamplingParams(SamplingParams.defaults().withMaxNewTokens(100))
+                      .withLimits(new Limits(3_000, 1_000_000, 1_000))
+                      .withMaxAttempts(10));
       result.responses().apply(Count.globally());
       p.run().waitUntilFinish();
       FakeServerStats stats = fake.stats();
-      return new double[] {100 * ClientBench.steady(stats.acceptedPerSecond()) / 3_000.0, stats.rateLimited(), stats.accepted()};
+      return new double[] {
+        100 * ClientBench.steady(stats.acceptedPerSecond()) / 3_000.0,
+        stats.rateLimited(),
+        stats.accepted()
+      };
     }
   }
 
@@ -117,8 +172,14 @@ public final class LlmIOBench {
       List<Conversation> input = conversations(n);
       double client = 0;
       for (int i = 0; i < 2; i++) {
-        try (LlmClient c = LlmClient.builder().models(MODEL).registry(registry(fake)).apiKeys(ApiKeys.fromEnvironment())
-            .progress(StatusTracker.Display.NONE).samplingParams(SamplingParams.defaults().withMaxNewTokens(16)).build()) {
+        try (LlmClient c =
+            LlmClient.builder()
+                .models(MODEL)
+                .registry(registry(fake))
+                .apiKeys(ApiKeys.fromEnvironment())
+                .progress(StatusTracker.Display.NONE)
+                .samplingParams(SamplingParams.defaults().withMaxNewTokens(16))
+                .build()) {
           long t0 = System.nanoTime();
           c.processPrompts(input);
           client = n / ((System.nanoTime() - t0) / 1e9);
@@ -127,8 +188,14 @@ public final class LlmIOBench {
       double io = 0;
       for (int i = 0; i < 2; i++) {
         Pipeline p = pipeline();
-        p.apply(Create.of(input)).apply(LlmIO.complete().withModels(MODEL).withRegistry(registry(fake))
-            .withSamplingParams(SamplingParams.defaults().withMaxNewTokens(16))).responses().apply(Count.globally());
+        p.apply(Create.of(input))
+            .apply(
+                LlmIO.complete()
+                    .withModels(MODEL)
+                    .withRegistry(registry(fake))
+                    .withSamplingParams(SamplingParams.defaults().withMaxNewTokens(16)))
+            .responses()
+            .apply(Count.globally());
         long t0 = System.nanoTime();
         p.run().waitUntilFinish();
         io = n / ((System.nanoTime() - t0) / 1e9);

@@ -34,12 +34,12 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * The main job: a prompts file to a file of answers and a file of failures, with live progress
- * and a summary. Every row's own settings (model, output limit, temperature, schema, metadata)
- * travel with it into one {@link LlmIO} transform, so the job's limits hold for the whole job.
- * Every answer is checkpointed as it arrives, so a killed job run again pays only for what it had
- * not answered. Runs on the embedded Flink runner by default (its memory stays flat however many
- * rows), on the DirectRunner or any other with {@code --runner}. {@code --help} lists the options.
+ * The main job: a prompts file to a file of answers and a file of failures, with live progress and
+ * a summary. Every row's own settings (model, output limit, temperature, schema, metadata) travel
+ * with it into one {@link LlmIO} transform, so the job's limits hold for the whole job. Every
+ * answer is checkpointed as it arrives, so a killed job run again pays only for what it had not
+ * answered. Runs on the embedded Flink runner by default (its memory stays flat however many rows),
+ * on the DirectRunner or any other with {@code --runner}. {@code --help} lists the options.
  */
 public final class BatchInference {
   private BatchInference() {}
@@ -49,7 +49,8 @@ public final class BatchInference {
    * job failed (one line says why), 2 bad settings (found before anything was sent).
    */
   public static void main(String[] args) {
-    boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("--verbose") || a.equals("--verbose=true"));
+    boolean verbose =
+        Arrays.stream(args).anyMatch(a -> a.equals("--verbose") || a.equals("--verbose=true"));
     ConsoleLogging.configure(verbose);
     int code;
     try {
@@ -78,7 +79,8 @@ public final class BatchInference {
       return 2;
     }
     try {
-      options = PipelineOptionsFactory.fromArgs(flags).withValidation().as(BatchInferenceOptions.class);
+      options =
+          PipelineOptionsFactory.fromArgs(flags).withValidation().as(BatchInferenceOptions.class);
     } catch (IllegalArgumentException e) {
       err.println("infer: " + JobSettings.describeParseError(e, flags));
       return 2;
@@ -101,7 +103,10 @@ public final class BatchInference {
         flink.setParallelism(Runtime.getRuntime().availableProcessors());
       }
     }
-    FakeProviderServer fake = options.getFakeProvider() ? FakeProviderServer.builder().recordRequests(false).start() : null;
+    FakeProviderServer fake =
+        options.getFakeProvider()
+            ? FakeProviderServer.builder().recordRequests(false).start()
+            : null;
     try {
       Job job;
       try {
@@ -111,9 +116,13 @@ public final class BatchInference {
         return 2;
       }
       if (fake != null) {
-        out.println("Using the embedded fake provider at " + fake.baseUrl() + " (no API key is needed).");
+        out.println(
+            "Using the embedded fake provider at " + fake.baseUrl() + " (no API key is needed).");
       } else if (options.getFakeProviderUrl() != null) {
-        out.println("Using the fake provider at " + options.getFakeProviderUrl() + " (no API key is needed).");
+        out.println(
+            "Using the fake provider at "
+                + options.getFakeProviderUrl()
+                + " (no API key is needed).");
       }
       return job.run(out, err);
     } finally {
@@ -124,14 +133,17 @@ public final class BatchInference {
   }
 
   /**
-   * Accepts {@code --name value} as well as Beam's {@code --name=value}, as users type both
-   * ({@code ./run.sh --cache out/cache.db}).
+   * Accepts {@code --name value} as well as Beam's {@code --name=value}, as users type both ({@code
+   * ./run.sh --cache out/cache.db}).
    */
   static String[] joinValues(String[] args) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.startsWith("--") && !a.contains("=") && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+      if (a.startsWith("--")
+          && !a.contains("=")
+          && i + 1 < args.length
+          && !args[i + 1].startsWith("--")) {
         out.add(a + "=" + args[++i]);
       } else {
         out.add(a);
@@ -156,15 +168,35 @@ public final class BatchInference {
       yaml = new YAMLMapper().readTree(Files.readString(Path.of(config)));
     } catch (IOException e) {
       String parse = ConsoleLogging.parseProblem(e);
-      throw new JobSettings.BadSetting("config", parse != null ? config + " does not parse: " + parse
-          : "cannot read " + config + " (" + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : ConsoleLogging.oneLineOf(e)) + ")");
+      throw new JobSettings.BadSetting(
+          "config",
+          parse != null
+              ? config + " does not parse: " + parse
+              : "cannot read "
+                  + config
+                  + " ("
+                  + (e instanceof java.nio.file.NoSuchFileException
+                      ? "no such file"
+                      : ConsoleLogging.oneLineOf(e))
+                  + ")");
     }
     if (yaml == null || !yaml.isObject()) {
-      throw new JobSettings.BadSetting("config", config + " must hold settings by name (a YAML mapping)");
+      throw new JobSettings.BadSetting(
+          "config", config + " must hold settings by name (a YAML mapping)");
     }
     List<String> merged = new ArrayList<>();
-    yaml.fields().forEachRemaining(e -> merged.add("--" + e.getKey() + "=" + (e.getValue().isArray() ? joined(e.getValue())
-        : e.getValue().isObject() ? Json.write(e.getValue()) : e.getValue().asText())));
+    yaml.fields()
+        .forEachRemaining(
+            e ->
+                merged.add(
+                    "--"
+                        + e.getKey()
+                        + "="
+                        + (e.getValue().isArray()
+                            ? joined(e.getValue())
+                            : e.getValue().isObject()
+                                ? Json.write(e.getValue())
+                                : e.getValue().asText())));
     for (String a : args) {
       if (!a.startsWith("--config=")) {
         merged.add(a);
@@ -187,7 +219,12 @@ public final class BatchInference {
     final long totalRows;
     final FakeProviderServer fake;
 
-    private Job(BatchInferenceOptions options, ModelRegistry registry, List<String> models, long totalRows, FakeProviderServer fake) {
+    private Job(
+        BatchInferenceOptions options,
+        ModelRegistry registry,
+        List<String> models,
+        long totalRows,
+        FakeProviderServer fake) {
       this.options = options;
       this.registry = registry;
       this.models = models;
@@ -202,8 +239,11 @@ public final class BatchInference {
           registry = registry.withModelsFrom(Path.of(o.getModelsFile()));
         } catch (RuntimeException e) {
           String parse = ConsoleLogging.parseProblem(e);
-          throw new JobSettings.BadSetting("modelsFile", parse != null ? o.getModelsFile() + " does not parse: " + parse
-              : ConsoleLogging.oneLineOf(e));
+          throw new JobSettings.BadSetting(
+              "modelsFile",
+              parse != null
+                  ? o.getModelsFile() + " does not parse: " + parse
+                  : ConsoleLogging.oneLineOf(e));
         }
       }
       String fakeUrl = fake != null ? fake.baseUrl() : o.getFakeProviderUrl();
@@ -236,7 +276,9 @@ public final class BatchInference {
       return new Job(o, registry, models, scan.rows(), fake);
     }
 
-    /** Checks that the registry knows a model an option names; its message suggests the closest ids. */
+    /**
+     * Checks that the registry knows a model an option names; its message suggests the closest ids.
+     */
     private static void known(ModelRegistry registry, String option, String model) {
       try {
         registry.lookup(model);
@@ -251,22 +293,27 @@ public final class BatchInference {
       if (o.getTemperature() != null) {
         params.temperature(o.getTemperature());
       }
-      LlmIO.Complete io = LlmIO.complete()
-          .withModels(models.toArray(String[]::new))
-          .withRegistry(registry)
-          .withSamplingParams(params.build())
-          .withLimits(new Limits(o.getRpm(), o.getTpm(), o.getMaxConcurrent()))
-          .withMaxAttempts(o.getMaxAttempts())
-          .withRequestTimeout(Duration.ofMillis((long) (o.getRequestTimeout() * 1000)))
-          .withModelLimits(JobSettings.modelLimits(o))
-          .withDedupe(o.getDedupe());
+      LlmIO.Complete io =
+          LlmIO.complete()
+              .withModels(models.toArray(String[]::new))
+              .withRegistry(registry)
+              .withSamplingParams(params.build())
+              .withLimits(new Limits(o.getRpm(), o.getTpm(), o.getMaxConcurrent()))
+              .withMaxAttempts(o.getMaxAttempts())
+              .withRequestTimeout(Duration.ofMillis((long) (o.getRequestTimeout() * 1000)))
+              .withModelLimits(JobSettings.modelLimits(o))
+              .withDedupe(o.getDedupe());
       double[] weights = JobSettings.weights(o, models);
       if (weights != null) {
         io = io.withModelWeights(weights);
       }
       String store = JobSettings.checkpoint(o);
       if (store != null) {
-        io = io.withCache(store.equals("memory") ? ResponseCache.memory() : ResponseCache.sqlite(Path.of(store)));
+        io =
+            io.withCache(
+                store.equals("memory")
+                    ? ResponseCache.memory()
+                    : ResponseCache.sqlite(Path.of(store)));
       }
       return io;
     }
@@ -275,10 +322,20 @@ public final class BatchInference {
       Pipeline p = Pipeline.create(options);
       var read = p.apply("ReadPrompts", new ReadPrompts(options.getInput()));
       LlmResult result = read.get(ReadPrompts.ROWS).apply("LlmIO", transform().forRequests());
-      result.responses().apply("Answer lines", MapElements.into(TypeDescriptors.strings()).via(OutputRows::answer))
+      result
+          .responses()
+          .apply(
+              "Answer lines", MapElements.into(TypeDescriptors.strings()).via(OutputRows::answer))
           .apply("Write answers", TextIO.write().to(options.getOutput()).withoutSharding());
-      PCollection<String> failed = result.failures().apply("Failure lines", MapElements.into(TypeDescriptors.strings()).via(OutputRows::failure));
-      PCollectionList.of(read.get(ReadPrompts.BAD)).and(failed).apply("All failures", Flatten.pCollections())
+      PCollection<String> failed =
+          result
+              .failures()
+              .apply(
+                  "Failure lines",
+                  MapElements.into(TypeDescriptors.strings()).via(OutputRows::failure));
+      PCollectionList.of(read.get(ReadPrompts.BAD))
+          .and(failed)
+          .apply("All failures", Flatten.pCollections())
           .apply("Write failures", TextIO.write().to(options.getFailures()).withoutSharding());
       return new JobRun(p, this, out, err).execute();
     }

@@ -6,7 +6,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /** The options of {@link BatchInference}; {@code --help} lists them the Beam way. */
 public interface BatchInferenceOptions extends PipelineOptions {
-  @Description("Prompts: JSONL (one request per line, see README) or CSV with a 'prompt' column; local paths and globs")
+  @Description(
+      "Prompts: JSONL (one request per line, see README) or CSV with a 'prompt' column; local paths and globs")
   String getInput();
 
   void setInput(String value);
@@ -34,7 +35,8 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   void setWeights(String value);
 
-  @Description("Requests per minute for the whole job, whatever models the rows name (0: unlimited)")
+  @Description(
+      "Requests per minute for the whole job, whatever models the rows name (0: unlimited)")
   @Default.Long(0)
   Long getRpm();
 
@@ -46,8 +48,9 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   void setTpm(Long value);
 
-  @Description("Limits of single models, as JSON: {\"gpt-4.1-mini\": {\"rpm\": 500, \"tpm\": 200000}, ...} (in a --config"
-      + " file, a YAML mapping under modelLimits), held within --rpm/--tpm")
+  @Description(
+      "Limits of single models, as JSON: {\"gpt-4.1-mini\": {\"rpm\": 500, \"tpm\": 200000}, ...} (in a --config"
+          + " file, a YAML mapping under modelLimits), held within --rpm/--tpm")
   String getModelLimits();
 
   void setModelLimits(String value);
@@ -81,7 +84,8 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   void setTemperature(Double value);
 
-  @Description("Answer cache: 'memory', or the path of a SQLite file (e.g. out/cache.db); none when not given")
+  @Description(
+      "Answer cache: 'memory', or the path of a SQLite file (e.g. out/cache.db); none when not given")
   String getCache();
 
   void setCache(String value);
@@ -102,22 +106,25 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   void setFakeProvider(Boolean value);
 
-  @Description("Where every answer is stored the moment it arrives, so a killed job run again pays only for the rows"
-      + " it had not answered: a SQLite file (default: beside --output, <output>.checkpoint.db), or 'none'. --cache, when"
-      + " given, is the checkpoint")
+  @Description(
+      "Where every answer is stored the moment it arrives, so a killed job run again pays only for the rows"
+          + " it had not answered: a SQLite file (default: beside --output, <output>.checkpoint.db), or 'none'. --cache, when"
+          + " given, is the checkpoint")
   String getCheckpoint();
 
   void setCheckpoint(String value);
 
-  @Description("Send identical rows (same conversation, model and settings) once and answer each under its own id;"
-      + " false for deliberate repeated sampling")
+  @Description(
+      "Send identical rows (same conversation, model and settings) once and answer each under its own id;"
+          + " false for deliberate repeated sampling")
   @Default.Boolean(true)
   Boolean getDedupe();
 
   void setDedupe(Boolean value);
 
-  @Description("Use an already running fake provider (./run.sh fake-server) at this URL, e.g. http://127.0.0.1:8089:"
-      + " every model is sent there, no keys needed")
+  @Description(
+      "Use an already running fake provider (./run.sh fake-server) at this URL, e.g. http://127.0.0.1:8089:"
+          + " every model is sent there, no keys needed")
   String getFakeProviderUrl();
 
   void setFakeProviderUrl(String value);

@@ -31,8 +31,10 @@ final class ConsoleLogging {
    * runner's wrapping ends), named by its type when it is not ours.
    */
   static String oneLine(Throwable t) {
-    if (t instanceof JobSettings.BadSetting || (t.getCause() == null && t.getMessage() != null
-        && (t instanceof IllegalArgumentException || t instanceof IllegalStateException))) {
+    if (t instanceof JobSettings.BadSetting
+        || (t.getCause() == null
+            && t.getMessage() != null
+            && (t instanceof IllegalArgumentException || t instanceof IllegalStateException))) {
       return firstLine(t.getMessage());
     }
     Throwable deepest = t;
@@ -48,14 +50,17 @@ final class ConsoleLogging {
   }
 
   /**
-   * Why a JSON or YAML file does not parse, in a user's words: where (line and column) and what,
-   * or null when no parser error is among the causes.
+   * Why a JSON or YAML file does not parse, in a user's words: where (line and column) and what, or
+   * null when no parser error is among the causes.
    */
   static String parseProblem(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof com.fasterxml.jackson.core.JsonProcessingException p) {
         var at = p.getLocation();
-        String where = at != null && at.getLineNr() > 0 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " : "";
+        String where =
+            at != null && at.getLineNr() > 0
+                ? "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": "
+                : "";
         return where + firstLine(String.valueOf(p.getOriginalMessage()));
       }
     }

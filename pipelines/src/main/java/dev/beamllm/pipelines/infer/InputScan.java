@@ -35,7 +35,10 @@ record InputScan(long rows, Set<String> rowModels) {
     Set<String> models = new LinkedHashSet<>();
     for (var meta : match.metadata()) {
       Path file = Path.of(meta.resourceId().toString());
-      rows += file.toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? scanCsv(file, models) : scanJsonl(file, models);
+      rows +=
+          file.toString().toLowerCase(Locale.ROOT).endsWith(".csv")
+              ? scanCsv(file, models)
+              : scanJsonl(file, models);
     }
     if (rows == 0) {
       throw new JobSettings.BadSetting("input", "no prompts found at '" + pattern + "'");
@@ -69,7 +72,8 @@ record InputScan(long rows, Set<String> rowModels) {
   private static long scanCsv(Path file, Set<String> models) throws IOException {
     long rows = 0;
     try (InputStream in = Utf8Lines.skipBom(Files.newInputStream(file));
-        CSVParser csv = CSVParser.parse(new InputStreamReader(in, StandardCharsets.UTF_8), ReadPrompts.CSV)) {
+        CSVParser csv =
+            CSVParser.parse(new InputStreamReader(in, StandardCharsets.UTF_8), ReadPrompts.CSV)) {
       boolean named = csv.getHeaderMap().containsKey("model");
       for (CSVRecord r : csv) {
         rows++;

@@ -6,7 +6,10 @@ import java.util.Locale;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 
-/** Runs a planned job's pipeline with live progress, then prints the summary; a failed run is one line. */
+/**
+ * Runs a planned job's pipeline with live progress, then prints the summary; a failed run is one
+ * line.
+ */
 final class JobRun {
   private final Pipeline pipeline;
   private final BatchInference.Job job;
@@ -23,8 +26,11 @@ final class JobRun {
   /** 0 when the job ran to its end (failed rows are in the failures file), 1 when it failed. */
   int execute() {
     long start = System.nanoTime();
-    Progress progress = new Progress(job.totalRows,
-        StatusTracker.Display.valueOf(job.options.getProgress().toUpperCase(Locale.ROOT)), out);
+    Progress progress =
+        new Progress(
+            job.totalRows,
+            StatusTracker.Display.valueOf(job.options.getProgress().toUpperCase(Locale.ROOT)),
+            out);
     progress.start();
     PipelineResult result;
     PipelineResult.State state;

@@ -4,20 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.client.Limits;
 import dev.beamllm.prompt.Json;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The checks of a job's settings that need no provider: every number in range, weights that match
- * the models, outputs that can be written. Each problem is one line naming the option, found
- * before anything is sent.
+ * the models, outputs that can be written. Each problem is one line naming the option, found before
+ * anything is sent.
  */
 final class JobSettings {
   private JobSettings() {}
@@ -29,7 +29,9 @@ final class JobSettings {
     }
   }
 
-  private static final Pattern BAD_VALUE = Pattern.compile("Cannot deserialize value of type `java\\.lang\\.(\\w+)` from String \"(.*?)\"");
+  private static final Pattern BAD_VALUE =
+      Pattern.compile(
+          "Cannot deserialize value of type `java\\.lang\\.(\\w+)` from String \"(.*?)\"");
   private static final Pattern NO_PROPERTY = Pattern.compile("missing a property named '(\\w+)'");
 
   /** Beam's own complaint about the flags, in one line naming the option where Beam does not. */
@@ -37,12 +39,13 @@ final class JobSettings {
     String message = ConsoleLogging.oneLineOf(e);
     Matcher bad = BAD_VALUE.matcher(message);
     if (bad.find()) {
-      String type = switch (bad.group(1)) {
-        case "Long", "Integer" -> "a whole number";
-        case "Double" -> "a number";
-        case "Boolean" -> "true or false";
-        default -> "a " + bad.group(1);
-      };
+      String type =
+          switch (bad.group(1)) {
+            case "Long", "Integer" -> "a whole number";
+            case "Double" -> "a number";
+            case "Boolean" -> "true or false";
+            default -> "a " + bad.group(1);
+          };
       for (String f : flags) {
         int eq = f.indexOf('=');
         if (f.startsWith("--") && eq > 0 && f.substring(eq + 1).equals(bad.group(2))) {
@@ -51,9 +54,15 @@ final class JobSettings {
       }
       return "'" + bad.group(2) + "' is not " + type;
     }
-    Matcher runner = Pattern.compile("Unknown 'runner' specified '(.*?)', supported pipeline runners (.*)").matcher(message);
+    Matcher runner =
+        Pattern.compile("Unknown 'runner' specified '(.*?)', supported pipeline runners (.*)")
+            .matcher(message);
     if (runner.find()) {
-      return "--runner: unknown runner '" + runner.group(1) + "' (known here: " + runner.group(2).replaceAll("[\\[\\]]", "") + ")";
+      return "--runner: unknown runner '"
+          + runner.group(1)
+          + "' (known here: "
+          + runner.group(2).replaceAll("[\\[\\]]", "")
+          + ")";
     }
     Matcher missing = NO_PROPERTY.matcher(message);
     if (missing.find()) {
@@ -65,7 +74,8 @@ final class JobSettings {
   /** Checks the settings; throws a {@link BadSetting} for the first that cannot work. */
   static void check(BatchInferenceOptions o) {
     if (o.getInput() == null || o.getInput().isBlank()) {
-      throw new BadSetting("input", "is required (a JSONL or CSV file, or a glob); --help lists every option");
+      throw new BadSetting(
+          "input", "is required (a JSONL or CSV file, or a glob); --help lists every option");
     }
     atLeast("rpm", o.getRpm(), 0, "0 (unlimited) or more");
     atLeast("tpm", o.getTpm(), 0, "0 (unlimited) or more");
@@ -73,13 +83,16 @@ final class JobSettings {
     atLeast("maxAttempts", o.getMaxAttempts(), 1, "at least 1");
     atLeast("maxNewTokens", o.getMaxNewTokens(), 1, "at least 1");
     if (!(o.getRequestTimeout() > 0) || o.getRequestTimeout().isInfinite()) {
-      throw new BadSetting("requestTimeout", "must be a positive number of seconds, got " + o.getRequestTimeout());
+      throw new BadSetting(
+          "requestTimeout", "must be a positive number of seconds, got " + o.getRequestTimeout());
     }
     if (o.getTemperature() != null && !(o.getTemperature() >= 0 && o.getTemperature() <= 2)) {
       throw new BadSetting("temperature", "must be from 0 to 2, got " + o.getTemperature());
     }
-    if (!List.of("auto", "bar", "lines", "none").contains(o.getProgress().toLowerCase(Locale.ROOT))) {
-      throw new BadSetting("progress", "must be auto, bar, lines or none, got '" + o.getProgress() + "'");
+    if (!List.of("auto", "bar", "lines", "none")
+        .contains(o.getProgress().toLowerCase(Locale.ROOT))) {
+      throw new BadSetting(
+          "progress", "must be auto, bar, lines or none, got '" + o.getProgress() + "'");
     }
     List<String> models = models(o);
     if (models.isEmpty()) {
@@ -88,15 +101,22 @@ final class JobSettings {
     weights(o, models);
     modelLimits(o);
     if (o.getFakeProvider() && o.getFakeProviderUrl() != null) {
-      throw new BadSetting("fakeProviderUrl", "give --fakeProvider=true (an embedded one) or --fakeProviderUrl, not both");
+      throw new BadSetting(
+          "fakeProviderUrl",
+          "give --fakeProvider=true (an embedded one) or --fakeProviderUrl, not both");
     }
     if (o.getFakeProviderUrl() != null && !o.getFakeProviderUrl().matches("https?://[^/\\s]+/?")) {
-      throw new BadSetting("fakeProviderUrl", "must be a URL such as http://127.0.0.1:8089, got '" + o.getFakeProviderUrl() + "'");
+      throw new BadSetting(
+          "fakeProviderUrl",
+          "must be a URL such as http://127.0.0.1:8089, got '" + o.getFakeProviderUrl() + "'");
     }
     writable("output", o.getOutput());
     writable("failures", o.getFailures());
-    if (o.getOutput() != null && Path.of(o.getOutput()).toAbsolutePath().normalize()
-        .equals(Path.of(o.getFailures()).toAbsolutePath().normalize())) {
+    if (o.getOutput() != null
+        && Path.of(o.getOutput())
+            .toAbsolutePath()
+            .normalize()
+            .equals(Path.of(o.getFailures()).toAbsolutePath().normalize())) {
       throw new BadSetting("failures", "is the same file as --output");
     }
     String store = checkpoint(o);
@@ -107,7 +127,10 @@ final class JobSettings {
 
   /** The models of {@code --models}, trimmed. */
   static List<String> models(BatchInferenceOptions o) {
-    return Arrays.stream(o.getModels().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return Arrays.stream(o.getModels().split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   /** The limits of {@code --modelLimits} by model, empty when not given. */
@@ -130,7 +153,8 @@ final class JobSettings {
       long rpm = e.getValue().path("rpm").asLong(0);
       long tpm = e.getValue().path("tpm").asLong(0);
       if (!e.getValue().isObject() || rpm < 0 || tpm < 0) {
-        throw new BadSetting("modelLimits", "'" + e.getKey() + "' needs {\"rpm\": N, \"tpm\": N} with N >= 0");
+        throw new BadSetting(
+            "modelLimits", "'" + e.getKey() + "' needs {\"rpm\": N, \"tpm\": N} with N >= 0");
       }
       out.put(e.getKey(), new Limits(rpm, tpm, 0));
     }
@@ -144,7 +168,14 @@ final class JobSettings {
     }
     String[] parts = o.getWeights().split(",");
     if (parts.length != models.size()) {
-      throw new BadSetting("weights", parts.length + " weights for " + models.size() + " models (" + String.join(",", models) + ")");
+      throw new BadSetting(
+          "weights",
+          parts.length
+              + " weights for "
+              + models.size()
+              + " models ("
+              + String.join(",", models)
+              + ")");
     }
     double[] w = new double[parts.length];
     double sum = 0;
@@ -183,7 +214,8 @@ final class JobSettings {
     Path out = Path.of(o.getOutput());
     String name = out.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".checkpoint.db").toString();
+    return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".checkpoint.db")
+        .toString();
   }
 
   /** Checks that a file can be created or replaced there, creating its folders. */
@@ -198,7 +230,8 @@ final class JobSettings {
       Path probe = Files.createTempFile(dir, ".beamllm-write-check", ".tmp");
       Files.delete(probe);
     } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
-      throw new BadSetting(option, "cannot write " + file + ": a part of its path is a file, not a folder");
+      throw new BadSetting(
+          option, "cannot write " + file + ": a part of its path is a file, not a folder");
     } catch (java.nio.file.AccessDeniedException | SecurityException e) {
       throw new BadSetting(option, "cannot write in " + dir + ": permission denied");
     } catch (IOException e) {

@@ -11,7 +11,10 @@ import dev.beamllm.response.ApiResponse;
 final class OutputRows {
   private OutputRows() {}
 
-  /** id, model, completion, tool calls, finish reason, usage, cost, latency, attempts, cache hit, metadata. */
+  /**
+   * id, model, completion, tool calls, finish reason, usage, cost, latency, attempts, cache hit,
+   * metadata.
+   */
   static String answer(ApiResponse r) {
     ObjectNode o = Json.object();
     o.put("id", r.conversationId().orElse(null));

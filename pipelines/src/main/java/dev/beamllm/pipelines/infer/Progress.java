@@ -29,7 +29,10 @@ final class Progress {
 
   Progress(long total, StatusTracker.Display display, PrintStream out) {
     this.total = total;
-    this.display = display == StatusTracker.Display.AUTO ? (System.console() != null ? StatusTracker.Display.BAR : StatusTracker.Display.LINES) : display;
+    this.display =
+        display == StatusTracker.Display.AUTO
+            ? (System.console() != null ? StatusTracker.Display.BAR : StatusTracker.Display.LINES)
+            : display;
     this.out = out;
   }
 
@@ -38,30 +41,45 @@ final class Progress {
       return;
     }
     running = true;
-    bar = display == StatusTracker.Display.BAR
-        ? new ProgressBarBuilder().setTaskName("rows").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-            .setConsumer(new ConsoleProgressBarConsumer(out)).setUpdateIntervalMillis(500).build()
-        : null;
+    bar =
+        display == StatusTracker.Display.BAR
+            ? new ProgressBarBuilder()
+                .setTaskName("rows")
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(out))
+                .setUpdateIntervalMillis(500)
+                .build()
+            : null;
     long period = bar != null ? 500 : 5_000;
-    thread = new Thread(() -> {
-      while (running) {
-        try {
-          Thread.sleep(period);
-        } catch (InterruptedException e) {
-          break;
-        }
-        LocalProgress p = LlmIO.localProgress().since(baseline);
-        long bad = ReadPrompts.LOCAL_BAD_ROWS.sum() - badBaseline;
-        show(p.rows() + bad, p.inputTokens(), p.outputTokens(), p.costUsd(), p.rateLimited());
-      }
-    }, "beamllm-job-progress");
+    thread =
+        new Thread(
+            () -> {
+              while (running) {
+                try {
+                  Thread.sleep(period);
+                } catch (InterruptedException e) {
+                  break;
+                }
+                LocalProgress p = LlmIO.localProgress().since(baseline);
+                long bad = ReadPrompts.LOCAL_BAD_ROWS.sum() - badBaseline;
+                show(
+                    p.rows() + bad,
+                    p.inputTokens(),
+                    p.outputTokens(),
+                    p.costUsd(),
+                    p.rateLimited());
+              }
+            },
+            "beamllm-job-progress");
     thread.setDaemon(true);
     thread.start();
   }
 
   private synchronized void show(long done, long in, long outTokens, double cost, long limited) {
     long rows = Math.min(done, total);
-    String extra = String.format(Locale.ROOT, "tok %d/%d $%.4f 429s %d", in, outTokens, cost, limited);
+    String extra =
+        String.format(Locale.ROOT, "tok %d/%d $%.4f 429s %d", in, outTokens, cost, limited);
     if (bar != null) {
       bar.stepTo(rows);
       bar.setExtraMessage(" " + extra);
@@ -69,8 +87,19 @@ final class Progress {
     }
     double secs = (System.nanoTime() - startNanos) / 1e9;
     double rate = secs > 0 ? rows / secs : 0;
-    String eta = rate > 0 && rows < total ? String.format(Locale.ROOT, ", ETA %.0fs", (total - rows) / rate) : "";
-    out.printf(Locale.ROOT, "[%.0fs] %d/%d rows, %.1f rows/s%s, %s%n", secs, rows, total, rate, eta, extra);
+    String eta =
+        rate > 0 && rows < total
+            ? String.format(Locale.ROOT, ", ETA %.0fs", (total - rows) / rate)
+            : "";
+    out.printf(
+        Locale.ROOT,
+        "[%.0fs] %d/%d rows, %.1f rows/s%s, %s%n",
+        secs,
+        rows,
+        total,
+        rate,
+        eta,
+        extra);
   }
 
   /** Stops the display; with the job's summary, shows a last line with its figures. */
@@ -85,7 +114,11 @@ final class Progress {
       }
     }
     if (display != StatusTracker.Display.NONE && summary != null) {
-      show(summary.succeeded() + summary.failed(), summary.inputTokens(), summary.outputTokens(), summary.costUsd(),
+      show(
+          summary.succeeded() + summary.failed(),
+          summary.inputTokens(),
+          summary.outputTokens(),
+          summary.costUsd(),
           summary.rateLimited());
     }
     if (bar != null) {

@@ -41,8 +41,11 @@ import org.apache.commons.csv.CSVRecord;
 final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
   static final TupleTag<LlmRequest> ROWS = new TupleTag<>() {};
   static final TupleTag<String> BAD = new TupleTag<>() {};
+
   /** CSV prompt files: a header row names the columns. */
-  static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build();
+  static final CSVFormat CSV =
+      CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build();
+
   /** Rows that could not be read in this JVM, for the live progress of a local job. */
   static final LongAdder LOCAL_BAD_ROWS = new LongAdder();
 
@@ -54,9 +57,11 @@ final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
 
   @Override
   public PCollectionTuple expand(PBegin begin) {
-    PCollectionTuple out = begin.apply("Match", FileIO.match().filepattern(pattern))
-        .apply("Open", FileIO.readMatches())
-        .apply("Parse", ParDo.of(new ParseFn()).withOutputTags(ROWS, TupleTagList.of(BAD)));
+    PCollectionTuple out =
+        begin
+            .apply("Match", FileIO.match().filepattern(pattern))
+            .apply("Open", FileIO.readMatches())
+            .apply("Parse", ParDo.of(new ParseFn()).withOutputTags(ROWS, TupleTagList.of(BAD)));
     out.get(ROWS).setCoder(LlmRequestCoder.of());
     out.get(BAD).setCoder(StringUtf8Coder.of());
     return out;
@@ -78,7 +83,8 @@ final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
     private final Counter badRows = Metrics.counter("beamllm", "bad_rows");
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) throws IOException {
+    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out)
+        throws IOException {
       String name = file.getMetadata().resourceId().toString();
       Path dir = Path.of(name).toAbsolutePath().getParent();
       try (InputStream in = Channels.newInputStream(file.open())) {
@@ -90,13 +96,15 @@ final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
       }
     }
 
-    private void bad(MultiOutputReceiver out, String file, int line, String id, String reason, String text) {
+    private void bad(
+        MultiOutputReceiver out, String file, int line, String id, String reason, String text) {
       badRows.inc();
       LOCAL_BAD_ROWS.increment();
       out.get(BAD).output(OutputRows.badRow(file, line, id, reason, text));
     }
 
-    private void readJsonl(String file, Path dir, InputStream in, MultiOutputReceiver out) throws IOException {
+    private void readJsonl(String file, Path dir, InputStream in, MultiOutputReceiver out)
+        throws IOException {
       try (Utf8Lines lines = new Utf8Lines(in)) {
         for (Utf8Lines.Line line; (line = lines.next()) != null; ) {
           if (line.error() == null && line.text().isBlank()) {
@@ -118,7 +126,10 @@ final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
       }
     }
 
-    /** The id of a line that cannot be used, read from its text as far as it goes, else {@code line-N}. */
+    /**
+     * The id of a line that cannot be used, read from its text as far as it goes, else {@code
+     * line-N}.
+     */
     private static String idOf(Utf8Lines.Line line) {
       try {
         var id = Json.parse(line.text()).get("id");
@@ -132,12 +143,19 @@ final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
     }
 
     private void readCsv(String file, InputStream in, MultiOutputReceiver out) throws IOException {
-      // The default decoder replaces invalid bytes with U+FFFD, so the row that holds one fails alone.
+      // The default decoder replaces invalid bytes with U+FFFD, so the row that holds one fails
+      // alone.
       Reader reader = new InputStreamReader(Utf8Lines.skipBom(in), StandardCharsets.UTF_8);
       try (CSVParser csv = CSVParser.parse(reader, CSV)) {
         if (!csv.getHeaderMap().containsKey("prompt")) {
           rows.inc();
-          bad(out, file, 1, "header", "the CSV file has no 'prompt' column", String.join(",", csv.getHeaderNames()));
+          bad(
+              out,
+              file,
+              1,
+              "header",
+              "the CSV file has no 'prompt' column",
+              String.join(",", csv.getHeaderNames()));
           return;
         }
         for (CSVRecord r : csv) {
@@ -145,7 +163,13 @@ final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
           int line = (int) r.getRecordNumber() + 1;
           String source = Json.write(Json.MAPPER.valueToTree(asMap(r)));
           if (String.join("", r.toList()).indexOf('\ufffd') >= 0) {
-            bad(out, file, line, "line-" + line, "invalid UTF-8 in this row: save the file as UTF-8", source);
+            bad(
+                out,
+                file,
+                line,
+                "line-" + line,
+                "invalid UTF-8 in this row: save the file as UTF-8",
+                source);
             continue;
           }
           var row = Json.object();

@@ -25,23 +25,52 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param seconds wall time
  * @param fakeReceived requests the embedded fake provider received, or -1 when it was not used
  */
-record Summary(long rows, long badRows, long succeeded, long failed, long cacheHits, long duplicates, long requests, long inputTokens,
-    long outputTokens, double costUsd, long rateLimited, double seconds, long fakeReceived) {
+record Summary(
+    long rows,
+    long badRows,
+    long succeeded,
+    long failed,
+    long cacheHits,
+    long duplicates,
+    long requests,
+    long inputTokens,
+    long outputTokens,
+    double costUsd,
+    long rateLimited,
+    double seconds,
+    long fakeReceived) {
 
   static Summary from(PipelineResult result, double seconds, FakeProviderServer fake) {
     long bad = counter(result, "bad_rows");
     FakeServerStats stats = fake == null ? null : fake.stats();
     long rows = counter(result, "rows");
     long succeeded = counter(result, "successes");
-    return new Summary(rows, bad, succeeded, counter(result, "failures") + bad,
-        counter(result, "cache_hits"), counter(result, "duplicates"), counter(result, "attempts"), counter(result, "input_tokens"), counter(result, "output_tokens"),
-        counter(result, "cost_micro_usd") / 1e6, counter(result, "rate_limited"), seconds, stats == null ? -1 : stats.received());
+    return new Summary(
+        rows,
+        bad,
+        succeeded,
+        counter(result, "failures") + bad,
+        counter(result, "cache_hits"),
+        counter(result, "duplicates"),
+        counter(result, "attempts"),
+        counter(result, "input_tokens"),
+        counter(result, "output_tokens"),
+        counter(result, "cost_micro_usd") / 1e6,
+        counter(result, "rate_limited"),
+        seconds,
+        stats == null ? -1 : stats.received());
   }
 
   static long counter(PipelineResult result, String name) {
     long sum = 0;
-    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named("beamllm", name)).build()).getCounters()) {
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named("beamllm", name))
+                    .build())
+            .getCounters()) {
       Long v;
       try {
         v = c.getCommitted();
@@ -56,29 +85,53 @@ record Summary(long rows, long badRows, long succeeded, long failed, long cacheH
   String render(BatchInferenceOptions o) {
     double minutes = Math.max(seconds, 1e-9) / 60;
     StringBuilder s = new StringBuilder("\nSummary\n");
-    s.append(String.format(Locale.ROOT, "  rows            %,d (%,d could not be read)%n", rows, badRows));
+    s.append(
+        String.format(
+            Locale.ROOT, "  rows            %,d (%,d could not be read)%n", rows, badRows));
     s.append(String.format(Locale.ROOT, "  succeeded       %,d%n", succeeded));
     s.append(String.format(Locale.ROOT, "  failed          %,d%n", failed));
     if (succeeded + failed != rows) {
-      s.append(String.format(Locale.ROOT, "  UNACCOUNTED     %,d rows are in neither file%n", rows - succeeded - failed));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  UNACCOUNTED     %,d rows are in neither file%n",
+              rows - succeeded - failed));
     }
-    s.append(String.format(Locale.ROOT, "  cache hits      %,d%s%n", cacheHits,
-        duplicates > 0 ? String.format(Locale.ROOT, " (%,d identical rows answered once)", duplicates) : ""));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "  cache hits      %,d%s%n",
+            cacheHits,
+            duplicates > 0
+                ? String.format(Locale.ROOT, " (%,d identical rows answered once)", duplicates)
+                : ""));
     s.append(String.format(Locale.ROOT, "  input tokens    %,d%n", inputTokens));
     s.append(String.format(Locale.ROOT, "  output tokens   %,d%n", outputTokens));
     s.append(String.format(Locale.ROOT, "  cost            $%.6f%n", costUsd));
     s.append(String.format(Locale.ROOT, "  wall time       %.1f s%n", seconds));
-    s.append(String.format(Locale.ROOT, "  requests sent   %,d%s%n", requests,
-        fakeReceived >= 0 ? String.format(Locale.ROOT, " (the fake provider received %,d)", fakeReceived) : ""));
-    s.append(String.format(Locale.ROOT, "  achieved        %,.0f requests/min, %,.0f tokens/min%n", requests / minutes,
-        (inputTokens + outputTokens) / minutes));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "  requests sent   %,d%s%n",
+            requests,
+            fakeReceived >= 0
+                ? String.format(Locale.ROOT, " (the fake provider received %,d)", fakeReceived)
+                : ""));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "  achieved        %,.0f requests/min, %,.0f tokens/min%n",
+            requests / minutes,
+            (inputTokens + outputTokens) / minutes));
     s.append(String.format(Locale.ROOT, "  429s            %,d%n", rateLimited));
     if (requests == 0 && cacheHits > 0) {
       s.append("  every answer came from the cache: no request was sent\n");
     }
     String checkpoint = JobSettings.checkpoint(o);
     if (checkpoint != null) {
-      s.append("  checkpoint -> ").append(checkpoint).append(" (run again: only unanswered rows are sent)\n");
+      s.append("  checkpoint -> ")
+          .append(checkpoint)
+          .append(" (run again: only unanswered rows are sent)\n");
     }
     s.append("  answers  -> ").append(o.getOutput()).append('\n');
     s.append("  failures -> ").append(o.getFailures());

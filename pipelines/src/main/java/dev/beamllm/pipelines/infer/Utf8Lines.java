@@ -14,8 +14,8 @@ import java.util.Arrays;
 
 /**
  * Reads a file's lines as bytes, one at a time, so one invalid UTF-8 byte fails its own line and
- * not the file: a UTF-8 byte-order mark is skipped, {@code \r\n} and {@code \n} both end a line, and
- * a line longer than {@value #MAX_LINE_BYTES} bytes is reported rather than filling the heap.
+ * not the file: a UTF-8 byte-order mark is skipped, {@code \r\n} and {@code \n} both end a line,
+ * and a line longer than {@value #MAX_LINE_BYTES} bytes is reported rather than filling the heap.
  */
 final class Utf8Lines implements AutoCloseable {
   /** The longest line kept: rows may embed images and PDFs as base64, but not without bound. */
@@ -37,7 +37,10 @@ final class Utf8Lines implements AutoCloseable {
     PushbackInputStream p = new PushbackInputStream(in, 3);
     byte[] head = new byte[3];
     int n = p.readNBytes(head, 0, 3);
-    if (!(n == 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF)) {
+    if (!(n == 3
+        && (head[0] & 0xFF) == 0xEF
+        && (head[1] & 0xFF) == 0xBB
+        && (head[2] & 0xFF) == 0xBF)) {
       p.unread(head, 0, n);
     }
     return p;
@@ -70,15 +73,20 @@ final class Utf8Lines implements AutoCloseable {
     if (tooLong) {
       return new Line(number, "", "the line is longer than " + (MAX_LINE_BYTES >> 20) + " MiB");
     }
-    CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder strict =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer bytes = ByteBuffer.wrap(buf, 0, len);
     try {
       CharBuffer chars = strict.decode(bytes);
       return new Line(number, chars.toString(), null);
     } catch (CharacterCodingException e) {
       int at = firstInvalidByte(len);
-      return new Line(number, new String(buf, 0, len, StandardCharsets.UTF_8),
+      return new Line(
+          number,
+          new String(buf, 0, len, StandardCharsets.UTF_8),
           "invalid UTF-8 at byte " + (at + 1) + " of the line: save the file as UTF-8");
     }
   }

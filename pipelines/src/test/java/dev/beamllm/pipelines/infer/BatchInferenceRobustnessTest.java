@@ -80,29 +80,52 @@ public class BatchInferenceRobustnessTest {
   private static Run runHere(List<String> args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = BatchInference.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        BatchInference.run(
+            args.toArray(String[]::new),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  /** Starts {@code BatchInference.main} in a child JVM, its console going to two files in {@code dir}. */
+  /**
+   * Starts {@code BatchInference.main} in a child JVM, its console going to two files in {@code
+   * dir}.
+   */
   private static Process startChild(Path dir, String name, List<String> args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-cp", System.getProperty("java.class.path"), BatchInference.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BatchInference.class.getName()));
     command.addAll(args);
-    return new ProcessBuilder(command).directory(dir.toFile())
+    return new ProcessBuilder(command)
+        .directory(dir.toFile())
         .redirectOutput(dir.resolve(name + ".stdout").toFile())
         .redirectError(dir.resolve(name + ".stderr").toFile())
         .start();
   }
 
   /** Runs {@code BatchInference.main} in a child JVM to its end. */
-  private static Run runChild(Path dir, String name, List<String> args, Duration timeout) throws Exception {
+  private static Run runChild(Path dir, String name, List<String> args, Duration timeout)
+      throws Exception {
     Process p = startChild(dir, name, args);
     try {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError(name + ": the job did not end within " + timeout + "\n"
-            + new Run(-1, Files.readString(dir.resolve(name + ".stdout")), Files.readString(dir.resolve(name + ".stderr"))).all());
+        throw new AssertionError(
+            name
+                + ": the job did not end within "
+                + timeout
+                + "\n"
+                + new Run(
+                        -1,
+                        Files.readString(dir.resolve(name + ".stdout")),
+                        Files.readString(dir.resolve(name + ".stderr")))
+                    .all());
       }
     } finally {
       // Also when the test's own timeout interrupts the wait: no job outlives its test.
@@ -110,7 +133,10 @@ public class BatchInferenceRobustnessTest {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
-    return new Run(p.exitValue(), Files.readString(dir.resolve(name + ".stdout")), Files.readString(dir.resolve(name + ".stderr")));
+    return new Run(
+        p.exitValue(),
+        Files.readString(dir.resolve(name + ".stdout")),
+        Files.readString(dir.resolve(name + ".stderr")));
   }
 
   private static List<JsonNode> lines(Path file) throws IOException {
@@ -149,7 +175,14 @@ public class BatchInferenceRobustnessTest {
   private static Path uniqueRows(Path dir, String prefix, int n) throws IOException {
     List<String> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      rows.add(String.format(Locale.ROOT, "{\"id\":\"%s%04d\",\"prompt\":\"question number %d about %s\"}", prefix, i, i, prefix));
+      rows.add(
+          String.format(
+              Locale.ROOT,
+              "{\"id\":\"%s%04d\",\"prompt\":\"question number %d about %s\"}",
+              prefix,
+              i,
+              i,
+              prefix));
     }
     Path input = dir.resolve("prompts.jsonl");
     Files.write(input, rows, StandardCharsets.UTF_8);
@@ -157,8 +190,14 @@ public class BatchInferenceRobustnessTest {
   }
 
   private static List<String> baseArgs(Path dir, Path input, String fakeUrl) {
-    return new ArrayList<>(List.of("--input=" + input, "--fakeProviderUrl=" + fakeUrl, "--progress=none",
-        "--output=" + dir.resolve("answers.jsonl"), "--failures=" + dir.resolve("failures.jsonl"), "--runner=DirectRunner"));
+    return new ArrayList<>(
+        List.of(
+            "--input=" + input,
+            "--fakeProviderUrl=" + fakeUrl,
+            "--progress=none",
+            "--output=" + dir.resolve("answers.jsonl"),
+            "--failures=" + dir.resolve("failures.jsonl"),
+            "--runner=DirectRunner"));
   }
 
   private static int freePortWithNothingListening() throws IOException {
@@ -180,8 +219,11 @@ public class BatchInferenceRobustnessTest {
     int maxConcurrent = 16;
     Path dir = tmp.newFolder("kill").toPath();
     Path input = uniqueRows(dir, "k", rows);
-    try (FakeProviderServer fake = FakeProviderServer.builder().latency(FakeLatency.fixed(Duration.ofMillis(40)))
-        .recordRequests(false).start()) {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .latency(FakeLatency.fixed(Duration.ofMillis(40)))
+            .recordRequests(false)
+            .start()) {
       List<String> args = baseArgs(dir, input, fake.baseUrl());
       args.add("--maxConcurrent=" + maxConcurrent);
 
@@ -189,8 +231,12 @@ public class BatchInferenceRobustnessTest {
       try {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (fake.stats().accepted() < 500) {
-          assertTrue("the first run ended before it was killed:\n" + Files.readString(dir.resolve("first.stderr")), first.isAlive());
-          assertTrue("the first run did not reach 500 answers in 60 s", System.nanoTime() < deadline);
+          assertTrue(
+              "the first run ended before it was killed:\n"
+                  + Files.readString(dir.resolve("first.stderr")),
+              first.isAlive());
+          assertTrue(
+              "the first run did not reach 500 answers in 60 s", System.nanoTime() < deadline);
           Thread.sleep(2);
         }
       } finally {
@@ -199,27 +245,45 @@ public class BatchInferenceRobustnessTest {
       assertTrue(first.waitFor(30, TimeUnit.SECONDS));
       assertEquals("killed by SIGKILL", 128 + 9, first.exitValue());
       long received1 = fake.stats().received();
-      assertFalse("the killed run wrote no answers file", Files.exists(dir.resolve("answers.jsonl")));
+      assertFalse(
+          "the killed run wrote no answers file", Files.exists(dir.resolve("answers.jsonl")));
 
       long checkpointed = checkpointRows(dir.resolve("answers.checkpoint.db"));
-      assertTrue("killed halfway: " + checkpointed + " answers checkpointed of " + rows, checkpointed >= 400 && checkpointed < rows);
-      assertTrue("the checkpoint holds no answer the provider did not give: " + checkpointed + " > " + received1,
+      assertTrue(
+          "killed halfway: " + checkpointed + " answers checkpointed of " + rows,
+          checkpointed >= 400 && checkpointed < rows);
+      assertTrue(
+          "the checkpoint holds no answer the provider did not give: "
+              + checkpointed
+              + " > "
+              + received1,
           checkpointed <= received1);
-      assertThat("received but not checkpointed = in flight at the kill (received " + received1 + ", checkpointed "
-          + checkpointed + ")", received1 - checkpointed, lessThanOrEqualTo((long) maxConcurrent));
+      assertThat(
+          "received but not checkpointed = in flight at the kill (received "
+              + received1
+              + ", checkpointed "
+              + checkpointed
+              + ")",
+          received1 - checkpointed,
+          lessThanOrEqualTo((long) maxConcurrent));
 
-      System.out.printf(Locale.ROOT, "kill -9: received %d, checkpointed %d%n", received1, checkpointed);
+      System.out.printf(
+          Locale.ROOT, "kill -9: received %d, checkpointed %d%n", received1, checkpointed);
       Run second = runChild(dir, "second", args, Duration.ofSeconds(90));
       assertEquals(second.all(), 0, second.code());
       long received2 = fake.stats().received() - received1;
-      assertEquals("the second run sent exactly the rows with no answer in the checkpoint", rows - checkpointed, received2);
+      assertEquals(
+          "the second run sent exactly the rows with no answer in the checkpoint",
+          rows - checkpointed,
+          received2);
 
       Map<String, JsonNode> answers = byId(lines(dir.resolve("answers.jsonl")));
       assertEquals(rows, answers.size());
       for (int i = 0; i < rows; i++) {
         assertTrue(answers.containsKey(String.format(Locale.ROOT, "k%04d", i)));
       }
-      long fromCheckpoint = answers.values().stream().filter(a -> a.get("cache_hit").asBoolean()).count();
+      long fromCheckpoint =
+          answers.values().stream().filter(a -> a.get("cache_hit").asBoolean()).count();
       assertEquals("the checkpointed answers are reused, each once", checkpointed, fromCheckpoint);
       assertEquals(List.of(), lines(dir.resolve("failures.jsonl")));
       assertEquals(rows, checkpointRows(dir.resolve("answers.checkpoint.db")));
@@ -236,7 +300,9 @@ public class BatchInferenceRobustnessTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     String crlf = "\r\n";
     bytes.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
-    bytes.write(("{\"id\":\"first\",\"prompt\":\"hello after the BOM\"}" + crlf).getBytes(StandardCharsets.UTF_8)); // line 1
+    bytes.write(
+        ("{\"id\":\"first\",\"prompt\":\"hello after the BOM\"}" + crlf)
+            .getBytes(StandardCharsets.UTF_8)); // line 1
     bytes.write("{\"id\":\"bad-byte\",\"prompt\":\"caf".getBytes(StandardCharsets.UTF_8)); // line 2
     bytes.write(0xFF);
     bytes.write(("\"}" + crlf).getBytes(StandardCharsets.UTF_8));
@@ -245,8 +311,12 @@ public class BatchInferenceRobustnessTest {
     bytes.write((empty + crlf).getBytes(StandardCharsets.UTF_8)); // line 3
     bytes.write((blank + crlf).getBytes(StandardCharsets.UTF_8)); // line 4
     bytes.write(("   " + crlf).getBytes(StandardCharsets.UTF_8)); // line 5: blank, skipped
-    bytes.write(("{\"id\":\"six\",\"prompt\":\"the sixth line\"}" + crlf).getBytes(StandardCharsets.UTF_8)); // line 6
-    bytes.write("{\"id\":\"seven\",\"system\":\"Be terse.\",\"prompt\":\"no newline at the end\"}".getBytes(StandardCharsets.UTF_8)); // line 7
+    bytes.write(
+        ("{\"id\":\"six\",\"prompt\":\"the sixth line\"}" + crlf)
+            .getBytes(StandardCharsets.UTF_8)); // line 6
+    bytes.write(
+        "{\"id\":\"seven\",\"system\":\"Be terse.\",\"prompt\":\"no newline at the end\"}"
+            .getBytes(StandardCharsets.UTF_8)); // line 7
     Files.write(input, bytes.toByteArray());
 
     try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
@@ -255,13 +325,21 @@ public class BatchInferenceRobustnessTest {
 
       Map<String, JsonNode> answers = byId(lines(dir.resolve("answers.jsonl")));
       assertEquals(Set.of("first", "six", "seven"), answers.keySet());
-      assertEquals("the BOM is skipped and the first row answered normally", "Echo: hello after the BOM",
+      assertEquals(
+          "the BOM is skipped and the first row answered normally",
+          "Echo: hello after the BOM",
           answers.get("first").get("completion").asText());
-      assertEquals("CRLF is a line end, not part of the row", "Echo: the sixth line", answers.get("six").get("completion").asText());
+      assertEquals(
+          "CRLF is a line end, not part of the row",
+          "Echo: the sixth line",
+          answers.get("six").get("completion").asText());
       assertEquals("nothing else was sent", answers.size(), fake.stats().received());
 
       Map<String, JsonNode> failures = byId(lines(dir.resolve("failures.jsonl")));
-      assertEquals("the bad-byte row keeps the id its text shows", Set.of("bad-byte", "empty", "blank"), failures.keySet());
+      assertEquals(
+          "the bad-byte row keeps the id its text shows",
+          Set.of("bad-byte", "empty", "blank"),
+          failures.keySet());
       JsonNode badByte = failures.get("bad-byte");
       assertThat(badByte.get("message").asText(), containsString("UTF-8"));
       assertEquals(2, badByte.get("line").asInt());
@@ -275,7 +353,8 @@ public class BatchInferenceRobustnessTest {
       }
       assertEquals(3, failures.get("empty").get("line").asInt());
       assertEquals(4, failures.get("blank").get("line").asInt());
-      assertEquals("a failure carries the row as written", empty, failures.get("empty").get("row").asText());
+      assertEquals(
+          "a failure carries the row as written", empty, failures.get("empty").get("row").asText());
       assertEquals(blank, failures.get("blank").get("row").asText());
 
       assertEquals(6, run.summary("rows"));
@@ -286,29 +365,38 @@ public class BatchInferenceRobustnessTest {
 
   // ------------------------------------------------- 3. per-row settings travel with the row
 
-  /** Issue 9, point 4: a row's model, output limit, temperature, schema and metadata reach the provider and the output. */
+  /**
+   * Issue 9, point 4: a row's model, output limit, temperature, schema and metadata reach the
+   * provider and the output.
+   */
   @Test(timeout = 60_000)
   public void eachRowsOwnSettingsReachTheProviderAndTheOutput() throws Exception {
     Path dir = tmp.newFolder("settings").toPath();
     Path input = dir.resolve("prompts.jsonl");
-    String badModelRow = "{\"id\": \"bad-model\",   \"prompt\": \"hi there\", \"model\": \"gpt-9-imaginary\"}";
-    Files.write(input, List.of(
-        // The same prompt with and without an output limit: two requests, two answers.
-        "{\"id\":\"limited\",\"prompt\":\"write at length #tokens=40\",\"max_new_tokens\":20}",
-        "{\"id\":\"unlimited\",\"prompt\":\"write at length #tokens=40\"}",
-        "{\"id\":\"claude-limited\",\"prompt\":\"claude writes #tokens=40\",\"max_new_tokens\":20,\"model\":\"claude-3.5-haiku\"}",
-        "{\"id\":\"warm\",\"prompt\":\"a warm prompt\",\"temperature\":0.7}",
-        "{\"id\":\"schema\",\"prompt\":\"a capital as JSON\",\"json_schema\":{\"type\":\"object\","
-            + "\"properties\":{\"capital_city\":{\"type\":\"string\"}},\"required\":[\"capital_city\"]}}",
-        "{\"id\":\"meta\",\"prompt\":\"with metadata\",\"metadata\":{\"source\":\"faq\",\"n\":3}}",
-        "{\"id\":\"gemini\",\"prompt\":\"hi gemini\",\"model\":\"gemini-2.0-flash\"}",
-        badModelRow), StandardCharsets.UTF_8);
+    String badModelRow =
+        "{\"id\": \"bad-model\",   \"prompt\": \"hi there\", \"model\": \"gpt-9-imaginary\"}";
+    Files.write(
+        input,
+        List.of(
+            // The same prompt with and without an output limit: two requests, two answers.
+            "{\"id\":\"limited\",\"prompt\":\"write at length #tokens=40\",\"max_new_tokens\":20}",
+            "{\"id\":\"unlimited\",\"prompt\":\"write at length #tokens=40\"}",
+            "{\"id\":\"claude-limited\",\"prompt\":\"claude writes #tokens=40\",\"max_new_tokens\":20,\"model\":\"claude-3.5-haiku\"}",
+            "{\"id\":\"warm\",\"prompt\":\"a warm prompt\",\"temperature\":0.7}",
+            "{\"id\":\"schema\",\"prompt\":\"a capital as JSON\",\"json_schema\":{\"type\":\"object\","
+                + "\"properties\":{\"capital_city\":{\"type\":\"string\"}},\"required\":[\"capital_city\"]}}",
+            "{\"id\":\"meta\",\"prompt\":\"with metadata\",\"metadata\":{\"source\":\"faq\",\"n\":3}}",
+            "{\"id\":\"gemini\",\"prompt\":\"hi gemini\",\"model\":\"gemini-2.0-flash\"}",
+            badModelRow),
+        StandardCharsets.UTF_8);
 
     try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
       Run run = runHere(baseArgs(dir, input, fake.baseUrl()));
       assertEquals(run.all(), 0, run.code());
       Map<String, JsonNode> answers = byId(lines(dir.resolve("answers.jsonl")));
-      assertEquals(Set.of("limited", "unlimited", "claude-limited", "warm", "schema", "meta", "gemini"), answers.keySet());
+      assertEquals(
+          Set.of("limited", "unlimited", "claude-limited", "warm", "schema", "meta", "gemini"),
+          answers.keySet());
 
       Set<String> lengthLike = Set.of("length", "max_tokens", "MAX_TOKENS");
       for (String id : List.of("limited", "claude-limited")) {
@@ -316,7 +404,9 @@ public class BatchInferenceRobustnessTest {
         assertEquals(a.toString(), 20, a.get("usage").get("output_tokens").asInt());
         assertTrue(a.toString(), lengthLike.contains(a.get("finish_reason").asText()));
       }
-      assertEquals("the same prompt without a limit is its own request", 40,
+      assertEquals(
+          "the same prompt without a limit is its own request",
+          40,
           answers.get("unlimited").get("usage").get("output_tokens").asInt());
       assertFalse(lengthLike.contains(answers.get("unlimited").get("finish_reason").asText()));
       assertEquals("claude-3.5-haiku", answers.get("claude-limited").get("model").asText());
@@ -324,23 +414,39 @@ public class BatchInferenceRobustnessTest {
       assertEquals("gpt-4.1-mini", answers.get("warm").get("model").asText());
       assertEquals(Json.parse("{\"source\":\"faq\",\"n\":3}"), answers.get("meta").get("metadata"));
       JsonNode structured = Json.parse(answers.get("schema").get("completion").asText());
-      assertTrue("the answer follows the row's schema: " + structured, structured.path("capital_city").isTextual());
+      assertTrue(
+          "the answer follows the row's schema: " + structured,
+          structured.path("capital_city").isTextual());
 
       Map<String, List<JsonNode>> sent = new HashMap<>();
       for (RecordedRequest r : fake.requests()) {
-        for (String marker : List.of("write at length", "claude writes", "a warm prompt", "a capital as JSON", "hi gemini")) {
+        for (String marker :
+            List.of(
+                "write at length",
+                "claude writes",
+                "a warm prompt",
+                "a capital as JSON",
+                "hi gemini")) {
           if (r.body().contains(marker)) {
             sent.computeIfAbsent(marker, k -> new ArrayList<>()).add(Json.parse(r.body()));
           }
         }
       }
       Set<Integer> limits = new TreeSet<>();
-      sent.get("write at length").forEach(b -> limits.add(b.has("max_completion_tokens") ? b.get("max_completion_tokens").asInt()
-          : b.get("max_tokens").asInt()));
+      sent.get("write at length")
+          .forEach(
+              b ->
+                  limits.add(
+                      b.has("max_completion_tokens")
+                          ? b.get("max_completion_tokens").asInt()
+                          : b.get("max_tokens").asInt()));
       assertEquals("the row's limit and the job's default", Set.of(20, 512), limits);
       assertEquals(20, sent.get("claude writes").get(0).get("max_tokens").asInt());
       assertEquals(0.7, sent.get("a warm prompt").get(0).get("temperature").asDouble(), 1e-9);
-      assertThat("the row's schema is in the request", sent.get("a capital as JSON").get(0).toString(), containsString("capital_city"));
+      assertThat(
+          "the row's schema is in the request",
+          sent.get("a capital as JSON").get(0).toString(),
+          containsString("capital_city"));
       assertEquals(1, sent.get("hi gemini").size());
 
       Map<String, JsonNode> failures = byId(lines(dir.resolve("failures.jsonl")));
@@ -349,14 +455,16 @@ public class BatchInferenceRobustnessTest {
       assertThat(bad.get("message").asText(), containsString("gpt-9-imaginary"));
       assertEquals("invalid_input", bad.get("error_kind").asText());
       assertEquals("the failure carries the row as written", badModelRow, bad.get("row").asText());
-      assertEquals("one request per good row; the unknown model's row was not sent", 7, fake.stats().received());
+      assertEquals(
+          "one request per good row; the unknown model's row was not sent",
+          7,
+          fake.stats().received());
     }
   }
 
   /**
-   * Issue 9, point 4: rows naming three models go through one transform, so {@code --rpm=600}
-   * holds for the whole job (before, each model had its own 600 and all 660 went in the first
-   * second).
+   * Issue 9, point 4: rows naming three models go through one transform, so {@code --rpm=600} holds
+   * for the whole job (before, each model had its own 600 and all 660 went in the first second).
    */
   @Test(timeout = 90_000)
   public void rpmHoldsForTheWholeJobWhateverModelsTheRowsName() throws Exception {
@@ -365,7 +473,13 @@ public class BatchInferenceRobustnessTest {
     List<String> models = List.of("gpt-4.1-mini", "claude-3.5-haiku", "gemini-2.0-flash");
     List<String> rows = new ArrayList<>();
     for (int i = 0; i < 660; i++) {
-      rows.add(String.format(Locale.ROOT, "{\"id\":\"m%03d\",\"prompt\":\"rate question %d\",\"model\":\"%s\"}", i, i, models.get(i % 3)));
+      rows.add(
+          String.format(
+              Locale.ROOT,
+              "{\"id\":\"m%03d\",\"prompt\":\"rate question %d\",\"model\":\"%s\"}",
+              i,
+              i,
+              models.get(i % 3)));
     }
     Files.write(input, rows, StandardCharsets.UTF_8);
     try (FakeProviderServer fake = FakeProviderServer.builder().recordRequests(false).start()) {
@@ -378,7 +492,8 @@ public class BatchInferenceRobustnessTest {
       assertEquals(List.of(), lines(dir.resolve("failures.jsonl")));
       Map<String, Integer> perModel = new HashMap<>();
       answers.values().forEach(a -> perModel.merge(a.get("model").asText(), 1, Integer::sum));
-      assertEquals(Map.of("gpt-4.1-mini", 220, "claude-3.5-haiku", 220, "gemini-2.0-flash", 220), perModel);
+      assertEquals(
+          Map.of("gpt-4.1-mini", 220, "claude-3.5-haiku", 220, "gemini-2.0-flash", 220), perModel);
 
       long[] perSecond = fake.stats().acceptedPerSecond();
       long worst = 0;
@@ -389,8 +504,15 @@ public class BatchInferenceRobustnessTest {
         }
         worst = Math.max(worst, window);
       }
-      System.out.println("--rpm=600, accepted per second: " + Arrays.toString(perSecond) + ", most in 5 s: " + worst);
-      assertThat("the most accepted in 5 seconds, by second: " + Arrays.toString(perSecond), worst, lessThanOrEqualTo(650L));
+      System.out.println(
+          "--rpm=600, accepted per second: "
+              + Arrays.toString(perSecond)
+              + ", most in 5 s: "
+              + worst);
+      assertThat(
+          "the most accepted in 5 seconds, by second: " + Arrays.toString(perSecond),
+          worst,
+          lessThanOrEqualTo(650L));
       assertEquals(660, fake.stats().accepted());
     }
   }
@@ -398,8 +520,8 @@ public class BatchInferenceRobustnessTest {
   /**
    * Issue 9, point 4: a model's own quota from the config file holds within the job's: rows to
    * claude-3.5-haiku under {@code modelLimits: {claude-3.5-haiku: {rpm: 60}}} go at most 60 in the
-   * first seconds (its bucket starts full, then one a second), while the other model's rows are
-   * not held back.
+   * first seconds (its bucket starts full, then one a second), while the other model's rows are not
+   * held back.
    */
   @Test(timeout = 90_000)
   public void aModelsOwnQuotaFromTheConfigFileHolds() throws Exception {
@@ -407,12 +529,18 @@ public class BatchInferenceRobustnessTest {
     Path input = dir.resolve("prompts.jsonl");
     List<String> rows = new ArrayList<>();
     for (int i = 0; i < 66; i++) {
-      rows.add(String.format(Locale.ROOT, "{\"id\":\"h%03d\",\"prompt\":\"haiku %d\",\"model\":\"claude-3.5-haiku\"}", i, i));
+      rows.add(
+          String.format(
+              Locale.ROOT,
+              "{\"id\":\"h%03d\",\"prompt\":\"haiku %d\",\"model\":\"claude-3.5-haiku\"}",
+              i,
+              i));
       rows.add(String.format(Locale.ROOT, "{\"id\":\"g%03d\",\"prompt\":\"mini %d\"}", i, i));
     }
     Files.write(input, rows, StandardCharsets.UTF_8);
     Path config = dir.resolve("job.yaml");
-    Files.writeString(config, "models: [gpt-4.1-mini]\nmodelLimits:\n  claude-3.5-haiku: {rpm: 60}\n");
+    Files.writeString(
+        config, "models: [gpt-4.1-mini]\nmodelLimits:\n  claude-3.5-haiku: {rpm: 60}\n");
     try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
       List<String> args = baseArgs(dir, input, fake.baseUrl());
       args.add("--config=" + config);
@@ -422,21 +550,31 @@ public class BatchInferenceRobustnessTest {
       assertEquals(run.all(), 0, run.code());
       assertEquals(132, lines(dir.resolve("answers.jsonl")).size());
       // 60 at once, then one a second: the last 6 need about 6 seconds more.
-      assertThat("the haiku rows waited for their model's quota: " + seconds + " s", seconds, org.hamcrest.Matchers.greaterThan(4.0));
+      assertThat(
+          "the haiku rows waited for their model's quota: " + seconds + " s",
+          seconds,
+          org.hamcrest.Matchers.greaterThan(4.0));
       long[] perSecond = fake.stats().acceptedPerSecond();
-      assertThat("the first second holds the 66 mini rows and at most 60 haiku rows: " + Arrays.toString(perSecond),
-          perSecond[0], lessThanOrEqualTo(66L + 61L));
+      assertThat(
+          "the first second holds the 66 mini rows and at most 60 haiku rows: "
+              + Arrays.toString(perSecond),
+          perSecond[0],
+          lessThanOrEqualTo(66L + 61L));
     }
   }
 
   // ------------------------------------------------- 4. dedupe
 
-  /** Issue 9, point 5: 100 identical rows are one request and 100 answers; --dedupe=false sends 100. */
+  /**
+   * Issue 9, point 5: 100 identical rows are one request and 100 answers; --dedupe=false sends 100.
+   */
   @Test(timeout = 60_000)
   public void identicalRowsAreSentOnceUnlessDedupeIsOff() throws Exception {
     List<String> rows = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      rows.add(String.format(Locale.ROOT, "{\"id\":\"same-%03d\",\"prompt\":\"the very same question\"}", i));
+      rows.add(
+          String.format(
+              Locale.ROOT, "{\"id\":\"same-%03d\",\"prompt\":\"the very same question\"}", i));
     }
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < 100; i++) {
@@ -452,8 +590,13 @@ public class BatchInferenceRobustnessTest {
       assertEquals(1, fake.stats().received());
       Map<String, JsonNode> answers = byId(lines(dir.resolve("answers.jsonl")));
       assertEquals(ids, answers.keySet());
-      assertTrue(answers.values().stream().allMatch(a -> a.get("completion").asText().equals("Echo: the very same question")));
-      assertEquals("one answer was paid for, 99 share it", 1, answers.values().stream().filter(a -> !a.get("cache_hit").asBoolean()).count());
+      assertTrue(
+          answers.values().stream()
+              .allMatch(a -> a.get("completion").asText().equals("Echo: the very same question")));
+      assertEquals(
+          "one answer was paid for, 99 share it",
+          1,
+          answers.values().stream().filter(a -> !a.get("cache_hit").asBoolean()).count());
       assertEquals(List.of(), lines(dir.resolve("failures.jsonl")));
       assertEquals(1, run.summary("requests sent"));
     }
@@ -483,7 +626,8 @@ public class BatchInferenceRobustnessTest {
     Files.writeString(badModels, "{\"models\": [ {\"id\": \"my-vllm\", ");
     Path outDir = dir.resolve("an-existing-dir");
     Files.createDirectories(outDir);
-    // Keys are the option the message must name (a trailing space keeps a second case of one option apart).
+    // Keys are the option the message must name (a trailing space keeps a second case of one option
+    // apart).
     Map<String, List<String>> cases = new LinkedHashMap<>();
     cases.put("--rpm", List.of("--rpm=-5"));
     cases.put("--weights", List.of("--models=gpt-4.1-mini,claude-3.5-haiku", "--weights=0.5"));
@@ -501,13 +645,21 @@ public class BatchInferenceRobustnessTest {
   }
 
   /** Runs every mistake against a fake that must receive nothing; returns what each printed. */
-  private Map<String, Run> runMistakes(Path dir, Map<String, List<String>> cases, List<String> problems) throws IOException {
+  private Map<String, Run> runMistakes(
+      Path dir, Map<String, List<String>> cases, List<String> problems) throws IOException {
     Path input = uniqueRows(dir, "x", 5);
     Map<String, Run> runs = new LinkedHashMap<>();
     try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
       for (Map.Entry<String, List<String>> c : cases.entrySet()) {
-        List<String> args = new ArrayList<>(List.of("--input=" + input, "--fakeProviderUrl=" + fake.baseUrl(), "--progress=none",
-            "--output=" + dir.resolve("out/answers.jsonl"), "--failures=" + dir.resolve("out/failures.jsonl"), "--runner=DirectRunner"));
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "--input=" + input,
+                    "--fakeProviderUrl=" + fake.baseUrl(),
+                    "--progress=none",
+                    "--output=" + dir.resolve("out/answers.jsonl"),
+                    "--failures=" + dir.resolve("out/failures.jsonl"),
+                    "--runner=DirectRunner"));
         for (String a : c.getValue()) {
           // The case's flag replaces the base one of the same name.
           String name = a.substring(0, a.indexOf('='));
@@ -556,7 +708,9 @@ public class BatchInferenceRobustnessTest {
       if (!option.equals("--runner") && !err.contains(option)) {
         problems.add("does not name " + option + ": " + what);
       }
-      if (err.contains("\tat ") || err.contains("Exception in thread") || err.contains("Caused by")) {
+      if (err.contains("\tat ")
+          || err.contains("Exception in thread")
+          || err.contains("Caused by")) {
         problems.add("a stack trace: " + what);
       }
     }
@@ -587,7 +741,9 @@ public class BatchInferenceRobustnessTest {
     assertTrue(String.join("\n\n", problems), problems.isEmpty());
   }
 
-  /** The same as the user sees it: the real main in its own JVM, the whole console one line, exit 2. */
+  /**
+   * The same as the user sees it: the real main in its own JVM, the whole console one line, exit 2.
+   */
   @Test(timeout = 60_000)
   public void aBadNumberFromTheCommandLineIsOneLineAndExitTwo() throws Exception {
     Path dir = tmp.newFolder("mistake-main").toPath();
@@ -625,7 +781,12 @@ public class BatchInferenceRobustnessTest {
     Run run = runHere(args);
     double seconds = (System.nanoTime() - start) / 1e9;
     assertEquals(run.all(), 0, run.code());
-    System.out.printf(Locale.ROOT, "unreachable: %d rows failed in %.1f s, %d attempts%n", rows, seconds, run.summary("requests sent"));
+    System.out.printf(
+        Locale.ROOT,
+        "unreachable: %d rows failed in %.1f s, %d attempts%n",
+        rows,
+        seconds,
+        run.summary("requests sent"));
     assertTrue("the job ended in " + seconds + " s", seconds < 20);
 
     assertEquals(List.of(), lines(dir.resolve("answers.jsonl")));
@@ -638,13 +799,18 @@ public class BatchInferenceRobustnessTest {
         messages.merge(m, 1, Integer::sum);
       }
     }
-    assertTrue("every failure names the model and says it cannot be reached; others: " + messages, messages.isEmpty());
+    assertTrue(
+        "every failure names the model and says it cannot be reached; others: " + messages,
+        messages.isEmpty());
     assertEquals(rows, run.summary("failed"));
     assertEquals(0, run.summary("succeeded"));
     // Given up after 20 connection failures in a row, recorded before a slot frees: at most those
-    // 20 plus the 50 in flight were attempted (without giving up: 2,000 rows x 5 attempts x 2 stages).
-    assertThat("attempts: the model is given up after the first connection failures (" + rows + " rows)",
-        run.summary("requests sent"), lessThanOrEqualTo(70L));
+    // 20 plus the 50 in flight were attempted (without giving up: 2,000 rows x 5 attempts x 2
+    // stages).
+    assertThat(
+        "attempts: the model is given up after the first connection failures (" + rows + " rows)",
+        run.summary("requests sent"),
+        lessThanOrEqualTo(70L));
     assertProgressNeverExceedsTotal(run.out(), rows);
   }
 
@@ -660,14 +826,20 @@ public class BatchInferenceRobustnessTest {
     int maxConcurrent = 4;
     Path dir = tmp.newFolder("auth").toPath();
     Path input = uniqueRows(dir, "a", rows);
-    try (FakeProviderServer fake = FakeProviderServer.builder().apiKey("sk-right").latency(FakeLatency.fixed(Duration.ofMillis(20)))
-        .start()) {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .apiKey("sk-right")
+            .latency(FakeLatency.fixed(Duration.ofMillis(20)))
+            .start()) {
       List<String> args = baseArgs(dir, input, fake.baseUrl());
       args.add("--maxConcurrent=" + maxConcurrent);
       Run run = runHere(args);
       assertEquals(run.all(), 0, run.code());
       long received = fake.stats().received();
-      assertThat("nothing more is sent once the key is rejected", received, lessThanOrEqualTo(2L * maxConcurrent));
+      assertThat(
+          "nothing more is sent once the key is rejected",
+          received,
+          lessThanOrEqualTo(2L * maxConcurrent));
       assertEquals(received, fake.stats().unauthorized());
 
       Map<String, JsonNode> failures = byId(lines(dir.resolve("failures.jsonl")));
@@ -680,11 +852,17 @@ public class BatchInferenceRobustnessTest {
           sent++;
           assertEquals(f.toString(), 401, f.get("status").asInt());
         } else {
-          assertThat(f.toString(), f.get("message").asText(), containsString("model 'gpt-4.1-mini' at " + fake.baseUrl()));
+          assertThat(
+              f.toString(),
+              f.get("message").asText(),
+              containsString("model 'gpt-4.1-mini' at " + fake.baseUrl()));
           assertThat(f.toString(), f.get("message").asText(), containsString("rejects the key"));
         }
       }
-      assertEquals("the rows that failed with the provider's own 401 are the requests it received", received, sent);
+      assertEquals(
+          "the rows that failed with the provider's own 401 are the requests it received",
+          received,
+          sent);
       assertEquals(rows, run.summary("failed"));
     }
   }
@@ -697,14 +875,20 @@ public class BatchInferenceRobustnessTest {
   public void dedupeOnTheDirectRunnerKeepsManyRequestsInFlight() throws Exception {
     Path dir = tmp.newFolder("dedupe-concurrency").toPath();
     Path input = uniqueRows(dir, "c", 200);
-    try (FakeProviderServer fake = FakeProviderServer.builder().latency(FakeLatency.fixed(Duration.ofMillis(100)))
-        .recordRequests(false).start()) {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .latency(FakeLatency.fixed(Duration.ofMillis(100)))
+            .recordRequests(false)
+            .start()) {
       List<String> args = baseArgs(dir, input, fake.baseUrl());
       args.add("--maxConcurrent=32");
       Run run = runHere(args);
       assertEquals(run.all(), 0, run.code());
       assertEquals(200, lines(dir.resolve("answers.jsonl")).size());
-      assertThat("requests in flight at the provider", fake.stats().maxConcurrency(), org.hamcrest.Matchers.greaterThanOrEqualTo(16));
+      assertThat(
+          "requests in flight at the provider",
+          fake.stats().maxConcurrency(),
+          org.hamcrest.Matchers.greaterThanOrEqualTo(16));
     }
   }
 
@@ -715,7 +899,10 @@ public class BatchInferenceRobustnessTest {
       seen++;
       long done = Long.parseLong(m.group(1));
       assertEquals(total, Long.parseLong(m.group(2)));
-      assertThat("a progress line counts more rows than there are:\n" + out, done, lessThanOrEqualTo(total));
+      assertThat(
+          "a progress line counts more rows than there are:\n" + out,
+          done,
+          lessThanOrEqualTo(total));
     }
     assertTrue("progress lines were shown:\n" + out, seen > 0);
   }
@@ -723,21 +910,30 @@ public class BatchInferenceRobustnessTest {
   // ------------------------------------------------- 7. quiet console, agreement
 
   /**
-   * Issue 9, point 8: on the default runner (embedded Flink) the console holds no runner log
-   * lines below ERROR, and the last progress line agrees with the summary on rows, tokens and cost.
+   * Issue 9, point 8: on the default runner (embedded Flink) the console holds no runner log lines
+   * below ERROR, and the last progress line agrees with the summary on rows, tokens and cost.
    */
   @Test(timeout = 120_000)
-  public void onFlinkTheConsoleIsQuietAndTheLastProgressLineAgreesWithTheSummary() throws Exception {
+  public void onFlinkTheConsoleIsQuietAndTheLastProgressLineAgreesWithTheSummary()
+      throws Exception {
     int rows = 300;
     Path dir = tmp.newFolder("quiet").toPath();
     List<String> prompts = new ArrayList<>();
     for (int i = 0; i < rows; i++) {
-      prompts.add(String.format(Locale.ROOT, "{\"id\":\"q%03d\",\"prompt\":\"question %d, answer at length #tokens=200\"}", i, i));
+      prompts.add(
+          String.format(
+              Locale.ROOT,
+              "{\"id\":\"q%03d\",\"prompt\":\"question %d, answer at length #tokens=200\"}",
+              i,
+              i));
     }
     Path input = dir.resolve("prompts.jsonl");
     Files.write(input, prompts, StandardCharsets.UTF_8);
-    try (FakeProviderServer fake = FakeProviderServer.builder().latency(FakeLatency.fixed(Duration.ofMillis(10)))
-        .recordRequests(false).start()) {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .latency(FakeLatency.fixed(Duration.ofMillis(10)))
+            .recordRequests(false)
+            .start()) {
       List<String> args = baseArgs(dir, input, fake.baseUrl());
       args.remove("--runner=DirectRunner");
       args.remove("--progress=none");
@@ -747,7 +943,9 @@ public class BatchInferenceRobustnessTest {
       assertEquals(run.all(), 0, run.code());
       String console = run.out() + "\n" + run.err();
       for (String line : console.split("\n")) {
-        assertFalse("a runner log line on the console: " + line + "\n" + run.all(), line.contains(" WARN ") || line.contains(" INFO "));
+        assertFalse(
+            "a runner log line on the console: " + line + "\n" + run.all(),
+            line.contains(" WARN ") || line.contains(" INFO "));
       }
       assertEquals(run.all(), "", run.err().strip());
 
@@ -762,17 +960,27 @@ public class BatchInferenceRobustnessTest {
       }
       assertNotNull("a progress line before the summary:\n" + out, lastProgress);
       assertProgressNeverExceedsTotal(out, rows);
-      Matcher p = Pattern.compile("\\] (\\d+)/(\\d+) rows.*tok (\\d+)/(\\d+) \\$([\\d.]+)").matcher(lastProgress);
+      Matcher p =
+          Pattern.compile("\\] (\\d+)/(\\d+) rows.*tok (\\d+)/(\\d+) \\$([\\d.]+)")
+              .matcher(lastProgress);
       assertTrue(lastProgress, p.find());
       assertEquals(lastProgress, rows, Long.parseLong(p.group(1)));
       assertEquals(lastProgress, rows, Long.parseLong(p.group(2)));
       assertEquals(rows, run.summary("succeeded") + run.summary("failed"));
-      assertEquals(lastProgress + "\n" + out, run.summary("input tokens"), Long.parseLong(p.group(3)));
-      assertEquals(lastProgress + "\n" + out, run.summary("output tokens"), Long.parseLong(p.group(4)));
+      assertEquals(
+          lastProgress + "\n" + out, run.summary("input tokens"), Long.parseLong(p.group(3)));
+      assertEquals(
+          lastProgress + "\n" + out, run.summary("output tokens"), Long.parseLong(p.group(4)));
       double progressCost = Double.parseDouble(p.group(5));
       assertTrue(lastProgress + "\n" + out, run.summaryCost() > 0.01);
-      assertEquals("the cost of the last progress line is the summary's, to its 4 decimals:\n" + lastProgress + "\n" + out,
-          run.summaryCost(), progressCost, 0.00005 + 1e-9);
+      assertEquals(
+          "the cost of the last progress line is the summary's, to its 4 decimals:\n"
+              + lastProgress
+              + "\n"
+              + out,
+          run.summaryCost(),
+          progressCost,
+          0.00005 + 1e-9);
       // And both are what the provider saw.
       assertEquals(fake.stats().inputTokens(), run.summary("input tokens"));
       assertEquals(fake.stats().outputTokens(), run.summary("output tokens"));

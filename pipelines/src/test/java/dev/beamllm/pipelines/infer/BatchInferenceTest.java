@@ -34,17 +34,21 @@ public class BatchInferenceTest {
     throw new IllegalStateException("no testdata/");
   }
 
-  /** A prompts file: the 56 good rows plus a malformed line, a missing image and an unknown model. */
+  /**
+   * A prompts file: the 56 good rows plus a malformed line, a missing image and an unknown model.
+   */
   private static Path mixedInput(Path dir) throws Exception {
     List<String> lines = new ArrayList<>(Files.readAllLines(testdata("prompts.jsonl")));
     lines.add("{\"id\":\"bad-json\",\"prompt\": \"unterminated");
-    lines.add("{\"id\":\"bad-image\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":\"images/missing.png\"}]}]}");
+    lines.add(
+        "{\"id\":\"bad-image\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":\"images/missing.png\"}]}]}");
     lines.add("{\"id\":\"bad-model\",\"prompt\":\"hi\",\"model\":\"gpt-9-imaginary\"}");
     Path file = dir.resolve("prompts.jsonl");
     Files.write(file, lines);
     Files.createDirectories(dir.resolve("images"));
     Files.createDirectories(dir.resolve("docs"));
-    for (String f : List.of("images/red-square.png", "images/photo.jpg", "docs/sample.pdf", "docs/notes.txt")) {
+    for (String f :
+        List.of("images/red-square.png", "images/photo.jpg", "docs/sample.pdf", "docs/notes.txt")) {
       Files.copy(testdata(f), dir.resolve(f));
     }
     return file;
@@ -65,15 +69,28 @@ public class BatchInferenceTest {
   }
 
   private static Outcome run(Path dir, Path input, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--input=" + input, "--fakeProvider=true", "--progress=none",
-        "--output=" + dir.resolve("answers.jsonl"), "--failures=" + dir.resolve("failures.jsonl")));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--input=" + input,
+                "--fakeProvider=true",
+                "--progress=none",
+                "--output=" + dir.resolve("answers.jsonl"),
+                "--failures=" + dir.resolve("failures.jsonl")));
     args.addAll(List.of(extra));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = BatchInference.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        BatchInference.run(
+            args.toArray(String[]::new),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(err.toString(StandardCharsets.UTF_8), 0, code);
-    return new Outcome(code, out.toString(StandardCharsets.UTF_8), read(dir.resolve("answers.jsonl")), read(dir.resolve("failures.jsonl")));
+    return new Outcome(
+        code,
+        out.toString(StandardCharsets.UTF_8),
+        read(dir.resolve("answers.jsonl")),
+        read(dir.resolve("failures.jsonl")));
   }
 
   private static List<JsonNode> read(Path file) throws Exception {
@@ -91,11 +108,18 @@ public class BatchInferenceTest {
     Set<String> ids = new HashSet<>();
     for (JsonNode a : o.answers()) {
       assertTrue("one line per row", ids.add(a.get("id").asText()));
-      assertTrue("an answer has text or tool calls: " + a,
-          a.get("completion").asText().startsWith("Echo: ") || a.get("completion").asText().startsWith("Tool results: ")
+      assertTrue(
+          "an answer has text or tool calls: " + a,
+          a.get("completion").asText().startsWith("Echo: ")
+              || a.get("completion").asText().startsWith("Tool results: ")
               || a.get("tool_calls").size() > 0);
       assertTrue(a.get("usage").get("input_tokens").asLong() > 0 || a.get("cache_hit").asBoolean());
-      assertTrue(a.has("finish_reason") && a.has("cost_usd") && a.has("latency_ms") && a.has("attempts") && a.has("tool_calls"));
+      assertTrue(
+          a.has("finish_reason")
+              && a.has("cost_usd")
+              && a.has("latency_ms")
+              && a.has("attempts")
+              && a.has("tool_calls"));
     }
     for (int i = 1; i <= 56; i++) {
       assertTrue(ids.contains(String.format("p%02d", i)));
@@ -106,13 +130,20 @@ public class BatchInferenceTest {
     }
     assertEquals(Set.of("line-57", "bad-image", "bad-model"), failures.keySet());
     assertThat(failures.get("line-57").get("message").asText(), containsString("malformed JSON"));
-    assertEquals("{\"id\":\"bad-json\",\"prompt\": \"unterminated", failures.get("line-57").get("row").asText());
-    assertThat(failures.get("bad-image").get("message").asText(), containsString("image file not found"));
+    assertEquals(
+        "{\"id\":\"bad-json\",\"prompt\": \"unterminated",
+        failures.get("line-57").get("row").asText());
+    assertThat(
+        failures.get("bad-image").get("message").asText(), containsString("image file not found"));
     assertEquals(58, failures.get("bad-image").get("line").asInt());
-    // The row's model goes with the row into the one LlmIO; the client refuses a model it does not know.
+    // The row's model goes with the row into the one LlmIO; the client refuses a model it does not
+    // know.
     assertEquals("invalid_input", failures.get("bad-model").get("error_kind").asText());
-    assertThat(failures.get("bad-model").get("message").asText(), containsString("gpt-9-imaginary"));
-    assertEquals("the row as written", "{\"id\":\"bad-model\",\"prompt\":\"hi\",\"model\":\"gpt-9-imaginary\"}",
+    assertThat(
+        failures.get("bad-model").get("message").asText(), containsString("gpt-9-imaginary"));
+    assertEquals(
+        "the row as written",
+        "{\"id\":\"bad-model\",\"prompt\":\"hi\",\"model\":\"gpt-9-imaginary\"}",
         failures.get("bad-model").get("row").asText());
     assertEquals(59, o.summary("rows"));
     assertEquals(56, o.summary("succeeded"));
@@ -124,16 +155,26 @@ public class BatchInferenceTest {
     Path dir = Files.createTempDirectory("infer-direct");
     Outcome o = run(dir, mixedInput(dir));
     assertOutcome(o);
-    assertEquals("the summary's requests are what the provider received", o.fakeReceived(), o.summary("requests sent"));
+    assertEquals(
+        "the summary's requests are what the provider received",
+        o.fakeReceived(),
+        o.summary("requests sent"));
     assertEquals(56, o.fakeReceived());
-    long tokens = o.answers().stream().mapToLong(a -> a.get("usage").get("input_tokens").asLong()).sum();
+    long tokens =
+        o.answers().stream().mapToLong(a -> a.get("usage").get("input_tokens").asLong()).sum();
     assertEquals(tokens, o.summary("input tokens"));
   }
 
   @Test
   public void flinkRunsTheSameJob() throws Exception {
     Path dir = Files.createTempDirectory("infer-flink");
-    Outcome o = run(dir, mixedInput(dir), "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
+    Outcome o =
+        run(
+            dir,
+            mixedInput(dir),
+            "--runner=FlinkRunner",
+            "--flinkMaster=[local]",
+            "--parallelism=2");
     assertOutcome(o);
     assertEquals(o.fakeReceived(), o.summary("requests sent"));
   }
@@ -156,7 +197,8 @@ public class BatchInferenceTest {
   public void csvInputAndYamlConfig() throws Exception {
     Path dir = Files.createTempDirectory("infer-csv");
     Path csv = dir.resolve("prompts.csv");
-    Files.writeString(csv, "id,prompt,system\nq1,\"What is 2+2, exactly?\",Be terse.\nq2,Hello,\n,Third row,\n");
+    Files.writeString(
+        csv, "id,prompt,system\nq1,\"What is 2+2, exactly?\",Be terse.\nq2,Hello,\n,Third row,\n");
     Path yaml = dir.resolve("job.yaml");
     Files.writeString(yaml, "models: gpt-4.1-nano\nmaxNewTokens: 32\n");
     Outcome o = run(dir, csv, "--config", yaml.toString());
