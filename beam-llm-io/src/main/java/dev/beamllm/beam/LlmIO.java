@@ -8,12 +8,13 @@ import dev.beamllm.client.Limits;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.client.Postprocessor;
 import dev.beamllm.client.SamplingParams;
+import dev.beamllm.client.StatusTracker;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.tool.Tool;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +23,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -68,7 +70,7 @@ public final class LlmIO {
    * tokens, cost): live progress for local runners, where the job runs in this JVM. On a cluster
    * read the job's {@link LlmMetrics} instead.
    */
-  public static dev.beamllm.client.StatusTracker.Status localStatus() {
+  public static StatusTracker.Status localStatus() {
     return SharedClients.localStatus();
   }
 
@@ -85,22 +87,11 @@ public final class LlmIO {
   public static Complete complete() {
     return new AutoValue_LlmIO_Complete.Builder()
         .setTransformId(UUID.randomUUID().toString())
-        .setModels(List.of())
-        .setWeights(List.of())
-        .setRegistry(ModelRegistry.defaults())
-        .setSamplingParams(SamplingParams.defaults())
-        .setPerModelParams(Map.of())
-        .setLimits(Limits.unlimited())
-        .setPerModelLimits(Map.of())
-        .setMaxAttempts(ClientConfig.DEFAULT_MAX_ATTEMPTS)
-        .setRequestTimeout(ClientConfig.DEFAULT_REQUEST_TIMEOUT)
-        .setTools(List.of())
-        .setExtraHeaders(Map.of())
+        .setConfig(ClientConfig.defaults().withProgress(StatusTracker.Display.NONE))
         .setNumWorkers(1)
         .setBatchSize(0)
         .setDedupe(true)
         .setMaxBufferingDuration(Duration.ofSeconds(5))
-        .setApiKeys(ApiKeys.fromEnvironment())
         .build();
   }
 
@@ -114,27 +105,8 @@ public final class LlmIO {
   public abstract static class Complete extends PTransform<PCollection<Conversation>, LlmResult> {
     abstract String transformId();
 
-    abstract List<String> models();
-
-    abstract List<Double> weights();
-
-    abstract ModelRegistry registry();
-
-    abstract SamplingParams samplingParams();
-
-    abstract Map<String, SamplingParams> perModelParams();
-
-    abstract Limits limits();
-
-    abstract Map<String, Limits> perModelLimits();
-
-    abstract int maxAttempts();
-
-    abstract Duration requestTimeout();
-
-    abstract List<Tool> tools();
-
-    abstract Map<String, String> extraHeaders();
+    /** The client configuration; each worker builds its client from its share of it. */
+    public abstract ClientConfig config();
 
     abstract int numWorkers();
 
@@ -144,13 +116,7 @@ public final class LlmIO {
 
     abstract Duration maxBufferingDuration();
 
-    abstract ApiKeys apiKeys();
-
-    abstract @Nullable ResponseCache cache();
-
-    abstract @Nullable Postprocessor postprocess();
-
-    abstract @Nullable ErrorHandler<BadRecord, ?> badRecordErrorHandler();
+    abstract @Nullable ErrorHandler<BadRecord, ?> errorHandler();
 
     abstract Builder toBuilder();
 
@@ -158,27 +124,7 @@ public final class LlmIO {
     abstract static class Builder {
       abstract Builder setTransformId(String id);
 
-      abstract Builder setModels(List<String> models);
-
-      abstract Builder setWeights(List<Double> weights);
-
-      abstract Builder setRegistry(ModelRegistry registry);
-
-      abstract Builder setSamplingParams(SamplingParams params);
-
-      abstract Builder setPerModelParams(Map<String, SamplingParams> params);
-
-      abstract Builder setLimits(Limits limits);
-
-      abstract Builder setPerModelLimits(Map<String, Limits> limits);
-
-      abstract Builder setMaxAttempts(int attempts);
-
-      abstract Builder setRequestTimeout(Duration timeout);
-
-      abstract Builder setTools(List<Tool> tools);
-
-      abstract Builder setExtraHeaders(Map<String, String> headers);
+      abstract Builder setConfig(ClientConfig config);
 
       abstract Builder setNumWorkers(int workers);
 
@@ -188,77 +134,162 @@ public final class LlmIO {
 
       abstract Builder setMaxBufferingDuration(Duration d);
 
-      abstract Builder setApiKeys(ApiKeys keys);
-
-      abstract Builder setCache(@Nullable ResponseCache cache);
-
-      abstract Builder setPostprocess(@Nullable Postprocessor postprocess);
-
-      abstract Builder setBadRecordErrorHandler(@Nullable ErrorHandler<BadRecord, ?> handler);
+      abstract Builder setErrorHandler(@Nullable ErrorHandler<BadRecord, ?> handler);
 
       abstract Complete build();
     }
 
-    /** The models to spray across, by id or alias. */
+    private Complete with(ClientConfig config) {
+      return toBuilder().setConfig(config).build();
+    }
+
+    // ---- client settings: one line each, checked by ClientConfig's withX ----
+
+    /** The models to spray across, by id or alias; see {@link ClientConfig#withModels}. */
     public Complete withModels(String... models) {
-      return toBuilder().setModels(List.of(models)).build();
+      return with(config().withModels(models));
     }
 
-    /** The models' weights (normalised; uniform when not given). */
+    /** The models to spray across, by id or alias; see {@link ClientConfig#withModels}. */
+    public Complete withModels(List<String> models) {
+      return with(config().withModels(models));
+    }
+
+    /** One weight per model (normalised); see {@link ClientConfig#withModelWeights}. */
     public Complete withModelWeights(double... weights) {
-      return toBuilder().setWeights(Arrays.stream(weights).boxed().toList()).build();
-    }
-
-    /** The registry to find models in (with custom models). */
-    public Complete withRegistry(ModelRegistry registry) {
-      return toBuilder().setRegistry(registry).build();
-    }
-
-    /** Sampling parameters for every model. */
-    public Complete withSamplingParams(SamplingParams params) {
-      return toBuilder().setSamplingParams(params).build();
-    }
-
-    /** Sampling parameters per model id. */
-    public Complete withSamplingParams(Map<String, SamplingParams> perModel) {
-      return toBuilder().setPerModelParams(Map.copyOf(perModel)).build();
-    }
-
-    /** The limits of the whole job; each worker takes its share (see {@link #withNumWorkers}). */
-    public Complete withLimits(Limits limits) {
-      return toBuilder().setLimits(limits).build();
+      return with(config().withModelWeights(weights));
     }
 
     /**
-     * Limits of single models (id or alias: requests/min and tokens/min), as providers limit each
-     * model, held within {@link #withLimits}; each worker takes its share like the job's limits.
+     * The registry to find models in, with custom models; see {@link ClientConfig#withRegistry}.
+     */
+    public Complete withRegistry(ModelRegistry registry) {
+      return with(config().withRegistry(registry));
+    }
+
+    /** Sampling parameters for every model; see {@link ClientConfig#withSamplingParams}. */
+    public Complete withSamplingParams(SamplingParams params) {
+      return with(config().withSamplingParams(params));
+    }
+
+    /** Sampling parameters of single models; see {@link ClientConfig#withSamplingParams(Map)}. */
+    public Complete withSamplingParams(Map<String, SamplingParams> perModel) {
+      return with(config().withSamplingParams(perModel));
+    }
+
+    /**
+     * The limits of the whole job; each worker takes its share (see {@link #withNumWorkers}) and
+     * {@link ClientConfig#withLimits}.
+     */
+    public Complete withLimits(Limits limits) {
+      return with(config().withLimits(limits));
+    }
+
+    /**
+     * Limits of single models (requests/min and tokens/min), held within {@link #withLimits}; each
+     * worker takes its share like the job's limits. See {@link ClientConfig#withModelLimits}.
      */
     public Complete withModelLimits(Map<String, Limits> perModel) {
-      return toBuilder().setPerModelLimits(Map.copyOf(perModel)).build();
+      return with(config().withModelLimits(perModel));
     }
 
-    /** Attempts per request in each stage. */
+    /** Attempts per request in each stage; see {@link ClientConfig#withMaxAttempts}. */
     public Complete withMaxAttempts(int attempts) {
-      return toBuilder().setMaxAttempts(attempts).build();
+      return with(config().withMaxAttempts(attempts));
     }
 
-    /** The timeout of one attempt. */
+    /** The timeout of one attempt; see {@link ClientConfig#withRequestTimeout}. */
     public Complete withRequestTimeout(Duration timeout) {
-      return toBuilder().setRequestTimeout(timeout).build();
+      return with(config().withRequestTimeout(timeout));
     }
 
-    /** Tools offered with every request. */
+    /** Tools offered with every request; see {@link ClientConfig#withTools}. */
     public Complete withTools(Tool... tools) {
-      return toBuilder().setTools(List.of(tools)).build();
+      return with(config().withTools(tools));
     }
 
-    /** Headers added to every request (no secrets: they would enter the pipeline). */
+    /** Tools offered with every request; see {@link ClientConfig#withTools}. */
+    public Complete withTools(List<Tool> tools) {
+      return with(config().withTools(tools));
+    }
+
+    /**
+     * Headers added to every request. They enter the serialized pipeline, so no secrets; see {@link
+     * ClientConfig#withExtraHeaders}.
+     */
     public Complete withExtraHeaders(Map<String, String> headers) {
-      return toBuilder().setExtraHeaders(Map.copyOf(headers)).build();
+      return with(config().withExtraHeaders(headers));
     }
 
-    /** How many workers share the limits; each JVM enforces limits / n. */
+    /** The provider's service tier; see {@link ClientConfig#withServiceTier}. */
+    public Complete withServiceTier(String tier) {
+      return with(config().withServiceTier(tier));
+    }
+
+    /**
+     * Progress printed by each worker's client: none by default, because a worker's output is a
+     * log. On a local runner {@link LlmIO#localProgress()} is the better view; see {@link
+     * ClientConfig#withProgress}.
+     */
+    public Complete withProgress(StatusTracker.Display display) {
+      return with(config().withProgress(display));
+    }
+
+    /** The seed of the weighted model choice; see {@link ClientConfig#withSeed}. */
+    public Complete withSeed(long seed) {
+      return with(config().withSeed(seed));
+    }
+
+    /** Whether answers keep the provider's raw body; see {@link ClientConfig#withKeepRawBody}. */
+    public Complete withKeepRawBody(boolean keep) {
+      return with(config().withKeepRawBody(keep));
+    }
+
+    /**
+     * Where keys come from on the workers: only {@link ApiKeys#fromEnvironment()} (the environment
+     * or a {@code .env} file there). Keys given in code are refused at once, because they would not
+     * reach the workers.
+     */
+    public Complete withApiKeys(ApiKeys keys) {
+      if (keys != null && keys.holdsValues()) {
+        throw new IllegalArgumentException(
+            "apiKeys: keys given in code are never serialized into a pipeline, so workers would not"
+                + " have them: set the providers' variables in the workers' environment (or a .env"
+                + " file) instead");
+      }
+      return with(config().withApiKeys(keys));
+    }
+
+    /** The answer cache, written as answers arrive; see {@link ClientConfig#withCache}. */
+    public Complete withCache(ResponseCache cache) {
+      return with(config().withCache(cache));
+    }
+
+    /**
+     * OpenAI's Responses API for the models it serves; see {@link ClientConfig#withResponsesApi}.
+     */
+    public Complete withResponsesApi(boolean use) {
+      return with(config().withResponsesApi(use));
+    }
+
+    /** Polled background jobs where the API can; see {@link ClientConfig#withBackgroundMode}. */
+    public Complete withBackgroundMode(boolean background) {
+      return with(config().withBackgroundMode(background));
+    }
+
+    /** A hook applied to every fresh answer; see {@link ClientConfig#withPostprocess}. */
+    public Complete withPostprocess(Postprocessor postprocess) {
+      return with(config().withPostprocess(postprocess));
+    }
+
+    // ---- settings of the transform itself ----
+
+    /**
+     * How many workers share the limits: each JVM enforces limits / n (at least 1 each). A static
+     * split: a worker that idles wastes its share.
+     */
     public Complete withNumWorkers(int n) {
+      checkArgument(n >= 1, "numWorkers: must be at least 1, got %s", n);
       return toBuilder().setNumWorkers(n).build();
     }
 
@@ -268,6 +299,11 @@ public final class LlmIO {
      * many requests in flight per thread.
      */
     public Complete withBatching(int size, Duration maxBuffering) {
+      checkArgument(size >= 0, "batching: the size must be 0 (off) or more, got %s", size);
+      checkArgument(
+          maxBuffering != null && !maxBuffering.isNegative() && !maxBuffering.isZero(),
+          "batching: the longest wait must be positive, got %s",
+          maxBuffering);
       return toBuilder().setBatchSize(size).setMaxBufferingDuration(maxBuffering).build();
     }
 
@@ -283,73 +319,28 @@ public final class LlmIO {
     }
 
     /**
-     * Where keys come from on the workers: the environment or a {@code .env} file there. Keys given
-     * in code are refused at construction, because they would not reach the workers.
+     * Also sends every failure to Beam's dead-letter handler as a {@link BadRecord} (the failures
+     * stay in {@link LlmResult#failures()} too), as PubsubIO's {@code withErrorHandler}.
      */
-    public Complete withApiKeys(ApiKeys keys) {
-      return toBuilder().setApiKeys(keys).build();
+    public Complete withErrorHandler(ErrorHandler<BadRecord, ?> handler) {
+      checkArgument(handler != null, "errorHandler: must not be null");
+      return toBuilder().setErrorHandler(handler).build();
     }
 
-    /** The answer cache. */
-    public Complete withCache(ResponseCache cache) {
-      return toBuilder().setCache(cache).build();
-    }
-
-    /** A hook applied to every fresh answer. */
-    public Complete withPostprocess(Postprocessor postprocess) {
-      return toBuilder().setPostprocess(postprocess).build();
-    }
-
-    /** Also sends every failure to Beam's dead-letter handler as a {@link BadRecord}. */
-    public Complete withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
-      return toBuilder().setBadRecordErrorHandler(handler).build();
-    }
-
-    /** The client configuration each worker builds its client from. */
-    ClientConfig clientConfig() {
-      ClientConfig.Builder b =
-          ClientConfig.builder()
-              .setModels(models())
-              .setWeights(weights())
-              .setRegistry(registry())
-              .setSamplingParams(samplingParams())
-              .setPerModelParams(perModelParams())
-              .setLimits(limits().share(numWorkers()))
-              .setPerModelLimits(shares(perModelLimits(), numWorkers()))
-              .setMaxAttempts(maxAttempts())
-              .setRequestTimeout(requestTimeout())
-              .setTools(tools())
-              .setExtraHeaders(extraHeaders())
-              .setProgress(dev.beamllm.client.StatusTracker.Display.NONE)
-              .setApiKeys(apiKeys())
-              .setCache(cache())
-              .setPostprocess(postprocess());
-      return b.build();
-    }
-
-    private static Map<String, Limits> shares(Map<String, Limits> perModel, int workers) {
-      Map<String, Limits> out = new java.util.HashMap<>();
-      perModel.forEach((m, l) -> out.put(m, l.share(workers)));
-      return out;
+    /** The configuration of one worker's client: its share of the limits, no progress display. */
+    ClientConfig workerConfig() {
+      Map<String, Limits> perModel = new HashMap<>();
+      config().perModelLimits().forEach((m, l) -> perModel.put(m, l.share(numWorkers())));
+      return config().withLimits(config().limits().share(numWorkers())).withModelLimits(perModel);
     }
 
     /** Fails at pipeline construction for settings that can never work. */
     @Override
-    public void validate(org.apache.beam.sdk.options.PipelineOptions options) {
-      if (models().isEmpty()) {
+    public void validate(PipelineOptions options) {
+      if (config().models().isEmpty()) {
         throw new IllegalArgumentException("LlmIO.complete() needs models: call withModels(...)");
       }
-      if (apiKeys().holdsValues()) {
-        throw new IllegalArgumentException(
-            "keys given in code are never serialized into a pipeline, so workers would not have"
-                + " them: set the providers' variables in the workers' environment (or a .env file) instead");
-      }
-      // The registry may be set after the limits, so their models are looked up here.
-      perModelLimits().keySet().forEach(registry()::lookup);
-      if (numWorkers() < 1 || batchSize() < 0) {
-        throw new IllegalArgumentException("numWorkers must be >= 1 and the batch size >= 0");
-      }
-      clientConfig();
+      workerConfig().check();
     }
 
     /**
@@ -374,106 +365,139 @@ public final class LlmIO {
 
     LlmResult expandRequests(PCollection<LlmRequest> input) {
       validate(input.getPipeline().getOptions());
-      ClientConfig config = clientConfig();
-      TupleTag<ApiResponse> responses = new TupleTag<>("responses") {};
-      TupleTag<KV<List<LlmRequest>, String>> retry = new TupleTag<>("retry") {};
-      TupleTag<LlmFailure> failures = new TupleTag<>("failures") {};
-      ListCoder<LlmRequest> groupCoder = ListCoder.of(LlmRequestCoder.of());
-      KvCoder<List<LlmRequest>, String> kvCoder = KvCoder.of(groupCoder, StringUtf8Coder.of());
+      ClientConfig config = workerConfig();
+      PCollection<KV<List<LlmRequest>, String>> requests = expandGroup(expandBatch(input));
+      Stage first = expandCall("Call", requests, config, false);
+      Stage second = expandCall("Retry", first.retry(), config, true);
+      PCollection<ApiResponse> responses =
+          PCollectionList.of(first.responses())
+              .and(second.responses())
+              .apply("Responses", Flatten.pCollections());
+      PCollection<LlmFailure> failures =
+          PCollectionList.of(first.failures())
+              .and(second.failures())
+              .apply("Failures", Flatten.pCollections());
+      expandErrorHandler(failures);
+      return LlmResult.in(input.getPipeline(), RESPONSES, responses, FAILURES, failures);
+    }
 
-      PCollection<LlmRequest> batched = input;
-      if (batchSize() > 1) {
-        int shards = Math.max(1, numWorkers() * 4);
-        batched =
-            input
-                .apply(
-                    "ShardForBatching",
-                    WithKeys.<Integer, LlmRequest>of(
-                            c -> ThreadLocalRandom.current().nextInt(shards))
-                        .withKeyType(TypeDescriptors.integers()))
-                .setCoder(KvCoder.of(VarIntCoder.of(), LlmRequestCoder.of()))
-                .apply(
-                    "Batch",
-                    GroupIntoBatches.<Integer, LlmRequest>ofSize(batchSize())
-                        .withMaxBufferingDuration(
-                            org.joda.time.Duration.millis(maxBufferingDuration().toMillis())))
-                .apply("Unbatch", Values.create())
-                .apply("Flatten", Flatten.iterables());
+    private static final TupleTag<ApiResponse> RESPONSES = new TupleTag<>("responses") {};
+    private static final TupleTag<KV<List<LlmRequest>, String>> RETRY = new TupleTag<>("retry") {};
+    private static final TupleTag<LlmFailure> FAILURES = new TupleTag<>("failures") {};
+    private static final KvCoder<List<LlmRequest>, String> GROUP_CODER =
+        KvCoder.of(ListCoder.of(LlmRequestCoder.of()), StringUtf8Coder.of());
+
+    /** What one call stage puts out. */
+    private record Stage(
+        PCollection<ApiResponse> responses,
+        PCollection<KV<List<LlmRequest>, String>> retry,
+        PCollection<LlmFailure> failures) {}
+
+    /** Optional batching: requests wait in shards until a batch is full or its time is up. */
+    private PCollection<LlmRequest> expandBatch(PCollection<LlmRequest> input) {
+      if (batchSize() <= 1) {
+        return input;
       }
+      int shards = Math.max(1, numWorkers() * 4);
+      return input
+          .apply(
+              "ShardForBatching",
+              WithKeys.<Integer, LlmRequest>of(c -> ThreadLocalRandom.current().nextInt(shards))
+                  .withKeyType(TypeDescriptors.integers()))
+          .setCoder(KvCoder.of(VarIntCoder.of(), LlmRequestCoder.of()))
+          .apply(
+              "Batch",
+              GroupIntoBatches.<Integer, LlmRequest>ofSize(batchSize())
+                  .withMaxBufferingDuration(
+                      org.joda.time.Duration.millis(maxBufferingDuration().toMillis())))
+          .apply("Unbatch", Values.create())
+          .apply("Flatten", Flatten.iterables());
+    }
+
+    /**
+     * Groups of identical requests (one request per group without dedupe), each with no model to
+     * avoid yet.
+     */
+    private PCollection<KV<List<LlmRequest>, String>> expandGroup(PCollection<LlmRequest> input) {
       PCollection<List<LlmRequest>> groups =
-          dedupe() && Dedupe.applies(batched)
-              ? batched.apply("Dedupe", new Dedupe())
-              : batched
+          dedupe() && Dedupe.applies(input)
+              ? input.apply("Dedupe", new Dedupe())
+              : input
                   .apply(
                       "One by one",
                       MapElements.into(new TypeDescriptor<List<LlmRequest>>() {})
                           .via((LlmRequest r) -> List.of(r)))
-                  .setCoder(groupCoder);
-      PCollection<KV<List<LlmRequest>, String>> requests =
-          groups
-              .apply(
-                  "Requests",
-                  MapElements.into(
-                          TypeDescriptors.kvs(
-                              new TypeDescriptor<List<LlmRequest>>() {}, TypeDescriptors.strings()))
-                      .via((List<LlmRequest> g) -> KV.of(g, "")))
-              .setCoder(kvCoder);
-      PCollectionTuple first =
+                  .setCoder(ListCoder.of(LlmRequestCoder.of()));
+      return groups
+          .apply(
+              "Requests",
+              MapElements.into(
+                      TypeDescriptors.kvs(
+                          new TypeDescriptor<List<LlmRequest>>() {}, TypeDescriptors.strings()))
+                  .via((List<LlmRequest> g) -> KV.of(g, "")))
+          .setCoder(GROUP_CODER);
+    }
+
+    /** One call stage: answers, what is still retryable, and failures. */
+    private Stage expandCall(
+        String name,
+        PCollection<KV<List<LlmRequest>, String>> requests,
+        ClientConfig config,
+        boolean lastStage) {
+      PCollectionTuple out =
           requests.apply(
-              "Call",
-              ParDo.of(new CallFn(transformId(), config, false, responses, retry, failures))
-                  .withOutputTags(responses, TupleTagList.of(retry).and(failures)));
-      PCollectionTuple second =
-          first
-              .get(retry)
-              .setCoder(kvCoder)
-              .apply(
-                  "Retry",
-                  ParDo.of(new CallFn(transformId(), config, true, responses, retry, failures))
-                      .withOutputTags(responses, TupleTagList.of(retry).and(failures)));
-      second.get(retry).setCoder(kvCoder);
-      PCollection<ApiResponse> allResponses =
-          PCollectionList.of(first.get(responses).setCoder(ApiResponseCoder.of()))
-              .and(second.get(responses).setCoder(ApiResponseCoder.of()))
-              .apply("Responses", Flatten.pCollections());
-      PCollection<LlmFailure> allFailures =
-          PCollectionList.of(first.get(failures).setCoder(LlmFailureCoder.of()))
-              .and(second.get(failures).setCoder(LlmFailureCoder.of()))
-              .apply("Failures", Flatten.pCollections());
-      if (badRecordErrorHandler() != null) {
-        badRecordErrorHandler()
+              name,
+              ParDo.of(new CallFn(transformId(), config, lastStage, RESPONSES, RETRY, FAILURES))
+                  .withOutputTags(RESPONSES, TupleTagList.of(RETRY).and(FAILURES)));
+      return new Stage(
+          out.get(RESPONSES).setCoder(ApiResponseCoder.of()),
+          out.get(RETRY).setCoder(GROUP_CODER),
+          out.get(FAILURES).setCoder(LlmFailureCoder.of()));
+    }
+
+    /** Every failure also to the user's dead-letter handler, when one is set. */
+    private void expandErrorHandler(PCollection<LlmFailure> failures) {
+      if (errorHandler() != null) {
+        errorHandler()
             .addErrorCollection(
-                allFailures
+                failures
                     .apply("ToBadRecords", ParDo.of(new ToBadRecordFn()))
-                    .setCoder(BadRecord.getCoder(input.getPipeline())));
+                    .setCoder(BadRecord.getCoder(failures.getPipeline())));
       }
-      return LlmResult.in(input.getPipeline(), responses, allResponses, failures, allFailures);
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
+      ClientConfig c = config();
       builder
-          .add(DisplayData.item("models", String.join(",", models())).withLabel("Models"))
-          .add(DisplayData.item("weights", weights().toString()).withLabel("Model weights"))
-          .add(DisplayData.item("limits", limits().toString()).withLabel("Limits (whole job)"))
+          .add(DisplayData.item("models", String.join(",", c.models())).withLabel("Models"))
+          .add(DisplayData.item("weights", c.weights().toString()).withLabel("Model weights"))
+          .add(DisplayData.item("limits", c.limits().toString()).withLabel("Limits (whole job)"))
           .add(
-              DisplayData.item("modelLimits", perModelLimits().toString())
+              DisplayData.item("modelLimits", c.perModelLimits().toString())
                   .withLabel("Limits of single models"))
           .add(DisplayData.item("numWorkers", numWorkers()).withLabel("Workers sharing the limits"))
-          .add(DisplayData.item("maxAttempts", maxAttempts()).withLabel("Attempts per stage"))
+          .add(DisplayData.item("maxAttempts", c.maxAttempts()).withLabel("Attempts per stage"))
           .add(
-              DisplayData.item("requestTimeout", requestTimeout().toString())
+              DisplayData.item("requestTimeout", c.requestTimeout().toString())
                   .withLabel("Per-attempt timeout"))
           .add(
-              DisplayData.item("maxNewTokens", samplingParams().maxNewTokens())
+              DisplayData.item("maxNewTokens", c.samplingParams().maxNewTokens())
                   .withLabel("Max new tokens"))
           .add(DisplayData.item("batchSize", batchSize()).withLabel("Batch size (0: no batching)"))
           .add(DisplayData.item("dedupe", dedupe()).withLabel("Identical requests sent once"))
           .add(
               DisplayData.item(
-                      "cache", cache() == null ? "none" : cache().getClass().getSimpleName())
+                      "cache",
+                      c.cache().map(cache -> cache.getClass().getSimpleName()).orElse("none"))
                   .withLabel("Cache"));
+    }
+  }
+
+  private static void checkArgument(boolean ok, String template, Object... args) {
+    if (!ok) {
+      throw new IllegalArgumentException(String.format(template, args));
     }
   }
 }

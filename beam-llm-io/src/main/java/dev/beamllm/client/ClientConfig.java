@@ -7,9 +7,12 @@ import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.tool.Tool;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -96,11 +99,13 @@ public abstract class ClientConfig implements Serializable {
   public abstract Optional<Postprocessor> postprocess();
 
   /**
-   * A builder with the defaults: uniform weights, 5 attempts, 60 s per attempt, no rate limits,
-   * progress on AUTO, chat completions for OpenAI, no background mode.
+   * The defaults, with no model yet: uniform weights, the built-in registry, 5 attempts, 60 s per
+   * attempt, no rate limits, progress on AUTO, chat completions for OpenAI, no background mode,
+   * keys from the environment. Add models with {@link #withModels}.
    */
-  public static Builder builder() {
+  public static ClientConfig defaults() {
     return new AutoValue_ClientConfig.Builder()
+        .setModels(List.of())
         .setWeights(List.of())
         .setRegistry(ModelRegistry.defaults())
         .setSamplingParams(SamplingParams.defaults())
@@ -116,11 +121,196 @@ public abstract class ClientConfig implements Serializable {
         .setKeepRawBody(false)
         .setUseResponsesApi(false)
         .setBackgroundMode(false)
-        .setApiKeys(ApiKeys.fromEnvironment());
+        .setApiKeys(ApiKeys.fromEnvironment())
+        .build();
   }
 
-  /** A builder starting from this config. */
-  public abstract Builder toBuilder();
+  /** The defaults for these models (see {@link #defaults()}). */
+  public static ClientConfig forModels(String... models) {
+    return defaults().withModels(models);
+  }
+
+  abstract Builder toBuilder();
+
+  // ---- one withX per setting: each checks its argument at once and names it when it refuses ----
+
+  /** The models to spray across, by id or alias (looked up in the registry by {@link #check}). */
+  public ClientConfig withModels(String... models) {
+    return withModels(Arrays.asList(checkNotNull(models, "models")));
+  }
+
+  /** The models to spray across, by id or alias (looked up in the registry by {@link #check}). */
+  public ClientConfig withModels(List<String> models) {
+    checkArgument(models != null && !models.isEmpty(), "models: at least one model is needed");
+    for (String m : models) {
+      checkArgument(m != null && !m.isBlank(), "models: a model name is blank in %s", models);
+    }
+    checkArgument(
+        new HashSet<>(models).size() == models.size(), "models: %s names a model twice", models);
+    return toBuilder().setModels(List.copyOf(models)).build();
+  }
+
+  /**
+   * How often each model is chosen, one weight per model in the order of {@link #withModels}
+   * (normalised; uniform when not given). A weight may be 0, but not all of them.
+   */
+  public ClientConfig withModelWeights(double... weights) {
+    checkArgument(weights != null && weights.length > 0, "modelWeights: no weight given");
+    double sum = 0;
+    for (double w : weights) {
+      checkArgument(
+          w >= 0 && Double.isFinite(w), "modelWeights: %s is not a finite number of 0 or more", w);
+      sum += w;
+    }
+    checkArgument(sum > 0, "modelWeights: the weights add up to zero");
+    return toBuilder().setWeights(Arrays.stream(weights).boxed().toList()).build();
+  }
+
+  /** The registry models are looked up in (the built-in one plus custom models). */
+  public ClientConfig withRegistry(ModelRegistry registry) {
+    return toBuilder().setRegistry(checkNotNull(registry, "registry")).build();
+  }
+
+  /** Sampling parameters for every model without its own. */
+  public ClientConfig withSamplingParams(SamplingParams params) {
+    return toBuilder().setSamplingParams(checkNotNull(params, "samplingParams")).build();
+  }
+
+  /** Sampling parameters of single models, by model id, in place of the shared ones. */
+  public ClientConfig withSamplingParams(Map<String, SamplingParams> perModel) {
+    return toBuilder().setPerModelParams(checkedMap(perModel, "samplingParams")).build();
+  }
+
+  /** Requests/min, tokens/min and requests in flight, over all the models together. */
+  public ClientConfig withLimits(Limits limits) {
+    return toBuilder().setLimits(checkNotNull(limits, "limits")).build();
+  }
+
+  /**
+   * Requests/min and tokens/min of single models, by id or alias, as providers limit each model;
+   * held within {@link #withLimits}.
+   */
+  public ClientConfig withModelLimits(Map<String, Limits> perModel) {
+    return toBuilder().setPerModelLimits(checkedMap(perModel, "modelLimits")).build();
+  }
+
+  /** Attempts per request, the first included (at least 1). */
+  public ClientConfig withMaxAttempts(int attempts) {
+    checkArgument(attempts >= 1, "maxAttempts: must be at least 1, got %s", attempts);
+    return toBuilder().setMaxAttempts(attempts).build();
+  }
+
+  /** The timeout of one attempt (positive); in background mode, of the whole job. */
+  public ClientConfig withRequestTimeout(Duration timeout) {
+    checkArgument(
+        timeout != null && !timeout.isNegative() && !timeout.isZero(),
+        "requestTimeout: must be positive, got %s",
+        timeout);
+    return toBuilder().setRequestTimeout(timeout).build();
+  }
+
+  /** Tools offered with every request. */
+  public ClientConfig withTools(Tool... tools) {
+    return withTools(Arrays.asList(checkNotNull(tools, "tools")));
+  }
+
+  /** Tools offered with every request; their names must differ. */
+  public ClientConfig withTools(List<Tool> tools) {
+    checkNotNull(tools, "tools");
+    Set<String> names = new HashSet<>();
+    for (Tool t : tools) {
+      checkArgument(t != null, "tools: a tool is null");
+      checkArgument(names.add(t.name()), "tools: two tools are named '%s'", t.name());
+    }
+    return toBuilder().setTools(List.copyOf(tools)).build();
+  }
+
+  /**
+   * Headers added to every request. They travel with the configuration (into a serialized pipeline
+   * too), so keys belong in {@link #withApiKeys}, not here.
+   */
+  public ClientConfig withExtraHeaders(Map<String, String> headers) {
+    return toBuilder().setExtraHeaders(checkedMap(headers, "extraHeaders")).build();
+  }
+
+  /**
+   * The provider's service tier ({@code flex}, {@code priority}, {@code auto}, ...), sent to the
+   * providers that take one.
+   */
+  public ClientConfig withServiceTier(String tier) {
+    checkArgument(tier != null && !tier.isBlank(), "serviceTier: must not be blank");
+    return toBuilder().setServiceTier(tier.trim()).build();
+  }
+
+  /** How progress is shown: a bar in a terminal, plain lines, or nothing. */
+  public ClientConfig withProgress(StatusTracker.Display display) {
+    return toBuilder().setProgress(checkNotNull(display, "progress")).build();
+  }
+
+  /** The seed of the weighted model choice, so a run sprays the same way again. */
+  public ClientConfig withSeed(long seed) {
+    return toBuilder().setSeed(seed).build();
+  }
+
+  /** Whether each answer keeps the provider's raw body (for debugging; it costs memory). */
+  public ClientConfig withKeepRawBody(boolean keep) {
+    return toBuilder().setKeepRawBody(keep).build();
+  }
+
+  /**
+   * Where keys come from. In a pipeline only {@link ApiKeys#fromEnvironment()} works: keys given in
+   * code are never serialized, so workers would not have them.
+   */
+  public ClientConfig withApiKeys(ApiKeys keys) {
+    return toBuilder().setApiKeys(checkNotNull(keys, "apiKeys")).build();
+  }
+
+  /** The answer cache: hits cost no quota, and every fresh answer is stored as it arrives. */
+  public ClientConfig withCache(ResponseCache cache) {
+    return toBuilder().setCache(checkNotNull(cache, "cache")).build();
+  }
+
+  /**
+   * Whether OpenAI's own models that the Responses API serves are sent there instead of to chat
+   * completions (Azure deployments stay on chat completions).
+   */
+  public ClientConfig withResponsesApi(boolean use) {
+    return toBuilder().setUseResponsesApi(use).build();
+  }
+
+  /**
+   * Whether requests run as background jobs the client polls, where the API can (OpenAI Responses);
+   * the request timeout then bounds each whole job, which is cancelled when it runs out. Other APIs
+   * are sent to as usual.
+   */
+  public ClientConfig withBackgroundMode(boolean background) {
+    return toBuilder().setBackgroundMode(background).build();
+  }
+
+  /** A hook applied to every fresh answer before it is cached and delivered. */
+  public ClientConfig withPostprocess(Postprocessor postprocess) {
+    return toBuilder().setPostprocess(checkNotNull(postprocess, "postprocess")).build();
+  }
+
+  /**
+   * Checks what the single settings cannot check alone: at least one model, every model (and every
+   * model with limits of its own) known to the registry, one weight per model.
+   *
+   * @return this config
+   * @throws IllegalArgumentException naming the setting that cannot work
+   */
+  public ClientConfig check() {
+    checkArgument(!models().isEmpty(), "models: at least one model is needed");
+    models().forEach(registry()::lookup);
+    perModelLimits().keySet().forEach(registry()::lookup);
+    checkArgument(
+        weights().isEmpty() || weights().size() == models().size(),
+        "modelWeights: %s weights for %s models %s",
+        weights().size(),
+        models().size(),
+        models());
+    return this;
+  }
 
   /** A summary for logs: never header values, which may hold keys. */
   @Override
@@ -145,92 +335,70 @@ public abstract class ClientConfig implements Serializable {
     return perModelParams().getOrDefault(modelId, samplingParams());
   }
 
-  /** Builds {@link ClientConfig}s. */
+  /** The settings' storage; every public change goes through a checked {@code withX}. */
   @AutoValue.Builder
-  public abstract static class Builder {
-    /** Sets the models. */
-    public abstract Builder setModels(List<String> models);
+  abstract static class Builder {
+    abstract Builder setModels(List<String> models);
 
-    /** Sets the weights. */
-    public abstract Builder setWeights(List<Double> weights);
+    abstract Builder setWeights(List<Double> weights);
 
-    /** Sets the registry. */
-    public abstract Builder setRegistry(ModelRegistry registry);
+    abstract Builder setRegistry(ModelRegistry registry);
 
-    /** Sets the default sampling parameters. */
-    public abstract Builder setSamplingParams(SamplingParams params);
+    abstract Builder setSamplingParams(SamplingParams params);
 
-    /** Sets sampling parameters per model id. */
-    public abstract Builder setPerModelParams(Map<String, SamplingParams> params);
+    abstract Builder setPerModelParams(Map<String, SamplingParams> params);
 
-    /** Sets the limits. */
-    public abstract Builder setLimits(Limits limits);
+    abstract Builder setLimits(Limits limits);
 
-    /** Sets limits of single models, by id or alias. */
-    public abstract Builder setPerModelLimits(Map<String, Limits> limits);
+    abstract Builder setPerModelLimits(Map<String, Limits> limits);
 
-    /** Sets the attempts per request. */
-    public abstract Builder setMaxAttempts(int attempts);
+    abstract Builder setMaxAttempts(int attempts);
 
-    /** Sets the per-attempt timeout. */
-    public abstract Builder setRequestTimeout(Duration timeout);
+    abstract Builder setRequestTimeout(Duration timeout);
 
-    /** Sets the tools. */
-    public abstract Builder setTools(List<Tool> tools);
+    abstract Builder setTools(List<Tool> tools);
 
-    /** Sets the extra headers. */
-    public abstract Builder setExtraHeaders(Map<String, String> headers);
+    abstract Builder setExtraHeaders(Map<String, String> headers);
 
-    /** Sets the service tier. */
-    public abstract Builder setServiceTier(@Nullable String tier);
+    abstract Builder setServiceTier(@Nullable String tier);
 
-    /** Sets the progress display. */
-    public abstract Builder setProgress(StatusTracker.Display display);
+    abstract Builder setProgress(StatusTracker.Display display);
 
-    /** Sets the seed. */
-    public abstract Builder setSeed(long seed);
+    abstract Builder setSeed(long seed);
 
-    /** Keeps raw bodies. */
-    public abstract Builder setKeepRawBody(boolean keep);
+    abstract Builder setKeepRawBody(boolean keep);
 
-    /** Sets where keys come from. */
-    public abstract Builder setApiKeys(ApiKeys keys);
+    abstract Builder setApiKeys(ApiKeys keys);
 
-    /** Sets the cache. */
-    public abstract Builder setCache(@Nullable ResponseCache cache);
+    abstract Builder setCache(@Nullable ResponseCache cache);
 
-    /** Sets the postprocess hook. */
-    public abstract Builder setPostprocess(@Nullable Postprocessor postprocess);
+    abstract Builder setPostprocess(@Nullable Postprocessor postprocess);
 
-    /** Sends OpenAI's models through the Responses API where they have it. */
-    public abstract Builder setUseResponsesApi(boolean use);
+    abstract Builder setUseResponsesApi(boolean use);
 
-    /** Runs requests as polled background jobs where the API can. */
-    public abstract Builder setBackgroundMode(boolean background);
+    abstract Builder setBackgroundMode(boolean background);
 
-    abstract ClientConfig autoBuild();
+    abstract ClientConfig build();
+  }
 
-    /**
-     * Builds and checks the config: models known, weights matching, attempts and timeout positive.
-     */
-    public ClientConfig build() {
-      ClientConfig c = autoBuild();
-      if (c.models().isEmpty()) {
-        throw new IllegalArgumentException("at least one model is needed");
-      }
-      c.models().forEach(m -> c.registry().lookup(m));
-      if (!c.weights().isEmpty() && c.weights().size() != c.models().size()) {
-        throw new IllegalArgumentException(
-            c.models().size() + " models but " + c.weights().size() + " weights");
-      }
-      if (c.maxAttempts() < 1) {
-        throw new IllegalArgumentException(
-            "maxAttempts must be at least 1, got " + c.maxAttempts());
-      }
-      if (c.requestTimeout().isNegative() || c.requestTimeout().isZero()) {
-        throw new IllegalArgumentException("the request timeout must be positive");
-      }
-      return c;
+  private static <V> Map<String, V> checkedMap(Map<String, V> map, String setting) {
+    checkNotNull(map, setting);
+    map.forEach(
+        (k, v) -> {
+          checkArgument(k != null && !k.isBlank(), "%s: a key is blank", setting);
+          checkArgument(v != null, "%s: the value of '%s' is null", setting, k);
+        });
+    return Map.copyOf(map);
+  }
+
+  private static <T> T checkNotNull(T value, String setting) {
+    checkArgument(value != null, "%s: must not be null", setting);
+    return value;
+  }
+
+  private static void checkArgument(boolean ok, String template, Object... args) {
+    if (!ok) {
+      throw new IllegalArgumentException(String.format(template, args));
     }
   }
 }

@@ -1,44 +1,152 @@
 package dev.beamllm.client;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.prompt.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
-/** Reads a {@link ClientConfig} from a map of settings (YAML or JSON), refusing unknown keys. */
+/**
+ * Reads a {@link ClientConfig} from a map of settings (YAML or JSON, lm-deluge's key names),
+ * refusing unknown keys. Each key is applied through the config's checked {@code withX}, and says
+ * which one, so a test can check that every setting has a key.
+ */
 final class ConfigMaps {
-  private static final Set<String> KEYS =
-      Set.of(
-          "models",
-          "model",
-          "weights",
-          "max_requests_per_minute",
-          "max_tokens_per_minute",
-          "max_concurrent_requests",
-          "max_attempts",
-          "request_timeout",
-          "temperature",
-          "top_p",
-          "max_new_tokens",
-          "json_mode",
-          "reasoning_effort",
-          "logprobs",
-          "top_logprobs",
-          "service_tier",
-          "extra_headers",
-          "seed",
-          "progress",
-          "models_file",
-          "use_responses_api",
-          "background_mode");
+
+  /** One map key: the {@link ClientConfig} setting it feeds and how a value is applied. */
+  record Key(String name, String setting, BiFunction<ClientConfig, Object, ClientConfig> apply) {}
+
+  private static final String KEY_RPM = "max_requests_per_minute";
+  private static final String KEY_TPM = "max_tokens_per_minute";
+  private static final String KEY_CONC = "max_concurrent_requests";
+
+  static final List<Key> KEYS =
+      List.of(
+          new Key("models", "withModels", (c, v) -> c.withModels(strings(v))),
+          new Key("model", "withModels", (c, v) -> c.withModels(strings(v))),
+          new Key(
+              "weights",
+              "withModelWeights",
+              (c, v) ->
+                  c.withModelWeights(
+                      strings(v).stream().mapToDouble(w -> number("weights", w)).toArray())),
+          new Key(
+              "models_file",
+              "withRegistry",
+              (c, v) -> c.withRegistry(ModelRegistry.defaults().withModelsFrom(Path.of(text(v))))),
+          new Key(
+              KEY_RPM,
+              "withLimits",
+              (c, v) -> {
+                Limits l = c.limits();
+                return c.withLimits(
+                    new Limits(whole(KEY_RPM, v), l.tokensPerMinute(), l.maxConcurrentRequests()));
+              }),
+          new Key(
+              KEY_TPM,
+              "withLimits",
+              (c, v) -> {
+                Limits l = c.limits();
+                return c.withLimits(
+                    new Limits(
+                        l.requestsPerMinute(), whole(KEY_TPM, v), l.maxConcurrentRequests()));
+              }),
+          new Key(
+              KEY_CONC,
+              "withLimits",
+              (c, v) -> c.withLimits(c.limits().maxConcurrent((int) whole(KEY_CONC, v)))),
+          new Key("model_limits", "withModelLimits", (c, v) -> c.withModelLimits(modelLimits(v))),
+          new Key(
+              "max_attempts",
+              "withMaxAttempts",
+              (c, v) -> c.withMaxAttempts((int) whole("max_attempts", v))),
+          new Key(
+              "request_timeout",
+              "withRequestTimeout",
+              (c, v) ->
+                  c.withRequestTimeout(
+                      Duration.ofMillis((long) (number("request_timeout", v) * 1000)))),
+          new Key(
+              "temperature",
+              "withSamplingParams",
+              params(v -> b -> b.temperature(number("temperature", v)))),
+          new Key("top_p", "withSamplingParams", params(v -> b -> b.topP(number("top_p", v)))),
+          new Key(
+              "max_new_tokens",
+              "withSamplingParams",
+              params(v -> b -> b.maxNewTokens((int) whole("max_new_tokens", v)))),
+          new Key(
+              "json_mode",
+              "withSamplingParams",
+              params(v -> b -> b.jsonMode(flag("json_mode", v)))),
+          new Key(
+              "output_schema",
+              "withSamplingParams",
+              params(v -> b -> b.outputSchema(v instanceof Map<?, ?> ? json(v) : text(v)))),
+          new Key(
+              "reasoning_effort",
+              "withSamplingParams",
+              params(
+                  v ->
+                      b ->
+                          b.reasoningEffort(choice("reasoning_effort", v, ReasoningEffort.class)))),
+          new Key(
+              "logprobs", "withSamplingParams", params(v -> b -> b.logprobs(flag("logprobs", v)))),
+          new Key(
+              "top_logprobs",
+              "withSamplingParams",
+              params(v -> b -> b.topLogprobs((int) whole("top_logprobs", v)))),
+          new Key("service_tier", "withServiceTier", (c, v) -> c.withServiceTier(text(v))),
+          new Key("extra_headers", "withExtraHeaders", (c, v) -> c.withExtraHeaders(headers(v))),
+          new Key("seed", "withSeed", (c, v) -> c.withSeed(whole("seed", v))),
+          new Key(
+              "progress",
+              "withProgress",
+              (c, v) -> c.withProgress(choice("progress", v, StatusTracker.Display.class))),
+          new Key(
+              "keep_raw_body",
+              "withKeepRawBody",
+              (c, v) -> c.withKeepRawBody(flag("keep_raw_body", v))),
+          new Key(
+              "cache",
+              "withCache",
+              (c, v) ->
+                  c.withCache(
+                      text(v).equalsIgnoreCase("memory")
+                          ? ResponseCache.memory()
+                          : ResponseCache.sqlite(Path.of(text(v))))),
+          new Key(
+              "use_responses_api",
+              "withResponsesApi",
+              (c, v) -> c.withResponsesApi(flag("use_responses_api", v))),
+          new Key(
+              "background_mode",
+              "withBackgroundMode",
+              (c, v) -> c.withBackgroundMode(flag("background_mode", v))));
+
+  /**
+   * The settings a map cannot hold, with the reason: they are Java objects or secrets. A test
+   * checks that every other {@code withX} of {@link ClientConfig} has a key.
+   */
+  static final Map<String, String> NOT_IN_MAPS =
+      Map.of(
+          "withApiKeys", "keys are read from the environment or a .env file, never from a config",
+          "withTools", "tools are Java objects (MCP servers will be configured apart)",
+          "withPostprocess", "a hook is Java code");
 
   private ConfigMaps() {}
 
@@ -51,76 +159,66 @@ final class ConfigMaps {
     }
   }
 
-  static ClientConfig.Builder read(Map<String, ?> map) {
-    for (String k : map.keySet()) {
-      if (!KEYS.contains(k)) {
+  /** The config the map describes, on top of the defaults; not yet {@link ClientConfig#check}ed. */
+  static ClientConfig read(Map<String, ?> map) {
+    Set<String> known = new TreeSet<>();
+    KEYS.forEach(k -> known.add(k.name()));
+    for (Map.Entry<String, ?> e : map.entrySet()) {
+      if (!known.contains(e.getKey())) {
         throw new IllegalArgumentException(
-            "unknown client setting '" + k + "' (known: " + new java.util.TreeSet<>(KEYS) + ")");
+            "unknown client setting '" + e.getKey() + "' (known: " + known + ")");
+      }
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException("client setting '" + e.getKey() + "' has no value");
       }
     }
-    ClientConfig.Builder b = ClientConfig.builder();
-    Object models = map.containsKey("models") ? map.get("models") : map.get("model");
-    if (models == null) {
+    if (!map.containsKey("models") && !map.containsKey("model")) {
       throw new IllegalArgumentException("client config needs 'models'");
     }
-    b.setModels(strings(models));
-    if (map.containsKey("weights")) {
-      b.setWeights(strings(map.get("weights")).stream().map(Double::parseDouble).toList());
+    // In the order of KEYS, not of the map, so that a key that needs another (top_logprobs needs
+    // logprobs) finds it set whatever order the file gives them in.
+    ClientConfig config = ClientConfig.defaults();
+    for (Key key : KEYS) {
+      if (map.containsKey(key.name())) {
+        config = key.apply().apply(config, map.get(key.name()));
+      }
     }
-    if (map.containsKey("models_file")) {
-      b.setRegistry(
-          ModelRegistry.defaults().withModelsFrom(Path.of(String.valueOf(map.get("models_file")))));
+    return config;
+  }
+
+  private static BiFunction<ClientConfig, Object, ClientConfig> params(
+      Function<Object, UnaryOperator<SamplingParams.Builder>> change) {
+    return (c, v) ->
+        c.withSamplingParams(change.apply(v).apply(c.samplingParams().toBuilder()).build());
+  }
+
+  private static Map<String, Limits> modelLimits(Object value) {
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new IllegalArgumentException(
+          "client setting 'model_limits' must map models to {rpm: N, tpm: N}");
     }
-    long rpm = longOf(map, "max_requests_per_minute", 0);
-    long tpm = longOf(map, "max_tokens_per_minute", 0);
-    int conc = (int) longOf(map, "max_concurrent_requests", Limits.DEFAULT_MAX_CONCURRENT);
-    b.setLimits(new Limits(rpm, tpm, conc));
-    b.setMaxAttempts((int) longOf(map, "max_attempts", ClientConfig.DEFAULT_MAX_ATTEMPTS));
-    if (map.containsKey("request_timeout")) {
-      b.setRequestTimeout(
-          Duration.ofMillis(
-              (long) (Double.parseDouble(String.valueOf(map.get("request_timeout"))) * 1000)));
+    Map<String, Limits> out = new LinkedHashMap<>();
+    map.forEach(
+        (model, limits) -> {
+          if (!(limits instanceof Map<?, ?> l)) {
+            throw new IllegalArgumentException(
+                "client setting 'model_limits': '" + model + "' needs {rpm: N, tpm: N}");
+          }
+          long rpm = l.containsKey("rpm") ? whole("model_limits", l.get("rpm")) : 0;
+          long tpm = l.containsKey("tpm") ? whole("model_limits", l.get("tpm")) : 0;
+          out.put(String.valueOf(model), new Limits(rpm, tpm, 0));
+        });
+    return out;
+  }
+
+  private static Map<String, String> headers(Object value) {
+    if (!(value instanceof Map<?, ?> h)) {
+      throw new IllegalArgumentException(
+          "client setting 'extra_headers' must map header names to values");
     }
-    SamplingParams.Builder p = SamplingParams.builder();
-    if (map.containsKey("temperature")) {
-      p.temperature(Double.parseDouble(String.valueOf(map.get("temperature"))));
-    }
-    if (map.containsKey("top_p")) {
-      p.topP(Double.parseDouble(String.valueOf(map.get("top_p"))));
-    }
-    p.maxNewTokens((int) longOf(map, "max_new_tokens", SamplingParams.DEFAULT_MAX_NEW_TOKENS));
-    p.jsonMode(
-        Boolean.parseBoolean(
-            String.valueOf(map.containsKey("json_mode") ? map.get("json_mode") : "false")));
-    if (map.containsKey("reasoning_effort")) {
-      p.reasoningEffort(
-          ReasoningEffort.valueOf(
-              String.valueOf(map.get("reasoning_effort")).toUpperCase(Locale.ROOT)));
-    }
-    p.logprobs(
-        Boolean.parseBoolean(
-            String.valueOf(map.containsKey("logprobs") ? map.get("logprobs") : "false")));
-    if (map.containsKey("top_logprobs")) {
-      p.topLogprobs((int) longOf(map, "top_logprobs", 0));
-    }
-    b.setSamplingParams(p.build());
-    if (map.containsKey("service_tier")) {
-      b.setServiceTier(String.valueOf(map.get("service_tier")));
-    }
-    if (map.get("extra_headers") instanceof Map<?, ?> h) {
-      Map<String, String> headers = new java.util.LinkedHashMap<>();
-      h.forEach((k, v) -> headers.put(String.valueOf(k), String.valueOf(v)));
-      b.setExtraHeaders(headers);
-    }
-    b.setSeed(longOf(map, "seed", 0));
-    b.setUseResponsesApi(flag(map, "use_responses_api"));
-    b.setBackgroundMode(flag(map, "background_mode"));
-    if (map.containsKey("progress")) {
-      b.setProgress(
-          StatusTracker.Display.valueOf(
-              String.valueOf(map.get("progress")).toUpperCase(Locale.ROOT)));
-    }
-    return b;
+    Map<String, String> headers = new LinkedHashMap<>();
+    h.forEach((k, v) -> headers.put(String.valueOf(k), String.valueOf(v)));
+    return headers;
   }
 
   private static List<String> strings(Object value) {
@@ -129,26 +227,61 @@ final class ConfigMaps {
       list.forEach(v -> out.add(String.valueOf(v).trim()));
       return out;
     }
-    return Arrays.stream(String.valueOf(value).split(","))
+    return Arrays.stream(text(value).split(","))
         .map(String::trim)
         .filter(s -> !s.isEmpty())
         .toList();
   }
 
-  private static boolean flag(Map<String, ?> map, String key) {
-    return Boolean.parseBoolean(String.valueOf(map.containsKey(key) ? map.get(key) : "false"));
+  private static String text(Object value) {
+    return String.valueOf(value).trim();
   }
 
-  private static long longOf(Map<String, ?> map, String key, long fallback) {
-    Object v = map.get(key);
-    if (v == null) {
-      return fallback;
+  private static String json(Object value) {
+    return Json.write(Json.MAPPER.valueToTree(value));
+  }
+
+  private static boolean flag(String key, Object value) {
+    String v = text(value).toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(
+          "client setting '" + key + "' must be true or false, got '" + value + "'");
     }
+    return Boolean.parseBoolean(v);
+  }
+
+  private static <E extends Enum<E>> E choice(String key, Object value, Class<E> type) {
     try {
-      return (long) Double.parseDouble(String.valueOf(v));
+      return Enum.valueOf(type, text(value).toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "client setting '"
+              + key
+              + "' must be one of "
+              + Arrays.stream(type.getEnumConstants())
+                  .map(c -> c.name().toLowerCase(Locale.ROOT))
+                  .toList()
+              + ", got '"
+              + value
+              + "'");
+    }
+  }
+
+  private static double number(String key, Object value) {
+    try {
+      return Double.parseDouble(text(value));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "client setting '" + key + "' must be a number, got '" + v + "'");
+          "client setting '" + key + "' must be a number, got '" + value + "'");
     }
+  }
+
+  private static long whole(String key, Object value) {
+    double d = number(key, value);
+    if (d != Math.rint(d) || Double.isInfinite(d)) {
+      throw new IllegalArgumentException(
+          "client setting '" + key + "' must be a whole number, got '" + value + "'");
+    }
+    return (long) d;
   }
 }

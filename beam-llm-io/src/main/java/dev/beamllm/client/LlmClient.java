@@ -1,6 +1,8 @@
 package dev.beamllm.client;
 
 import dev.beamllm.cache.CacheKeys;
+import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
@@ -19,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -92,12 +93,12 @@ public final class LlmClient implements AutoCloseable {
 
   /** A client for a config. */
   public static LlmClient of(ClientConfig config) {
-    return new LlmClient(config);
+    return new LlmClient(config.check());
   }
 
   /** A builder. */
   public static Builder builder() {
-    return new Builder(ClientConfig.builder());
+    return new Builder(ClientConfig.defaults());
   }
 
   /**
@@ -110,7 +111,7 @@ public final class LlmClient implements AutoCloseable {
    * {@code use_responses_api}, {@code background_mode}.
    */
   public static LlmClient fromMap(Map<String, ?> map) {
-    return new Builder(ConfigMaps.read(map)).build();
+    return new LlmClient(ConfigMaps.read(map).check());
   }
 
   /** A client from a YAML (or JSON) file holding the keys of {@link #fromMap}. */
@@ -134,7 +135,7 @@ public final class LlmClient implements AutoCloseable {
 
   /** A new client with other limits (close both). */
   public LlmClient withLimits(Limits limits) {
-    return new LlmClient(config.toBuilder().setLimits(limits).build());
+    return new LlmClient(config.withLimits(limits));
   }
 
   /** A new client for one model (close both). */
@@ -145,7 +146,7 @@ public final class LlmClient implements AutoCloseable {
   /** A new client for these models, uniformly weighted (close both). */
   public LlmClient withModels(String... models) {
     return new LlmClient(
-        config.toBuilder().setModels(List.of(models)).setWeights(List.of()).build());
+        config.withModels(models).toBuilder().setWeights(List.of()).build().check());
   }
 
   /** The counters and display of this client. */
@@ -396,155 +397,157 @@ public final class LlmClient implements AutoCloseable {
     return Adapters.forFormat(responses ? WireFormat.OPENAI_RESPONSES : spec.wireFormat());
   }
 
-  /** Builds {@link LlmClient}s; every knob of {@link ClientConfig}. */
+  /**
+   * Builds {@link LlmClient}s, OkHttp-style: one method per setting of {@link ClientConfig}, each
+   * checking its argument at once (the config's {@code withX} does).
+   */
   public static final class Builder {
-    private final ClientConfig.Builder config;
+    private ClientConfig config;
 
-    private Builder(ClientConfig.Builder config) {
+    private Builder(ClientConfig config) {
       this.config = config;
     }
 
-    /** The models to spray across. */
+    /** See {@link ClientConfig#withModels(String...)}. */
     public Builder models(String... models) {
-      config.setModels(List.of(models));
+      config = config.withModels(models);
       return this;
     }
 
-    /** The models to spray across. */
+    /** See {@link ClientConfig#withModels(List)}. */
     public Builder models(List<String> models) {
-      config.setModels(List.copyOf(models));
+      config = config.withModels(models);
       return this;
     }
 
-    /** Their weights, normalised; uniform when not given. */
-    public Builder weights(double... weights) {
-      config.setWeights(Arrays.stream(weights).boxed().toList());
+    /** See {@link ClientConfig#withModelWeights}. */
+    public Builder modelWeights(double... weights) {
+      config = config.withModelWeights(weights);
       return this;
     }
 
-    /** The registry to look models up in (with custom models). */
-    public Builder registry(dev.beamllm.model.ModelRegistry registry) {
-      config.setRegistry(registry);
+    /** See {@link ClientConfig#withRegistry}. */
+    public Builder registry(ModelRegistry registry) {
+      config = config.withRegistry(registry);
       return this;
     }
 
-    /** Sampling parameters for every model. */
+    /** See {@link ClientConfig#withSamplingParams(SamplingParams)}. */
     public Builder samplingParams(SamplingParams params) {
-      config.setSamplingParams(params);
+      config = config.withSamplingParams(params);
       return this;
     }
 
-    /** Sampling parameters per model id. */
+    /** See {@link ClientConfig#withSamplingParams(Map)}. */
     public Builder samplingParams(Map<String, SamplingParams> perModel) {
-      config.setPerModelParams(Map.copyOf(perModel));
+      config = config.withSamplingParams(perModel);
       return this;
     }
 
-    /** Client-wide limits. */
+    /** See {@link ClientConfig#withLimits}. */
     public Builder limits(Limits limits) {
-      config.setLimits(limits);
+      config = config.withLimits(limits);
       return this;
     }
 
-    /** Limits of single models (id or alias), held within the client-wide limits. */
+    /** See {@link ClientConfig#withModelLimits}. */
     public Builder modelLimits(Map<String, Limits> perModel) {
-      config.setPerModelLimits(Map.copyOf(perModel));
+      config = config.withModelLimits(perModel);
       return this;
     }
 
-    /** Attempts per request, the first included. */
+    /** See {@link ClientConfig#withMaxAttempts}. */
     public Builder maxAttempts(int attempts) {
-      config.setMaxAttempts(attempts);
+      config = config.withMaxAttempts(attempts);
       return this;
     }
 
-    /** The timeout of one attempt. */
+    /** See {@link ClientConfig#withRequestTimeout}. */
     public Builder requestTimeout(Duration timeout) {
-      config.setRequestTimeout(timeout);
+      config = config.withRequestTimeout(timeout);
       return this;
     }
 
-    /** Tools offered with every request. */
+    /** See {@link ClientConfig#withTools(Tool...)}. */
     public Builder tools(Tool... tools) {
-      config.setTools(List.of(tools));
+      config = config.withTools(tools);
       return this;
     }
 
-    /** Headers added to every request. */
+    /** See {@link ClientConfig#withTools(List)}. */
+    public Builder tools(List<Tool> tools) {
+      config = config.withTools(tools);
+      return this;
+    }
+
+    /** See {@link ClientConfig#withExtraHeaders}. */
     public Builder extraHeaders(Map<String, String> headers) {
-      config.setExtraHeaders(Map.copyOf(headers));
+      config = config.withExtraHeaders(headers);
       return this;
     }
 
-    /** The provider's service tier ({@code flex}, {@code priority}, ...). */
+    /** See {@link ClientConfig#withServiceTier}. */
     public Builder serviceTier(String tier) {
-      config.setServiceTier(tier);
+      config = config.withServiceTier(tier);
       return this;
     }
 
-    /** How progress is shown. */
+    /** See {@link ClientConfig#withProgress}. */
     public Builder progress(StatusTracker.Display display) {
-      config.setProgress(display);
+      config = config.withProgress(display);
       return this;
     }
 
-    /** The seed of the weighted model choice. */
+    /** See {@link ClientConfig#withSeed}. */
     public Builder seed(long seed) {
-      config.setSeed(seed);
+      config = config.withSeed(seed);
       return this;
     }
 
-    /** Keep the provider's raw body in each answer. */
+    /** See {@link ClientConfig#withKeepRawBody}. */
     public Builder keepRawBody(boolean keep) {
-      config.setKeepRawBody(keep);
+      config = config.withKeepRawBody(keep);
       return this;
     }
 
-    /** Where keys come from. */
+    /** See {@link ClientConfig#withApiKeys}. */
     public Builder apiKeys(ApiKeys keys) {
-      config.setApiKeys(keys);
+      config = config.withApiKeys(keys);
       return this;
     }
 
-    /** The answer cache. */
-    public Builder cache(dev.beamllm.cache.ResponseCache cache) {
-      config.setCache(cache);
+    /** See {@link ClientConfig#withCache}. */
+    public Builder cache(ResponseCache cache) {
+      config = config.withCache(cache);
       return this;
     }
 
-    /** A hook applied to every answer. */
+    /** See {@link ClientConfig#withPostprocess}. */
     public Builder postprocess(Postprocessor hook) {
-      config.setPostprocess(hook);
+      config = config.withPostprocess(hook);
       return this;
     }
 
-    /**
-     * Send OpenAI's models through the Responses API instead of chat completions, where they have
-     * it.
-     */
-    public Builder useResponsesApi(boolean use) {
-      config.setUseResponsesApi(use);
+    /** See {@link ClientConfig#withResponsesApi}. */
+    public Builder responsesApi(boolean use) {
+      config = config.withResponsesApi(use);
       return this;
     }
 
-    /**
-     * Run requests as background jobs that the client polls, where the API can (OpenAI Responses);
-     * the request timeout then bounds each whole job, which is cancelled when it runs out. Other
-     * APIs are sent to as usual.
-     */
+    /** See {@link ClientConfig#withBackgroundMode}. */
     public Builder backgroundMode(boolean background) {
-      config.setBackgroundMode(background);
+      config = config.withBackgroundMode(background);
       return this;
     }
 
-    /** The config so far. */
+    /** The config so far, checked as a whole (see {@link ClientConfig#check}). */
     public ClientConfig config() {
-      return config.build();
+      return config.check();
     }
 
-    /** Builds the client. */
+    /** Builds the client; the config is checked as a whole first. */
     public LlmClient build() {
-      return new LlmClient(config.build());
+      return new LlmClient(config.check());
     }
   }
 }

@@ -271,7 +271,7 @@ public class LlmIOTest {
                       .withModels("gpt-4.1-mini")
                       .withRegistry(registry(fake))
                       .withBatching(10, Duration.ofSeconds(1))
-                      .withBadRecordErrorHandler(handler));
+                      .withErrorHandler(handler));
       handler.close();
       PAssert.that(result.responses().apply(org.apache.beam.sdk.transforms.Count.globally()))
           .containsInAnyOrder(25L);
@@ -381,7 +381,7 @@ public class LlmIOTest {
     var data = org.apache.beam.sdk.transforms.display.DisplayData.from(io);
     assertTrue(data.toString().contains("gpt-4.1-mini"));
     assertTrue(data.toString().contains("numWorkers"));
-    assertEquals(200, io.clientConfig().limits().requestsPerMinute());
+    assertEquals(200, io.workerConfig().limits().requestsPerMinute());
     try {
       LlmIO.complete().validate(PipelineOptionsFactory.create());
       throw new AssertionError("expected a validation error");

@@ -25,9 +25,7 @@ import org.junit.Test;
 public class BackgroundModeTest {
 
   private static LlmClient.Builder background(FakeProviderServer fake) {
-    return ClientTestSupport.client(fake, "gpt-4.1-mini")
-        .useResponsesApi(true)
-        .backgroundMode(true);
+    return ClientTestSupport.client(fake, "gpt-4.1-mini").responsesApi(true).backgroundMode(true);
   }
 
   @Test

@@ -185,7 +185,7 @@ public class ClientApiTest {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client =
             ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano")
-                .weights(1, 0)
+                .modelWeights(1, 0)
                 .samplingParams(SamplingParams.defaults().withTemperature(0.1))
                 .samplingParams(
                     Map.of(

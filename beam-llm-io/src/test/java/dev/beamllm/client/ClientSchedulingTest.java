@@ -144,12 +144,12 @@ public class ClientSchedulingTest {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient a =
             ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano")
-                .weights(3, 1)
+                .modelWeights(3, 1)
                 .seed(42)
                 .build();
         LlmClient b =
             ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano")
-                .weights(3, 1)
+                .modelWeights(3, 1)
                 .seed(42)
                 .build()) {
       List<String> modelsA =
@@ -170,7 +170,9 @@ public class ClientSchedulingTest {
     FaultPlan plan = FaultPlan.none().withScript("gpt-4.1-mini", Fault.UNAVAILABLE);
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
         LlmClient client =
-            ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano").weights(1, 0).build()) {
+            ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano")
+                .modelWeights(1, 0)
+                .build()) {
       ApiResponse r = client.start("hi").join();
       assertFalse(r.isError());
       assertEquals(2, r.attempts());
@@ -193,7 +195,7 @@ public class ClientSchedulingTest {
       try (LlmClient client =
           LlmClient.builder()
               .models("gpt-4.1-nano", "gpt-4.1-mini")
-              .weights(1, 1)
+              .modelWeights(1, 1)
               .seed(5)
               .registry(registry.withModel(nano))
               .apiKeys(ApiKeys.sameForAll("k"))

@@ -43,7 +43,7 @@ public class OpenAiResponsesClientTest {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .samplingParams(SamplingParams.builder().temperature(0.2).maxNewTokens(300).build())
                 .extraHeaders(Map.of("x-team", "data"))
                 .build()) {
@@ -86,10 +86,10 @@ public class OpenAiResponsesClientTest {
   public void onlyOpenAisOwnModelsSwitchToTheResponsesApi() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient responses =
-            ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).build();
+            ClientTestSupport.client(fake, "gpt-4.1-mini").responsesApi(true).build();
         LlmClient chat = ClientTestSupport.client(fake, "gpt-4.1-mini").build();
         LlmClient azure =
-            ClientTestSupport.client(fake, "azure-gpt-4.1").useResponsesApi(true).build()) {
+            ClientTestSupport.client(fake, "azure-gpt-4.1").responsesApi(true).build()) {
       assertFalse(responses.start("a").join().isError());
       assertFalse(chat.start("b").join().isError());
       assertFalse(azure.start("c").join().isError());
@@ -105,7 +105,7 @@ public class OpenAiResponsesClientTest {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .tools(WEATHER)
                 .build()) {
       ApiResponse call = client.start("Use get_weather for Oslo").join();
@@ -142,7 +142,7 @@ public class OpenAiResponsesClientTest {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient schemaClient =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .samplingParams(
                     SamplingParams.builder()
                         .logprobs(true)
@@ -152,7 +152,7 @@ public class OpenAiResponsesClientTest {
                 .build();
         LlmClient objectClient =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .samplingParams(SamplingParams.builder().jsonMode(true).build())
                 .build()) {
       ApiResponse s = schemaClient.start("Give me a number").join();
@@ -218,7 +218,7 @@ public class OpenAiResponsesClientTest {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .samplingParams(SamplingParams.builder().maxNewTokens(20).build())
                 .build()) {
       ApiResponse r = client.start("#tokens=200").join();
@@ -258,7 +258,7 @@ public class OpenAiResponsesClientTest {
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
         LlmClient client =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .maxAttempts(1)
                 .requestTimeout(Duration.ofMillis(700))
                 .build()) {
@@ -276,12 +276,12 @@ public class OpenAiResponsesClientTest {
     try (FakeProviderServer tight = FakeProviderServer.builder().requestsPerMinute(1).start();
         LlmClient mini =
             ClientTestSupport.client(tight, "gpt-4.1-mini")
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .maxAttempts(1)
                 .build();
         LlmClient nano =
             ClientTestSupport.client(tight, "gpt-4.1-nano")
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .maxAttempts(1)
                 .build()) {
       assertFalse(mini.start("one").join().isError());
@@ -297,7 +297,7 @@ public class OpenAiResponsesClientTest {
     try (FakeProviderServer fake = FakeProviderServer.builder().faults(plan).start();
         LlmClient client =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .maxAttempts(3)
                 .build()) {
       ApiResponse r = client.start("hi").join();

@@ -75,7 +75,7 @@ public class StreamingTest {
   public void responsesApiDeltasAddUpToTheCompletedResponse() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client =
-            ClientTestSupport.client(fake, "gpt-4.1-mini").useResponsesApi(true).build()) {
+            ClientTestSupport.client(fake, "gpt-4.1-mini").responsesApi(true).build()) {
       List<String> pieces = Collections.synchronizedList(new ArrayList<>());
       ApiResponse r = stream(client, "#tokens=200", pieces);
       assertFalse(String.valueOf(r.error()), r.isError());
@@ -99,7 +99,7 @@ public class StreamingTest {
         LlmClient responses =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
                 .tools(weather)
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .build()) {
       for (LlmClient client : List.of(chat, responses)) {
         List<String> pieces = new ArrayList<>();
@@ -122,7 +122,7 @@ public class StreamingTest {
         LlmClient chat = ClientTestSupport.client(fake, "gpt-4.1-mini").maxAttempts(2).build();
         LlmClient responses =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
-                .useResponsesApi(true)
+                .responsesApi(true)
                 .maxAttempts(2)
                 .build()) {
       for (LlmClient client : List.of(chat, responses)) {

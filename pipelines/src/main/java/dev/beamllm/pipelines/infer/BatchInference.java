@@ -7,7 +7,6 @@ import dev.beamllm.beam.LlmResult;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.Limits;
-import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.prompt.Json;
@@ -289,20 +288,16 @@ public final class BatchInference {
 
     LlmIO.Complete transform() {
       BatchInferenceOptions o = options;
-      SamplingParams.Builder params = SamplingParams.builder().maxNewTokens(o.getMaxNewTokens());
-      if (o.getTemperature() != null) {
-        params.temperature(o.getTemperature());
-      }
       LlmIO.Complete io =
           LlmIO.complete()
               .withModels(models.toArray(String[]::new))
               .withRegistry(registry)
-              .withSamplingParams(params.build())
               .withLimits(new Limits(o.getRpm(), o.getTpm(), o.getMaxConcurrent()))
               .withMaxAttempts(o.getMaxAttempts())
               .withRequestTimeout(Duration.ofMillis((long) (o.getRequestTimeout() * 1000)))
               .withModelLimits(JobSettings.modelLimits(o))
               .withDedupe(o.getDedupe());
+      io = JobSettings.withClientSettings(o, io);
       double[] weights = JobSettings.weights(o, models);
       if (weights != null) {
         io = io.withModelWeights(weights);

@@ -85,6 +85,78 @@ public interface BatchInferenceOptions extends PipelineOptions {
   void setTemperature(Double value);
 
   @Description(
+      "Nucleus sampling mass, above 0 and at most 1 (the provider's default when not given)")
+  Double getTopP();
+
+  void setTopP(Double value);
+
+  @Description("Ask every model for a JSON object")
+  @Default.Boolean(false)
+  Boolean getJsonMode();
+
+  void setJsonMode(Boolean value);
+
+  @Description(
+      "A JSON schema every answer must satisfy: a file (schema.json) or the schema itself ({\"type\": ...})")
+  String getOutputSchema();
+
+  void setOutputSchema(String value);
+
+  @Description("How hard reasoning models think: none, minimal, low, medium, high or xhigh")
+  String getReasoningEffort();
+
+  void setReasoningEffort(String value);
+
+  @Description("Ask for per-token log-probabilities")
+  @Default.Boolean(false)
+  Boolean getLogprobs();
+
+  void setLogprobs(Boolean value);
+
+  @Description("Alternatives per token with --logprobs (0 to 20)")
+  Integer getTopLogprobs();
+
+  void setTopLogprobs(Integer value);
+
+  @Description(
+      "The providers' service tier (flex, priority, auto, ...), sent to those that take one")
+  String getServiceTier();
+
+  void setServiceTier(String value);
+
+  @Description(
+      "Headers added to every request, as JSON: {\"x-team\": \"data\"} (no keys: they would be in the job's settings)")
+  String getExtraHeaders();
+
+  void setExtraHeaders(String value);
+
+  @Description("The seed of the weighted model choice, so a run sprays the same way again")
+  @Default.Long(0)
+  Long getSeed();
+
+  void setSeed(Long value);
+
+  @Description("Send OpenAI's own models through the Responses API where they have it")
+  @Default.Boolean(false)
+  Boolean getResponsesApi();
+
+  void setResponsesApi(Boolean value);
+
+  @Description(
+      "Run requests as polled background jobs where the API can (OpenAI Responses); --requestTimeout then"
+          + " bounds each whole job")
+  @Default.Boolean(false)
+  Boolean getBackgroundMode();
+
+  void setBackgroundMode(Boolean value);
+
+  @Description("Keep each provider's raw answer body in the output rows (for debugging; large)")
+  @Default.Boolean(false)
+  Boolean getKeepRawBody();
+
+  void setKeepRawBody(Boolean value);
+
+  @Description(
       "Answer cache: 'memory', or the path of a SQLite file (e.g. out/cache.db); none when not given")
   String getCache();
 

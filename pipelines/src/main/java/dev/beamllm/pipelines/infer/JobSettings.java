@@ -1,7 +1,10 @@
 package dev.beamllm.pipelines.infer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.beam.LlmIO;
 import dev.beamllm.client.Limits;
+import dev.beamllm.client.SamplingParams;
+import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.prompt.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,9 +91,7 @@ final class JobSettings {
       throw new BadSetting(
           "requestTimeout", "must be a positive number of seconds, got " + o.getRequestTimeout());
     }
-    if (o.getTemperature() != null && !(o.getTemperature() >= 0 && o.getTemperature() <= 2)) {
-      throw new BadSetting("temperature", "must be from 0 to 2, got " + o.getTemperature());
-    }
+    withClientSettings(o, LlmIO.complete());
     if (!List.of("auto", "bar", "lines", "none")
         .contains(o.getProgress().toLowerCase(Locale.ROOT))) {
       throw new BadSetting(
@@ -123,6 +126,94 @@ final class JobSettings {
     if (store != null && !store.equals("memory")) {
       writable(o.getCache() != null ? "cache" : "checkpoint", store);
     }
+  }
+
+  /**
+   * The transform with the client settings of the flags applied: sampling, service tier, headers,
+   * seed, APIs. Each flag goes through the library's own check, and a refusal names the flag.
+   */
+  static LlmIO.Complete withClientSettings(BatchInferenceOptions o, LlmIO.Complete io) {
+    SamplingParams.Builder p = SamplingParams.builder();
+    param("maxNewTokens", p, b -> b.maxNewTokens(o.getMaxNewTokens()));
+    param("temperature", p, b -> b.temperature(o.getTemperature()));
+    param("topP", p, b -> b.topP(o.getTopP()));
+    param("jsonMode", p, b -> b.jsonMode(o.getJsonMode()));
+    param("outputSchema", p, b -> b.outputSchema(outputSchema(o.getOutputSchema())));
+    param("reasoningEffort", p, b -> b.reasoningEffort(reasoningEffort(o.getReasoningEffort())));
+    param("logprobs", p, b -> b.logprobs(o.getLogprobs()));
+    param("topLogprobs", p, b -> b.topLogprobs(o.getTopLogprobs()));
+    LlmIO.Complete out = io.withSamplingParams(p.build());
+    if (o.getServiceTier() != null) {
+      out = flag("serviceTier", out::withServiceTier, o.getServiceTier());
+    }
+    if (o.getExtraHeaders() != null) {
+      out = flag("extraHeaders", out::withExtraHeaders, extraHeaders(o.getExtraHeaders()));
+    }
+    return out.withSeed(o.getSeed())
+        .withResponsesApi(o.getResponsesApi())
+        .withBackgroundMode(o.getBackgroundMode())
+        .withKeepRawBody(o.getKeepRawBody());
+  }
+
+  /** Sets one sampling flag and checks the parameters so far, so a refusal names that flag. */
+  private static void param(
+      String option, SamplingParams.Builder params, Consumer<SamplingParams.Builder> set) {
+    try {
+      set.accept(params);
+      params.build();
+    } catch (IllegalArgumentException e) {
+      throw new BadSetting(option, ConsoleLogging.oneLineOf(e));
+    }
+  }
+
+  private static <V> LlmIO.Complete flag(
+      String option, Function<V, LlmIO.Complete> apply, V value) {
+    try {
+      return apply.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new BadSetting(option, ConsoleLogging.oneLineOf(e));
+    }
+  }
+
+  /** A schema given inline (it starts with a brace) or as a file. */
+  private static String outputSchema(String value) {
+    if (value == null || value.trim().startsWith("{")) {
+      return value;
+    }
+    try {
+      return Files.readString(Path.of(value));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read " + value + ": " + ConsoleLogging.oneLineOf(e));
+    }
+  }
+
+  private static ReasoningEffort reasoningEffort(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return ReasoningEffort.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "must be none, minimal, low, medium, high or xhigh, got '" + value + "'");
+    }
+  }
+
+  private static Map<String, String> extraHeaders(String json) {
+    JsonNode root;
+    try {
+      root = Json.parse(json);
+    } catch (RuntimeException e) {
+      throw new BadSetting("extraHeaders", "is not JSON: " + json);
+    }
+    if (!root.isObject()) {
+      throw new BadSetting(
+          "extraHeaders", "must map header names to values: {\"x-team\": \"data\"}");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    root.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
   }
 
   /** The models of {@code --models}, trimmed. */

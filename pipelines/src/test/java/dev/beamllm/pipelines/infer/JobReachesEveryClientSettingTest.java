@@ -1,0 +1,144 @@
+package dev.beamllm.pipelines.infer;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import dev.beamllm.client.ClientConfig;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Every client setting ({@link ClientConfig}'s {@code withX}) is reachable from the main job's
+ * flags, or is listed here with the reason it is not: a flag given changes the job's client
+ * configuration, and a bad value is refused naming the flag.
+ */
+public class JobReachesEveryClientSettingTest {
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  /** The flags that reach each setting, with a value that differs from the default. */
+  private static final Map<String, List<String>> FLAGS =
+      Map.ofEntries(
+          Map.entry("withModels", List.of("--models=gpt-4.1-nano")),
+          Map.entry(
+              "withModelWeights", List.of("--models=gpt-4.1-mini,gpt-4.1-nano --weights=3,1")),
+          Map.entry("withRegistry", List.of("--modelsFile=../testdata/custom-models.yaml")),
+          Map.entry(
+              "withSamplingParams",
+              List.of(
+                  "--maxNewTokens=77",
+                  "--temperature=0.3",
+                  "--topP=0.5",
+                  "--jsonMode=true",
+                  "--outputSchema={\"type\":\"object\"}",
+                  "--reasoningEffort=low",
+                  "--logprobs=true",
+                  "--logprobs=true --topLogprobs=3")),
+          Map.entry("withLimits", List.of("--rpm=60", "--tpm=1000", "--maxConcurrent=7")),
+          Map.entry("withModelLimits", List.of("--modelLimits={\"gpt-4.1-mini\":{\"rpm\":5}}")),
+          Map.entry("withMaxAttempts", List.of("--maxAttempts=2")),
+          Map.entry("withRequestTimeout", List.of("--requestTimeout=7.5")),
+          Map.entry("withExtraHeaders", List.of("--extraHeaders={\"x-team\":\"data\"}")),
+          Map.entry("withServiceTier", List.of("--serviceTier=flex")),
+          Map.entry("withSeed", List.of("--seed=42")),
+          Map.entry("withKeepRawBody", List.of("--keepRawBody=true")),
+          Map.entry("withCache", List.of("--cache=memory")),
+          Map.entry("withResponsesApi", List.of("--responsesApi=true")),
+          Map.entry("withBackgroundMode", List.of("--backgroundMode=true")));
+
+  /** The settings the job does not offer, and why. */
+  private static final Map<String, String> NOT_FLAGS =
+      Map.of(
+          "withApiKeys", "the job reads keys from the environment or a .env file, never from flags",
+          "withTools", "tools are Java objects; MCP servers will come as their own option",
+          "withPostprocess", "a hook is Java code",
+          "withProgress", "the job shows its own progress (--progress), workers print none");
+
+  private ClientConfig configOf(String... flags) throws Exception {
+    Path input = tmp.getRoot().toPath().resolve("in.jsonl");
+    Files.writeString(input, "{\"prompt\":\"hi\"}\n");
+    List<String> args = new ArrayList<>();
+    args.add("--input=" + input);
+    args.add("--output=" + tmp.getRoot().toPath().resolve("out.jsonl"));
+    args.add("--checkpoint=none");
+    args.add("--fakeProviderUrl=http://127.0.0.1:9");
+    for (String f : flags) {
+      args.addAll(List.of(f.split(" ")));
+    }
+    if (args.stream().noneMatch(a -> a.startsWith("--models="))) {
+      args.add("--models=gpt-4.1-mini");
+    }
+    BatchInferenceOptions o =
+        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+            .as(BatchInferenceOptions.class);
+    JobSettings.check(o);
+    return BatchInference.Job.plan(o, null).transform().config();
+  }
+
+  @Test
+  public void everySettingIsAFlagOrSaysWhyNot() {
+    TreeSet<String> settings = new TreeSet<>();
+    for (Method m : ClientConfig.class.getMethods()) {
+      if (m.getName().startsWith("with")
+          && !Modifier.isStatic(m.getModifiers())
+          && m.getReturnType() == ClientConfig.class) {
+        settings.add(m.getName());
+      }
+    }
+    TreeSet<String> covered = new TreeSet<>(FLAGS.keySet());
+    covered.addAll(NOT_FLAGS.keySet());
+    assertEquals(settings, covered);
+  }
+
+  @Test
+  public void everyFlagChangesTheClientConfiguration() throws Exception {
+    ClientConfig base = configOf();
+    for (Map.Entry<String, List<String>> e : FLAGS.entrySet()) {
+      for (String flags : e.getValue()) {
+        ClientConfig changed = configOf(flags);
+        if (e.getKey().equals("withRegistry")) {
+          assertTrue(flags, changed.registry().contains("local-llama"));
+          assertTrue(!base.registry().contains("local-llama"));
+          continue;
+        }
+        // The registry is rebuilt for every plan, so compare with it put back.
+        assertNotEquals(
+            e.getKey() + " " + flags + " changed nothing",
+            base,
+            changed.withRegistry(base.registry()));
+      }
+    }
+  }
+
+  @Test
+  public void aBadValueIsRefusedNamingItsFlag() throws Exception {
+    Map<String, String> bad =
+        Map.of(
+            "--topP=1.5", "--topP:",
+            "--temperature=5", "--temperature:",
+            "--reasoningEffort=enormous", "--reasoningEffort:",
+            "--topLogprobs=3", "--topLogprobs:",
+            "--outputSchema=[1,2]", "--outputSchema:",
+            "--outputSchema=no-such-schema.json", "--outputSchema:",
+            "--extraHeaders=[1]", "--extraHeaders:",
+            "--serviceTier= ", "--serviceTier:");
+    for (Map.Entry<String, String> e : bad.entrySet()) {
+      IllegalArgumentException refused =
+          assertThrows(e.getKey(), IllegalArgumentException.class, () -> configOf(e.getKey()));
+      assertTrue(
+          e.getKey() + " -> " + refused.getMessage(),
+          refused.getMessage().startsWith(e.getValue()));
+    }
+  }
+}
