@@ -9,9 +9,6 @@ import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.CoderProvider;
-import org.apache.beam.sdk.coders.CoderProviders;
-import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Encodes an {@link ApiResponse} as its {@link ApiResponseJson} form, images and files embedded.
@@ -27,11 +24,6 @@ public final class ApiResponseCoder extends AtomicCoder<ApiResponse> {
   /** The coder. */
   public static ApiResponseCoder of() {
     return INSTANCE;
-  }
-
-  /** Lets {@code @DefaultCoder} on {@link ApiResponse} find this coder. */
-  public static CoderProvider getCoderProvider() {
-    return CoderProviders.forCoder(TypeDescriptor.of(ApiResponse.class), INSTANCE);
   }
 
   @Override

@@ -10,9 +10,6 @@ import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.CoderProvider;
-import org.apache.beam.sdk.coders.CoderProviders;
-import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Encodes a {@link Conversation} as its JSON form with every image and file embedded, so a worker
@@ -28,11 +25,6 @@ public final class ConversationCoder extends AtomicCoder<Conversation> {
   /** The coder. */
   public static ConversationCoder of() {
     return INSTANCE;
-  }
-
-  /** Lets {@code @DefaultCoder} on {@link Conversation} find this coder. */
-  public static CoderProvider getCoderProvider() {
-    return CoderProviders.forCoder(TypeDescriptor.of(Conversation.class), INSTANCE);
   }
 
   @Override

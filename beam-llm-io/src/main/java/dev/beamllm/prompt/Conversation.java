@@ -1,13 +1,11 @@
 package dev.beamllm.prompt;
 
-import dev.beamllm.beam.ConversationCoder;
 import dev.beamllm.prompt.format.AnthropicFormat;
 import dev.beamllm.prompt.format.BedrockConverseFormat;
 import dev.beamllm.prompt.format.GeminiFormat;
 import dev.beamllm.prompt.format.MistralFormat;
 import dev.beamllm.prompt.format.OpenAiChatFormat;
 import dev.beamllm.prompt.format.OpenAiResponsesFormat;
-import dev.beamllm.response.ApiResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
  * A list of {@link Message}s to send to a model, with an optional id and metadata that travel with
@@ -27,7 +24,6 @@ import org.apache.beam.sdk.coders.DefaultCoder;
  *     .add(Message.user("What is in this image?").addImage(Path.of("cat.png")));
  * }</pre>
  */
-@DefaultCoder(ConversationCoder.class)
 public final class Conversation {
   private final List<Message> messages;
   private final String id;
@@ -115,11 +111,6 @@ public final class Conversation {
   /** This conversation with an assistant message of text. */
   public Conversation addAssistant(String text) {
     return add(Message.assistant(text));
-  }
-
-  /** This conversation continued with a model's answer, ready for the next user or tool turn. */
-  public Conversation withResponse(ApiResponse response) {
-    return add(response.message());
   }
 
   /** This conversation with the caller's id. */

@@ -1,7 +1,6 @@
 package dev.beamllm.response;
 
 import com.google.auto.value.AutoValue;
-import dev.beamllm.beam.ApiResponseCoder;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Thinking;
@@ -9,17 +8,15 @@ import dev.beamllm.prompt.ToolCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.apache.beam.sdk.coders.DefaultCoder;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The outcome of one conversation: the model's answer (text, tool calls, thinking) with usage,
  * cost, latency and attempts, or the error that ended it. Every prompt given to a client gets
- * exactly one. {@link dev.beamllm.prompt.Conversation#withResponse} continues a conversation with
- * one. Its Beam coder is {@link ApiResponseCoder}.
+ * exactly one. {@code conversation.add(response.message())} continues a conversation with it. Its
+ * Beam coder is registered by {@code dev.beamllm.beam.LlmCoders}.
  */
 @AutoValue
-@DefaultCoder(ApiResponseCoder.class)
 public abstract class ApiResponse {
 
   /** The registry id of the model that answered (or last tried). */

@@ -187,7 +187,7 @@ public class AnthropicClientTest {
 
       Conversation next =
           Conversation.user("Use get_weather for Oslo")
-              .withResponse(call)
+              .add(call.message())
               .add(Message.toolResult(tc.id(), "4 C"));
       ApiResponse answer = client.start(next).join();
       assertEquals("Tool results: 4 C", answer.completion());
@@ -227,7 +227,7 @@ public class AnthropicClientTest {
           client
               .start(
                   Conversation.user("Use get_weather for Oslo")
-                      .withResponse(r)
+                      .add(r.message())
                       .add(Message.toolResult(r.toolCalls().get(0).id(), "4 C")))
               .join();
       assertEquals("Tool results: 4 C", after.completion());

@@ -257,7 +257,7 @@ public class BedrockClientTest {
       assertTrue(call.usage().outputTokens() > 0);
 
       ApiResponse answer =
-          client.start(c.withResponse(call).add(Message.toolResult(tc.id(), "4 C"))).join();
+          client.start(c.add(call.message()).add(Message.toolResult(tc.id(), "4 C"))).join();
       assertEquals("Tool results: 4 C", answer.completion());
       assertEquals("end_turn", answer.finishReason().orElseThrow());
       assertEquals(
@@ -317,7 +317,7 @@ public class BedrockClientTest {
           converse
               .start(
                   Conversation.user("Use get_weather for Oslo")
-                      .withResponse(call)
+                      .add(call.message())
                       .add(Message.toolResult(call.toolCalls().get(0).id(), "4 C")))
               .join();
       assertEquals("Tool results: 4 C", after.completion());

@@ -94,7 +94,7 @@ public class CohereClientTest {
 
       String id = call.toolCalls().get(0).id();
       ApiResponse answer =
-          client.start(ask.withResponse(call).add(Message.toolResult(id, "4 C"))).join();
+          client.start(ask.add(call.message()).add(Message.toolResult(id, "4 C"))).join();
       assertEquals("Tool results: 4 C", answer.completion());
       JsonNode messages = Json.parse(fake.requests().get(1).body()).get("messages");
       assertEquals(

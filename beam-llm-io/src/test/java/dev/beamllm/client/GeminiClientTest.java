@@ -139,7 +139,7 @@ public class GeminiClientTest {
       assertEquals(8192, first.at("/generationConfig/thinkingConfig/thinkingBudget").asInt());
       assertTrue(first.at("/generationConfig/thinkingConfig/includeThoughts").asBoolean());
 
-      Conversation next = ask.withResponse(call).add(Message.toolResult(weather.id(), "4 C"));
+      Conversation next = ask.add(call.message()).add(Message.toolResult(weather.id(), "4 C"));
       ApiResponse answer = client.start(next).join();
       assertEquals("Tool results: 4 C", answer.completion());
       JsonNode modelTurn = Json.parse(fake.requests().get(2).body()).at("/contents/1");

@@ -91,7 +91,7 @@ public class MistralClientTest {
       assertEquals(Json.parse(weather.parametersJson()), tools.at("/0/function/parameters"));
 
       ApiResponse answer =
-          client.start(ask.withResponse(call).add(Message.toolResult(id, "4 C"))).join();
+          client.start(ask.add(call.message()).add(Message.toolResult(id, "4 C"))).join();
       assertEquals("Tool results: 4 C", answer.completion());
       JsonNode messages = Json.parse(fake.requests().get(1).body()).get("messages");
       assertEquals("not remapped", id, messages.at("/1/tool_calls/0/id").asText());

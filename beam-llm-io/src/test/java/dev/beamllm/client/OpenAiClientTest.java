@@ -94,7 +94,7 @@ public class OpenAiClientTest {
 
       Conversation next =
           Conversation.user("Use get_weather for Oslo")
-              .withResponse(call)
+              .add(call.message())
               .add(Message.toolResult(call.toolCalls().get(0).id(), "4 C"));
       assertEquals("Tool results: 4 C", tools.start(next).join().completion());
 

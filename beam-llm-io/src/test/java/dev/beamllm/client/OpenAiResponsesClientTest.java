@@ -123,7 +123,7 @@ public class OpenAiResponsesClientTest {
 
       Conversation next =
           Conversation.user("Use get_weather for Oslo")
-              .withResponse(call)
+              .add(call.message())
               .add(Message.toolResult(call.toolCalls().get(0).id(), "4 C"));
       ApiResponse answer = client.start(next).join();
       assertEquals("Tool results: 4 C", answer.completion());
@@ -204,7 +204,7 @@ public class OpenAiResponsesClientTest {
 
       Conversation next =
           Conversation.user("Use get_weather for Oslo")
-              .withResponse(call)
+              .add(call.message())
               .add(Message.toolResult(call.toolCalls().get(0).id(), "4 C"));
       assertEquals("Tool results: 4 C", client.start(next).join().completion());
       JsonNode input = body(fake, 1).get("input");

@@ -24,7 +24,7 @@ public class BuildersTest {
   }
 
   @Test
-  public void withResponseContinuesTheConversation() {
+  public void anAnswersMessageContinuesTheConversation() {
     Conversation c =
         Conversation.user("What's the weather in Oslo?")
             .withId("q1")
@@ -38,7 +38,7 @@ public class BuildersTest {
             .setUsage(Usage.of(20, 8))
             .build();
     Conversation next =
-        c.withResponse(response).add(Message.toolResult("call_9", "4 C")).validate();
+        c.add(response.message()).add(Message.toolResult("call_9", "4 C")).validate();
     assertEquals(3, next.messages().size());
     assertEquals("q1", next.id().orElseThrow());
     assertEquals(3, next.metadata().get("row"));
