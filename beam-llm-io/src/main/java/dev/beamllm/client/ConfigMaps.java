@@ -3,6 +3,7 @@ package dev.beamllm.client;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.model.SamplingParams;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.beamllm.client;
 
 import dev.beamllm.cache.CacheKeys;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;

@@ -1,7 +1,7 @@
 package dev.beamllm.provider;
 
-import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.tool.Tool;
 import java.util.List;

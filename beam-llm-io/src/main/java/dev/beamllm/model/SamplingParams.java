@@ -1,8 +1,7 @@
-package dev.beamllm.client;
+package dev.beamllm.model;
 
 import com.google.auto.value.AutoValue;
 import com.google.auto.value.extension.serializable.SerializableAutoValue;
-import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.prompt.Json;
 import java.io.Serializable;
 import java.util.Optional;
