@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Json;
-import dev.beamllm.prompt.format.AnthropicFormat;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.tool.Tool;
 import java.util.LinkedHashMap;

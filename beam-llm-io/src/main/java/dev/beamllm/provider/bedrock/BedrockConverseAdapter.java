@@ -12,7 +12,6 @@ import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
-import dev.beamllm.prompt.format.BedrockConverseFormat;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;

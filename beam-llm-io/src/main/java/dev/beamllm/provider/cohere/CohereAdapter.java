@@ -11,7 +11,6 @@ import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
-import dev.beamllm.prompt.format.CohereFormat;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;

@@ -7,7 +7,6 @@ import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Json;
-import dev.beamllm.prompt.format.GeminiFormat;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;

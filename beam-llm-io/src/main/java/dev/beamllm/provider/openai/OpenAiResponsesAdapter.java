@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Json;
-import dev.beamllm.prompt.format.OpenAiResponsesFormat;
 import dev.beamllm.provider.BackgroundApi;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
