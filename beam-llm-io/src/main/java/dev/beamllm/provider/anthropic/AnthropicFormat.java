@@ -7,6 +7,7 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
 import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
@@ -15,6 +16,7 @@ import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.provider.Formats;
 import dev.beamllm.provider.Turns;
 import dev.beamllm.provider.UnsupportedPartException;
+import java.util.List;
 
 /**
  * Anthropic Messages {@code system} and {@code messages}, also the body of Bedrock's Anthropic
@@ -142,5 +144,23 @@ public final class AnthropicFormat {
       }
     }
     return block;
+  }
+
+  /**
+   * Whether the rendered conversation refers to a file uploaded to Anthropic ({@code "source":
+   * {"type": "file"}}), which needs the Files API beta: a document given by file id, in a message
+   * or a tool result.
+   */
+  static boolean refersToUploadedFile(Conversation conversation) {
+    for (Message m : conversation.messages()) {
+      for (Part part : m.parts()) {
+        for (Part p : part instanceof ToolResult r ? r.content() : List.of(part)) {
+          if (p instanceof File f && f.fileId().isPresent()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 }
