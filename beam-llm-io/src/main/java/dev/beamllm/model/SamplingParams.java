@@ -26,7 +26,9 @@ public abstract class SamplingParams implements Serializable {
   /** Nucleus sampling mass. */
   public abstract Optional<Double> topP();
 
-  /** The most output tokens per request. */
+  /**
+   * The most output tokens per request; adapters send it capped at the model's own output limit.
+   */
   public abstract int maxNewTokens();
 
   /** Ask for a JSON object. */

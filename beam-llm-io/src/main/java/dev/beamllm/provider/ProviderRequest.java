@@ -37,7 +37,8 @@ public record ProviderRequest(
 
   /**
    * The output limit to send: {@code max_new_tokens}, capped at the model's own maximum output when
-   * the registry knows it.
+   * the registry knows it. The one place of this rule: every adapter sends this value (Anthropic
+   * and Bedrock Converse as the answer's share next to a thinking budget).
    */
   public int maxOutputTokens() {
     int modelMax = model.maxOutputTokens();

@@ -33,16 +33,16 @@ import java.util.regex.Pattern;
  */
 public final class AnthropicBody {
   /** The {@code anthropic-version} header value. */
-  public static final String VERSION = "2023-06-01";
+  static final String VERSION = "2023-06-01";
 
   /** The beta that lets documents and images refer to uploaded files by id. */
   public static final String FILES_BETA = "files-api-2025-04-14";
 
   /** The name of the tool that carries JSON output for models without native JSON-schema output. */
-  public static final String OUTPUT_TOOL = "structured_output";
+  static final String OUTPUT_TOOL = "structured_output";
 
   /** The header naming betas, comma-separated. */
-  public static final String BETA_HEADER = "anthropic-beta";
+  static final String BETA_HEADER = "anthropic-beta";
 
   private static final String OPEN_OBJECT_SCHEMA = "{\"type\":\"object\"}";
 

@@ -27,7 +27,7 @@ import java.util.Set;
  */
 public final class OpenAiChatAdapter extends BaseAdapter {
   /** The Azure OpenAI API version used when the base URL names none. */
-  public static final String AZURE_API_VERSION = "2024-10-21";
+  static final String AZURE_API_VERSION = "2024-10-21";
 
   /**
    * Providers that take {@code max_completion_tokens}; the compatible APIs mostly know only {@code
