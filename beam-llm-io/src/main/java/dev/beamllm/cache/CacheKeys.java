@@ -2,7 +2,7 @@ package dev.beamllm.cache;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.client.SamplingParams;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Digests;
 import dev.beamllm.prompt.Json;

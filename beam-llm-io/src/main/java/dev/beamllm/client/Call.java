@@ -1,6 +1,7 @@
 package dev.beamllm.client;
 
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.TokenCounter;

@@ -4,6 +4,7 @@ import com.google.auto.value.AutoValue;
 import com.google.auto.value.extension.serializable.SerializableAutoValue;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.tool.Tool;
 import java.io.Serializable;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Json;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import dev.beamllm.cache.CacheKeys;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;

@@ -1,6 +1,7 @@
 package dev.beamllm.client;
 
 import com.google.auto.value.AutoValue;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Json;
 import java.util.Objects;

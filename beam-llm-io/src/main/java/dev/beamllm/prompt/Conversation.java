@@ -1,11 +1,5 @@
 package dev.beamllm.prompt;
 
-import dev.beamllm.prompt.format.AnthropicFormat;
-import dev.beamllm.prompt.format.BedrockConverseFormat;
-import dev.beamllm.prompt.format.GeminiFormat;
-import dev.beamllm.prompt.format.MistralFormat;
-import dev.beamllm.prompt.format.OpenAiChatFormat;
-import dev.beamllm.prompt.format.OpenAiResponsesFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -65,7 +59,7 @@ public final class Conversation {
 
   /** Imports an OpenAI chat completions {@code messages} array (or a request body holding one). */
   public static Conversation fromOpenAi(String json) {
-    return OpenAiChatFormat.parse(Json.parse(json));
+    return OpenAiImport.parse(Json.parse(json));
   }
 
   /**
@@ -73,7 +67,7 @@ public final class Conversation {
    * messages}.
    */
   public static Conversation fromAnthropic(String json) {
-    return AnthropicFormat.parse(Json.parse(json));
+    return AnthropicImport.parse(Json.parse(json));
   }
 
   /** The messages, in order. */
@@ -217,39 +211,6 @@ public final class Conversation {
   /** The project's JSON form, with paths and URLs as references. */
   public String toJson() {
     return Json.write(ConversationJson.toTree(this, ConversationJson.Mode.REFERENCE));
-  }
-
-  /** The OpenAI chat completions request fields ({@code messages}) as JSON. */
-  public String toOpenAi() {
-    return Json.write(OpenAiChatFormat.render(this));
-  }
-
-  /** The OpenAI Responses API request fields ({@code instructions}, {@code input}) as JSON. */
-  public String toOpenAiResponses() {
-    return Json.write(OpenAiResponsesFormat.render(this));
-  }
-
-  /** The Anthropic Messages request fields ({@code system}, {@code messages}) as JSON. */
-  public String toAnthropic() {
-    return Json.write(AnthropicFormat.render(this));
-  }
-
-  /**
-   * The Gemini generateContent request fields ({@code systemInstruction}, {@code contents}) as
-   * JSON.
-   */
-  public String toGemini() {
-    return Json.write(GeminiFormat.render(this));
-  }
-
-  /** The Mistral chat completions request fields ({@code messages}) as JSON. */
-  public String toMistral() {
-    return Json.write(MistralFormat.render(this));
-  }
-
-  /** The Bedrock Converse request fields ({@code system}, {@code messages}) as JSON. */
-  public String toBedrockConverse() {
-    return Json.write(BedrockConverseFormat.render(this));
   }
 
   @Override

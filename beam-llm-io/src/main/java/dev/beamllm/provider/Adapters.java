@@ -12,7 +12,10 @@ import dev.beamllm.provider.openai.OpenAiResponsesAdapter;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The adapter for each wire format. */
+/**
+ * How the client finds the adapter of a model's wire format: the one public entry to the provider
+ * packages, each holding one stateless adapter instance.
+ */
 public final class Adapters {
   private static final Map<WireFormat, ProviderAdapter> ADAPTERS = new EnumMap<>(WireFormat.class);
 
@@ -29,7 +32,11 @@ public final class Adapters {
 
   private Adapters() {}
 
-  /** The adapter for a wire format. */
+  /**
+   * The adapter for a wire format.
+   *
+   * @throws UnsupportedOperationException for a format no adapter speaks
+   */
   public static ProviderAdapter forFormat(WireFormat format) {
     ProviderAdapter a = ADAPTERS.get(format);
     if (a == null) {

@@ -97,11 +97,6 @@ public final class Errors {
     }
   }
 
-  /** A base URL without its trailing slashes, ready for a path to be appended. */
-  public static String trimSlash(String base) {
-    return base.replaceAll("/+$", "");
-  }
-
   /** An invalid-response error for a 2xx body that could not be read. */
   public static ProviderException unreadable(String api, Exception cause) {
     return new ProviderException(

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An HTTP answer.
+ * An HTTP answer as the transport received it, for an adapter to parse or classify.
  *
  * @param status the status
  * @param headers headers by lower-case name, or a case-insensitive map

@@ -4,11 +4,18 @@ import dev.beamllm.response.ApiError;
 
 /**
  * One wire format: request building, answer parsing and error classification. Stateless and
- * thread-safe.
+ * thread-safe. Every adapter builds its request in the named steps of {@link BaseAdapter}; {@link
+ * Adapters} finds the one for a model's wire format.
  */
 public interface ProviderAdapter {
 
-  /** The HTTP request for a provider request. */
+  /**
+   * The HTTP request for a provider request.
+   *
+   * @throws UnsupportedOperationException when the API cannot carry the request as asked
+   * @throws dev.beamllm.prompt.InvalidPromptException when the conversation is invalid or has a
+   *     part the API cannot take ({@link UnsupportedPartException})
+   */
   HttpCall request(ProviderRequest request);
 
   /**

@@ -13,7 +13,7 @@ public class ProviderException extends RuntimeException {
     this.error = error;
   }
 
-  /** The error. */
+  /** The classified error, whose kind decides whether the client retries. */
   public ApiError error() {
     return error;
   }

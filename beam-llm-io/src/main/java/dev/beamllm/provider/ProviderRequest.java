@@ -1,7 +1,7 @@
 package dev.beamllm.provider;
 
-import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.tool.Tool;
 import java.util.List;
@@ -37,7 +37,8 @@ public record ProviderRequest(
 
   /**
    * The output limit to send: {@code max_new_tokens}, capped at the model's own maximum output when
-   * the registry knows it.
+   * the registry knows it. The one place of this rule: every adapter sends this value (Anthropic
+   * and Bedrock Converse as the answer's share next to a thinking budget).
    */
   public int maxOutputTokens() {
     int modelMax = model.maxOutputTokens();

@@ -3,9 +3,9 @@ package dev.beamllm.beam;
 import static org.junit.Assert.assertEquals;
 
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.GoldenConversations;
 import dev.beamllm.prompt.PromptRows;
 import dev.beamllm.prompt.TestData;
-import dev.beamllm.prompt.format.GoldenConversationsAccess;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
@@ -18,7 +18,7 @@ public class ConversationCoderTest {
 
   @Test
   public void decodeEncodeEqualForEveryGoldenConversation() throws Exception {
-    for (Map.Entry<String, Conversation> e : GoldenConversationsAccess.all().entrySet()) {
+    for (Map.Entry<String, Conversation> e : GoldenConversations.all().entrySet()) {
       Conversation c =
           e.getValue().withId(e.getKey()).withMetadata(Map.of("n", e.getKey().length()));
       CoderProperties.coderDecodeEncodeEqual(ConversationCoder.of(), c);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Json;
+import dev.beamllm.provider.WireFormats;
 import dev.beamllm.testing.FakeProviderServer;
 import java.io.IOException;
 import java.net.URI;
@@ -124,9 +125,9 @@ public class FlinkRunnerSmokeTest {
     @ProcessElement
     public void process(@Element Conversation conversation, OutputReceiver<KV<String, String>> out)
         throws IOException, InterruptedException {
-      // toOpenAi() gives {"messages": [...]}; the request also needs a model, first.
+      // WireFormats.openAi gives {"messages": [...]}; the request also needs a model, first.
       ObjectNode body = Json.object().put("model", "m");
-      body.set("messages", Json.parse(conversation.toOpenAi()).get("messages"));
+      body.set("messages", Json.parse(WireFormats.openAi(conversation)).get("messages"));
       HttpRequest request =
           HttpRequest.newBuilder(URI.create(url))
               .timeout(Duration.ofSeconds(20))

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
@@ -20,13 +21,12 @@ import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
-import dev.beamllm.prompt.format.AnthropicFormat;
-import dev.beamllm.prompt.format.BedrockConverseFormat;
 import dev.beamllm.provider.Credentials;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.WireFormats;
 import dev.beamllm.provider.bedrock.BedrockAnthropicAdapter;
 import dev.beamllm.provider.bedrock.BedrockConverseAdapter;
 import dev.beamllm.response.ApiResponse;
@@ -148,7 +148,7 @@ public class BedrockClientTest {
       assertEquals(300, body.get("max_tokens").asInt());
       assertEquals(0.2, body.get("temperature").asDouble(), 0);
       assertEquals("Be terse.", body.get("system").asText());
-      assertEquals(AnthropicFormat.render(c).get("messages"), body.get("messages"));
+      assertEquals(Json.parse(WireFormats.anthropic(c)).get("messages"), body.get("messages"));
     }
   }
 
@@ -244,7 +244,7 @@ public class BedrockClientTest {
       assertEquals("get_weather", spec.get("name").asText());
       assertEquals("Weather by city", spec.get("description").asText());
       assertEquals(Json.parse(WEATHER.parametersJson()), spec.at("/inputSchema/json"));
-      JsonNode rendered = BedrockConverseFormat.render(c);
+      JsonNode rendered = Json.parse(WireFormats.bedrockConverse(c));
       assertEquals(rendered.get("system"), body.get("system"));
       assertEquals(rendered.get("messages"), body.get("messages"));
       assertFalse(body.has("additionalModelRequestFields"));

@@ -10,6 +10,7 @@ import static org.junit.Assert.fail;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.testing.FakeProviderServer;

@@ -8,18 +8,19 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
-import dev.beamllm.prompt.format.CohereFormat;
 import dev.beamllm.provider.Adapters;
 import dev.beamllm.provider.Credentials;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.WireFormats;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
@@ -66,7 +67,7 @@ public class CohereClientTest {
       assertEquals(
           "top_p 1.0 is brought within Cohere's p range", 0.99, body.get("p").asDouble(), 0);
       assertFalse(body.has("top_p"));
-      assertEquals(CohereFormat.render(c).get("messages"), body.get("messages"));
+      assertEquals(Json.parse(WireFormats.cohere(c)).get("messages"), body.get("messages"));
     }
   }
 

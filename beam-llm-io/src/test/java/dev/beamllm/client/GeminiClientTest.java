@@ -16,6 +16,7 @@ import dev.beamllm.model.Capabilities;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Json;
@@ -33,6 +34,7 @@ import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderException;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.StreamDecoder;
+import dev.beamllm.provider.WireFormats;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
@@ -88,7 +90,7 @@ public class GeminiClientTest {
       assertEquals(0.2, config.get("temperature").asDouble(), 0);
       assertEquals(0.9, config.get("topP").asDouble(), 0);
       assertFalse("no effort asked, no thinking config", config.has("thinkingConfig"));
-      JsonNode rendered = Json.parse(c.toGemini());
+      JsonNode rendered = Json.parse(WireFormats.gemini(c));
       assertEquals(rendered.get("systemInstruction"), body.get("systemInstruction"));
       assertEquals(rendered.get("contents"), body.get("contents"));
     }

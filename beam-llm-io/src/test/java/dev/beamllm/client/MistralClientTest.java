@@ -9,6 +9,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Json;
@@ -21,6 +22,7 @@ import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.WireFormats;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
@@ -66,7 +68,7 @@ public class MistralClientTest {
       assertEquals(300, body.get("max_tokens").asInt());
       assertEquals(0.3, body.get("temperature").asDouble(), 0);
       assertEquals(0.9, body.get("top_p").asDouble(), 0);
-      assertEquals(Json.parse(c.toMistral()).get("messages"), body.get("messages"));
+      assertEquals(Json.parse(WireFormats.mistral(c)).get("messages"), body.get("messages"));
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import dev.beamllm.beam.LlmIO;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.tool.Tool;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

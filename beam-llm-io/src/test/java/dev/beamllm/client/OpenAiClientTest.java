@@ -8,10 +8,12 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.TestData;
+import dev.beamllm.provider.WireFormats;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeProviderServer;
@@ -58,7 +60,7 @@ public class OpenAiClientTest {
       assertEquals(0.2, body.get("temperature").asDouble(), 0);
       assertEquals("system", body.at("/messages/0/role").asText());
       assertEquals(
-          Json.parse(Conversation.system("Be terse.").addUser("What is 2+2?").toOpenAi())
+          Json.parse(WireFormats.openAi(Conversation.system("Be terse.").addUser("What is 2+2?")))
               .get("messages"),
           body.get("messages"));
     }

@@ -8,6 +8,7 @@ import static org.junit.Assert.fail;
 
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.UnknownModelException;
+import dev.beamllm.provider.WireFormats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,7 +98,7 @@ public class BadInputTest {
         containsString(
             "message 3 (tool), part 1: tool result for call 'call_2' has no matching tool call"));
     // The providers' formats refuse it too, before anything is sent.
-    expect(c::toAnthropic);
+    expect(() -> WireFormats.anthropic(c));
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.format.GoldenConversationsAccess;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,7 @@ public class ConversationJsonTest {
 
   @Test
   public void everyGoldenConversationRoundTripsInBothModes() throws Exception {
-    Map<String, Conversation> all = GoldenConversationsAccess.all();
+    Map<String, Conversation> all = GoldenConversations.all();
     for (Map.Entry<String, Conversation> e : all.entrySet()) {
       Conversation c =
           e.getValue().withId("id-" + e.getKey()).withMetadata(Map.of("k", 1, "s", "v"));

@@ -2,7 +2,7 @@ package dev.beamllm.prompt;
 
 import static org.junit.Assert.assertEquals;
 
-import dev.beamllm.prompt.format.GoldenConversationsAccess;
+import dev.beamllm.provider.WireFormats;
 import java.util.Map;
 import org.junit.Test;
 
@@ -13,24 +13,24 @@ public class ImportTest {
 
   @Test
   public void openAiMessagesRoundTripThroughImport() throws Exception {
-    for (Map.Entry<String, Conversation> e : GoldenConversationsAccess.all().entrySet()) {
+    for (Map.Entry<String, Conversation> e : GoldenConversations.all().entrySet()) {
       String wire;
       try {
-        wire = e.getValue().toOpenAi();
+        wire = WireFormats.openAi(e.getValue());
       } catch (InvalidPromptException unsupported) {
         continue;
       }
       Conversation imported = Conversation.fromOpenAi(wire);
-      assertEquals(e.getKey(), Json.parse(wire), Json.parse(imported.toOpenAi()));
+      assertEquals(e.getKey(), Json.parse(wire), Json.parse(WireFormats.openAi(imported)));
     }
   }
 
   @Test
   public void anthropicMessagesRoundTripThroughImport() throws Exception {
-    for (Map.Entry<String, Conversation> e : GoldenConversationsAccess.all().entrySet()) {
-      String wire = e.getValue().toAnthropic();
+    for (Map.Entry<String, Conversation> e : GoldenConversations.all().entrySet()) {
+      String wire = WireFormats.anthropic(e.getValue());
       Conversation imported = Conversation.fromAnthropic(wire);
-      assertEquals(e.getKey(), Json.parse(wire), Json.parse(imported.toAnthropic()));
+      assertEquals(e.getKey(), Json.parse(wire), Json.parse(WireFormats.anthropic(imported)));
     }
   }
 
@@ -48,7 +48,7 @@ public class ImportTest {
     assertEquals("4 C", ((ToolResult) c.messages().get(3).parts().get(0)).text());
     assertEquals("thanks", c.messages().get(4).text());
     // The OpenAI form of the same conversation: system, user, assistant tool call, tool, user.
-    assertEquals(5, Json.parse(c.toOpenAi()).get("messages").size());
+    assertEquals(5, Json.parse(WireFormats.openAi(c)).get("messages").size());
   }
 
   @Test

@@ -19,6 +19,7 @@ import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
+import dev.beamllm.provider.WireFormats;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
@@ -497,13 +498,13 @@ public class GeminiDialectTest {
             .add(
                 Message.toolResults(
                     List.of(ToolResult.of("call_a", "4 C"), ToolResult.error("call_b", "boom"))));
-    String wire = original.toGemini();
+    String wire = WireFormats.gemini(original);
     JsonNode body = Json.parse(wire);
     Conversation read = GeminiContents.read(body.get("systemInstruction"), body.get("contents"));
     assertEquals(
         "nothing is lost: the ids Gemini does not carry are all that differ",
         wire,
-        read.toGemini());
+        WireFormats.gemini(read));
     List<ToolCall> calls = read.messages().get(2).partsOf(ToolCall.class);
     assertEquals(
         List.of("gemini-call-1", "gemini-call-2"), calls.stream().map(ToolCall::id).toList());

@@ -2,17 +2,14 @@ package dev.beamllm.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.provider.BaseAdapter;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
-import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
-import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RateLimitInfo;
 import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.response.ApiError;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,25 +22,38 @@ import java.util.Set;
  * answers are read by {@link AnthropicAnswer}, streams by {@link AnthropicStreamDecoder}.
  * Reference: docs.anthropic.com/en/api/messages, /en/api/rate-limits, /en/api/beta-headers.
  */
-public final class AnthropicAdapter implements ProviderAdapter {
+public final class AnthropicAdapter extends BaseAdapter {
 
   @Override
-  public HttpCall request(ProviderRequest r) {
-    ObjectNode body = AnthropicBody.build(r);
+  protected String path(ProviderRequest r) {
+    return "/messages";
+  }
+
+  /**
+   * {@code anthropic-version}, {@code x-api-key}, and {@code anthropic-beta} with the betas the
+   * request needs merged with those of the client's extra headers.
+   */
+  @Override
+  protected Map<String, String> headers(ProviderRequest r) {
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
     headers.put("anthropic-version", AnthropicBody.VERSION);
     r.credentials().key().ifPresent(k -> headers.put("x-api-key", k));
-    Set<String> betas = AnthropicBody.betas(body, r.extraHeaders());
+    Set<String> betas = AnthropicBody.betas(r.conversation(), r.extraHeaders());
     if (!betas.isEmpty()) {
       headers.put(AnthropicBody.BETA_HEADER, String.join(",", betas));
     }
-    headers.putAll(AnthropicBody.headersWithoutBetas(r.extraHeaders()));
-    return new HttpCall(
-        "POST",
-        URI.create(Errors.trimSlash(r.model().apiBase()) + "/messages"),
-        headers,
-        Json.write(body));
+    return headers;
+  }
+
+  @Override
+  protected ObjectNode body(ProviderRequest r) {
+    return AnthropicBody.build(r);
+  }
+
+  /** The client's extra headers without {@code anthropic-beta}, which {@link #headers} merged. */
+  @Override
+  protected Map<String, String> extraHeaders(ProviderRequest r) {
+    return AnthropicBody.headersWithoutBetas(r.extraHeaders());
   }
 
   @Override

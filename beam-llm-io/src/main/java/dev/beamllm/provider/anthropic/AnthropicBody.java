@@ -1,12 +1,11 @@
 package dev.beamllm.provider.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
+import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Json;
-import dev.beamllm.prompt.format.AnthropicFormat;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.tool.Tool;
 import java.util.LinkedHashMap;
@@ -34,16 +33,16 @@ import java.util.regex.Pattern;
  */
 public final class AnthropicBody {
   /** The {@code anthropic-version} header value. */
-  public static final String VERSION = "2023-06-01";
+  static final String VERSION = "2023-06-01";
 
   /** The beta that lets documents and images refer to uploaded files by id. */
   public static final String FILES_BETA = "files-api-2025-04-14";
 
   /** The name of the tool that carries JSON output for models without native JSON-schema output. */
-  public static final String OUTPUT_TOOL = "structured_output";
+  static final String OUTPUT_TOOL = "structured_output";
 
   /** The header naming betas, comma-separated. */
-  public static final String BETA_HEADER = "anthropic-beta";
+  static final String BETA_HEADER = "anthropic-beta";
 
   private static final String OPEN_OBJECT_SCHEMA = "{\"type\":\"object\"}";
 
@@ -61,13 +60,11 @@ public final class AnthropicBody {
     ModelSpec model = r.model();
     SamplingParams p = r.params();
     Optional<String> outputTool = outputToolSchema(r);
-    int answerTokens =
-        model.maxOutputTokens() > 0
-            ? Math.min(p.maxNewTokens(), model.maxOutputTokens())
-            : p.maxNewTokens();
     ThinkingBudget thinking =
         ThinkingBudget.plan(
-            model, answerTokens, outputTool.isPresent() ? Optional.empty() : r.reasoningEffort());
+            model,
+            r.maxOutputTokens(),
+            outputTool.isPresent() ? Optional.empty() : r.reasoningEffort());
 
     ObjectNode body = Json.object();
     body.put("model", model.apiName());
@@ -147,12 +144,13 @@ public final class AnthropicBody {
   }
 
   /**
-   * The betas for a body: those it needs ({@link #FILES_BETA} when a block refers to an uploaded
-   * file), then those in the client's extra {@code anthropic-beta} header, each once, in order.
+   * The betas for a request: those its conversation needs ({@link #FILES_BETA} when a part refers
+   * to an uploaded file), then those in the client's extra {@code anthropic-beta} header, each
+   * once, in order.
    */
-  public static Set<String> betas(ObjectNode body, Map<String, String> extraHeaders) {
+  public static Set<String> betas(Conversation conversation, Map<String, String> extraHeaders) {
     Set<String> betas = new LinkedHashSet<>();
-    if (refersToFile(body.path("messages"))) {
+    if (AnthropicFormat.refersToUploadedFile(conversation)) {
       betas.add(FILES_BETA);
     }
     extraHeaders.forEach(
@@ -178,18 +176,5 @@ public final class AnthropicBody {
           }
         });
     return out;
-  }
-
-  /** Whether any block, at any depth (tool results included), has a {@code file} source. */
-  private static boolean refersToFile(JsonNode node) {
-    if (node.isObject() && "file".equals(node.path("type").asText()) && node.has("file_id")) {
-      return true;
-    }
-    for (JsonNode child : node) {
-      if (refersToFile(child)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 public record ThinkingBudget(int maxTokens, int budget) {
   /** The smallest budget Anthropic accepts. */
-  public static final int MIN_BUDGET = 1024;
+  static final int MIN_BUDGET = 1024;
 
   /**
    * The plan for a request whose answer may use {@code answerTokens}: thinking only for a reasoning

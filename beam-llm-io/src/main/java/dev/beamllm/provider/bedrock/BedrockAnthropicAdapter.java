@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
-import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
-import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.anthropic.AnthropicAnswer;
 import dev.beamllm.provider.anthropic.AnthropicBody;
-import dev.beamllm.response.ApiError;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,18 +26,30 @@ import java.util.Set;
  * (Anthropic's Files API is not on Bedrock). The service tier is not sent: {@code service_tier} is
  * an Anthropic API field that {@code invoke} does not take.
  */
-public final class BedrockAnthropicAdapter implements ProviderAdapter {
+public final class BedrockAnthropicAdapter extends BedrockAdapter {
   /** The {@code anthropic_version} Bedrock requires in the body. */
   public static final String VERSION = "bedrock-2023-05-31";
 
+  /** Claude's model id and {@code invoke}. */
   @Override
-  public HttpCall request(ProviderRequest r) {
+  protected String path(ProviderRequest r) {
+    return BedrockEndpoint.path(r.model(), "invoke");
+  }
+
+  /**
+   * The Anthropic body without {@code model} and {@code service_tier}, with the Bedrock version and
+   * the betas.
+   *
+   * @throws UnsupportedOperationException for a stream or an uploaded-file id
+   */
+  @Override
+  protected ObjectNode body(ProviderRequest r) {
     if (r.stream()) {
       throw new UnsupportedOperationException(
           "streaming Claude on Bedrock needs AWS's event-stream framing, which is not supported");
     }
     ObjectNode anthropic = AnthropicBody.build(r);
-    Set<String> betas = AnthropicBody.betas(anthropic, r.extraHeaders());
+    Set<String> betas = AnthropicBody.betas(r.conversation(), r.extraHeaders());
     if (betas.contains(AnthropicBody.FILES_BETA)) {
       throw new UnsupportedOperationException(
           "uploaded-file ids are not available for Claude on Bedrock; send the file's bytes");
@@ -52,22 +62,18 @@ public final class BedrockAnthropicAdapter implements ProviderAdapter {
       ArrayNode list = body.putArray("anthropic_beta");
       betas.forEach(list::add);
     }
-    return BedrockEndpoint.call(
-        r.model(),
-        r.credentials(),
-        "invoke",
-        Json.write(body),
-        AnthropicBody.headersWithoutBetas(r.extraHeaders()));
+    return body;
+  }
+
+  /** The client's extra headers without {@code anthropic-beta}, whose betas went in the body. */
+  @Override
+  protected Map<String, String> extraHeaders(ProviderRequest r) {
+    return AnthropicBody.headersWithoutBetas(r.extraHeaders());
   }
 
   @Override
   public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
     JsonNode root = Errors.body("Bedrock invoke", answer);
     return AnthropicAnswer.parse(root, AnthropicBody.outputToolSchema(r).isPresent());
-  }
-
-  @Override
-  public ApiError error(HttpAnswer answer) {
-    return BedrockErrors.of(answer);
   }
 }

@@ -3,8 +3,8 @@ package dev.beamllm.provider.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
@@ -12,15 +12,11 @@ import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
-import dev.beamllm.prompt.format.BedrockConverseFormat;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
-import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
-import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.anthropic.ThinkingBudget;
-import dev.beamllm.response.ApiError;
 import dev.beamllm.response.Usage;
 import dev.beamllm.tool.Tool;
 import java.util.ArrayList;
@@ -41,10 +37,21 @@ import java.util.Optional;
  * <p>Refused before sending: JSON output (Converse has no JSON mode common to its models) and
  * streaming ({@code ConverseStream} frames events in AWS's binary event stream).
  */
-public final class BedrockConverseAdapter implements ProviderAdapter {
+public final class BedrockConverseAdapter extends BedrockAdapter {
 
+  /** The model id and {@code converse}. */
   @Override
-  public HttpCall request(ProviderRequest r) {
+  protected String path(ProviderRequest r) {
+    return BedrockEndpoint.path(r.model(), "converse");
+  }
+
+  /**
+   * The Converse body.
+   *
+   * @throws UnsupportedOperationException for a stream or JSON output
+   */
+  @Override
+  protected ObjectNode body(ProviderRequest r) {
     if (r.stream()) {
       throw new UnsupportedOperationException(
           "streaming through Bedrock Converse needs AWS's event-stream framing, which is not supported");
@@ -55,13 +62,9 @@ public final class BedrockConverseAdapter implements ProviderAdapter {
           "JSON output is not supported through Bedrock Converse");
     }
     ModelSpec model = r.model();
-    int answerTokens =
-        model.maxOutputTokens() > 0
-            ? Math.min(p.maxNewTokens(), model.maxOutputTokens())
-            : p.maxNewTokens();
     ThinkingBudget thinking =
         ThinkingBudget.plan(
-            model, answerTokens, isClaude(model) ? r.reasoningEffort() : Optional.empty());
+            model, r.maxOutputTokens(), isClaude(model) ? r.reasoningEffort() : Optional.empty());
 
     ObjectNode body = BedrockConverseFormat.render(r.conversation());
     ObjectNode inference = body.putObject("inferenceConfig").put("maxTokens", thinking.maxTokens());
@@ -87,8 +90,7 @@ public final class BedrockConverseAdapter implements ProviderAdapter {
           .put("type", "enabled")
           .put("budget_tokens", thinking.budget());
     }
-    return BedrockEndpoint.call(
-        model, r.credentials(), "converse", Json.write(body), r.extraHeaders());
+    return body;
   }
 
   /** Claude on Bedrock, whose model ids read {@code [<geo>.]anthropic.claude-...}. */
@@ -148,10 +150,5 @@ public final class BedrockConverseAdapter implements ProviderAdapter {
         u.path("outputTokens").asLong(0),
         u.path("cacheReadInputTokens").asLong(0),
         u.path("cacheWriteInputTokens").asLong(0));
-  }
-
-  @Override
-  public ApiError error(HttpAnswer answer) {
-    return BedrockErrors.of(answer);
   }
 }

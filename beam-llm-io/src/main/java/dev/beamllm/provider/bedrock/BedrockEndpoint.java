@@ -44,40 +44,42 @@ final class BedrockEndpoint {
 
   private BedrockEndpoint() {}
 
-  /**
-   * The call for one operation ({@code invoke}, {@code converse}) of a model.
-   *
-   * @param model the model, whose API name goes in the path
-   * @param credentials a Bedrock API key, or AWS keys to sign with
-   * @param operation the last path segment
-   * @param body the JSON body
-   * @param extraHeaders headers added after the adapter's own, unsigned
-   */
-  static HttpCall call(
-      ModelSpec model,
-      Credentials credentials,
-      String operation,
-      String body,
-      Map<String, String> extraHeaders) {
-    Target target = target(model.apiBase(), System.getenv("AWS_REGION"));
+  /** The base URL for a model: its {@code api_base}, moved to {@code AWS_REGION} if set. */
+  static String baseUrl(ModelSpec model) {
+    return target(model.apiBase(), System.getenv("AWS_REGION")).baseUrl();
+  }
+
+  /** The path of one operation ({@code invoke}, {@code converse}) of a model. */
+  static String path(ModelSpec model, String operation) {
     // The model id is one path segment: its ':' (and an ARN's '/') must be encoded.
-    URI uri =
-        URI.create(
-            target.baseUrl()
-                + "/model/"
-                + URLEncoder.encode(model.apiName(), StandardCharsets.UTF_8)
-                + "/"
-                + operation);
+    return "/model/" + URLEncoder.encode(model.apiName(), StandardCharsets.UTF_8) + "/" + operation;
+  }
+
+  /**
+   * The headers that authenticate with a Bedrock API key ({@code authorization: Bearer}), and
+   * {@code accept}; none when there is no key, and the call is signed instead ({@link #signed}).
+   */
+  static Map<String, String> headers(Credentials credentials) {
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
     headers.put("accept", "application/json");
-    if (credentials.key().isPresent()) {
-      headers.put("authorization", "Bearer " + credentials.key().get());
-    } else if (credentials.awsAccessKeyId().isPresent() && credentials.awsSecretKey().isPresent()) {
-      headers.putAll(sign(uri, headers, body, credentials, target.region()));
+    credentials.key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
+    return headers;
+  }
+
+  /**
+   * The call signed with SigV4 for the model's region when there is no API key but AWS keys; else
+   * the call unchanged.
+   */
+  static HttpCall signed(HttpCall call, ModelSpec model, Credentials credentials) {
+    if (credentials.key().isPresent()
+        || credentials.awsAccessKeyId().isEmpty()
+        || credentials.awsSecretKey().isEmpty()) {
+      return call;
     }
-    headers.putAll(extraHeaders);
-    return new HttpCall("POST", uri, headers, body);
+    String region = target(model.apiBase(), System.getenv("AWS_REGION")).region();
+    Map<String, String> headers = new LinkedHashMap<>(call.headers());
+    headers.putAll(sign(call.uri(), call.headers(), call.body(), credentials, region));
+    return new HttpCall(call.method(), call.uri(), headers, call.body());
   }
 
   /**

@@ -2,8 +2,8 @@ package dev.beamllm.provider.cohere;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
@@ -11,19 +11,16 @@ import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
-import dev.beamllm.prompt.format.CohereFormat;
+import dev.beamllm.provider.BaseAdapter;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
-import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
-import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.openai.ChatCompletions;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.TokenLogprob;
 import dev.beamllm.response.Usage;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +35,7 @@ import java.util.Map;
  * tool calls as Cohere asks. Reference: docs.cohere.com/reference/chat and
  * docs.cohere.com/reference/errors.
  */
-public final class CohereAdapter implements ProviderAdapter {
+public final class CohereAdapter extends BaseAdapter {
   private static final String API = "Cohere chat";
 
   /**
@@ -49,13 +46,26 @@ public final class CohereAdapter implements ProviderAdapter {
 
   private static final double MAX_P = 0.99;
 
+  @Override
+  protected String path(ProviderRequest r) {
+    return "/chat";
+  }
+
+  /** The key as a bearer token. */
+  @Override
+  protected Map<String, String> headers(ProviderRequest r) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
+    return headers;
+  }
+
   /**
-   * The request.
+   * The chat body.
    *
    * @throws UnsupportedOperationException for a streamed request: there is no Cohere stream decoder
    */
   @Override
-  public HttpCall request(ProviderRequest r) {
+  protected ObjectNode body(ProviderRequest r) {
     if (r.stream()) {
       throw new UnsupportedOperationException("Cohere streaming is not supported");
     }
@@ -76,12 +86,7 @@ public final class CohereAdapter implements ProviderAdapter {
     if (p.logprobs()) {
       body.put("logprobs", true);
     }
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
-    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
-    headers.putAll(r.extraHeaders());
-    return new HttpCall(
-        "POST", URI.create(Errors.trimSlash(model.apiBase()) + "/chat"), headers, Json.write(body));
+    return body;
   }
 
   @Override

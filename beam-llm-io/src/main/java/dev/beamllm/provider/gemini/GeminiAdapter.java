@@ -3,21 +3,18 @@ package dev.beamllm.provider.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Json;
-import dev.beamllm.prompt.format.GeminiFormat;
+import dev.beamllm.provider.BaseAdapter;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
-import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
-import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.tool.Tool;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +25,7 @@ import java.util.Map;
  * and {@code parameters} take only Google's OpenAPI subset with upper-case types. The service tier
  * is OpenAI's notion and is not sent. Reference: ai.google.dev/api/generate-content.
  */
-public final class GeminiAdapter implements ProviderAdapter {
+public final class GeminiAdapter extends BaseAdapter {
   private static final String API = "Gemini generateContent";
 
   /** The smallest budget of the models that cannot stop thinking (the Pro models). */
@@ -41,9 +38,23 @@ public final class GeminiAdapter implements ProviderAdapter {
 
   private static final int FLASH_MAX_BUDGET = 24576;
 
+  /** {@code /models/{model}:generateContent}, or the stream's {@code :streamGenerateContent}. */
   @Override
-  public HttpCall request(ProviderRequest r) {
-    ModelSpec model = r.model();
+  protected String path(ProviderRequest r) {
+    String method = r.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent";
+    return "/models/" + r.model().apiName() + method;
+  }
+
+  /** The key in {@code x-goog-api-key}. */
+  @Override
+  protected Map<String, String> headers(ProviderRequest r) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    r.credentials().key().ifPresent(k -> headers.put("x-goog-api-key", k));
+    return headers;
+  }
+
+  @Override
+  protected ObjectNode body(ProviderRequest r) {
     ObjectNode body = GeminiFormat.render(r.conversation());
     ObjectNode config = generationConfig(r);
     if (!config.isEmpty()) {
@@ -59,17 +70,7 @@ public final class GeminiAdapter implements ProviderAdapter {
         d.set("parametersJsonSchema", Json.parse(t.parametersJson()));
       }
     }
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
-    r.credentials().key().ifPresent(k -> headers.put("x-goog-api-key", k));
-    headers.putAll(r.extraHeaders());
-    String base = Errors.trimSlash(model.apiBase());
-    String method = r.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent";
-    return new HttpCall(
-        "POST",
-        URI.create(base + "/models/" + model.apiName() + method),
-        headers,
-        Json.write(body));
+    return body;
   }
 
   private static ObjectNode generationConfig(ProviderRequest r) {

@@ -2,8 +2,8 @@ package dev.beamllm.provider.mistral;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
@@ -11,18 +11,15 @@ import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
-import dev.beamllm.prompt.format.MistralFormat;
+import dev.beamllm.provider.BaseAdapter;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
-import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
-import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RateLimitInfo;
 import dev.beamllm.provider.openai.ChatCompletions;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,17 +33,30 @@ import java.util.Map;
  * digits Mistral requires back, so they go back unchanged. Reference: docs.mistral.ai/api and
  * docs.mistral.ai/capabilities/structured-output.
  */
-public final class MistralAdapter implements ProviderAdapter {
+public final class MistralAdapter extends BaseAdapter {
   private static final String API = "Mistral chat";
 
+  @Override
+  protected String path(ProviderRequest r) {
+    return "/chat/completions";
+  }
+
+  /** The key as a bearer token. */
+  @Override
+  protected Map<String, String> headers(ProviderRequest r) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
+    return headers;
+  }
+
   /**
-   * The request.
+   * The chat completions body.
    *
    * @throws UnsupportedOperationException for a streamed request: there is no Mistral stream
    *     decoder
    */
   @Override
-  public HttpCall request(ProviderRequest r) {
+  protected ObjectNode body(ProviderRequest r) {
     if (r.stream()) {
       throw new UnsupportedOperationException("Mistral streaming is not supported");
     }
@@ -70,15 +80,7 @@ public final class MistralAdapter implements ProviderAdapter {
     if (!r.tools().isEmpty()) {
       body.set("tools", ChatCompletions.tools(r.tools()));
     }
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
-    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
-    headers.putAll(r.extraHeaders());
-    return new HttpCall(
-        "POST",
-        URI.create(Errors.trimSlash(model.apiBase()) + "/chat/completions"),
-        headers,
-        Json.write(body));
+    return body;
   }
 
   @Override

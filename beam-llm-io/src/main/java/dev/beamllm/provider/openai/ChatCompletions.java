@@ -89,7 +89,7 @@ public final class ChatCompletions {
   /**
    * {@code logprobs.content}: each token with its log-probability and the alternatives asked for.
    */
-  public static List<TokenLogprob> logprobs(JsonNode content) {
+  static List<TokenLogprob> logprobs(JsonNode content) {
     List<TokenLogprob> out = new ArrayList<>();
     if (content == null || !content.isArray()) {
       return out;

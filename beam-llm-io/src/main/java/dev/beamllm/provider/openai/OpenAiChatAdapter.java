@@ -2,22 +2,19 @@ package dev.beamllm.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ReasoningEffort;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
-import dev.beamllm.prompt.format.OpenAiChatFormat;
+import dev.beamllm.provider.BaseAdapter;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
-import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
-import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RateLimitInfo;
 import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.response.ApiError;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -28,9 +25,9 @@ import java.util.Set;
  * URL, {@code api-version}). Streams as server-sent chunks with the usage in the last one (see
  * {@link OpenAiChatStreamDecoder}). Reference: platform.openai.com/docs/api-reference/chat/create.
  */
-public final class OpenAiChatAdapter implements ProviderAdapter {
+public final class OpenAiChatAdapter extends BaseAdapter {
   /** The Azure OpenAI API version used when the base URL names none. */
-  public static final String AZURE_API_VERSION = "2024-10-21";
+  static final String AZURE_API_VERSION = "2024-10-21";
 
   /**
    * Providers that take {@code max_completion_tokens}; the compatible APIs mostly know only {@code
@@ -38,8 +35,47 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
    */
   private static final Set<String> MAX_COMPLETION_TOKENS = Set.of("openai", "azure");
 
+  /**
+   * The {@code api_base}; for Azure with its {@code {deployment}} (the model's API name) and {@code
+   * {resource}} (the {@code AZURE_OPENAI_RESOURCE} variable) filled in.
+   */
   @Override
-  public HttpCall request(ProviderRequest r) {
+  protected String baseUrl(ProviderRequest r) {
+    String base = super.baseUrl(r);
+    if (!isAzure(r.model())) {
+      return base;
+    }
+    base = base.replace("{deployment}", r.model().apiName());
+    return base.replace("{resource}", System.getenv().getOrDefault("AZURE_OPENAI_RESOURCE", ""));
+  }
+
+  /**
+   * {@code /chat/completions}; for Azure with {@code api-version}, from {@code
+   * AZURE_OPENAI_API_VERSION} or {@link #AZURE_API_VERSION}.
+   */
+  @Override
+  protected String path(ProviderRequest r) {
+    if (isAzure(r.model())) {
+      String version = System.getenv().getOrDefault("AZURE_OPENAI_API_VERSION", AZURE_API_VERSION);
+      return "/chat/completions?api-version=" + version;
+    }
+    return "/chat/completions";
+  }
+
+  /** The key as a bearer token, or in {@code api-key} for Azure. */
+  @Override
+  protected Map<String, String> headers(ProviderRequest r) {
+    boolean azure = isAzure(r.model());
+    Map<String, String> headers = new LinkedHashMap<>();
+    r.credentials()
+        .key()
+        .ifPresent(
+            k -> headers.put(azure ? "api-key" : "authorization", azure ? k : "Bearer " + k));
+    return headers;
+  }
+
+  @Override
+  protected ObjectNode body(ProviderRequest r) {
     ModelSpec model = r.model();
     ObjectNode body = Json.object();
     boolean azure = isAzure(model);
@@ -58,14 +94,7 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
       body.put("stream", true);
       body.putObject("stream_options").put("include_usage", true);
     }
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
-    r.credentials()
-        .key()
-        .ifPresent(
-            k -> headers.put(azure ? "api-key" : "authorization", azure ? k : "Bearer " + k));
-    headers.putAll(r.extraHeaders());
-    return new HttpCall("POST", URI.create(url(model)), headers, Json.write(body));
+    return body;
   }
 
   private static void addSampling(ObjectNode body, ProviderRequest r) {
@@ -115,18 +144,6 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
 
   static boolean isAzure(ModelSpec model) {
     return model.provider().equals("azure") || model.apiBase().contains("/openai/deployments/");
-  }
-
-  private static String url(ModelSpec model) {
-    String base = Errors.trimSlash(model.apiBase());
-    if (isAzure(model)) {
-      base = base.replace("{deployment}", model.apiName());
-      String resource = System.getenv().getOrDefault("AZURE_OPENAI_RESOURCE", "");
-      base = base.replace("{resource}", resource);
-      String version = System.getenv().getOrDefault("AZURE_OPENAI_API_VERSION", AZURE_API_VERSION);
-      return base + "/chat/completions?api-version=" + version;
-    }
-    return base + "/chat/completions";
   }
 
   @Override

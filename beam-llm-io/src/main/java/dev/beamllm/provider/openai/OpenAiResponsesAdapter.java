@@ -3,22 +3,20 @@ package dev.beamllm.provider.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.client.SamplingParams;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Json;
-import dev.beamllm.prompt.format.OpenAiResponsesFormat;
 import dev.beamllm.provider.BackgroundApi;
+import dev.beamllm.provider.BaseAdapter;
 import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
-import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RateLimitInfo;
 import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.tool.Tool;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -31,7 +29,7 @@ import java.util.regex.Pattern;
  * Response is final, {@code POST /responses/{id}/cancel} to give up). Errors and rate-limit headers
  * are chat completions'. Reference: platform.openai.com/docs/api-reference/responses.
  */
-public final class OpenAiResponsesAdapter implements ProviderAdapter, BackgroundApi {
+public final class OpenAiResponsesAdapter extends BaseAdapter implements BackgroundApi {
   private static final String LOGPROBS_INCLUDE = "message.output_text.logprobs";
   private static final String REASONING_INCLUDE = "reasoning.encrypted_content";
 
@@ -41,13 +39,27 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
   private final OpenAiChatAdapter chat = new OpenAiChatAdapter();
 
   @Override
-  public HttpCall request(ProviderRequest r) {
-    return post(r, "/responses", Json.write(body(r, false)));
+  protected String path(ProviderRequest r) {
+    return "/responses";
+  }
+
+  /** The key as a bearer token. */
+  @Override
+  protected Map<String, String> headers(ProviderRequest r) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
+    return headers;
+  }
+
+  /** The body of a request answered on its connection, not stored by OpenAI. */
+  @Override
+  protected ObjectNode body(ProviderRequest r) {
+    return body(r, false);
   }
 
   @Override
   public HttpCall startInBackground(ProviderRequest r) {
-    return post(r, "/responses", Json.write(body(r, true)));
+    return call(r, "POST", path(r), Json.write(body(r, true)));
   }
 
   private static ObjectNode body(ProviderRequest r, boolean background) {
@@ -56,8 +68,7 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
     ObjectNode body = Json.object();
     body.put("model", model.apiName());
     body.setAll(OpenAiResponsesFormat.render(r.conversation()));
-    int limit = model.maxOutputTokens() > 0 ? model.maxOutputTokens() : p.maxNewTokens();
-    body.put("max_output_tokens", Math.min(p.maxNewTokens(), limit));
+    body.put("max_output_tokens", r.maxOutputTokens());
     boolean reasoning = model.capabilities().reasoning();
     // Reasoning models refuse temperature and top_p.
     if (!reasoning) {
@@ -119,22 +130,6 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
     return body;
   }
 
-  private static HttpCall post(ProviderRequest r, String path, String body) {
-    return new HttpCall("POST", URI.create(base(r) + path), headers(r), body);
-  }
-
-  private static String base(ProviderRequest r) {
-    return Errors.trimSlash(r.model().apiBase());
-  }
-
-  private static Map<String, String> headers(ProviderRequest r) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
-    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
-    headers.putAll(r.extraHeaders());
-    return headers;
-  }
-
   @Override
   public ParsedAnswer parse(ProviderRequest r, HttpAnswer answer) {
     return ResponsesAnswers.read(response(answer));
@@ -164,12 +159,12 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter, Background
 
   @Override
   public HttpCall poll(ProviderRequest r, String jobId) {
-    return new HttpCall("GET", URI.create(base(r) + "/responses/" + jobId), headers(r), "");
+    return call(r, "GET", "/responses/" + jobId, "");
   }
 
   @Override
   public HttpCall cancel(ProviderRequest r, String jobId) {
-    return post(r, "/responses/" + jobId + "/cancel", "");
+    return call(r, "POST", "/responses/" + jobId + "/cancel", "");
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.beamllm.prompt.format;
+package dev.beamllm.provider.bedrock;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +11,9 @@ import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
+import dev.beamllm.provider.Formats;
+import dev.beamllm.provider.Turns;
+import dev.beamllm.provider.UnsupportedPartException;
 
 /**
  * Amazon Bedrock Converse {@code system} and {@code messages}. Content blocks are tagged unions

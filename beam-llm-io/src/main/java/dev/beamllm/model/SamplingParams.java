@@ -1,8 +1,7 @@
-package dev.beamllm.client;
+package dev.beamllm.model;
 
 import com.google.auto.value.AutoValue;
 import com.google.auto.value.extension.serializable.SerializableAutoValue;
-import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.prompt.Json;
 import java.io.Serializable;
 import java.util.Optional;
@@ -27,7 +26,9 @@ public abstract class SamplingParams implements Serializable {
   /** Nucleus sampling mass. */
   public abstract Optional<Double> topP();
 
-  /** The most output tokens per request. */
+  /**
+   * The most output tokens per request; adapters send it capped at the model's own output limit.
+   */
   public abstract int maxNewTokens();
 
   /** Ask for a JSON object. */

@@ -1,14 +1,5 @@
-package dev.beamllm.prompt.format;
+package dev.beamllm.prompt;
 
-import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.File;
-import dev.beamllm.prompt.Image;
-import dev.beamllm.prompt.Message;
-import dev.beamllm.prompt.Role;
-import dev.beamllm.prompt.TestData;
-import dev.beamllm.prompt.Text;
-import dev.beamllm.prompt.Thinking;
-import dev.beamllm.prompt.ToolResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Base64;
@@ -18,12 +9,14 @@ import java.util.Map;
 
 /**
  * The conversations whose wire JSON is pinned by golden files, one per shape a provider must get
- * right.
+ * right. Shared by the golden-file test of the wire formats and by the tests of the coder, the JSON
+ * form and the importers.
  */
-final class GoldenConversations {
+public final class GoldenConversations {
   private GoldenConversations() {}
 
-  static Map<String, Conversation> all() throws IOException {
+  /** The golden conversations by name, in the order of their golden files. */
+  public static Map<String, Conversation> all() throws IOException {
     Map<String, Conversation> c = new LinkedHashMap<>();
     byte[] jpeg = Files.readAllBytes(TestData.file("images/photo.jpg"));
     byte[] pngBytes = Files.readAllBytes(TestData.file("images/red-square.png"));

@@ -1,23 +1,20 @@
-package dev.beamllm.prompt.format;
+package dev.beamllm.provider.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Digests;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
-import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
-import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
-import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
+import dev.beamllm.provider.Formats;
+import dev.beamllm.provider.UnsupportedPartException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +29,8 @@ public final class OpenAiChatFormat {
   private static final String API = "OpenAI chat completions";
 
   /** The variations of OpenAI's chat shape that other providers speak. */
-  enum Dialect {
+  public enum Dialect {
+    /** OpenAI and the OpenAI-compatible endpoints. */
     OPENAI,
     /**
      * Mistral: {@code image_url} may be a string, tool messages carry the tool {@code name}, PDFs
@@ -49,7 +47,12 @@ public final class OpenAiChatFormat {
     return render(conversation, Dialect.OPENAI);
   }
 
-  static ObjectNode render(Conversation conversation, Dialect dialect) {
+  /**
+   * {@code {"messages": [...]}} for the conversation in one dialect of the chat shape; Mistral's
+   * renderer ({@link dev.beamllm.provider.mistral.MistralFormat}) is this with {@link
+   * Dialect#MISTRAL}.
+   */
+  public static ObjectNode render(Conversation conversation, Dialect dialect) {
     conversation.validate();
     String api = dialect == Dialect.MISTRAL ? "Mistral chat" : API;
     Map<String, String> toolNames = Formats.toolNamesById(conversation);
@@ -216,105 +219,5 @@ public final class OpenAiChatFormat {
       }
     }
     return message;
-  }
-
-  /**
-   * Imports a chat completions {@code messages} array, or a request body holding one. Text, {@code
-   * image_url}, {@code file}, {@code tool_calls}, {@code tool} messages and DeepSeek's {@code
-   * reasoning_content} are understood.
-   */
-  public static Conversation parse(JsonNode root) {
-    JsonNode messages = root.isObject() ? root.get("messages") : root;
-    if (messages == null || !messages.isArray()) {
-      throw new InvalidPromptException(
-          "OpenAI import: expected a messages array or an object with \"messages\"");
-    }
-    List<Message> out = new ArrayList<>();
-    int index = 0;
-    for (JsonNode m : messages) {
-      index++;
-      try {
-        out.add(parseMessage(m));
-      } catch (InvalidPromptException e) {
-        throw e.at("OpenAI import, message " + index);
-      }
-    }
-    return Conversation.of(out).validate();
-  }
-
-  private static Message parseMessage(JsonNode m) {
-    Role role = Role.parse(m.path("role").asText(null));
-    JsonNode content = m.get("content");
-    List<Part> parts = new ArrayList<>();
-    if (role == Role.TOOL) {
-      String text =
-          content == null || content.isNull()
-              ? ""
-              : content.isTextual() ? content.textValue() : joinText(content);
-      return Message.of(Role.TOOL, List.of(ToolResult.of(m.path("tool_call_id").asText(), text)));
-    }
-    JsonNode reasoning = m.get("reasoning_content");
-    if (role == Role.ASSISTANT && reasoning != null && reasoning.isTextual()) {
-      parts.add(Thinking.of(reasoning.textValue()));
-    }
-    if (content != null && content.isTextual()) {
-      if (!content.textValue().isEmpty() || role != Role.ASSISTANT) {
-        parts.add(new Text(content.textValue()));
-      }
-    } else if (content != null && content.isArray()) {
-      for (JsonNode p : content) {
-        parts.add(parseContentPart(p));
-      }
-    }
-    for (JsonNode call : m.path("tool_calls")) {
-      JsonNode fn = call.path("function");
-      parts.add(
-          new ToolCall(
-              call.path("id").asText(),
-              fn.path("name").asText(),
-              fn.path("arguments").asText("{}")));
-    }
-    return Message.of(role, parts);
-  }
-
-  private static Part parseContentPart(JsonNode p) {
-    String type = p.path("type").asText();
-    switch (type) {
-      case "text":
-        return new Text(p.path("text").asText());
-      case "image_url":
-        {
-          JsonNode url = p.get("image_url");
-          Image image = Image.fromUrl(url.isTextual() ? url.textValue() : url.path("url").asText());
-          String detail = url.path("detail").asText(null);
-          return detail == null ? image : image.withDetail(Image.Detail.parse(detail));
-        }
-      case "file":
-        {
-          JsonNode file = p.path("file");
-          if (file.hasNonNull("file_id")) {
-            return File.fromFileId(file.get("file_id").asText());
-          }
-          String data = file.path("file_data").asText();
-          byte[] bytes =
-              data.startsWith("data:")
-                  ? File.fromUrl(data).bytes().orElseThrow()
-                  : Base64.getMimeDecoder().decode(data);
-          return File.fromBytes(bytes, file.path("filename").asText("document"));
-        }
-      default:
-        throw new InvalidPromptException("content part type '" + type + "' cannot be imported");
-    }
-  }
-
-  private static String joinText(JsonNode parts) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonNode p : parts) {
-      if (sb.length() > 0) {
-        sb.append('\n');
-      }
-      sb.append(p.path("text").asText());
-    }
-    return sb.toString();
   }
 }

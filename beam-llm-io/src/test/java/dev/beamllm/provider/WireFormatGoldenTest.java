@@ -1,11 +1,11 @@
-package dev.beamllm.prompt.format;
+package dev.beamllm.provider;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.GoldenConversations;
 import dev.beamllm.prompt.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,15 +26,15 @@ import org.junit.Test;
 public class WireFormatGoldenTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
-  static Map<String, Function<Conversation, ObjectNode>> formats() {
-    Map<String, Function<Conversation, ObjectNode>> f = new LinkedHashMap<>();
-    f.put("openai-chat", OpenAiChatFormat::render);
-    f.put("openai-responses", OpenAiResponsesFormat::render);
-    f.put("anthropic", AnthropicFormat::render);
-    f.put("gemini", GeminiFormat::render);
-    f.put("mistral", MistralFormat::render);
-    f.put("bedrock-converse", BedrockConverseFormat::render);
-    f.put("cohere", CohereFormat::render);
+  static Map<String, Function<Conversation, String>> formats() {
+    Map<String, Function<Conversation, String>> f = new LinkedHashMap<>();
+    f.put("openai-chat", WireFormats::openAi);
+    f.put("openai-responses", WireFormats::openAiResponses);
+    f.put("anthropic", WireFormats::anthropic);
+    f.put("gemini", WireFormats::gemini);
+    f.put("mistral", WireFormats::mistral);
+    f.put("bedrock-converse", WireFormats::bedrockConverse);
+    f.put("cohere", WireFormats::cohere);
     return f;
   }
 
@@ -44,7 +44,7 @@ public class WireFormatGoldenTest {
     List<String> mismatches = new ArrayList<>();
     int compared = 0;
     for (Map.Entry<String, Conversation> c : GoldenConversations.all().entrySet()) {
-      for (Map.Entry<String, Function<Conversation, ObjectNode>> f : formats().entrySet()) {
+      for (Map.Entry<String, Function<Conversation, String>> f : formats().entrySet()) {
         JsonNode actual = render(f.getValue(), c.getValue());
         Path file = GOLDEN.resolve(c.getKey() + "." + f.getKey() + ".json");
         if (update) {
@@ -69,9 +69,9 @@ public class WireFormatGoldenTest {
     }
   }
 
-  private static JsonNode render(Function<Conversation, ObjectNode> format, Conversation c) {
+  private static JsonNode render(Function<Conversation, String> format, Conversation c) {
     try {
-      return format.apply(c);
+      return Json.parse(format.apply(c));
     } catch (UnsupportedPartException e) {
       return Json.object().put("error", e.getMessage());
     }

@@ -1,4 +1,4 @@
-package dev.beamllm.prompt.format;
+package dev.beamllm.provider.gemini;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
@@ -12,6 +12,9 @@ import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
+import dev.beamllm.provider.Formats;
+import dev.beamllm.provider.Turns;
+import dev.beamllm.provider.UnsupportedPartException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,8 @@
-package dev.beamllm.prompt.format;
+package dev.beamllm.provider.mistral;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.provider.openai.OpenAiChatFormat;
 
 /**
  * Mistral chat completions {@code messages}: OpenAI's shape, except that {@code image_url} may be a

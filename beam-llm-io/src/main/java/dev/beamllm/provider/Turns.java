@@ -1,4 +1,4 @@
-package dev.beamllm.prompt.format;
+package dev.beamllm.provider;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,13 +14,14 @@ import java.util.function.Function;
  * Builds a list of provider turns where consecutive turns of the same role are merged, as
  * Anthropic, Gemini and Bedrock want tool results and the following user text in one user turn.
  */
-final class Turns {
+public final class Turns {
   private final String roleField;
   private final String contentField;
   private final List<String> roles = new ArrayList<>();
   private final List<List<ObjectNode>> blocks = new ArrayList<>();
 
-  Turns(String roleField, String contentField) {
+  /** An empty list whose turns are {@code {roleField: role, contentField: [blocks]}}. */
+  public Turns(String roleField, String contentField) {
     this.roleField = roleField;
     this.contentField = contentField;
   }
@@ -30,7 +31,7 @@ final class Turns {
    * assistantRole}, user and tool messages under {@code userRole}, each part converted by {@code
    * block} (which returns null for parts the API does not take back).
    */
-  static Turns of(
+  public static Turns of(
       List<Message> messages,
       String assistantRole,
       String userRole,
@@ -51,7 +52,7 @@ final class Turns {
   }
 
   /** Appends blocks under a role, merging with the previous turn when it has the same role. */
-  void add(String role, List<ObjectNode> content) {
+  public void add(String role, List<ObjectNode> content) {
     if (content.isEmpty()) {
       return;
     }
@@ -65,7 +66,7 @@ final class Turns {
   }
 
   /** The turns as an array of {@code {roleField: role, contentField: [blocks]}}. */
-  ArrayNode toArray() {
+  public ArrayNode toArray() {
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (int i = 0; i < roles.size(); i++) {
       ObjectNode turn = out.addObject();

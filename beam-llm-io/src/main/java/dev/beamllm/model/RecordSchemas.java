@@ -1,4 +1,4 @@
-package dev.beamllm.client;
+package dev.beamllm.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Json;

@@ -1,4 +1,4 @@
-package dev.beamllm.prompt.format;
+package dev.beamllm.provider.cohere;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +12,8 @@ import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
+import dev.beamllm.provider.Formats;
+import dev.beamllm.provider.UnsupportedPartException;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -1,4 +1,4 @@
-package dev.beamllm.prompt.format;
+package dev.beamllm.provider;
 
 import dev.beamllm.prompt.InvalidPromptException;
 

@@ -1,4 +1,4 @@
-package dev.beamllm.client;
+package dev.beamllm.model;
 
 import static org.junit.Assert.assertEquals;
 
