@@ -27,6 +27,7 @@ import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -152,6 +153,8 @@ public final class LlmIO {
 
     abstract @Nullable ErrorHandler<BadRecord, ?> badRecordErrorHandler();
 
+    abstract @Nullable SerializableFunction<ClientConfig, LlmService> clientFactory();
+
     abstract Builder toBuilder();
 
     @AutoValue.Builder
@@ -195,6 +198,9 @@ public final class LlmIO {
       abstract Builder setPostprocess(@Nullable Postprocessor postprocess);
 
       abstract Builder setBadRecordErrorHandler(@Nullable ErrorHandler<BadRecord, ?> handler);
+
+      abstract Builder setClientFactory(
+          @Nullable SerializableFunction<ClientConfig, LlmService> factory);
 
       abstract Complete build();
     }
@@ -372,9 +378,20 @@ public final class LlmIO {
           .apply("Complete", forRequests());
     }
 
+    /**
+     * The client each JVM's call stages share, built there from the client configuration: a test
+     * seam, as RequestResponseIO's {@code withSleeperSupplier}, so the call stage runs without
+     * HTTP. By default an {@link dev.beamllm.client.LlmClient}.
+     */
+    Complete withClientFactory(SerializableFunction<ClientConfig, LlmService> factory) {
+      return toBuilder().setClientFactory(factory).build();
+    }
+
     LlmResult expandRequests(PCollection<LlmRequest> input) {
       validate(input.getPipeline().getOptions());
       ClientConfig config = clientConfig();
+      SerializableFunction<ClientConfig, LlmService> factory =
+          clientFactory() != null ? clientFactory() : LlmService::fromConfig;
       TupleTag<ApiResponse> responses = new TupleTag<>("responses") {};
       TupleTag<KV<List<LlmRequest>, String>> retry = new TupleTag<>("retry") {};
       TupleTag<LlmFailure> failures = new TupleTag<>("failures") {};
@@ -421,7 +438,8 @@ public final class LlmIO {
       PCollectionTuple first =
           requests.apply(
               "Call",
-              ParDo.of(new CallFn(transformId(), config, false, responses, retry, failures))
+              ParDo.of(
+                      new CallFn(transformId(), config, factory, false, responses, retry, failures))
                   .withOutputTags(responses, TupleTagList.of(retry).and(failures)));
       PCollectionTuple second =
           first
@@ -429,7 +447,9 @@ public final class LlmIO {
               .setCoder(kvCoder)
               .apply(
                   "Retry",
-                  ParDo.of(new CallFn(transformId(), config, true, responses, retry, failures))
+                  ParDo.of(
+                          new CallFn(
+                              transformId(), config, factory, true, responses, retry, failures))
                       .withOutputTags(responses, TupleTagList.of(retry).and(failures)));
       second.get(retry).setCoder(kvCoder);
       PCollection<ApiResponse> allResponses =
