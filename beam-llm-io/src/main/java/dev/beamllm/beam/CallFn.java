@@ -1,7 +1,6 @@
 package dev.beamllm.beam;
 
 import dev.beamllm.client.ClientConfig;
-import dev.beamllm.client.LlmClient;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.response.ApiResponse;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
@@ -31,11 +31,12 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
 
   private final String transformId;
   private final ClientConfig config;
+  private final SerializableFunction<ClientConfig, LlmService> clientFactory;
   private final boolean lastStage;
   private final TupleTag<ApiResponse> responses;
   private final TupleTag<KV<List<LlmRequest>, String>> retry;
   private final TupleTag<LlmFailure> failures;
-  private transient LlmClient client;
+  private transient LlmService client;
   private transient LlmMetrics metrics;
   private transient BlockingQueue<Pending> done;
   private transient List<Pending> ready;
@@ -45,15 +46,20 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
   private record Pending(
       List<LlmRequest> input, ApiResponse response, Instant timestamp, BoundedWindow window) {}
 
+  /**
+   * @param clientFactory builds the JVM's client for this transform from {@code config}
+   */
   CallFn(
       String transformId,
       ClientConfig config,
+      SerializableFunction<ClientConfig, LlmService> clientFactory,
       boolean lastStage,
       TupleTag<ApiResponse> responses,
       TupleTag<KV<List<LlmRequest>, String>> retry,
       TupleTag<LlmFailure> failures) {
     this.transformId = transformId;
     this.config = config;
+    this.clientFactory = clientFactory;
     this.lastStage = lastStage;
     this.responses = responses;
     this.retry = retry;
@@ -63,7 +69,7 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
   /** Takes the JVM's shared client for this transform. */
   @Setup
   public void setup() {
-    client = SharedClients.acquire(transformId, config);
+    client = SharedClients.acquire(transformId, config, clientFactory);
     metrics = new LlmMetrics();
   }
 

@@ -29,6 +29,7 @@ import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -118,6 +119,8 @@ public final class LlmIO {
 
     abstract @Nullable ErrorHandler<BadRecord, ?> errorHandler();
 
+    abstract @Nullable SerializableFunction<ClientConfig, LlmService> clientFactory();
+
     abstract Builder toBuilder();
 
     @AutoValue.Builder
@@ -135,6 +138,9 @@ public final class LlmIO {
       abstract Builder setMaxBufferingDuration(Duration d);
 
       abstract Builder setErrorHandler(@Nullable ErrorHandler<BadRecord, ?> handler);
+
+      abstract Builder setClientFactory(
+          @Nullable SerializableFunction<ClientConfig, LlmService> factory);
 
       abstract Complete build();
     }
@@ -363,12 +369,23 @@ public final class LlmIO {
           .apply("Complete", forRequests());
     }
 
+    /**
+     * The client each JVM's call stages share, built there from the client configuration: a test
+     * seam, as RequestResponseIO's {@code withSleeperSupplier}, so the call stage runs without
+     * HTTP. By default an {@link dev.beamllm.client.LlmClient}.
+     */
+    Complete withClientFactory(SerializableFunction<ClientConfig, LlmService> factory) {
+      return toBuilder().setClientFactory(factory).build();
+    }
+
     LlmResult expandRequests(PCollection<LlmRequest> input) {
       validate(input.getPipeline().getOptions());
       ClientConfig config = workerConfig();
+      SerializableFunction<ClientConfig, LlmService> factory =
+          clientFactory() != null ? clientFactory() : LlmService::fromConfig;
       PCollection<KV<List<LlmRequest>, String>> requests = expandGroup(expandBatch(input));
-      Stage first = expandCall("Call", requests, config, false);
-      Stage second = expandCall("Retry", first.retry(), config, true);
+      Stage first = expandCall("Call", requests, config, factory, false);
+      Stage second = expandCall("Retry", first.retry(), config, factory, true);
       PCollection<ApiResponse> responses =
           PCollectionList.of(first.responses())
               .and(second.responses())
@@ -443,11 +460,14 @@ public final class LlmIO {
         String name,
         PCollection<KV<List<LlmRequest>, String>> requests,
         ClientConfig config,
+        SerializableFunction<ClientConfig, LlmService> factory,
         boolean lastStage) {
       PCollectionTuple out =
           requests.apply(
               name,
-              ParDo.of(new CallFn(transformId(), config, lastStage, RESPONSES, RETRY, FAILURES))
+              ParDo.of(
+                      new CallFn(
+                          transformId(), config, factory, lastStage, RESPONSES, RETRY, FAILURES))
                   .withOutputTags(RESPONSES, TupleTagList.of(RETRY).and(FAILURES)));
       return new Stage(
           out.get(RESPONSES).setCoder(ApiResponseCoder.of()),

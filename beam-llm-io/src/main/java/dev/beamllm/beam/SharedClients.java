@@ -4,35 +4,39 @@ import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.LlmClient;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
- * One {@link LlmClient} per JVM per transform, shared by every DoFn instance (Beam makes one per
- * thread), so the HTTP pool, the limiter and the tracker are shared and the limits do not multiply
- * by the thread count. Reference-counted: the last release closes the client. Keyed by the
- * transform's id, not by its configuration, because a deserialized configuration is a new object on
- * every instance.
+ * One client per JVM per transform (an {@link LlmClient} unless a test gives another {@link
+ * LlmService}), shared by every DoFn instance (Beam makes one per thread), so the HTTP pool, the
+ * limiter and the tracker are shared and the limits do not multiply by the thread count.
+ * Reference-counted: the last release closes the client. Keyed by the transform's id, not by its
+ * configuration, because a deserialized configuration is a new object on every instance.
  */
 final class SharedClients {
   private static final Map<String, Entry> CLIENTS = new HashMap<>();
 
   private static final class Entry {
-    final LlmClient client;
+    final LlmService client;
     final java.util.concurrent.atomic.AtomicLong reportedThrottleMillis =
         new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong reportedRateLimited =
         new java.util.concurrent.atomic.AtomicLong();
     int users;
 
-    Entry(LlmClient client) {
+    Entry(LlmService client) {
       this.client = client;
     }
   }
 
   private SharedClients() {}
 
-  /** The client for a transform, created on first use. */
-  static synchronized LlmClient acquire(String transformId, ClientConfig config) {
-    Entry e = CLIENTS.computeIfAbsent(transformId, id -> new Entry(LlmClient.of(config)));
+  /** The client for a transform, created by {@code factory} on first use. */
+  static synchronized LlmService acquire(
+      String transformId,
+      ClientConfig config,
+      SerializableFunction<ClientConfig, LlmService> factory) {
+    Entry e = CLIENTS.computeIfAbsent(transformId, id -> new Entry(factory.apply(config)));
     e.users++;
     return e.client;
   }
@@ -42,7 +46,7 @@ final class SharedClients {
     Entry e = CLIENTS.get(transformId);
     if (e != null && --e.users == 0) {
       CLIENTS.remove(transformId);
-      retired = add(retired, e.client.tracker().status());
+      retired = add(retired, e.client.status());
       e.client.close();
     }
   }
@@ -75,7 +79,7 @@ final class SharedClients {
   static synchronized dev.beamllm.client.StatusTracker.Status localStatus() {
     dev.beamllm.client.StatusTracker.Status total = retired;
     for (Entry e : CLIENTS.values()) {
-      total = add(total, e.client.tracker().status());
+      total = add(total, e.client.status());
     }
     return total;
   }
@@ -90,7 +94,7 @@ final class SharedClients {
       return new long[] {0, 0};
     }
     long throttled = e.client.throttledMillis();
-    long limited = e.client.tracker().status().rateLimited();
+    long limited = e.client.status().rateLimited();
     return new long[] {
       throttled - e.reportedThrottleMillis.getAndSet(throttled),
       limited - e.reportedRateLimited.getAndSet(limited)

@@ -5,13 +5,8 @@ import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
-import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
-import dev.beamllm.provider.Adapters;
-import dev.beamllm.provider.Credentials;
-import dev.beamllm.provider.ProviderAdapter;
-import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
@@ -29,7 +24,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
@@ -51,22 +45,17 @@ public final class LlmClient implements AutoCloseable {
   private final ClientConfig config;
   private final Scheduler scheduler;
   private final HttpTransport transport;
-  private final ModelPicker picker;
   private final StatusTracker tracker;
-  private final ModelHealth health = new ModelHealth();
-  private final Map<String, ModelSpec> specs = new ConcurrentHashMap<>();
-  private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
+  private final CallSteps steps;
 
   private LlmClient(ClientConfig config) {
     this.config = config;
-    for (String name : config.models()) {
-      ModelSpec spec = config.registry().lookup(name);
-      specs.put(name, spec);
-    }
-    this.picker = new ModelPicker(config.models(), config.weights(), config.seed());
+    ModelSpecs specs = new ModelSpecs(config.registry(), config.models());
+    ModelPicker picker = new ModelPicker(config.models(), config.weights(), config.seed());
     this.scheduler = new Scheduler(config.limits(), perModelLimits(config));
     this.transport = new HttpTransport(config.limits().maxConcurrentRequests());
     this.tracker = new StatusTracker(config.progress());
+    this.steps = CallSteps.of(config, specs, picker, scheduler, transport, tracker);
   }
 
   /**
@@ -217,7 +206,7 @@ public final class LlmClient implements AutoCloseable {
       LlmRequest request, Consumer<String> onText, Set<String> avoid) {
     CompletableFuture<ApiResponse> future = new CompletableFuture<>();
     Conversation conversation = request.conversation();
-    Call call = new Call(this, request, future, onText);
+    Call call = new Call(steps, request, future, onText);
     call.avoid(avoid);
     try {
       conversation.validate();
@@ -331,71 +320,9 @@ public final class LlmClient implements AutoCloseable {
   @Override
   public void close() {
     for (Scheduler.Job waiting : scheduler.shutdown()) {
-      ((Call) waiting)
-          .fail(
-              ApiError.of(
-                  ErrorKind.CANCELLED, "the client was closed before the request could be sent"));
+      ((Call) waiting).fail(Admit.closed());
     }
     transport.close();
-  }
-
-  // ---- the life of one request; package-private for Call ----
-
-  ClientConfig configInternal() {
-    return config;
-  }
-
-  Scheduler scheduler() {
-    return scheduler;
-  }
-
-  HttpTransport transport() {
-    return transport;
-  }
-
-  ModelPicker picker() {
-    return picker;
-  }
-
-  ModelHealth health() {
-    return health;
-  }
-
-  /** A model's spec; a request's own model is looked up on first use (an unknown one throws). */
-  ModelSpec spec(String model) {
-    ModelSpec s = specs.get(model);
-    return s != null ? s : specs.computeIfAbsent(model, m -> config.registry().lookup(m));
-  }
-
-  /** The credentials for a model, read once where the client runs. */
-  Credentials credentials(ModelSpec spec) {
-    return credentials.computeIfAbsent(spec.id(), id -> config.apiKeys().credentials(spec));
-  }
-
-  ProviderRequest providerRequest(
-      ModelSpec spec, Conversation conversation, SamplingParams params, boolean stream) {
-    return new ProviderRequest(
-        spec,
-        conversation,
-        params,
-        config.tools(),
-        credentials(spec),
-        config.extraHeaders(),
-        config.serviceTier().orElse(null),
-        stream);
-  }
-
-  /**
-   * The adapter for a model: its wire format's, except that OpenAI's own models that the Responses
-   * API serves use it when the client asks for it (Azure's deployments stay on chat completions).
-   */
-  ProviderAdapter adapter(ModelSpec spec) {
-    boolean responses =
-        config.useResponsesApi()
-            && spec.wireFormat() == WireFormat.OPENAI
-            && spec.provider().equals("openai")
-            && spec.capabilities().responsesApi();
-    return Adapters.forFormat(responses ? WireFormat.OPENAI_RESPONSES : spec.wireFormat());
   }
 
   /**

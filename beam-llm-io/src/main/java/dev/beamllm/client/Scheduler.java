@@ -39,7 +39,10 @@ final class Scheduler implements AutoCloseable {
 
     long submittedNanos();
 
-    /** Starts the work; {@link Scheduler#finished} must follow exactly once. */
+    /**
+     * Starts the work; {@link Scheduler#finished} or {@link Scheduler#release} must follow exactly
+     * once.
+     */
     void start(Admission admission);
   }
 
@@ -202,6 +205,15 @@ final class Scheduler implements AutoCloseable {
       go = pump();
     }
     runAll(go);
+  }
+
+  /**
+   * Frees the slot of an admitted job that charged nothing and learned nothing from the provider:
+   * it was never sent (its model was given up while it waited, a key is missing, the model's API
+   * cannot carry it), or no answer came back (a transport error). Its reserved tokens come back.
+   */
+  void release(String model, Admission admission) {
+    finished(model, admission, 0, RateLimitInfo.NONE, false, -1);
   }
 
   private ModelState newModelState(String model) {

@@ -1,0 +1,62 @@
+package dev.beamllm.beam;
+
+import dev.beamllm.client.ClientConfig;
+import dev.beamllm.client.LlmClient;
+import dev.beamllm.client.LlmRequest;
+import dev.beamllm.client.StatusTracker;
+import dev.beamllm.response.ApiResponse;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the call stage ({@link CallFn}, through {@link SharedClients}) needs of a client: start a
+ * request and say what it has done. An {@link LlmClient} in production ({@link #of}); a test gives
+ * its own through {@link LlmIO.Complete#withClientFactory}, so the DoFn runs without HTTP.
+ */
+interface LlmService extends AutoCloseable {
+  /**
+   * Starts a request, preferring models other than {@code avoid}; the future completes with its
+   * answer or its error, never exceptionally.
+   */
+  CompletableFuture<ApiResponse> start(LlmRequest request, Set<String> avoid);
+
+  /** What it has done so far (for {@link LlmIO#localStatus}). */
+  StatusTracker.Status status();
+
+  /** Milliseconds requests have waited for rate-limit capacity, summed. */
+  long throttledMillis();
+
+  /** Frees its threads and connections; every started request's future completes. */
+  @Override
+  void close();
+
+  /** The client for a configuration: the default of {@link LlmIO.Complete#withClientFactory}. */
+  static LlmService fromConfig(ClientConfig config) {
+    return of(LlmClient.of(config));
+  }
+
+  /** A client as a service. */
+  static LlmService of(LlmClient client) {
+    return new LlmService() {
+      @Override
+      public CompletableFuture<ApiResponse> start(LlmRequest request, Set<String> avoid) {
+        return client.start(request, avoid);
+      }
+
+      @Override
+      public StatusTracker.Status status() {
+        return client.tracker().status();
+      }
+
+      @Override
+      public long throttledMillis() {
+        return client.throttledMillis();
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
+  }
+}

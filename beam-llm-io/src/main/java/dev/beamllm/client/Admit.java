@@ -1,0 +1,87 @@
+package dev.beamllm.client;
+
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.response.ApiError;
+import dev.beamllm.response.ErrorKind;
+import dev.beamllm.tool.Tool;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The second step of each attempt: estimates the tokens a request reserves on its model and queues
+ * it with the {@link Scheduler}, which starts it when the limits allow. A request that needs more
+ * tokens than the client may spend in a minute is refused here, as no wait would ever admit it.
+ */
+final class Admit {
+  private final Scheduler scheduler;
+  private final long tokensPerMinute;
+  private final List<Tool> tools;
+
+  /**
+   * @param tokensPerMinute the client's token limit, or 0 for none
+   * @param tools the tools sent with every request, whose definitions count as input
+   */
+  Admit(Scheduler scheduler, long tokensPerMinute, List<Tool> tools) {
+    this.scheduler = scheduler;
+    this.tokensPerMinute = tokensPerMinute;
+    this.tools = tools;
+  }
+
+  /** The error of a request that the client's closing stopped before it was sent. */
+  static ApiError closed() {
+    return ApiError.of(
+        ErrorKind.CANCELLED, "the client was closed before the request could be sent");
+  }
+
+  /**
+   * The tokens to reserve for a request on a model: its input, estimated once per model, and its
+   * output limit there.
+   *
+   * @param inputTokens the request's input estimates by model; a new estimate is added
+   */
+  long tokens(
+      Conversation conversation,
+      String model,
+      ModelSpec spec,
+      SamplingParams params,
+      Map<String, Long> inputTokens) {
+    int maxOut =
+        spec.maxOutputTokens() > 0
+            ? Math.min(params.maxNewTokens(), spec.maxOutputTokens())
+            : params.maxNewTokens();
+    return inputTokens.computeIfAbsent(model, k -> estimateInput(conversation, spec)) + maxOut;
+  }
+
+  private long estimateInput(Conversation conversation, ModelSpec spec) {
+    long n = TokenCounter.estimate(conversation, spec.wireFormat().imageRule());
+    for (Tool t : tools) {
+      n += TokenCounter.count(t.name()) + TokenCounter.count(t.parametersJson());
+    }
+    return n;
+  }
+
+  /**
+   * Queues a job whose tokens and submission time are set; returns null, or the error that ends its
+   * request: too large to ever be admitted, or the client closed.
+   */
+  ApiError submit(Scheduler.Job job) {
+    if (tokensPerMinute > 0 && job.tokens() > tokensPerMinute) {
+      return ApiError.of(
+          ErrorKind.TOO_LARGE,
+          "the request needs "
+              + job.tokens()
+              + " tokens (input + max_new_tokens) but the limit is "
+              + tokensPerMinute
+              + " tokens per minute: it can never be sent");
+    }
+    try {
+      scheduler.submit(job);
+      return null;
+    } catch (IllegalStateException closed) {
+      return closed();
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.beamllm.client;
+
+/**
+ * The steps of a request's life, built once per client from its configuration and shared by all its
+ * requests ({@link Call}): each step is given what it needs here, so none reaches back into the
+ * client.
+ *
+ * @param scheduler frees the slots of admitted attempts
+ * @param health records what answers say of their models
+ * @param tracker counts requests started and finished
+ */
+record CallSteps(
+    PickModel pick,
+    Admit admit,
+    Send send,
+    Retry retry,
+    Deliver deliver,
+    Scheduler scheduler,
+    ModelHealth health,
+    StatusTracker tracker) {
+
+  /** The steps of a client with this configuration and these parts. */
+  static CallSteps of(
+      ClientConfig config,
+      ModelSpecs specs,
+      ModelPicker picker,
+      Scheduler scheduler,
+      HttpTransport transport,
+      StatusTracker tracker) {
+    ModelHealth health = new ModelHealth();
+    WireRequests wire =
+        new WireRequests(
+            config.useResponsesApi(),
+            config.apiKeys(),
+            config.tools(),
+            config.extraHeaders(),
+            config.serviceTier().orElse(null));
+    return new CallSteps(
+        new PickModel(specs, picker, health, config::paramsFor, config.tools(), config.models()),
+        new Admit(scheduler, config.limits().tokensPerMinute(), config.tools()),
+        new Send(wire, transport, scheduler, config.requestTimeout(), config.backgroundMode()),
+        new Retry(scheduler, health, tracker, config.models(), config.maxAttempts()),
+        new Deliver(
+            config.cache().orElse(null),
+            config.keepRawBody(),
+            config.postprocess().orElse(null),
+            config.models().get(0)),
+        scheduler,
+        health,
+        tracker);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.beamllm.client;
+
+import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
+import dev.beamllm.model.WireFormat;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.provider.Adapters;
+import dev.beamllm.provider.Credentials;
+import dev.beamllm.provider.ProviderAdapter;
+import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.tool.Tool;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the client sends to a model, before HTTP: the adapter for the model's API and the provider
+ * request, with the client's tools, headers, service tier and the model's credentials (read once
+ * per model, where the client runs). Thread-safe.
+ */
+final class WireRequests {
+  private final boolean useResponsesApi;
+  private final ApiKeys apiKeys;
+  private final List<Tool> tools;
+  private final Map<String, String> extraHeaders;
+  private final String serviceTier;
+  private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
+
+  /**
+   * @param serviceTier the provider's service tier, or null
+   */
+  WireRequests(
+      boolean useResponsesApi,
+      ApiKeys apiKeys,
+      List<Tool> tools,
+      Map<String, String> extraHeaders,
+      String serviceTier) {
+    this.useResponsesApi = useResponsesApi;
+    this.apiKeys = apiKeys;
+    this.tools = tools;
+    this.extraHeaders = extraHeaders;
+    this.serviceTier = serviceTier;
+  }
+
+  /**
+   * The adapter for a model: its wire format's, except that OpenAI's own models that the Responses
+   * API serves use it when the client asks for it (Azure's deployments stay on chat completions).
+   */
+  ProviderAdapter adapter(ModelSpec spec) {
+    boolean responses =
+        useResponsesApi
+            && spec.wireFormat() == WireFormat.OPENAI
+            && spec.provider().equals("openai")
+            && spec.capabilities().responsesApi();
+    return Adapters.forFormat(responses ? WireFormat.OPENAI_RESPONSES : spec.wireFormat());
+  }
+
+  /**
+   * The provider request for one attempt.
+   *
+   * @throws ApiKeys.MissingKeyException when the model's key is not set
+   */
+  ProviderRequest request(
+      ModelSpec spec, Conversation conversation, SamplingParams params, boolean stream) {
+    return new ProviderRequest(
+        spec,
+        conversation,
+        params,
+        tools,
+        credentials.computeIfAbsent(spec.id(), id -> apiKeys.credentials(spec)),
+        extraHeaders,
+        serviceTier,
+        stream);
+  }
+}
