@@ -2,7 +2,6 @@ package dev.beamllm.beam;
 
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.ConversationJson;
-import dev.beamllm.prompt.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +31,7 @@ public final class ConversationCoder extends AtomicCoder<Conversation> {
     if (value == null) {
       throw new CoderException("cannot encode a null Conversation");
     }
-    String json = Json.write(ConversationJson.toTree(value, ConversationJson.Mode.EMBEDDED));
+    String json = ConversationJson.toJson(value, ConversationJson.Mode.EMBEDDED);
     BYTES.encode(json.getBytes(StandardCharsets.UTF_8), out);
   }
 
@@ -40,7 +39,7 @@ public final class ConversationCoder extends AtomicCoder<Conversation> {
   public Conversation decode(InputStream in) throws IOException {
     String json = new String(BYTES.decode(in), StandardCharsets.UTF_8);
     try {
-      return ConversationJson.restore(Json.parse(json), null);
+      return ConversationJson.restore(json);
     } catch (IllegalArgumentException e) {
       throw new CoderException("cannot decode Conversation: " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package dev.beamllm.prompt;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -88,7 +89,7 @@ final class AnthropicImport {
               return File.fromFileId(source.path("file_id").asText());
             case "text":
               return File.fromBytes(
-                  source.path("data").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                  source.path("data").asText().getBytes(StandardCharsets.UTF_8),
                   title,
                   "text/plain");
             default:

@@ -1,5 +1,8 @@
 package dev.beamllm.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Json;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 import java.time.Duration;
@@ -7,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Error classification shared by the adapters: by status, then by the provider's words. */
 public final class Errors {
@@ -89,10 +93,10 @@ public final class Errors {
   }
 
   /** A 2xx body as JSON; an unreadable one is an invalid-response error naming the API. */
-  public static com.fasterxml.jackson.databind.JsonNode body(String api, HttpAnswer answer) {
+  public static JsonNode body(String api, HttpAnswer answer) {
     try {
-      return dev.beamllm.prompt.Json.parse(answer.body());
-    } catch (dev.beamllm.prompt.InvalidPromptException e) {
+      return Json.parse(answer.body());
+    } catch (InvalidPromptException e) {
       throw unreadable(api, e);
     }
   }
@@ -114,7 +118,7 @@ public final class Errors {
     }
     try {
       double total = 0;
-      var m = java.util.regex.Pattern.compile("([0-9.]+)(ms|h|m|s)").matcher(v);
+      var m = Pattern.compile("([0-9.]+)(ms|h|m|s)").matcher(v);
       boolean any = false;
       while (m.find()) {
         any = true;

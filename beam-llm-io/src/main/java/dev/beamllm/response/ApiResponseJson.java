@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.beamllm.prompt.ConversationJson;
 import dev.beamllm.prompt.Json;
 import java.time.Duration;
@@ -79,7 +80,7 @@ public final class ApiResponseJson {
         ApiResponse.builder()
             .setModel(text(root, "model"))
             .setProvider(text(root, "provider"))
-            .setMessage(ConversationJson.restoreMessage(required(root, "message")))
+            .setMessage(ConversationJson.restoreMessage(Json.write(required(root, "message"))))
             .setFinishReason(optionalText(root, "finish_reason"))
             .setUsage(readUsage(required(root, "usage")))
             .setCost(decimal(root, "cost"))
@@ -105,7 +106,10 @@ public final class ApiResponseJson {
     root.put("v", VERSION);
     root.put("model", r.model());
     root.put("provider", r.provider());
-    root.set("message", ConversationJson.writeMessage(r.message(), ConversationJson.Mode.EMBEDDED));
+    // The message's JSON is written as it is, not parsed again into this tree.
+    root.putRawValue(
+        "message",
+        new RawValue(ConversationJson.messageToJson(r.message(), ConversationJson.Mode.EMBEDDED)));
     r.finishReason().ifPresent(f -> root.put("finish_reason", f));
     ObjectNode usage = root.putObject("usage");
     usage.put("input_tokens", r.usage().inputTokens());

@@ -68,7 +68,7 @@ public final class AnthropicFormat {
     if (part instanceof ToolCall call) {
       ObjectNode b =
           Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name());
-      b.set("input", call.argumentsJson());
+      b.set("input", Json.parse(call.arguments()));
       return b;
     }
     if (part instanceof ToolResult result) {

@@ -57,7 +57,7 @@ public final class BedrockConverseFormat {
     } else if (part instanceof ToolCall call) {
       ObjectNode use =
           block.putObject("toolUse").put("toolUseId", call.id()).put("name", call.name());
-      use.set("input", call.argumentsJson());
+      use.set("input", Json.parse(call.arguments()));
     } else if (part instanceof ToolResult result) {
       ObjectNode r = block.putObject("toolResult").put("toolUseId", result.callId());
       ArrayNode content = r.putArray("content");

@@ -22,7 +22,11 @@ final class OutputRows {
     o.put("completion", r.completion());
     ArrayNode calls = o.putArray("tool_calls");
     for (ToolCall c : r.toolCalls()) {
-      calls.addObject().put("id", c.id()).put("name", c.name()).set("arguments", c.argumentsJson());
+      calls
+          .addObject()
+          .put("id", c.id())
+          .put("name", c.name())
+          .set("arguments", Json.parse(c.arguments()));
     }
     o.put("finish_reason", r.finishReason().orElse(null));
     o.putObject("usage")
