@@ -13,9 +13,9 @@ import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
-import dev.beamllm.provider.Formats;
-import dev.beamllm.provider.Turns;
 import dev.beamllm.provider.UnsupportedPartException;
+import dev.beamllm.provider.internal.Formats;
+import dev.beamllm.provider.internal.Turns;
 import java.util.List;
 
 /**

@@ -12,7 +12,7 @@ import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
-import dev.beamllm.provider.Formats;
+import dev.beamllm.provider.internal.Formats;
 
 /**
  * OpenAI Responses API {@code instructions} and {@code input} items. The system prompt goes in

@@ -1,7 +1,10 @@
-package dev.beamllm.provider;
+package dev.beamllm.provider.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Json;
+import dev.beamllm.provider.HttpCall;
+import dev.beamllm.provider.ProviderAdapter;
+import dev.beamllm.provider.ProviderRequest;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.beamllm.provider;
+package dev.beamllm.provider.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

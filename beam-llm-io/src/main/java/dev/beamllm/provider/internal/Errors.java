@@ -1,8 +1,10 @@
-package dev.beamllm.provider;
+package dev.beamllm.provider.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Json;
+import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.ProviderException;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.beamllm.provider;
+package dev.beamllm.provider.internal;
 
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
