@@ -3,6 +3,7 @@ package dev.beamllm.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +18,9 @@ import java.util.stream.Stream;
  * Conversations a format cannot carry are pinned as errors and left out.
  */
 final class GoldenRequests {
-  private static final Path GOLDEN = Path.of("src/test/resources/golden");
+  /** Where beam-llm-io's {@code WireFormatGoldenTest} keeps them, from the repository root. */
+  private static final Path GOLDEN =
+      TestData.dir().resolveSibling("beam-llm-io/src/test/resources/golden");
 
   private GoldenRequests() {}
 
