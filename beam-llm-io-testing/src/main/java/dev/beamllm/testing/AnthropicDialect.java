@@ -1,7 +1,7 @@
 package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;

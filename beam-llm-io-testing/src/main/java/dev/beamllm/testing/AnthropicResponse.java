@@ -3,7 +3,7 @@ package dev.beamllm.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 
 /**
  * An {@link Answer} as Anthropic's {@code message} object, or as its server-sent event stream.

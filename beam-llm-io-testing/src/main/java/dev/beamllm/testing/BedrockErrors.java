@@ -1,6 +1,6 @@
 package dev.beamllm.testing;
 
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;

@@ -2,7 +2,7 @@ package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

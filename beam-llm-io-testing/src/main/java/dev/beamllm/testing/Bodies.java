@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Digests;
 import dev.beamllm.prompt.InvalidPromptException;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.util.HexFormat;
 
 /** Small helpers the dialects share for reading request bodies and making ids. */

@@ -2,7 +2,7 @@ package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.Digests;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,13 +5,13 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
 import dev.beamllm.prompt.InvalidPromptException;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
+import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.client.Limits;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.RecordedRequest;

@@ -3,20 +3,25 @@ package dev.beamllm.beam;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.Limits;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.Fault;
 import dev.beamllm.testing.FaultPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,12 +34,18 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
@@ -113,15 +124,14 @@ public class LlmIOTest {
 
   @Test
   public void aSecondRunIsAnsweredFromTheCacheWithoutSendingOrUsingCapacity() throws Exception {
-    java.nio.file.Path db =
-        java.nio.file.Files.createTempDirectory("llmio-cache").resolve("cache.db");
+    Path db = Files.createTempDirectory("llmio-cache").resolve("cache.db");
     try (FakeProviderServer fake =
         FakeProviderServer.builder().requestsPerMinute(100).recordRequests(false).start()) {
       LlmIO.Complete io =
           LlmIO.complete()
               .withModels("gpt-4.1-mini")
               .withRegistry(registry(fake))
-              .withCache(dev.beamllm.cache.ResponseCache.sqlite(db));
+              .withCache(ResponseCache.sqlite(db));
       Pipeline first = Pipeline.create(PipelineOptionsFactory.create());
       first.apply(Create.of(conversations(50))).apply(io);
       first.run().waitUntilFinish();
@@ -191,7 +201,7 @@ public class LlmIOTest {
 
   private static Fault[] repeat(Fault f, int n) {
     Fault[] out = new Fault[n];
-    java.util.Arrays.fill(out, f);
+    Arrays.fill(out, f);
     return out;
   }
 
@@ -247,13 +257,10 @@ public class LlmIOTest {
   }
 
   /** Counts dead letters, as a user's dead-letter sink would store them. */
-  static final class CountBadRecords
-      extends org.apache.beam.sdk.transforms.PTransform<
-          PCollection<org.apache.beam.sdk.transforms.errorhandling.BadRecord>, PCollection<Long>> {
+  static final class CountBadRecords extends PTransform<PCollection<BadRecord>, PCollection<Long>> {
     @Override
-    public PCollection<Long> expand(
-        PCollection<org.apache.beam.sdk.transforms.errorhandling.BadRecord> input) {
-      return input.apply(org.apache.beam.sdk.transforms.Count.globally());
+    public PCollection<Long> expand(PCollection<BadRecord> input) {
+      return input.apply(Count.globally());
     }
   }
 
@@ -273,8 +280,7 @@ public class LlmIOTest {
                       .withBatching(10, Duration.ofSeconds(1))
                       .withErrorHandler(handler));
       handler.close();
-      PAssert.that(result.responses().apply(org.apache.beam.sdk.transforms.Count.globally()))
-          .containsInAnyOrder(25L);
+      PAssert.that(result.responses().apply(Count.globally())).containsInAnyOrder(25L);
       PAssert.that(handler.getOutput()).containsInAnyOrder(1L);
       pipeline.run().waitUntilFinish();
     }
@@ -291,7 +297,7 @@ public class LlmIOTest {
                   LlmIO.complete()
                       .withModels("gpt-4.1-mini")
                       .withRegistry(keyed)
-                      .withApiKeys(dev.beamllm.client.ApiKeys.fromEnvironment()));
+                      .withApiKeys(ApiKeys.fromEnvironment()));
       PAssert.that(result.responses()).empty();
       PAssert.that(result.failures())
           .satisfies(
@@ -330,8 +336,7 @@ public class LlmIOTest {
           result
               .responses()
               .apply(
-                  org.apache.beam.sdk.transforms.MapElements.into(
-                          org.apache.beam.sdk.values.TypeDescriptors.strings())
+                  MapElements.into(TypeDescriptors.strings())
                       .via((ApiResponse r) -> r.conversationId().orElseThrow()));
       PAssert.that(ids)
           .inWindow(new IntervalWindow(new Instant(0), new Instant(60_000)))
@@ -378,7 +383,7 @@ public class LlmIOTest {
             .withModels("gpt-4.1-mini")
             .withLimits(Limits.perMinute(600, 0))
             .withNumWorkers(3);
-    var data = org.apache.beam.sdk.transforms.display.DisplayData.from(io);
+    var data = DisplayData.from(io);
     assertTrue(data.toString().contains("gpt-4.1-mini"));
     assertTrue(data.toString().contains("numWorkers"));
     assertEquals(200, io.workerConfig().limits().requestsPerMinute());
@@ -391,7 +396,7 @@ public class LlmIOTest {
     try {
       LlmIO.complete()
           .withModels("gpt-4.1-mini")
-          .withApiKeys(dev.beamllm.client.ApiKeys.sameForAll("sk-x"))
+          .withApiKeys(ApiKeys.sameForAll("sk-x"))
           .validate(PipelineOptionsFactory.create());
       throw new AssertionError("expected a validation error");
     } catch (IllegalArgumentException e) {

@@ -18,11 +18,11 @@ import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.Credentials;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;
@@ -36,6 +36,7 @@ import dev.beamllm.provider.anthropic.AnthropicAdapter;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
+import dev.beamllm.response.Usage;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.Fault;
 import dev.beamllm.testing.FaultPlan;
@@ -610,7 +611,7 @@ public class AnthropicClientTest {
         Json.parse(redacted.rawFrom(Thinking.ANTHROPIC).orElseThrow()));
     assertEquals(List.of(new Text("Done.")), parsed.message().partsOf(Text.class));
     assertEquals(2, parsed.message().parts().size());
-    assertEquals(new dev.beamllm.response.Usage(10, 5, 7, 3), parsed.usage());
+    assertEquals(new Usage(10, 5, 7, 3), parsed.usage());
     assertEquals(
         ErrorKind.INVALID_RESPONSE,
         assertThrows(

@@ -12,14 +12,20 @@ import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.ErrorKind;
+import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
 import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 
 /**
@@ -102,8 +108,7 @@ public class ClientApiTest {
                 .postprocess(
                     r ->
                         r.toBuilder()
-                            .setMessage(
-                                dev.beamllm.prompt.Message.assistant(r.completion().toUpperCase()))
+                            .setMessage(Message.assistant(r.completion().toUpperCase()))
                             .build())
                 .build()) {
       ApiResponse first = client.start(Conversation.user("hello").withId("a")).join();
@@ -131,7 +136,7 @@ public class ClientApiTest {
     StatusTracker tracker = new StatusTracker(StatusTracker.Display.LINES, out, 50);
     try (FakeProviderServer fake =
             FakeProviderServer.builder()
-                .latency(dev.beamllm.testing.FakeLatency.fixed(Duration.ofMillis(150)))
+                .latency(FakeLatency.fixed(Duration.ofMillis(150)))
                 .start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").build()) {
       tracker.open(3);
@@ -165,11 +170,11 @@ public class ClientApiTest {
                       throw new IllegalStateException("hook failed");
                     })
                 .build()) {
-      ApiResponse r = badHeader.start("hi").get(10, java.util.concurrent.TimeUnit.SECONDS);
-      assertEquals(dev.beamllm.response.ErrorKind.INVALID_INPUT, r.error().orElseThrow().kind());
+      ApiResponse r = badHeader.start("hi").get(10, TimeUnit.SECONDS);
+      assertEquals(ErrorKind.INVALID_INPUT, r.error().orElseThrow().kind());
       assertFalse(r.error().orElseThrow().message().contains("sk-secret"));
       assertEquals(0, badHeader.tracker().status().inProgress());
-      ApiResponse h = badHook.start("hi").get(10, java.util.concurrent.TimeUnit.SECONDS);
+      ApiResponse h = badHook.start("hi").get(10, TimeUnit.SECONDS);
       assertTrue(h.isError());
       assertThat(h.error().orElseThrow().message(), containsString("hook failed"));
     }
@@ -197,9 +202,8 @@ public class ClientApiTest {
       client.start("a").join();
       nanoOnly.start("b").join();
       var log = fake.requests();
-      assertEquals(
-          0.1, dev.beamllm.prompt.Json.parse(log.get(0).body()).get("temperature").asDouble(), 0);
-      var nano = dev.beamllm.prompt.Json.parse(log.get(1).body());
+      assertEquals(0.1, Json.parse(log.get(0).body()).get("temperature").asDouble(), 0);
+      var nano = Json.parse(log.get(1).body());
       assertEquals(1.5, nano.get("temperature").asDouble(), 0);
       assertEquals(7, nano.get("max_completion_tokens").asInt());
     }
@@ -230,7 +234,7 @@ public class ClientApiTest {
             .registry(ModelRegistry.defaults())
             .config();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
+    try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
       o.writeObject(config);
     }
     assertFalse(

@@ -4,9 +4,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeLatency;
@@ -189,10 +191,8 @@ public class ClientSchedulingTest {
     // Two providers in one fake would share one bucket, so use two fakes: nano's allows 2 a minute.
     try (FakeProviderServer slow = FakeProviderServer.builder().requestsPerMinute(2).start();
         FakeProviderServer fast = FakeProviderServer.builder().start()) {
-      dev.beamllm.model.ModelRegistry registry =
-          fast.pointRegistry(dev.beamllm.model.ModelRegistry.defaults());
-      dev.beamllm.model.ModelSpec nano =
-          slow.pointRegistry(dev.beamllm.model.ModelRegistry.defaults()).lookup("gpt-4.1-nano");
+      ModelRegistry registry = fast.pointRegistry(ModelRegistry.defaults());
+      ModelSpec nano = slow.pointRegistry(ModelRegistry.defaults()).lookup("gpt-4.1-nano");
       try (LlmClient client =
           LlmClient.builder()
               .models("gpt-4.1-nano", "gpt-4.1-mini")

@@ -8,6 +8,7 @@ import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public class ModelHealthTest {
   }
 
   private static int closedPort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

@@ -7,21 +7,28 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.TestData;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.WireFormats;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
+import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.Fault;
 import dev.beamllm.testing.FaultPlan;
 import dev.beamllm.testing.RecordedRequest;
 import dev.beamllm.tool.Tool;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.Assume;
 import org.junit.Test;
 
 /** The OpenAI chat adapter through the client, against the fake provider. */
@@ -33,7 +40,7 @@ public class OpenAiClientTest {
         LlmClient client =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
                 .samplingParams(SamplingParams.builder().temperature(0.2).maxNewTokens(300).build())
-                .extraHeaders(java.util.Map.of("x-team", "data"))
+                .extraHeaders(Map.of("x-team", "data"))
                 .build()) {
       ApiResponse r =
           client
@@ -183,7 +190,7 @@ public class OpenAiClientTest {
         LlmClient client =
             ClientTestSupport.client(fake, "gpt-4.1-mini")
                 .maxAttempts(1)
-                .requestTimeout(java.time.Duration.ofMillis(700))
+                .requestTimeout(Duration.ofMillis(700))
                 .build()) {
       for (ErrorKind kind : expected) {
         ApiResponse r = ClientTestSupport.once(client, "hi");
@@ -206,7 +213,7 @@ public class OpenAiClientTest {
       assertTrue(r.error().orElseThrow().retryAfter().isPresent());
       assertEquals(1, nano.tracker().status().rateLimited());
       // The client that saw "limit 1, remaining 0" waits instead of sending into a 429.
-      java.util.concurrent.CompletableFuture<ApiResponse> waiting = mini.start("three");
+      CompletableFuture<ApiResponse> waiting = mini.start("three");
       try {
         Thread.sleep(500);
       } catch (InterruptedException e) {
@@ -260,11 +267,10 @@ public class OpenAiClientTest {
   public void processPromptsKeepsInputOrderAndBadInputIsAnErrorNotAnException() {
     try (FakeProviderServer fake =
             FakeProviderServer.builder()
-                .latency(
-                    dev.beamllm.testing.FakeLatency.logNormal(java.time.Duration.ofMillis(20), 1.0))
+                .latency(FakeLatency.logNormal(Duration.ofMillis(20), 1.0))
                 .start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").build()) {
-      List<Object> prompts = new java.util.ArrayList<>();
+      List<Object> prompts = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         prompts.add("prompt " + i);
       }
@@ -286,12 +292,11 @@ public class OpenAiClientTest {
         LlmClient client =
             LlmClient.builder()
                 .models("gpt-4.1-mini")
-                .registry(fake.pointRegistry(dev.beamllm.model.ModelRegistry.defaults()))
-                .apiKeys(ApiKeys.of(java.util.Map.of()))
+                .registry(fake.pointRegistry(ModelRegistry.defaults()))
+                .apiKeys(ApiKeys.of(Map.of()))
                 .progress(StatusTracker.Display.NONE)
                 .build()) {
-      org.junit.Assume.assumeTrue(
-          "OPENAI_API_KEY is set here", System.getenv("OPENAI_API_KEY") == null);
+      Assume.assumeTrue("OPENAI_API_KEY is set here", System.getenv("OPENAI_API_KEY") == null);
       ApiResponse r = client.start("hi").join();
       assertEquals(ErrorKind.AUTH, r.error().orElseThrow().kind());
       assertThat(r.error().orElseThrow().message(), containsString("set OPENAI_API_KEY"));

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeProviderServer;
@@ -58,8 +59,7 @@ public class OpenAiResponsesClientTest {
       assertEquals("openai", r.provider());
       assertEquals("q1", r.conversationId().orElseThrow());
       assertTrue(r.usage().inputTokens() > 0);
-      assertEquals(
-          dev.beamllm.prompt.TokenCounter.count("Echo: What is 2+2?"), r.usage().outputTokens());
+      assertEquals(TokenCounter.count("Echo: What is 2+2?"), r.usage().outputTokens());
       assertEquals(
           client.config().registry().lookup("gpt-4.1-mini").cost(r.usage()), r.cost(), 1e-12);
 

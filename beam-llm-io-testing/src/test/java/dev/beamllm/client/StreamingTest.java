@@ -6,10 +6,10 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.response.ApiResponse;

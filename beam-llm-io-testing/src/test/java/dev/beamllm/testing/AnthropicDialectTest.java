@@ -12,9 +12,9 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.TestData;
 import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.prompt.internal.Json;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -11,10 +11,10 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.TestData;
 import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.prompt.internal.Json;
 import java.nio.file.Files;
 import java.util.Base64;
 import org.junit.AfterClass;

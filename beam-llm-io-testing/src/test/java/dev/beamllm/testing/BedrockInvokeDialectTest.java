@@ -8,8 +8,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.prompt.internal.Json;
 import java.util.Set;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;

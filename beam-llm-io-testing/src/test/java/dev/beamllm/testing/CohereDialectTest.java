@@ -9,9 +9,10 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.AfterClass;
@@ -244,7 +245,7 @@ public class CohereDialectTest {
             "Bearer co-wrong");
     assertEquals(401, wrong.status());
     assertEquals("invalid api token", wrong.json().get("message").asText());
-    Set<String> fields = new java.util.HashSet<>();
+    Set<String> fields = new HashSet<>();
     wrong.json().fieldNames().forEachRemaining(fields::add);
     assertEquals(Set.of("id", "message"), fields);
 

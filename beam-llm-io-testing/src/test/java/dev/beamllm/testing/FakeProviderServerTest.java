@@ -9,11 +9,13 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.Test;
@@ -182,7 +184,7 @@ public class FakeProviderServerTest {
       try {
         Http.CLIENT.send(
             Http.request(chat(s), BODY).timeout(Duration.ofMillis(500)).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
+            HttpResponse.BodyHandlers.ofString());
         fail("a hung request must time out");
       } catch (HttpTimeoutException expected) {
         // the client gave up, as it should
@@ -252,7 +254,7 @@ public class FakeProviderServerTest {
       assertEquals(2, stats.accepted());
       assertEquals(1, stats.badRequests());
       assertTrue(stats.inputTokens() > 0 && stats.outputTokens() > 0);
-      assertEquals(2, java.util.Arrays.stream(stats.acceptedPerSecond()).sum());
+      assertEquals(2, Arrays.stream(stats.acceptedPerSecond()).sum());
       s.reset();
       assertEquals(0, s.requests().size());
       assertEquals(0, s.stats().accepted());

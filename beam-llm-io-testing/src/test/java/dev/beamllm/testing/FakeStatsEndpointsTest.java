@@ -7,7 +7,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;

@@ -2,8 +2,8 @@ package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.TestData;
+import dev.beamllm.prompt.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

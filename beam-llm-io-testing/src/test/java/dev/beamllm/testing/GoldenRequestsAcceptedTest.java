@@ -4,10 +4,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -31,10 +32,7 @@ public class GoldenRequestsAcceptedTest {
   }
 
   private static void assertAllAccepted(
-      String format,
-      String path,
-      String[] headers,
-      java.util.function.Consumer<ObjectNode> complete)
+      String format, String path, String[] headers, Consumer<ObjectNode> complete)
       throws Exception {
     Map<String, ObjectNode> golden = GoldenRequests.of(format);
     assertTrue(format + " has golden requests", golden.size() >= 10);

@@ -1,7 +1,7 @@
 package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

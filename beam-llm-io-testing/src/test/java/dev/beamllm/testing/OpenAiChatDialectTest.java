@@ -10,8 +10,8 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.prompt.internal.Json;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;

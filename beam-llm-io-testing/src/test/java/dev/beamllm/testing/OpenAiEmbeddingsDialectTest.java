@@ -14,6 +14,7 @@ import com.knuddels.jtokkit.api.IntArrayList;
 import dev.beamllm.prompt.TokenCounter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Base64;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -125,8 +126,7 @@ public class OpenAiEmbeddingsDialectTest {
                 .at("/data/0/embedding"));
     assertEquals(256, shortened.length);
     assertEquals(1.0, dot(shortened, shortened), 1e-5);
-    double prefixNorm =
-        Math.sqrt(dot(java.util.Arrays.copyOf(full, 256), java.util.Arrays.copyOf(full, 256)));
+    double prefixNorm = Math.sqrt(dot(Arrays.copyOf(full, 256), Arrays.copyOf(full, 256)));
     assertEquals(
         "same direction as the full vector's prefix", 1.0, dot(full, shortened) / prefixNorm, 1e-5);
   }

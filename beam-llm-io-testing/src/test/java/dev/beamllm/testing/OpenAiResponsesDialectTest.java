@@ -13,11 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Image;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.TestData;
 import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.prompt.internal.Json;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -423,7 +424,7 @@ public class OpenAiResponsesDialectTest {
     try (FakeProviderServer slow =
         FakeProviderServer.builder()
             .apiKey("sk-bg")
-            .latency(FakeLatency.fixed(java.time.Duration.ofMillis(400)))
+            .latency(FakeLatency.fixed(Duration.ofMillis(400)))
             .start()) {
       String base = slow.baseUrl() + "/v1/responses";
       String[] auth = {"authorization", "Bearer sk-bg"};

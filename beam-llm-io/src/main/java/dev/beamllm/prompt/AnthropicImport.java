@@ -1,6 +1,7 @@
 package dev.beamllm.prompt;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

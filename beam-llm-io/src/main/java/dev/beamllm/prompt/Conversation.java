@@ -1,5 +1,6 @@
 package dev.beamllm.prompt;
 
+import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

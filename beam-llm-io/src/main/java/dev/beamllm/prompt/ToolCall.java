@@ -2,6 +2,7 @@ package dev.beamllm.prompt;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.internal.Json;
 import java.util.Map;
 import java.util.Objects;
 

@@ -1,7 +1,7 @@
 package dev.beamllm.provider;
 
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.anthropic.AnthropicFormat;
 import dev.beamllm.provider.bedrock.BedrockConverseFormat;
 import dev.beamllm.provider.cohere.CohereFormat;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.beamllm.prompt.ConversationJson;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

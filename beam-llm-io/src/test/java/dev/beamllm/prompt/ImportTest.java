@@ -2,6 +2,7 @@ package dev.beamllm.prompt;
 
 import static org.junit.Assert.assertEquals;
 
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.WireFormats;
 import java.util.Map;
 import org.junit.Test;

@@ -2,7 +2,7 @@ package dev.beamllm.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.InvalidPromptException;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.ApiError;

@@ -3,7 +3,7 @@ package dev.beamllm.provider.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;

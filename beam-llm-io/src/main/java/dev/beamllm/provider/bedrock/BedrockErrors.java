@@ -1,7 +1,7 @@
 package dev.beamllm.provider.bedrock;
 
 import dev.beamllm.prompt.InvalidPromptException;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.ApiError;

@@ -1,7 +1,7 @@
 package dev.beamllm.provider.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;

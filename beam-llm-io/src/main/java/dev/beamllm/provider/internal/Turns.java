@@ -2,10 +2,10 @@ package dev.beamllm.provider.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

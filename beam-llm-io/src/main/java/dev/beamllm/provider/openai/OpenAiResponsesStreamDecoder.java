@@ -2,7 +2,7 @@ package dev.beamllm.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.InvalidPromptException;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderException;
 import dev.beamllm.provider.StreamDecoder;

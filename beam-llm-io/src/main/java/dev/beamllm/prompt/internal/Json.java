@@ -1,4 +1,4 @@
-package dev.beamllm.prompt;
+package dev.beamllm.prompt.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.InvalidPromptException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
