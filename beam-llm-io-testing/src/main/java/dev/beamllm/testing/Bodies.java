@@ -2,8 +2,8 @@ package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Digests;
 import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import java.util.HexFormat;
 

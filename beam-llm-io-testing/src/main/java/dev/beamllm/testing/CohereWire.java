@@ -1,7 +1,7 @@
 package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Digests;
+import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import java.util.HexFormat;
 import java.util.UUID;

@@ -2,7 +2,7 @@ package dev.beamllm.testing;
 
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
-import dev.beamllm.prompt.Digests;
+import dev.beamllm.prompt.internal.Digests;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

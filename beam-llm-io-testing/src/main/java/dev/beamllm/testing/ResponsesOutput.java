@@ -2,7 +2,7 @@ package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Digests;
+import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import java.util.Base64;
 import java.util.List;

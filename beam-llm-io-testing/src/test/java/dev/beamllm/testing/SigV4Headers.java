@@ -1,6 +1,6 @@
 package dev.beamllm.testing;
 
-import dev.beamllm.prompt.Digests;
+import dev.beamllm.prompt.internal.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;

@@ -2,7 +2,7 @@ package dev.beamllm.beam;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.client.LlmRequest;
-import dev.beamllm.prompt.Digests;
+import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

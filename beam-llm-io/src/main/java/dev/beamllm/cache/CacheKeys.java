@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Digests;
+import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.tool.Tool;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package dev.beamllm.prompt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.beamllm.prompt;
+package dev.beamllm.prompt.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
