@@ -58,7 +58,7 @@ public final class ConversationJson {
    * messages are written, so other JSON forms (an answer's message) share the part forms.
    */
   public static String messageToJson(Message message, Mode mode) {
-    return Json.write(writeMessage(message, mode));
+    return Json.writeEscapingSurrogates(writeMessage(message, mode));
   }
 
   /**

@@ -1,11 +1,6 @@
 package dev.beamllm.response;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
@@ -44,17 +39,12 @@ public final class ApiResponseJson {
 
   // Escaping surrogates keeps a lone one (which a provider's "\ud83d" escape can produce) intact
   // when the text is later stored as UTF-8, where it would otherwise become '?'.
-  private static final ObjectWriter WRITER = Json.MAPPER.writer().with(new SurrogateEscapes());
 
   private ApiResponseJson() {}
 
   /** Writes a response as JSON text. */
   public static String toJson(ApiResponse response) {
-    try {
-      return WRITER.writeValueAsString(toTree(response));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("response JSON failed to serialize", e);
-    }
+    return Json.writeEscapingSurrogates(toTree(response));
   }
 
   /**
@@ -264,23 +254,5 @@ public final class ApiResponseJson {
       throw new IllegalArgumentException("response JSON has no \"" + field + "\"");
     }
     return v;
-  }
-
-  /** JSON's standard escapes, plus {@code \\uXXXX} for every surrogate char. */
-  private static final class SurrogateEscapes extends CharacterEscapes {
-    private static final long serialVersionUID = 1L;
-    private final int[] ascii = standardAsciiEscapesForJSON();
-
-    @Override
-    public int[] getEscapeCodesForAscii() {
-      return ascii;
-    }
-
-    @Override
-    public SerializableString getEscapeSequence(int ch) {
-      return Character.isSurrogate((char) ch)
-          ? new SerializedString(String.format("\\u%04x", ch))
-          : null;
-    }
   }
 }

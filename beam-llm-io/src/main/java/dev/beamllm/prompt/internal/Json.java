@@ -1,8 +1,12 @@
 package dev.beamllm.prompt.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -22,7 +26,22 @@ public final class Json {
           .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .build();
 
+  /**
+   * Writes lone UTF-16 surrogates (half an emoji, cut by a provider's stream) as {@code \\uXXXX}
+   * escapes, so the text survives a trip through UTF-8 bytes; everything else as it is.
+   */
+  private static final ObjectWriter SURROGATE_SAFE = MAPPER.writer().with(new SurrogateEscapes());
+
   private Json() {}
+
+  /** Compact JSON of a node whose lone surrogates survive encoding as UTF-8 bytes. */
+  public static String writeEscapingSurrogates(JsonNode node) {
+    try {
+      return SURROGATE_SAFE.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("JSON tree failed to serialize", e);
+    }
+  }
 
   /** A new empty object node. */
   public static ObjectNode object() {
@@ -77,5 +96,22 @@ public final class Json {
   @SuppressWarnings("unchecked")
   public static Map<String, Object> toMap(JsonNode node) {
     return MAPPER.convertValue(node, Map.class);
+  }
+
+  private static final class SurrogateEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return Character.isSurrogate((char) ch)
+          ? new SerializedString(String.format("\\u%04x", ch))
+          : null;
+    }
   }
 }
