@@ -6,6 +6,7 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.WireFormats;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -78,7 +79,7 @@ final class AnthropicRequest {
         prompt.set("system", body.get("system"));
       }
       prompt.set("messages", messages);
-      conversation = Conversation.fromAnthropic(Json.write(prompt));
+      conversation = WireFormats.fromAnthropic(Json.write(prompt));
     } catch (InvalidPromptException e) {
       throw bad("messages: " + e.getMessage(), "messages");
     }

@@ -7,6 +7,7 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.WireFormats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ final class OpenAiChatDialect implements Dialect {
     }
     Conversation conversation;
     try {
-      conversation = Conversation.fromOpenAi(Json.write(messages));
+      conversation = WireFormats.fromOpenAi(Json.write(messages));
     } catch (InvalidPromptException e) {
       throw ProviderError.badRequest("Invalid 'messages': " + e.getMessage(), "messages");
     }

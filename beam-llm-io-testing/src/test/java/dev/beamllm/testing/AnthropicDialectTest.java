@@ -15,6 +15,7 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.TestData;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.WireFormats;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -96,7 +97,7 @@ public class AnthropicDialectTest {
     assertEquals("end_turn", j.get("stop_reason").asText());
     assertTrue(j.get("stop_sequence").isNull());
     Conversation sent =
-        Conversation.fromAnthropic("{\"system\":\"Be terse.\",\"messages\":" + messages + "}");
+        WireFormats.fromAnthropic("{\"system\":\"Be terse.\",\"messages\":" + messages + "}");
     assertEquals(
         TokenCounter.estimate(sent, TokenCounter.ImageRule.ANTHROPIC),
         j.at("/usage/input_tokens").asLong());
@@ -145,7 +146,7 @@ public class AnthropicDialectTest {
     assertEquals(r.body(), 200, r.status());
     assertEquals("Echo: Describe these", r.json().at("/content/0/text").asText());
     Conversation sent =
-        Conversation.fromAnthropic(
+        WireFormats.fromAnthropic(
             "{\"system\":\"You see images.\",\"messages\":[{\"role\":\"user\",\"content\":"
                 + content
                 + "}]}");
@@ -360,7 +361,7 @@ public class AnthropicDialectTest {
       assertEquals(0, second.get("cache_creation_input_tokens").asLong());
       assertEquals(size, second.get("cache_read_input_tokens").asLong());
       Conversation sent =
-          Conversation.fromAnthropic(
+          WireFormats.fromAnthropic(
               "{\"system\":\""
                   + system
                   + "\",\"messages\":[{\"role\":\"user\",\"content\":\"second\"}]}");

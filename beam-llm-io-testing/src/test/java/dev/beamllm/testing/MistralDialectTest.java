@@ -17,6 +17,7 @@ import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.TestData;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.WireFormats;
 import java.nio.file.Files;
 import java.util.Base64;
 import java.util.Map;
@@ -82,7 +83,7 @@ public class MistralDialectTest {
         Set.of("prompt_tokens", "completion_tokens", "total_tokens"),
         Set.copyOf(Json.toMap(usage).keySet()));
     assertEquals(
-        TokenCounter.estimate(Conversation.fromOpenAi(messages), TokenCounter.ImageRule.OPENAI),
+        TokenCounter.estimate(WireFormats.fromOpenAi(messages), TokenCounter.ImageRule.OPENAI),
         usage.get("prompt_tokens").asLong());
     assertEquals(TokenCounter.count("Echo: What is 2+2?"), usage.get("completion_tokens").asLong());
     assertEquals("10000", r.header("x-ratelimit-limit-req-minute"));

@@ -9,9 +9,9 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.WireFormats;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -53,7 +53,7 @@ public class OpenAiChatDialectTest {
     assertEquals("assistant", j.at("/choices/0/message/role").asText());
     assertEquals("stop", j.at("/choices/0/finish_reason").asText());
     long expectedPrompt =
-        TokenCounter.estimate(Conversation.fromOpenAi(messages), TokenCounter.ImageRule.OPENAI);
+        TokenCounter.estimate(WireFormats.fromOpenAi(messages), TokenCounter.ImageRule.OPENAI);
     assertEquals(expectedPrompt, j.at("/usage/prompt_tokens").asLong());
     assertEquals(
         TokenCounter.count("Echo: What is 2+2?"), j.at("/usage/completion_tokens").asLong());

@@ -88,7 +88,7 @@ public final class LlmClient implements AutoCloseable {
     return new LlmClient(config.check());
   }
 
-  /** A builder. */
+  /** A builder starting from {@link ClientConfig#defaults()}: no model yet, every other default. */
   public static Builder builder() {
     return new Builder(ClientConfig.defaults());
   }
@@ -120,7 +120,7 @@ public final class LlmClient implements AutoCloseable {
     return fromMap(ConfigMaps.parseYaml(yaml));
   }
 
-  /** The configuration. */
+  /** The checked configuration this client runs with (never holds a key). */
   public ClientConfig config() {
     return config;
   }

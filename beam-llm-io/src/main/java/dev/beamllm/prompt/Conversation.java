@@ -58,19 +58,6 @@ public final class Conversation {
     return ConversationJson.fromJson(json);
   }
 
-  /** Imports an OpenAI chat completions {@code messages} array (or a request body holding one). */
-  public static Conversation fromOpenAi(String json) {
-    return OpenAiImport.parse(Json.parse(json));
-  }
-
-  /**
-   * Imports an Anthropic {@code messages} array, or a request body with {@code system} and {@code
-   * messages}.
-   */
-  public static Conversation fromAnthropic(String json) {
-    return AnthropicImport.parse(Json.parse(json));
-  }
-
   /** The messages, in order. */
   public List<Message> messages() {
     return messages;

@@ -1,6 +1,17 @@
-package dev.beamllm.prompt;
+package dev.beamllm.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.File;
+import dev.beamllm.prompt.Image;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,16 +20,20 @@ import java.util.List;
 
 /**
  * Reads an Anthropic Messages message list into a {@link Conversation}: the input side of {@link
- * Conversation#fromAnthropic}, for prompts kept in Anthropic's shape. Rendering a conversation for
- * Anthropic lives with the Anthropic adapter, in {@code dev.beamllm.provider.anthropic}.
+ * dev.beamllm.provider.WireFormats#fromAnthropic}, for prompts kept in Anthropic's shape. Rendering
+ * lives beside it, in {@link AnthropicFormat}.
  */
-final class AnthropicImport {
+public final class AnthropicImport {
   private AnthropicImport() {}
 
   /**
    * Imports an Anthropic {@code messages} array, or a request body with {@code system} and {@code
    * messages}. Tool results in a user turn become a tool message before the user's other content.
    */
+  public static Conversation parse(String json) {
+    return parse(Json.parse(json));
+  }
+
   static Conversation parse(JsonNode root) {
     List<Message> out = new ArrayList<>();
     JsonNode messages = root;

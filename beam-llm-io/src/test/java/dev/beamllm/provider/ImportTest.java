@@ -1,9 +1,14 @@
-package dev.beamllm.prompt;
+package dev.beamllm.provider;
 
 import static org.junit.Assert.assertEquals;
 
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.GoldenConversations;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Json;
-import dev.beamllm.provider.WireFormats;
 import java.util.Map;
 import org.junit.Test;
 
@@ -21,7 +26,7 @@ public class ImportTest {
       } catch (InvalidPromptException unsupported) {
         continue;
       }
-      Conversation imported = Conversation.fromOpenAi(wire);
+      Conversation imported = WireFormats.fromOpenAi(wire);
       assertEquals(e.getKey(), Json.parse(wire), Json.parse(WireFormats.openAi(imported)));
     }
   }
@@ -30,7 +35,7 @@ public class ImportTest {
   public void anthropicMessagesRoundTripThroughImport() throws Exception {
     for (Map.Entry<String, Conversation> e : GoldenConversations.all().entrySet()) {
       String wire = WireFormats.anthropic(e.getValue());
-      Conversation imported = Conversation.fromAnthropic(wire);
+      Conversation imported = WireFormats.fromAnthropic(wire);
       assertEquals(e.getKey(), Json.parse(wire), Json.parse(WireFormats.anthropic(imported)));
     }
   }
@@ -38,7 +43,7 @@ public class ImportTest {
   @Test
   public void anthropicToolResultsBecomeAToolMessageBeforeTheUserText() {
     Conversation c =
-        Conversation.fromAnthropic(
+        WireFormats.fromAnthropic(
             "{\"system\":\"be brief\",\"messages\":["
                 + "{\"role\":\"user\",\"content\":\"weather?\"},"
                 + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"w\",\"input\":{\"c\":\"Oslo\"}}]},"
@@ -55,7 +60,7 @@ public class ImportTest {
   @Test
   public void openAiDeveloperRoleAndReasoningContent() {
     Conversation c =
-        Conversation.fromOpenAi(
+        WireFormats.fromOpenAi(
             "[{\"role\":\"developer\",\"content\":\"terse\"},{\"role\":\"user\",\"content\":\"hi\"},"
                 + "{\"role\":\"assistant\",\"content\":\"hello\",\"reasoning_content\":\"greet back\"}]");
     assertEquals(Role.SYSTEM, c.messages().get(0).role());

@@ -1,16 +1,28 @@
-package dev.beamllm.prompt;
+package dev.beamllm.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.File;
+import dev.beamllm.prompt.Image;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.ToolResult;
+import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 /**
  * Reads an OpenAI chat completions message list into a {@link Conversation}: the input side of
- * {@link Conversation#fromOpenAi}, for prompts kept in OpenAI's shape. Rendering a conversation for
- * OpenAI lives with the OpenAI adapter, in {@code dev.beamllm.provider.openai}.
+ * {@link dev.beamllm.provider.WireFormats#fromOpenAi}, for prompts kept in OpenAI's shape.
+ * Rendering lives beside it, in {@link OpenAiChatFormat}.
  */
-final class OpenAiImport {
+public final class OpenAiImport {
   private OpenAiImport() {}
 
   /**
@@ -18,6 +30,10 @@ final class OpenAiImport {
    * image_url}, {@code file}, {@code tool_calls}, {@code tool} messages and DeepSeek's {@code
    * reasoning_content} are understood.
    */
+  public static Conversation parse(String json) {
+    return parse(Json.parse(json));
+  }
+
   static Conversation parse(JsonNode root) {
     JsonNode messages = root.isObject() ? root.get("messages") : root;
     if (messages == null || !messages.isArray()) {
