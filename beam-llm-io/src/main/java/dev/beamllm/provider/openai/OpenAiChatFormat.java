@@ -10,11 +10,9 @@ import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
-import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.UnsupportedPartException;
 import dev.beamllm.provider.internal.Formats;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,33 +27,50 @@ import java.util.Map;
 public final class OpenAiChatFormat {
   private static final String API = "OpenAI chat completions";
 
-  /** The variations of OpenAI's chat shape that other providers speak. */
-  public enum Dialect {
-    /** OpenAI and the OpenAI-compatible endpoints. */
-    OPENAI,
-    /**
-     * Mistral: {@code image_url} may be a string, tool messages carry the tool {@code name}, PDFs
-     * go as {@code document_url}, tool-call ids are 9 alphanumerics, and a user turn may not follow
-     * a tool turn directly.
-     */
-    MISTRAL
+  /**
+   * Where a provider that speaks OpenAI's chat shape departs from it. The renderer calls these
+   * hooks at each point where a provider differs; every default is OpenAI's own behaviour.
+   * Mistral's rules live in {@link dev.beamllm.provider.mistral.MistralFormat}.
+   */
+  public interface Dialect {
+    /** The API's name in error messages ("Mistral chat: ..."). */
+    String api();
+
+    /** The id a tool call and its result carry on the wire. */
+    default String callId(String id) {
+      return id;
+    }
+
+    /** Called before a user turn is added, with the messages so far. */
+    default void beforeUserTurn(ArrayNode messages) {}
+
+    /** Fields a tool message adds beside {@code tool_call_id} and {@code content}. */
+    default void toolMessage(ObjectNode tool, String toolName) {}
+
+    /** An image part, or null for OpenAI's {@code {"type": "image_url", "image_url": {...}}}. */
+    default ObjectNode imagePart(Image image) {
+      return null;
+    }
+
+    /** A PDF document part, or null for OpenAI's {@code {"type": "file", "file": {...}}}. */
+    default ObjectNode documentPart(File file) {
+      return null;
+    }
   }
+
+  /** OpenAI and the OpenAI-compatible endpoints. */
+  public static final Dialect OPENAI = () -> API;
 
   private OpenAiChatFormat() {}
 
   /** {@code {"messages": [...]}} for the conversation. */
   public static ObjectNode render(Conversation conversation) {
-    return render(conversation, Dialect.OPENAI);
+    return render(conversation, OPENAI);
   }
 
-  /**
-   * {@code {"messages": [...]}} for the conversation in one dialect of the chat shape; Mistral's
-   * renderer ({@link dev.beamllm.provider.mistral.MistralFormat}) is this with {@link
-   * Dialect#MISTRAL}.
-   */
+  /** {@code {"messages": [...]}} for the conversation in one dialect of the chat shape. */
   public static ObjectNode render(Conversation conversation, Dialect dialect) {
     conversation.validate();
-    String api = dialect == Dialect.MISTRAL ? "Mistral chat" : API;
     Map<String, String> toolNames = Formats.toolNamesById(conversation);
     ObjectNode body = Json.object();
     ArrayNode messages = body.putArray("messages");
@@ -63,8 +78,8 @@ public final class OpenAiChatFormat {
       switch (m.role()) {
         case SYSTEM -> messages.addObject().put("role", "system").put("content", m.text());
         case USER -> {
-          bridgeAfterTool(messages, dialect);
-          messages.add(userMessage(m.parts(), dialect, api));
+          dialect.beforeUserTurn(messages);
+          messages.add(userMessage(m.parts(), dialect));
         }
         case ASSISTANT -> messages.add(assistantMessage(m, dialect));
         case TOOL -> {
@@ -72,10 +87,8 @@ public final class OpenAiChatFormat {
           for (ToolResult result : m.partsOf(ToolResult.class)) {
             ObjectNode tool = messages.addObject();
             tool.put("role", "tool");
-            tool.put("tool_call_id", callId(result.callId(), dialect));
-            if (dialect == Dialect.MISTRAL) {
-              tool.put("name", toolNames.get(result.callId()));
-            }
+            tool.put("tool_call_id", dialect.callId(result.callId()));
+            dialect.toolMessage(tool, toolNames.get(result.callId()));
             tool.put("content", Formats.resultText(result));
             result.content().stream().filter(Image.class::isInstance).forEach(images::add);
           }
@@ -83,8 +96,8 @@ public final class OpenAiChatFormat {
             List<Part> parts = new ArrayList<>();
             parts.add(new Text("Images returned by the tool calls above:"));
             parts.addAll(images);
-            bridgeAfterTool(messages, dialect);
-            messages.add(userMessage(parts, dialect, api));
+            dialect.beforeUserTurn(messages);
+            messages.add(userMessage(parts, dialect));
           }
         }
       }
@@ -92,39 +105,7 @@ public final class OpenAiChatFormat {
     return body;
   }
 
-  /**
-   * Mistral rejects a user turn right after a tool turn ("Unexpected role 'user' after role
-   * 'tool'"), so a short assistant turn bridges them.
-   */
-  private static void bridgeAfterTool(ArrayNode messages, Dialect dialect) {
-    if (dialect == Dialect.MISTRAL
-        && messages.size() > 0
-        && "tool".equals(messages.get(messages.size() - 1).path("role").asText())) {
-      messages.addObject().put("role", "assistant").put("content", "Tool results received.");
-    }
-  }
-
-  /**
-   * Mistral requires tool-call ids of exactly nine letters or digits; other ids are mapped to a
-   * stable nine-character hash so a call and its result still match.
-   */
-  static String callId(String id, Dialect dialect) {
-    if (dialect != Dialect.MISTRAL || id.matches("[A-Za-z0-9]{9}")) {
-      return id;
-    }
-    String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    BigInteger n = new BigInteger(1, Digests.sha256(id));
-    StringBuilder out = new StringBuilder();
-    BigInteger base = BigInteger.valueOf(alphabet.length());
-    for (int i = 0; i < 9; i++) {
-      BigInteger[] qr = n.divideAndRemainder(base);
-      out.append(alphabet.charAt(qr[1].intValue()));
-      n = qr[0];
-    }
-    return out.toString();
-  }
-
-  private static ObjectNode userMessage(List<Part> parts, Dialect dialect, String api) {
+  private static ObjectNode userMessage(List<Part> parts, Dialect dialect) {
     ObjectNode message = Json.object().put("role", "user");
     if (parts.size() == 1 && parts.get(0) instanceof Text t) {
       message.put("content", t.text());
@@ -137,18 +118,18 @@ public final class OpenAiChatFormat {
       } else if (part instanceof Image image) {
         content.add(imagePart(image, dialect));
       } else if (part instanceof File file) {
-        content.add(filePart(file, dialect, api));
+        content.add(filePart(file, dialect));
       }
     }
     return message;
   }
 
   private static ObjectNode imagePart(Image image, Dialect dialect) {
-    ObjectNode part = Json.object().put("type", "image_url");
-    if (dialect == Dialect.MISTRAL && image.detail() == Image.Detail.AUTO) {
-      part.put("image_url", image.url());
-      return part;
+    ObjectNode own = dialect.imagePart(image);
+    if (own != null) {
+      return own;
     }
+    ObjectNode part = Json.object().put("type", "image_url");
     ObjectNode url = part.putObject("image_url").put("url", image.url());
     if (image.detail() != Image.Detail.AUTO) {
       url.put("detail", image.detail().wireName());
@@ -156,7 +137,7 @@ public final class OpenAiChatFormat {
     return part;
   }
 
-  private static ObjectNode filePart(File file, Dialect dialect, String api) {
+  private static ObjectNode filePart(File file, Dialect dialect) {
     if (file.isText()) {
       return Json.object().put("type", "text").put("text", Formats.documentText(file));
     }
@@ -165,23 +146,15 @@ public final class OpenAiChatFormat {
     }
     if (file.bytes().isPresent() && !file.isPdf()) {
       throw new UnsupportedPartException(
-          api,
+          dialect.api(),
           file.mediaType().orElse("unknown")
               + " documents ("
               + file.describe()
               + "); only PDF, plain text and images");
     }
-    if (dialect == Dialect.MISTRAL) {
-      ObjectNode doc = Json.object().put("type", "document_url");
-      switch (file.origin()) {
-        case URL -> doc.put("document_url", file.location().orElseThrow());
-        case PATH, BYTES -> doc.put("document_url", file.dataUrl());
-        case FILE_ID ->
-            throw new UnsupportedPartException(
-                api, "a file id (" + file.describe() + "); give the bytes or a URL");
-      }
-      file.filename().ifPresent(name -> doc.put("document_name", name));
-      return doc;
+    ObjectNode own = dialect.documentPart(file);
+    if (own != null) {
+      return own;
     }
     ObjectNode part = Json.object().put("type", "file");
     ObjectNode inner = part.putObject("file");
@@ -193,7 +166,7 @@ public final class OpenAiChatFormat {
       }
       case URL ->
           throw new UnsupportedPartException(
-              api,
+              dialect.api(),
               "a document by URL ("
                   + file.describe()
                   + "); give a path, bytes or an uploaded file id");
@@ -214,7 +187,7 @@ public final class OpenAiChatFormat {
       ArrayNode toolCalls = message.putArray("tool_calls");
       for (ToolCall call : calls) {
         ObjectNode c = toolCalls.addObject();
-        c.put("id", callId(call.id(), dialect));
+        c.put("id", dialect.callId(call.id()));
         c.put("type", "function");
         c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
       }
