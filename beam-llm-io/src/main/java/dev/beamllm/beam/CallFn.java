@@ -189,7 +189,7 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
       for (LlmRequest request : p.input()) {
         metrics.failed();
         out.emit(
-            failures, new LlmFailure(request, r.error().orElseThrow(), r.attempts(), r.model()));
+            failures, LlmFailure.of(request, r.error().orElseThrow(), r.attempts(), r.model()));
       }
     }
   }

@@ -472,7 +472,7 @@ public final class LlmIO {
       return new Stage(
           out.get(RESPONSES).setCoder(ApiResponseCoder.of()),
           out.get(RETRY).setCoder(GROUP_CODER),
-          out.get(FAILURES).setCoder(LlmFailureCoder.of()));
+          out.get(FAILURES).setCoder(LlmFailure.coder()));
     }
 
     /** Every failure also to the user's dead-letter handler, when one is set. */
