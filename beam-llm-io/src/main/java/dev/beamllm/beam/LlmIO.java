@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -35,7 +33,6 @@ import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -383,7 +380,7 @@ public final class LlmIO {
       ClientConfig config = workerConfig();
       SerializableFunction<ClientConfig, LlmService> factory =
           clientFactory() != null ? clientFactory() : LlmService::fromConfig;
-      PCollection<KV<List<LlmRequest>, String>> requests = expandGroup(expandBatch(input));
+      PCollection<RequestGroup> requests = expandGroup(expandBatch(input));
       Stage first = expandCall("Call", requests, config, factory, false);
       Stage second = expandCall("Retry", first.retry(), config, factory, true);
       PCollection<ApiResponse> responses =
@@ -399,15 +396,13 @@ public final class LlmIO {
     }
 
     private static final TupleTag<ApiResponse> RESPONSES = new TupleTag<>("responses") {};
-    private static final TupleTag<KV<List<LlmRequest>, String>> RETRY = new TupleTag<>("retry") {};
+    private static final TupleTag<RequestGroup> RETRY = new TupleTag<>("retry") {};
     private static final TupleTag<LlmFailure> FAILURES = new TupleTag<>("failures") {};
-    private static final KvCoder<List<LlmRequest>, String> GROUP_CODER =
-        KvCoder.of(ListCoder.of(LlmRequestCoder.of()), StringUtf8Coder.of());
 
     /** What one call stage puts out. */
     private record Stage(
         PCollection<ApiResponse> responses,
-        PCollection<KV<List<LlmRequest>, String>> retry,
+        PCollection<RequestGroup> retry,
         PCollection<LlmFailure> failures) {}
 
     /** Optional batching: requests wait in shards until a batch is full or its time is up. */
@@ -432,33 +427,25 @@ public final class LlmIO {
     }
 
     /**
-     * Groups of identical requests (one request per group without dedupe), each with no model to
-     * avoid yet.
+     * Groups of identical requests (one request per group without dedupe, or where {@link
+     * Dedupe#applies} says a grouping cannot see them all), each with no model to avoid yet.
      */
-    private PCollection<KV<List<LlmRequest>, String>> expandGroup(PCollection<LlmRequest> input) {
-      PCollection<List<LlmRequest>> groups =
-          dedupe() && Dedupe.applies(input)
-              ? input.apply("Dedupe", new Dedupe())
-              : input
-                  .apply(
-                      "One by one",
-                      MapElements.into(new TypeDescriptor<List<LlmRequest>>() {})
-                          .via((LlmRequest r) -> List.of(r)))
-                  .setCoder(ListCoder.of(LlmRequestCoder.of()));
-      return groups
+    private PCollection<RequestGroup> expandGroup(PCollection<LlmRequest> input) {
+      if (dedupe() && Dedupe.applies(input)) {
+        return input.apply("Dedupe", new Dedupe());
+      }
+      return input
           .apply(
-              "Requests",
-              MapElements.into(
-                      TypeDescriptors.kvs(
-                          new TypeDescriptor<List<LlmRequest>>() {}, TypeDescriptors.strings()))
-                  .via((List<LlmRequest> g) -> KV.of(g, "")))
-          .setCoder(GROUP_CODER);
+              "One by one",
+              MapElements.into(TypeDescriptor.of(RequestGroup.class))
+                  .via((LlmRequest r) -> RequestGroup.of(r)))
+          .setCoder(RequestGroupCoder.of());
     }
 
     /** One call stage: answers, what is still retryable, and failures. */
     private Stage expandCall(
         String name,
-        PCollection<KV<List<LlmRequest>, String>> requests,
+        PCollection<RequestGroup> requests,
         ClientConfig config,
         SerializableFunction<ClientConfig, LlmService> factory,
         boolean lastStage) {
@@ -471,7 +458,7 @@ public final class LlmIO {
                   .withOutputTags(RESPONSES, TupleTagList.of(RETRY).and(FAILURES)));
       return new Stage(
           out.get(RESPONSES).setCoder(ApiResponseCoder.of()),
-          out.get(RETRY).setCoder(GROUP_CODER),
+          out.get(RETRY).setCoder(RequestGroupCoder.of()),
           out.get(FAILURES).setCoder(LlmFailure.coder()));
     }
 
