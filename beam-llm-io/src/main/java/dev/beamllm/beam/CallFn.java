@@ -150,7 +150,10 @@ final class CallFn extends DoFn<RequestGroup, ApiResponse> {
     }
   }
 
-  /** Outputs to one of the tagged outputs. */
+  /**
+   * Where {@link #route} emits: from {@code @ProcessElement} into the current element's window,
+   * from {@code @FinishBundle} with each answer's own window and timestamp.
+   */
   private interface Emitter {
     <T> void emit(TupleTag<T> tag, T value);
   }

@@ -21,7 +21,7 @@ final class RequestGroupCoder extends AtomicCoder<RequestGroup> {
 
   private RequestGroupCoder() {}
 
-  /** The one instance, stateless. */
+  /** The one instance, stateless: set on both call stages' input and the retry output. */
   static RequestGroupCoder of() {
     return INSTANCE;
   }
