@@ -42,8 +42,8 @@ USAGE
 
 # Rebuild when the jar is missing or any main source, resource or pom is newer than it.
 build_if_needed() {
-  if [[ ! -f "$JAR" ]] || [[ -n "$(find pom.xml beam-llm-io/pom.xml pipelines/pom.xml beam-llm-io/src/main pipelines/src/main \
-        -newer "$JAR" -type f -print -quit)" ]]; then
+  if [[ ! -f "$JAR" ]] || [[ -n "$(find pom.xml beam-llm-io/pom.xml beam-llm-io-testing/pom.xml pipelines/pom.xml \
+        beam-llm-io/src/main beam-llm-io-testing/src/main pipelines/src/main -newer "$JAR" -type f -print -quit)" ]]; then
     echo "building beam-llm-io (mvn install -DskipTests)..." >&2
     mvn -q -B ${MVN_ARGS:-} -DskipTests install >&2
   fi

@@ -2,7 +2,6 @@ package dev.beamllm.beam;
 
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.ConversationJson;
-import dev.beamllm.prompt.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,7 +49,7 @@ public final class ConversationCoder extends AtomicCoder<Conversation> {
 
   /** The JSON form this coder writes: images and files embedded, fields in a fixed order. */
   static String embeddedJson(Conversation value) {
-    return Json.write(ConversationJson.toTree(value, ConversationJson.Mode.EMBEDDED));
+    return ConversationJson.toJson(value, ConversationJson.Mode.EMBEDDED);
   }
 
   /**
@@ -58,7 +57,7 @@ public final class ConversationCoder extends AtomicCoder<Conversation> {
    * failed as such) reads back as it was.
    */
   static Conversation fromEmbeddedJson(String json) {
-    return ConversationJson.restore(Json.parse(json), null);
+    return ConversationJson.restore(json);
   }
 
   @Override

@@ -2,8 +2,8 @@ package dev.beamllm.beam;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.client.LlmRequest;
-import dev.beamllm.prompt.Digests;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Digests;
+import dev.beamllm.prompt.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

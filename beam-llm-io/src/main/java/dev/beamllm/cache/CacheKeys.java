@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Digests;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Digests;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.tool.Tool;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -21,7 +24,7 @@ public final class CacheKeys {
   /** The key for a request. */
   public static String of(
       Conversation conversation, List<String> models, SamplingParams params, List<Tool> tools) {
-    return of(conversation, models, params, java.util.Map.of(), tools);
+    return of(conversation, models, params, Map.of(), tools);
   }
 
   /** The key for a request whose models may have their own sampling parameters. */
@@ -29,7 +32,7 @@ public final class CacheKeys {
       Conversation conversation,
       List<String> models,
       SamplingParams params,
-      java.util.Map<String, SamplingParams> perModel,
+      Map<String, SamplingParams> perModel,
       List<Tool> tools) {
     ObjectNode key = Json.object();
     key.put("v", 1);
@@ -38,7 +41,7 @@ public final class CacheKeys {
     new TreeSet<>(models).forEach(m::add);
     writeParams(key.putObject("params"), params);
     ObjectNode per = key.putObject("per_model_params");
-    new java.util.TreeMap<>(perModel).forEach((model, ps) -> writeParams(per.putObject(model), ps));
+    new TreeMap<>(perModel).forEach((model, ps) -> writeParams(per.putObject(model), ps));
     ArrayNode t = key.putArray("tools");
     for (Tool tool : tools) {
       t.addObject()
@@ -46,7 +49,7 @@ public final class CacheKeys {
           .put("description", tool.description())
           .set("parameters", Json.parse(tool.parametersJson()));
     }
-    return Digests.sha256Hex(Json.canonical(key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Digests.sha256Hex(Json.canonical(key).getBytes(StandardCharsets.UTF_8));
   }
 
   private static void writeParams(ObjectNode p, SamplingParams params) {

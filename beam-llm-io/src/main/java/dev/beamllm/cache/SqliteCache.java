@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -64,7 +66,7 @@ final class SqliteCache implements ResponseCache {
   public void put(String key, ApiResponse response) {
     try {
       putAsync(key, response).join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       throw e.getCause() instanceof SQLException sql
           ? failure(sql)
           : new IllegalStateException(
@@ -77,9 +79,9 @@ final class SqliteCache implements ResponseCache {
    * transaction; completes when this one is committed.
    */
   @Override
-  public java.util.concurrent.CompletableFuture<Void> putAsync(String key, ApiResponse response) {
+  public CompletableFuture<Void> putAsync(String key, ApiResponse response) {
     if (response.isError()) {
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(null);
     }
     return writer().submit(key, ApiResponseJson.toJson(response));
   }

@@ -5,7 +5,7 @@ import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

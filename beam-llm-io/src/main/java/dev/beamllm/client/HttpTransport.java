@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -50,7 +51,7 @@ final class HttpTransport implements AutoCloseable {
         // The JDK's header map is already case-insensitive, which is all HttpAnswer needs.
         .thenApply(r -> new HttpAnswer(r.statusCode(), r.headers().map(), r.body()))
         // The JDK's timeout covers the wait for headers only; a body that stalls must end too.
-        .orTimeout(timeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+        .orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -17,10 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +65,7 @@ public final class LlmClient implements AutoCloseable {
    * aliases.
    */
   private static Map<String, Limits> perModelLimits(ClientConfig config) {
-    Map<String, Limits> byName = new java.util.HashMap<>();
+    Map<String, Limits> byName = new HashMap<>();
     config
         .perModelLimits()
         .forEach(
@@ -86,7 +88,7 @@ public final class LlmClient implements AutoCloseable {
     return new LlmClient(config.check());
   }
 
-  /** A builder. */
+  /** A builder starting from {@link ClientConfig#defaults()}: no model yet, every other default. */
   public static Builder builder() {
     return new Builder(ClientConfig.defaults());
   }
@@ -118,7 +120,7 @@ public final class LlmClient implements AutoCloseable {
     return fromMap(ConfigMaps.parseYaml(yaml));
   }
 
-  /** The configuration. */
+  /** The checked configuration this client runs with (never holds a key). */
   public ClientConfig config() {
     return config;
   }
@@ -216,12 +218,12 @@ public final class LlmClient implements AutoCloseable {
     }
     if (config.cache().isPresent()) {
       call.cacheKey = cacheKey(request);
-      java.util.Optional<ApiResponse> hit;
+      Optional<ApiResponse> hit;
       try {
         hit = config.cache().get().get(call.cacheKey);
       } catch (RuntimeException e) {
         // An unreadable cache is a miss, not a lost request.
-        hit = java.util.Optional.empty();
+        hit = Optional.empty();
       }
       if (hit.isPresent()) {
         tracker.started();
@@ -250,7 +252,7 @@ public final class LlmClient implements AutoCloseable {
    */
   public String cacheKey(LlmRequest request) {
     List<String> models = request.model().map(List::of).orElse(config.models());
-    Map<String, SamplingParams> perModel = new java.util.HashMap<>();
+    Map<String, SamplingParams> perModel = new HashMap<>();
     config.perModelParams().forEach((m, p) -> perModel.put(m, request.applyTo(p)));
     return CacheKeys.of(
         request.conversation(),

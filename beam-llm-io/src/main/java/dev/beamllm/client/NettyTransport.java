@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +103,7 @@ final class NettyTransport implements AutoCloseable {
               safeWrite(connect.channel(), call, hostKey, future, timeout);
             } else {
               future.completeExceptionally(
-                  new java.net.ConnectException(
+                  new ConnectException(
                       "cannot connect to " + hostKey + ": " + f.cause().getMessage()));
             }
           });

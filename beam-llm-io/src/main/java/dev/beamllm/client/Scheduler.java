@@ -3,10 +3,16 @@ package dev.beamllm.client;
 import dev.beamllm.provider.RateLimitInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +102,7 @@ final class Scheduler implements AutoCloseable {
     boolean synced;
 
     /** Tokens of the requests in flight, by dispatch number. */
-    final java.util.TreeMap<Long, Long> inFlight = new java.util.TreeMap<>();
+    final TreeMap<Long, Long> inFlight = new TreeMap<>();
   }
 
   Scheduler(Limits limits) {
@@ -153,7 +159,7 @@ final class Scheduler implements AutoCloseable {
     }
     try {
       timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+    } catch (RejectedExecutionException closedMeanwhile) {
       task.run();
     }
   }
@@ -311,9 +317,7 @@ final class Scheduler implements AutoCloseable {
       return;
     }
     var overtaking =
-        m.synced
-            ? java.util.Collections.<Long, Long>emptySortedMap()
-            : m.inFlight.headMap(a.seq(), false);
+        m.synced ? Collections.<Long, Long>emptySortedMap() : m.inFlight.headMap(a.seq(), false);
     double minutes = (now - a.at()) / 60e9;
     if (info.requestsRemaining() >= 0 && m.requests != null) {
       m.requests.refill(now);
@@ -371,10 +375,10 @@ final class Scheduler implements AutoCloseable {
         limits.maxConcurrentRequests() > 0 ? limits.maxConcurrentRequests() : Integer.MAX_VALUE;
     // Jobs keep their order per model; a model held back by its own provider limits does not hold
     // back the models queued behind it. The client-wide budget stays first come, first served.
-    java.util.Set<String> heldBack = null;
+    Set<String> heldBack = null;
     long modelWait = Long.MAX_VALUE;
     int skipped = 0;
-    for (java.util.Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
+    for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
       if (now < coolDownUntil) {
         wakeAt(coolDownUntil);
         return go;
@@ -428,7 +432,7 @@ final class Scheduler implements AutoCloseable {
       }
       if (wait > 0) {
         if (heldBack == null) {
-          heldBack = new java.util.HashSet<>();
+          heldBack = new HashSet<>();
         }
         heldBack.add(job.model());
         modelWait = Math.min(modelWait, wait);

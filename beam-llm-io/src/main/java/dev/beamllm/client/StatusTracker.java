@@ -143,7 +143,7 @@ public final class StatusTracker implements AutoCloseable {
     }
   }
 
-  /** The counters now. */
+  /** A snapshot of the counters, consistent with itself, for progress lines and metrics. */
   public Status status() {
     long done = succeeded.get() + failed.get();
     return new Status(
@@ -182,7 +182,7 @@ public final class StatusTracker implements AutoCloseable {
         s.rateLimited());
   }
 
-  /** The final summary. */
+  /** The summary printed when a run ends: outcomes, retries, 429s, tokens, cost and wall time. */
   public String summary() {
     Status s = status();
     return String.format(

@@ -97,16 +97,16 @@ public abstract class ModelSpec implements Serializable {
   /** Builds {@link ModelSpec}s. */
   @AutoValue.Builder
   public abstract static class Builder {
-    /** Sets the id. */
+    /** Sets the registry id, unique among models and aliases (lookups ignore case). */
     public abstract Builder setId(String id);
 
-    /** Sets the aliases. */
+    /** Sets other names the model is found by (an alias may not be another model's id). */
     public abstract Builder setAliases(List<String> aliases);
 
     /** Sets the provider name. */
     public abstract Builder setProvider(String provider);
 
-    /** Sets the wire format. */
+    /** Sets the HTTP API shape the model is reached through, which picks its adapter. */
     public abstract Builder setWireFormat(WireFormat wireFormat);
 
     /** Sets the model string sent to the API. */
@@ -118,19 +118,22 @@ public abstract class ModelSpec implements Serializable {
     /** Sets the API key variable; null for none. */
     public abstract Builder setApiKeyEnv(@Nullable String apiKeyEnv);
 
-    /** Sets the prices. */
+    /** Sets the dollars per million tokens (input, cached input, cache writes, output). */
     public abstract Builder setPrices(Prices prices);
 
-    /** Sets the capabilities. */
+    /** Sets what the model can take (images, PDFs, tools, schemas, logprobs, reasoning). */
     public abstract Builder setCapabilities(Capabilities capabilities);
 
-    /** Sets the context window. */
+    /** Sets the most input plus output tokens one request may use. */
     public abstract Builder setContextWindow(int tokens);
 
-    /** Sets the maximum output tokens. */
+    /** Sets the most output tokens the provider allows; requests asking for more are capped. */
     public abstract Builder setMaxOutputTokens(int tokens);
 
-    /** Sets the reasoning effort. */
+    /**
+     * Sets the reasoning effort its id implies ({@code o4-mini-high}), used when a request gives
+     * none.
+     */
     public abstract Builder setReasoningEffort(@Nullable ReasoningEffort effort);
 
     abstract List<String> aliases();

@@ -2,7 +2,7 @@ package dev.beamllm.model;
 
 import com.google.auto.value.AutoValue;
 import com.google.auto.value.extension.serializable.SerializableAutoValue;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.io.Serializable;
 import java.util.Optional;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -20,10 +20,12 @@ public abstract class SamplingParams implements Serializable {
   /** The output limit when none is given, as lm-deluge's default. */
   public static final int DEFAULT_MAX_NEW_TOKENS = 512;
 
-  /** Sampling temperature. */
+  /** Sampling temperature, 0 to 2 (higher is more varied); empty leaves the provider's default. */
   public abstract Optional<Double> temperature();
 
-  /** Nucleus sampling mass. */
+  /**
+   * Nucleus sampling: sample only from the most likely tokens whose probabilities add up to this.
+   */
   public abstract Optional<Double> topP();
 
   /**
@@ -102,13 +104,13 @@ public abstract class SamplingParams implements Serializable {
     /** Asks for a JSON object. */
     public abstract Builder jsonMode(boolean on);
 
-    /** Sets an output schema. */
+    /** Sets a JSON schema the answer must satisfy (a JSON object as text; implies JSON output). */
     public abstract Builder outputSchema(@Nullable String schemaJson);
 
-    /** Sets the reasoning effort. */
+    /** Sets how hard a reasoning model thinks; models that do not reason ignore it. */
     public abstract Builder reasoningEffort(@Nullable ReasoningEffort effort);
 
-    /** Asks for log-probabilities. */
+    /** Asks for each output token's log-probability (models whose capabilities allow it). */
     public abstract Builder logprobs(boolean on);
 
     /** Sets how many alternatives per token. */

@@ -1,5 +1,6 @@
 package dev.beamllm.prompt;
 
+import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -55,19 +56,6 @@ public final class Conversation {
   /** Reads the project's JSON form (see {@link ConversationJson}). */
   public static Conversation fromJson(String json) {
     return ConversationJson.fromJson(json);
-  }
-
-  /** Imports an OpenAI chat completions {@code messages} array (or a request body holding one). */
-  public static Conversation fromOpenAi(String json) {
-    return OpenAiImport.parse(Json.parse(json));
-  }
-
-  /**
-   * Imports an Anthropic {@code messages} array, or a request body with {@code system} and {@code
-   * messages}.
-   */
-  public static Conversation fromAnthropic(String json) {
-    return AnthropicImport.parse(Json.parse(json));
   }
 
   /** The messages, in order. */

@@ -3,6 +3,8 @@ package dev.beamllm.prompt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.internal.Digests;
+import dev.beamllm.prompt.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,8 +48,37 @@ public final class ConversationJson {
 
   private ConversationJson() {}
 
+  /** Writes a conversation as JSON text in this form. */
+  public static String toJson(Conversation conversation, Mode mode) {
+    return Json.write(toTree(conversation, mode));
+  }
+
+  /**
+   * Writes one message as {@code {"role": ..., "content": [parts]}}, exactly as a conversation's
+   * messages are written, so other JSON forms (an answer's message) share the part forms.
+   */
+  public static String messageToJson(Message message, Mode mode) {
+    return Json.writeEscapingSurrogates(writeMessage(message, mode));
+  }
+
+  /**
+   * Reads one message written by {@link #messageToJson} without validating it; relative paths
+   * resolve against the working directory (the {@link Mode#EMBEDDED} form needs no file).
+   */
+  public static Message restoreMessage(String json) {
+    return readMessage(Json.parse(json), null);
+  }
+
+  /**
+   * Reads a conversation without validating it, so that any conversation written by {@link #toJson}
+   * reads back as it was (used by coders).
+   */
+  public static Conversation restore(String json) {
+    return restore(Json.parse(json), null);
+  }
+
   /** Writes a conversation as a JSON tree. */
-  public static ObjectNode toTree(Conversation conversation, Mode mode) {
+  static ObjectNode toTree(Conversation conversation, Mode mode) {
     ObjectNode root = Json.object();
     root.put("v", VERSION);
     if (mode != Mode.FINGERPRINT) {
@@ -66,7 +97,7 @@ public final class ConversationJson {
    * writes each of a conversation's messages, so other JSON forms (an answer's message) share the
    * part forms.
    */
-  public static ObjectNode writeMessage(Message message, Mode mode) {
+  static ObjectNode writeMessage(Message message, Mode mode) {
     ObjectNode m = Json.object();
     m.put("role", message.role().wireName());
     ArrayNode content = m.putArray("content");
@@ -74,14 +105,6 @@ public final class ConversationJson {
       content.add(writePart(part, mode));
     }
     return m;
-  }
-
-  /**
-   * Reads one message written by {@link #writeMessage} without validating it; relative paths
-   * resolve against the working directory (the {@link Mode#EMBEDDED} form needs no file).
-   */
-  public static Message restoreMessage(JsonNode node) {
-    return readMessage(node, null);
   }
 
   /** The SHA-256 (hex) of the canonical fingerprint form. */
@@ -102,7 +125,7 @@ public final class ConversationJson {
     } else if (part instanceof ToolCall call) {
       node.put("id", call.id());
       node.put("name", call.name());
-      node.set("arguments", call.argumentsJson());
+      node.set("arguments", Json.parse(call.arguments()));
     } else if (part instanceof ToolResult result) {
       node.put("call_id", result.callId());
       ArrayNode content = node.putArray("content");
@@ -187,7 +210,7 @@ public final class ConversationJson {
    * Reads a conversation from a JSON tree. Relative paths resolve against {@code baseDir} (the
    * working directory when null). The result is validated.
    */
-  public static Conversation fromTree(JsonNode root, Path baseDir) {
+  static Conversation fromTree(JsonNode root, Path baseDir) {
     return restore(root, baseDir).validate();
   }
 
@@ -195,7 +218,7 @@ public final class ConversationJson {
    * Reads a conversation without validating it, so that any conversation written by {@link #toTree}
    * reads back as it was (used by coders).
    */
-  public static Conversation restore(JsonNode root, Path baseDir) {
+  static Conversation restore(JsonNode root, Path baseDir) {
     if (root == null || !root.isObject()) {
       throw new InvalidPromptException("a conversation must be a JSON object");
     }

@@ -195,7 +195,7 @@ public final class Image implements Part {
     return Optional.ofNullable(mediaType);
   }
 
-  /** The detail level. */
+  /** The detail level OpenAI renders the image at, which sets its token cost. */
   public Detail detail() {
     return detail;
   }

@@ -59,7 +59,7 @@ public final class Message {
     return new Message(Role.TOOL, new ArrayList<>(results));
   }
 
-  /** The role. */
+  /** Who speaks: system, user, assistant or tool (a tool's results). */
   public Role role() {
     return role;
   }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Locale;
 
 /** Reading bytes from paths, base64 and data URLs, with errors that name the source. */
 final class Sources {
@@ -54,7 +55,7 @@ final class Sources {
   }
 
   static void requireHttpUrl(String url, String what) {
-    String lower = url.toLowerCase(java.util.Locale.ROOT);
+    String lower = url.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("https://") && !lower.startsWith("http://")) {
       throw new InvalidPromptException(
           what + " URL must be http(s) or a data URL, got '" + abbreviate(url) + "'");

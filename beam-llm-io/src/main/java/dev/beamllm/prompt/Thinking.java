@@ -1,5 +1,6 @@
 package dev.beamllm.prompt;
 
+import dev.beamllm.prompt.internal.Json;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -2,6 +2,8 @@ package dev.beamllm.prompt;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.internal.Json;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,13 +33,12 @@ public record ToolCall(String id, String name, String arguments) implements Part
     return new ToolCall(id, name, argumentsJson);
   }
 
-  /** The arguments parsed as a JSON object. */
-  public JsonNode argumentsJson() {
-    try {
-      return Json.MAPPER.readTree(arguments);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("canonical arguments failed to parse", e);
-    }
+  /**
+   * The arguments as plain Java values (maps, lists, strings, numbers, booleans, nulls), for code
+   * that runs the tool; {@link #arguments()} is the same object as canonical JSON text.
+   */
+  public Map<String, Object> argumentsMap() {
+    return Json.toMap(Json.parse(arguments));
   }
 
   @Override

@@ -27,7 +27,7 @@ public final class Credentials {
     return NONE;
   }
 
-  /** An API key. */
+  /** A key sent as the provider's key header (or bearer token); never logged or serialized. */
   public static Credentials apiKey(String key) {
     return new Credentials(key, null, null, null);
   }

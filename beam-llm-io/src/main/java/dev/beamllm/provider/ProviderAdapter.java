@@ -4,8 +4,9 @@ import dev.beamllm.response.ApiError;
 
 /**
  * One wire format: request building, answer parsing and error classification. Stateless and
- * thread-safe. Every adapter builds its request in the named steps of {@link BaseAdapter}; {@link
- * Adapters} finds the one for a model's wire format.
+ * thread-safe. Every adapter builds its request in the named steps of {@link
+ * dev.beamllm.provider.internal.BaseAdapter}; {@link Adapters} finds the one for a model's wire
+ * format.
  */
 public interface ProviderAdapter {
 

@@ -1,11 +1,13 @@
 package dev.beamllm.provider;
 
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.tool.Tool;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything an adapter needs to build one request.
@@ -46,7 +48,7 @@ public record ProviderRequest(
   }
 
   /** The reasoning effort: the params' own, else the one in the model id's suffix. */
-  public java.util.Optional<dev.beamllm.model.ReasoningEffort> reasoningEffort() {
+  public Optional<ReasoningEffort> reasoningEffort() {
     return params.reasoningEffort().or(() -> model.reasoningEffort());
   }
 }

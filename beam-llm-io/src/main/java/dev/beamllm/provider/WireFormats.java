@@ -1,13 +1,15 @@
 package dev.beamllm.provider;
 
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.anthropic.AnthropicFormat;
+import dev.beamllm.provider.anthropic.AnthropicImport;
 import dev.beamllm.provider.bedrock.BedrockConverseFormat;
 import dev.beamllm.provider.cohere.CohereFormat;
 import dev.beamllm.provider.gemini.GeminiFormat;
 import dev.beamllm.provider.mistral.MistralFormat;
 import dev.beamllm.provider.openai.OpenAiChatFormat;
+import dev.beamllm.provider.openai.OpenAiImport;
 import dev.beamllm.provider.openai.OpenAiResponsesFormat;
 
 /**
@@ -56,5 +58,22 @@ public final class WireFormats {
   /** Amazon Bedrock Converse: {@code system} and {@code messages}. */
   public static String bedrockConverse(Conversation conversation) {
     return Json.write(BedrockConverseFormat.render(conversation));
+  }
+
+  /**
+   * Imports an OpenAI chat completions {@code messages} array (or a request body holding one):
+   * text, {@code image_url}, {@code file}, {@code tool_calls}, {@code tool} messages and DeepSeek's
+   * {@code reasoning_content}.
+   */
+  public static Conversation fromOpenAi(String json) {
+    return OpenAiImport.parse(json);
+  }
+
+  /**
+   * Imports an Anthropic {@code messages} array, or a request body with {@code system} and {@code
+   * messages}.
+   */
+  public static Conversation fromAnthropic(String json) {
+    return AnthropicImport.parse(json);
   }
 }

@@ -116,40 +116,46 @@ public abstract class ApiResponse {
     /** Sets the model id. */
     public abstract Builder setModel(String model);
 
-    /** Sets the provider. */
+    /**
+     * Sets the provider that answered ({@code openai}, {@code anthropic}, ...), empty before any
+     * attempt.
+     */
     public abstract Builder setProvider(String provider);
 
     /** Sets the assistant message. */
     public abstract Builder setMessage(Message message);
 
-    /** Sets the finish reason. */
+    /**
+     * Sets why the model stopped, in the provider's words ({@code stop}, {@code length}, {@code
+     * tool_use}, ...).
+     */
     public abstract Builder setFinishReason(@Nullable String finishReason);
 
-    /** Sets the usage. */
+    /** Sets the tokens the provider counted, with cache reads and writes. */
     public abstract Builder setUsage(Usage usage);
 
     /** Sets the cost in dollars. */
     public abstract Builder setCost(double cost);
 
-    /** Sets the latency. */
+    /** Sets the time from the last attempt's send to its answer. */
     public abstract Builder setLatency(Duration latency);
 
-    /** Sets the attempts. */
+    /** Sets the attempts made, the first included (0 for a cache hit). */
     public abstract Builder setAttempts(int attempts);
 
-    /** Sets the log-probabilities. */
+    /** Sets the per-token log-probabilities, when the request asked for them. */
     public abstract Builder setLogprobs(List<TokenLogprob> logprobs);
 
-    /** Sets the raw body. */
+    /** Sets the provider's answer body as received (only when the client keeps raw bodies). */
     public abstract Builder setRawBody(@Nullable String rawBody);
 
-    /** Sets the conversation id. */
+    /** Sets the id of the conversation this answers, so a row can be traced. */
     public abstract Builder setConversationId(@Nullable String id);
 
     /** Sets the conversation's metadata (a JSON object). */
     public abstract Builder setConversationMetadataJson(@Nullable String json);
 
-    /** Sets the error. */
+    /** Sets the error that ended the request; an answer with an error has no message text. */
     public abstract Builder setError(@Nullable ApiError error);
 
     /** Marks a cache hit. */

@@ -1,15 +1,11 @@
 package dev.beamllm.response;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.beamllm.prompt.ConversationJson;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,17 +39,12 @@ public final class ApiResponseJson {
 
   // Escaping surrogates keeps a lone one (which a provider's "\ud83d" escape can produce) intact
   // when the text is later stored as UTF-8, where it would otherwise become '?'.
-  private static final ObjectWriter WRITER = Json.MAPPER.writer().with(new SurrogateEscapes());
 
   private ApiResponseJson() {}
 
   /** Writes a response as JSON text. */
   public static String toJson(ApiResponse response) {
-    try {
-      return WRITER.writeValueAsString(toTree(response));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("response JSON failed to serialize", e);
-    }
+    return Json.writeEscapingSurrogates(toTree(response));
   }
 
   /**
@@ -79,7 +70,7 @@ public final class ApiResponseJson {
         ApiResponse.builder()
             .setModel(text(root, "model"))
             .setProvider(text(root, "provider"))
-            .setMessage(ConversationJson.restoreMessage(required(root, "message")))
+            .setMessage(ConversationJson.restoreMessage(Json.write(required(root, "message"))))
             .setFinishReason(optionalText(root, "finish_reason"))
             .setUsage(readUsage(required(root, "usage")))
             .setCost(decimal(root, "cost"))
@@ -105,7 +96,10 @@ public final class ApiResponseJson {
     root.put("v", VERSION);
     root.put("model", r.model());
     root.put("provider", r.provider());
-    root.set("message", ConversationJson.writeMessage(r.message(), ConversationJson.Mode.EMBEDDED));
+    // The message's JSON is written as it is, not parsed again into this tree.
+    root.putRawValue(
+        "message",
+        new RawValue(ConversationJson.messageToJson(r.message(), ConversationJson.Mode.EMBEDDED)));
     r.finishReason().ifPresent(f -> root.put("finish_reason", f));
     ObjectNode usage = root.putObject("usage");
     usage.put("input_tokens", r.usage().inputTokens());
@@ -260,23 +254,5 @@ public final class ApiResponseJson {
       throw new IllegalArgumentException("response JSON has no \"" + field + "\"");
     }
     return v;
-  }
-
-  /** JSON's standard escapes, plus {@code \\uXXXX} for every surrogate char. */
-  private static final class SurrogateEscapes extends CharacterEscapes {
-    private static final long serialVersionUID = 1L;
-    private final int[] ascii = standardAsciiEscapesForJSON();
-
-    @Override
-    public int[] getEscapeCodesForAscii() {
-      return ascii;
-    }
-
-    @Override
-    public SerializableString getEscapeSequence(int ch) {
-      return Character.isSurrogate((char) ch)
-          ? new SerializedString(String.format("\\u%04x", ch))
-          : null;
-    }
   }
 }

@@ -1,6 +1,6 @@
 package dev.beamllm.tool;
 
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.io.Serializable;
 import java.util.Objects;
 

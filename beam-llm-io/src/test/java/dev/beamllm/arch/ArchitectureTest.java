@@ -2,10 +2,19 @@ package dev.beamllm.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.Assert.assertEquals;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -56,5 +65,50 @@ public class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("org.apache.beam..")
         .check(library);
+  }
+
+  /**
+   * The API packages: what users import. Packages named {@code internal} and the wire-format
+   * implementations under {@code provider} (reached through {@code Adapters} and {@code
+   * WireFormats}) are not API.
+   */
+  private static final Set<String> API =
+      Set.of(
+          "dev.beamllm.prompt",
+          "dev.beamllm.response",
+          "dev.beamllm.model",
+          "dev.beamllm.client",
+          "dev.beamllm.cache",
+          "dev.beamllm.tool",
+          "dev.beamllm.beam",
+          "dev.beamllm.provider");
+
+  @Test
+  public void noJacksonTypeInThePublicApi() {
+    List<String> leaks = new ArrayList<>();
+    for (JavaClass c : library) {
+      if (!API.contains(c.getPackageName()) || !c.getModifiers().contains(JavaModifier.PUBLIC)) {
+        continue;
+      }
+      for (JavaMember m : c.getMembers()) {
+        Set<JavaModifier> mods = m.getModifiers();
+        if (!mods.contains(JavaModifier.PUBLIC) && !mods.contains(JavaModifier.PROTECTED)) {
+          continue;
+        }
+        List<JavaClass> types = new ArrayList<>();
+        if (m instanceof JavaField f) {
+          types.add(f.getRawType());
+        } else if (m instanceof JavaCodeUnit u) {
+          types.add(u.getRawReturnType());
+          types.addAll(u.getRawParameterTypes());
+        }
+        for (JavaClass t : types) {
+          if (t.getPackageName().startsWith("com.fasterxml.jackson")) {
+            leaks.add(m.getFullName() + " uses " + t.getName());
+          }
+        }
+      }
+    }
+    assertEquals("Jackson types in public signatures", List.of(), leaks);
   }
 }

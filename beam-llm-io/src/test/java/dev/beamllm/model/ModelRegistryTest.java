@@ -16,6 +16,7 @@ import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.Test;
@@ -136,8 +137,7 @@ public class ModelRegistryTest {
     ModelRegistry r = registry.withModel(vllm);
     assertEquals(vllm, r.lookup("my-vllm"));
     try {
-      r.withModel(
-          vllm.toBuilder().setId("other").setAliases(java.util.List.of("gpt-4.1-mini")).build());
+      r.withModel(vllm.toBuilder().setId("other").setAliases(List.of("gpt-4.1-mini")).build());
       fail();
     } catch (IllegalArgumentException e) {
       assertThat(

@@ -3,7 +3,7 @@ package dev.beamllm.model;
 import static org.junit.Assert.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.util.List;
 import java.util.Optional;
 import org.junit.Test;

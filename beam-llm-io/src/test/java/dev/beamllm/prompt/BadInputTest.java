@@ -11,6 +11,7 @@ import dev.beamllm.model.UnknownModelException;
 import dev.beamllm.provider.WireFormats;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.Test;
 
@@ -57,9 +58,7 @@ public class BadInputTest {
 
     Path pngNamedJpg = Files.createTempFile("really-a-png", ".jpg");
     Files.copy(
-        TestData.file("images/red-square.png"),
-        pngNamedJpg,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        TestData.file("images/red-square.png"), pngNamedJpg, StandardCopyOption.REPLACE_EXISTING);
     assertEquals("image/png", Image.fromPath(pngNamedJpg).mediaType().orElseThrow());
   }
 

@@ -5,7 +5,9 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.internal.Json;
 import java.nio.file.Files;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.Test;
@@ -52,8 +54,7 @@ public class ConversationJsonTest {
     JsonNode embedded =
         ConversationJson.toTree(c, ConversationJson.Mode.EMBEDDED).at("/messages/0/content/1");
     byte[] bytes = Files.readAllBytes(TestData.file("images/photo.jpg"));
-    assertEquals(
-        java.util.Base64.getEncoder().encodeToString(bytes), embedded.get("data").asText());
+    assertEquals(Base64.getEncoder().encodeToString(bytes), embedded.get("data").asText());
     assertEquals("image/jpeg", embedded.get("media_type").asText());
   }
 

@@ -7,8 +7,8 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -13,6 +13,7 @@ import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.response.Usage;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,7 @@ public final class CostEstimator {
       }
     }
     List<ModelEstimate> estimates = byModel.values().stream().map(Accumulator::result).toList();
-    problems.sort(java.util.Comparator.comparingInt(Problem::lineNumber));
+    problems.sort(Comparator.comparingInt(Problem::lineNumber));
     return new Report(lines.size(), good, estimates, problems, ownModel);
   }
 

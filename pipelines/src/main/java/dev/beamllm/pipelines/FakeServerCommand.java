@@ -5,6 +5,7 @@ import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.FaultPlan;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * {@code ./run.sh fake-server}: the embedded fake provider as a standalone server, until Ctrl-C. A
@@ -87,7 +88,7 @@ public final class FakeServerCommand {
       String flag = a.contains("=") && a.startsWith("--") ? a.substring(0, a.indexOf('=')) : a;
       String inline =
           a.contains("=") && a.startsWith("--") ? a.substring(a.indexOf('=') + 1) : null;
-      java.util.function.Supplier<String> value = () -> null;
+      Supplier<String> value = () -> null;
       if (!flag.equals("--no-log") && !flag.equals("--help") && !flag.equals("-h")) {
         if (inline == null && i + 1 >= args.length) {
           throw new IllegalArgumentException(flag + " needs a value");

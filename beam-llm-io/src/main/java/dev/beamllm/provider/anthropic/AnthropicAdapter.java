@@ -2,13 +2,13 @@ package dev.beamllm.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.provider.BaseAdapter;
-import dev.beamllm.provider.Errors;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RateLimitInfo;
 import dev.beamllm.provider.StreamDecoder;
+import dev.beamllm.provider.internal.BaseAdapter;
+import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.ApiError;
 import java.util.LinkedHashMap;
 import java.util.Map;

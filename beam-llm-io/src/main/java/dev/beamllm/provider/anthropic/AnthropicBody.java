@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.tool.Tool;
 import java.util.LinkedHashMap;

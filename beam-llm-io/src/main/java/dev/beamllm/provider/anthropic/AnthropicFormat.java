@@ -6,16 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
-import dev.beamllm.provider.Formats;
-import dev.beamllm.provider.Turns;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.UnsupportedPartException;
+import dev.beamllm.provider.internal.Formats;
+import dev.beamllm.provider.internal.Turns;
 import java.util.List;
 
 /**
@@ -68,7 +68,7 @@ public final class AnthropicFormat {
     if (part instanceof ToolCall call) {
       ObjectNode b =
           Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name());
-      b.set("input", call.argumentsJson());
+      b.set("input", Json.parse(call.arguments()));
       return b;
     }
     if (part instanceof ToolResult result) {

@@ -1,9 +1,9 @@
 package dev.beamllm.provider.bedrock;
 
-import dev.beamllm.provider.BaseAdapter;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.response.ApiError;
 import java.util.Map;
 

@@ -3,13 +3,13 @@ package dev.beamllm.provider.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Json;
-import dev.beamllm.provider.Errors;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.anthropic.AnthropicAnswer;
 import dev.beamllm.provider.anthropic.AnthropicBody;
+import dev.beamllm.provider.internal.Errors;
 import java.util.Map;
 import java.util.Set;
 

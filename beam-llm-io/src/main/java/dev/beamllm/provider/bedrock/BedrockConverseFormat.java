@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
-import dev.beamllm.provider.Formats;
-import dev.beamllm.provider.Turns;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.UnsupportedPartException;
+import dev.beamllm.provider.internal.Formats;
+import dev.beamllm.provider.internal.Turns;
 
 /**
  * Amazon Bedrock Converse {@code system} and {@code messages}. Content blocks are tagged unions
@@ -57,7 +57,7 @@ public final class BedrockConverseFormat {
     } else if (part instanceof ToolCall call) {
       ObjectNode use =
           block.putObject("toolUse").put("toolUseId", call.id()).put("name", call.name());
-      use.set("input", call.argumentsJson());
+      use.set("input", Json.parse(call.arguments()));
     } else if (part instanceof ToolResult result) {
       ObjectNode r = block.putObject("toolResult").put("toolUseId", result.callId());
       ArrayNode content = r.putArray("content");

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
-import dev.beamllm.provider.Formats;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.UnsupportedPartException;
+import dev.beamllm.provider.internal.Formats;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -1,17 +1,17 @@
 package dev.beamllm.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.Digests;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
-import dev.beamllm.provider.Errors;
+import dev.beamllm.prompt.internal.Digests;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderException;
+import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.TokenLogprob;

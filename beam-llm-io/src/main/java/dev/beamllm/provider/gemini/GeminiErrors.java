@@ -2,9 +2,9 @@ package dev.beamllm.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.InvalidPromptException;
-import dev.beamllm.prompt.Json;
-import dev.beamllm.provider.Errors;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
@@ -12,11 +11,13 @@ import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
-import dev.beamllm.provider.Formats;
-import dev.beamllm.provider.Turns;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.UnsupportedPartException;
+import dev.beamllm.provider.internal.Formats;
+import dev.beamllm.provider.internal.Turns;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -65,7 +66,9 @@ public final class GeminiFormat {
         node = file(file);
       } else if (part instanceof ToolCall call) {
         node = Json.object();
-        node.putObject("functionCall").put("name", call.name()).set("args", call.argumentsJson());
+        node.putObject("functionCall")
+            .put("name", call.name())
+            .set("args", Json.parse(call.arguments()));
       } else if (part instanceof ToolResult result) {
         node = Json.object();
         ObjectNode response =
@@ -140,7 +143,7 @@ public final class GeminiFormat {
    * sniff, so it comes from the URL's extension (the one place a name decides a type).
    */
   private static String mimeFromUrl(String url, String what) {
-    String path = url.replaceFirst("[?#].*$", "").toLowerCase(java.util.Locale.ROOT);
+    String path = url.replaceFirst("[?#].*$", "").toLowerCase(Locale.ROOT);
     for (String[] e : EXTENSIONS) {
       if (path.endsWith(e[0])) {
         return e[1];

@@ -2,12 +2,12 @@ package dev.beamllm.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.InvalidPromptException;
-import dev.beamllm.prompt.Json;
-import dev.beamllm.provider.Errors;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderException;
 import dev.beamllm.provider.StreamDecoder;
+import dev.beamllm.provider.internal.Errors;
 import java.util.Map;
 import java.util.function.Consumer;
 

@@ -3,17 +3,18 @@ package dev.beamllm.provider.openai;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Digests;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
-import dev.beamllm.provider.Formats;
+import dev.beamllm.prompt.internal.Digests;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.UnsupportedPartException;
+import dev.beamllm.provider.internal.Formats;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,11 +113,11 @@ public final class OpenAiChatFormat {
       return id;
     }
     String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    java.math.BigInteger n = new java.math.BigInteger(1, Digests.sha256(id));
+    BigInteger n = new BigInteger(1, Digests.sha256(id));
     StringBuilder out = new StringBuilder();
-    java.math.BigInteger base = java.math.BigInteger.valueOf(alphabet.length());
+    BigInteger base = BigInteger.valueOf(alphabet.length());
     for (int i = 0; i < 9; i++) {
-      java.math.BigInteger[] qr = n.divideAndRemainder(base);
+      BigInteger[] qr = n.divideAndRemainder(base);
       out.append(alphabet.charAt(qr[1].intValue()));
       n = qr[0];
     }

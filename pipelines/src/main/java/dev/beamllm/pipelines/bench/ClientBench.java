@@ -1,5 +1,6 @@
 package dev.beamllm.pipelines.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.Limits;
 import dev.beamllm.client.LlmClient;
@@ -16,11 +17,15 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@code ./run.sh bench client}: the client against the fake provider in the scenarios of issue 4
@@ -219,8 +224,7 @@ public final class ClientBench {
 
   /** The process's CPU time less the fake provider's threads, in milliseconds. */
   private static double clientCpuMillis() {
-    var os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long fakeNanos = 0;
     for (var t : Thread.getAllStackTraces().keySet()) {
@@ -336,7 +340,7 @@ public final class ClientBench {
         "waiting is not spinning: ≤ 0.3 ms client CPU per request [≈ 8 ms]",
         r -> String.format(Locale.ROOT, "%.3f ms CPU/request", r.cpuMillisPerRequest()),
         r -> -r.cpuMillisPerRequest());
-    md.append("\nMeasured ").append(java.time.LocalDate.now()).append(".\n");
+    md.append("\nMeasured ").append(LocalDate.now()).append(".\n");
     return md.toString();
   }
 
@@ -345,14 +349,14 @@ public final class ClientBench {
       Map<String, List<Result>> results,
       String scenario,
       String target,
-      java.util.function.Function<Result, String> show,
-      java.util.function.ToDoubleFunction<Result> key) {
+      Function<Result, String> show,
+      ToDoubleFunction<Result> key) {
     List<Result> rs = results.get(scenario);
     if (rs == null || rs.isEmpty()) {
       return;
     }
     List<Result> sorted = new ArrayList<>(rs);
-    sorted.sort(java.util.Comparator.comparingDouble(key));
+    sorted.sort(Comparator.comparingDouble(key));
     Result median = sorted.get(sorted.size() / 2);
     md.append("| ")
         .append(scenario)

@@ -16,6 +16,7 @@ import dev.beamllm.testing.FakeServerStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -105,7 +106,7 @@ public final class LlmIOBench {
                                 Locale.ROOT, "%.0f vs %.0f (%.2f)", x[1], x[0], x[1] / x[0]))
                     .toList())));
     md.append("\nMeasured ")
-        .append(java.time.LocalDate.now())
+        .append(LocalDate.now())
         .append(" on ")
         .append(Runtime.getRuntime().availableProcessors())
         .append(" cores.\n");

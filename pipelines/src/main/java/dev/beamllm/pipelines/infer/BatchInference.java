@@ -9,11 +9,12 @@ import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.Limits;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.testing.FakeProviderServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,7 +175,7 @@ public final class BatchInference {
               : "cannot read "
                   + config
                   + " ("
-                  + (e instanceof java.nio.file.NoSuchFileException
+                  + (e instanceof NoSuchFileException
                       ? "no such file"
                       : ConsoleLogging.oneLineOf(e))
                   + ")");

@@ -1,7 +1,7 @@
 package dev.beamllm.pipelines.infer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

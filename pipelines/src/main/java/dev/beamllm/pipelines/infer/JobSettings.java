@@ -5,9 +5,12 @@ import dev.beamllm.beam.LlmIO;
 import dev.beamllm.client.Limits;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -320,10 +323,10 @@ final class JobSettings {
       Files.createDirectories(dir);
       Path probe = Files.createTempFile(dir, ".beamllm-write-check", ".tmp");
       Files.delete(probe);
-    } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
+    } catch (FileAlreadyExistsException | NotDirectoryException e) {
       throw new BadSetting(
           option, "cannot write " + file + ": a part of its path is a file, not a folder");
-    } catch (java.nio.file.AccessDeniedException | SecurityException e) {
+    } catch (AccessDeniedException | SecurityException e) {
       throw new BadSetting(option, "cannot write in " + dir + ": permission denied");
     } catch (IOException e) {
       throw new BadSetting(option, "cannot write in " + dir + ": " + ConsoleLogging.oneLineOf(e));

@@ -3,9 +3,10 @@ package dev.beamllm.pipelines.infer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.beam.LlmFailure;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
+import java.util.Locale;
 
 /** The JSONL lines the job writes: one per answer, one per failure. */
 final class OutputRows {
@@ -22,7 +23,11 @@ final class OutputRows {
     o.put("completion", r.completion());
     ArrayNode calls = o.putArray("tool_calls");
     for (ToolCall c : r.toolCalls()) {
-      calls.addObject().put("id", c.id()).put("name", c.name()).set("arguments", c.argumentsJson());
+      calls
+          .addObject()
+          .put("id", c.id())
+          .put("name", c.name())
+          .set("arguments", Json.parse(c.arguments()));
     }
     o.put("finish_reason", r.finishReason().orElse(null));
     o.putObject("usage")
@@ -42,7 +47,7 @@ final class OutputRows {
   static String failure(LlmFailure f) {
     ObjectNode o = Json.object();
     o.put("id", f.input().id().orElse(null));
-    o.put("error_kind", f.error().kind().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("error_kind", f.error().kind().name().toLowerCase(Locale.ROOT));
     o.put("message", f.error().message());
     o.put("attempts", f.attempts());
     o.put("model", f.model());

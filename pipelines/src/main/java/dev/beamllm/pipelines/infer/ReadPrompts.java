@@ -2,8 +2,8 @@ package dev.beamllm.pipelines.infer;
 
 import dev.beamllm.beam.LlmRequestCoder;
 import dev.beamllm.client.LlmRequest;
-import dev.beamllm.prompt.Json;
 import dev.beamllm.prompt.PromptRows;
+import dev.beamllm.prompt.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

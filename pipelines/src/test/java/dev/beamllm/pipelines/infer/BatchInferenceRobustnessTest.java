@@ -11,7 +11,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.Json;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.RecordedRequest;
@@ -41,6 +41,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hamcrest.Matchers;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -553,7 +554,7 @@ public class BatchInferenceRobustnessTest {
       assertThat(
           "the haiku rows waited for their model's quota: " + seconds + " s",
           seconds,
-          org.hamcrest.Matchers.greaterThan(4.0));
+          Matchers.greaterThan(4.0));
       long[] perSecond = fake.stats().acceptedPerSecond();
       assertThat(
           "the first second holds the 66 mini rows and at most 60 haiku rows: "
@@ -888,7 +889,7 @@ public class BatchInferenceRobustnessTest {
       assertThat(
           "requests in flight at the provider",
           fake.stats().maxConcurrency(),
-          org.hamcrest.Matchers.greaterThanOrEqualTo(16));
+          Matchers.greaterThanOrEqualTo(16));
     }
   }
 

@@ -1,0 +1,198 @@
+package dev.beamllm.testing;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.internal.Json;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Anthropic Messages ({@code POST /v1/messages}): key in {@code x-api-key}, an {@code
+ * anthropic-version} header on every request ({@code anthropic-beta} is accepted and ignored),
+ * errors as {@code {"type":"error","error":{type,message},"request_id"}} and {@code
+ * anthropic-ratelimit-*} headers on every answer. References: docs.anthropic.com/en/api/messages,
+ * /en/api/errors, /en/api/rate-limits, /en/api/versioning.
+ */
+final class AnthropicDialect implements Dialect {
+  private static final Set<String> VERSIONS = Set.of("2023-06-01", "2023-01-01");
+
+  @Override
+  public String name() {
+    return "anthropic-messages";
+  }
+
+  /**
+   * The {@code x-api-key} header; an {@code Authorization: Bearer} token (Anthropic's auth tokens)
+   * when it is absent.
+   */
+  @Override
+  public String apiKey(FakeHttpRequest request) {
+    String key = request.header("x-api-key");
+    return key != null ? key : request.bearer();
+  }
+
+  @Override
+  public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
+    String version = request.header("anthropic-version");
+    if (version == null) {
+      throw ProviderError.badRequest("anthropic-version: header is required", null);
+    }
+    if (!VERSIONS.contains(version)) {
+      throw ProviderError.badRequest(
+          "anthropic-version: \"" + version + "\" is not a valid version", null);
+    }
+    ObjectNode body =
+        Bodies.object(
+            request,
+            "There was an error parsing the body of your request. Please make sure it is valid JSON.");
+    if (!body.hasNonNull("model")) {
+      throw ProviderError.badRequest("model: Field required", "model");
+    }
+    if (!body.get("model").isTextual()) {
+      throw ProviderError.badRequest("model: Input should be a valid string", "model");
+    }
+    return AnthropicRequest.parse(body, body.get("model").textValue());
+  }
+
+  @Override
+  public FakeHttpResponse success(ParsedRequest request, Answer answer, RateLimitState limits) {
+    String id = AnthropicResponse.messageId("msg_", request);
+    FakeHttpResponse response =
+        request.stream()
+            ? FakeHttpResponse.sse(AnthropicResponse.stream(id, request, answer))
+            : FakeHttpResponse.json(
+                200, Json.write(AnthropicResponse.message(id, request, answer)));
+    return response.withHeaders(headers(limits, newRequestId()));
+  }
+
+  /**
+   * Anthropic's words: "prompt is too long" when the input alone overflows, else the one about
+   * input plus {@code max_tokens}.
+   */
+  @Override
+  public String contextLengthMessage(long window, long input, long maxOutput) {
+    if (input > window) {
+      return "prompt is too long: " + input + " tokens > " + window + " maximum";
+    }
+    return "input length and `max_tokens` exceed context limit: "
+        + input
+        + " + "
+        + maxOutput
+        + " > "
+        + window
+        + ", decrease input length or `max_tokens` and try again";
+  }
+
+  @Override
+  public FakeHttpResponse error(
+      ErrorKind kind, String message, String param, RateLimitState limits) {
+    String type;
+    String text = message;
+    int status = kind.status;
+    switch (kind) {
+      case CONTEXT_LENGTH -> {
+        type = "invalid_request_error";
+      }
+      case UNAUTHORIZED -> {
+        type = "authentication_error";
+        text = message.startsWith("missing") ? "x-api-key header is required" : "invalid x-api-key";
+      }
+      case NOT_FOUND -> {
+        type = "not_found_error";
+        text = "model: " + message.replaceAll("^model '(.*)' not found$", "$1");
+      }
+      case RATE_LIMIT -> {
+        type = "rate_limit_error";
+        text = rateLimitMessage(limits);
+      }
+      case SERVER_ERROR, BAD_GATEWAY, UNAVAILABLE -> {
+        type = "api_error";
+        text = "Internal server error";
+      }
+      case OVERLOADED -> {
+        type = "overloaded_error";
+        text = "Overloaded";
+      }
+      default -> type = "invalid_request_error";
+    }
+    String requestId = newRequestId();
+    ObjectNode body = Json.object().put("type", "error");
+    body.putObject("error").put("type", type).put("message", text);
+    body.put("request_id", requestId);
+    return FakeHttpResponse.json(status, Json.write(body)).withHeaders(headers(limits, requestId));
+  }
+
+  /** Anthropic's wording for the limit that was hit, with its size. */
+  private static String rateLimitMessage(RateLimitState limits) {
+    if ("concurrency".equals(limits.limitedBy())) {
+      return "Number of concurrent connections has exceeded your rate limit. Please try again later or contact sales at "
+          + "https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.";
+    }
+    boolean tokens = "tokens".equals(limits.limitedBy());
+    String what =
+        tokens
+            ? String.format(Locale.ROOT, "%,d input tokens per minute", limits.tokenLimit())
+            : String.format(Locale.ROOT, "%,d requests per minute", limits.requestLimit());
+    return "This request would exceed the rate limit for your organization of "
+        + what
+        + ". For details, refer to: https://docs.anthropic.com/en/api/rate-limits. You can see the response headers for current usage. "
+        + (tokens
+            ? "Please reduce the prompt length or the maximum tokens requested, or try again later."
+            : "Please try again later.")
+        + " You may also contact sales at https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.";
+  }
+
+  /**
+   * {@code request-id} and the rate-limit families whose limit is set, each with {@code -limit},
+   * {@code -remaining} and an RFC 3339 {@code -reset}; {@code retry-after} on a 429. The fake has
+   * one token bucket (input plus requested output), so the {@code tokens}, {@code input-tokens} and
+   * {@code output-tokens} families all report it.
+   */
+  private static Map<String, String> headers(RateLimitState limits, String requestId) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("request-id", requestId);
+    if (limits.requestLimit() > 0) {
+      family(
+          h,
+          "requests",
+          limits.requestLimit(),
+          limits.requestsRemaining(),
+          limits.requestsResetNanos());
+    }
+    if (limits.tokenLimit() > 0) {
+      for (String tokens : new String[] {"tokens", "input-tokens", "output-tokens"}) {
+        family(h, tokens, limits.tokenLimit(), limits.tokensRemaining(), limits.tokensResetNanos());
+      }
+    }
+    if (limits.limitedBy() != null) {
+      h.put("retry-after", String.valueOf(limits.retryAfterSeconds()));
+    }
+    return h;
+  }
+
+  private static void family(
+      Map<String, String> h, String name, long limit, long remaining, long resetNanos) {
+    String prefix = "anthropic-ratelimit-" + name + "-";
+    h.put(prefix + "limit", String.valueOf(limit));
+    h.put(prefix + "remaining", String.valueOf(remaining));
+    h.put(prefix + "reset", rfc3339In(resetNanos));
+  }
+
+  /**
+   * The time {@code nanos} from now, rounded up to the second, as RFC 3339 in UTC ({@code
+   * 2025-01-15T14:24:00Z}).
+   */
+  private static String rfc3339In(long nanos) {
+    long millis = System.currentTimeMillis() + (nanos + 999_999) / 1_000_000;
+    return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond((millis + 999) / 1000));
+  }
+
+  /** A fresh id in Anthropic's {@code req_} form. */
+  private static String newRequestId() {
+    return Bodies.id("req_", UUID.randomUUID().toString());
+  }
+}

@@ -1,0 +1,451 @@
+package dev.beamllm.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.WireFormats;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Validates an Anthropic Messages request body and reads it into a {@link ParsedRequest}. Shared by
+ * the Anthropic API and Bedrock's {@code invoke} for Claude, whose body is the same apart from
+ * {@code anthropic_version} and the model. Messages follow Anthropic's validation errors ({@code
+ * "max_tokens: Field required"}, {@code "messages.0.role: Input should be 'user' or 'assistant'"}).
+ * Reference: docs.anthropic.com/en/api/messages.
+ */
+final class AnthropicRequest {
+  private static final Set<String> BLOCK_TYPES =
+      Set.of(
+          "text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking");
+  private static final String BLOCK_TAGS =
+      "'text', 'image', 'document', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking'";
+  private static final Set<String> IMAGE_TYPES =
+      Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
+  private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
+  private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+  private static final int MIN_THINKING_BUDGET = 1024;
+
+  private AnthropicRequest() {}
+
+  /**
+   * Validates the body and converts it; the model comes from the caller (the body for Anthropic,
+   * the path for Bedrock).
+   *
+   * @throws ProviderError a 400 with Anthropic's message for an invalid request
+   */
+  static ParsedRequest parse(ObjectNode body, String model) {
+    int maxTokens = maxTokens(body.get("max_tokens"));
+    JsonNode messages = body.get("messages");
+    if (messages == null || messages.isNull()) {
+      throw bad("messages: Field required", "messages");
+    }
+    if (!messages.isArray()) {
+      throw bad("messages: Input should be a valid list", "messages");
+    }
+    if (messages.isEmpty()) {
+      throw bad("messages: at least one message is required", "messages");
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      checkMessage(messages.get(i), "messages." + i);
+    }
+    checkSystem(body.get("system"));
+    checkNumber(body, "temperature", 0, 1);
+    checkNumber(body, "top_p", 0, 1);
+    checkTopK(body.get("top_k"));
+    checkStopSequences(body.get("stop_sequences"));
+    List<ParsedRequest.ToolDef> tools = tools(body.get("tools"));
+    boolean offerTools = toolChoice(body.get("tool_choice"));
+    boolean thinking = thinking(body.get("thinking"), maxTokens);
+    JsonNode temperature = body.get("temperature");
+    if (thinking && temperature != null && !temperature.isNull() && temperature.asDouble() != 1.0) {
+      throw bad(
+          "`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at "
+              + "https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking",
+          "temperature");
+    }
+    boolean stream = stream(body.get("stream"));
+    String cachePrefix = AnthropicCachePrefix.of(body);
+    Conversation conversation;
+    try {
+      ObjectNode prompt = Json.object();
+      if (body.hasNonNull("system")) {
+        prompt.set("system", body.get("system"));
+      }
+      prompt.set("messages", messages);
+      conversation = WireFormats.fromAnthropic(Json.write(prompt));
+    } catch (InvalidPromptException e) {
+      throw bad("messages: " + e.getMessage(), "messages");
+    }
+    return ParsedRequest.of(
+        model,
+        conversation,
+        offerTools ? tools : List.of(),
+        maxTokens,
+        ParsedRequest.OutputFormat.TEXT,
+        null,
+        -1,
+        stream,
+        thinking,
+        cachePrefix,
+        TokenCounter.ImageRule.ANTHROPIC);
+  }
+
+  private static int maxTokens(JsonNode v) {
+    if (v == null || v.isNull()) {
+      throw bad("max_tokens: Field required", "max_tokens");
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      throw bad("max_tokens: Input should be a valid integer", "max_tokens");
+    }
+    if (v.intValue() < 1) {
+      throw bad("max_tokens: Input should be greater than or equal to 1", "max_tokens");
+    }
+    return v.intValue();
+  }
+
+  private static void checkMessage(JsonNode m, String path) {
+    if (!m.isObject()) {
+      throw bad(path + ": Input should be a valid dictionary", "messages");
+    }
+    String role = m.path("role").asText("");
+    if (!role.equals("user") && !role.equals("assistant")) {
+      throw bad(path + ".role: Input should be 'user' or 'assistant'", "messages");
+    }
+    JsonNode content = m.get("content");
+    if (content == null || content.isNull()) {
+      throw bad(path + ".content: Field required", "messages");
+    }
+    if (content.isTextual()) {
+      if (content.textValue().isEmpty()) {
+        throw bad("messages: text content blocks must be non-empty", "messages");
+      }
+      return;
+    }
+    if (!content.isArray()) {
+      throw bad(path + ".content: Input should be a valid list", "messages");
+    }
+    if (content.isEmpty()) {
+      throw bad(
+          path
+              + ": all messages must have non-empty content except for the optional final assistant message",
+          "messages");
+    }
+    for (int j = 0; j < content.size(); j++) {
+      checkBlock(content.get(j), path + ".content." + j);
+    }
+  }
+
+  private static void checkBlock(JsonNode b, String path) {
+    String type = b.path("type").asText("");
+    if (!BLOCK_TYPES.contains(type)) {
+      throw bad(
+          path
+              + ".type: Input tag '"
+              + type
+              + "' found using 'type' does not match any of the expected tags: "
+              + BLOCK_TAGS,
+          "messages");
+    }
+    switch (type) {
+      case "text" -> {
+        requireString(b, "text", path);
+        if (b.get("text").textValue().isEmpty()) {
+          throw bad("messages: text content blocks must be non-empty", "messages");
+        }
+      }
+      case "image" -> checkImageSource(b.get("source"), path + ".source");
+      case "document" -> checkDocumentSource(b.get("source"), path + ".source");
+      case "tool_use" -> {
+        requireString(b, "id", path);
+        requireString(b, "name", path);
+        if (!b.path("input").isObject()) {
+          throw bad(path + ".input: Input should be a valid dictionary", "messages");
+        }
+      }
+      case "tool_result" -> checkToolResult(b, path);
+      case "thinking" -> {
+        requireString(b, "thinking", path);
+        requireString(b, "signature", path);
+      }
+      default -> requireString(b, "data", path);
+    }
+  }
+
+  private static void checkImageSource(JsonNode source, String path) {
+    String type = requireObject(source, path).path("type").asText("");
+    switch (type) {
+      case "base64" -> {
+        String mediaType = source.path("media_type").asText("");
+        if (!IMAGE_TYPES.contains(mediaType)) {
+          throw bad(
+              path
+                  + ".media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'",
+              "messages");
+        }
+        requireString(source, "data", path);
+      }
+      case "url" -> requireString(source, "url", path);
+      default ->
+          throw bad(
+              path
+                  + ": Input tag '"
+                  + type
+                  + "' found using 'type' does not match any of the expected tags: 'base64', 'url'",
+              "messages");
+    }
+  }
+
+  private static void checkDocumentSource(JsonNode source, String path) {
+    String type = requireObject(source, path).path("type").asText("");
+    switch (type) {
+      case "base64" -> {
+        if (!"application/pdf".equals(source.path("media_type").asText())) {
+          throw bad(path + ".base64.media_type: Input should be 'application/pdf'", "messages");
+        }
+        requireString(source, "data", path);
+      }
+      case "text" -> {
+        if (!"text/plain".equals(source.path("media_type").asText())) {
+          throw bad(path + ".text.media_type: Input should be 'text/plain'", "messages");
+        }
+        requireString(source, "data", path);
+      }
+      case "url" -> requireString(source, "url", path);
+      case "file" -> requireString(source, "file_id", path);
+      default ->
+          throw bad(
+              path
+                  + ": Input tag '"
+                  + type
+                  + "' found using 'type' does not match any of the expected tags: 'base64', 'text', 'url', 'file'",
+              "messages");
+    }
+  }
+
+  private static void checkToolResult(JsonNode b, String path) {
+    requireString(b, "tool_use_id", path);
+    JsonNode content = b.get("content");
+    if (content == null || content.isNull() || content.isTextual()) {
+      return;
+    }
+    if (!content.isArray()) {
+      throw bad(path + ".content: Input should be a valid string or list", "messages");
+    }
+    for (int k = 0; k < content.size(); k++) {
+      JsonNode c = content.get(k);
+      String type = c.path("type").asText("");
+      String at = path + ".content." + k;
+      if (type.equals("text")) {
+        requireString(c, "text", at);
+      } else if (type.equals("image")) {
+        checkImageSource(c.get("source"), at + ".source");
+      } else {
+        throw bad(
+            at
+                + ".type: Input tag '"
+                + type
+                + "' found using 'type' does not match any of the expected tags: 'text', 'image'",
+            "messages");
+      }
+    }
+  }
+
+  private static void checkSystem(JsonNode system) {
+    if (system == null || system.isNull() || system.isTextual()) {
+      return;
+    }
+    if (!system.isArray()) {
+      throw bad("system: Input should be a valid string or list", "system");
+    }
+    for (int i = 0; i < system.size(); i++) {
+      JsonNode b = system.get(i);
+      if (!"text".equals(b.path("type").asText())) {
+        throw bad("system." + i + ".type: Input should be 'text'", "system");
+      }
+      requireString(b, "text", "system." + i);
+    }
+  }
+
+  private static void checkNumber(JsonNode body, String field, double min, double max) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return;
+    }
+    if (!v.isNumber()) {
+      throw bad(field + ": Input should be a valid number", field);
+    }
+    if (v.asDouble() < min) {
+      throw bad(field + ": Input should be greater than or equal to " + (long) min, field);
+    }
+    if (v.asDouble() > max) {
+      throw bad(field + ": Input should be less than or equal to " + (long) max, field);
+    }
+  }
+
+  private static void checkTopK(JsonNode v) {
+    if (v != null && !v.isNull() && (!v.isIntegralNumber() || v.asLong() < 0)) {
+      throw bad("top_k: Input should be greater than or equal to 0", "top_k");
+    }
+  }
+
+  private static void checkStopSequences(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return;
+    }
+    if (!v.isArray()) {
+      throw bad("stop_sequences: Input should be a valid list", "stop_sequences");
+    }
+    for (int i = 0; i < v.size(); i++) {
+      if (!v.get(i).isTextual()) {
+        throw bad("stop_sequences." + i + ": Input should be a valid string", "stop_sequences");
+      }
+    }
+  }
+
+  /**
+   * The custom tools offered to the model. Server and computer-use tools (those with a {@code type}
+   * other than {@code custom}) run on Anthropic's side and are passed through unchecked; the fake
+   * model never calls them.
+   */
+  private static List<ParsedRequest.ToolDef> tools(JsonNode tools) {
+    List<ParsedRequest.ToolDef> out = new ArrayList<>();
+    if (tools == null || tools.isNull()) {
+      return out;
+    }
+    if (!tools.isArray()) {
+      throw bad("tools: Input should be a valid list", "tools");
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < tools.size(); i++) {
+      JsonNode t = tools.get(i);
+      String path = "tools." + i;
+      if (!t.isObject()) {
+        throw bad(path + ": Input should be a valid dictionary", "tools");
+      }
+      if (t.hasNonNull("type") && !"custom".equals(t.get("type").asText())) {
+        continue;
+      }
+      String name = t.path("name").asText("");
+      if (!TOOL_NAME.matcher(name).matches()) {
+        throw bad(
+            path + ".custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'", "tools");
+      }
+      if (t.has("description") && !t.get("description").isTextual()) {
+        throw bad(path + ".custom.description: Input should be a valid string", "tools");
+      }
+      JsonNode schema = t.get("input_schema");
+      if (schema == null || schema.isNull()) {
+        throw bad(path + ".custom.input_schema: Field required", "tools");
+      }
+      if (!schema.isObject()) {
+        throw bad(path + ".custom.input_schema: Input should be a valid dictionary", "tools");
+      }
+      if (!names.add(name)) {
+        throw bad("tools: Tool names must be unique.", "tools");
+      }
+      out.add(new ParsedRequest.ToolDef(name, Json.write(schema)));
+    }
+    return out;
+  }
+
+  /** Validates {@code tool_choice}; false when it is {@code none}, so no tool is offered. */
+  private static boolean toolChoice(JsonNode choice) {
+    if (choice == null || choice.isNull()) {
+      return true;
+    }
+    String type = choice.path("type").asText("");
+    if (!TOOL_CHOICES.contains(type)) {
+      throw bad(
+          "tool_choice: Input tag '"
+              + type
+              + "' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'",
+          "tool_choice");
+    }
+    if (type.equals("tool") && !choice.path("name").isTextual()) {
+      throw bad("tool_choice.tool.name: Field required", "tool_choice");
+    }
+    return !type.equals("none");
+  }
+
+  /** Whether extended thinking is enabled, after checking its budget against {@code max_tokens}. */
+  private static boolean thinking(JsonNode thinking, int maxTokens) {
+    if (thinking == null || thinking.isNull()) {
+      return false;
+    }
+    String type = thinking.path("type").asText("");
+    if (type.equals("disabled")) {
+      return false;
+    }
+    if (!type.equals("enabled")) {
+      throw bad(
+          "thinking: Input tag '"
+              + type
+              + "' found using 'type' does not match any of the expected tags: 'enabled', 'disabled'",
+          "thinking");
+    }
+    JsonNode budget = thinking.get("budget_tokens");
+    if (budget == null || budget.isNull()) {
+      throw bad("thinking.enabled.budget_tokens: Field required", "thinking");
+    }
+    if (!budget.isIntegralNumber() || budget.asLong() < MIN_THINKING_BUDGET) {
+      throw bad(
+          "thinking.enabled.budget_tokens: Input should be greater than or equal to "
+              + MIN_THINKING_BUDGET,
+          "thinking");
+    }
+    if (budget.asLong() >= maxTokens) {
+      throw bad(
+          "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at "
+              + "https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size",
+          "thinking");
+    }
+    return true;
+  }
+
+  private static boolean stream(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw bad("stream: Input should be a valid boolean", "stream");
+    }
+    return v.booleanValue();
+  }
+
+  private static JsonNode requireObject(JsonNode node, String path) {
+    if (node == null || node.isNull()) {
+      throw bad(path + ": Field required", "messages");
+    }
+    if (!node.isObject()) {
+      throw bad(path + ": Input should be a valid dictionary", "messages");
+    }
+    return node;
+  }
+
+  private static void requireString(JsonNode node, String field, String path) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      throw bad(path + "." + field + ": Field required", root(path));
+    }
+    if (!v.isTextual()) {
+      throw bad(path + "." + field + ": Input should be a valid string", root(path));
+    }
+  }
+
+  /** The top-level field a dotted path starts in, as the error's {@code param}. */
+  private static String root(String path) {
+    int dot = path.indexOf('.');
+    return dot < 0 ? path : path.substring(0, dot);
+  }
+
+  private static ProviderError bad(String message, String param) {
+    return ProviderError.badRequest(message, param);
+  }
+}

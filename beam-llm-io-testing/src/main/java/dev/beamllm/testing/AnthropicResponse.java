@@ -1,0 +1,174 @@
+package dev.beamllm.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.internal.Json;
+
+/**
+ * An {@link Answer} as Anthropic's {@code message} object, or as its server-sent event stream.
+ * Content is a thinking block (when asked for), then text, then {@code tool_use} blocks. Usage
+ * reports input tokens without cache reads and writes, which have their own fields. Reference:
+ * docs.anthropic.com/en/api/messages and docs.anthropic.com/en/docs/build-with-claude/streaming.
+ */
+final class AnthropicResponse {
+  private AnthropicResponse() {}
+
+  /**
+   * A stable message id for the request, after the given prefix ({@code msg_}, or Bedrock's {@code
+   * msg_bdrk_}).
+   */
+  static String messageId(String prefix, ParsedRequest request) {
+    return Bodies.id(prefix, request.conversation().fingerprint() + request.model());
+  }
+
+  /** The complete {@code message} object. */
+  static ObjectNode message(String id, ParsedRequest request, Answer answer) {
+    ObjectNode root = envelope(id, request);
+    ArrayNode content = root.putArray("content");
+    if (answer.thinking() != null) {
+      content
+          .addObject()
+          .put("type", "thinking")
+          .put("thinking", answer.thinking())
+          .put("signature", answer.thinkingSignature());
+    }
+    if (hasText(answer)) {
+      content.addObject().put("type", "text").put("text", answer.text());
+    }
+    for (Answer.ToolCallOut call : answer.toolCalls()) {
+      content.add(toolUse(call, Json.parse(call.argumentsJson())));
+    }
+    root.put("stop_reason", stopReason(answer));
+    root.putNull("stop_sequence");
+    root.set("usage", usage(answer, answer.outputTokens()).put("service_tier", "standard"));
+    return root;
+  }
+
+  /**
+   * The stream: {@code message_start} (empty content, input usage), a {@code ping}, each content
+   * block as {@code content_block_start}, deltas ({@code thinking_delta} then one {@code
+   * signature_delta}; {@code text_delta}; {@code input_json_delta}) and {@code content_block_stop},
+   * then {@code message_delta} with the stop reason and final usage, and {@code message_stop}.
+   */
+  static String stream(String id, ParsedRequest request, Answer answer) {
+    StringBuilder sse = new StringBuilder();
+    ObjectNode start = envelope(id, request);
+    start.putArray("content");
+    start.putNull("stop_reason");
+    start.putNull("stop_sequence");
+    start.set("usage", usage(answer, 1).put("service_tier", "standard"));
+    ObjectNode messageStart = Json.object().put("type", "message_start");
+    messageStart.set("message", start);
+    event(sse, messageStart);
+    event(sse, Json.object().put("type", "ping"));
+    int index = 0;
+    if (answer.thinking() != null) {
+      blockStart(
+          sse,
+          index,
+          Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
+      for (String piece : OpenAiChatDialect.pieces(answer.thinking())) {
+        delta(sse, index, Json.object().put("type", "thinking_delta").put("thinking", piece));
+      }
+      delta(
+          sse,
+          index,
+          Json.object()
+              .put("type", "signature_delta")
+              .put("signature", answer.thinkingSignature()));
+      blockStop(sse, index++);
+    }
+    if (hasText(answer)) {
+      blockStart(sse, index, Json.object().put("type", "text").put("text", ""));
+      for (String piece : OpenAiChatDialect.pieces(answer.text())) {
+        delta(sse, index, Json.object().put("type", "text_delta").put("text", piece));
+      }
+      blockStop(sse, index++);
+    }
+    for (Answer.ToolCallOut call : answer.toolCalls()) {
+      blockStart(sse, index, toolUse(call, Json.object()));
+      for (String piece : OpenAiChatDialect.pieces(call.argumentsJson())) {
+        delta(sse, index, Json.object().put("type", "input_json_delta").put("partial_json", piece));
+      }
+      blockStop(sse, index++);
+    }
+    ObjectNode messageDelta = Json.object().put("type", "message_delta");
+    messageDelta.putObject("delta").put("stop_reason", stopReason(answer)).putNull("stop_sequence");
+    messageDelta.set("usage", usage(answer, answer.outputTokens()));
+    event(sse, messageDelta);
+    event(sse, Json.object().put("type", "message_stop"));
+    return sse.toString();
+  }
+
+  /** {@code end_turn}, {@code max_tokens} or {@code tool_use}. */
+  static String stopReason(Answer answer) {
+    return switch (answer.finish()) {
+      case STOP -> "end_turn";
+      case LENGTH -> "max_tokens";
+      case TOOL_CALLS -> "tool_use";
+    };
+  }
+
+  /** The answerer's call id ({@code call_<hex>}) in Anthropic's form ({@code toolu_<hex>}). */
+  static String toolUseId(String callId) {
+    return "toolu_" + callId.substring(callId.indexOf('_') + 1);
+  }
+
+  private static ObjectNode envelope(String id, ParsedRequest request) {
+    return Json.object()
+        .put("id", id)
+        .put("type", "message")
+        .put("role", "assistant")
+        .put("model", request.model());
+  }
+
+  /** Text goes out when there is some, or when nothing else would (a message needs content). */
+  private static boolean hasText(Answer answer) {
+    return !answer.text().isEmpty() || answer.toolCalls().isEmpty();
+  }
+
+  private static ObjectNode toolUse(Answer.ToolCallOut call, JsonNode input) {
+    ObjectNode block =
+        Json.object()
+            .put("type", "tool_use")
+            .put("id", toolUseId(call.id()))
+            .put("name", call.name());
+    block.set("input", input);
+    return block;
+  }
+
+  private static ObjectNode usage(Answer answer, long outputTokens) {
+    return Json.object()
+        .put("input_tokens", answer.inputTokens())
+        .put("cache_creation_input_tokens", answer.cacheWriteTokens())
+        .put("cache_read_input_tokens", answer.cacheReadTokens())
+        .put("output_tokens", outputTokens);
+  }
+
+  private static void blockStart(StringBuilder sse, int index, ObjectNode block) {
+    ObjectNode e = Json.object().put("type", "content_block_start").put("index", index);
+    e.set("content_block", block);
+    event(sse, e);
+  }
+
+  private static void delta(StringBuilder sse, int index, ObjectNode delta) {
+    ObjectNode e = Json.object().put("type", "content_block_delta").put("index", index);
+    e.set("delta", delta);
+    event(sse, e);
+  }
+
+  private static void blockStop(StringBuilder sse, int index) {
+    event(sse, Json.object().put("type", "content_block_stop").put("index", index));
+  }
+
+  /** One named event: {@code event: <type>} then the JSON on a {@code data:} line. */
+  private static void event(StringBuilder sse, ObjectNode data) {
+    sse.append("event: ")
+        .append(data.get("type").asText())
+        .append('\n')
+        .append("data: ")
+        .append(Json.write(data))
+        .append("\n\n");
+  }
+}

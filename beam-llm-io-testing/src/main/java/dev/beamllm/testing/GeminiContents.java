@@ -1,0 +1,306 @@
+package dev.beamllm.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.File;
+import dev.beamllm.prompt.Image;
+import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.ToolResult;
+import dev.beamllm.prompt.internal.Json;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads Gemini's {@code systemInstruction} and {@code contents} into a {@link Conversation}: the
+ * inverse of {@code GeminiFormat}. Gemini's function calls carry no id, so calls get {@code
+ * gemini-call-N} in order and each {@code functionResponse} answers the earliest open call of the
+ * same name (or the one whose {@code id} it names); a user turn's function responses become a tool
+ * message and its other parts a user message, in their order.
+ */
+final class GeminiContents {
+  private static final Set<String> CONTENT_FIELDS = Set.of("role", "parts");
+  private static final Set<String> PART_FIELDS =
+      Set.of(
+          "text",
+          "inlineData",
+          "fileData",
+          "functionCall",
+          "functionResponse",
+          "thought",
+          "thoughtSignature");
+  private static final List<String> DATA_FIELDS =
+      List.of("text", "inlineData", "fileData", "functionCall", "functionResponse");
+
+  private final List<Message> messages = new ArrayList<>();
+  private final List<OpenCall> open = new ArrayList<>();
+  private int calls;
+
+  /** A function call not yet answered. */
+  private record OpenCall(String id, String name) {}
+
+  private GeminiContents() {}
+
+  /**
+   * The conversation, validated.
+   *
+   * @throws ProviderError a 400 naming the field at fault
+   */
+  static Conversation read(JsonNode systemInstruction, JsonNode contents) {
+    GeminiContents reader = new GeminiContents();
+    if (systemInstruction != null) {
+      reader.system(systemInstruction);
+    }
+    if (contents == null || !contents.isArray() || contents.isEmpty()) {
+      throw GeminiFields.violation("contents", "contents is not specified");
+    }
+    for (int i = 0; i < contents.size(); i++) {
+      reader.turn(contents.get(i), "contents[" + i + "]");
+    }
+    try {
+      return Conversation.of(reader.messages).validate();
+    } catch (InvalidPromptException e) {
+      throw ProviderError.badRequest(
+          "Request contains an invalid argument: " + e.getMessage(), "contents");
+    }
+  }
+
+  /** {@code systemInstruction}: text parts only, joined into one system message. */
+  private void system(JsonNode content) {
+    GeminiFields.checkKnown(content, CONTENT_FIELDS, "system_instruction");
+    List<String> texts = new ArrayList<>();
+    for (JsonNode part : parts(content, "system_instruction")) {
+      JsonNode text = GeminiFields.get(part, "text");
+      if (text == null || !text.isTextual()) {
+        throw GeminiFields.violation("system_instruction.parts", "only text should be provided");
+      }
+      texts.add(text.textValue());
+    }
+    messages.add(Message.system(String.join("\n", texts)));
+  }
+
+  /** One content: its role ({@code user} when omitted, as the API allows) and its parts. */
+  private void turn(JsonNode content, String where) {
+    GeminiFields.checkKnown(content, CONTENT_FIELDS, where);
+    JsonNode roleNode = GeminiFields.get(content, "role");
+    String role = roleNode == null ? "user" : roleNode.asText();
+    if (!role.equals("user") && !role.equals("model")) {
+      throw ProviderError.badRequest("Please use a valid role: user, model.", where + ".role");
+    }
+    List<JsonNode> parts = parts(content, where);
+    if (role.equals("model")) {
+      modelTurn(parts, where);
+    } else {
+      userTurn(parts, where);
+    }
+  }
+
+  /** The parts, each checked to hold known fields and exactly one kind of data. */
+  private static List<JsonNode> parts(JsonNode content, String where) {
+    JsonNode parts = GeminiFields.get(content, "parts");
+    if (parts == null || !parts.isArray() || parts.isEmpty()) {
+      throw GeminiFields.violation(where + ".parts", "contents.parts must not be empty.");
+    }
+    List<JsonNode> out = new ArrayList<>();
+    for (int j = 0; j < parts.size(); j++) {
+      JsonNode part = parts.get(j);
+      String at = where + ".parts[" + j + "]";
+      GeminiFields.checkKnown(part, PART_FIELDS, at);
+      long data = DATA_FIELDS.stream().filter(f -> GeminiFields.has(part, f)).count();
+      if (data != 1) {
+        throw ProviderError.badRequest(
+            "Invalid value at '"
+                + at
+                + ".data': a part must hold exactly one of text, inline_data, file_data, function_call or function_response",
+            at);
+      }
+      out.add(part);
+    }
+    return out;
+  }
+
+  /** Text, thoughts (with their signatures) and function calls, as one assistant message. */
+  private void modelTurn(List<JsonNode> parts, String where) {
+    List<Part> out = new ArrayList<>();
+    for (int j = 0; j < parts.size(); j++) {
+      JsonNode part = parts.get(j);
+      String at = where + ".parts[" + j + "]";
+      String signature = text(part, "thoughtSignature");
+      JsonNode call = GeminiFields.get(part, "functionCall");
+      if (GeminiFields.bool(part, "thought", at) && GeminiFields.has(part, "text")) {
+        out.add(
+            new Thinking(
+                text(part, "text"), signature, null, signature == null ? null : Thinking.GEMINI));
+        continue;
+      }
+      if (signature != null) {
+        // A signature on a non-thought part signs the reasoning that led to it; GeminiFormat
+        // writes it back on that same part.
+        out.add(new Thinking("", signature, null, Thinking.GEMINI));
+      }
+      if (call != null) {
+        out.add(call(call, at + ".function_call"));
+      } else if (GeminiFields.has(part, "text")) {
+        out.add(new Text(text(part, "text")));
+      } else {
+        throw ProviderError.badRequest(
+            "The fake provider accepts inline_data and file_data in user turns only", at);
+      }
+    }
+    messages.add(Message.of(Role.ASSISTANT, out));
+  }
+
+  /**
+   * A function call with its own {@code id}, or the next {@code gemini-call-N}, left open for its
+   * response.
+   */
+  private ToolCall call(JsonNode call, String at) {
+    JsonNode name = GeminiFields.get(call, "name");
+    if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
+      throw GeminiFields.violation(at + ".name", "Name cannot be empty.");
+    }
+    JsonNode args = GeminiFields.get(call, "args");
+    if (args != null && !args.isObject()) {
+      throw ProviderError.badRequest(
+          "Invalid value at '"
+              + at
+              + ".args' (type.googleapis.com/google.protobuf.Struct), "
+              + args,
+          at + ".args");
+    }
+    JsonNode given = GeminiFields.get(call, "id");
+    String id = given != null ? given.asText() : "gemini-call-" + (++calls);
+    open.add(new OpenCall(id, name.textValue()));
+    return new ToolCall(id, name.textValue(), args == null ? "{}" : Json.write(args));
+  }
+
+  /** Runs of function responses become tool messages; the other parts, user messages. */
+  private void userTurn(List<JsonNode> parts, String where) {
+    List<Part> run = new ArrayList<>();
+    Role runRole = null;
+    for (int j = 0; j < parts.size(); j++) {
+      JsonNode part = parts.get(j);
+      String at = where + ".parts[" + j + "]";
+      JsonNode response = GeminiFields.get(part, "functionResponse");
+      Role role = response != null ? Role.TOOL : Role.USER;
+      if (runRole != null && role != runRole) {
+        messages.add(Message.of(runRole, run));
+        run = new ArrayList<>();
+      }
+      runRole = role;
+      run.add(response != null ? result(response, at + ".function_response") : userPart(part, at));
+    }
+    messages.add(Message.of(runRole, run));
+  }
+
+  /**
+   * A function response, answering the open call it names by {@code id}, else the earliest of its
+   * name.
+   */
+  private ToolResult result(JsonNode response, String at) {
+    JsonNode name = GeminiFields.get(response, "name");
+    if (name == null || !name.isTextual() || name.textValue().isEmpty()) {
+      throw GeminiFields.violation(at + ".name", "Name cannot be empty.");
+    }
+    JsonNode body = GeminiFields.get(response, "response");
+    if (body == null || !body.isObject()) {
+      throw GeminiFields.violation(at + ".response", "response must be a JSON object");
+    }
+    JsonNode id = GeminiFields.get(response, "id");
+    OpenCall match = null;
+    for (OpenCall c : open) {
+      if (id != null ? c.id.equals(id.asText()) : c.name.equals(name.textValue())) {
+        match = c;
+        break;
+      }
+    }
+    if (match == null) {
+      throw ProviderError.badRequest(
+          "Please ensure that function response turn comes immediately after a function call turn.",
+          at);
+    }
+    open.remove(match);
+    // GeminiFormat writes {"output": text} or {"error": text}; any other object is the result
+    // itself.
+    JsonNode output = body.get("output");
+    JsonNode error = body.get("error");
+    if (body.size() == 1 && output != null && output.isTextual()) {
+      return ToolResult.of(match.id, output.textValue());
+    }
+    if (body.size() == 1 && error != null && error.isTextual()) {
+      return ToolResult.error(match.id, error.textValue());
+    }
+    return ToolResult.of(match.id, Json.write(body));
+  }
+
+  private static Part userPart(JsonNode part, String at) {
+    if (GeminiFields.has(part, "text")) {
+      return new Text(text(part, "text"));
+    }
+    JsonNode inline = GeminiFields.get(part, "inlineData");
+    if (inline != null) {
+      return inline(inline, at + ".inline_data");
+    }
+    return fileData(GeminiFields.get(part, "fileData"), at + ".file_data");
+  }
+
+  /** Inline bytes: an image when the media type says so (and the bytes agree), else a document. */
+  private static Part inline(JsonNode inline, String at) {
+    String mime = required(inline, "mimeType", at);
+    String data = required(inline, "data", at);
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(data);
+    } catch (IllegalArgumentException e) {
+      throw ProviderError.badRequest(
+          "Invalid value at '"
+              + at
+              + ".data' (TYPE_BYTES), Base64 decoding failed for \""
+              + (data.length() > 40 ? data.substring(0, 40) + "..." : data)
+              + "\"",
+          at + ".data");
+    }
+    try {
+      return mime.toLowerCase(Locale.ROOT).startsWith("image/")
+          ? Image.fromBytes(bytes)
+          : File.fromBytes(bytes, "document", mime);
+    } catch (InvalidPromptException e) {
+      throw ProviderError.badRequest("Provided image is not valid", at);
+    }
+  }
+
+  /** A file by URI: an image or a document the provider would fetch; only http(s) URIs are read. */
+  private static Part fileData(JsonNode file, String at) {
+    String uri = required(file, "fileUri", at);
+    JsonNode mime = GeminiFields.get(file, "mimeType");
+    if (!uri.startsWith("https://") && !uri.startsWith("http://")) {
+      throw ProviderError.badRequest(
+          "Unsupported file uri: " + uri + " (the fake provider reads http(s) URIs only)",
+          at + ".file_uri");
+    }
+    boolean image = mime != null && mime.asText().toLowerCase(Locale.ROOT).startsWith("image/");
+    return image ? Image.fromUrl(uri) : File.fromUrl(uri);
+  }
+
+  private static String required(JsonNode node, String field, String at) {
+    JsonNode v = GeminiFields.get(node, field);
+    if (v == null || !v.isTextual() || v.textValue().isEmpty()) {
+      throw GeminiFields.violation(
+          at + "." + GeminiFields.snake(field), GeminiFields.snake(field) + " is required");
+    }
+    return v.textValue();
+  }
+
+  private static String text(JsonNode part, String field) {
+    JsonNode v = GeminiFields.get(part, field);
+    return v == null ? null : v.asText();
+  }
+}

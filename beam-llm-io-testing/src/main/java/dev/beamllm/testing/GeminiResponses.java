@@ -1,0 +1,174 @@
+package dev.beamllm.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.internal.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gemini's {@code GenerateContentResponse}: one candidate whose parts are the thought (when asked
+ * for), then the text or the function calls, with the thought signature on the first part after the
+ * thought; {@code usageMetadata} counts thoughts apart from the candidate's tokens.
+ */
+final class GeminiResponses {
+  private GeminiResponses() {}
+
+  /** The whole answer, as {@code generateContent} returns it. */
+  static ObjectNode response(ParsedRequest request, Answer answer, String responseId) {
+    List<ObjectNode> parts = new ArrayList<>();
+    if (answer.thinking() != null) {
+      parts.add(thought(answer));
+    }
+    if (answer.toolCalls().isEmpty()) {
+      parts.add(Json.object().put("text", answer.text()));
+    } else {
+      answer.toolCalls().forEach(c -> parts.add(functionCall(c)));
+    }
+    sign(parts, answer);
+    ObjectNode root = envelope(parts, request, responseId);
+    ObjectNode candidate = (ObjectNode) root.get("candidates").get(0);
+    candidate.put("finishReason", finishReason(answer));
+    if (request.logprobs()) {
+      logprobs(candidate, answer, request.topLogprobs());
+    }
+    root.set("usageMetadata", usage(answer, answer.outputTokens()));
+    return root;
+  }
+
+  /**
+   * The answer as {@code streamGenerateContent} sends it: the thought, then the text in pieces (or
+   * the function calls whole, as Gemini sends them); the last chunk has the finish reason, and
+   * every chunk carries the usage so far, as Gemini's do.
+   */
+  static List<ObjectNode> chunks(ParsedRequest request, Answer answer, String responseId) {
+    List<List<ObjectNode>> partsPerChunk = new ArrayList<>();
+    List<Long> outputSoFar = new ArrayList<>();
+    long thoughtTokens = answer.thinking() == null ? 0 : FakeAnswerer.count(answer.thinking());
+    if (answer.thinking() != null) {
+      partsPerChunk.add(List.of(thought(answer)));
+      outputSoFar.add(thoughtTokens);
+    }
+    if (!answer.toolCalls().isEmpty()) {
+      List<ObjectNode> calls = new ArrayList<>();
+      answer.toolCalls().forEach(c -> calls.add(functionCall(c)));
+      partsPerChunk.add(calls);
+      outputSoFar.add(answer.outputTokens());
+    } else {
+      StringBuilder sent = new StringBuilder();
+      List<String> pieces = OpenAiChatDialect.pieces(answer.text());
+      for (String piece : pieces.isEmpty() ? List.of("") : pieces) {
+        sent.append(piece);
+        partsPerChunk.add(List.of(Json.object().put("text", piece)));
+        outputSoFar.add(thoughtTokens + FakeAnswerer.count(sent.toString()));
+      }
+    }
+    int firstAfterThought = answer.thinking() == null ? 0 : 1;
+    sign(partsPerChunk.get(firstAfterThought), answer);
+    List<ObjectNode> chunks = new ArrayList<>();
+    for (int i = 0; i < partsPerChunk.size(); i++) {
+      ObjectNode chunk = envelope(partsPerChunk.get(i), request, responseId);
+      boolean last = i == partsPerChunk.size() - 1;
+      // The final count is the answer's own, whatever re-tokenizing the pieces gives.
+      chunk.set("usageMetadata", usage(answer, last ? answer.outputTokens() : outputSoFar.get(i)));
+      if (last) {
+        ((ObjectNode) chunk.get("candidates").get(0)).put("finishReason", finishReason(answer));
+      }
+      chunks.add(chunk);
+    }
+    return chunks;
+  }
+
+  private static ObjectNode envelope(
+      List<ObjectNode> parts, ParsedRequest request, String responseId) {
+    ObjectNode root = Json.object();
+    ObjectNode candidate = root.putArray("candidates").addObject();
+    ObjectNode content = candidate.putObject("content");
+    content.putArray("parts").addAll(parts);
+    content.put("role", "model");
+    candidate.put("index", 0);
+    root.put("modelVersion", request.model());
+    root.put("responseId", responseId);
+    return root;
+  }
+
+  private static ObjectNode thought(Answer answer) {
+    return Json.object().put("text", answer.thinking()).put("thought", true);
+  }
+
+  private static ObjectNode functionCall(Answer.ToolCallOut call) {
+    ObjectNode part = Json.object();
+    part.putObject("functionCall")
+        .put("name", call.name())
+        .set("args", Json.parse(call.argumentsJson()));
+    return part;
+  }
+
+  /** The signature goes on the first part that is not the thought, where Gemini puts it. */
+  private static void sign(List<ObjectNode> parts, Answer answer) {
+    if (answer.thinkingSignature() == null) {
+      return;
+    }
+    for (ObjectNode part : parts) {
+      if (!part.has("thought")) {
+        part.put("thoughtSignature", answer.thinkingSignature());
+        return;
+      }
+    }
+  }
+
+  /** Function calls end with {@code STOP} too: Gemini has no finish reason of its own for them. */
+  private static String finishReason(Answer answer) {
+    return answer.finish() == Answer.Finish.LENGTH ? "MAX_TOKENS" : "STOP";
+  }
+
+  /**
+   * {@code usageMetadata}: the prompt, the candidate's tokens without the thoughts, the thoughts
+   * apart, and their total.
+   *
+   * @param output the output tokens so far, thoughts included
+   */
+  static ObjectNode usage(Answer answer, long output) {
+    long thoughts =
+        answer.thinking() == null ? 0 : Math.min(output, FakeAnswerer.count(answer.thinking()));
+    ObjectNode usage = Json.object();
+    usage.put("promptTokenCount", answer.totalInputTokens());
+    usage.put("candidatesTokenCount", output - thoughts);
+    usage.put("totalTokenCount", answer.totalInputTokens() + output);
+    if (answer.cacheReadTokens() > 0) {
+      usage.put("cachedContentTokenCount", answer.cacheReadTokens());
+    }
+    if (thoughts > 0) {
+      usage.put("thoughtsTokenCount", thoughts);
+    }
+    return usage;
+  }
+
+  /**
+   * {@code avgLogprobs} and {@code logprobsResult} with the same per-token values the OpenAI
+   * dialect gives, so the fake's providers agree.
+   */
+  private static void logprobs(ObjectNode candidate, Answer answer, int top) {
+    ArrayNode openAi = OpenAiChatDialect.logprobs(answer.tokens(), top);
+    ObjectNode result = candidate.putObject("logprobsResult");
+    ArrayNode topCandidates = result.putArray("topCandidates");
+    ArrayNode chosen = result.putArray("chosenCandidates");
+    double sum = 0;
+    for (JsonNode token : openAi) {
+      chosen
+          .addObject()
+          .put("token", token.get("token").asText())
+          .put("logProbability", token.get("logprob").asDouble());
+      ArrayNode alternatives = topCandidates.addObject().putArray("candidates");
+      for (JsonNode alt : token.get("top_logprobs")) {
+        alternatives
+            .addObject()
+            .put("token", alt.get("token").asText())
+            .put("logProbability", alt.get("logprob").asDouble());
+      }
+      sum += token.get("logprob").asDouble();
+    }
+    candidate.put("avgLogprobs", openAi.isEmpty() ? 0 : sum / openAi.size());
+  }
+}

@@ -1,0 +1,50 @@
+package dev.beamllm.provider.internal;
+
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.File;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.ToolResult;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Small pieces shared by the renderers of several wire formats: tool names by call id, document and
+ * tool-result text for APIs that take text only, and the conversation without its system messages.
+ */
+public final class Formats {
+  private Formats() {}
+
+  /** Tool names by call id, for formats whose tool results carry the name (Gemini, Mistral). */
+  public static Map<String, String> toolNamesById(Conversation conversation) {
+    Map<String, String> names = new HashMap<>();
+    for (Message m : conversation.messages()) {
+      for (ToolCall call : m.partsOf(ToolCall.class)) {
+        names.put(call.id(), call.name());
+      }
+    }
+    return names;
+  }
+
+  /** A plain-text document as the text the model reads, headed by its file name. */
+  public static String documentText(File file) {
+    return file.filename().map(n -> "[" + n + "]\n").orElse("") + file.text();
+  }
+
+  /**
+   * A tool result's text for APIs with no error flag (OpenAI, Mistral, Cohere): failed calls are
+   * prefixed with {@code Error: } so the model does not read them as success.
+   */
+  public static String resultText(ToolResult result) {
+    return result.isError() ? "Error: " + result.text() : result.text();
+  }
+
+  /** The validated conversation, with the system messages removed when they go elsewhere. */
+  public static List<Message> nonSystem(Conversation conversation) {
+    return conversation.validate().messages().stream()
+        .filter(m -> m.role() != Role.SYSTEM)
+        .toList();
+  }
+}
