@@ -6,13 +6,11 @@ import dev.beamllm.response.ApiResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Instant;
 
@@ -21,12 +19,11 @@ import org.joda.time.Instant;
  * emits each answer as it completes: in {@code @ProcessElement} when it belongs to the current
  * element's window and timestamp, otherwise at the bundle's end, always with its own input's window
  * and timestamp. The thread waits only when its requests in flight reach the limit, and then only
- * for the first to finish. The input is {@code KV<identical requests, model to avoid>}: the first
- * request is sent and its answer serves every one of them under its own id (the others are marked
- * as answered without sending); the second (retry) stage avoids the model the first stage failed
- * on.
+ * for the first to finish. The input is a {@link RequestGroup}: its first request is sent and the
+ * answer serves every one of them under its own id (the others are marked as answered without
+ * sending); the second (retry) stage avoids the model the first stage failed on.
  */
-final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
+final class CallFn extends DoFn<RequestGroup, ApiResponse> {
   private static final long serialVersionUID = 1L;
 
   private final String transformId;
@@ -34,7 +31,7 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
   private final SerializableFunction<ClientConfig, LlmService> clientFactory;
   private final boolean lastStage;
   private final TupleTag<ApiResponse> responses;
-  private final TupleTag<KV<List<LlmRequest>, String>> retry;
+  private final TupleTag<RequestGroup> retry;
   private final TupleTag<LlmFailure> failures;
   private transient LlmService client;
   private transient LlmMetrics metrics;
@@ -42,9 +39,9 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
   private transient List<Pending> ready;
   private transient int inFlight;
 
-  /** One request of this bundle. */
+  /** A request group of this bundle with its answer, and its element's timestamp and window. */
   private record Pending(
-      List<LlmRequest> input, ApiResponse response, Instant timestamp, BoundedWindow window) {}
+      RequestGroup input, ApiResponse response, Instant timestamp, BoundedWindow window) {}
 
   /**
    * @param clientFactory builds the JVM's client for this transform from {@code config}
@@ -55,7 +52,7 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
       SerializableFunction<ClientConfig, LlmService> clientFactory,
       boolean lastStage,
       TupleTag<ApiResponse> responses,
-      TupleTag<KV<List<LlmRequest>, String>> retry,
+      TupleTag<RequestGroup> retry,
       TupleTag<LlmFailure> failures) {
     this.transformId = transformId;
     this.config = config;
@@ -86,16 +83,14 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
    */
   @ProcessElement
   public void process(ProcessContext c, BoundedWindow window) throws InterruptedException {
-    List<LlmRequest> input = c.element().getKey();
-    String avoid = c.element().getValue();
+    RequestGroup input = c.element();
     Instant timestamp = c.timestamp();
     metrics.requests.inc();
     inFlight++;
-    Set<String> avoiding = avoid == null || avoid.isEmpty() ? Set.of() : Set.of(avoid);
     // The queue of this bundle: a late answer of a failed bundle must not land in the next one.
     BlockingQueue<Pending> queue = done;
     client
-        .start(input.get(0), avoiding)
+        .start(input.sent(), input.avoid())
         .thenAccept(r -> queue.add(new Pending(input, r, timestamp, window)));
     int limit = config.limits().maxConcurrentRequests();
     int max = limit > 0 ? limit : Integer.MAX_VALUE;
@@ -155,7 +150,10 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
     }
   }
 
-  /** Outputs to one of the tagged outputs. */
+  /**
+   * Where {@link #route} emits: from {@code @ProcessElement} into the current element's window,
+   * from {@code @FinishBundle} with each answer's own window and timestamp.
+   */
   private interface Emitter {
     <T> void emit(TupleTag<T> tag, T value);
   }
@@ -166,10 +164,11 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
       metrics.attempts.inc(r.attempts());
     }
     if (!r.isError()) {
-      for (int i = 0; i < p.input().size(); i++) {
+      List<LlmRequest> requests = p.input().requests();
+      for (int i = 0; i < requests.size(); i++) {
         ApiResponse answer = r;
         if (i > 0) {
-          var conversation = p.input().get(i).conversation();
+          var conversation = requests.get(i).conversation();
           answer =
               r.toBuilder()
                   .setCacheHit(true)
@@ -184,12 +183,12 @@ final class CallFn extends DoFn<KV<List<LlmRequest>, String>, ApiResponse> {
       }
     } else if (!lastStage && r.error().orElseThrow().retryable()) {
       metrics.toRetryStage.inc();
-      out.emit(retry, KV.of(p.input(), r.model()));
+      out.emit(retry, p.input().avoiding(r.model()));
     } else {
-      for (LlmRequest request : p.input()) {
+      for (LlmRequest request : p.input().requests()) {
         metrics.failed();
         out.emit(
-            failures, new LlmFailure(request, r.error().orElseThrow(), r.attempts(), r.model()));
+            failures, LlmFailure.of(request, r.error().orElseThrow(), r.attempts(), r.model()));
       }
     }
   }

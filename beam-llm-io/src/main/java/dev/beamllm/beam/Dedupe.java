@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -28,10 +27,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * Groups identical requests of one run so each is sent once: the key is the conversation's
  * fingerprint (not its id or metadata) and the request's own settings; the transform's models,
- * parameters and tools are the same for every request, so they need not be in it. A group keeps the
- * earliest timestamp of its members.
+ * parameters and tools are the same for every request, so they need not be in it. Each group is a
+ * {@link RequestGroup} with no model to avoid, keeping the earliest timestamp of its members.
  */
-final class Dedupe extends PTransform<PCollection<LlmRequest>, PCollection<List<LlmRequest>>> {
+final class Dedupe extends PTransform<PCollection<LlmRequest>, PCollection<RequestGroup>> {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -53,7 +52,7 @@ final class Dedupe extends PTransform<PCollection<LlmRequest>, PCollection<List<
   static final int DIRECT_RUNNER_SHARDS = 16;
 
   @Override
-  public PCollection<List<LlmRequest>> expand(PCollection<LlmRequest> input) {
+  public PCollection<RequestGroup> expand(PCollection<LlmRequest> input) {
     TimestampCombiner before = input.getWindowingStrategy().getTimestampCombiner();
     boolean sharded =
         input.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
@@ -84,24 +83,24 @@ final class Dedupe extends PTransform<PCollection<LlmRequest>, PCollection<List<
                 .withTimestampCombiner(TimestampCombiner.EARLIEST))
         .apply("Group", GroupByKey.create())
         .apply("Members", ParDo.of(new MembersFn()))
-        .setCoder(ListCoder.of(LlmRequestCoder.of()))
-        .apply("Restore", Window.<List<LlmRequest>>configure().withTimestampCombiner(before));
+        .setCoder(RequestGroupCoder.of())
+        .apply("Restore", Window.<RequestGroup>configure().withTimestampCombiner(before));
   }
 
-  /** A group's requests by request key: one list of identical requests each. */
+  /** A shard's (or key's) requests by request key: one group of identical requests each. */
   static final class MembersFn
-      extends DoFn<KV<String, Iterable<KV<String, LlmRequest>>>, List<LlmRequest>> {
+      extends DoFn<KV<String, Iterable<KV<String, LlmRequest>>>, RequestGroup> {
     private static final long serialVersionUID = 1L;
 
     @ProcessElement
     public void process(
         @Element KV<String, Iterable<KV<String, LlmRequest>>> group,
-        OutputReceiver<List<LlmRequest>> out) {
+        OutputReceiver<RequestGroup> out) {
       Map<String, List<LlmRequest>> byKey = new LinkedHashMap<>();
       for (KV<String, LlmRequest> kv : group.getValue()) {
         byKey.computeIfAbsent(kv.getKey(), k -> new ArrayList<>(1)).add(kv.getValue());
       }
-      byKey.values().forEach(out::output);
+      byKey.values().forEach(identical -> out.output(RequestGroup.of(identical)));
     }
   }
 

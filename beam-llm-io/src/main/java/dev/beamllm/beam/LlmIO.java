@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -35,7 +33,6 @@ import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -46,22 +43,151 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Beam transforms for LLM inference.
+ * Beam transforms for batch inference against hosted LLM APIs (OpenAI, Anthropic, Gemini, Mistral,
+ * Cohere, Bedrock and OpenAI-compatible endpoints): every input row ends as one answer or one
+ * failure record, as fast as the quotas allow, and (with a cache) an answer already paid for is not
+ * paid for again.
+ *
+ * <h2>Quick start</h2>
+ *
+ * <p>Give each {@link Conversation} an id ({@link Conversation#withId}): every answer carries it in
+ * {@link ApiResponse#conversationId()}, every failure in {@link LlmFailure#getConversationId()}.
  *
  * <pre>{@code
+ * PCollection<Conversation> conversations =
+ *     lines.apply(MapElements.into(TypeDescriptor.of(Conversation.class))
+ *         .via(line -> Conversation.fromJson(line)));      // or Conversation.user(text).withId(id)
  * LlmResult result = conversations.apply(
  *     LlmIO.complete()
- *         .withModels("gpt-4.1-mini", "claude-3.5-haiku").withModelWeights(0.7, 0.3)
+ *         .withModels("gpt-4.1-mini")
  *         .withSamplingParams(SamplingParams.builder().temperature(0.2).maxNewTokens(300).build())
  *         .withLimits(Limits.perMinute(10_000, 2_000_000).maxConcurrent(500))
- *         .withNumWorkers(4)
- *         .withCache(ResponseCache.sqlite(Path.of("cache.db"))));
- * result.responses();   // PCollection<ApiResponse>, each with its conversation's id
- * result.failures();    // PCollection<LlmFailure>, never silently dropped
+ *         .withCache(ResponseCache.sqlite(Path.of("/shared/cache.db"))));
+ * result.responses()                                      // PCollection<ApiResponse>
+ *     .apply(MapElements.into(TypeDescriptors.strings())
+ *         .via(r -> r.conversationId().orElse("") + "\t" + r.completion()))
+ *     .apply(TextIO.write().to("answers"));
+ * result.failures()                                       // PCollection<LlmFailure>, a schema'd type
+ *     .apply(MapElements.into(TypeDescriptors.strings())
+ *         .via(f -> f.getConversationId() + "\t" + f.getErrorKind() + "\t" + f.getMessage()))
+ *     .apply(TextIO.write().to("failures"));
  * }</pre>
  *
- * Traceability: give each {@link Conversation} an id ({@link Conversation#withId}); every answer
- * carries it in {@link ApiResponse#conversationId()} and every failure carries the input.
+ * <p>The coders of {@link Conversation}, {@link ApiResponse} and {@link LlmRequest} are registered
+ * for every pipeline ({@link LlmCoders}); {@link LlmFailure} has a Beam schema. {@link
+ * Complete#validate} fails at construction for settings that can never work (no models, an unknown
+ * model, weights that do not match the models).
+ *
+ * <h2>Requests with their own settings</h2>
+ *
+ * <p>{@link Complete#forRequests()} takes {@link LlmRequest}s instead: each may name its own model,
+ * output limit, temperature and JSON schema for the answer, on top of the transform's settings, and
+ * carry its source (the input as the user wrote it, kept in its failure). All of them go through
+ * the same transform, one client per JVM, so the limits hold whatever models the requests name.
+ *
+ * <pre>{@code
+ * PCollection<LlmRequest> requests = conversations.apply(
+ *     MapElements.into(TypeDescriptor.of(LlmRequest.class))
+ *         .via(c -> LlmRequest.of(c).withModel("claude-3.5-haiku").withMaxNewTokens(20)));
+ * LlmResult result = requests.apply(LlmIO.complete().withModels("gpt-4.1-mini").forRequests());
+ * }</pre>
+ *
+ * <h2>Spraying across models</h2>
+ *
+ * <p>With several models ({@link Complete#withModels}) each request goes to one of them, chosen by
+ * the weights of {@link Complete#withModelWeights} (equal by default; reproducible with {@link
+ * Complete#withSeed}). A model that cannot serve a request (images, a schema, tools) is skipped for
+ * it; a retry prefers another model; a model that rejects the key, is not found or cannot be
+ * reached (20 connection failures in a row) is given up and its requests go to the others. Models
+ * are ids or aliases of the {@link ModelRegistry} ({@link Complete#withRegistry} adds your own).
+ * Sampling parameters can differ per model ({@link Complete#withSamplingParams(Map)}).
+ *
+ * <h2>Limits, and sharing them across workers</h2>
+ *
+ * <p>{@link Complete#withLimits} takes the quota of the whole job: requests per minute, tokens per
+ * minute (input plus the output limit, settled with the real usage) and requests in flight. {@link
+ * Complete#withModelLimits} adds limits of single models, held within the job's. Each JVM runs one
+ * client per transform, shared by all its threads, so the limits do not multiply by the thread
+ * count; across JVMs they are split statically: with {@link Complete#withNumWorkers}{@code (n)}
+ * every worker enforces {@code 1/n} of each limit. The client also learns each model's real limit
+ * and what is left from the providers' rate-limit headers, and pauses after a 429 for its
+ * retry-after. Time spent waiting for capacity is reported under Beam's throttling counter ({@code
+ * Metrics.THROTTLE_TIME_NAMESPACE}), which Dataflow's autoscaler reads as a reason not to add
+ * workers.
+ *
+ * <h2>Authentication</h2>
+ *
+ * <p>Keys never enter the pipeline: each worker reads them where it runs, from its environment or a
+ * {@code .env} file in its working directory, by the variable each model's registry entry names
+ * ({@code OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}, {@code GEMINI_API_KEY}...). {@link
+ * Complete#withApiKeys} accepts only {@link ApiKeys#fromEnvironment()}: keys given in code are
+ * refused at construction, because they would not reach the workers. A key missing on a worker
+ * makes the requests it would send with that key fail there, as {@code AUTH} failures naming the
+ * variable. {@link Complete#withExtraHeaders} also enter the serialized pipeline: no secrets there.
+ * Display data shows the settings, never a key.
+ *
+ * <h2>Caching and replays</h2>
+ *
+ * <p>With {@link Complete#withCache} every fresh answer is stored the moment it arrives, before it
+ * is emitted, and a request whose answer is in the cache is answered from it ({@link
+ * ApiResponse#cacheHit()}) without sending and without using rate-limit capacity. So a bundle the
+ * runner retries, or a job run again after a crash, does not pay twice for the answers it already
+ * got. The key is the conversation (not its id or metadata), the models that may answer it, the
+ * sampling parameters and the tools. {@link ResponseCache#memory()} serves one JVM; {@link
+ * ResponseCache#sqlite} outlives the job and is shared by every worker that sees the same file.
+ *
+ * <p>{@link Complete#withDedupe} (on by default) sends identical requests of one run once; every
+ * one of them gets the answer under its own id, marked as a cache hit. Turn it off for deliberate
+ * repeated sampling.
+ *
+ * <h2>Failures</h2>
+ *
+ * <p>Nothing is dropped: a request that cannot be answered (invalid input, auth, context length,
+ * content filter, or retries exhausted) becomes an {@link LlmFailure} in {@link
+ * LlmResult#failures()}. A failure holds the request (the conversation as JSON, its id, its source
+ * and its own settings; {@link LlmFailure#request()} rebuilds it), the error's kind, message, last
+ * HTTP status and retry-after, the attempts made and the model tried last. Each request gets up to
+ * {@link Complete#withMaxAttempts} attempts, with backoff; what is still retryable then goes
+ * through a second call stage, which prefers another model, for as many attempts again. {@link
+ * Complete#withErrorHandler} also sends every failure to Beam's dead-letter handler as a {@code
+ * BadRecord} (the conversation's JSON as the record, kind, attempts, model and message as the
+ * description):
+ *
+ * <pre>{@code
+ * try (BadRecordErrorHandler<?> dlq = pipeline.registerBadRecordErrorHandler(deadLetterSink)) {
+ *   conversations.apply(LlmIO.complete().withModels("gpt-4.1-mini").withErrorHandler(dlq));
+ * }
+ * }</pre>
+ *
+ * <h2>Metrics</h2>
+ *
+ * <p>The transform reports Beam metrics in the namespace {@value LlmMetrics#NAMESPACE} (see {@link
+ * LlmMetrics} for each one): {@code successes}, {@code failures}, {@code cache_hits} and {@code
+ * duplicates} count rows; {@code requests}, {@code attempts}, {@code retries}, {@code retry_stage}
+ * and {@code rate_limited} count what was sent; {@code input_tokens}, {@code output_tokens}, {@code
+ * cached_tokens} and {@code cost_micro_usd} count what was paid for; {@code latency_ms} is a
+ * distribution. On local runners, where the job runs in the launcher's JVM, {@link
+ * LlmIO#localProgress()} counts the rows finished so far as the metrics will, for a live progress
+ * line, and {@link LlmIO#localStatus()} what the clients did.
+ *
+ * <h2>Limitations</h2>
+ *
+ * <ul>
+ *   <li>Limits are shared across workers only by the static split of {@link
+ *       Complete#withNumWorkers}: a worker that idles wastes its share, and a runner that scales to
+ *       more workers than {@code n} exceeds the quota. Two LlmIO transforms in one pipeline each
+ *       enforce their own limits.
+ *   <li>Dedupe applies to bounded input in the global window only; elsewhere a grouping would wait
+ *       for its window or never fire, so identical requests are each sent (the cache serves those
+ *       that come after an answer was stored).
+ *   <li>Only one retry stage: what still fails after it is a failure record, not retried later.
+ *   <li>A call stage waits at the end of each bundle for the requests it started; a slow request
+ *       holds its bundle until its timeout ({@link Complete#withRequestTimeout}).
+ *   <li>Answers arrive whole: the transform does not stream tokens, and it does not use the
+ *       providers' discounted batch APIs.
+ *   <li>Keys come only from the workers' environment or {@code .env}; there is no secret-manager
+ *       integration.
+ * </ul>
  */
 public final class LlmIO {
   private LlmIO() {}
@@ -209,12 +335,15 @@ public final class LlmIO {
       return with(config().withRequestTimeout(timeout));
     }
 
-    /** Tools offered with every request; see {@link ClientConfig#withTools}. */
+    /**
+     * Tools offered to the model with every request (answers may then hold tool calls, in {@link
+     * ApiResponse#toolCalls()}); see {@link ClientConfig#withTools}.
+     */
     public Complete withTools(Tool... tools) {
       return with(config().withTools(tools));
     }
 
-    /** Tools offered with every request; see {@link ClientConfig#withTools}. */
+    /** As {@link #withTools(Tool...)}; see {@link ClientConfig#withTools}. */
     public Complete withTools(List<Tool> tools) {
       return with(config().withTools(tools));
     }
@@ -227,7 +356,10 @@ public final class LlmIO {
       return with(config().withExtraHeaders(headers));
     }
 
-    /** The provider's service tier; see {@link ClientConfig#withServiceTier}. */
+    /**
+     * The service tier ({@code flex}, {@code priority}, {@code auto}...) sent to the providers that
+     * take one; see {@link ClientConfig#withServiceTier}.
+     */
     public Complete withServiceTier(String tier) {
       return with(config().withServiceTier(tier));
     }
@@ -241,7 +373,10 @@ public final class LlmIO {
       return with(config().withProgress(display));
     }
 
-    /** The seed of the weighted model choice; see {@link ClientConfig#withSeed}. */
+    /**
+     * The seed of the weighted model choice, so a run sprays the same way again; see {@link
+     * ClientConfig#withSeed}.
+     */
     public Complete withSeed(long seed) {
       return with(config().withSeed(seed));
     }
@@ -383,7 +518,7 @@ public final class LlmIO {
       ClientConfig config = workerConfig();
       SerializableFunction<ClientConfig, LlmService> factory =
           clientFactory() != null ? clientFactory() : LlmService::fromConfig;
-      PCollection<KV<List<LlmRequest>, String>> requests = expandGroup(expandBatch(input));
+      PCollection<RequestGroup> requests = expandGroup(expandBatch(input));
       Stage first = expandCall("Call", requests, config, factory, false);
       Stage second = expandCall("Retry", first.retry(), config, factory, true);
       PCollection<ApiResponse> responses =
@@ -399,15 +534,13 @@ public final class LlmIO {
     }
 
     private static final TupleTag<ApiResponse> RESPONSES = new TupleTag<>("responses") {};
-    private static final TupleTag<KV<List<LlmRequest>, String>> RETRY = new TupleTag<>("retry") {};
+    private static final TupleTag<RequestGroup> RETRY = new TupleTag<>("retry") {};
     private static final TupleTag<LlmFailure> FAILURES = new TupleTag<>("failures") {};
-    private static final KvCoder<List<LlmRequest>, String> GROUP_CODER =
-        KvCoder.of(ListCoder.of(LlmRequestCoder.of()), StringUtf8Coder.of());
 
     /** What one call stage puts out. */
     private record Stage(
         PCollection<ApiResponse> responses,
-        PCollection<KV<List<LlmRequest>, String>> retry,
+        PCollection<RequestGroup> retry,
         PCollection<LlmFailure> failures) {}
 
     /** Optional batching: requests wait in shards until a batch is full or its time is up. */
@@ -432,33 +565,25 @@ public final class LlmIO {
     }
 
     /**
-     * Groups of identical requests (one request per group without dedupe), each with no model to
-     * avoid yet.
+     * Groups of identical requests (one request per group without dedupe, or where {@link
+     * Dedupe#applies} says a grouping cannot see them all), each with no model to avoid yet.
      */
-    private PCollection<KV<List<LlmRequest>, String>> expandGroup(PCollection<LlmRequest> input) {
-      PCollection<List<LlmRequest>> groups =
-          dedupe() && Dedupe.applies(input)
-              ? input.apply("Dedupe", new Dedupe())
-              : input
-                  .apply(
-                      "One by one",
-                      MapElements.into(new TypeDescriptor<List<LlmRequest>>() {})
-                          .via((LlmRequest r) -> List.of(r)))
-                  .setCoder(ListCoder.of(LlmRequestCoder.of()));
-      return groups
+    private PCollection<RequestGroup> expandGroup(PCollection<LlmRequest> input) {
+      if (dedupe() && Dedupe.applies(input)) {
+        return input.apply("Dedupe", new Dedupe());
+      }
+      return input
           .apply(
-              "Requests",
-              MapElements.into(
-                      TypeDescriptors.kvs(
-                          new TypeDescriptor<List<LlmRequest>>() {}, TypeDescriptors.strings()))
-                  .via((List<LlmRequest> g) -> KV.of(g, "")))
-          .setCoder(GROUP_CODER);
+              "One by one",
+              MapElements.into(TypeDescriptor.of(RequestGroup.class))
+                  .via((LlmRequest r) -> RequestGroup.of(r)))
+          .setCoder(RequestGroupCoder.of());
     }
 
     /** One call stage: answers, what is still retryable, and failures. */
     private Stage expandCall(
         String name,
-        PCollection<KV<List<LlmRequest>, String>> requests,
+        PCollection<RequestGroup> requests,
         ClientConfig config,
         SerializableFunction<ClientConfig, LlmService> factory,
         boolean lastStage) {
@@ -471,8 +596,8 @@ public final class LlmIO {
                   .withOutputTags(RESPONSES, TupleTagList.of(RETRY).and(FAILURES)));
       return new Stage(
           out.get(RESPONSES).setCoder(ApiResponseCoder.of()),
-          out.get(RETRY).setCoder(GROUP_CODER),
-          out.get(FAILURES).setCoder(LlmFailureCoder.of()));
+          out.get(RETRY).setCoder(RequestGroupCoder.of()),
+          out.get(FAILURES).setCoder(LlmFailure.coder()));
     }
 
     /** Every failure also to the user's dead-letter handler, when one is set. */

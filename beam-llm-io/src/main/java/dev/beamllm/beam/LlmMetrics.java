@@ -7,11 +7,35 @@ import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
- * The transform's Beam metrics, in the namespace {@value #NAMESPACE}, and the same counts kept for
- * this JVM ({@link #local()}) so a local job's progress and its final metrics agree.
+ * The Beam metrics of {@link LlmIO#complete()}, in the namespace {@value #NAMESPACE}, and the same
+ * row counts kept for this JVM ({@link LlmIO#localProgress()}) so a local job's progress and its
+ * final metrics agree. Counters, by name:
+ *
+ * <ul>
+ *   <li>{@code successes}: rows answered (fresh, from the cache, or by an identical row's request);
+ *   <li>{@code failures}: rows that ended in an {@link LlmFailure};
+ *   <li>{@code cache_hits}: rows answered without sending (cache hits and duplicates);
+ *   <li>{@code duplicates}: rows answered by an identical row's request in the same run;
+ *   <li>{@code requests}: requests each call stage started (identical rows count once; a request
+ *       that goes to the retry stage counts again there);
+ *   <li>{@code attempts}: attempts sent to providers, which is what they received;
+ *   <li>{@code retries}: attempts beyond the first, of the rows answered;
+ *   <li>{@code retry_stage}: requests handed to the retry stage;
+ *   <li>{@code rate_limited}: attempts answered 429;
+ *   <li>{@code input_tokens}, {@code output_tokens}, {@code cached_tokens}, {@code cost_micro_usd}
+ *       (millionths of a dollar): of the answers paid for;
+ *   <li>{@code latency_ms}: a distribution of the fresh answers' latencies.
+ * </ul>
+ *
+ * <p>Time spent waiting for rate-limit capacity goes to Beam's throttling counter ({@code
+ * Metrics.THROTTLE_TIME_NAMESPACE}, {@code Metrics.THROTTLE_TIME_COUNTER_NAME}), not to this
+ * namespace.
  */
 public final class LlmMetrics {
-  /** The metrics namespace. */
+  /**
+   * The namespace of the transform's metrics: query them with {@code
+   * MetricNameFilter.inNamespace(LlmMetrics.NAMESPACE)}.
+   */
   public static final String NAMESPACE = "beamllm";
 
   private static final LongAdder LOCAL_ANSWERED = new LongAdder();

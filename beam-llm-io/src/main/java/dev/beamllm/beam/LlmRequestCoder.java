@@ -22,7 +22,10 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
 
   private LlmRequestCoder() {}
 
-  /** The coder. */
+  /**
+   * The one instance, stateless: the coder Beam infers for a {@code PCollection<LlmRequest>}, for
+   * the places it cannot infer ({@code Create.of(...).withCoder}, {@code TestStream.create}).
+   */
   public static LlmRequestCoder of() {
     return INSTANCE;
   }

@@ -43,22 +43,28 @@ public final class LlmResult implements POutput {
     return new LlmResult(pipeline, responsesTag, responses, failuresTag, failures);
   }
 
-  /** Every answer. */
+  /**
+   * Every answer: fresh ones, cache hits and the answers of identical requests sent once, each with
+   * its conversation's id and metadata, and its input's window and timestamp.
+   */
   public PCollection<ApiResponse> responses() {
     return responses;
   }
 
-  /** Every conversation that could not be answered, with the reason. */
+  /**
+   * One {@link LlmFailure} per request that could not be answered: the request, the error, the
+   * attempts and the model tried last. Encoded by its schema, so {@code Convert.toRows()} applies.
+   */
   public PCollection<LlmFailure> failures() {
     return failures;
   }
 
-  /** The tag of {@link #responses()}. */
+  /** The tag {@link #expand()} gives {@link #responses()} when Beam asks for this output. */
   public TupleTag<ApiResponse> responsesTag() {
     return responsesTag;
   }
 
-  /** The tag of {@link #failures()}. */
+  /** The tag {@link #expand()} gives {@link #failures()} when Beam asks for this output. */
   public TupleTag<LlmFailure> failuresTag() {
     return failuresTag;
   }

@@ -35,7 +35,7 @@ interface LlmService extends AutoCloseable {
     return of(LlmClient.of(config));
   }
 
-  /** A client as a service. */
+  /** An {@link LlmClient} as the call stage sees it; closing the service closes the client. */
   static LlmService of(LlmClient client) {
     return new LlmService() {
       @Override

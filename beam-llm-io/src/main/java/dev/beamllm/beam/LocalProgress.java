@@ -28,7 +28,7 @@ public record LocalProgress(
     return answered + failed;
   }
 
-  /** The cost in dollars. */
+  /** {@link #costMicroUsd} in dollars, for display. */
   public double costUsd() {
     return costMicroUsd / 1e6;
   }
