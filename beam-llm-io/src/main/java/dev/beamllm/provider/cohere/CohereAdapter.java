@@ -22,7 +22,6 @@ import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.TokenLogprob;
 import dev.beamllm.response.Usage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,9 +53,7 @@ public final class CohereAdapter extends BaseAdapter {
   /** The key as a bearer token. */
   @Override
   protected Map<String, String> headers(ProviderRequest r) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
-    return headers;
+    return bearerKey(r);
   }
 
   /**

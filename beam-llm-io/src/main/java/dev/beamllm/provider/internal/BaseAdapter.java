@@ -84,4 +84,14 @@ public abstract class BaseAdapter implements ProviderAdapter {
   protected Map<String, String> extraHeaders(ProviderRequest request) {
     return request.extraHeaders();
   }
+
+  /**
+   * The key as a bearer token ({@code authorization: Bearer KEY}), the way most APIs take it; no
+   * header when the model needs no key (a local server).
+   */
+  protected static Map<String, String> bearerKey(ProviderRequest request) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    request.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
+    return headers;
+  }
 }

@@ -21,7 +21,6 @@ import dev.beamllm.provider.openai.ChatCompletions;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,9 +43,7 @@ public final class MistralAdapter extends BaseAdapter {
   /** The key as a bearer token. */
   @Override
   protected Map<String, String> headers(ProviderRequest r) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
-    return headers;
+    return bearerKey(r);
   }
 
   /**

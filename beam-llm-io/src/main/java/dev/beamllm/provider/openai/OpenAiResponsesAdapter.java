@@ -17,7 +17,6 @@ import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.tool.Tool;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -46,9 +45,7 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
   /** The key as a bearer token. */
   @Override
   protected Map<String, String> headers(ProviderRequest r) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    r.credentials().key().ifPresent(k -> headers.put("authorization", "Bearer " + k));
-    return headers;
+    return bearerKey(r);
   }
 
   /** The body of a request answered on its connection, not stored by OpenAI. */
