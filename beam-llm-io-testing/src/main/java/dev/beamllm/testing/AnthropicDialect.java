@@ -1,5 +1,6 @@
 package dev.beamllm.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.internal.Json;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.UUID;
  */
 final class AnthropicDialect implements Dialect {
   private static final Set<String> VERSIONS = Set.of("2023-06-01", "2023-01-01");
+  private static final Set<String> SERVICE_TIERS = Set.of("auto", "standard_only");
 
   @Override
   public String name() {
@@ -54,6 +56,12 @@ final class AnthropicDialect implements Dialect {
     }
     if (!body.get("model").isTextual()) {
       throw ProviderError.badRequest("model: Input should be a valid string", "model");
+    }
+    JsonNode tier = body.get("service_tier");
+    if (tier != null && !SERVICE_TIERS.contains(tier.isTextual() ? tier.textValue() : "")) {
+      // The Messages API reference: service_tier is "auto" or "standard_only"; else a 400.
+      throw ProviderError.badRequest(
+          "service_tier: Input should be 'auto' or 'standard_only'", "service_tier");
     }
     return AnthropicRequest.parse(body, body.get("model").textValue());
   }
@@ -104,6 +112,14 @@ final class AnthropicDialect implements Dialect {
       case NOT_FOUND -> {
         type = "not_found_error";
         text = "model: " + message.replaceAll("^model '(.*)' not found$", "$1");
+      }
+      case QUOTA_EXHAUSTED -> {
+        // What the Messages API answers when the prepaid credit is used up: a 400, not a 429.
+        type = "invalid_request_error";
+        status = 400;
+        text =
+            "Your credit balance is too low to access the Anthropic API. Please go to Plans &"
+                + " Billing to upgrade or purchase credits.";
       }
       case RATE_LIMIT -> {
         type = "rate_limit_error";

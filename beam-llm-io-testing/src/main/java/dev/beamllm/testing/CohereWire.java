@@ -63,6 +63,7 @@ final class CohereWire {
                   + MODEL_NOT_FOUND.matcher(message).replaceAll("$1")
                   + "' not found, make sure the correct model ID was used and that you have access to the model.";
           case RATE_LIMIT -> rateLimitMessage(limits);
+          case QUOTA_EXHAUSTED -> message;
           case SERVER_ERROR -> "internal server error, this has been reported to our developers";
           case BAD_GATEWAY -> "bad gateway";
           case UNAVAILABLE, OVERLOADED -> "service unavailable";

@@ -7,6 +7,8 @@ enum ErrorKind {
   UNAUTHORIZED(401),
   NOT_FOUND(404),
   RATE_LIMIT(429),
+  /** The account's quota or credit is used up (OpenAI's 429 {@code insufficient_quota}). */
+  QUOTA_EXHAUSTED(429),
   SERVER_ERROR(500),
   BAD_GATEWAY(502),
   UNAVAILABLE(503),

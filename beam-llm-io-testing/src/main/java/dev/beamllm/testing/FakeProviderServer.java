@@ -455,6 +455,7 @@ public final class FakeProviderServer implements AutoCloseable {
       case CONTEXT_LENGTH -> ErrorKind.CONTEXT_LENGTH;
       case UNAUTHORIZED -> ErrorKind.UNAUTHORIZED;
       case MODEL_NOT_FOUND -> ErrorKind.NOT_FOUND;
+      case QUOTA_EXHAUSTED -> ErrorKind.QUOTA_EXHAUSTED;
       default -> throw new IllegalArgumentException(fault + " is not an error");
     };
   }
@@ -464,6 +465,7 @@ public final class FakeProviderServer implements AutoCloseable {
       case CONTEXT_LENGTH -> contextMessage(dialect, parsed);
       case UNAUTHORIZED -> "invalid API key";
       case MODEL_NOT_FOUND -> "model '" + parsed.model() + "' not found";
+      case QUOTA_EXHAUSTED -> "You exceeded your current quota";
       case OVERLOADED -> "Overloaded";
       case UNAVAILABLE -> "The server is temporarily unavailable";
       case BAD_GATEWAY -> "Bad gateway";

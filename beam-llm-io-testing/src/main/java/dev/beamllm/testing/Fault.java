@@ -25,7 +25,12 @@ public enum Fault {
   /** The provider's 401 for a bad key. */
   UNAUTHORIZED("401"),
   /** The provider's 404 for an unknown model. */
-  MODEL_NOT_FOUND("404");
+  MODEL_NOT_FOUND("404"),
+  /**
+   * The account's quota or credit is used up: OpenAI's 429 {@code insufficient_quota}, Anthropic's
+   * 400 "credit balance is too low"; other providers' 429.
+   */
+  QUOTA_EXHAUSTED("quota");
 
   private final String shortName;
 
@@ -51,7 +56,7 @@ public enum Fault {
     throw new IllegalArgumentException(
         "unknown fault '"
             + name
-            + "' (expected one of ok, 500, 502, 503, 529, hang, drop, malformed, context, 401, 404)");
+            + "' (expected one of ok, 500, 502, 503, 529, hang, drop, malformed, context, 401, 404, quota)");
   }
 
   @Override

@@ -52,6 +52,7 @@ final class GeminiErrors {
                   + ". Call ListModels to see the list of available models and their supported methods.",
               null);
       case RATE_LIMIT -> rateLimited(message, limits);
+      case QUOTA_EXHAUSTED -> body(429, "RESOURCE_EXHAUSTED", message, null);
       case SERVER_ERROR ->
           body(
               500,

@@ -419,6 +419,15 @@ final class OpenAiChatDialect implements Dialect {
         type = limits.limitedBy() == null ? "requests" : limits.limitedBy();
         code = "rate_limit_exceeded";
       }
+      case QUOTA_EXHAUSTED -> {
+        // platform.openai.com/docs/guides/error-codes: a 429 with this type and code.
+        type = "insufficient_quota";
+        code = "insufficient_quota";
+        text =
+            "You exceeded your current quota, please check your plan and billing details. For more"
+                + " information on this error, read the docs:"
+                + " https://platform.openai.com/docs/guides/error-codes/api-errors.";
+      }
       case SERVER_ERROR, BAD_GATEWAY -> type = "server_error";
       case UNAVAILABLE, OVERLOADED -> {
         type = "server_error";

@@ -43,8 +43,11 @@ import dev.beamllm.testing.FaultPlan;
 import dev.beamllm.testing.RecordedRequest;
 import dev.beamllm.tool.Tool;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.Assume;
 import org.junit.Test;
 
@@ -120,6 +123,53 @@ public class AnthropicClientTest {
       assertFalse(body.has("thinking"));
       assertFalse(body.has("stream"));
       assertFalse(body.has("tools"));
+    }
+  }
+
+  @Test
+  public void aFlexTierGoesToOpenAiOnlyAndClaudeStillAnswers() {
+    List<String> prompts = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      prompts.add("prompt " + i);
+    }
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini", "claude-3.5-haiku")
+                .serviceTier("flex")
+                .build()) {
+      List<ApiResponse> out = client.processPrompts(prompts);
+      Set<String> answeredBy = new HashSet<>();
+      for (ApiResponse r : out) {
+        assertFalse(String.valueOf(r.error()), r.isError());
+        assertEquals(1, r.attempts());
+        answeredBy.add(r.model());
+      }
+      assertEquals(Set.of("gpt-4.1-mini", "claude-3.5-haiku"), answeredBy);
+      int toOpenAi = 0;
+      int toAnthropic = 0;
+      for (RecordedRequest sent : fake.requests()) {
+        JsonNode body = Json.parse(sent.body());
+        if (sent.path().equals("/v1/messages")) {
+          toAnthropic++;
+          assertFalse(
+              "Anthropic takes auto or standard_only only: " + body, body.has("service_tier"));
+        } else {
+          toOpenAi++;
+          assertEquals("flex", body.get("service_tier").asText());
+        }
+      }
+      assertEquals(40, toOpenAi + toAnthropic);
+      assertTrue(toOpenAi > 0 && toAnthropic > 0);
+    }
+  }
+
+  @Test
+  public void openAisDefaultTierIsAnthropicsStandardOnly() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "claude-3.5-haiku").serviceTier("default").build()) {
+      assertFalse(client.start("hi").join().isError());
+      assertEquals("standard_only", lastBody(fake).get("service_tier").asText());
     }
   }
 
@@ -393,6 +443,40 @@ public class AnthropicClientTest {
         "a proxy's HTML page",
         ErrorKind.SERVER,
         ADAPTER.error(new HttpAnswer(502, Map.of(), "<html>bad gateway</html>")).kind());
+  }
+
+  @Test
+  public void creditAndBillingErrorsAreQuotaErrors() {
+    String billing =
+        "{\"type\":\"error\",\"error\":{\"type\":\"billing_error\",\"message\":\"Billing error\"}}";
+    assertEquals(
+        ErrorKind.QUOTA_EXHAUSTED, ADAPTER.error(new HttpAnswer(402, Map.of(), billing)).kind());
+    String credit =
+        "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Your credit"
+            + " balance is too low to access the Anthropic API. Please go to Plans & Billing to"
+            + " upgrade or purchase credits.\"}}";
+    ApiError e = ADAPTER.error(new HttpAnswer(400, Map.of(), credit));
+    assertEquals(ErrorKind.QUOTA_EXHAUSTED, e.kind());
+    assertThat(e.message(), containsString("quota or billing limit reached"));
+    String plain =
+        "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens:"
+            + " Field required\"}}";
+    assertEquals(ErrorKind.BAD_REQUEST, ADAPTER.error(new HttpAnswer(400, Map.of(), plain)).kind());
+  }
+
+  @Test
+  public void aCreditBalanceFaultIsOneAttemptAndGivesTheModelUp() {
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .faults(FaultPlan.none().withScript("*", Fault.QUOTA_EXHAUSTED))
+                .start();
+        LlmClient client = ClientTestSupport.client(fake, "claude-3.5-haiku").build()) {
+      ApiResponse r = client.start("hi").join();
+      assertEquals(ErrorKind.QUOTA_EXHAUSTED, r.error().orElseThrow().kind());
+      assertEquals(1, r.attempts());
+      assertEquals(ErrorKind.QUOTA_EXHAUSTED, client.start("again").join().error().get().kind());
+      assertEquals(1, fake.stats().received());
+    }
   }
 
   @Test

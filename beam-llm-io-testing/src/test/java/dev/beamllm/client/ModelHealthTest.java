@@ -1,17 +1,22 @@
 package dev.beamllm.client;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
+import dev.beamllm.testing.Fault;
+import dev.beamllm.testing.FaultPlan;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.Test;
 
@@ -115,6 +120,56 @@ public class ModelHealthTest {
           assertEquals("gpt-4.1-mini", r.model());
         }
       }
+    }
+  }
+
+  @Test(timeout = 60_000)
+  public void anInsufficientQuota429IsNotRetriedAndSaysQuota() {
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .faults(FaultPlan.none().withScript("gpt-4.1-mini", Fault.QUOTA_EXHAUSTED))
+                .start();
+        LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").build()) {
+      ApiResponse r = client.start("hi").join();
+      ApiError e = r.error().orElseThrow();
+      assertEquals(ErrorKind.QUOTA_EXHAUSTED, e.kind());
+      assertFalse(e.retryable());
+      assertEquals(429, e.status());
+      assertTrue(e.message(), e.message().contains("quota"));
+      assertTrue(e.message(), e.message().contains("gpt-4.1-mini"));
+      assertEquals("one attempt, no retry", 1, r.attempts());
+      assertEquals(1, fake.stats().received());
+      assertEquals("not a rate limit", 0, fake.stats().rateLimited());
+
+      // The model was given up: the next request fails at once, nothing more is sent.
+      ApiResponse next = client.start("again").join();
+      assertEquals(ErrorKind.QUOTA_EXHAUSTED, next.error().orElseThrow().kind());
+      assertEquals(0, next.attempts());
+      assertEquals(1, fake.stats().received());
+    }
+  }
+
+  @Test(timeout = 60_000)
+  public void withAnotherModelQuotaFailuresGoThere() {
+    Fault[] quota = new Fault[200];
+    Arrays.fill(quota, Fault.QUOTA_EXHAUSTED);
+    try (FakeProviderServer fake =
+            FakeProviderServer.builder()
+                .latency(FakeLatency.fixed(Duration.ofMillis(5)))
+                .faults(FaultPlan.none().withScript("gpt-4.1-nano", quota))
+                .start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini", "gpt-4.1-nano")
+                .limits(Limits.unlimited().maxConcurrent(4))
+                .build()) {
+      List<ApiResponse> out = client.processPrompts(prompts(100));
+      for (ApiResponse r : out) {
+        assertFalse(String.valueOf(r.error()), r.isError());
+        assertEquals("gpt-4.1-mini", r.model());
+      }
+      long toNano =
+          fake.requests().stream().filter(q -> q.body().contains("\"gpt-4.1-nano\"")).count();
+      assertTrue("only the requests in flight at the first quota error: " + toNano, toNano <= 4);
     }
   }
 }

@@ -14,7 +14,10 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.TestData;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.WireFormats;
+import dev.beamllm.provider.openai.OpenAiChatAdapter;
+import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeLatency;
@@ -315,5 +318,31 @@ public class OpenAiClientTest {
       assertEquals(
           "low", Json.parse(fake.requests().get(0).body()).get("reasoning_effort").asText());
     }
+  }
+
+  @Test
+  public void quotaSpendAndCreditCodesAreQuotaErrorsNotRateLimits() {
+    OpenAiChatAdapter adapter = new OpenAiChatAdapter();
+    for (String code :
+        List.of(
+            "insufficient_quota",
+            "credit_balance_exhausted",
+            "organization_spend_limit_exceeded",
+            "project_spend_limit_exceeded",
+            "organization_usage_limit_exceeded")) {
+      String body =
+          "{\"error\":{\"message\":\"No more.\",\"type\":\"insufficient_quota\",\"param\":null,\"code\":\""
+              + code
+              + "\"}}";
+      ApiError e = adapter.error(new HttpAnswer(429, Map.of("retry-after", List.of("20")), body));
+      assertEquals(code, ErrorKind.QUOTA_EXHAUSTED, e.kind());
+      assertFalse(e.retryable());
+      assertEquals("no retry-after for a quota error", -1, e.retryAfterMillis());
+      assertThat(e.message(), containsString(code));
+    }
+    String rateLimit =
+        "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
+    assertEquals(
+        ErrorKind.RATE_LIMIT, adapter.error(new HttpAnswer(429, Map.of(), rateLimit)).kind());
   }
 }

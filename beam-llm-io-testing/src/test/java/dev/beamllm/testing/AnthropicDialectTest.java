@@ -504,6 +504,34 @@ public class AnthropicDialectTest {
   }
 
   @Test
+  public void serviceTierIsAutoOrStandardOnlyAsTheMessagesApiTakes() throws Exception {
+    for (String tier : new String[] {"auto", "standard_only"}) {
+      String body =
+          user("hi").replace("{\"model\"", "{\"service_tier\":\"" + tier + "\",\"model\"");
+      assertEquals(tier, 200, send(body).status());
+    }
+    for (String tier : new String[] {"\"flex\"", "\"default\"", "\"priority\"", "1"}) {
+      String body = user("hi").replace("{\"model\"", "{\"service_tier\":" + tier + ",\"model\"");
+      assertEquals(
+          tier,
+          "service_tier: Input should be 'auto' or 'standard_only'",
+          error(send(body), 400, "invalid_request_error").get("message").asText());
+    }
+  }
+
+  @Test
+  public void quotaFaultIsAnthropicsCreditBalance400() throws Exception {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .faults(FaultPlan.none().withScript("claude-sonnet-4-5", Fault.QUOTA_EXHAUSTED))
+            .start()) {
+      assertThat(
+          error(send(fake, user("hi")), 400, "invalid_request_error").get("message").asText(),
+          startsWith("Your credit balance is too low to access the Anthropic API."));
+    }
+  }
+
+  @Test
   public void unknownModelsContextOverflowAndFaultsUseAnthropicsTypes() throws Exception {
     try (FakeProviderServer fake =
         FakeProviderServer.builder()

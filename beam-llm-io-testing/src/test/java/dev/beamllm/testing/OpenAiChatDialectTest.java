@@ -64,6 +64,26 @@ public class OpenAiChatDialectTest {
   }
 
   @Test
+  public void quotaFaultIsOpenAisDocumentedInsufficientQuota429() throws Exception {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .faults(FaultPlan.none().withScript("gpt-4.1-mini", Fault.QUOTA_EXHAUSTED))
+            .start()) {
+      Http.Reply r =
+          Http.post(
+              fake.baseUrl() + "/v1/chat/completions",
+              "{\"model\":\"gpt-4.1-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+              "authorization",
+              "Bearer sk-x");
+      assertEquals(r.body(), 429, r.status());
+      JsonNode e = r.json().get("error");
+      assertEquals("insufficient_quota", e.get("type").asText());
+      assertEquals("insufficient_quota", e.get("code").asText());
+      assertThat(e.get("message").asText(), startsWith("You exceeded your current quota"));
+    }
+  }
+
+  @Test
   public void outputIsCutAtMaxTokensWithFinishReasonLength() throws Exception {
     Http.Reply r =
         chat(

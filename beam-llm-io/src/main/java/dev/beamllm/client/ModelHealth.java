@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The models this client has given up on: one that rejects the key (401, 403), that does not exist
- * there (404), or that cannot be reached at all ({@value #UNREACHABLE_AFTER} connection failures in
- * a row, no answer between them). Nothing more is sent to such a model, so its remaining requests
- * fail at once with the reason instead of each paying its own retries and backoff: a wrong base URL
- * costs seconds, not minutes and a hundred thousand connection attempts. Thread-safe.
+ * there (404), whose account has no quota or credit left ({@link ErrorKind#QUOTA_EXHAUSTED}), or
+ * that cannot be reached at all ({@value #UNREACHABLE_AFTER} connection failures in a row, no
+ * answer between them). Nothing more is sent to such a model, so its remaining requests fail at
+ * once with the reason instead of each paying its own retries and backoff: a wrong base URL costs
+ * seconds, not minutes and a hundred thousand connection attempts. Thread-safe.
  */
 final class ModelHealth {
   /**
@@ -56,6 +57,11 @@ final class ModelHealth {
           giveUp(model, error, "model '" + model + "' at " + spec.apiBase() + " rejects the key");
       case NOT_FOUND ->
           giveUp(model, error, "model '" + model + "' was not found at " + spec.apiBase());
+      case QUOTA_EXHAUSTED ->
+          giveUp(
+              model,
+              error,
+              "model '" + model + "' at " + spec.apiBase() + " has no quota or credit left");
       case CONNECTION -> {
         int inARow =
             connectionFailures.computeIfAbsent(model, m -> new AtomicInteger()).incrementAndGet();

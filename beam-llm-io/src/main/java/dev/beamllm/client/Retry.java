@@ -79,7 +79,10 @@ final class Retry {
     boolean again = !seen && attempts < maxAttempts && (modelIsGone ? others : error.retryable());
     if (!again) {
       return new Decision(
-          modelIsGone && !others && error.kind() == ErrorKind.CONNECTION
+          modelIsGone
+                  && !others
+                  && (error.kind() == ErrorKind.CONNECTION
+                      || error.kind() == ErrorKind.QUOTA_EXHAUSTED)
               ? health.reason(model)
               : error,
           false,

@@ -14,6 +14,13 @@ public enum ErrorKind {
   CONNECTION(true),
   /** A 200 whose body could not be read (cut-off or malformed JSON). */
   INVALID_RESPONSE(true),
+  /**
+   * The account's quota, credit or spend limit is used up (OpenAI's 429 {@code insufficient_quota},
+   * {@code *_spend_limit_exceeded}, {@code credit_balance_exhausted}; Anthropic's 402 {@code
+   * billing_error} or 400 "credit balance is too low"): no retry can succeed until someone adds
+   * credit or raises the limit.
+   */
+  QUOTA_EXHAUSTED(false),
   /** 401/403: the key is missing, wrong or not allowed this model. */
   AUTH(false),
   /** 404: the model or endpoint does not exist. */

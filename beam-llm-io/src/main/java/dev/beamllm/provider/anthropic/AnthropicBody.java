@@ -7,6 +7,7 @@ import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.tool.Tool;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -101,8 +102,9 @@ public final class AnthropicBody {
           .put("type", "json_schema")
           .set("schema", Json.parse(p.outputSchema().get()));
     }
-    if (r.serviceTier() != null) {
-      body.put("service_tier", r.serviceTier());
+    String tier = ServiceTiers.anthropic(r.serviceTier());
+    if (tier != null) {
+      body.put("service_tier", tier);
     }
     if (r.stream()) {
       body.put("stream", true);

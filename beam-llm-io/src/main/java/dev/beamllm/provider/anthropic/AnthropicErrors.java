@@ -32,7 +32,7 @@ final class AnthropicErrors {
     } catch (InvalidPromptException notJson) {
       // a proxy's page, not Anthropic's JSON: the status decides
     }
-    return overloaded(Errors.classify(answer, message), type);
+    return overloaded(Errors.classify(answer, message, null, type), type);
   }
 
   /** The error of an {@code error} event in a stream ({@code data} is its JSON). */
@@ -57,6 +57,7 @@ final class AnthropicErrors {
     return switch (type) {
       case "invalid_request_error" -> 400;
       case "authentication_error" -> 401;
+      case "billing_error" -> 402;
       case "permission_error" -> 403;
       case "not_found_error" -> 404;
       case "request_too_large" -> 413;

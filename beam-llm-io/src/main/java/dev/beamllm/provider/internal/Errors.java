@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Error classification shared by the adapters: by status, then by the provider's words. */
@@ -19,7 +20,63 @@ public final class Errors {
   private Errors() {}
 
   /**
-   * The error for a status and message: 429 rate limit, 529 or an "overloaded" 503 overloaded,
+   * The error codes (OpenAI's {@code error.code} or {@code error.type}) that mean the account's
+   * quota, credit or spend limit is used up: retrying cannot help. Reference:
+   * platform.openai.com/docs/guides/error-codes (each is a 429).
+   */
+  private static final Set<String> QUOTA_CODES =
+      Set.of(
+          "insufficient_quota",
+          "credit_balance_exhausted",
+          "organization_spend_limit_exceeded",
+          "project_spend_limit_exceeded",
+          "organization_usage_limit_exceeded",
+          "billing_error");
+
+  /** Whether a provider's error code or type says the quota, credit or spend limit is used up. */
+  public static boolean isQuotaCode(String code) {
+    return code != null
+        && (QUOTA_CODES.contains(code)
+            || code.endsWith("_spend_limit_exceeded")
+            || code.endsWith("_usage_limit_exceeded"));
+  }
+
+  /**
+   * The error for a status and message as {@link #classify(HttpAnswer, String)}, but a quota error
+   * when the provider's code or type says so, whatever the status.
+   */
+  public static ApiError classify(HttpAnswer answer, String message, String code, String type) {
+    if (isQuotaCode(code) || isQuotaCode(type)) {
+      return quota(answer.status(), message, isQuotaCode(code) ? code : type);
+    }
+    return classify(answer, message);
+  }
+
+  /** A quota error: not retryable, no retry-after, its message saying so first. */
+  public static ApiError quota(int status, String message, String code) {
+    return new ApiError(
+        ErrorKind.QUOTA_EXHAUSTED,
+        "quota or billing limit reached"
+            + (code == null || code.isEmpty() ? "" : " (" + code + ")")
+            + ", no retry can succeed until credit is added or the limit raised: "
+            + (message == null ? "HTTP " + status : message),
+        status,
+        -1);
+  }
+
+  /** Whether a provider's message says the quota, credit or spend limit is used up. */
+  private static boolean quotaWords(String lower) {
+    return lower.contains("exceeded your current quota")
+        || lower.contains("insufficient_quota")
+        || lower.contains("credit balance is too low")
+        || lower.contains("credit_balance")
+        || lower.contains("spend limit")
+        || lower.contains("spend cap");
+  }
+
+  /**
+   * The error for a status and message: a 402, or a 400 or 429 whose words say the quota, credit or
+   * spend limit is used up, quota exhausted; 429 rate limit, 529 or an "overloaded" 503 overloaded,
    * other 5xx server, 401/403 auth, 404 not found, a 400/413 naming the context window context
    * length, a 400 naming a content filter or policy content filter, else bad request.
    */
@@ -27,7 +84,9 @@ public final class Errors {
     int s = answer.status();
     String lower = message == null ? "" : message.toLowerCase(Locale.ROOT);
     ErrorKind kind;
-    if (s == 429) {
+    if (s == 402 || ((s == 429 || s == 400) && quotaWords(lower))) {
+      return quota(s, message, null);
+    } else if (s == 429) {
       kind = ErrorKind.RATE_LIMIT;
     } else if (s == 408) {
       kind = ErrorKind.TIMEOUT;

@@ -14,6 +14,7 @@ import dev.beamllm.provider.RateLimitInfo;
 import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
+import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.response.ApiError;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -87,8 +88,9 @@ public final class OpenAiChatAdapter extends BaseAdapter {
     if (!r.tools().isEmpty()) {
       body.set("tools", ChatCompletions.tools(r.tools()));
     }
-    if (r.serviceTier() != null) {
-      body.put("service_tier", r.serviceTier());
+    String tier = ServiceTiers.openAi(r.serviceTier());
+    if (tier != null) {
+      body.put("service_tier", tier);
     }
     if (r.stream()) {
       body.put("stream", true);
@@ -169,10 +171,12 @@ public final class OpenAiChatAdapter extends BaseAdapter {
   public ApiError error(HttpAnswer answer) {
     String message = "HTTP " + answer.status();
     String code = "";
+    String type = "";
     try {
       JsonNode e = Json.parse(answer.body()).path("error");
       message = e.path("message").asText(message);
       code = e.path("code").asText("");
+      type = e.path("type").asText("");
     } catch (InvalidPromptException notJson) {
       // keep the status as the message
     }
@@ -181,7 +185,7 @@ public final class OpenAiChatAdapter extends BaseAdapter {
     } else if (code.equals("content_filter")) {
       message = "content filter: " + message;
     }
-    return Errors.classify(answer, message);
+    return Errors.classify(answer, message, code, type);
   }
 
   @Override

@@ -15,6 +15,7 @@ import dev.beamllm.provider.RateLimitInfo;
 import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
+import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.tool.Tool;
 import java.util.Map;
@@ -99,8 +100,9 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
         fn.put("strict", false);
       }
     }
-    if (r.serviceTier() != null) {
-      body.put("service_tier", r.serviceTier());
+    String tier = ServiceTiers.openAi(r.serviceTier());
+    if (tier != null) {
+      body.put("service_tier", tier);
     }
     ArrayNode include = Json.MAPPER.createArrayNode();
     if (reasoning) {
