@@ -174,7 +174,13 @@ final class CohereChatDialect implements Dialect {
     return calls;
   }
 
-  /** Billed and processed tokens; the fake adds no hidden prompt of its own, so they are equal. */
+  /**
+   * Tokens Cohere counts as processed beyond the billed ones: like the real API, whose {@code
+   * tokens.input_tokens} include the system preamble it adds of its own, which it does not bill.
+   */
+  static final int HIDDEN_PREAMBLE_TOKENS = 40;
+
+  /** Billed tokens, and processed ones with the hidden preamble on top of the input. */
   private static ObjectNode usage(Answer answer) {
     ObjectNode usage = Json.object();
     usage
@@ -183,7 +189,7 @@ final class CohereChatDialect implements Dialect {
         .put("output_tokens", answer.outputTokens());
     usage
         .putObject("tokens")
-        .put("input_tokens", answer.totalInputTokens())
+        .put("input_tokens", answer.totalInputTokens() + HIDDEN_PREAMBLE_TOKENS)
         .put("output_tokens", answer.outputTokens());
     return usage;
   }

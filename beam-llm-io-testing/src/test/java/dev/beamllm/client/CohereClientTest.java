@@ -47,6 +47,7 @@ public class CohereClientTest {
                 .samplingParams(
                     SamplingParams.builder().temperature(0.3).topP(1.0).maxNewTokens(300).build())
                 .extraHeaders(Map.of("x-team", "data"))
+                .keepRawBody(true)
                 .build()) {
       ApiResponse r = client.start(c).join();
       assertFalse(r.error().toString(), r.isError());
@@ -55,6 +56,11 @@ public class CohereClientTest {
       assertEquals("COMPLETE", r.finishReason().orElseThrow());
       assertTrue(r.usage().inputTokens() > 0);
       assertTrue(r.usage().outputTokens() > 0);
+      // Usage and cost are what Cohere bills, not the tokens it processed with its own preamble.
+      JsonNode usage = Json.parse(r.rawBody().orElseThrow()).path("usage");
+      assertEquals(usage.at("/billed_units/input_tokens").asLong(), r.usage().inputTokens());
+      assertTrue(usage.at("/tokens/input_tokens").asLong() > r.usage().inputTokens());
+      assertEquals(client.config().registry().lookup("command-a").cost(r.usage()), r.cost(), 1e-12);
 
       RecordedRequest sent = fake.requests().get(0);
       assertEquals("/v2/chat", sent.path());
@@ -157,7 +163,8 @@ public class CohereClientTest {
     String body =
         "{\"id\":\"x\",\"finish_reason\":\"COMPLETE\",\"message\":{\"role\":\"assistant\",\"content\":["
             + "{\"type\":\"thinking\",\"thinking\":\"Two and two make four.\"},{\"type\":\"text\",\"text\":\"4\"}]},"
-            + "\"usage\":{\"billed_units\":{\"input_tokens\":9,\"output_tokens\":3}}}";
+            + "\"usage\":{\"billed_units\":{\"input_tokens\":9,\"output_tokens\":3},"
+            + "\"tokens\":{\"input_tokens\":71,\"output_tokens\":3}}}";
     ParsedAnswer answer =
         Adapters.forFormat(WireFormat.COHERE).parse(request, new HttpAnswer(200, Map.of(), body));
     assertEquals(

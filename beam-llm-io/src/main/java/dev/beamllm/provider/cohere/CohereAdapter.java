@@ -122,9 +122,12 @@ public final class CohereAdapter extends BaseAdapter {
     return Message.of(Role.ASSISTANT, parts);
   }
 
-  /** The tokens the model processed ({@code usage.tokens}), else the billed ones. */
+  /**
+   * The tokens Cohere bills ({@code usage.billed_units}), which cost is priced on; else the tokens
+   * it processed ({@code usage.tokens}, which also count the prompt Cohere adds of its own).
+   */
   private static Usage usage(JsonNode usage) {
-    JsonNode counts = usage.has("tokens") ? usage.get("tokens") : usage.path("billed_units");
+    JsonNode counts = usage.has("billed_units") ? usage.get("billed_units") : usage.path("tokens");
     return Usage.of(counts.path("input_tokens").asLong(0), counts.path("output_tokens").asLong(0));
   }
 
