@@ -43,8 +43,29 @@ public final class ChatCompletions {
   }
 
   /**
+   * The finish reason of a choice: {@code content_filter} when the model refused (a {@code refusal}
+   * in place of content, which OpenAI reports with {@code stop}), else the choice's own.
+   */
+  public static String finishReason(JsonNode choice) {
+    return refusal(choice.path("message")) != null
+        ? REFUSED
+        : choice.path("finish_reason").asText(null);
+  }
+
+  /** The finish reason of an answer that is a refusal, as a content filter's is named. */
+  public static final String REFUSED = "content_filter";
+
+  /** The model's refusal ({@code message.refusal}), or null when it did not refuse. */
+  static String refusal(JsonNode msg) {
+    JsonNode refusal = msg.get("refusal");
+    return refusal != null && refusal.isTextual() && !refusal.textValue().isEmpty()
+        ? refusal.textValue()
+        : null;
+  }
+
+  /**
    * The assistant message of a choice: DeepSeek's {@code reasoning_content} as thinking, the text
-   * {@code content}, then the tool calls.
+   * {@code content} (or the {@code refusal}, which takes its place), then the tool calls.
    */
   public static Message message(JsonNode msg) {
     List<Part> parts = new ArrayList<>();
@@ -55,6 +76,8 @@ public final class ChatCompletions {
     JsonNode content = msg.get("content");
     if (content != null && content.isTextual() && !content.textValue().isEmpty()) {
       parts.add(new Text(content.textValue()));
+    } else if (refusal(msg) != null) {
+      parts.add(new Text(refusal(msg)));
     }
     parts.addAll(toolCalls(msg));
     return Message.of(Role.ASSISTANT, parts);

@@ -157,7 +157,7 @@ public final class OpenAiChatAdapter extends BaseAdapter {
     }
     return new ParsedAnswer(
         ChatCompletions.message(choice.path("message")),
-        choice.path("finish_reason").asText(null),
+        ChatCompletions.finishReason(choice),
         ChatCompletions.usage(root.path("usage")),
         ChatCompletions.logprobs(choice.path("logprobs").path("content")));
   }

@@ -35,6 +35,7 @@ final class OpenAiChatStreamDecoder implements StreamDecoder {
   private static final String API = "OpenAI chat stream";
 
   private final StringBuilder text = new StringBuilder();
+  private final StringBuilder refusal = new StringBuilder();
   private final StringBuilder reasoning = new StringBuilder();
   private final Map<Integer, CallParts> calls = new TreeMap<>();
   private final List<TokenLogprob> logprobs = new ArrayList<>();
@@ -80,6 +81,10 @@ final class OpenAiChatStreamDecoder implements StreamDecoder {
       text.append(content);
       onText.accept(content);
     }
+    String refused = delta.path("refusal").textValue();
+    if (refused != null) {
+      refusal.append(refused);
+    }
     String thought = delta.path("reasoning_content").textValue();
     if (thought != null) {
       reasoning.append(thought);
@@ -110,6 +115,10 @@ final class OpenAiChatStreamDecoder implements StreamDecoder {
     }
     if (text.length() > 0) {
       parts.add(new Text(text.toString()));
+    } else if (refusal.length() > 0) {
+      // A refusal streams as delta.refusal in place of content; it ends with finish_reason stop.
+      parts.add(new Text(refusal.toString()));
+      finishReason = ChatCompletions.REFUSED;
     }
     for (CallParts c : calls.values()) {
       parts.add(new ToolCall(c.id, c.name, c.arguments.toString()));

@@ -24,8 +24,8 @@ import java.util.List;
  * platform.openai.com/docs/api-reference/responses/object.
  *
  * <p>Finish reasons use chat completions' words ({@code stop}, {@code tool_calls}, {@code length},
- * {@code content_filter}), as the Responses API has no such field, so an OpenAI model's answers
- * read the same whichever of its two APIs served them.
+ * {@code content_filter}, also for a refusal), as the Responses API has no such field, so an OpenAI
+ * model's answers read the same whichever of its two APIs served them.
  */
 final class ResponsesAnswers {
   static final String API = "OpenAI Responses";
@@ -55,6 +55,7 @@ final class ResponsesAnswers {
     List<Part> parts = new ArrayList<>();
     List<TokenLogprob> logprobs = new ArrayList<>();
     boolean calls = false;
+    boolean refused = false;
     for (JsonNode item : response.path("output")) {
       switch (item.path("type").asText("")) {
         case "message" -> {
@@ -65,6 +66,7 @@ final class ResponsesAnswers {
               logprobs.addAll(ChatCompletions.logprobs(content.get("logprobs")));
             } else if (type.equals("refusal")) {
               parts.add(new Text(content.path("refusal").asText("")));
+              refused = true;
             }
           }
         }
@@ -86,7 +88,7 @@ final class ResponsesAnswers {
     }
     return new ParsedAnswer(
         Message.of(Role.ASSISTANT, parts),
-        finishReason(response, status, calls),
+        refused ? ChatCompletions.REFUSED : finishReason(response, status, calls),
         usage(response.path("usage")),
         logprobs);
   }
