@@ -50,6 +50,7 @@ final class BedrockConverseDialect extends BedrockDialect {
     checkStopSequences(inference.get("stopSequences"));
     List<ParsedRequest.ToolDef> tools = tools(body.get("toolConfig"));
     boolean thinking = thinking(body.path("additionalModelRequestFields"), maxTokens);
+    checkToolResultStatus(body.get("messages"), pathModel);
     Conversation conversation =
         ConverseImporter.conversation(body.get("system"), body.get("messages"));
     return ParsedRequest.of(
@@ -64,6 +65,26 @@ final class BedrockConverseDialect extends BedrockDialect {
         thinking,
         ConverseCachePrefix.of(body),
         TokenCounter.ImageRule.ANTHROPIC);
+  }
+
+  /**
+   * {@code toolResult.status} is "only supported by Amazon Nova and Anthropic Claude 3 and 4
+   * models" (API reference, ToolResultBlock); other models answer 400.
+   */
+  private static void checkToolResultStatus(JsonNode messages, String model) {
+    if (model.contains("anthropic.claude") || model.contains("amazon.nova") || messages == null) {
+      return;
+    }
+    for (JsonNode message : messages) {
+      for (JsonNode block : message.path("content")) {
+        if (block.path("toolResult").has("status")) {
+          throw ProviderError.badRequest(
+              "This model doesn't support the toolResult.status field. Remove toolResult.status"
+                  + " and try again.",
+              "messages");
+        }
+      }
+    }
   }
 
   /** AWS's wording for a request member that breaks its model's constraint. */

@@ -20,6 +20,7 @@ import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
+import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.Credentials;
 import dev.beamllm.provider.HttpAnswer;
@@ -479,6 +480,44 @@ public class BedrockClientTest {
               false);
       assertThrows(
           UnsupportedOperationException.class, () -> new BedrockConverseAdapter().request(json));
+    }
+  }
+
+  /**
+   * Issue 11, point 7: {@code toolResult.status} is "only supported by Amazon Nova and Anthropic
+   * Claude 3 and 4 models" (Bedrock API reference, ToolResultBlock), and the fake's Converse
+   * dialect refuses it for others as Bedrock does. A failed tool result goes to Llama without it,
+   * and to Nova with it.
+   */
+  @Test
+  public void aFailedToolResultCarriesItsStatusOnlyToModelsThatTakeIt() {
+    Conversation asked = Conversation.user("Weather in Oslo? Use get_weather.");
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      for (String model : List.of("bedrock-llama-3.3-70b", "bedrock-nova-lite")) {
+        try (LlmClient client = ClientTestSupport.client(fake, model).tools(WEATHER).build()) {
+          ApiResponse call = client.start(asked).join();
+          assertFalse(call.error().toString(), call.isError());
+          ToolCall tc = call.toolCalls().get(0);
+          ApiResponse answer =
+              client
+                  .start(
+                      asked
+                          .add(call.message())
+                          .add(
+                              Message.toolResults(
+                                  List.of(
+                                      ToolResult.error(tc.id(), "the weather service is down")))))
+                  .join();
+          assertFalse(model + ": " + answer.error(), answer.isError());
+          JsonNode result = lastBody(fake).at("/messages/2/content/0/toolResult");
+          assertEquals(tc.id(), result.path("toolUseId").asText());
+          if (model.contains("nova")) {
+            assertEquals("error", result.path("status").asText());
+          } else {
+            assertFalse(model + " gets no status", result.has("status"));
+          }
+        }
+      }
     }
   }
 }

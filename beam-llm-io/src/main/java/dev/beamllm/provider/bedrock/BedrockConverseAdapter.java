@@ -66,7 +66,7 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
         ThinkingBudget.plan(
             model, r.maxOutputTokens(), isClaude(model) ? r.reasoningEffort() : Optional.empty());
 
-    ObjectNode body = BedrockConverseFormat.render(r.conversation());
+    ObjectNode body = BedrockConverseFormat.render(r.conversation(), takesToolResultStatus(model));
     ObjectNode inference = body.putObject("inferenceConfig").put("maxTokens", thinking.maxTokens());
     if (!thinking.enabled()) {
       // Claude refuses temperature and top_p other than their defaults while thinking.
@@ -94,6 +94,11 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
   }
 
   /** Claude on Bedrock, whose model ids read {@code [<geo>.]anthropic.claude-...}. */
+  /** Whether the model takes {@code toolResult.status}: Amazon Nova and Claude, by AWS's docs. */
+  static boolean takesToolResultStatus(ModelSpec model) {
+    return isClaude(model) || model.apiName().contains("amazon.nova");
+  }
+
   private static boolean isClaude(ModelSpec model) {
     return model.apiName().contains("anthropic.claude");
   }

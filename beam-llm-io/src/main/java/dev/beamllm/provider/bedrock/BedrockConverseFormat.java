@@ -28,8 +28,21 @@ public final class BedrockConverseFormat {
 
   private BedrockConverseFormat() {}
 
-  /** {@code {"system": [{"text": ...}], "messages": [...]}} for the conversation. */
+  /**
+   * {@code {"system": [{"text": ...}], "messages": [...]}} for the conversation, as Claude and Nova
+   * models take it (with {@code toolResult.status}).
+   */
   public static ObjectNode render(Conversation conversation) {
+    return render(conversation, true);
+  }
+
+  /**
+   * The same for any model: {@code toolResult.status} marks a failed tool call only where {@code
+   * toolResultStatus} says the model takes it. AWS documents the field "only supported by Amazon
+   * Nova and Anthropic Claude 3 and 4 models" (API reference, ToolResultBlock); other models refuse
+   * a request that has it.
+   */
+  public static ObjectNode render(Conversation conversation, boolean toolResultStatus) {
     ObjectNode body = Json.object();
     conversation
         .validate()
@@ -41,12 +54,12 @@ public final class BedrockConverseFormat {
             "assistant",
             "user",
             "content",
-            BedrockConverseFormat::block);
+            part -> block(part, toolResultStatus));
     body.set("messages", turns.toArray());
     return body;
   }
 
-  private static ObjectNode block(Part part) {
+  private static ObjectNode block(Part part, boolean toolResultStatus) {
     ObjectNode block = Json.object();
     if (part instanceof Text t) {
       block.put("text", t.text());
@@ -62,9 +75,9 @@ public final class BedrockConverseFormat {
       ObjectNode r = block.putObject("toolResult").put("toolUseId", result.callId());
       ArrayNode content = r.putArray("content");
       for (Part p : result.content()) {
-        content.add(block(p));
+        content.add(block(p, toolResultStatus));
       }
-      if (result.isError()) {
+      if (result.isError() && toolResultStatus) {
         r.put("status", "error");
       }
     } else if (part instanceof Thinking thinking
