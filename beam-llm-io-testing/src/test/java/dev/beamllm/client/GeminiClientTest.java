@@ -245,7 +245,8 @@ public class GeminiClientTest {
                       true,
                       caps.tools(),
                       false,
-                      false))
+                      false,
+                      caps.reasoningEfforts()))
               .build();
       try (LlmClient structured =
               ClientTestSupport.client(fake, "gemini-2.5-flash")

@@ -81,7 +81,8 @@ final class ProviderCalls {
             c.logprobs(),
             c.tools(),
             c.reasoning(),
-            c.responsesApi());
+            c.responsesApi(),
+            c.reasoningEfforts());
     return registry.withModel(spec.toBuilder().setCapabilities(json).build());
   }
 }

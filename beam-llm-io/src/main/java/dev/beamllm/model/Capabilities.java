@@ -1,6 +1,9 @@
 package dev.beamllm.model;
 
 import java.io.Serializable;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * What a model can serve; requests needing something it lacks fail before they are sent.
@@ -13,6 +16,9 @@ import java.io.Serializable;
  * @param tools tool (function) calling
  * @param reasoning a reasoning model that takes a reasoning effort or thinking budget
  * @param responsesApi served by the OpenAI Responses API
+ * @param reasoningEfforts the efforts the model takes by name (OpenAI's {@code reasoning_effort},
+ *     Gemini 3's {@code thinkingLevel}); empty when it takes none by name, either because it takes
+ *     a thinking budget in tokens (Claude, Gemini 2.5) or because its effort cannot be set
  */
 public record Capabilities(
     boolean jsonMode,
@@ -22,9 +28,25 @@ public record Capabilities(
     boolean logprobs,
     boolean tools,
     boolean reasoning,
-    boolean responsesApi)
+    boolean responsesApi,
+    Set<ReasoningEffort> reasoningEfforts)
     implements Serializable {
   /** Text in, text out, nothing more. */
   public static final Capabilities TEXT_ONLY =
-      new Capabilities(false, false, false, false, false, false, false, false);
+      new Capabilities(false, false, false, false, false, false, false, false, Set.of());
+
+  /** Copies the efforts into an unmodifiable set in the enum's order. */
+  public Capabilities {
+    reasoningEfforts =
+        Collections.unmodifiableSet(
+            reasoningEfforts.isEmpty()
+                ? EnumSet.noneOf(ReasoningEffort.class)
+                : EnumSet.copyOf(reasoningEfforts));
+  }
+
+  /** The same capabilities with these named efforts. */
+  public Capabilities withReasoningEfforts(Set<ReasoningEffort> efforts) {
+    return new Capabilities(
+        jsonMode, jsonSchema, images, pdfs, logprobs, tools, reasoning, responsesApi, efforts);
+  }
 }

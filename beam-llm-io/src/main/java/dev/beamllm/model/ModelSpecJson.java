@@ -2,7 +2,9 @@ package dev.beamllm.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads a {@link ModelSpec} from the registry's JSON shape (also used by custom-model YAML files).
@@ -55,13 +57,23 @@ final class ModelSpecJson {
                   caps.path("logprobs").asBoolean(false),
                   caps.path("tools").asBoolean(false),
                   caps.path("reasoning").asBoolean(false),
-                  caps.path("responses_api").asBoolean(false)))
+                  caps.path("responses_api").asBoolean(false),
+                  efforts(caps.path("reasoning_efforts"))))
           .setContextWindow(node.path("context_window").asInt(128_000))
           .setMaxOutputTokens(node.path("max_output_tokens").asInt(4_096))
           .build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model '" + id + "': " + e.getMessage(), e);
     }
+  }
+
+  /** Reads {@code ["low", "high"]}; a name that is not an effort is refused. */
+  private static Set<ReasoningEffort> efforts(JsonNode names) {
+    Set<ReasoningEffort> efforts = EnumSet.noneOf(ReasoningEffort.class);
+    for (JsonNode name : names) {
+      efforts.add(ReasoningEffort.parse(name.asText()));
+    }
+    return efforts;
   }
 
   private static String text(JsonNode node, String field, String fallback) {

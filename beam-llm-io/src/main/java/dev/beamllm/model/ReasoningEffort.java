@@ -17,6 +17,21 @@ public enum ReasoningEffort {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The effort with this wire name ({@code "low"}, any case).
+   *
+   * @throws IllegalArgumentException naming the efforts there are
+   */
+  public static ReasoningEffort parse(String name) {
+    for (ReasoningEffort e : values()) {
+      if (e.wireName().equalsIgnoreCase(name)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown reasoning effort '" + name + "'; one of none, minimal, low, medium, high, xhigh");
+  }
+
   /** The effort named by a suffix of a model id ({@code -low}, {@code -high}, ...), if any. */
   static Optional<ReasoningEffort> fromSuffix(String name) {
     for (ReasoningEffort e : values()) {

@@ -162,6 +162,37 @@ public class ModelRegistryTest {
   }
 
   @Test
+  public void namedReasoningEffortsComeFromTheRegistry() throws Exception {
+    assertEquals(
+        Set.of(
+            ReasoningEffort.NONE,
+            ReasoningEffort.LOW,
+            ReasoningEffort.MEDIUM,
+            ReasoningEffort.HIGH),
+        registry.lookup("gpt-5.1").capabilities().reasoningEfforts());
+    assertFalse(
+        registry.lookup("gpt-5").capabilities().reasoningEfforts().contains(ReasoningEffort.NONE));
+    assertTrue(registry.lookup("claude-4.5-sonnet").capabilities().reasoningEfforts().isEmpty());
+    Path custom = Files.createTempFile("models", ".yaml");
+    Files.writeString(
+        custom,
+        "models:\n  - id: mine\n    wire_format: openai\n    api_base: http://x\n"
+            + "    capabilities: {reasoning: true, reasoning_efforts: [low, High]}\n"
+            + "  - id: typo\n    wire_format: openai\n    api_base: http://x\n"
+            + "    capabilities: {reasoning_efforts: [hihg]}\n");
+    try {
+      registry.withModelsFrom(custom);
+      fail();
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage(), containsString("model 'typo': unknown reasoning effort 'hihg'"));
+    }
+    Files.writeString(custom, Files.readString(custom).split("  - id: typo")[0]);
+    assertEquals(
+        Set.of(ReasoningEffort.LOW, ReasoningEffort.HIGH),
+        registry.withModelsFrom(custom).lookup("mine").capabilities().reasoningEfforts());
+  }
+
+  @Test
   public void costFollowsEachProvidersRule() {
     // OpenAI: 1,000 input of which 400 cached, 500 output at 0.40 / 0.10 / 1.60 per million.
     ModelSpec mini = registry.lookup("gpt-4.1-mini");
