@@ -49,6 +49,17 @@ final class BedrockAuth {
     return slash < 0 ? credential : credential.substring(0, slash);
   }
 
+  /** The region of a SigV4 credential scope, or null for a bearer key or no signature. */
+  static String signingRegion(FakeHttpRequest request) {
+    String auth = request.header("authorization");
+    if (auth == null || !auth.startsWith(SCHEME + " ")) {
+      return null;
+    }
+    String credential = params(auth).get("Credential");
+    String[] scope = credential == null ? new String[0] : credential.split("/");
+    return scope.length == 5 ? scope[2] : null;
+  }
+
   /**
    * The error Bedrock answers for credentials of the wrong form, or null when the form is right.
    */

@@ -26,6 +26,7 @@ final class BedrockInvokeDialect extends BedrockDialect {
 
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
+    checkProfileRegion(request, pathModel);
     ObjectNode body =
         Bodies.object(
             request, "Malformed input request, please reformat your input and try again.");

@@ -37,10 +37,16 @@ import dev.beamllm.testing.Fault;
 import dev.beamllm.testing.FaultPlan;
 import dev.beamllm.testing.RecordedRequest;
 import dev.beamllm.tool.Tool;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.junit.Assume;
 import org.junit.Test;
 
@@ -518,6 +524,58 @@ public class BedrockClientTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  public void oneModelSprayedOverRegionsCallsEachRegionsProfileSignedForThatRegion()
+      throws Exception {
+    List<String> regions = List.of("us-west-2", "eu-west-1", "ap-northeast-1");
+    List<String> models = regions.stream().map(r -> "bedrock-claude-4.5-sonnet@" + r).toList();
+    try (FakeProviderServer fake = FakeProviderServer.builder().apiKey("AKIDEXAMPLE").start();
+        LlmClient client = client(fake, awsKeys(), models.get(0)).models(models).build()) {
+      List<ApiResponse> answers =
+          IntStream.range(0, 30).mapToObj(i -> client.start("question " + i)).toList().stream()
+              .map(CompletableFuture::join)
+              .toList();
+      // The fake refuses a geography's profile signed for a region outside it, so every answer
+      // shows that the region signed for and the profile in the path agree.
+      for (ApiResponse r : answers) {
+        assertFalse(r.error().toString(), r.isError());
+        assertTrue(r.model(), models.contains(r.model()));
+      }
+      for (String profile : List.of("us.", "eu.", "apac.")) {
+        assertTrue(
+            profile + " was called",
+            fake.requests().stream()
+                .anyMatch(
+                    q -> q.path().startsWith("/model/" + profile + "anthropic.claude-sonnet-4-5")));
+      }
+
+      ModelSpec eu = client.config().registry().lookup(models.get(1));
+      HttpCall call =
+          new BedrockAnthropicAdapter()
+              .request(
+                  new ProviderRequest(
+                      eu,
+                      Conversation.user("hi"),
+                      SamplingParams.defaults(),
+                      List.of(),
+                      Credentials.aws("AKIDEXAMPLE", SECRET, null),
+                      Map.of(),
+                      null,
+                      false));
+      assertThat(header(call, "authorization"), containsString("/eu-west-1/bedrock/aws4_request"));
+      assertThat(call.uri().getPath(), startsWith("/model/eu.anthropic.claude-sonnet-4-5"));
+      // The same signed call for the US profile is what Bedrock refuses.
+      URI us = URI.create(call.uri().toString().replace("/model/eu.", "/model/us."));
+      HttpRequest.Builder wrong =
+          HttpRequest.newBuilder(us).POST(HttpRequest.BodyPublishers.ofString(call.body()));
+      call.headers().forEach(wrong::header);
+      HttpResponse<String> refused =
+          HttpClient.newHttpClient().send(wrong.build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, refused.statusCode());
+      assertThat(refused.body(), containsString("The provided model identifier is invalid."));
     }
   }
 }

@@ -74,7 +74,10 @@ public final class ModelRegistry implements Serializable {
   /**
    * Finds a model by id or alias, case-insensitively. An unknown name ending in a reasoning effort
    * ({@code -low}, {@code -high}, ...) finds the base model with that effort, if the base model
-   * reasons.
+   * reasons. Bedrock models are also found under an inference profile ({@code
+   * global.bedrock-claude-4.5-sonnet}), in a region ({@code bedrock-claude-4.5-sonnet@eu-west-1},
+   * its own quota) and under the ids AWS gives them ({@code eu.anthropic.claude-...}; see {@link
+   * BedrockProfiles}).
    *
    * @throws UnknownModelException naming the closest known ids
    */
@@ -82,7 +85,11 @@ public final class ModelRegistry implements Serializable {
     return find(name).orElseThrow(() -> new UnknownModelException(name, suggestions(name)));
   }
 
-  /** Like {@link #lookup}, but empty instead of throwing. */
+  /**
+   * Like {@link #lookup}, but empty instead of throwing for an unknown name.
+   *
+   * @throws IllegalArgumentException for a region or profile the named model cannot take
+   */
   public Optional<ModelSpec> find(String name) {
     if (name == null) {
       return Optional.empty();
@@ -100,7 +107,7 @@ public final class ModelRegistry implements Serializable {
         return Optional.of(spec.withReasoningEffort(effort.get()));
       }
     }
-    return Optional.empty();
+    return BedrockProfiles.resolve(key, this::find);
   }
 
   /** True when {@link #find} would find the name. */

@@ -53,6 +53,12 @@ public abstract class ModelSpec implements Serializable {
   /** The reasoning effort chosen by an id suffix such as {@code -high}, if any. */
   public abstract Optional<ReasoningEffort> reasoningEffort();
 
+  /**
+   * The cloud region the model is called in when its name pins one ({@code
+   * bedrock-claude-4.5-sonnet@eu-west-1}); it then wins over {@code AWS_REGION}.
+   */
+  public abstract Optional<String> region();
+
   /** A builder for custom models. */
   public static Builder builder() {
     return new AutoValue_ModelSpec.Builder()
@@ -135,6 +141,9 @@ public abstract class ModelSpec implements Serializable {
      * none.
      */
     public abstract Builder setReasoningEffort(@Nullable ReasoningEffort effort);
+
+    /** Pins the region the model is called in (Bedrock); null leaves it to the environment. */
+    public abstract Builder setRegion(@Nullable String region);
 
     abstract List<String> aliases();
 

@@ -1,5 +1,6 @@
 package dev.beamllm.provider.bedrock;
 
+import dev.beamllm.model.BedrockProfiles;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.provider.Credentials;
 import dev.beamllm.provider.HttpCall;
@@ -26,10 +27,11 @@ import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
  * bedrock}).
  *
  * <p>The region is the one in the model's {@code api_base} host ({@code
- * bedrock-runtime.<region>.amazonaws.com}); the environment variable {@code AWS_REGION} overrides
- * it, moving the host to that region too, so the URL and the signature always agree. A base URL
- * that is not Bedrock's own host (a proxy, a VPC endpoint, a local fake) is kept as it is and
- * signed for {@code AWS_REGION}, or {@code us-east-1} when that is unset.
+ * bedrock-runtime.<region>.amazonaws.com}); a region pinned by the model's name ({@code
+ * model@eu-west-1}), else the environment variable {@code AWS_REGION}, overrides it, moving the
+ * host to that region too, so the URL and the signature always agree. A base URL that is not
+ * Bedrock's own host (a proxy, a VPC endpoint, a local fake) is kept as it is and signed for {@code
+ * AWS_REGION}, or {@code us-east-1} when that is unset.
  */
 final class BedrockEndpoint {
   /** The SigV4 signing name of the Bedrock runtime. */
@@ -44,15 +46,32 @@ final class BedrockEndpoint {
 
   private BedrockEndpoint() {}
 
-  /** The base URL for a model: its {@code api_base}, moved to {@code AWS_REGION} if set. */
+  /**
+   * The base URL for a model: its {@code api_base}, moved to its pinned region or else to {@code
+   * AWS_REGION} if set.
+   */
   static String baseUrl(ModelSpec model) {
-    return target(model.apiBase(), System.getenv("AWS_REGION")).baseUrl();
+    return target(model.apiBase(), region(model)).baseUrl();
   }
 
-  /** The path of one operation ({@code invoke}, {@code converse}) of a model. */
+  /** The region a model's name pins ({@code @eu-west-1}), else {@code AWS_REGION} (may be null). */
+  private static String region(ModelSpec model) {
+    return model.region().orElseGet(() -> System.getenv("AWS_REGION"));
+  }
+
+  /**
+   * The path of one operation ({@code invoke}, {@code converse}) of a model, its inference profile
+   * moved to the geography of a region given by name or {@code AWS_REGION}.
+   */
   static String path(ModelSpec model, String operation) {
+    // A geography's profile can be called only from its own regions, so it moves with the region.
+    String region = region(model);
+    String id =
+        region == null || region.isBlank()
+            ? model.apiName()
+            : BedrockProfiles.idIn(model.apiName(), region.trim());
     // The model id is one path segment: its ':' (and an ARN's '/') must be encoded.
-    return "/model/" + URLEncoder.encode(model.apiName(), StandardCharsets.UTF_8) + "/" + operation;
+    return "/model/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/" + operation;
   }
 
   /**
@@ -76,7 +95,7 @@ final class BedrockEndpoint {
         || credentials.awsSecretKey().isEmpty()) {
       return call;
     }
-    String region = target(model.apiBase(), System.getenv("AWS_REGION")).region();
+    String region = target(model.apiBase(), region(model)).region();
     Map<String, String> headers = new LinkedHashMap<>(call.headers());
     headers.putAll(sign(call.uri(), call.headers(), call.body(), credentials, region));
     return new HttpCall(call.method(), call.uri(), headers, call.body());
