@@ -109,6 +109,8 @@ final class Dedupe extends PTransform<PCollection<LlmRequest>, PCollection<Reque
     ObjectNode k = Json.object();
     k.put("conversation", r.conversation().fingerprint());
     r.model().ifPresent(m -> k.put("model", m));
+    r.preferredModel().ifPresent(m -> k.put("preferred_model", m));
+    r.serviceTier().ifPresent(t -> k.put("service_tier", t));
     r.maxNewTokens().ifPresent(n -> k.put("max_new_tokens", n));
     r.temperature().ifPresent(t -> k.put("temperature", t));
     r.outputSchema().ifPresent(s -> k.set("output_schema", Json.parse(s)));

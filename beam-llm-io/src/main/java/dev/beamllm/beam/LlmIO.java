@@ -364,6 +364,11 @@ public final class LlmIO {
       return with(config().withServiceTier(tier));
     }
 
+    /** A JSON object merged into every request body; see {@link ClientConfig#withExtraBody}. */
+    public Complete withExtraBody(String json) {
+      return with(config().withExtraBody(json));
+    }
+
     /**
      * Progress printed by each worker's client: none by default, because a worker's output is a
      * log. On a local runner {@link LlmIO#localProgress()} is the better view; see {@link

@@ -38,6 +38,8 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
     DOUBLE.encode(r.temperature().orElse(null), out);
     STRING.encode(r.outputSchema().orElse(null), out);
     STRING.encode(r.source().orElse(null), out);
+    STRING.encode(r.preferredModel().orElse(null), out);
+    STRING.encode(r.serviceTier().orElse(null), out);
   }
 
   @Override
@@ -47,7 +49,9 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
         .withMaxNewTokens(INT.decode(in))
         .withTemperature(DOUBLE.decode(in))
         .withOutputSchema(STRING.decode(in))
-        .withSource(STRING.decode(in));
+        .withSource(STRING.decode(in))
+        .withPreferredModel(STRING.decode(in))
+        .withServiceTier(STRING.decode(in));
   }
 
   @Override

@@ -34,6 +34,17 @@ public final class CacheKeys {
       SamplingParams params,
       Map<String, SamplingParams> perModel,
       List<Tool> tools) {
+    return of(conversation, models, params, perModel, tools, null);
+  }
+
+  /** The key for a request whose bodies carry the client's extra JSON (or null for none). */
+  public static String of(
+      Conversation conversation,
+      List<String> models,
+      SamplingParams params,
+      Map<String, SamplingParams> perModel,
+      List<Tool> tools,
+      String extraBody) {
     ObjectNode key = Json.object();
     key.put("v", 1);
     key.put("conversation", conversation.fingerprint());
@@ -49,6 +60,9 @@ public final class CacheKeys {
           .put("description", tool.description())
           .set("parameters", Json.parse(tool.parametersJson()));
     }
+    if (extraBody != null) {
+      key.set("extra_body", Json.parse(extraBody));
+    }
     return Digests.sha256Hex(Json.canonical(key).getBytes(StandardCharsets.UTF_8));
   }
 
@@ -59,6 +73,9 @@ public final class CacheKeys {
     p.put("json_mode", params.jsonMode());
     params.outputSchema().ifPresent(s -> p.set("output_schema", Json.parse(s)));
     params.reasoningEffort().ifPresent(e -> p.put("reasoning_effort", e.wireName()));
+    params.thinkingBudget().ifPresent(n -> p.put("thinking_budget", n));
+    params.verbosity().ifPresent(v -> p.put("verbosity", v.wireName()));
+    params.mediaResolution().ifPresent(r -> p.put("media_resolution", r.name()));
     p.put("logprobs", params.logprobs());
     params.topLogprobs().ifPresent(n -> p.put("top_logprobs", n));
   }

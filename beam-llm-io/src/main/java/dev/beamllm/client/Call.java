@@ -111,7 +111,10 @@ final class Call implements Scheduler.Job {
     }
     Send.Attempt attempt;
     try {
-      attempt = steps.send().prepare(spec, conversation, params, onText);
+      attempt =
+          steps
+              .send()
+              .prepare(spec, conversation, params, request.serviceTier().orElse(null), onText);
     } catch (ApiKeys.MissingKeyException e) {
       scheduler.release(model, admission);
       attempts++;

@@ -34,7 +34,8 @@ record CallSteps(
             config.apiKeys(),
             config.tools(),
             config.extraHeaders(),
-            config.serviceTier().orElse(null));
+            config.serviceTier().orElse(null),
+            config.extraBody().orElse(null));
     return new CallSteps(
         new PickModel(specs, picker, health, config::paramsFor, config.tools(), config.models()),
         new Admit(scheduler, config.limits().tokensPerMinute(), config.tools()),

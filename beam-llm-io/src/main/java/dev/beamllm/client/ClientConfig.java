@@ -5,6 +5,7 @@ import com.google.auto.value.extension.serializable.SerializableAutoValue;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.SamplingParams;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.tool.Tool;
 import java.io.Serializable;
 import java.time.Duration;
@@ -69,6 +70,9 @@ public abstract class ClientConfig implements Serializable {
 
   /** The provider's service tier, if any. */
   public abstract Optional<String> serviceTier();
+
+  /** A JSON object merged into every request body, if any. */
+  public abstract Optional<String> extraBody();
 
   /** How progress is shown. */
   public abstract StatusTracker.Display progress();
@@ -235,6 +239,25 @@ public abstract class ClientConfig implements Serializable {
   }
 
   /**
+   * A JSON object merged into every request body, for provider fields the library does not name
+   * ({@code {"top_k": 40}}, {@code {"generationConfig": {"topK": 40}}}): objects are merged key by
+   * key into the adapter's body, other values replace its own. Like extra headers it travels with
+   * the configuration, so keys do not belong in it; and it goes to every model, whatever its
+   * provider.
+   */
+  public ClientConfig withExtraBody(String json) {
+    checkArgument(json != null, "extraBody: must not be null");
+    boolean object;
+    try {
+      object = Json.parse(json).isObject();
+    } catch (RuntimeException e) {
+      object = false;
+    }
+    checkArgument(object, "extraBody: must be a JSON object, got %s", json);
+    return toBuilder().setExtraBody(Json.canonical(Json.parse(json))).build();
+  }
+
+  /**
    * The provider's service tier ({@code flex}, {@code priority}, {@code auto}, ...), sent to the
    * providers that take one.
    */
@@ -362,6 +385,8 @@ public abstract class ClientConfig implements Serializable {
     abstract Builder setExtraHeaders(Map<String, String> headers);
 
     abstract Builder setServiceTier(@Nullable String tier);
+
+    abstract Builder setExtraBody(@Nullable String json);
 
     abstract Builder setProgress(StatusTracker.Display display);
 

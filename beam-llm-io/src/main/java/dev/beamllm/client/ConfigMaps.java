@@ -2,9 +2,11 @@ package dev.beamllm.client;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.model.MediaResolution;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
+import dev.beamllm.model.Verbosity;
 import dev.beamllm.prompt.internal.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -106,6 +108,21 @@ final class ConfigMaps {
                       b ->
                           b.reasoningEffort(choice("reasoning_effort", v, ReasoningEffort.class)))),
           new Key(
+              "thinking_budget",
+              "withSamplingParams",
+              params(v -> b -> b.thinkingBudget((int) whole("thinking_budget", v)))),
+          new Key(
+              "verbosity",
+              "withSamplingParams",
+              params(v -> b -> b.verbosity(choice("verbosity", v, Verbosity.class)))),
+          new Key(
+              "media_resolution",
+              "withSamplingParams",
+              params(
+                  v ->
+                      b ->
+                          b.mediaResolution(choice("media_resolution", v, MediaResolution.class)))),
+          new Key(
               "logprobs", "withSamplingParams", params(v -> b -> b.logprobs(flag("logprobs", v)))),
           new Key(
               "top_logprobs",
@@ -113,6 +130,10 @@ final class ConfigMaps {
               params(v -> b -> b.topLogprobs((int) whole("top_logprobs", v)))),
           new Key("service_tier", "withServiceTier", (c, v) -> c.withServiceTier(text(v))),
           new Key("extra_headers", "withExtraHeaders", (c, v) -> c.withExtraHeaders(headers(v))),
+          new Key(
+              "extra_body",
+              "withExtraBody",
+              (c, v) -> c.withExtraBody(v instanceof Map<?, ?> ? json(v) : text(v))),
           new Key("seed", "withSeed", (c, v) -> c.withSeed(whole("seed", v))),
           new Key(
               "progress",

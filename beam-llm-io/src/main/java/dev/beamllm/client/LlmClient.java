@@ -259,7 +259,8 @@ public final class LlmClient implements AutoCloseable {
         models,
         request.applyTo(config.samplingParams()),
         perModel,
-        config.tools());
+        config.tools(),
+        config.extraBody().orElse(null));
   }
 
   /**
@@ -419,6 +420,12 @@ public final class LlmClient implements AutoCloseable {
     /** See {@link ClientConfig#withServiceTier}. */
     public Builder serviceTier(String tier) {
       config = config.withServiceTier(tier);
+      return this;
+    }
+
+    /** See {@link ClientConfig#withExtraBody}. */
+    public Builder extraBody(String json) {
+      config = config.withExtraBody(json);
       return this;
     }
 

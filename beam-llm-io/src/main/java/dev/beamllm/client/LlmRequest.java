@@ -28,6 +28,16 @@ public abstract class LlmRequest {
   /** This request's own model (id or alias), used instead of the client's models. */
   public abstract Optional<String> model();
 
+  /**
+   * The model this request goes to while it can: the client's other models take it only when this
+   * one was given up, cannot serve the request, or failed on it (as lm-deluge's {@code
+   * prefer_model}: an agent's turns stay on one model and its thinking signatures stay valid).
+   */
+  public abstract Optional<String> preferredModel();
+
+  /** This request's service tier, instead of the client's. */
+  public abstract Optional<String> serviceTier();
+
   /** This request's output limit, instead of the client's. */
   public abstract Optional<Integer> maxNewTokens();
 
@@ -69,6 +79,22 @@ public abstract class LlmRequest {
       throw new IllegalArgumentException("a request's model must not be blank");
     }
     return toBuilder().setModel(model).build();
+  }
+
+  /** A copy preferring this model (an id or alias the client's registry knows). */
+  public LlmRequest withPreferredModel(@Nullable String model) {
+    if (model != null && model.isBlank()) {
+      throw new IllegalArgumentException("a request's preferred model must not be blank");
+    }
+    return toBuilder().setPreferredModel(model).build();
+  }
+
+  /** A copy with its own service tier ({@code flex}, {@code priority}, ...). */
+  public LlmRequest withServiceTier(@Nullable String tier) {
+    if (tier != null && tier.isBlank()) {
+      throw new IllegalArgumentException("a request's service tier must not be blank");
+    }
+    return toBuilder().setServiceTier(tier == null ? null : tier.trim()).build();
   }
 
   /** A copy with this output limit (positive). */
@@ -130,6 +156,10 @@ public abstract class LlmRequest {
     abstract Builder setConversation(Conversation c);
 
     abstract Builder setModel(@Nullable String model);
+
+    abstract Builder setPreferredModel(@Nullable String model);
+
+    abstract Builder setServiceTier(@Nullable String tier);
 
     abstract Builder setMaxNewTokens(@Nullable Integer n);
 

@@ -13,9 +13,10 @@ import java.util.function.Function;
 
 /**
  * The first step of each attempt: chooses the model. A request naming its own model goes there
- * alone; any other is sprayed over the client's models by weight, preferring those it was asked to
- * avoid not to. Never a model that was given up ({@link ModelHealth}) or that cannot serve the
- * request ({@link Capabilities}). Thread-safe; what one request learns stays with the request.
+ * alone; one preferring a model goes there while it can; any other is sprayed over the client's
+ * models by weight, preferring those it was asked to avoid not to. Never a model that was given up
+ * ({@link ModelHealth}) or that cannot serve the request ({@link Capabilities}). Thread-safe; what
+ * one request learns stays with the request.
  */
 final class PickModel {
   private final ModelSpecs specs;
@@ -93,6 +94,29 @@ final class PickModel {
     return new Choice(m, s, p, null);
   }
 
+  /**
+   * The request's preferred model when it is not given up, not to be avoided and can serve the
+   * request; else null, and the request is sprayed as any other.
+   */
+  private Choice preferredChoice(
+      LlmRequest request, Set<String> unwanted, Map<String, String> incapable) {
+    if (request.preferredModel().isEmpty()) {
+      return null;
+    }
+    String m = request.preferredModel().get();
+    if (unwanted.contains(m) || health.reason(m) != null) {
+      return null;
+    }
+    ModelSpec s = specs.get(m);
+    SamplingParams p = request.applyTo(paramsFor.apply(s.id()));
+    var missing = Capabilities.missing(s, request.conversation(), p, tools);
+    if (missing.isPresent()) {
+      incapable.put(m, missing.get());
+      return null;
+    }
+    return new Choice(m, s, p, null);
+  }
+
   private Choice sprayed(
       LlmRequest request,
       Map<String, String> incapable,
@@ -103,6 +127,10 @@ final class PickModel {
     excluded.addAll(incapable.keySet());
     Set<String> preferred = new HashSet<>(excluded);
     preferred.addAll(avoid);
+    Choice mine = preferredChoice(request, preferred, incapable);
+    if (mine != null) {
+      return mine;
+    }
     String m = picker.pick(preferred);
     if (m == null) {
       m = picker.pick(excluded);

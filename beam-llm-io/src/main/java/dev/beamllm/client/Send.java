@@ -45,6 +45,7 @@ final class Send {
   /**
    * Builds an attempt; nothing is sent yet.
    *
+   * @param tier the request's own service tier, or null for the client's
    * @param onText receives streamed text, or null to send the request whole
    * @throws ApiKeys.MissingKeyException when the model's key is not set
    * @throws dev.beamllm.prompt.InvalidPromptException when the model's API cannot carry the request
@@ -52,12 +53,16 @@ final class Send {
    * @throws RuntimeException when the HTTP request cannot be built (a header it refuses, say)
    */
   Attempt prepare(
-      ModelSpec spec, Conversation conversation, SamplingParams params, Consumer<String> onText) {
+      ModelSpec spec,
+      Conversation conversation,
+      SamplingParams params,
+      String tier,
+      Consumer<String> onText) {
     ProviderAdapter adapter = wire.adapter(spec);
     boolean streaming = onText != null;
     BackgroundApi background =
         !streaming && backgroundMode && adapter instanceof BackgroundApi b ? b : null;
-    ProviderRequest request = wire.request(spec, conversation, params, streaming);
+    ProviderRequest request = wire.request(spec, conversation, params, tier, streaming);
     HttpCall call =
         background != null ? background.startInBackground(request) : adapter.request(request);
     SseReader reader = streaming ? new SseReader(adapter.streamDecoder(request), onText) : null;

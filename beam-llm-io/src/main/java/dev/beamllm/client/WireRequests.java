@@ -24,22 +24,26 @@ final class WireRequests {
   private final List<Tool> tools;
   private final Map<String, String> extraHeaders;
   private final String serviceTier;
+  private final String extraBody;
   private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
 
   /**
    * @param serviceTier the provider's service tier, or null
+   * @param extraBody a JSON object merged into every body, or null
    */
   WireRequests(
       boolean useResponsesApi,
       ApiKeys apiKeys,
       List<Tool> tools,
       Map<String, String> extraHeaders,
-      String serviceTier) {
+      String serviceTier,
+      String extraBody) {
     this.useResponsesApi = useResponsesApi;
     this.apiKeys = apiKeys;
     this.tools = tools;
     this.extraHeaders = extraHeaders;
     this.serviceTier = serviceTier;
+    this.extraBody = extraBody;
   }
 
   /**
@@ -58,10 +62,15 @@ final class WireRequests {
   /**
    * The provider request for one attempt.
    *
+   * @param tier the request's own service tier, or null for the client's
    * @throws ApiKeys.MissingKeyException when the model's key is not set
    */
   ProviderRequest request(
-      ModelSpec spec, Conversation conversation, SamplingParams params, boolean stream) {
+      ModelSpec spec,
+      Conversation conversation,
+      SamplingParams params,
+      String tier,
+      boolean stream) {
     return new ProviderRequest(
         spec,
         conversation,
@@ -69,7 +78,8 @@ final class WireRequests {
         tools,
         credentials.computeIfAbsent(spec.id(), id -> apiKeys.credentials(spec)),
         extraHeaders,
-        serviceTier,
-        stream);
+        tier != null ? tier : serviceTier,
+        stream,
+        extraBody);
   }
 }

@@ -8,9 +8,9 @@ import java.util.Optional;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * How to sample: temperature, top-p, output limit, JSON output, reasoning effort and
- * log-probabilities. Immutable; {@code withX} returns a copy. Unset values are left to the
- * provider's defaults.
+ * How to sample: temperature, top-p, output limit, JSON output, reasoning effort or thinking
+ * budget, verbosity, media resolution and log-probabilities. Immutable; {@code withX} returns a
+ * copy. Unset values are left to the provider's defaults.
  */
 @AutoValue
 @SerializableAutoValue
@@ -41,6 +41,19 @@ public abstract class SamplingParams implements Serializable {
 
   /** How hard a reasoning model should think. */
   public abstract Optional<ReasoningEffort> reasoningEffort();
+
+  /**
+   * An explicit thinking budget in tokens, for providers that take one (Anthropic, Bedrock Claude,
+   * Gemini 2.5, Cohere); it wins over the budget a reasoning effort would give. Models that take an
+   * effort by name instead refuse it before anything is sent.
+   */
+  public abstract Optional<Integer> thinkingBudget();
+
+  /** How long the answer should be (OpenAI's GPT-5 family; others are not sent it). */
+  public abstract Optional<Verbosity> verbosity();
+
+  /** How much detail images and PDF pages get (Gemini; others are not sent it). */
+  public abstract Optional<MediaResolution> mediaResolution();
 
   /** Ask for per-token log-probabilities. */
   public abstract boolean logprobs();
@@ -89,6 +102,11 @@ public abstract class SamplingParams implements Serializable {
     return toBuilder().reasoningEffort(effort).build();
   }
 
+  /** A copy with this thinking budget in tokens. */
+  public SamplingParams withThinkingBudget(int tokens) {
+    return toBuilder().thinkingBudget(tokens).build();
+  }
+
   /** Builds {@link SamplingParams}. */
   @AutoValue.Builder
   public abstract static class Builder {
@@ -110,6 +128,15 @@ public abstract class SamplingParams implements Serializable {
     /** Sets how hard a reasoning model thinks; models that do not reason ignore it. */
     public abstract Builder reasoningEffort(@Nullable ReasoningEffort effort);
 
+    /** Sets an explicit thinking budget in tokens (0 turns thinking off where a model allows). */
+    public abstract Builder thinkingBudget(@Nullable Integer tokens);
+
+    /** Sets how long the answer should be (OpenAI's GPT-5 family). */
+    public abstract Builder verbosity(@Nullable Verbosity verbosity);
+
+    /** Sets how much detail images and PDF pages get (Gemini). */
+    public abstract Builder mediaResolution(@Nullable MediaResolution resolution);
+
     /** Asks for each output token's log-probability (models whose capabilities allow it). */
     public abstract Builder logprobs(boolean on);
 
@@ -128,6 +155,8 @@ public abstract class SamplingParams implements Serializable {
       p.topLogprobs()
           .ifPresent(n -> check(n >= 0 && n <= 20, "top_logprobs must be in [0, 20], got " + n));
       check(p.topLogprobs().isEmpty() || p.logprobs(), "top_logprobs needs logprobs");
+      p.thinkingBudget()
+          .ifPresent(n -> check(n >= 0, "thinking_budget must not be negative, got " + n));
       p.outputSchema()
           .ifPresent(
               s -> check(Json.parse(s).isObject(), "the output schema must be a JSON object"));

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param extraHeaders headers added to every request, after the adapter's own
  * @param serviceTier the provider's service tier ({@code flex}, {@code priority}, ...), or null
  * @param stream whether to ask for server-sent events
+ * @param extraBody a JSON object merged into every request body (objects merged key by key, other
+ *     values replaced), or null
  */
 public record ProviderRequest(
     ModelSpec model,
@@ -29,12 +31,26 @@ public record ProviderRequest(
     Credentials credentials,
     Map<String, String> extraHeaders,
     String serviceTier,
-    boolean stream) {
+    boolean stream,
+    String extraBody) {
 
   /** Copies the lists. */
   public ProviderRequest {
     tools = List.copyOf(tools);
     extraHeaders = Map.copyOf(extraHeaders);
+  }
+
+  /** A request without an extra body. */
+  public ProviderRequest(
+      ModelSpec model,
+      Conversation conversation,
+      SamplingParams params,
+      List<Tool> tools,
+      Credentials credentials,
+      Map<String, String> extraHeaders,
+      String serviceTier,
+      boolean stream) {
+    this(model, conversation, params, tools, credentials, extraHeaders, serviceTier, stream, null);
   }
 
   /**

@@ -65,7 +65,8 @@ public final class AnthropicBody {
         ThinkingBudget.plan(
             model,
             r.maxOutputTokens(),
-            outputTool.isPresent() ? Optional.empty() : r.reasoningEffort());
+            outputTool.isPresent() ? Optional.empty() : r.reasoningEffort(),
+            outputTool.isPresent() ? Optional.empty() : r.params().thinkingBudget());
 
     ObjectNode body = Json.object();
     body.put("model", model.apiName());

@@ -36,10 +36,30 @@ public record ThinkingBudget(int maxTokens, int budget) {
    */
   public static ThinkingBudget plan(
       ModelSpec model, int answerTokens, Optional<ReasoningEffort> effort) {
+    return plan(model, answerTokens, effort, Optional.empty());
+  }
+
+  /**
+   * The plan with an explicit budget, which wins over the effort's; 0 turns thinking off.
+   *
+   * @throws UnsupportedOperationException for an explicit budget below Anthropic's minimum
+   */
+  public static ThinkingBudget plan(
+      ModelSpec model,
+      int answerTokens,
+      Optional<ReasoningEffort> effort,
+      Optional<Integer> explicit) {
+    if (explicit.isPresent() && explicit.get() > 0 && explicit.get() < MIN_BUDGET) {
+      throw new UnsupportedOperationException(
+          "thinking_budget: Claude takes at least "
+              + MIN_BUDGET
+              + " tokens, got "
+              + explicit.get());
+    }
     int budget =
-        effort
-            .filter(e -> model.capabilities().reasoning())
-            .map(ThinkingBudget::tokensFor)
+        explicit
+            .or(() -> effort.map(ThinkingBudget::tokensFor))
+            .filter(b -> model.capabilities().reasoning())
             .orElse(0);
     if (budget == 0) {
       return new ThinkingBudget(answerTokens, 0);

@@ -64,7 +64,10 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
     ModelSpec model = r.model();
     ThinkingBudget thinking =
         ThinkingBudget.plan(
-            model, r.maxOutputTokens(), isClaude(model) ? r.reasoningEffort() : Optional.empty());
+            model,
+            r.maxOutputTokens(),
+            isClaude(model) ? r.reasoningEffort() : Optional.empty(),
+            isClaude(model) ? r.params().thinkingBudget() : Optional.empty());
 
     ObjectNode body = BedrockConverseFormat.render(r.conversation(), takesToolResultStatus(model));
     ObjectNode inference = body.putObject("inferenceConfig").put("maxTokens", thinking.maxTokens());

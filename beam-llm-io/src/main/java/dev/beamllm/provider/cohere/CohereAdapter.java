@@ -83,6 +83,17 @@ public final class CohereAdapter extends BaseAdapter {
     if (p.logprobs()) {
       body.put("logprobs", true);
     }
+    // Reasoning models take a budget, or none to turn thinking off
+    // (docs.cohere.com/reference/chat, "thinking").
+    p.thinkingBudget()
+        .ifPresent(
+            n -> {
+              ObjectNode thinking =
+                  body.putObject("thinking").put("type", n > 0 ? "enabled" : "disabled");
+              if (n > 0) {
+                thinking.put("token_budget", n);
+              }
+            });
     return body;
   }
 

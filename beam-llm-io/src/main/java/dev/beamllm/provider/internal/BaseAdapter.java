@@ -14,9 +14,9 @@ import java.util.Map;
  * {@link #baseUrl} and {@link #path} ({@code get_complete_url}), {@link #headers} ({@code
  * validate_environment}), {@link #body} ({@code transform_request}) and {@link #sign} ({@code
  * sign_request}). {@link #request} assembles them once for every adapter: the body first (so a
- * request the API cannot carry fails before anything else), then {@code content-type:
- * application/json}, the adapter's headers, the signature, and last the client's extra headers,
- * which win over the adapter's.
+ * request the API cannot carry fails before anything else) with the client's extra body merged in,
+ * then {@code content-type: application/json}, the adapter's headers, the signature, and last the
+ * client's extra headers, which win over the adapter's.
  */
 public abstract class BaseAdapter implements ProviderAdapter {
 
@@ -26,8 +26,30 @@ public abstract class BaseAdapter implements ProviderAdapter {
   /** {@code POST} of {@link #body} to {@link #baseUrl} plus {@link #path}. */
   @Override
   public final HttpCall request(ProviderRequest request) {
-    String body = Json.write(body(request));
-    return call(request, "POST", path(request), body);
+    ObjectNode body = body(request);
+    if (request.extraBody() != null) {
+      merge(body, (ObjectNode) Json.parse(request.extraBody()));
+    }
+    return call(request, "POST", path(request), Json.write(body));
+  }
+
+  /**
+   * Merges the client's extra body into the adapter's: objects key by key, so {@code
+   * {"generationConfig": {"topK": 5}}} adds to Gemini's generation config; any other value replaces
+   * the adapter's.
+   */
+  private static void merge(ObjectNode into, ObjectNode extra) {
+    extra
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (into.get(e.getKey()) instanceof ObjectNode mine
+                  && e.getValue() instanceof ObjectNode theirs) {
+                merge(mine, theirs);
+              } else {
+                into.set(e.getKey(), e.getValue());
+              }
+            });
   }
 
   /**

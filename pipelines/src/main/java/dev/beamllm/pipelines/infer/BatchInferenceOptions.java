@@ -107,6 +107,22 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   void setReasoningEffort(String value);
 
+  @Description(
+      "A thinking budget in tokens for models that take one (Claude, Gemini 2.5, Cohere); 0 turns thinking off")
+  Integer getThinkingBudget();
+
+  void setThinkingBudget(Integer value);
+
+  @Description("How long answers should be, for OpenAI's GPT-5 family: low, medium or high")
+  String getVerbosity();
+
+  void setVerbosity(String value);
+
+  @Description("How much detail images and PDF pages get on Gemini: low, medium or high")
+  String getMediaResolution();
+
+  void setMediaResolution(String value);
+
   @Description("Ask for per-token log-probabilities")
   @Default.Boolean(false)
   Boolean getLogprobs();
@@ -129,6 +145,12 @@ public interface BatchInferenceOptions extends PipelineOptions {
   String getExtraHeaders();
 
   void setExtraHeaders(String value);
+
+  @Description(
+      "A JSON object merged into every request body, for provider fields without a flag: {\"top_k\": 40}")
+  String getExtraBody();
+
+  void setExtraBody(String value);
 
   @Description("The seed of the weighted model choice, so a run sprays the same way again")
   @Default.Long(0)

@@ -3,8 +3,10 @@ package dev.beamllm.pipelines.infer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.beam.LlmIO;
 import dev.beamllm.client.Limits;
+import dev.beamllm.model.MediaResolution;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
+import dev.beamllm.model.Verbosity;
 import dev.beamllm.prompt.internal.Json;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -21,6 +23,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The checks of a job's settings that need no provider: every number in range, weights that match
@@ -143,6 +146,12 @@ final class JobSettings {
     param("jsonMode", p, b -> b.jsonMode(o.getJsonMode()));
     param("outputSchema", p, b -> b.outputSchema(outputSchema(o.getOutputSchema())));
     param("reasoningEffort", p, b -> b.reasoningEffort(reasoningEffort(o.getReasoningEffort())));
+    param("thinkingBudget", p, b -> b.thinkingBudget(o.getThinkingBudget()));
+    param("verbosity", p, b -> b.verbosity(choice(o.getVerbosity(), Verbosity.class)));
+    param(
+        "mediaResolution",
+        p,
+        b -> b.mediaResolution(choice(o.getMediaResolution(), MediaResolution.class)));
     param("logprobs", p, b -> b.logprobs(o.getLogprobs()));
     param("topLogprobs", p, b -> b.topLogprobs(o.getTopLogprobs()));
     LlmIO.Complete out = io.withSamplingParams(p.build());
@@ -151,6 +160,9 @@ final class JobSettings {
     }
     if (o.getExtraHeaders() != null) {
       out = flag("extraHeaders", out::withExtraHeaders, extraHeaders(o.getExtraHeaders()));
+    }
+    if (o.getExtraBody() != null) {
+      out = flag("extraBody", out::withExtraBody, o.getExtraBody());
     }
     return out.withSeed(o.getSeed())
         .withResponsesApi(o.getResponsesApi())
@@ -200,6 +212,22 @@ final class JobSettings {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "must be none, minimal, low, medium, high or xhigh, got '" + value + "'");
+    }
+  }
+
+  /** One of an enum's constants by name, any case; null stays null. */
+  private static <E extends Enum<E>> E choice(String value, Class<E> type) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      String names =
+          Arrays.stream(type.getEnumConstants())
+              .map(c -> c.name().toLowerCase(Locale.ROOT))
+              .collect(Collectors.joining(", "));
+      throw new IllegalArgumentException("must be one of " + names + ", got '" + value + "'");
     }
   }
 

@@ -43,6 +43,9 @@ public class JobReachesEveryClientSettingTest {
                   "--jsonMode=true",
                   "--outputSchema={\"type\":\"object\"}",
                   "--reasoningEffort=low",
+                  "--thinkingBudget=2048",
+                  "--verbosity=low",
+                  "--mediaResolution=high",
                   "--logprobs=true",
                   "--logprobs=true --topLogprobs=3")),
           Map.entry("withLimits", List.of("--rpm=60", "--tpm=1000", "--maxConcurrent=7")),
@@ -50,6 +53,7 @@ public class JobReachesEveryClientSettingTest {
           Map.entry("withMaxAttempts", List.of("--maxAttempts=2")),
           Map.entry("withRequestTimeout", List.of("--requestTimeout=7.5")),
           Map.entry("withExtraHeaders", List.of("--extraHeaders={\"x-team\":\"data\"}")),
+          Map.entry("withExtraBody", List.of("--extraBody={\"top_k\":40}")),
           Map.entry("withServiceTier", List.of("--serviceTier=flex")),
           Map.entry("withSeed", List.of("--seed=42")),
           Map.entry("withKeepRawBody", List.of("--keepRawBody=true")),
@@ -124,15 +128,19 @@ public class JobReachesEveryClientSettingTest {
   @Test
   public void aBadValueIsRefusedNamingItsFlag() throws Exception {
     Map<String, String> bad =
-        Map.of(
-            "--topP=1.5", "--topP:",
-            "--temperature=5", "--temperature:",
-            "--reasoningEffort=enormous", "--reasoningEffort:",
-            "--topLogprobs=3", "--topLogprobs:",
-            "--outputSchema=[1,2]", "--outputSchema:",
-            "--outputSchema=no-such-schema.json", "--outputSchema:",
-            "--extraHeaders=[1]", "--extraHeaders:",
-            "--serviceTier= ", "--serviceTier:");
+        Map.ofEntries(
+            Map.entry("--thinkingBudget=-1", "--thinkingBudget:"),
+            Map.entry("--verbosity=chatty", "--verbosity:"),
+            Map.entry("--mediaResolution=ultra", "--mediaResolution:"),
+            Map.entry("--extraBody=[1]", "--extraBody:"),
+            Map.entry("--topP=1.5", "--topP:"),
+            Map.entry("--temperature=5", "--temperature:"),
+            Map.entry("--reasoningEffort=enormous", "--reasoningEffort:"),
+            Map.entry("--topLogprobs=3", "--topLogprobs:"),
+            Map.entry("--outputSchema=[1,2]", "--outputSchema:"),
+            Map.entry("--outputSchema=no-such-schema.json", "--outputSchema:"),
+            Map.entry("--extraHeaders=[1]", "--extraHeaders:"),
+            Map.entry("--serviceTier= ", "--serviceTier:"));
     for (Map.Entry<String, String> e : bad.entrySet()) {
       IllegalArgumentException refused =
           assertThrows(e.getKey(), IllegalArgumentException.class, () -> configOf(e.getKey()));

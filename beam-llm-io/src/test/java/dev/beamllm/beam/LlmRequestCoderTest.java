@@ -1,0 +1,28 @@
+package dev.beamllm.beam;
+
+import static org.junit.Assert.assertEquals;
+
+import dev.beamllm.client.LlmRequest;
+import dev.beamllm.prompt.Conversation;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.junit.Test;
+
+/** Every setting a request carries survives the trip between workers. */
+public class LlmRequestCoderTest {
+  @Test
+  public void everySettingRoundTrips() throws Exception {
+    LlmRequest full =
+        LlmFailureCoderTest.fullRequest()
+            .withPreferredModel("claude-4.5-haiku")
+            .withServiceTier("flex");
+    LlmRequest back =
+        CoderUtils.decodeFromByteArray(
+            LlmRequestCoder.of(), CoderUtils.encodeToByteArray(LlmRequestCoder.of(), full));
+    assertEquals(full, back);
+    LlmRequest bare = LlmRequest.of(Conversation.user("hi"));
+    assertEquals(
+        bare,
+        CoderUtils.decodeFromByteArray(
+            LlmRequestCoder.of(), CoderUtils.encodeToByteArray(LlmRequestCoder.of(), bare)));
+  }
+}
