@@ -18,6 +18,7 @@ import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.Fault;
 import dev.beamllm.testing.FaultPlan;
 import dev.beamllm.testing.RecordedRequest;
+import dev.beamllm.tool.Tool;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -171,5 +172,70 @@ public class PeerOptionsTest {
           wrongKind.error().orElseThrow().message());
       assertEquals("neither was sent", sent, fake.requests().size());
     }
+  }
+
+  @Test
+  public void aStrictToolIsSentStrictToEveryProviderThatHasTheSwitch() {
+    Tool strict =
+        Tool.of(
+                "get_weather",
+                "Weather by city",
+                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+                    + "\"required\":[\"city\"],\"additionalProperties\":false}")
+            .withStrict(true);
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      for (String model :
+          List.of(
+              "gpt-4.1-mini",
+              "mistral-small",
+              "claude-4.5-haiku",
+              "command-a",
+              "gemini-2.5-flash")) {
+        try (LlmClient client = ClientTestSupport.client(fake, model).tools(strict).build()) {
+          ApiResponse r = client.start("Weather in Oslo?").join();
+          assertFalse(model + ": " + r.error(), r.isError());
+          JsonNode body = lastBody(fake);
+          JsonNode tool = body.get("tools").get(0);
+          switch (model) {
+            case "gpt-4.1-mini", "mistral-small" ->
+                assertTrue(model, tool.get("function").get("strict").asBoolean());
+            case "claude-4.5-haiku" -> assertTrue(model, tool.get("strict").asBoolean());
+            case "command-a" -> {
+              assertTrue(body.get("strict_tools").asBoolean());
+              assertFalse(tool.get("function").has("strict"));
+            }
+            default ->
+                assertFalse("Gemini has no strict switch", tool.toString().contains("strict"));
+          }
+        }
+      }
+      try (LlmClient responses =
+          ClientTestSupport.client(fake, "gpt-4.1-mini")
+              .responsesApi(true)
+              .tools(strict, Tool.of("loose", "Any", null))
+              .build()) {
+        assertFalse(responses.start("Weather in Oslo?").join().isError());
+        JsonNode tools = lastBody(fake).get("tools");
+        assertTrue(tools.get(0).get("strict").asBoolean());
+        assertFalse(
+            "the Responses API's default is strict, so it is said",
+            tools.get(1).get("strict").asBoolean());
+      }
+    }
+    IllegalArgumentException loose =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Tool.of(
+                        "search",
+                        "",
+                        "{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\"},"
+                            + "\"opts\":{\"type\":\"object\",\"properties\":{\"n\":{}},"
+                            + "\"required\":[\"n\"]}},\"required\":[\"q\",\"opts\"],"
+                            + "\"additionalProperties\":false}")
+                    .withStrict(true));
+    assertEquals(
+        "strict tool 'search': the object at $.opts must set \"additionalProperties\": false",
+        loose.getMessage());
   }
 }

@@ -55,10 +55,12 @@ public final class CacheKeys {
     new TreeMap<>(perModel).forEach((model, ps) -> writeParams(per.putObject(model), ps));
     ArrayNode t = key.putArray("tools");
     for (Tool tool : tools) {
-      t.addObject()
-          .put("name", tool.name())
-          .put("description", tool.description())
-          .set("parameters", Json.parse(tool.parametersJson()));
+      ObjectNode def =
+          t.addObject().put("name", tool.name()).put("description", tool.description());
+      def.set("parameters", Json.parse(tool.parametersJson()));
+      if (tool.strict()) {
+        def.put("strict", true);
+      }
     }
     if (extraBody != null) {
       key.set("extra_body", Json.parse(extraBody));

@@ -1,8 +1,11 @@
 package dev.beamllm.tool;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.internal.Json;
 import java.io.Serializable;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A tool the model may call: a name, a description and a JSON schema for its arguments. The
@@ -11,8 +14,12 @@ import java.util.Objects;
  * @param name the name, letters, digits, {@code _} and {@code -}, at most 64 characters
  * @param description what it does, for the model
  * @param parametersJson the JSON schema of its arguments (an object schema)
+ * @param strict whether the provider must hold the model's arguments to the schema exactly
+ *     (OpenAI's and Mistral's {@code strict}, Anthropic's strict tool use, Cohere's {@code
+ *     strict_tools}); Gemini and Bedrock Converse have no such switch and are not sent it
  */
-public record Tool(String name, String description, String parametersJson) implements Serializable {
+public record Tool(String name, String description, String parametersJson, boolean strict)
+    implements Serializable {
 
   /** Checks the name and brings the schema to canonical JSON. */
   public Tool {
@@ -22,16 +29,68 @@ public record Tool(String name, String description, String parametersJson) imple
           "tool name '" + name + "' must be 1-64 letters, digits, _ or -");
     }
     description = description == null ? "" : description;
-    parametersJson =
-        Json.canonical(
-            Json.parse(
-                parametersJson == null
-                    ? "{\"type\":\"object\",\"properties\":{}}"
-                    : parametersJson));
+    JsonNode schema =
+        Json.parse(
+            parametersJson == null ? "{\"type\":\"object\",\"properties\":{}}" : parametersJson);
+    if (strict) {
+      checkStrict(name, schema, "$");
+    }
+    parametersJson = Json.canonical(schema);
+  }
+
+  /** A tool that is not strict. */
+  public Tool(String name, String description, String parametersJson) {
+    this(name, description, parametersJson, false);
   }
 
   /** A tool with a description and an argument schema. */
   public static Tool of(String name, String description, String parametersJson) {
     return new Tool(name, description, parametersJson);
+  }
+
+  /**
+   * This tool, strict or not. A strict tool's schema must be one providers can enforce: every
+   * object lists all its properties as required and sets {@code additionalProperties: false} (the
+   * schemas of {@link dev.beamllm.model.RecordSchemas} do).
+   *
+   * @throws IllegalArgumentException naming the first object of the schema that breaks the rule
+   */
+  public Tool withStrict(boolean strict) {
+    return new Tool(name, description, parametersJson, strict);
+  }
+
+  private static void checkStrict(String tool, JsonNode schema, String path) {
+    JsonNode properties = schema.get("properties");
+    if (properties != null && properties.isObject()) {
+      if (!schema.path("additionalProperties").isBoolean()
+          || schema.get("additionalProperties").asBoolean()) {
+        throw notStrict(tool, path, "must set \"additionalProperties\": false");
+      }
+      Set<String> required = new HashSet<>();
+      schema.path("required").forEach(r -> required.add(r.asText()));
+      properties
+          .fieldNames()
+          .forEachRemaining(
+              p -> {
+                if (!required.contains(p)) {
+                  throw notStrict(tool, path, "must list \"" + p + "\" as required");
+                }
+              });
+      properties
+          .fields()
+          .forEachRemaining(e -> checkStrict(tool, e.getValue(), path + "." + e.getKey()));
+    }
+    JsonNode items = schema.get("items");
+    if (items != null && items.isObject()) {
+      checkStrict(tool, items, path + "[]");
+    }
+    for (String combinator : new String[] {"anyOf", "oneOf", "allOf"}) {
+      schema.path(combinator).forEach(s -> checkStrict(tool, s, path));
+    }
+  }
+
+  private static IllegalArgumentException notStrict(String tool, String path, String rule) {
+    return new IllegalArgumentException(
+        "strict tool '" + tool + "': the object at " + path + " " + rule);
   }
 }

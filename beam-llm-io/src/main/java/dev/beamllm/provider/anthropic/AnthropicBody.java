@@ -82,7 +82,10 @@ public final class AnthropicBody {
     if (!r.tools().isEmpty() || outputTool.isPresent()) {
       ArrayNode tools = body.putArray("tools");
       for (Tool t : r.tools()) {
-        tool(tools, t.name(), t.description(), t.parametersJson());
+        ObjectNode def = tool(tools, t.name(), t.description(), t.parametersJson());
+        if (t.strict()) {
+          def.put("strict", true);
+        }
       }
       outputTool.ifPresent(
           schema -> {
@@ -113,12 +116,14 @@ public final class AnthropicBody {
     return body;
   }
 
-  private static void tool(ArrayNode tools, String name, String description, String schemaJson) {
+  private static ObjectNode tool(
+      ArrayNode tools, String name, String description, String schemaJson) {
     ObjectNode t = tools.addObject().put("name", name);
     if (!description.isEmpty()) {
       t.put("description", description);
     }
     t.set("input_schema", Json.parse(schemaJson));
+    return t;
   }
 
   /**

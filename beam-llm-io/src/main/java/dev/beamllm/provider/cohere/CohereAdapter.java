@@ -21,6 +21,7 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.TokenLogprob;
 import dev.beamllm.response.Usage;
+import dev.beamllm.tool.Tool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +75,11 @@ public final class CohereAdapter extends BaseAdapter {
     p.temperature().ifPresent(t -> body.put("temperature", t));
     p.topP().ifPresent(t -> body.put("p", Math.max(MIN_P, Math.min(MAX_P, t))));
     if (!r.tools().isEmpty()) {
-      body.set("tools", ChatCompletions.tools(r.tools()));
+      body.set("tools", ChatCompletions.tools(r.tools(), false));
+      // Cohere's strictness covers every tool of the request (docs.cohere.com/reference/chat).
+      if (r.tools().stream().anyMatch(Tool::strict)) {
+        body.put("strict_tools", true);
+      }
     }
     if (p.outputSchema().isPresent() || p.jsonMode()) {
       ObjectNode format = body.putObject("response_format").put("type", "json_object");

@@ -26,10 +26,18 @@ public final class ChatCompletions {
   private ChatCompletions() {}
 
   /**
-   * {@code [{"type": "function", "function": {name, description, parameters}}, ...]}; an empty
-   * description is left out.
+   * {@code [{"type": "function", "function": {name, description, parameters, strict}}, ...]}; an
+   * empty description is left out, and {@code strict} is sent only for a strict tool.
    */
   public static ArrayNode tools(List<Tool> tools) {
+    return tools(tools, true);
+  }
+
+  /**
+   * The same, with {@code strict} left out of every function when the API takes it elsewhere (as
+   * Cohere's {@code strict_tools}).
+   */
+  public static ArrayNode tools(List<Tool> tools, boolean strictInFunction) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (Tool t : tools) {
       ObjectNode fn = out.addObject().put("type", "function").putObject("function");
@@ -38,6 +46,9 @@ public final class ChatCompletions {
         fn.put("description", t.description());
       }
       fn.set("parameters", Json.parse(t.parametersJson()));
+      if (strictInFunction && t.strict()) {
+        fn.put("strict", true);
+      }
     }
     return out;
   }

@@ -96,8 +96,8 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
         fn.set("parameters", Json.parse(t.parametersJson()));
         // The Responses API makes function tools strict by default, which refuses the usual schemas
         // (optional properties, no additionalProperties: false); chat completions' default is not
-        // strict.
-        fn.put("strict", false);
+        // strict. So strictness is always said, and only strict tools have it.
+        fn.put("strict", t.strict());
       }
     }
     String tier = ServiceTiers.openAi(r.serviceTier());
