@@ -22,6 +22,7 @@ import java.util.List;
  *                                                        {"type": "image", "path": "images/cat.png"}]}],
  *  "model": "claude-3.5-haiku", "max_new_tokens": 200, "temperature": 0.2, "json_schema": {...},
  *  "metadata": {"source": "faq"}}
+ * {"id": "q4", "prompt": "...", "prefer_model": "gpt-4.1-nano", "service_tier": "flex"}
  * }</pre>
  *
  * {@code messages} use the JSON form of {@link ConversationJson}; relative paths resolve against
@@ -51,6 +52,8 @@ public final class PromptRows {
    * @param temperature the row's own temperature, or null to use the job's
    * @param jsonSchema the row's own output schema (a JSON object, as text), or null to use the
    *     job's
+   * @param preferModel the model the row goes to while it can, or null
+   * @param serviceTier the row's own service tier, or null to use the job's
    */
   public record Row(
       int lineNumber,
@@ -59,7 +62,9 @@ public final class PromptRows {
       String model,
       Integer maxNewTokens,
       Double temperature,
-      String jsonSchema)
+      String jsonSchema,
+      String preferModel,
+      String serviceTier)
       implements Line {}
 
   /**
@@ -136,10 +141,31 @@ public final class PromptRows {
         }
         jsonSchema = Json.write(schema);
       }
-      return new Row(lineNumber, id, conversation, model, maxNewTokens, temperature, jsonSchema);
+      return new Row(
+          lineNumber,
+          id,
+          conversation,
+          model,
+          maxNewTokens,
+          temperature,
+          jsonSchema,
+          nonBlank(root, "prefer_model"),
+          nonBlank(root, "service_tier"));
     } catch (InvalidPromptException e) {
       return new BadRow(lineNumber, id, e.getMessage(), text);
     }
+  }
+
+  /** A text field, or null when absent; refused when it is not text or blank. */
+  private static String nonBlank(JsonNode root, String field) {
+    JsonNode v = root.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual() || v.textValue().isBlank()) {
+      throw new InvalidPromptException("\"" + field + "\" must be a non-empty string");
+    }
+    return v.textValue().trim();
   }
 
   private static Conversation conversation(ObjectNode root, Path baseDir) {

@@ -158,4 +158,23 @@ public class BadInputTest {
         ((PromptRows.BadRow) lines.get(6)).reason(),
         containsString("neither \"prompt\" nor \"messages\""));
   }
+
+  @Test
+  public void aRowsPreferredModelAndServiceTierMustBeText() {
+    PromptRows.Line ok =
+        PromptRows.parse(
+            "{\"prompt\":\"x\",\"prefer_model\":\" gpt-4.1-nano \",\"service_tier\":\"flex\"}",
+            1,
+            Path.of("."));
+    assertEquals("gpt-4.1-nano", ((PromptRows.Row) ok).preferModel());
+    assertEquals("flex", ((PromptRows.Row) ok).serviceTier());
+    PromptRows.Line blank =
+        PromptRows.parse("{\"prompt\":\"x\",\"service_tier\":\" \"}", 2, Path.of("."));
+    assertEquals(
+        "\"service_tier\" must be a non-empty string", ((PromptRows.BadRow) blank).reason());
+    PromptRows.Line number =
+        PromptRows.parse("{\"prompt\":\"x\",\"prefer_model\":4}", 3, Path.of("."));
+    assertEquals(
+        "\"prefer_model\" must be a non-empty string", ((PromptRows.BadRow) number).reason());
+  }
 }

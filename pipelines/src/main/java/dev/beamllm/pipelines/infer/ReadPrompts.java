@@ -74,6 +74,8 @@ final class ReadPrompts extends PTransform<PBegin, PCollectionTuple> {
         .withMaxNewTokens(row.maxNewTokens())
         .withTemperature(row.temperature())
         .withOutputSchema(row.jsonSchema())
+        .withPreferredModel(row.preferModel())
+        .withServiceTier(row.serviceTier())
         .withSource(source);
   }
 

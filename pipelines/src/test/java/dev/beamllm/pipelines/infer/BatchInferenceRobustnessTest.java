@@ -388,6 +388,8 @@ public class BatchInferenceRobustnessTest {
                 + "\"properties\":{\"capital_city\":{\"type\":\"string\"}},\"required\":[\"capital_city\"]}}",
             "{\"id\":\"meta\",\"prompt\":\"with metadata\",\"metadata\":{\"source\":\"faq\",\"n\":3}}",
             "{\"id\":\"gemini\",\"prompt\":\"hi gemini\",\"model\":\"gemini-2.0-flash\"}",
+            "{\"id\":\"flexed\",\"prompt\":\"flex me\",\"service_tier\":\"flex\"}",
+            "{\"id\":\"preferring\",\"prompt\":\"prefer nano\",\"prefer_model\":\"gpt-4.1-nano\"}",
             badModelRow),
         StandardCharsets.UTF_8);
 
@@ -396,8 +398,24 @@ public class BatchInferenceRobustnessTest {
       assertEquals(run.all(), 0, run.code());
       Map<String, JsonNode> answers = byId(lines(dir.resolve("answers.jsonl")));
       assertEquals(
-          Set.of("limited", "unlimited", "claude-limited", "warm", "schema", "meta", "gemini"),
+          Set.of(
+              "limited",
+              "unlimited",
+              "claude-limited",
+              "warm",
+              "schema",
+              "meta",
+              "gemini",
+              "flexed",
+              "preferring"),
           answers.keySet());
+      assertEquals("gpt-4.1-nano", answers.get("preferring").get("model").asText());
+      assertTrue(
+          fake.requests().stream()
+              .anyMatch(
+                  r ->
+                      r.body().contains("flex me")
+                          && "flex".equals(Json.parse(r.body()).path("service_tier").asText())));
 
       Set<String> lengthLike = Set.of("length", "max_tokens", "MAX_TOKENS");
       for (String id : List.of("limited", "claude-limited")) {
@@ -458,7 +476,7 @@ public class BatchInferenceRobustnessTest {
       assertEquals("the failure carries the row as written", badModelRow, bad.get("row").asText());
       assertEquals(
           "one request per good row; the unknown model's row was not sent",
-          7,
+          9,
           fake.stats().received());
     }
   }
