@@ -78,6 +78,7 @@ final class OpenAiChatDialect implements Dialect {
     }
     Bodies.checkNumber(body, "temperature", 0, 2);
     Bodies.checkNumber(body, "top_p", 0, 1);
+    OpenAiModels.checkEffort(model, body.get("reasoning_effort"), "reasoning_effort");
     Bodies.checkNumber(body, "frequency_penalty", -2, 2);
     Bodies.checkNumber(body, "presence_penalty", -2, 2);
     if (Bodies.intField(body, "n", 1, 128, 1) != 1) {
@@ -385,12 +386,27 @@ final class OpenAiChatDialect implements Dialect {
     return openAiError(kind, message, param, limits);
   }
 
+  /** A refusal with its own code ({@code unsupported_value}), in OpenAI's body. */
+  @Override
+  public FakeHttpResponse error(ProviderError e) {
+    return openAiError(e.kind, e.getMessage(), e.param, e.code, RateLimitState.UNLIMITED);
+  }
+
   /**
    * OpenAI's error body {@code {"error": {message, type, param, code}}} with its status and
    * headers.
    */
   static FakeHttpResponse openAiError(
       ErrorKind kind, String message, String param, RateLimitState limits) {
+    return openAiError(kind, message, param, null, limits);
+  }
+
+  /**
+   * OpenAI's error body with its status and headers; {@code ownCode}, when not null, is the code
+   * instead of the one the kind implies.
+   */
+  static FakeHttpResponse openAiError(
+      ErrorKind kind, String message, String param, String ownCode, RateLimitState limits) {
     String type;
     String code = null;
     String text = message;
@@ -435,6 +451,9 @@ final class OpenAiChatDialect implements Dialect {
         text = "The engine is currently overloaded, please try again later.";
       }
       default -> type = "invalid_request_error";
+    }
+    if (ownCode != null) {
+      code = ownCode;
     }
     ObjectNode error = Json.object();
     ObjectNode e = error.putObject("error");

@@ -1,5 +1,6 @@
 package dev.beamllm.client;
 
+import dev.beamllm.model.EffortSupport;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
@@ -31,6 +32,11 @@ final class Capabilities {
     }
     if (!tools.isEmpty() && !caps.tools()) {
       return lacks(model, "tools");
+    }
+    Optional<String> effort =
+        EffortSupport.effective(model, params).flatMap(e -> EffortSupport.refusal(model, e));
+    if (effort.isPresent()) {
+      return effort;
     }
     for (Message m : conversation.messages()) {
       for (Part part : m.parts()) {

@@ -3,7 +3,6 @@ package dev.beamllm.provider.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
-import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.internal.Json;
@@ -112,9 +111,10 @@ public final class OpenAiChatAdapter extends BaseAdapter {
       p.temperature().ifPresent(t -> body.put("temperature", t));
       p.topP().ifPresent(t -> body.put("top_p", t));
     }
+    // The effort as asked: the client has refused one the model does not take (EffortSupport).
     r.reasoningEffort()
         .filter(e -> reasoning)
-        .ifPresent(e -> body.put("reasoning_effort", effort(e)));
+        .ifPresent(e -> body.put("reasoning_effort", e.wireName()));
     if (p.outputSchema().isPresent()) {
       ObjectNode schema =
           body.putObject("response_format").put("type", "json_schema").putObject("json_schema");
@@ -129,19 +129,6 @@ public final class OpenAiChatAdapter extends BaseAdapter {
       body.put("logprobs", true);
       p.topLogprobs().ifPresent(n -> body.put("top_logprobs", n));
     }
-  }
-
-  /**
-   * OpenAI's efforts: {@code minimal}, {@code low}, {@code medium}, {@code high}; none and xhigh
-   * map to the nearest.
-   */
-  static String effort(ReasoningEffort e) {
-    return switch (e) {
-      case NONE, MINIMAL -> "minimal";
-      case LOW -> "low";
-      case MEDIUM -> "medium";
-      case HIGH, XHIGH -> "high";
-    };
   }
 
   static boolean isAzure(ModelSpec model) {
