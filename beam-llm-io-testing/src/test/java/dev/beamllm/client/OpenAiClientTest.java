@@ -435,4 +435,29 @@ public class OpenAiClientTest {
       assertEquals(0, fake.requests().size());
     }
   }
+
+  @Test
+  public void azureReasoningDeploymentsGetAnApiVersionThatServesThem() {
+    Assume.assumeTrue(
+        "AZURE_OPENAI_API_VERSION would override the defaults",
+        System.getenv("AZURE_OPENAI_API_VERSION") == null);
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient reasoning = ClientTestSupport.client(fake, "azure-o3", "azure-gpt-5").build();
+        LlmClient plain = ClientTestSupport.client(fake, "azure-gpt-4.1").build()) {
+      for (String model : List.of("azure-o3", "azure-gpt-5")) {
+        ApiResponse r =
+            reasoning.start(LlmRequest.of(Conversation.user("think")).withModel(model)).join();
+        assertFalse(model + " " + r.error(), r.isError());
+      }
+      assertFalse(plain.start("hi").join().isError());
+      List<String> paths = new ArrayList<>();
+      fake.requests().forEach(q -> paths.add(q.path()));
+      assertEquals(
+          List.of(
+              "/openai/deployments/o3/chat/completions?api-version=2025-04-01-preview",
+              "/openai/deployments/gpt-5/chat/completions?api-version=2025-04-01-preview",
+              "/openai/deployments/gpt-4.1/chat/completions?api-version=2024-10-21"),
+          paths);
+    }
+  }
 }

@@ -327,4 +327,21 @@ public class OpenAiChatDialectTest {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     assertEquals("reasoning_effort", notAnEffort.json().at("/error/param").asText());
   }
+
+  @Test
+  public void azureRefusesAReasoningDeploymentOnAnApiVersionOlderThanItsFirst() throws Exception {
+    String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    String o3 = server.baseUrl() + "/openai/deployments/o3/chat/completions?api-version=";
+    Http.Reply old = Http.post(o3 + "2024-10-21", body, "api-key", "sk-test-123");
+    assertEquals(old.body(), 400, old.status());
+    assertEquals(
+        Json.parse(
+            "{\"error\":{\"code\":\"BadRequest\",\"message\":\"Model o3 is enabled only for api"
+                + " versions 2024-12-01-preview and later\"}}"),
+        old.json());
+    for (String version : new String[] {"2024-12-01-preview", "2025-04-01-preview"}) {
+      Http.Reply r = Http.post(o3 + version, body, "api-key", "sk-test-123");
+      assertEquals(version + " " + r.body(), 200, r.status());
+    }
+  }
 }
