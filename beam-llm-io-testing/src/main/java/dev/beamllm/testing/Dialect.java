@@ -71,4 +71,12 @@ interface Dialect {
 
   /** An error in the provider's shape, with its rate-limit headers for a 429. */
   FakeHttpResponse error(ErrorKind kind, String message, String param, RateLimitState limits);
+
+  /**
+   * A refusal the dialect threw, in the provider's shape; dialects whose errors carry a code of
+   * their own ({@link ProviderError#code}) override this to show it.
+   */
+  default FakeHttpResponse error(ProviderError e) {
+    return error(e.kind, e.getMessage(), e.param, RateLimitState.UNLIMITED);
+  }
 }

@@ -320,8 +320,7 @@ public final class FakeProviderServer implements AutoCloseable {
           || e.kind == ErrorKind.NOT_FOUND) {
         counters.badRequests.increment();
       }
-      write(
-          ctx, dialect.error(e.kind, e.getMessage(), e.param, RateLimitState.UNLIMITED), keepAlive);
+      write(ctx, dialect.error(e), keepAlive);
       return;
     }
 
@@ -422,7 +421,7 @@ public final class FakeProviderServer implements AutoCloseable {
       checkKey(dialect, request);
       response = match.route().side().answer(request, match.pathModel());
     } catch (ProviderError e) {
-      response = dialect.error(e.kind, e.getMessage(), e.param, RateLimitState.UNLIMITED);
+      response = dialect.error(e);
     }
     write(ctx, response, keepAlive);
   }

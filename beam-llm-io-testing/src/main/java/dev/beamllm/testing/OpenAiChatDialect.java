@@ -28,6 +28,16 @@ final class OpenAiChatDialect implements Dialect {
           + "The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
 
   private static final Set<String> FORMATS = Set.of("text", "json_object", "json_schema");
+
+  /**
+   * The date of the first Azure API version that serves reasoning models ({@code
+   * 2024-12-01-preview}); older versions refuse them.
+   */
+  private static final String AZURE_FIRST_REASONING_VERSION = "2024-12-01";
+
+  /** Azure's own error code, whose body is {@code {"error": {"code", "message"}}} only. */
+  private static final String AZURE_BAD_REQUEST = "BadRequest";
+
   private final boolean azure;
 
   OpenAiChatDialect(boolean azure) {
@@ -49,9 +59,8 @@ final class OpenAiChatDialect implements Dialect {
 
   @Override
   public ParsedRequest parse(FakeHttpRequest request, String pathModel) {
-    if (azure && request.queryParam("api-version") == null) {
-      throw ProviderError.badRequest(
-          "Missing required query parameter: api-version", "api-version");
+    if (azure) {
+      checkApiVersion(request.queryParam("api-version"), pathModel);
     }
     ObjectNode body = Bodies.object(request, NOT_JSON);
     String model =
@@ -59,6 +68,31 @@ final class OpenAiChatDialect implements Dialect {
             ? pathModel
             : Bodies.requiredString(body, "model", "you must provide a model parameter");
     return parseChat(body, model);
+  }
+
+  /**
+   * Azure's {@code api-version}: required, and for a reasoning model (o-series, gpt-5) no older
+   * than the first version that serves them, as Azure answers with its own 400 otherwise.
+   */
+  private static void checkApiVersion(String version, String deployment) {
+    if (version == null) {
+      throw ProviderError.badRequest(
+          "Missing required query parameter: api-version", "api-version");
+    }
+    boolean dated = version.matches("\\d{4}-\\d{2}-\\d{2}.*");
+    if (dated
+        && version.substring(0, 10).compareTo(AZURE_FIRST_REASONING_VERSION) < 0
+        && OpenAiModels.reasons(deployment)) {
+      throw new ProviderError(
+          ErrorKind.BAD_REQUEST,
+          "Model "
+              + deployment
+              + " is enabled only for api versions "
+              + AZURE_FIRST_REASONING_VERSION
+              + "-preview and later",
+          null,
+          AZURE_BAD_REQUEST);
+    }
   }
 
   /** Validates an OpenAI-shaped chat body; shared with the OpenAI-compatible dialects. */
@@ -78,6 +112,7 @@ final class OpenAiChatDialect implements Dialect {
     }
     Bodies.checkNumber(body, "temperature", 0, 2);
     Bodies.checkNumber(body, "top_p", 0, 1);
+    OpenAiModels.checkEffort(model, body.get("reasoning_effort"), "reasoning_effort");
     Bodies.checkNumber(body, "frequency_penalty", -2, 2);
     Bodies.checkNumber(body, "presence_penalty", -2, 2);
     if (Bodies.intField(body, "n", 1, 128, 1) != 1) {
@@ -386,11 +421,34 @@ final class OpenAiChatDialect implements Dialect {
   }
 
   /**
+   * A refusal with its own code: OpenAI's body carrying it, or for Azure's {@code BadRequest}
+   * Azure's own body, {@code {"error": {"code": "BadRequest", "message": ...}}}.
+   */
+  @Override
+  public FakeHttpResponse error(ProviderError e) {
+    if (AZURE_BAD_REQUEST.equals(e.code)) {
+      ObjectNode body = Json.object();
+      body.putObject("error").put("code", e.code).put("message", e.getMessage());
+      return FakeHttpResponse.json(e.kind.status, Json.write(body));
+    }
+    return openAiError(e.kind, e.getMessage(), e.param, e.code, RateLimitState.UNLIMITED);
+  }
+
+  /**
    * OpenAI's error body {@code {"error": {message, type, param, code}}} with its status and
    * headers.
    */
   static FakeHttpResponse openAiError(
       ErrorKind kind, String message, String param, RateLimitState limits) {
+    return openAiError(kind, message, param, null, limits);
+  }
+
+  /**
+   * OpenAI's error body with its status and headers; {@code ownCode}, when not null, is the code
+   * instead of the one the kind implies.
+   */
+  static FakeHttpResponse openAiError(
+      ErrorKind kind, String message, String param, String ownCode, RateLimitState limits) {
     String type;
     String code = null;
     String text = message;
@@ -435,6 +493,9 @@ final class OpenAiChatDialect implements Dialect {
         text = "The engine is currently overloaded, please try again later.";
       }
       default -> type = "invalid_request_error";
+    }
+    if (ownCode != null) {
+      code = ownCode;
     }
     ObjectNode error = Json.object();
     ObjectNode e = error.putObject("error");

@@ -22,8 +22,6 @@ import java.util.Set;
  * platform.openai.com/docs/api-reference/responses.
  */
 final class OpenAiResponsesDialect implements Dialect {
-  private static final Set<String> EFFORTS =
-      Set.of("none", "minimal", "low", "medium", "high", "xhigh");
   private static final Set<String> SUMMARIES = Set.of("auto", "concise", "detailed");
   private static final String LOGPROBS_INCLUDE = "message.output_text.logprobs";
   private static final String REASONING_INCLUDE = "reasoning.encrypted_content";
@@ -57,7 +55,7 @@ final class OpenAiResponsesDialect implements Dialect {
     List<ParsedRequest.ToolDef> tools = tools(body.get("tools"), echo.putArray("tools"));
     TextFormat text = TextFormat.read(body.get("text"), conversation);
     echo.putObject("text").put("verbosity", "medium").set("format", text.echo());
-    boolean thinking = reasoning(body.get("reasoning"), echo.putObject("reasoning"));
+    boolean thinking = reasoning(model, body.get("reasoning"), echo.putObject("reasoning"));
     int topLogprobs = Bodies.intField(body, "top_logprobs", 0, 20, 0);
     echo.put("top_logprobs", topLogprobs);
     boolean logprobs = includes(body.get("include"), LOGPROBS_INCLUDE);
@@ -213,8 +211,11 @@ final class OpenAiResponsesDialect implements Dialect {
     return out;
   }
 
-  /** Reads {@code reasoning}; true when a summary is asked for, which the answer then carries. */
-  private static boolean reasoning(JsonNode reasoning, ObjectNode echo) {
+  /**
+   * Reads {@code reasoning}, refusing an effort the model does not take; true when a summary is
+   * asked for, which the answer then carries.
+   */
+  private static boolean reasoning(String model, JsonNode reasoning, ObjectNode echo) {
     echo.putNull("effort");
     echo.putNull("summary");
     if (reasoning == null || reasoning.isNull()) {
@@ -225,14 +226,7 @@ final class OpenAiResponsesDialect implements Dialect {
     }
     JsonNode effort = reasoning.get("effort");
     if (effort != null && !effort.isNull()) {
-      if (!EFFORTS.contains(effort.asText())) {
-        throw ProviderError.badRequest(
-            "Invalid value: '"
-                + effort.asText()
-                + "'. Supported values are: 'none', 'minimal', "
-                + "'low', 'medium', 'high', and 'xhigh'.",
-            "reasoning.effort");
-      }
+      OpenAiModels.checkEffort(model, effort, "reasoning.effort");
       echo.put("effort", effort.asText());
     }
     JsonNode summary = reasoning.get("summary");
@@ -331,6 +325,16 @@ final class OpenAiResponsesDialect implements Dialect {
    * OpenAI's errors; a too-long request gets the Responses API's own wording and names {@code
    * input}.
    */
+  /** A refusal with its own code ({@code unsupported_value}), in OpenAI's body. */
+  @Override
+  public FakeHttpResponse error(ProviderError e) {
+    if (e.code == null) {
+      return error(e.kind, e.getMessage(), e.param, RateLimitState.UNLIMITED);
+    }
+    return OpenAiChatDialect.openAiError(
+        e.kind, e.getMessage(), e.param, e.code, RateLimitState.UNLIMITED);
+  }
+
   @Override
   public FakeHttpResponse error(
       ErrorKind kind, String message, String param, RateLimitState limits) {

@@ -2,6 +2,7 @@ package dev.beamllm.client;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -344,5 +345,119 @@ public class OpenAiClientTest {
         "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
     assertEquals(
         ErrorKind.RATE_LIMIT, adapter.error(new HttpAnswer(429, Map.of(), rateLimit)).kind());
+  }
+
+  @Test
+  public void theEffortAskedIsSentAsItIsWhenTheModelTakesIt() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient none =
+            ClientTestSupport.client(fake, "gpt-5.1")
+                .samplingParams(SamplingParams.defaults().withReasoningEffort(ReasoningEffort.NONE))
+                .build();
+        LlmClient xhigh =
+            ClientTestSupport.client(fake, "gpt-5.2")
+                .samplingParams(
+                    SamplingParams.defaults().withReasoningEffort(ReasoningEffort.XHIGH))
+                .build();
+        LlmClient minimal = ClientTestSupport.client(fake, "gpt-5-minimal").build()) {
+      for (LlmClient c : List.of(none, xhigh, minimal)) {
+        ApiResponse r = c.start("think").join();
+        assertFalse(String.valueOf(r.error()), r.isError());
+      }
+      List<String> sent = new ArrayList<>();
+      for (RecordedRequest q : fake.requests()) {
+        sent.add(Json.parse(q.body()).get("reasoning_effort").asText());
+      }
+      assertEquals(List.of("none", "xhigh", "minimal"), sent);
+    }
+  }
+
+  @Test
+  public void anEffortTheModelDoesNotTakeIsRefusedBeforeSending() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient none =
+            ClientTestSupport.client(fake, "gpt-5.1")
+                .samplingParams(SamplingParams.defaults().withReasoningEffort(ReasoningEffort.NONE))
+                .build();
+        LlmClient plain = ClientTestSupport.client(fake, "gpt-5.1").build()) {
+      // A request naming its own model: gpt-5 came before none.
+      ApiError e = refusal(none, "gpt-5");
+      assertEquals(ErrorKind.UNSUPPORTED, e.kind());
+      assertEquals(
+          "model 'gpt-5' does not take reasoning effort none; it takes minimal, low, medium, high",
+          e.message());
+      assertThat(
+          refusal(none, "grok-4").message(),
+          containsString("model 'grok-4' does not take reasoning effort none; it takes no"));
+      // An id suffix obeys the same rule.
+      assertEquals(
+          "model 'o3-minimal' does not take reasoning effort minimal; it takes low, medium, high",
+          refusal(plain, "o3-minimal").message());
+      assertEquals("nothing reached the provider", 0, fake.requests().size());
+    }
+  }
+
+  private static ApiError refusal(LlmClient client, String model) {
+    return client
+        .start(LlmRequest.of(Conversation.user("x")).withModel(model))
+        .join()
+        .error()
+        .orElseThrow();
+  }
+
+  @Test
+  public void aConfiguredEffortAConfiguredModelCannotTakeFailsTheConfiguration() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      LlmClient.Builder mixed =
+          ClientTestSupport.client(fake, "gpt-5.1", "gpt-5", "claude-4.5-sonnet")
+              .samplingParams(SamplingParams.defaults().withReasoningEffort(ReasoningEffort.NONE));
+      try {
+        mixed.build().close();
+        org.junit.Assert.fail("gpt-5 does not take none");
+      } catch (IllegalArgumentException expected) {
+        assertEquals(
+            "samplingParams: model 'gpt-5' does not take reasoning effort none; it takes minimal,"
+                + " low, medium, high",
+            expected.getMessage());
+      }
+      try {
+        ClientTestSupport.client(fake, "o4-mini-xhigh").build().close();
+        org.junit.Assert.fail("o4-mini does not take xhigh");
+      } catch (IllegalArgumentException expected) {
+        assertThat(
+            expected.getMessage(), startsWith("models: model 'o4-mini-xhigh' does not take"));
+      }
+      // A model that turns the effort into a thinking budget takes any effort.
+      ClientTestSupport.client(fake, "claude-4.5-sonnet", "gpt-5.1")
+          .samplingParams(SamplingParams.defaults().withReasoningEffort(ReasoningEffort.NONE))
+          .build()
+          .close();
+      assertEquals(0, fake.requests().size());
+    }
+  }
+
+  @Test
+  public void azureReasoningDeploymentsGetAnApiVersionThatServesThem() {
+    Assume.assumeTrue(
+        "AZURE_OPENAI_API_VERSION would override the defaults",
+        System.getenv("AZURE_OPENAI_API_VERSION") == null);
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient reasoning = ClientTestSupport.client(fake, "azure-o3", "azure-gpt-5").build();
+        LlmClient plain = ClientTestSupport.client(fake, "azure-gpt-4.1").build()) {
+      for (String model : List.of("azure-o3", "azure-gpt-5")) {
+        ApiResponse r =
+            reasoning.start(LlmRequest.of(Conversation.user("think")).withModel(model)).join();
+        assertFalse(model + " " + r.error(), r.isError());
+      }
+      assertFalse(plain.start("hi").join().isError());
+      List<String> paths = new ArrayList<>();
+      fake.requests().forEach(q -> paths.add(q.path()));
+      assertEquals(
+          List.of(
+              "/openai/deployments/o3/chat/completions?api-version=2025-04-01-preview",
+              "/openai/deployments/gpt-5/chat/completions?api-version=2025-04-01-preview",
+              "/openai/deployments/gpt-4.1/chat/completions?api-version=2024-10-21"),
+          paths);
+    }
   }
 }

@@ -306,4 +306,25 @@ public class OpenAiResponsesClientTest {
       assertEquals(3, r.attempts());
     }
   }
+
+  @Test
+  public void theEffortAskedIsSentAsItIsAndOneTheModelDoesNotTakeIsNotSent() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient none =
+            ClientTestSupport.client(fake, "gpt-5.1")
+                .responsesApi(true)
+                .samplingParams(SamplingParams.defaults().withReasoningEffort(ReasoningEffort.NONE))
+                .build();
+        LlmClient pro = ClientTestSupport.client(fake, "gpt-5-pro").build()) {
+      ApiResponse r = none.start("think").join();
+      assertFalse(String.valueOf(r.error()), r.isError());
+      assertEquals("none", body(fake, 0).at("/reasoning/effort").asText());
+      ApiResponse refused =
+          pro.start(LlmRequest.of(Conversation.user("x")).withModel("gpt-5-pro-medium")).join();
+      assertEquals(
+          "model 'gpt-5-pro-medium' does not take reasoning effort medium; it takes high",
+          refused.error().orElseThrow().message());
+      assertEquals(1, fake.requests().size());
+    }
+  }
 }

@@ -281,4 +281,67 @@ public class OpenAiChatDialectTest {
             "sk-test-123");
     assertEquals(400, noVersion.status());
   }
+
+  @Test
+  public void anEffortTheModelDoesNotTakeIsOpenAisUnsupportedValue() throws Exception {
+    Http.Reply r =
+        chat(
+            "{\"model\":\"gpt-5.1\",\"reasoning_effort\":\"minimal\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertEquals(r.body(), 400, r.status());
+    assertEquals(
+        Json.parse(
+            "{\"error\":{\"message\":\"Unsupported value: 'minimal' is not supported with the"
+                + " 'gpt-5.1' model. Supported values are: 'none', 'low', 'medium', and 'high'.\","
+                + "\"type\":\"invalid_request_error\",\"param\":\"reasoning_effort\","
+                + "\"code\":\"unsupported_value\"}}"),
+        r.json());
+    Http.Reply lowAndHigh =
+        chat(
+            "{\"model\":\"grok-3-mini\",\"reasoning_effort\":\"medium\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(
+        lowAndHigh.json().at("/error/message").asText(),
+        containsString("Supported values are: 'low' and 'high'."));
+    Http.Reply noEffortAtAll =
+        chat(
+            "{\"model\":\"grok-4-0709\",\"reasoning_effort\":\"high\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertEquals(400, noEffortAtAll.status());
+    assertEquals(
+        "Unsupported parameter: 'reasoning_effort' is not supported with this model.",
+        noEffortAtAll.json().at("/error/message").asText());
+    assertEquals("unsupported_parameter", noEffortAtAll.json().at("/error/code").asText());
+    for (String ok :
+        new String[] {
+          "{\"model\":\"gpt-5.1\",\"reasoning_effort\":\"none\"",
+          "{\"model\":\"gpt-5.2\",\"reasoning_effort\":\"xhigh\"",
+          "{\"model\":\"a-model-of-my-own\",\"reasoning_effort\":\"xhigh\""
+        }) {
+      Http.Reply r2 = chat(ok + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+      assertEquals(ok + " " + r2.body(), 200, r2.status());
+    }
+    Http.Reply notAnEffort =
+        chat(
+            "{\"model\":\"gpt-5.1\",\"reasoning_effort\":\"extreme\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertEquals("reasoning_effort", notAnEffort.json().at("/error/param").asText());
+  }
+
+  @Test
+  public void azureRefusesAReasoningDeploymentOnAnApiVersionOlderThanItsFirst() throws Exception {
+    String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    String o3 = server.baseUrl() + "/openai/deployments/o3/chat/completions?api-version=";
+    Http.Reply old = Http.post(o3 + "2024-10-21", body, "api-key", "sk-test-123");
+    assertEquals(old.body(), 400, old.status());
+    assertEquals(
+        Json.parse(
+            "{\"error\":{\"code\":\"BadRequest\",\"message\":\"Model o3 is enabled only for api"
+                + " versions 2024-12-01-preview and later\"}}"),
+        old.json());
+    for (String version : new String[] {"2024-12-01-preview", "2025-04-01-preview"}) {
+      Http.Reply r = Http.post(o3 + version, body, "api-key", "sk-test-123");
+      assertEquals(version + " " + r.body(), 200, r.status());
+    }
+  }
 }

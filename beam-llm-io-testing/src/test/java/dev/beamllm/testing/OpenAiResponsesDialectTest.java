@@ -499,4 +499,21 @@ public class OpenAiResponsesDialectTest {
       assertEquals(g.getKey(), "completed", r.json().get("status").asText());
     }
   }
+
+  @Test
+  public void anEffortTheModelDoesNotTakeIsRefusedNamingReasoningEffort() throws Exception {
+    Http.Reply r =
+        respond("{\"model\":\"gpt-5-pro\",\"reasoning\":{\"effort\":\"low\"},\"input\":\"x\"}");
+    assertEquals(r.body(), 400, r.status());
+    assertEquals(
+        Json.parse(
+            "{\"error\":{\"message\":\"Unsupported value: 'low' is not supported with the"
+                + " 'gpt-5-pro' model. Supported values are: 'high'.\","
+                + "\"type\":\"invalid_request_error\",\"param\":\"reasoning.effort\","
+                + "\"code\":\"unsupported_value\"}}"),
+        r.json());
+    Http.Reply taken =
+        respond("{\"model\":\"gpt-5-pro\",\"reasoning\":{\"effort\":\"high\"},\"input\":\"x\"}");
+    assertEquals(taken.body(), 200, taken.status());
+  }
 }

@@ -1,7 +1,7 @@
 package dev.beamllm.client;
 
+import dev.beamllm.model.EffortSupport;
 import dev.beamllm.model.ModelSpec;
-import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
@@ -12,7 +12,6 @@ import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.tool.Tool;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** Whether a model can serve a request, checked before anything is sent. */
 final class Capabilities {
@@ -31,20 +30,19 @@ final class Capabilities {
     if (params.jsonMode() && !caps.jsonMode() && !caps.jsonSchema()) {
       return lacks(model, "JSON mode");
     }
-    if (params.thinkingBudget().isPresent() && !takesThinkingBudget(model)) {
-      return Optional.of(
-          "model '"
-              + model.id()
-              + "' takes no thinking budget"
-              + (caps.reasoningEfforts().isEmpty()
-                  ? ""
-                  : "; it takes a reasoning effort: "
-                      + caps.reasoningEfforts().stream()
-                          .map(ReasoningEffort::wireName)
-                          .collect(Collectors.joining(", "))));
+    if (params.thinkingBudget().isPresent()) {
+      Optional<String> budget = EffortSupport.budgetRefusal(model);
+      if (budget.isPresent()) {
+        return budget;
+      }
     }
     if (!tools.isEmpty() && !caps.tools()) {
       return lacks(model, "tools");
+    }
+    Optional<String> effort =
+        EffortSupport.effective(model, params).flatMap(e -> EffortSupport.refusal(model, e));
+    if (effort.isPresent()) {
+      return effort;
     }
     for (Message m : conversation.messages()) {
       for (Part part : m.parts()) {
@@ -59,23 +57,6 @@ final class Capabilities {
       }
     }
     return Optional.empty();
-  }
-
-  /**
-   * Whether the model thinks within a token budget the request may set: Claude (Anthropic, Bedrock
-   * invoke and Converse), Gemini 2.5 and Cohere's reasoning models. Models that take an effort by
-   * name (OpenAI's, Gemini 3) take no budget.
-   */
-  private static boolean takesThinkingBudget(ModelSpec model) {
-    var caps = model.capabilities();
-    if (!caps.reasoning() || !caps.reasoningEfforts().isEmpty()) {
-      return false;
-    }
-    return switch (model.wireFormat()) {
-      case ANTHROPIC, BEDROCK_ANTHROPIC, GEMINI, COHERE -> true;
-      case BEDROCK_CONVERSE -> model.apiName().contains("anthropic.claude");
-      default -> false;
-    };
   }
 
   private static Optional<String> lacks(ModelSpec model, String capability) {

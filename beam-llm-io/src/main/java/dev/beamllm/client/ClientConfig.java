@@ -3,7 +3,9 @@ package dev.beamllm.client;
 import com.google.auto.value.AutoValue;
 import com.google.auto.value.extension.serializable.SerializableAutoValue;
 import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.model.EffortSupport;
 import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.tool.Tool;
@@ -318,14 +320,17 @@ public abstract class ClientConfig implements Serializable {
 
   /**
    * Checks what the single settings cannot check alone: at least one model, every model (and every
-   * model with limits of its own) known to the registry, one weight per model.
+   * model with limits of its own) known to the registry, one weight per model, and a reasoning
+   * effort every model takes.
    *
    * @return this config
    * @throws IllegalArgumentException naming the setting that cannot work
    */
   public ClientConfig check() {
     checkArgument(!models().isEmpty(), "models: at least one model is needed");
-    models().forEach(registry()::lookup);
+    for (String m : models()) {
+      checkEffort(registry().lookup(m));
+    }
     perModelLimits().keySet().forEach(registry()::lookup);
     checkArgument(
         weights().isEmpty() || weights().size() == models().size(),
@@ -334,6 +339,21 @@ public abstract class ClientConfig implements Serializable {
         models().size(),
         models());
     return this;
+  }
+
+  /**
+   * Refuses a configured reasoning effort (or one named by the model's id, {@code o3-minimal}) that
+   * the model cannot take, before anything is sent: the provider would refuse every request.
+   */
+  private void checkEffort(ModelSpec spec) {
+    SamplingParams params = paramsFor(spec.id());
+    EffortSupport.effective(spec, params)
+        .flatMap(e -> EffortSupport.refusal(spec, e))
+        .ifPresent(
+            why -> {
+              throw new IllegalArgumentException(
+                  (params.reasoningEffort().isPresent() ? "samplingParams: " : "models: ") + why);
+            });
   }
 
   /** A summary for logs: never header values, which may hold keys. */

@@ -45,6 +45,16 @@ public enum WireFormat {
     return inputIncludesCached;
   }
 
+  /**
+   * Whether this format can send a reasoning effort only by name (OpenAI's {@code reasoning_effort}
+   * and {@code reasoning.effort}), so a reasoning model whose registry entry names no efforts takes
+   * none. The other formats turn an effort into a thinking budget of their own (Anthropic, Gemini
+   * 2.5, Bedrock) or do not send it (Mistral, Cohere), whatever the effort.
+   */
+  public boolean effortByNameOnly() {
+    return this == OPENAI || this == OPENAI_RESPONSES;
+  }
+
   /** How this API counts image tokens. */
   public TokenCounter.ImageRule imageRule() {
     return imageRule;

@@ -3,7 +3,6 @@ package dev.beamllm.provider.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
-import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.internal.Json;
@@ -27,8 +26,20 @@ import java.util.Set;
  * {@link OpenAiChatStreamDecoder}). Reference: platform.openai.com/docs/api-reference/chat/create.
  */
 public final class OpenAiChatAdapter extends BaseAdapter {
-  /** The Azure OpenAI API version used when the base URL names none. */
+  /**
+   * The Azure OpenAI API version for models that do not reason, unless {@code
+   * AZURE_OPENAI_API_VERSION} says otherwise: the latest generally available one.
+   */
   static final String AZURE_API_VERSION = "2024-10-21";
+
+  /**
+   * The Azure OpenAI API version for reasoning models (o-series, gpt-5), unless {@code
+   * AZURE_OPENAI_API_VERSION} says otherwise: Azure serves them only from 2024-12-01-preview on
+   * ("Model o3 is enabled only for api versions 2024-12-01-preview and later"), and this, the
+   * latest dated preview, also takes what they need since (learn.microsoft.com/azure/ai-services
+   * /openai/api-version-lifecycle).
+   */
+  static final String AZURE_REASONING_API_VERSION = "2025-04-01-preview";
 
   /**
    * Providers that take {@code max_completion_tokens}; the compatible APIs mostly know only {@code
@@ -52,15 +63,24 @@ public final class OpenAiChatAdapter extends BaseAdapter {
 
   /**
    * {@code /chat/completions}; for Azure with {@code api-version}, from {@code
-   * AZURE_OPENAI_API_VERSION} or {@link #AZURE_API_VERSION}.
+   * AZURE_OPENAI_API_VERSION} or else the model's default ({@link #azureApiVersion}).
    */
   @Override
   protected String path(ProviderRequest r) {
     if (isAzure(r.model())) {
-      String version = System.getenv().getOrDefault("AZURE_OPENAI_API_VERSION", AZURE_API_VERSION);
+      String version =
+          System.getenv().getOrDefault("AZURE_OPENAI_API_VERSION", azureApiVersion(r.model()));
       return "/chat/completions?api-version=" + version;
     }
     return "/chat/completions";
+  }
+
+  /**
+   * The Azure API version a model gets by default: {@link #AZURE_REASONING_API_VERSION} for a
+   * reasoning model, which older versions refuse, else {@link #AZURE_API_VERSION}.
+   */
+  static String azureApiVersion(ModelSpec model) {
+    return model.capabilities().reasoning() ? AZURE_REASONING_API_VERSION : AZURE_API_VERSION;
   }
 
   /** The key as a bearer token, or in {@code api-key} for Azure. */
@@ -112,9 +132,10 @@ public final class OpenAiChatAdapter extends BaseAdapter {
       p.temperature().ifPresent(t -> body.put("temperature", t));
       p.topP().ifPresent(t -> body.put("top_p", t));
     }
+    // The effort as asked: the client has refused one the model does not take (EffortSupport).
     r.reasoningEffort()
         .filter(e -> reasoning)
-        .ifPresent(e -> body.put("reasoning_effort", effort(e)));
+        .ifPresent(e -> body.put("reasoning_effort", e.wireName()));
     if (p.outputSchema().isPresent()) {
       ObjectNode schema =
           body.putObject("response_format").put("type", "json_schema").putObject("json_schema");
@@ -129,19 +150,6 @@ public final class OpenAiChatAdapter extends BaseAdapter {
       body.put("logprobs", true);
       p.topLogprobs().ifPresent(n -> body.put("top_logprobs", n));
     }
-  }
-
-  /**
-   * OpenAI's efforts: {@code minimal}, {@code low}, {@code medium}, {@code high}; none and xhigh
-   * map to the nearest.
-   */
-  static String effort(ReasoningEffort e) {
-    return switch (e) {
-      case NONE, MINIMAL -> "minimal";
-      case LOW -> "low";
-      case MEDIUM -> "medium";
-      case HIGH, XHIGH -> "high";
-    };
   }
 
   static boolean isAzure(ModelSpec model) {

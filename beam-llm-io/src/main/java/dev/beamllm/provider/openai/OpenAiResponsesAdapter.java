@@ -75,7 +75,7 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
     }
     r.reasoningEffort()
         .filter(e -> reasoning)
-        .ifPresent(e -> body.putObject("reasoning").put("effort", OpenAiChatAdapter.effort(e)));
+        .ifPresent(e -> body.putObject("reasoning").put("effort", e.wireName()));
     if (p.outputSchema().isPresent()) {
       body.putObject("text")
           .putObject("format")

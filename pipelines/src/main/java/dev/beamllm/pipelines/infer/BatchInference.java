@@ -7,8 +7,10 @@ import dev.beamllm.beam.LlmResult;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.Limits;
+import dev.beamllm.model.EffortSupport;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.testing.FakeProviderServer;
 import java.io.IOException;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
@@ -259,6 +262,7 @@ public final class BatchInference {
       Set<String> needed = new LinkedHashSet<>();
       for (String m : models) {
         known(registry, "models", m);
+        takesEffort(registry.lookup(m), o);
         needed.add(m);
       }
       InputScan scan = InputScan.of(o.getInput());
@@ -285,6 +289,23 @@ public final class BatchInference {
       } catch (IllegalArgumentException unknown) {
         throw new JobSettings.BadSetting(option, ConsoleLogging.oneLineOf(unknown));
       }
+    }
+
+    /**
+     * Refuses a reasoning effort (from {@code --reasoningEffort}, or a model id's suffix such as
+     * {@code o3-minimal}) that a model of {@code --models} cannot take: its provider would refuse
+     * every row.
+     */
+    private static void takesEffort(ModelSpec spec, BatchInferenceOptions o) {
+      ReasoningEffort asked = JobSettings.reasoningEffort(o.getReasoningEffort());
+      Optional<ReasoningEffort> effort =
+          asked != null ? Optional.of(asked) : spec.reasoningEffort();
+      effort
+          .flatMap(e -> EffortSupport.refusal(spec, e))
+          .ifPresent(
+              why -> {
+                throw new JobSettings.BadSetting(asked != null ? "reasoningEffort" : "models", why);
+              });
     }
 
     LlmIO.Complete transform() {

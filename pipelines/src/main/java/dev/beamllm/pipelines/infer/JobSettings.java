@@ -203,7 +203,8 @@ final class JobSettings {
     }
   }
 
-  private static ReasoningEffort reasoningEffort(String value) {
+  /** The effort of {@code --reasoningEffort}, or null when not given. */
+  static ReasoningEffort reasoningEffort(String value) {
     if (value == null) {
       return null;
     }

@@ -136,6 +136,10 @@ public class JobReachesEveryClientSettingTest {
             Map.entry("--topP=1.5", "--topP:"),
             Map.entry("--temperature=5", "--temperature:"),
             Map.entry("--reasoningEffort=enormous", "--reasoningEffort:"),
+            Map.entry(
+                "--models=gpt-5 --reasoningEffort=none",
+                "--reasoningEffort: model 'gpt-5' does not take reasoning effort none"),
+            Map.entry("--models=o3-minimal", "--models: model 'o3-minimal' does not take"),
             Map.entry("--topLogprobs=3", "--topLogprobs:"),
             Map.entry("--outputSchema=[1,2]", "--outputSchema:"),
             Map.entry("--outputSchema=no-such-schema.json", "--outputSchema:"),
