@@ -63,6 +63,9 @@ final class AnthropicRequest {
     List<ParsedRequest.ToolDef> tools = tools(body.get("tools"));
     boolean offerTools = toolChoice(body.get("tool_choice"));
     boolean thinking = thinking(body.get("thinking"), maxTokens);
+    if (thinking) {
+      checkToolTurnThinking(messages);
+    }
     JsonNode temperature = body.get("temperature");
     if (thinking && temperature != null && !temperature.isNull() && temperature.asDouble() != 1.0) {
       throw bad(
@@ -407,6 +410,24 @@ final class AnthropicRequest {
           "thinking");
     }
     return true;
+  }
+
+  /**
+   * With thinking on, the tool-use turn the conversation ends in must open with a {@code thinking}
+   * or {@code redacted_thinking} block ({@link ThinkingTurnRule}).
+   */
+  private static void checkToolTurnThinking(JsonNode messages) {
+    int i =
+        ThinkingTurnRule.messageNeedingThinking(
+            messages, b -> "tool_result".equals(b.path("type").asText()));
+    if (i < 0) {
+      return;
+    }
+    JsonNode content = messages.get(i).get("content");
+    String found = content.isTextual() ? "text" : content.get(0).path("type").asText();
+    if (!found.equals("thinking") && !found.equals("redacted_thinking")) {
+      throw bad(ThinkingTurnRule.message(i, found), "messages");
+    }
   }
 
   private static boolean stream(JsonNode v) {

@@ -151,6 +151,24 @@ public class BedrockInvokeDialectTest {
   }
 
   @Test
+  public void thinkingOverAToolTurnWithoutItsThinkingBlockIsAValidationException()
+      throws Exception {
+    String body =
+        "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":2048,"
+            + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Use get_weather for Oslo\"},"
+            + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\","
+            + "\"name\":\"get_weather\",\"input\":{\"city\":\"Oslo\"}}]},"
+            + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"4 C\"}]}]}";
+    assertThat(
+        error(invoke(body), 400, "ValidationException"),
+        startsWith(
+            "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found"
+                + " `tool_use`. When `thinking` is enabled, a final `assistant` message must start"
+                + " with a thinking block"));
+  }
+
+  @Test
   public void cacheControlIsHonouredAsOnAnthropic() throws Exception {
     String system = "Policy text." + " stone".repeat(1200);
     long size = TokenCounter.count(system);

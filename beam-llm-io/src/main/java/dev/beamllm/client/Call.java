@@ -195,7 +195,14 @@ final class Call implements Scheduler.Job {
       response =
           steps
               .deliver()
-              .answer(spec, outcome.parsed(), attempt.latency(), attempts, body, conversation);
+              .answer(
+                  spec,
+                  outcome.parsed(),
+                  attempt.latency(),
+                  attempts,
+                  body,
+                  conversation,
+                  attempt.warnings());
     } catch (RuntimeException e) {
       scheduler.finished(model, admission, charged, outcome.info(), false, -1);
       throw e;

@@ -1,6 +1,7 @@
 package dev.beamllm.provider;
 
 import dev.beamllm.response.ApiError;
+import java.util.List;
 
 /**
  * One wire format: request building, answer parsing and error classification. Stateless and
@@ -25,6 +26,16 @@ public interface ProviderAdapter {
    * @throws ProviderException with {@code INVALID_RESPONSE} when the body cannot be read
    */
   ParsedAnswer parse(ProviderRequest request, HttpAnswer answer);
+
+  /**
+   * What {@link #request} changed from what the caller asked, in words for the response's {@link
+   * dev.beamllm.response.ApiResponse#warnings}: a setting the API refuses in this situation and the
+   * adapter left out (Claude's thinking over a tool-use turn it cannot take back, say). Empty by
+   * default.
+   */
+  default List<String> warnings(ProviderRequest request) {
+    return List.of();
+  }
 
   /** Classifies a non-2xx answer. */
   ApiError error(HttpAnswer answer);

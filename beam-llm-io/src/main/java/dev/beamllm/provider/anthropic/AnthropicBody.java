@@ -11,6 +11,7 @@ import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.tool.Tool;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,10 @@ import java.util.regex.Pattern;
  * may still call those) and the tool's input is returned as the answer's text; JSON mode without a
  * schema is the same forced tool with an open object schema. Anthropic refuses a forced tool
  * together with extended thinking, so a forced output tool turns thinking off.
+ *
+ * <p>Thinking is also turned off, and {@link #warnings} says so, over an open tool-use turn that
+ * has no thinking block to send back, which Claude refuses with thinking on ({@link
+ * ToolTurnThinking}).
  */
 public final class AnthropicBody {
   /** The {@code anthropic-version} header value. */
@@ -61,16 +66,16 @@ public final class AnthropicBody {
     ModelSpec model = r.model();
     SamplingParams p = r.params();
     Optional<String> outputTool = outputToolSchema(r);
-    ThinkingBudget thinking =
-        ThinkingBudget.plan(
-            model,
-            r.maxOutputTokens(),
-            outputTool.isPresent() ? Optional.empty() : r.reasoningEffort());
+    ObjectNode rendered = AnthropicFormat.render(r.conversation());
+    ThinkingBudget thinking = plannedThinking(r);
+    if (thinking.enabled() && !ToolTurnThinking.allowsThinking(rendered.get("messages"))) {
+      thinking = ThinkingBudget.plan(model, r.maxOutputTokens(), Optional.empty());
+    }
 
     ObjectNode body = Json.object();
     body.put("model", model.apiName());
     body.put("max_tokens", thinking.maxTokens());
-    body.setAll(AnthropicFormat.render(r.conversation()));
+    body.setAll(rendered);
     if (thinking.enabled()) {
       // Thinking refuses temperature and top_p other than their defaults.
       body.putObject("thinking").put("type", "enabled").put("budget_tokens", thinking.budget());
@@ -110,6 +115,32 @@ public final class AnthropicBody {
       body.put("stream", true);
     }
     return body;
+  }
+
+  /**
+   * What {@link #build} changed from what was asked, for the response: {@link
+   * ToolTurnThinking#WARNING} when thinking, asked for by the effort, was turned off because the
+   * conversation ends inside a tool-use turn with no thinking block to send back.
+   */
+  public static List<String> warnings(ProviderRequest r) {
+    if (!ToolTurnThinking.endsWithToolResults(r.conversation())
+        || !plannedThinking(r).enabled()
+        || ToolTurnThinking.allowsThinking(
+            AnthropicFormat.render(r.conversation()).get("messages"))) {
+      return List.of();
+    }
+    return List.of(ToolTurnThinking.WARNING);
+  }
+
+  /**
+   * Thinking as the effort asks for it, off when a forced output tool carries the answer (Anthropic
+   * refuses a forced tool with thinking).
+   */
+  private static ThinkingBudget plannedThinking(ProviderRequest r) {
+    return ThinkingBudget.plan(
+        r.model(),
+        r.maxOutputTokens(),
+        outputToolSchema(r).isPresent() ? Optional.empty() : r.reasoningEffort());
   }
 
   private static void tool(ArrayNode tools, String name, String description, String schemaJson) {

@@ -10,6 +10,7 @@ import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.anthropic.AnthropicAnswer;
 import dev.beamllm.provider.anthropic.AnthropicBody;
 import dev.beamllm.provider.internal.Errors;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -69,6 +70,12 @@ public final class BedrockAnthropicAdapter extends BedrockAdapter {
   @Override
   protected Map<String, String> extraHeaders(ProviderRequest r) {
     return AnthropicBody.headersWithoutBetas(r.extraHeaders());
+  }
+
+  /** {@link AnthropicBody#warnings}: thinking turned off over a tool-use turn. */
+  @Override
+  public List<String> warnings(ProviderRequest r) {
+    return AnthropicBody.warnings(r);
   }
 
   @Override
