@@ -169,6 +169,30 @@ public class BedrockInvokeDialectTest {
   }
 
   @Test
+  public void imagesByUrlAreAValidationException() throws Exception {
+    String image =
+        "{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/cat.png\"}}";
+    String body =
+        "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\",\"content\":["
+            + "{\"type\":\"text\",\"text\":\"What is this?\"},"
+            + image
+            + "]}]}";
+    assertEquals(
+        "messages.0.content.1.image.source.base64.data: URL sources are not supported",
+        error(invoke(body), 400, "ValidationException"));
+    String inToolResult =
+        "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":256,\"messages\":["
+            + "{\"role\":\"user\",\"content\":\"Look\"},"
+            + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"cam\",\"input\":{}}]},"
+            + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":["
+            + image
+            + "]}]}]}";
+    assertEquals(
+        "messages.2.content.0.content.0.image.source.base64.data: URL sources are not supported",
+        error(invoke(inToolResult), 400, "ValidationException"));
+  }
+
+  @Test
   public void cacheControlIsHonouredAsOnAnthropic() throws Exception {
     String system = "Policy text." + " stone".repeat(1200);
     long size = TokenCounter.count(system);

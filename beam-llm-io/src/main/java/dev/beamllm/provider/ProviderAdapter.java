@@ -37,6 +37,15 @@ public interface ProviderAdapter {
     return List.of();
   }
 
+  /**
+   * Whether the API fetches images given by URL itself. When it does not (Claude and every model on
+   * Bedrock take only bytes), the client fetches such images before sending and the request carries
+   * their bytes; {@link #request} refuses a URL image. True by default.
+   */
+  default boolean takesImageUrls() {
+    return true;
+  }
+
   /** Classifies a non-2xx answer. */
   ApiError error(HttpAnswer answer);
 

@@ -60,7 +60,7 @@ public final class AnthropicAdapter extends BaseAdapter {
   /** {@link AnthropicBody#warnings}: thinking turned off over a tool-use turn. */
   @Override
   public List<String> warnings(ProviderRequest r) {
-    return AnthropicBody.warnings(r);
+    return AnthropicBody.warnings(r, true);
   }
 
   @Override

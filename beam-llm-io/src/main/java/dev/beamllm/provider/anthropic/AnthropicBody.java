@@ -61,12 +61,20 @@ public final class AnthropicBody {
 
   private AnthropicBody() {}
 
-  /** The body for a request, {@code model} included. */
+  /** The body for a request to Anthropic's API, {@code model} included. */
   public static ObjectNode build(ProviderRequest r) {
+    return build(r, true);
+  }
+
+  /**
+   * The body for a request, {@code model} included, for an API that takes parts by URL or not
+   * ({@link AnthropicFormat#render(Conversation, boolean)}).
+   */
+  public static ObjectNode build(ProviderRequest r, boolean urlSources) {
     ModelSpec model = r.model();
     SamplingParams p = r.params();
     Optional<String> outputTool = outputToolSchema(r);
-    ObjectNode rendered = AnthropicFormat.render(r.conversation());
+    ObjectNode rendered = AnthropicFormat.render(r.conversation(), urlSources);
     ThinkingBudget thinking = plannedThinking(r);
     if (thinking.enabled() && !ToolTurnThinking.allowsThinking(rendered.get("messages"))) {
       thinking = ThinkingBudget.plan(model, r.maxOutputTokens(), Optional.empty());
@@ -122,11 +130,11 @@ public final class AnthropicBody {
    * ToolTurnThinking#WARNING} when thinking, asked for by the effort, was turned off because the
    * conversation ends inside a tool-use turn with no thinking block to send back.
    */
-  public static List<String> warnings(ProviderRequest r) {
+  public static List<String> warnings(ProviderRequest r, boolean urlSources) {
     if (!ToolTurnThinking.endsWithToolResults(r.conversation())
         || !plannedThinking(r).enabled()
         || ToolTurnThinking.allowsThinking(
-            AnthropicFormat.render(r.conversation()).get("messages"))) {
+            AnthropicFormat.render(r.conversation(), urlSources).get("messages"))) {
       return List.of();
     }
     return List.of(ToolTurnThinking.WARNING);

@@ -19,7 +19,8 @@ import dev.beamllm.provider.internal.Turns;
  * Amazon Bedrock Converse {@code system} and {@code messages}. Content blocks are tagged unions
  * ({@code text}, {@code image}, {@code document}, {@code toolUse}, {@code toolResult}, {@code
  * reasoningContent}); bytes travel as base64 in JSON. Converse cannot fetch URLs, so URL images and
- * documents are refused. Reference:
+ * documents are refused here (the client fetches URL images before, see {@code
+ * ProviderAdapter.takesImageUrls}). Reference:
  * docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html.
  */
 public final class BedrockConverseFormat {
