@@ -41,6 +41,15 @@ final class AnthropicRequest {
    * @throws ProviderError a 400 with Anthropic's message for an invalid request
    */
   static ParsedRequest parse(ObjectNode body, String model) {
+    return parse(body, model, true);
+  }
+
+  /**
+   * The same, for an API that takes image sources by URL or not: Claude on Bedrock takes {@code
+   * base64} image sources only (AWS's Anthropic Claude Messages reference) and answers a {@code
+   * url} source with "URL sources are not supported" under the source's path.
+   */
+  static ParsedRequest parse(ObjectNode body, String model, boolean imageUrls) {
     int maxTokens = maxTokens(body.get("max_tokens"));
     JsonNode messages = body.get("messages");
     if (messages == null || messages.isNull()) {
@@ -53,7 +62,7 @@ final class AnthropicRequest {
       throw bad("messages: at least one message is required", "messages");
     }
     for (int i = 0; i < messages.size(); i++) {
-      checkMessage(messages.get(i), "messages." + i);
+      checkMessage(messages.get(i), "messages." + i, imageUrls);
     }
     checkSystem(body.get("system"));
     checkNumber(body, "temperature", 0, 1);
@@ -63,6 +72,9 @@ final class AnthropicRequest {
     List<ParsedRequest.ToolDef> tools = tools(body.get("tools"));
     boolean offerTools = toolChoice(body.get("tool_choice"));
     boolean thinking = thinking(body.get("thinking"), maxTokens);
+    if (thinking) {
+      checkToolTurnThinking(messages);
+    }
     JsonNode temperature = body.get("temperature");
     if (thinking && temperature != null && !temperature.isNull() && temperature.asDouble() != 1.0) {
       throw bad(
@@ -110,7 +122,7 @@ final class AnthropicRequest {
     return v.intValue();
   }
 
-  private static void checkMessage(JsonNode m, String path) {
+  private static void checkMessage(JsonNode m, String path, boolean imageUrls) {
     if (!m.isObject()) {
       throw bad(path + ": Input should be a valid dictionary", "messages");
     }
@@ -138,11 +150,11 @@ final class AnthropicRequest {
           "messages");
     }
     for (int j = 0; j < content.size(); j++) {
-      checkBlock(content.get(j), path + ".content." + j);
+      checkBlock(content.get(j), path + ".content." + j, imageUrls);
     }
   }
 
-  private static void checkBlock(JsonNode b, String path) {
+  private static void checkBlock(JsonNode b, String path, boolean imageUrls) {
     String type = b.path("type").asText("");
     if (!BLOCK_TYPES.contains(type)) {
       throw bad(
@@ -160,7 +172,7 @@ final class AnthropicRequest {
           throw bad("messages: text content blocks must be non-empty", "messages");
         }
       }
-      case "image" -> checkImageSource(b.get("source"), path + ".source");
+      case "image" -> checkImageSource(b.get("source"), path + ".source", imageUrls);
       case "document" -> checkDocumentSource(b.get("source"), path + ".source");
       case "tool_use" -> {
         requireString(b, "id", path);
@@ -169,7 +181,7 @@ final class AnthropicRequest {
           throw bad(path + ".input: Input should be a valid dictionary", "messages");
         }
       }
-      case "tool_result" -> checkToolResult(b, path);
+      case "tool_result" -> checkToolResult(b, path, imageUrls);
       case "thinking" -> {
         requireString(b, "thinking", path);
         requireString(b, "signature", path);
@@ -178,7 +190,7 @@ final class AnthropicRequest {
     }
   }
 
-  private static void checkImageSource(JsonNode source, String path) {
+  private static void checkImageSource(JsonNode source, String path, boolean imageUrls) {
     String type = requireObject(source, path).path("type").asText("");
     switch (type) {
       case "base64" -> {
@@ -191,7 +203,17 @@ final class AnthropicRequest {
         }
         requireString(source, "data", path);
       }
-      case "url" -> requireString(source, "url", path);
+      case "url" -> {
+        if (!imageUrls) {
+          // The path names the base64 variant, as the real message does (seen on Claude through
+          // Vertex, same wording on Bedrock).
+          throw bad(
+              path.replace(".source", ".image.source")
+                  + ".base64.data: URL sources are not supported",
+              "messages");
+        }
+        requireString(source, "url", path);
+      }
       default ->
           throw bad(
               path
@@ -229,7 +251,7 @@ final class AnthropicRequest {
     }
   }
 
-  private static void checkToolResult(JsonNode b, String path) {
+  private static void checkToolResult(JsonNode b, String path, boolean imageUrls) {
     requireString(b, "tool_use_id", path);
     JsonNode content = b.get("content");
     if (content == null || content.isNull() || content.isTextual()) {
@@ -245,7 +267,7 @@ final class AnthropicRequest {
       if (type.equals("text")) {
         requireString(c, "text", at);
       } else if (type.equals("image")) {
-        checkImageSource(c.get("source"), at + ".source");
+        checkImageSource(c.get("source"), at + ".source", imageUrls);
       } else {
         throw bad(
             at
@@ -407,6 +429,24 @@ final class AnthropicRequest {
           "thinking");
     }
     return true;
+  }
+
+  /**
+   * With thinking on, the tool-use turn the conversation ends in must open with a {@code thinking}
+   * or {@code redacted_thinking} block ({@link ThinkingTurnRule}).
+   */
+  private static void checkToolTurnThinking(JsonNode messages) {
+    int i =
+        ThinkingTurnRule.messageNeedingThinking(
+            messages, b -> "tool_result".equals(b.path("type").asText()));
+    if (i < 0) {
+      return;
+    }
+    JsonNode content = messages.get(i).get("content");
+    String found = content.isTextual() ? "text" : content.get(0).path("type").asText();
+    if (!found.equals("thinking") && !found.equals("redacted_thinking")) {
+      throw bad(ThinkingTurnRule.message(i, found), "messages");
+    }
   }
 
   private static boolean stream(JsonNode v) {

@@ -51,6 +51,9 @@ final class BedrockConverseDialect extends BedrockDialect {
     checkStopSequences(inference.get("stopSequences"));
     List<ParsedRequest.ToolDef> tools = tools(body.get("toolConfig"));
     boolean thinking = thinking(body.path("additionalModelRequestFields"), maxTokens);
+    if (thinking) {
+      checkToolTurnThinking(body.get("messages"));
+    }
     checkToolResultStatus(body.get("messages"), pathModel);
     Conversation conversation =
         ConverseImporter.conversation(body.get("system"), body.get("messages"));
@@ -225,6 +228,30 @@ final class BedrockConverseDialect extends BedrockDialect {
       throw modelError("`max_tokens` must be greater than `thinking.budget_tokens`");
     }
     return true;
+  }
+
+  /**
+   * Claude's refusal of thinking over a tool-use turn that does not open with reasoning ({@link
+   * ThinkingTurnRule}), which Bedrock passes on in Anthropic's words (Converse blocks named as
+   * Anthropic's: {@code toolUse} is {@code tool_use}).
+   */
+  private static void checkToolTurnThinking(JsonNode messages) {
+    if (messages == null || !messages.isArray()) {
+      return;
+    }
+    int i = ThinkingTurnRule.messageNeedingThinking(messages, b -> b.has("toolResult"));
+    if (i < 0) {
+      return;
+    }
+    JsonNode first = messages.get(i).path("content").path(0);
+    if (first.has("reasoningContent")) {
+      return;
+    }
+    String found =
+        first.has("toolUse")
+            ? "tool_use"
+            : first.has("image") ? "image" : first.has("document") ? "document" : "text";
+    throw modelError(ThinkingTurnRule.message(i, found));
   }
 
   private static ProviderError modelError(String message) {

@@ -11,8 +11,9 @@ import java.util.Map;
  * Bedrock {@code InvokeModel} for Claude ({@code POST /model/{modelId}/invoke}): the body is an
  * Anthropic Messages body with {@code "anthropic_version": "bedrock-2023-05-31"} instead of the
  * header, and neither {@code model} (it is in the path) nor {@code stream} (streaming is a separate
- * operation); the answer is Anthropic's {@code message}. Credentials and errors are Bedrock's (see
- * {@link BedrockAuth}, {@link BedrockErrors}). Reference:
+ * operation), and images only as {@code base64} sources (a {@code url} source is a 400); the answer
+ * is Anthropic's {@code message}. Credentials and errors are Bedrock's (see {@link BedrockAuth},
+ * {@link BedrockErrors}). Reference:
  * docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html.
  */
 final class BedrockInvokeDialect extends BedrockDialect {
@@ -42,7 +43,7 @@ final class BedrockInvokeDialect extends BedrockDialect {
         throw malformed("#: extraneous key [" + key + "] is not permitted");
       }
     }
-    return AnthropicRequest.parse(body, pathModel);
+    return AnthropicRequest.parse(body, pathModel, false);
   }
 
   /** Bedrock's wording for a body that fails its schema for the model. */

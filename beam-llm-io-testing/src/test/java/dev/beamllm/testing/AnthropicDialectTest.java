@@ -345,6 +345,78 @@ public class AnthropicDialectTest {
   }
 
   @Test
+  public void thinkingOverAToolTurnThatDoesNotOpenWithThinkingIsRefused() throws Exception {
+    String thinking = "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}";
+    String head = "{\"model\":\"m\",\"max_tokens\":2048,\"tools\":" + TOOLS + ",";
+    String question = "{\"role\":\"user\",\"content\":\"Use get_weather for Oslo\"}";
+    String call =
+        "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\","
+            + "\"name\":\"get_weather\",\"input\":{\"city\":\"Oslo\"}}]}";
+    String result =
+        "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"4 C\"}]}";
+    String loop = question + "," + call + "," + result;
+
+    Http.Reply refused = send(head + thinking + ",\"messages\":[" + loop + "]}");
+    assertEquals(
+        "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`."
+            + " When `thinking` is enabled, a final `assistant` message must start with a thinking"
+            + " block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We"
+            + " recommend you include thinking blocks from previous turns. To avoid this"
+            + " requirement, disable `thinking`. Please consult our documentation at"
+            + " https://docs.claude.com/en/docs/build-with-claude/extended-thinking",
+        message(refused));
+
+    assertEquals(
+        "without thinking the same history is fine",
+        200,
+        send(head + "\"messages\":[" + loop + "]}").status());
+    assertEquals(
+        "a finished turn needs no thinking back",
+        200,
+        send(head
+                + thinking
+                + ",\"messages\":["
+                + loop
+                + ",{\"role\":\"assistant\",\"content\":\"4 C in Oslo.\"},"
+                + "{\"role\":\"user\",\"content\":\"Thanks. And Bergen?\"}]}")
+            .status());
+    String redacted =
+        "{\"role\":\"assistant\",\"content\":[{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgB\"},"
+            + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{\"city\":\"Oslo\"}}]}";
+    String second =
+        "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_2\","
+            + "\"name\":\"get_weather\",\"input\":{\"city\":\"Bergen\"}}]}";
+    String secondResult =
+        "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_2\",\"content\":\"6 C\"}]}";
+    Http.Reply laterStep =
+        send(
+            head
+                + thinking
+                + ",\"messages\":["
+                + String.join(",", question, redacted, result, second, secondResult)
+                + "]}");
+    assertEquals(
+        "only the turn's first assistant message opens with thinking; later steps need none",
+        200,
+        laterStep.status());
+    assertThat(
+        "a text block first is no better than a tool_use",
+        message(
+            send(
+                head
+                    + thinking
+                    + ",\"messages\":["
+                    + question
+                    + ",{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Checking.\"},"
+                    + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\","
+                    + "\"input\":{\"city\":\"Oslo\"}}]},"
+                    + result
+                    + "]}")),
+        startsWith(
+            "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `text`."));
+  }
+
+  @Test
   public void aCachedSystemPromptIsWrittenOnceThenRead() throws Exception {
     String system = "You are a careful assistant." + " river".repeat(1100);
     long size = TokenCounter.count(system);

@@ -150,6 +150,47 @@ public class BedrockConverseDialectTest {
   }
 
   @Test
+  public void thinkingOverAToolTurnMustOpenWithReasoningContent() throws Exception {
+    String thinking =
+        ",\"inferenceConfig\":{\"maxTokens\":2048},\"additionalModelRequestFields\":{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}}";
+    String toolUse =
+        "{\"toolUse\":{\"toolUseId\":\"tooluse_1\",\"name\":\"get_weather\",\"input\":{\"city\":\"Oslo\"}}}";
+    String result =
+        "{\"role\":\"user\",\"content\":[{\"toolResult\":{\"toolUseId\":\"tooluse_1\",\"content\":[{\"text\":\"4 C\"}]}}]}";
+    String head =
+        "{\"toolConfig\":" + TOOL_CONFIG + ",\"messages\":[" + userText("Use get_weather for Oslo");
+
+    Http.Reply bare =
+        converse(
+            head
+                + ",{\"role\":\"assistant\",\"content\":["
+                + toolUse
+                + "]},"
+                + result
+                + "]"
+                + thinking
+                + "}");
+    assertThat(
+        error(bare, 400, "ValidationException"),
+        startsWith(
+            "The model returned the following errors: messages.1.content.0.type: Expected"
+                + " `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is"
+                + " enabled, a final `assistant` message must start with a thinking block"));
+
+    Http.Reply redacted =
+        converse(
+            head
+                + ",{\"role\":\"assistant\",\"content\":[{\"reasoningContent\":{\"redactedContent\":\"EmwKAhgB\"}},"
+                + toolUse
+                + "]},"
+                + result
+                + "]"
+                + thinking
+                + "}");
+    assertEquals("redacted reasoning opens the turn", 200, redacted.status());
+  }
+
+  @Test
   public void claudeThinkingComesBackAsSignedReasoningContent() throws Exception {
     String thinking =
         ",\"inferenceConfig\":{\"maxTokens\":2048},\"additionalModelRequestFields\":{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}}";

@@ -151,6 +151,48 @@ public class BedrockInvokeDialectTest {
   }
 
   @Test
+  public void thinkingOverAToolTurnWithoutItsThinkingBlockIsAValidationException()
+      throws Exception {
+    String body =
+        "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":2048,"
+            + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Use get_weather for Oslo\"},"
+            + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\","
+            + "\"name\":\"get_weather\",\"input\":{\"city\":\"Oslo\"}}]},"
+            + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"4 C\"}]}]}";
+    assertThat(
+        error(invoke(body), 400, "ValidationException"),
+        startsWith(
+            "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found"
+                + " `tool_use`. When `thinking` is enabled, a final `assistant` message must start"
+                + " with a thinking block"));
+  }
+
+  @Test
+  public void imagesByUrlAreAValidationException() throws Exception {
+    String image =
+        "{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/cat.png\"}}";
+    String body =
+        "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\",\"content\":["
+            + "{\"type\":\"text\",\"text\":\"What is this?\"},"
+            + image
+            + "]}]}";
+    assertEquals(
+        "messages.0.content.1.image.source.base64.data: URL sources are not supported",
+        error(invoke(body), 400, "ValidationException"));
+    String inToolResult =
+        "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":256,\"messages\":["
+            + "{\"role\":\"user\",\"content\":\"Look\"},"
+            + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"cam\",\"input\":{}}]},"
+            + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":["
+            + image
+            + "]}]}]}";
+    assertEquals(
+        "messages.2.content.0.content.0.image.source.base64.data: URL sources are not supported",
+        error(invoke(inToolResult), 400, "ValidationException"));
+  }
+
+  @Test
   public void cacheControlIsHonouredAsOnAnthropic() throws Exception {
     String system = "Policy text." + " stone".repeat(1200);
     long size = TokenCounter.count(system);

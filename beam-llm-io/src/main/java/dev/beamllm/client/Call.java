@@ -27,6 +27,16 @@ final class Call implements Scheduler.Job {
   private final Scheduler scheduler;
   private final LlmRequest request;
   private final Conversation conversation;
+
+  /**
+   * What is sent: the conversation, or once its URL images were fetched for a model that takes
+   * bytes only, the same with their bytes (kept for every later attempt, on any model).
+   */
+  private Conversation sendable;
+
+  /** Why the URL images could not be fetched, once a fetch failed; null otherwise. */
+  private String inlineFailure;
+
   private final CompletableFuture<ApiResponse> future;
   private final Consumer<String> onText;
   private final Map<String, String> incapable = new LinkedHashMap<>();
@@ -55,6 +65,7 @@ final class Call implements Scheduler.Job {
     this.scheduler = steps.scheduler();
     this.request = request;
     this.conversation = request.conversation();
+    this.sendable = conversation;
     this.future = future;
     this.onText = onText;
   }
@@ -93,6 +104,48 @@ final class Call implements Scheduler.Job {
     model = choice.model();
     spec = choice.spec();
     params = choice.params();
+    if (sendable == conversation && steps.inline().needed(spec, conversation)) {
+      inlineImages();
+      return;
+    }
+    submitForAdmission();
+  }
+
+  /**
+   * Fetches the conversation's URL images for a model that takes bytes only, then goes on to
+   * admission; a fetch that fails makes this model (and any other that takes bytes only) unable to
+   * serve the request, which then ends with the reason unless a model that fetches URLs remains.
+   */
+  private void inlineImages() {
+    if (inlineFailure != null) {
+      cannotServe(inlineFailure);
+      return;
+    }
+    steps
+        .inline()
+        .inline(conversation)
+        .whenComplete(
+            (inlined, error) -> {
+              if (error != null) {
+                Throwable e = error.getCause() != null ? error.getCause() : error;
+                inlineFailure = e.getMessage();
+                cannotServe(inlineFailure);
+              } else {
+                sendable = inlined;
+                submitForAdmission();
+              }
+            });
+  }
+
+  /** Records that the current model cannot serve the request, and chooses again. */
+  private void cannotServe(String why) {
+    incapable.put(model, "model '" + model + "': " + why);
+    lastError = ApiError.of(ErrorKind.UNSUPPORTED, String.join("; ", incapable.values()));
+    next();
+  }
+
+  /** Queues the request for admission to the chosen model. */
+  private void submitForAdmission() {
     tokens = steps.admit().tokens(conversation, model, spec, params, inputTokens);
     submitted = System.nanoTime();
     ApiError refused = steps.admit().submit(this);
@@ -112,9 +165,7 @@ final class Call implements Scheduler.Job {
     Send.Attempt attempt;
     try {
       attempt =
-          steps
-              .send()
-              .prepare(spec, conversation, params, request.serviceTier().orElse(null), onText);
+          steps.send().prepare(spec, sendable, params, request.serviceTier().orElse(null), onText);
     } catch (ApiKeys.MissingKeyException e) {
       scheduler.release(model, admission);
       attempts++;
@@ -123,9 +174,7 @@ final class Call implements Scheduler.Job {
     } catch (InvalidPromptException | UnsupportedOperationException e) {
       // Nothing was sent: this model's API cannot carry the request. Another model may.
       scheduler.release(model, admission);
-      incapable.put(model, "model '" + model + "': " + e.getMessage());
-      lastError = ApiError.of(ErrorKind.UNSUPPORTED, String.join("; ", incapable.values()));
-      next();
+      cannotServe(e.getMessage());
       return;
     } catch (RuntimeException e) {
       refuse(admission, e);
@@ -198,7 +247,14 @@ final class Call implements Scheduler.Job {
       response =
           steps
               .deliver()
-              .answer(spec, outcome.parsed(), attempt.latency(), attempts, body, conversation);
+              .answer(
+                  spec,
+                  outcome.parsed(),
+                  attempt.latency(),
+                  attempts,
+                  body,
+                  conversation,
+                  attempt.warnings());
     } catch (RuntimeException e) {
       scheduler.finished(model, admission, charged, outcome.info(), false, -1);
       throw e;

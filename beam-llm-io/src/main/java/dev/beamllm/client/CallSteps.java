@@ -5,12 +5,14 @@ package dev.beamllm.client;
  * requests ({@link Call}): each step is given what it needs here, so none reaches back into the
  * client.
  *
+ * @param inline fetches URL images for models whose API takes images as bytes only
  * @param scheduler frees the slots of admitted attempts
  * @param health records what answers say of their models
  * @param tracker counts requests started and finished
  */
 record CallSteps(
     PickModel pick,
+    InlineImages inline,
     Admit admit,
     Send send,
     Retry retry,
@@ -38,6 +40,7 @@ record CallSteps(
             config.extraBody().orElse(null));
     return new CallSteps(
         new PickModel(specs, picker, health, config::paramsFor, config.tools(), config.models()),
+        new InlineImages(wire, transport, config.requestTimeout()),
         new Admit(scheduler, config.limits().tokensPerMinute(), config.tools()),
         new Send(wire, transport, scheduler, config.requestTimeout(), config.backgroundMode()),
         new Retry(scheduler, health, tracker, config.models(), config.maxAttempts()),

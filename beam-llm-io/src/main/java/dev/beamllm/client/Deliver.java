@@ -7,6 +7,7 @@ import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,6 +39,7 @@ final class Deliver {
    * An answer, through the postprocess hook.
    *
    * @param rawBody the provider's body, or null
+   * @param warnings what the adapter changed in the request from what was asked
    */
   ApiResponse answer(
       ModelSpec spec,
@@ -45,7 +47,8 @@ final class Deliver {
       Duration latency,
       int attempts,
       String rawBody,
-      Conversation conversation) {
+      Conversation conversation,
+      List<String> warnings) {
     ApiResponse response =
         ApiResponse.builder()
             .setModel(spec.id())
@@ -60,6 +63,7 @@ final class Deliver {
             .setRawBody(keepRawBody ? rawBody : null)
             .setConversationId(conversation.id().orElse(null))
             .setConversationMetadataJson(conversation.metadataJson().orElse(null))
+            .setWarnings(warnings)
             .build();
     return postprocess != null ? postprocess.apply(response) : response;
   }

@@ -2,6 +2,10 @@ package dev.beamllm.client;
 
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,6 +28,7 @@ final class HttpTransport implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient http;
   private final NettyTransport plain = new NettyTransport();
+  private final HttpClient fetcher;
 
   HttpTransport(int maxConcurrent) {
     this.executor =
@@ -37,6 +42,13 @@ final class HttpTransport implements AutoCloseable {
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_2)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(executor)
+            .build();
+    // Fetching follows redirects, as a provider fetching the URL itself would; API calls do not.
+    this.fetcher =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
             .connectTimeout(Duration.ofSeconds(10))
             .executor(executor)
             .build();
@@ -75,6 +87,54 @@ final class HttpTransport implements AutoCloseable {
               return new HttpAnswer(r.statusCode(), r.headers().map(), r.body());
             });
   }
+
+  /**
+   * A resource's bytes, fetched with a bounded GET (redirects followed): the future fails with an
+   * {@link IOException} when the answer is not 2xx or says or turns out to be longer than {@code
+   * maxBytes} (the download stops there), and with a timeout after {@code timeout} for the headers
+   * and as long again for the body.
+   */
+  CompletableFuture<Fetched> fetch(URI uri, Duration timeout, int maxBytes) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+    if ("http".equalsIgnoreCase(uri.getScheme())) {
+      b.version(HttpClient.Version.HTTP_1_1);
+    }
+    return fetcher
+        .sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream())
+        .thenApplyAsync(r -> read(r, maxBytes), executor)
+        .orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+  }
+
+  private static Fetched read(HttpResponse<InputStream> r, int maxBytes) {
+    try (InputStream in = r.body()) {
+      if (r.statusCode() / 100 != 2) {
+        throw new UncheckedIOException(new IOException("HTTP " + r.statusCode()));
+      }
+      long length = r.headers().firstValueAsLong("content-length").orElse(-1);
+      if (length > maxBytes) {
+        throw new UncheckedIOException(tooLarge(maxBytes, length + " bytes"));
+      }
+      byte[] body = in.readNBytes(maxBytes + 1);
+      if (body.length > maxBytes) {
+        throw new UncheckedIOException(tooLarge(maxBytes, "more"));
+      }
+      return new Fetched(r.headers().firstValue("content-type").orElse(null), body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static IOException tooLarge(int maxBytes, String size) {
+    return new IOException("larger than " + maxBytes + " bytes (" + size + ")");
+  }
+
+  /**
+   * A fetched resource.
+   *
+   * @param contentType its {@code content-type}, or null when the server gave none
+   * @param body its bytes
+   */
+  record Fetched(String contentType, byte[] body) {}
 
   private static HttpRequest request(HttpCall call, Duration timeout) {
     HttpRequest.Builder b =

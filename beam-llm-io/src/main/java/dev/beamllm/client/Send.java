@@ -10,6 +10,7 @@ import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -66,7 +67,7 @@ final class Send {
     HttpCall call =
         background != null ? background.startInBackground(request) : adapter.request(request);
     SseReader reader = streaming ? new SseReader(adapter.streamDecoder(request), onText) : null;
-    return new Attempt(adapter, request, call, background, reader);
+    return new Attempt(adapter, request, call, background, reader, adapter.warnings(request));
   }
 
   /** One attempt, built by {@link #prepare}, sent once. */
@@ -76,6 +77,7 @@ final class Send {
     private final HttpCall call;
     private final BackgroundApi background;
     private final SseReader reader;
+    private final List<String> warnings;
     private long sentAt;
 
     private Attempt(
@@ -83,12 +85,22 @@ final class Send {
         ProviderRequest request,
         HttpCall call,
         BackgroundApi background,
-        SseReader reader) {
+        SseReader reader,
+        List<String> warnings) {
       this.adapter = adapter;
       this.request = request;
       this.call = call;
       this.background = background;
       this.reader = reader;
+      this.warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * What the adapter changed in the request from what was asked ({@link
+     * ProviderAdapter#warnings}).
+     */
+    List<String> warnings() {
+      return warnings;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.beamllm.provider;
 
 import dev.beamllm.response.ApiError;
+import java.util.List;
 
 /**
  * One wire format: request building, answer parsing and error classification. Stateless and
@@ -25,6 +26,25 @@ public interface ProviderAdapter {
    * @throws ProviderException with {@code INVALID_RESPONSE} when the body cannot be read
    */
   ParsedAnswer parse(ProviderRequest request, HttpAnswer answer);
+
+  /**
+   * What {@link #request} changed from what the caller asked, in words for the response's {@link
+   * dev.beamllm.response.ApiResponse#warnings}: a setting the API refuses in this situation and the
+   * adapter left out (Claude's thinking over a tool-use turn it cannot take back, say). Empty by
+   * default.
+   */
+  default List<String> warnings(ProviderRequest request) {
+    return List.of();
+  }
+
+  /**
+   * Whether the API fetches images given by URL itself. When it does not (Claude and every model on
+   * Bedrock take only bytes), the client fetches such images before sending and the request carries
+   * their bytes; {@link #request} refuses a URL image. True by default.
+   */
+  default boolean takesImageUrls() {
+    return true;
+  }
 
   /** Classifies a non-2xx answer. */
   ApiError error(HttpAnswer answer);

@@ -69,6 +69,13 @@ public abstract class ApiResponse {
   /** True when the answer came from a cache instead of the provider. */
   public abstract boolean cacheHit();
 
+  /**
+   * What the client changed in the request so the provider would take it, in words: a setting left
+   * out in this situation (Claude's extended thinking over a tool-use turn whose thinking cannot be
+   * sent back, say). Empty when the request went as asked.
+   */
+  public abstract List<String> warnings();
+
   /** True when the request failed. */
   public boolean isError() {
     return error().isPresent();
@@ -99,7 +106,8 @@ public abstract class ApiResponse {
         .setLatency(Duration.ZERO)
         .setAttempts(1)
         .setLogprobs(List.of())
-        .setCacheHit(false);
+        .setCacheHit(false)
+        .setWarnings(List.of());
   }
 
   /** A failed response. */
@@ -160,6 +168,9 @@ public abstract class ApiResponse {
 
     /** Marks a cache hit. */
     public abstract Builder setCacheHit(boolean cacheHit);
+
+    /** Sets what the client changed in the request so the provider would take it. */
+    public abstract Builder setWarnings(List<String> warnings);
 
     abstract ApiResponse autoBuild();
 

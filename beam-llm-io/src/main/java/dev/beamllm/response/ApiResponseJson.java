@@ -24,14 +24,15 @@ import java.util.Locale;
  *  "logprobs": [{"token": "Hi", "logprob": -0.01, "top": [{"token": "Hello", "logprob": -4.2}]}],
  *  "raw_body": "...", "conversation_id": "row-7",
  *  "error": {"kind": "rate_limit", "message": "...", "status": 429, "retry_after_millis": 2000},
- *  "cache_hit": false}
+ *  "cache_hit": false, "warnings": ["extended thinking was turned off ..."]}
  * }</pre>
  *
  * The message uses {@link ConversationJson}'s part forms with every image and file embedded. {@code
  * finish_reason}, {@code raw_body}, {@code conversation_id} and {@code error} are left out when
- * absent, and {@code error.message} when null; every other field is always written. Numbers that
- * JSON cannot hold ({@code NaN}, infinities) are written as the strings Java names them by. Reading
- * gives back an equal response.
+ * absent, {@code warnings} when empty (so responses written before it read the same), and {@code
+ * error.message} when null; every other field is always written. Numbers that JSON cannot hold
+ * ({@code NaN}, infinities) are written as the strings Java names them by. Reading gives back an
+ * equal response.
  */
 public final class ApiResponseJson {
   /** The version written in the {@code v} field. */
@@ -83,7 +84,8 @@ public final class ApiResponseJson {
                 root.hasNonNull("conversation_metadata")
                     ? Json.write(root.get("conversation_metadata"))
                     : null)
-            .setCacheHit(bool(root, "cache_hit"));
+            .setCacheHit(bool(root, "cache_hit"))
+            .setWarnings(readWarnings(root));
     JsonNode error = root.get("error");
     if (error != null && !error.isNull()) {
       b.setError(readError(error));
@@ -132,7 +134,29 @@ public final class ApiResponseJson {
               error.put("status", e.status()).put("retry_after_millis", e.retryAfterMillis());
             });
     root.put("cache_hit", r.cacheHit());
+    if (!r.warnings().isEmpty()) {
+      ArrayNode warnings = root.putArray("warnings");
+      r.warnings().forEach(warnings::add);
+    }
     return root;
+  }
+
+  private static List<String> readWarnings(JsonNode root) {
+    JsonNode warnings = root.get("warnings");
+    if (warnings == null || warnings.isNull()) {
+      return List.of();
+    }
+    if (!warnings.isArray()) {
+      throw new IllegalArgumentException("\"warnings\" must be an array");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode w : warnings) {
+      if (!w.isTextual()) {
+        throw new IllegalArgumentException("\"warnings\" must hold strings");
+      }
+      out.add(w.textValue());
+    }
+    return out;
   }
 
   private static Usage readUsage(JsonNode u) {

@@ -8,6 +8,7 @@ import dev.beamllm.response.SampleResponses;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -38,6 +39,8 @@ public class ApiResponseCoderTest {
     ApiResponse text = SampleResponses.text();
     CoderProperties.coderConsistentWithEquals(
         ApiResponseCoder.of(), text, text.toBuilder().setCacheHit(true).build());
+    CoderProperties.coderConsistentWithEquals(
+        ApiResponseCoder.of(), text, text.toBuilder().setWarnings(List.of("thinking off")).build());
   }
 
   @Test

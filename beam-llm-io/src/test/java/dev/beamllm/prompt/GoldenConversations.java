@@ -146,6 +146,18 @@ public final class GoldenConversations {
                     .add(Thinking.signed("", "CiQBcsjafJ4Ljxbw2pSQyXVT", Thinking.GEMINI))
                     .addToolCall("fc_1", "book_table", "{\"people\":2,\"time\":\"19:00\"}"))
             .add(Message.toolResult("fc_1", "{\"confirmed\":true}")));
+
+    c.put(
+        "16-bedrock-reasoning-in-tool-turn",
+        Conversation.user("What is the weather in Oslo?")
+            .add(
+                Message.assistant()
+                    .add(Thinking.signed("I need the tool.", "ErcBCkgIAxAB", Thinking.BEDROCK))
+                    .add(
+                        Thinking.raw(
+                            "{\"redactedContent\":\"EmwKAhgBEgy3va3p\"}", Thinking.BEDROCK))
+                    .addToolCall("tooluse_1", "get_weather", "{\"city\":\"Oslo\"}"))
+            .add(Message.toolResult("tooluse_1", "4 C")));
     return c;
   }
 }

@@ -3,6 +3,7 @@ package dev.beamllm.response;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -56,6 +57,20 @@ public class ApiResponseJsonTest {
             + "\"logprobs\":[{\"token\":\"Hi\",\"logprob\":-0.25,\"top\":[{\"token\":\"Hello\",\"logprob\":-2.0}]}],"
             + "\"conversation_id\":\"row-1\",\"cache_hit\":false}",
         ApiResponseJson.toJson(r));
+  }
+
+  @Test
+  public void warningsAreWrittenOnlyWhenThereAreSome() {
+    JsonNode with = Json.parse(ApiResponseJson.toJson(SampleResponses.all().get("with warnings")));
+    assertEquals(
+        Json.parse("[\"extended thinking was turned off for this request\",\"second\"]"),
+        with.get("warnings"));
+    assertFalse(
+        "a response without warnings is written as before they existed",
+        Json.parse(ApiResponseJson.toJson(SampleResponses.text())).has("warnings"));
+    assertEquals(
+        List.of(),
+        ApiResponseJson.fromJson(ApiResponseJson.toJson(SampleResponses.text())).warnings());
   }
 
   @Test

@@ -120,6 +120,11 @@ public final class SampleResponses {
             "gpt-4.1-mini", ApiError.of(ErrorKind.CANCELLED, "the client was closed"), 0));
     all.put("cache hit", text().toBuilder().setCacheHit(true).build());
     all.put(
+        "with warnings",
+        text().toBuilder()
+            .setWarnings(List.of("extended thinking was turned off for this request", "second"))
+            .build());
+    all.put(
         "unicode",
         ApiResponse.builder()
             .setModel("gpt-4.1-mini")

@@ -11,6 +11,7 @@ import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.ApiError;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,6 +55,12 @@ public final class AnthropicAdapter extends BaseAdapter {
   @Override
   protected Map<String, String> extraHeaders(ProviderRequest r) {
     return AnthropicBody.headersWithoutBetas(r.extraHeaders());
+  }
+
+  /** {@link AnthropicBody#warnings}: thinking turned off over a tool-use turn. */
+  @Override
+  public List<String> warnings(ProviderRequest r) {
+    return AnthropicBody.warnings(r, true);
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.tool.Tool;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,10 @@ import java.util.regex.Pattern;
  * may still call those) and the tool's input is returned as the answer's text; JSON mode without a
  * schema is the same forced tool with an open object schema. Anthropic refuses a forced tool
  * together with extended thinking, so a forced output tool turns thinking off.
+ *
+ * <p>Thinking is also turned off, and {@link #warnings} says so, over an open tool-use turn that
+ * has no thinking block to send back, which Claude refuses with thinking on ({@link
+ * ToolTurnThinking}).
  */
 public final class AnthropicBody {
   /** The {@code anthropic-version} header value. */
@@ -56,22 +61,29 @@ public final class AnthropicBody {
 
   private AnthropicBody() {}
 
-  /** The body for a request, {@code model} included. */
+  /** The body for a request to Anthropic's API, {@code model} included. */
   public static ObjectNode build(ProviderRequest r) {
+    return build(r, true);
+  }
+
+  /**
+   * The body for a request, {@code model} included, for an API that takes parts by URL or not
+   * ({@link AnthropicFormat#render(Conversation, boolean)}).
+   */
+  public static ObjectNode build(ProviderRequest r, boolean urlSources) {
     ModelSpec model = r.model();
     SamplingParams p = r.params();
     Optional<String> outputTool = outputToolSchema(r);
-    ThinkingBudget thinking =
-        ThinkingBudget.plan(
-            model,
-            r.maxOutputTokens(),
-            outputTool.isPresent() ? Optional.empty() : r.reasoningEffort(),
-            outputTool.isPresent() ? Optional.empty() : r.params().thinkingBudget());
+    ObjectNode rendered = AnthropicFormat.render(r.conversation(), urlSources);
+    ThinkingBudget thinking = plannedThinking(r);
+    if (thinking.enabled() && !ToolTurnThinking.allowsThinking(rendered.get("messages"))) {
+      thinking = ThinkingBudget.plan(model, r.maxOutputTokens(), Optional.empty());
+    }
 
     ObjectNode body = Json.object();
     body.put("model", model.apiName());
     body.put("max_tokens", thinking.maxTokens());
-    body.setAll(AnthropicFormat.render(r.conversation()));
+    body.setAll(rendered);
     if (thinking.enabled()) {
       // Thinking refuses temperature and top_p other than their defaults.
       body.putObject("thinking").put("type", "enabled").put("budget_tokens", thinking.budget());
@@ -114,6 +126,33 @@ public final class AnthropicBody {
       body.put("stream", true);
     }
     return body;
+  }
+
+  /**
+   * What {@link #build} changed from what was asked, for the response: {@link
+   * ToolTurnThinking#WARNING} when thinking, asked for by the effort, was turned off because the
+   * conversation ends inside a tool-use turn with no thinking block to send back.
+   */
+  public static List<String> warnings(ProviderRequest r, boolean urlSources) {
+    if (!ToolTurnThinking.endsWithToolResults(r.conversation())
+        || !plannedThinking(r).enabled()
+        || ToolTurnThinking.allowsThinking(
+            AnthropicFormat.render(r.conversation(), urlSources).get("messages"))) {
+      return List.of();
+    }
+    return List.of(ToolTurnThinking.WARNING);
+  }
+
+  /**
+   * Thinking as the effort asks for it, off when a forced output tool carries the answer (Anthropic
+   * refuses a forced tool with thinking).
+   */
+  private static ThinkingBudget plannedThinking(ProviderRequest r) {
+    return ThinkingBudget.plan(
+        r.model(),
+        r.maxOutputTokens(),
+        outputToolSchema(r).isPresent() ? Optional.empty() : r.reasoningEffort(),
+        outputToolSchema(r).isPresent() ? Optional.empty() : r.params().thinkingBudget());
   }
 
   private static ObjectNode tool(

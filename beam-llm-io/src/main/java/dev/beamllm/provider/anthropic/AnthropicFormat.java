@@ -30,11 +30,26 @@ import java.util.List;
  */
 public final class AnthropicFormat {
   private static final String API = "Anthropic Messages";
+  private static final String BEDROCK = "Claude on Bedrock";
 
   private AnthropicFormat() {}
 
-  /** {@code {"system": ..., "messages": [...]}} for the conversation. */
+  /**
+   * {@code {"system": ..., "messages": [...]}} for the conversation, as Anthropic's API takes it.
+   */
   public static ObjectNode render(Conversation conversation) {
+    return render(conversation, true);
+  }
+
+  /**
+   * The same, for an API that takes images by URL ({@code "source": {"type": "url"}}) or not:
+   * Claude on Bedrock takes images as {@code base64} sources only (AWS's Anthropic Claude Messages
+   * API reference), so there an image given by URL is refused; the client fetches URL images
+   * beforehand.
+   *
+   * @throws UnsupportedPartException for an image by URL when {@code urlSources} is false
+   */
+  public static ObjectNode render(Conversation conversation, boolean urlSources) {
     ObjectNode body = Json.object();
     conversation.validate().systemPrompt().ifPresent(s -> body.put("system", s));
     Turns turns =
@@ -43,7 +58,7 @@ public final class AnthropicFormat {
             "assistant",
             "user",
             "content",
-            AnthropicFormat::block);
+            part -> block(part, urlSources));
     ArrayNode messages = turns.toArray();
     for (JsonNode message : messages) {
       JsonNode content = message.get("content");
@@ -55,15 +70,15 @@ public final class AnthropicFormat {
     return body;
   }
 
-  private static ObjectNode block(Part part) {
+  private static ObjectNode block(Part part, boolean urlSources) {
     if (part instanceof Text t) {
       return Json.object().put("type", "text").put("text", t.text());
     }
     if (part instanceof Image image) {
-      return imageBlock(image);
+      return imageBlock(image, urlSources);
     }
     if (part instanceof File file) {
-      return documentBlock(file);
+      return documentBlock(file, urlSources);
     }
     if (part instanceof ToolCall call) {
       ObjectNode b =
@@ -76,7 +91,7 @@ public final class AnthropicFormat {
       if (result.hasImages()) {
         ArrayNode content = b.putArray("content");
         for (Part p : result.content()) {
-          content.add(block(p));
+          content.add(block(p, urlSources));
         }
       } else {
         b.put("content", result.text());
@@ -101,10 +116,14 @@ public final class AnthropicFormat {
         .orElse(null);
   }
 
-  private static ObjectNode imageBlock(Image image) {
+  private static ObjectNode imageBlock(Image image, boolean urlSources) {
     ObjectNode block = Json.object().put("type", "image");
     ObjectNode source = block.putObject("source");
     if (image.origin() == Image.Origin.URL) {
+      if (!urlSources) {
+        throw new UnsupportedPartException(
+            BEDROCK, "an image by URL (" + image.describe() + "); images go as base64 only");
+      }
       source.put("type", "url").put("url", image.location().orElseThrow());
     } else {
       source
@@ -115,9 +134,10 @@ public final class AnthropicFormat {
     return block;
   }
 
-  private static ObjectNode documentBlock(File file) {
+  private static ObjectNode documentBlock(File file, boolean urlSources) {
+    // Documents by URL are left as they are: AWS documents no refusal of them, unlike images.
     if (file.mediaType().filter(t -> t.startsWith("image/")).isPresent()) {
-      return imageBlock(Image.fromBytes(file.bytes().orElseThrow()));
+      return imageBlock(Image.fromBytes(file.bytes().orElseThrow()), urlSources);
     }
     ObjectNode block = Json.object().put("type", "document");
     ObjectNode source = block.putObject("source");

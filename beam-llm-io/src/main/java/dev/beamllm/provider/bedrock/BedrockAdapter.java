@@ -29,6 +29,15 @@ abstract class BedrockAdapter extends BaseAdapter {
     return BedrockEndpoint.signed(call, r.model(), r.credentials());
   }
 
+  /**
+   * False: Bedrock takes images as bytes only (Converse {@code source.bytes}, Claude's {@code
+   * invoke} a {@code base64} source), so the client fetches URL images and sends their bytes.
+   */
+  @Override
+  public boolean takesImageUrls() {
+    return false;
+  }
+
   @Override
   public ApiError error(HttpAnswer answer) {
     return BedrockErrors.of(answer);

@@ -10,6 +10,7 @@ import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.anthropic.AnthropicAnswer;
 import dev.beamllm.provider.anthropic.AnthropicBody;
 import dev.beamllm.provider.internal.Errors;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,9 +23,11 @@ import java.util.Set;
  * docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html.
  *
  * <p>Not carried, so refused before sending: streaming ({@code InvokeModelWithResponseStream}
- * frames events in AWS's binary event stream, not server-sent events) and uploaded-file ids
- * (Anthropic's Files API is not on Bedrock). The service tier is not sent: {@code service_tier} is
- * an Anthropic API field that {@code invoke} does not take.
+ * frames events in AWS's binary event stream, not server-sent events), uploaded-file ids
+ * (Anthropic's Files API is not on Bedrock) and images by URL (Bedrock takes images as {@code
+ * base64} sources only; the client fetches URL images first, see {@link #takesImageUrls}). The
+ * service tier is not sent: {@code service_tier} is an Anthropic API field that {@code invoke} does
+ * not take.
  */
 public final class BedrockAnthropicAdapter extends BedrockAdapter {
   /** The {@code anthropic_version} Bedrock requires in the body. */
@@ -48,7 +51,7 @@ public final class BedrockAnthropicAdapter extends BedrockAdapter {
       throw new UnsupportedOperationException(
           "streaming Claude on Bedrock needs AWS's event-stream framing, which is not supported");
     }
-    ObjectNode anthropic = AnthropicBody.build(r);
+    ObjectNode anthropic = AnthropicBody.build(r, false);
     Set<String> betas = AnthropicBody.betas(r.conversation(), r.extraHeaders());
     if (betas.contains(AnthropicBody.FILES_BETA)) {
       throw new UnsupportedOperationException(
@@ -69,6 +72,12 @@ public final class BedrockAnthropicAdapter extends BedrockAdapter {
   @Override
   protected Map<String, String> extraHeaders(ProviderRequest r) {
     return AnthropicBody.headersWithoutBetas(r.extraHeaders());
+  }
+
+  /** {@link AnthropicBody#warnings}: thinking turned off over a tool-use turn. */
+  @Override
+  public List<String> warnings(ProviderRequest r) {
+    return AnthropicBody.warnings(r, false);
   }
 
   @Override

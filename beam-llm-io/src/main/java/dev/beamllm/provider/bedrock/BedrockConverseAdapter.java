@@ -16,6 +16,7 @@ import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.anthropic.ThinkingBudget;
+import dev.beamllm.provider.anthropic.ToolTurnThinking;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.Usage;
 import dev.beamllm.tool.Tool;
@@ -30,8 +31,10 @@ import java.util.Optional;
  * Claude models also get extended thinking, which Converse passes to the model through {@code
  * additionalModelRequestFields.thinking}, sized as on Anthropic ({@link ThinkingBudget}). Answers
  * are {@code output.message.content} blocks ({@code text}, {@code toolUse}, {@code
- * reasoningContent}), {@code stopReason} and {@code usage}. Credentials, region and errors are
- * Bedrock's ({@link BedrockEndpoint}, {@link BedrockErrors}). Reference:
+ * reasoningContent}), {@code stopReason} and {@code usage}. Thinking is turned off, and {@link
+ * #warnings} says so, over an open tool-use turn with no reasoning block to send back ({@link
+ * ToolTurnThinking}). Credentials, region and errors are Bedrock's ({@link BedrockEndpoint}, {@link
+ * BedrockErrors}). Reference:
  * docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html.
  *
  * <p>Refused before sending: JSON output (Converse has no JSON mode common to its models) and
@@ -62,14 +65,11 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
           "JSON output is not supported through Bedrock Converse");
     }
     ModelSpec model = r.model();
-    ThinkingBudget thinking =
-        ThinkingBudget.plan(
-            model,
-            r.maxOutputTokens(),
-            isClaude(model) ? r.reasoningEffort() : Optional.empty(),
-            isClaude(model) ? r.params().thinkingBudget() : Optional.empty());
-
     ObjectNode body = BedrockConverseFormat.render(r.conversation(), takesToolResultStatus(model));
+    ThinkingBudget thinking = plannedThinking(r);
+    if (thinking.enabled() && !allowsThinking(body)) {
+      thinking = ThinkingBudget.plan(model, r.maxOutputTokens(), Optional.empty());
+    }
     ObjectNode inference = body.putObject("inferenceConfig").put("maxTokens", thinking.maxTokens());
     if (!thinking.enabled()) {
       // Claude refuses temperature and top_p other than their defaults while thinking.
@@ -96,12 +96,46 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
     return body;
   }
 
-  /** Claude on Bedrock, whose model ids read {@code [<geo>.]anthropic.claude-...}. */
+  /**
+   * {@link ToolTurnThinking#WARNING} when Claude's thinking, asked for by the effort, was turned
+   * off because the conversation ends inside a tool-use turn with no reasoning block to send back.
+   */
+  @Override
+  public List<String> warnings(ProviderRequest r) {
+    if (!ToolTurnThinking.endsWithToolResults(r.conversation())
+        || !plannedThinking(r).enabled()
+        || allowsThinking(
+            BedrockConverseFormat.render(r.conversation(), takesToolResultStatus(r.model())))) {
+      return List.of();
+    }
+    return List.of(ToolTurnThinking.WARNING);
+  }
+
+  /** Thinking as the effort asks for it, for Claude only. */
+  private static ThinkingBudget plannedThinking(ProviderRequest r) {
+    ModelSpec model = r.model();
+    return ThinkingBudget.plan(
+        model,
+        r.maxOutputTokens(),
+        isClaude(model) ? r.reasoningEffort() : Optional.empty(),
+        isClaude(model) ? r.params().thinkingBudget() : Optional.empty());
+  }
+
+  /**
+   * Claude's tool-turn rule ({@link ToolTurnThinking}) over Converse blocks: Bedrock passes
+   * Anthropic's refusal on, so the turn must open with a {@code reasoningContent} block.
+   */
+  private static boolean allowsThinking(ObjectNode body) {
+    return ToolTurnThinking.allowsThinking(
+        body.get("messages"), b -> b.has("reasoningContent"), b -> b.has("toolResult"));
+  }
+
   /** Whether the model takes {@code toolResult.status}: Amazon Nova and Claude, by AWS's docs. */
   static boolean takesToolResultStatus(ModelSpec model) {
     return isClaude(model) || model.apiName().contains("amazon.nova");
   }
 
+  /** Claude on Bedrock, whose model ids read {@code [<geo>.]anthropic.claude-...}. */
   private static boolean isClaude(ModelSpec model) {
     return model.apiName().contains("anthropic.claude");
   }

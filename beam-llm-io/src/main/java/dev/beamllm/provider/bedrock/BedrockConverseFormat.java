@@ -19,7 +19,8 @@ import dev.beamllm.provider.internal.Turns;
  * Amazon Bedrock Converse {@code system} and {@code messages}. Content blocks are tagged unions
  * ({@code text}, {@code image}, {@code document}, {@code toolUse}, {@code toolResult}, {@code
  * reasoningContent}); bytes travel as base64 in JSON. Converse cannot fetch URLs, so URL images and
- * documents are refused. Reference:
+ * documents are refused here (the client fetches URL images before, see {@code
+ * ProviderAdapter.takesImageUrls}). Reference:
  * docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html.
  */
 public final class BedrockConverseFormat {
@@ -80,17 +81,38 @@ public final class BedrockConverseFormat {
       if (result.isError() && toolResultStatus) {
         r.put("status", "error");
       }
-    } else if (part instanceof Thinking thinking
-        && thinking.signatureFrom(Thinking.BEDROCK).isPresent()) {
-      block
-          .putObject("reasoningContent")
-          .putObject("reasoningText")
-          .put("text", thinking.text())
-          .put("signature", thinking.signature());
+    } else if (part instanceof Thinking thinking) {
+      ObjectNode reasoning = reasoning(thinking);
+      if (reasoning == null) {
+        return null;
+      }
+      block.set("reasoningContent", reasoning);
     } else {
       return null;
     }
     return block;
+  }
+
+  /**
+   * Reasoning Bedrock made, sent back as it came: {@code reasoningText} with its signature, or the
+   * {@code redactedContent} Claude encrypted (kept raw by the Converse adapter), which must come
+   * back too during tool use. Unsigned or foreign reasoning is not sent (null).
+   */
+  private static ObjectNode reasoning(Thinking thinking) {
+    if (thinking.signatureFrom(Thinking.BEDROCK).isPresent()) {
+      ObjectNode reasoning = Json.object();
+      reasoning
+          .putObject("reasoningText")
+          .put("text", thinking.text())
+          .put("signature", thinking.signature());
+      return reasoning;
+    }
+    return thinking
+        .rawFrom(Thinking.BEDROCK)
+        .map(Json::parse)
+        .filter(raw -> raw.isObject() && raw.hasNonNull("redactedContent"))
+        .map(raw -> (ObjectNode) raw)
+        .orElse(null);
   }
 
   private static ObjectNode image(Image image) {

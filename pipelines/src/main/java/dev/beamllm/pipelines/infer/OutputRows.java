@@ -14,7 +14,7 @@ final class OutputRows {
 
   /**
    * id, model, completion, tool calls, finish reason, usage, cost, latency, attempts, cache hit,
-   * metadata.
+   * warnings (only when the client changed the request, such as turning thinking off), metadata.
    */
   static String answer(ApiResponse r) {
     ObjectNode o = Json.object();
@@ -39,6 +39,10 @@ final class OutputRows {
     o.put("latency_ms", r.latency().toMillis());
     o.put("attempts", r.attempts());
     o.put("cache_hit", r.cacheHit());
+    if (!r.warnings().isEmpty()) {
+      ArrayNode warnings = o.putArray("warnings");
+      r.warnings().forEach(warnings::add);
+    }
     r.conversationMetadataJson().ifPresent(m -> o.set("metadata", Json.parse(m)));
     return Json.write(o);
   }
