@@ -136,6 +136,9 @@ public final class OpenAiChatAdapter extends BaseAdapter {
     r.reasoningEffort()
         .filter(e -> reasoning)
         .ifPresent(e -> body.put("reasoning_effort", e.wireName()));
+    p.verbosity()
+        .filter(v -> takesVerbosity(r.model()))
+        .ifPresent(v -> body.put("verbosity", v.wireName()));
     if (p.outputSchema().isPresent()) {
       ObjectNode schema =
           body.putObject("response_format").put("type", "json_schema").putObject("json_schema");
@@ -150,6 +153,16 @@ public final class OpenAiChatAdapter extends BaseAdapter {
       body.put("logprobs", true);
       p.topLogprobs().ifPresent(n -> body.put("top_logprobs", n));
     }
+  }
+
+  /**
+   * Whether the model takes a verbosity: OpenAI's GPT-5 family, on OpenAI or Azure. Others are not
+   * sent it, as it only shapes the length of an answer
+   * (platform.openai.com/docs/guides/latest-model).
+   */
+  static boolean takesVerbosity(ModelSpec model) {
+    return (model.provider().equals("openai") || model.provider().equals("azure"))
+        && model.apiName().startsWith("gpt-5");
   }
 
   static boolean isAzure(ModelSpec model) {

@@ -86,6 +86,9 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
     } else if (p.jsonMode()) {
       body.putObject("text").putObject("format").put("type", "json_object");
     }
+    p.verbosity()
+        .filter(v -> OpenAiChatAdapter.takesVerbosity(model))
+        .ifPresent(v -> body.with("text").put("verbosity", v.wireName()));
     if (!r.tools().isEmpty()) {
       ArrayNode tools = body.putArray("tools");
       for (Tool t : r.tools()) {
