@@ -3,7 +3,9 @@ package dev.beamllm.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,12 +44,7 @@ final class ModelSpecJson {
           .setApiName(text(node, "api_name", id))
           .setApiBase(base)
           .setApiKeyEnv(text(node, "api_key_env", null))
-          .setPrices(
-              new Prices(
-                  prices.path("input").asDouble(0),
-                  prices.path("output").asDouble(0),
-                  optionalDouble(prices, "cached_input"),
-                  optionalDouble(prices, "cache_write")))
+          .setPrices(prices(prices))
           .setCapabilities(
               new Capabilities(
                   caps.path("json_mode").asBoolean(false),
@@ -65,6 +62,23 @@ final class ModelSpecJson {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model '" + id + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads {@code {"input": 1.25, "output": 10, "cached_input": 0.125, "cache_write": null,
+   * "service_tiers": {"priority": {"input": 2.5, ...}}}}.
+   */
+  private static Prices prices(JsonNode node) {
+    Map<String, Prices> tiers = new LinkedHashMap<>();
+    node.path("service_tiers")
+        .fields()
+        .forEachRemaining(e -> tiers.put(e.getKey(), prices(e.getValue())));
+    return new Prices(
+        node.path("input").asDouble(0),
+        node.path("output").asDouble(0),
+        optionalDouble(node, "cached_input"),
+        optionalDouble(node, "cache_write"),
+        tiers);
   }
 
   /** Reads {@code ["low", "high"]}; a name that is not an effort is refused. */

@@ -206,6 +206,54 @@ public class ModelRegistryTest {
   }
 
   @Test
+  public void costFollowsTheServiceTierTheAnswerReports() {
+    Usage u = new Usage(1_000, 500, 400, 0);
+    ModelSpec gpt5 = registry.lookup("gpt-5");
+    double standard = (600 * 1.25 + 400 * 0.125 + 500 * 10.0) / 1e6;
+    assertEquals(standard, gpt5.cost(u), 1e-12);
+    assertEquals(standard, gpt5.cost(u, "default"), 1e-12);
+    assertEquals(standard, gpt5.cost(u, "auto"), 1e-12);
+    // OpenAI flex is priced at Batch API rates: half of everything, cache reads included.
+    assertEquals(standard / 2, gpt5.cost(u, "flex"), 1e-12);
+    assertEquals(standard / 2, gpt5.cost(u, "batch"), 1e-12);
+    // Priority at the price OpenAI publishes for gpt-5: $2.50 / $0.25 cached / $20.
+    assertEquals((600 * 2.50 + 400 * 0.25 + 500 * 20.0) / 1e6, gpt5.cost(u, "priority"), 1e-12);
+    assertEquals(gpt5.cost(u, "priority"), gpt5.cost(u, "PRIORITY"), 0);
+    // gpt-4o-mini's published priority price is 1.67x standard, not the 2x fallback.
+    ModelSpec mini = registry.lookup("gpt-4o-mini");
+    assertEquals((600 * 0.25 + 400 * 0.125 + 500 * 1.00) / 1e6, mini.cost(u, "priority"), 1e-12);
+    // A model OpenAI lists no priority price for: twice standard, the top of the published range.
+    ModelSpec nano = registry.lookup("gpt-5-nano");
+    assertEquals(2 * nano.cost(u), nano.cost(u, "priority"), 1e-12);
+    // Anthropic: batch half; Priority Tier is committed capacity at standard rates.
+    ModelSpec haiku = registry.lookup("claude-3.5-haiku");
+    assertEquals(haiku.cost(u) / 2, haiku.cost(u, "batch"), 1e-12);
+    assertEquals(haiku.cost(u), haiku.cost(u, "priority"), 1e-12);
+    assertEquals(haiku.cost(u), haiku.cost(u, "standard"), 1e-12);
+    // Gemini: flex 50% off, priority "75% to 100% more".
+    ModelSpec flash = registry.lookup("gemini-2.5-flash");
+    assertEquals(flash.cost(u) / 2, flash.cost(u, "flex"), 1e-12);
+    assertEquals(flash.cost(u) * 2, flash.cost(u, "priority"), 1e-12);
+    // A provider without tier prices (Groq's flex costs the on-demand price).
+    ModelSpec groq = registry.lookup("groq-llama-3.3-70b");
+    assertEquals(groq.cost(u), groq.cost(u, "flex"), 1e-12);
+  }
+
+  @Test
+  public void tierPricesAreReadFromCustomModels() throws Exception {
+    Path custom = Files.createTempFile("models", ".yaml");
+    Files.writeString(
+        custom,
+        "models:\n  - id: tiered\n    provider: vllm\n    wire_format: openai\n"
+            + "    api_base: http://x\n"
+            + "    prices: {input: 1, output: 2, service_tiers: {Fast: {input: 3, output: 6}}}\n");
+    ModelSpec m = registry.withModelsFrom(custom).lookup("tiered");
+    assertEquals(new Prices(3, 6, null, null), m.prices().serviceTiers().get("fast"));
+    assertEquals((1_000 * 3 + 500 * 6) / 1e6, m.cost(Usage.of(1_000, 500), "fast"), 1e-12);
+    assertEquals((1_000 * 1 + 500 * 2) / 1e6, m.cost(Usage.of(1_000, 500), "flex"), 1e-12);
+  }
+
+  @Test
   public void isSerializableSoItTravelsInAPipeline() throws Exception {
     ModelRegistry custom = registry.withModelsFrom(TestData.file("custom-models.yaml"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
