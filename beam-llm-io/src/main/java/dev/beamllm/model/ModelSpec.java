@@ -86,14 +86,20 @@ public abstract class ModelSpec implements Serializable {
    * The dollar cost of a request's usage, by the provider's rule: for OpenAI-style APIs the
    * reported input includes cache reads, which are priced at the cached rate; for Anthropic and
    * Bedrock cache reads and writes are reported apart from the input and priced at their own rates.
-   * The prices are those of the service tier the answer reports ({@link ServiceTierRules}).
+   * The prices are those of the prompt's length ({@link Prices#longPrompt}: past the threshold the
+   * whole request costs more) at the service tier the answer reports ({@link ServiceTierRules}).
    *
    * @param serviceTier the tier the provider says served the request, or null for the standard one
    */
   public double cost(Usage usage, @Nullable String serviceTier) {
-    Prices p = ServiceTierRules.pricesFor(provider(), prices(), serviceTier);
+    boolean includesCached = wireFormat().inputIncludesCached();
+    long prompt =
+        includesCached
+            ? usage.inputTokens()
+            : usage.inputTokens() + usage.cacheReadTokens() + usage.cacheWriteTokens();
+    Prices p = ServiceTierRules.pricesFor(provider(), prices().forPrompt(prompt), serviceTier);
     long uncachedInput =
-        wireFormat().inputIncludesCached()
+        includesCached
             ? Math.max(0, usage.inputTokens() - usage.cacheReadTokens() - usage.cacheWriteTokens())
             : usage.inputTokens();
     double micro =

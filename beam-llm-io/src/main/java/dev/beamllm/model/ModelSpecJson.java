@@ -66,9 +66,19 @@ final class ModelSpecJson {
 
   /**
    * Reads {@code {"input": 1.25, "output": 10, "cached_input": 0.125, "cache_write": null,
-   * "service_tiers": {"priority": {"input": 2.5, ...}}}}.
+   * "service_tiers": {"priority": {"input": 2.5, ...}}, "long_prompt": {"above_tokens": 200000,
+   * "input": 2.5, "output": 15, ...}}}.
    */
   private static Prices prices(JsonNode node) {
+    LongPromptPrices longPrompt = null;
+    JsonNode lp = node.get("long_prompt");
+    if (lp != null && !lp.isNull()) {
+      if (!lp.path("above_tokens").canConvertToLong() || !lp.hasNonNull("input")) {
+        throw new IllegalArgumentException(
+            "\"long_prompt\" needs \"above_tokens\" and the prices above it");
+      }
+      longPrompt = new LongPromptPrices(lp.get("above_tokens").asLong(), prices(lp));
+    }
     Map<String, Prices> tiers = new LinkedHashMap<>();
     node.path("service_tiers")
         .fields()
@@ -78,7 +88,8 @@ final class ModelSpecJson {
         node.path("output").asDouble(0),
         optionalDouble(node, "cached_input"),
         optionalDouble(node, "cache_write"),
-        tiers);
+        tiers,
+        longPrompt);
   }
 
   /** Reads {@code ["low", "high"]}; a name that is not an effort is refused. */

@@ -17,13 +17,16 @@ import java.util.TreeMap;
  * @param serviceTiers the prices the provider publishes for other service tiers of this model, by
  *     the tier's name as its answers report it (lower case, e.g. {@code priority}); a tier not here
  *     is priced by {@link ServiceTierRules}
+ * @param longPrompt the prices of a request whose prompt passes a threshold, or null when the
+ *     provider prices every prompt length alike
  */
 public record Prices(
     double input,
     double output,
     Double cachedInput,
     Double cacheWrite,
-    Map<String, Prices> serviceTiers)
+    Map<String, Prices> serviceTiers,
+    LongPromptPrices longPrompt)
     implements Serializable {
   /** Free, as for a local server. */
   public static final Prices FREE = new Prices(0, 0, null, null);
@@ -45,7 +48,15 @@ public record Prices(
 
   /** Prices with no tier of their own. */
   public Prices(double input, double output, Double cachedInput, Double cacheWrite) {
-    this(input, output, cachedInput, cacheWrite, Map.of());
+    this(input, output, cachedInput, cacheWrite, Map.of(), null);
+  }
+
+  /**
+   * The prices of a request with a prompt of this many tokens: the long-prompt prices past their
+   * threshold, else these.
+   */
+  public Prices forPrompt(long promptTokens) {
+    return longPrompt != null && longPrompt.applies(promptTokens) ? longPrompt.prices() : this;
   }
 
   /** The cache-read price, or the input price when the provider has none. */

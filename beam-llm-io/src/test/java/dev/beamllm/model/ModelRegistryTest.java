@@ -254,6 +254,69 @@ public class ModelRegistryTest {
   }
 
   @Test
+  public void aPromptPastTheThresholdPricesTheWholeRequestHigher() {
+    // Gemini 2.5 Pro: $1.25 / $10 (cached $0.125) up to 200k prompt tokens, $2.50 / $15 ($0.25)
+    // above, for the whole request.
+    ModelSpec pro = registry.lookup("gemini-2.5-pro");
+    Usage longPrompt = new Usage(250_000, 2_000, 50_000, 0);
+    assertEquals(
+        (200_000 * 2.50 + 50_000 * 0.25 + 2_000 * 15.0) / 1e6, pro.cost(longPrompt), 1e-12);
+    Usage shortPrompt = new Usage(150_000, 2_000, 50_000, 0);
+    assertEquals(
+        (100_000 * 1.25 + 50_000 * 0.125 + 2_000 * 10.0) / 1e6, pro.cost(shortPrompt), 1e-12);
+    assertEquals(
+        "exactly 200k is still the lower tier",
+        200_000 * 1.25 / 1e6,
+        pro.cost(Usage.of(200_000, 0)),
+        1e-12);
+    // A tier discount applies to the long-prompt prices: Gemini flex is half of them.
+    assertEquals(pro.cost(longPrompt) / 2, pro.cost(longPrompt, "flex"), 1e-12);
+    // Gemini 3 Pro: $4 / $18 above 200k.
+    assertEquals(
+        (250_000 * 4.0 + 1_000 * 18.0) / 1e6,
+        registry.lookup("gemini-3-pro-preview").cost(Usage.of(250_000, 1_000)),
+        1e-12);
+    // Claude Sonnet 4.5 with the 1M context: the 200k counts cache reads and writes too, which
+    // Anthropic reports apart from the input; above it, $6 / $22.50, reads $0.60, writes $7.50.
+    ModelSpec sonnet = registry.lookup("claude-4.5-sonnet");
+    Usage cached = new Usage(20_000, 1_000, 200_000, 30_000);
+    assertEquals(
+        (20_000 * 6.0 + 200_000 * 0.60 + 30_000 * 7.50 + 1_000 * 22.50) / 1e6,
+        sonnet.cost(cached),
+        1e-12);
+    assertEquals(
+        (20_000 * 3.0 + 100_000 * 0.30 + 1_000 * 15.0) / 1e6,
+        sonnet.cost(new Usage(20_000, 1_000, 100_000, 0)),
+        1e-12);
+    // Models without a long-prompt tier price every length alike.
+    ModelSpec flash = registry.lookup("gemini-2.5-flash");
+    assertEquals(250_000 * 0.30 / 1e6, flash.cost(Usage.of(250_000, 0)), 1e-12);
+  }
+
+  @Test
+  public void longPromptPricesAreReadFromCustomModels() throws Exception {
+    Path custom = Files.createTempFile("models", ".yaml");
+    Files.writeString(
+        custom,
+        "models:\n  - id: long\n    wire_format: gemini\n    api_base: http://x\n"
+            + "    prices: {input: 1, output: 2, long_prompt: {above_tokens: 1000, input: 3,"
+            + " output: 4}}\n");
+    ModelSpec m = registry.withModelsFrom(custom).lookup("long");
+    assertEquals(new LongPromptPrices(1000, new Prices(3, 4, null, null)), m.prices().longPrompt());
+    assertEquals((1_001 * 3 + 10 * 4) / 1e6, m.cost(Usage.of(1_001, 10)), 1e-12);
+    Files.writeString(
+        custom,
+        "models:\n  - id: bad\n    wire_format: gemini\n    api_base: http://x\n"
+            + "    prices: {input: 1, output: 2, long_prompt: {input: 3, output: 4}}\n");
+    try {
+      registry.withModelsFrom(custom);
+      fail();
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage(), containsString("\"long_prompt\" needs \"above_tokens\""));
+    }
+  }
+
+  @Test
   public void isSerializableSoItTravelsInAPipeline() throws Exception {
     ModelRegistry custom = registry.withModelsFrom(TestData.file("custom-models.yaml"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
