@@ -15,8 +15,9 @@ final class ModelSpecJson {
   private ModelSpecJson() {}
 
   /**
-   * Reads one model. {@code strict} (the built-in registry) requires every field; custom models
-   * need only {@code id}, {@code wire_format} and {@code api_base}.
+   * Reads one model. {@code strict} (the built-in registry) requires every field, {@code source}
+   * (the page its prices come from) included; custom models need only {@code id}, {@code
+   * wire_format} and {@code api_base}.
    */
   static ModelSpec read(JsonNode node, boolean strict) {
     String id = text(node, "id", null);
@@ -35,6 +36,11 @@ final class ModelSpecJson {
       JsonNode caps = node.path("capabilities");
       if (strict && (prices.isMissingNode() || caps.isMissingNode())) {
         throw new IllegalArgumentException("needs \"prices\" and \"capabilities\"");
+      }
+      // The built-in registry names the page each entry's prices come from (model-sources.md).
+      if (strict && !text(node, "source", "").startsWith("https://")) {
+        throw new IllegalArgumentException(
+            "needs a \"source\": the https page its prices come from");
       }
       return ModelSpec.builder()
           .setId(id)

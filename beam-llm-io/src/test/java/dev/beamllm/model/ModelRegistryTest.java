@@ -7,10 +7,14 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beamllm.prompt.TestData;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.Usage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
@@ -23,6 +27,7 @@ import org.junit.Test;
 
 /** The built-in registry, lookups, custom models and cost rules. */
 public class ModelRegistryTest {
+  private static final String RESOURCE = "/dev/beamllm/model/models.json";
   private final ModelRegistry registry = ModelRegistry.defaults();
 
   @Test
@@ -55,7 +60,7 @@ public class ModelRegistryTest {
   }
 
   @Test
-  public void everyEntryIsComplete() {
+  public void everyEntryIsComplete() throws Exception {
     Set<String> names = new HashSet<>();
     for (ModelSpec m : registry.models()) {
       assertTrue(m.id(), names.add(m.id()));
@@ -64,6 +69,44 @@ public class ModelRegistryTest {
       assertFalse(m.id(), m.apiName().isBlank());
       assertTrue(m.id(), m.apiKeyEnv().isPresent());
       assertTrue(m.id(), m.contextWindow() > 0);
+    }
+    // The resource itself: every entry states each field (no defaults filled in), its prices and
+    // the https page they come from.
+    JsonNode models;
+    try (InputStream in = ModelRegistry.class.getResourceAsStream(RESOURCE)) {
+      models = new ObjectMapper().readTree(in).get("models");
+    }
+    assertEquals(registry.size(), models.size());
+    for (JsonNode e : models) {
+      String id = e.path("id").asText();
+      WireFormat.parse(e.path("wire_format").asText());
+      for (String field : new String[] {"api_base", "api_key_env", "source"}) {
+        assertTrue(id + " " + field, e.path(field).asText("").length() > 0);
+      }
+      assertTrue(id + " source", e.path("source").asText().startsWith("https://"));
+      assertTrue(id + " context_window", e.path("context_window").asInt() > 0);
+      assertTrue(id + " max_output_tokens", e.path("max_output_tokens").isInt());
+      JsonNode prices = e.path("prices");
+      assertTrue(id + " prices.input", prices.path("input").isNumber());
+      assertTrue(id + " prices.output", prices.path("output").isNumber());
+      assertTrue(id + " prices.cached_input", prices.has("cached_input"));
+      assertTrue(id + " prices.cache_write", prices.has("cache_write"));
+      assertTrue(
+          id + " reasoning_efforts", e.path("capabilities").path("reasoning_efforts").isArray());
+    }
+  }
+
+  @Test
+  public void theBuiltInRegistryRefusesAnEntryWithoutASource() {
+    try {
+      ModelSpecJson.read(
+          Json.parse(
+              "{\"id\": \"x\", \"wire_format\": \"openai\", \"api_base\": \"https://x\","
+                  + " \"prices\": {}, \"capabilities\": {}}"),
+          true);
+      fail();
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage(), containsString("needs a \"source\""));
     }
   }
 
