@@ -360,6 +360,18 @@ public class ModelRegistryTest {
   }
 
   @Test
+  public void claude46HasTheMillionTokenContextAtStandardPrices() {
+    ModelSpec opus = registry.lookup("claude-4.6-opus");
+    assertEquals("claude-opus-4-6", opus.apiName());
+    assertEquals(1_000_000, opus.contextWindow());
+    // No long-context premium: a 500k prompt costs the standard $5 / $25.
+    assertEquals((500_000 * 5.0 + 1_000 * 25.0) / 1e6, opus.cost(Usage.of(500_000, 1_000)), 1e-12);
+    ModelSpec sonnet = registry.lookup("claude-4.6-sonnet");
+    assertEquals("claude-sonnet-4-6", sonnet.apiName());
+    assertEquals(new Prices(3.0, 15.0, 0.3, 3.75), sonnet.prices());
+  }
+
+  @Test
   public void isSerializableSoItTravelsInAPipeline() throws Exception {
     ModelRegistry custom = registry.withModelsFrom(TestData.file("custom-models.yaml"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
