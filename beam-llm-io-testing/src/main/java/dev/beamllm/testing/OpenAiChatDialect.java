@@ -168,17 +168,38 @@ final class OpenAiChatDialect implements Dialect {
     }
     boolean stream = Bodies.boolField(body, "stream");
     return ParsedRequest.of(
-        model,
-        conversation,
-        tools,
-        maxTokens,
-        format,
-        schema,
-        logprobs ? top : -1,
-        stream,
-        false,
-        null,
-        TokenCounter.ImageRule.OPENAI);
+            model,
+            conversation,
+            tools,
+            maxTokens,
+            format,
+            schema,
+            logprobs ? top : -1,
+            stream,
+            false,
+            null,
+            TokenCounter.ImageRule.OPENAI)
+        .withOptions(Json.write(Json.object().put("service_tier", servedTier(body))));
+  }
+
+  /**
+   * The tier OpenAI says served a request, in the answer's {@code service_tier}: the one asked for
+   * when it is {@code flex}, {@code priority} or {@code scale}; {@code default} for {@code auto},
+   * {@code default} or none (a project without Scale Tier or Priority is served at standard).
+   */
+  static String servedTier(JsonNode body) {
+    String asked = body.path("service_tier").asText("");
+    return switch (asked) {
+      case "flex", "priority", "scale" -> asked;
+      default -> "default";
+    };
+  }
+
+  /** The tier {@link #parseChat} recorded, or {@code default}. */
+  private static String servedTier(ParsedRequest request) {
+    return request.options() == null
+        ? "default"
+        : Json.parse(request.options()).path("service_tier").asText("default");
   }
 
   private static List<ParsedRequest.ToolDef> tools(JsonNode tools) {
@@ -249,7 +270,7 @@ final class OpenAiChatDialect implements Dialect {
     }
     choice.put("finish_reason", finishReason(answer));
     root.set("usage", usage(answer));
-    root.put("service_tier", "default");
+    root.put("service_tier", servedTier(request));
     root.put("system_fingerprint", "fp_fake0001");
     return root;
   }
@@ -331,24 +352,24 @@ final class OpenAiChatDialect implements Dialect {
    */
   private static String stream(String id, long created, ParsedRequest request, Answer answer) {
     StringBuilder sse = new StringBuilder();
-    ObjectNode first = chunk(id, created, request.model());
+    ObjectNode first = chunk(id, created, request);
     ObjectNode delta = ((ObjectNode) first.get("choices").get(0)).putObject("delta");
     delta.put("role", "assistant").put("content", "");
     event(sse, first);
     if (!answer.toolCalls().isEmpty()) {
-      ObjectNode c = chunk(id, created, request.model());
+      ObjectNode c = chunk(id, created, request);
       ((ObjectNode) c.get("choices").get(0))
           .putObject("delta")
           .set("tool_calls", toolCalls(answer, true));
       event(sse, c);
     } else {
       for (String piece : pieces(answer.text())) {
-        ObjectNode c = chunk(id, created, request.model());
+        ObjectNode c = chunk(id, created, request);
         ((ObjectNode) c.get("choices").get(0)).putObject("delta").put("content", piece);
         event(sse, c);
       }
     }
-    ObjectNode last = chunk(id, created, request.model());
+    ObjectNode last = chunk(id, created, request);
     ((ObjectNode) last.get("choices").get(0)).putObject("delta");
     ((ObjectNode) last.get("choices").get(0)).put("finish_reason", finishReason(answer));
     event(sse, last);
@@ -357,7 +378,8 @@ final class OpenAiChatDialect implements Dialect {
         .put("id", id)
         .put("object", "chat.completion.chunk")
         .put("created", created)
-        .put("model", request.model());
+        .put("model", request.model())
+        .put("service_tier", servedTier(request));
     usage.putArray("choices");
     usage.set("usage", usage(answer));
     event(sse, usage);
@@ -365,12 +387,14 @@ final class OpenAiChatDialect implements Dialect {
     return sse.toString();
   }
 
-  private static ObjectNode chunk(String id, long created, String model) {
+  private static ObjectNode chunk(String id, long created, ParsedRequest request) {
     ObjectNode c = Json.object();
+    // Every chunk names the tier, as OpenAI's do.
     c.put("id", id)
         .put("object", "chat.completion.chunk")
         .put("created", created)
-        .put("model", model)
+        .put("model", request.model())
+        .put("service_tier", servedTier(request))
         .put("system_fingerprint", "fp_fake0001");
     ObjectNode choice = c.putArray("choices").addObject();
     choice.put("index", 0);

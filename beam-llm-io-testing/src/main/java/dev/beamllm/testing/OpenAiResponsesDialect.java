@@ -140,7 +140,7 @@ final class OpenAiResponsesDialect implements Dialect {
     e.putNull("previous_response_id");
     e.putNull("prompt_cache_key");
     e.putNull("safety_identifier");
-    e.put("service_tier", "default");
+    e.put("service_tier", OpenAiChatDialect.servedTier(body));
     e.put("store", !body.hasNonNull("store") || body.get("store").asBoolean());
     e.put("temperature", body.hasNonNull("temperature") ? body.get("temperature").asDouble() : 1.0);
     e.set(

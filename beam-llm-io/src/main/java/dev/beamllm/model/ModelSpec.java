@@ -82,14 +82,30 @@ public abstract class ModelSpec implements Serializable {
   }
 
   /**
+   * The dollar cost of a request's usage at the standard tier; see {@link #cost(Usage, String)}.
+   */
+  public double cost(Usage usage) {
+    return cost(usage, null);
+  }
+
+  /**
    * The dollar cost of a request's usage, by the provider's rule: for OpenAI-style APIs the
    * reported input includes cache reads, which are priced at the cached rate; for Anthropic and
    * Bedrock cache reads and writes are reported apart from the input and priced at their own rates.
+   * The prices are those of the prompt's length ({@link Prices#longPrompt}: past the threshold the
+   * whole request costs more) at the service tier the answer reports ({@link ServiceTierRules}).
+   *
+   * @param serviceTier the tier the provider says served the request, or null for the standard one
    */
-  public double cost(Usage usage) {
-    Prices p = prices();
+  public double cost(Usage usage, @Nullable String serviceTier) {
+    boolean includesCached = wireFormat().inputIncludesCached();
+    long prompt =
+        includesCached
+            ? usage.inputTokens()
+            : usage.inputTokens() + usage.cacheReadTokens() + usage.cacheWriteTokens();
+    Prices p = ServiceTierRules.pricesFor(provider(), prices().forPrompt(prompt), serviceTier);
     long uncachedInput =
-        wireFormat().inputIncludesCached()
+        includesCached
             ? Math.max(0, usage.inputTokens() - usage.cacheReadTokens() - usage.cacheWriteTokens())
             : usage.inputTokens();
     double micro =

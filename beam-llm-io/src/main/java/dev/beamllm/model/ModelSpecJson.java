@@ -3,7 +3,9 @@ package dev.beamllm.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,8 +15,9 @@ final class ModelSpecJson {
   private ModelSpecJson() {}
 
   /**
-   * Reads one model. {@code strict} (the built-in registry) requires every field; custom models
-   * need only {@code id}, {@code wire_format} and {@code api_base}.
+   * Reads one model. {@code strict} (the built-in registry) requires every field, {@code source}
+   * (the page its prices come from) included; custom models need only {@code id}, {@code
+   * wire_format} and {@code api_base}.
    */
   static ModelSpec read(JsonNode node, boolean strict) {
     String id = text(node, "id", null);
@@ -34,6 +37,11 @@ final class ModelSpecJson {
       if (strict && (prices.isMissingNode() || caps.isMissingNode())) {
         throw new IllegalArgumentException("needs \"prices\" and \"capabilities\"");
       }
+      // The built-in registry names the page each entry's prices come from (model-sources.md).
+      if (strict && !text(node, "source", "").startsWith("https://")) {
+        throw new IllegalArgumentException(
+            "needs a \"source\": the https page its prices come from");
+      }
       return ModelSpec.builder()
           .setId(id)
           .setAliases(aliases)
@@ -42,12 +50,7 @@ final class ModelSpecJson {
           .setApiName(text(node, "api_name", id))
           .setApiBase(base)
           .setApiKeyEnv(text(node, "api_key_env", null))
-          .setPrices(
-              new Prices(
-                  prices.path("input").asDouble(0),
-                  prices.path("output").asDouble(0),
-                  optionalDouble(prices, "cached_input"),
-                  optionalDouble(prices, "cache_write")))
+          .setPrices(prices(prices))
           .setCapabilities(
               new Capabilities(
                   caps.path("json_mode").asBoolean(false),
@@ -65,6 +68,34 @@ final class ModelSpecJson {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model '" + id + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads {@code {"input": 1.25, "output": 10, "cached_input": 0.125, "cache_write": null,
+   * "service_tiers": {"priority": {"input": 2.5, ...}}, "long_prompt": {"above_tokens": 200000,
+   * "input": 2.5, "output": 15, ...}}}.
+   */
+  private static Prices prices(JsonNode node) {
+    LongPromptPrices longPrompt = null;
+    JsonNode lp = node.get("long_prompt");
+    if (lp != null && !lp.isNull()) {
+      if (!lp.path("above_tokens").canConvertToLong() || !lp.hasNonNull("input")) {
+        throw new IllegalArgumentException(
+            "\"long_prompt\" needs \"above_tokens\" and the prices above it");
+      }
+      longPrompt = new LongPromptPrices(lp.get("above_tokens").asLong(), prices(lp));
+    }
+    Map<String, Prices> tiers = new LinkedHashMap<>();
+    node.path("service_tiers")
+        .fields()
+        .forEachRemaining(e -> tiers.put(e.getKey(), prices(e.getValue())));
+    return new Prices(
+        node.path("input").asDouble(0),
+        node.path("output").asDouble(0),
+        optionalDouble(node, "cached_input"),
+        optionalDouble(node, "cache_write"),
+        tiers,
+        longPrompt);
   }
 
   /** Reads {@code ["low", "high"]}; a name that is not an effort is refused. */

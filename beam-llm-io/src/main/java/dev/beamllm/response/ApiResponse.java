@@ -42,8 +42,14 @@ public abstract class ApiResponse {
   /** Tokens used, as the provider reported them. */
   public abstract Usage usage();
 
-  /** The dollar cost of the usage, by the model's prices. */
+  /** The dollar cost of the usage, by the model's prices at the service tier the answer reports. */
   public abstract double cost();
+
+  /**
+   * The service tier the provider says served the request ({@code default}, {@code flex}, {@code
+   * priority}, {@code standard}, ...), when it says one; the cost is priced by it.
+   */
+  public abstract Optional<String> serviceTier();
 
   /** The time from sending the last attempt to its answer. */
   public abstract Duration latency();
@@ -144,6 +150,9 @@ public abstract class ApiResponse {
 
     /** Sets the cost in dollars. */
     public abstract Builder setCost(double cost);
+
+    /** Sets the service tier the provider reported, or null when it reported none. */
+    public abstract Builder setServiceTier(@Nullable String serviceTier);
 
     /** Sets the time from the last attempt's send to its answer. */
     public abstract Builder setLatency(Duration latency);

@@ -20,7 +20,7 @@ import java.util.Locale;
  *  "message": {"role": "assistant", "content": [{"type": "text", "text": "Hi"}, ...]},
  *  "finish_reason": "stop",
  *  "usage": {"input_tokens": 12, "output_tokens": 3, "cache_read_tokens": 0, "cache_write_tokens": 0},
- *  "cost": 1.5E-5, "latency_nanos": 420000000, "attempts": 1,
+ *  "cost": 1.5E-5, "service_tier": "default", "latency_nanos": 420000000, "attempts": 1,
  *  "logprobs": [{"token": "Hi", "logprob": -0.01, "top": [{"token": "Hello", "logprob": -4.2}]}],
  *  "raw_body": "...", "conversation_id": "row-7",
  *  "error": {"kind": "rate_limit", "message": "...", "status": 429, "retry_after_millis": 2000},
@@ -28,11 +28,11 @@ import java.util.Locale;
  * }</pre>
  *
  * The message uses {@link ConversationJson}'s part forms with every image and file embedded. {@code
- * finish_reason}, {@code raw_body}, {@code conversation_id} and {@code error} are left out when
- * absent, {@code warnings} when empty (so responses written before it read the same), and {@code
- * error.message} when null; every other field is always written. Numbers that JSON cannot hold
- * ({@code NaN}, infinities) are written as the strings Java names them by. Reading gives back an
- * equal response.
+ * finish_reason}, {@code service_tier}, {@code raw_body}, {@code conversation_id} and {@code error}
+ * are left out when absent, {@code warnings} when empty (so responses written before it read the
+ * same), and {@code error.message} when null; every other field is always written. Numbers that
+ * JSON cannot hold ({@code NaN}, infinities) are written as the strings Java names them by. Reading
+ * gives back an equal response.
  */
 public final class ApiResponseJson {
   /** The version written in the {@code v} field. */
@@ -75,6 +75,7 @@ public final class ApiResponseJson {
             .setFinishReason(optionalText(root, "finish_reason"))
             .setUsage(readUsage(required(root, "usage")))
             .setCost(decimal(root, "cost"))
+            .setServiceTier(optionalText(root, "service_tier"))
             .setLatency(Duration.ofNanos(integer(root, "latency_nanos")))
             .setAttempts(int32(root, "attempts"))
             .setLogprobs(readLogprobs(root))
@@ -109,6 +110,7 @@ public final class ApiResponseJson {
     usage.put("cache_read_tokens", r.usage().cacheReadTokens());
     usage.put("cache_write_tokens", r.usage().cacheWriteTokens());
     putDecimal(root, "cost", r.cost());
+    r.serviceTier().ifPresent(t -> root.put("service_tier", t));
     root.put("latency_nanos", r.latency().toNanos());
     root.put("attempts", r.attempts());
     ArrayNode logprobs = root.putArray("logprobs");

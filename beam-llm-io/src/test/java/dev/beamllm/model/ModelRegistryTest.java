@@ -7,10 +7,14 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beamllm.prompt.TestData;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.Usage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
@@ -23,6 +27,7 @@ import org.junit.Test;
 
 /** The built-in registry, lookups, custom models and cost rules. */
 public class ModelRegistryTest {
+  private static final String RESOURCE = "/dev/beamllm/model/models.json";
   private final ModelRegistry registry = ModelRegistry.defaults();
 
   @Test
@@ -55,7 +60,7 @@ public class ModelRegistryTest {
   }
 
   @Test
-  public void everyEntryIsComplete() {
+  public void everyEntryIsComplete() throws Exception {
     Set<String> names = new HashSet<>();
     for (ModelSpec m : registry.models()) {
       assertTrue(m.id(), names.add(m.id()));
@@ -64,6 +69,44 @@ public class ModelRegistryTest {
       assertFalse(m.id(), m.apiName().isBlank());
       assertTrue(m.id(), m.apiKeyEnv().isPresent());
       assertTrue(m.id(), m.contextWindow() > 0);
+    }
+    // The resource itself: every entry states each field (no defaults filled in), its prices and
+    // the https page they come from.
+    JsonNode models;
+    try (InputStream in = ModelRegistry.class.getResourceAsStream(RESOURCE)) {
+      models = new ObjectMapper().readTree(in).get("models");
+    }
+    assertEquals(registry.size(), models.size());
+    for (JsonNode e : models) {
+      String id = e.path("id").asText();
+      WireFormat.parse(e.path("wire_format").asText());
+      for (String field : new String[] {"api_base", "api_key_env", "source"}) {
+        assertTrue(id + " " + field, e.path(field).asText("").length() > 0);
+      }
+      assertTrue(id + " source", e.path("source").asText().startsWith("https://"));
+      assertTrue(id + " context_window", e.path("context_window").asInt() > 0);
+      assertTrue(id + " max_output_tokens", e.path("max_output_tokens").isInt());
+      JsonNode prices = e.path("prices");
+      assertTrue(id + " prices.input", prices.path("input").isNumber());
+      assertTrue(id + " prices.output", prices.path("output").isNumber());
+      assertTrue(id + " prices.cached_input", prices.has("cached_input"));
+      assertTrue(id + " prices.cache_write", prices.has("cache_write"));
+      assertTrue(
+          id + " reasoning_efforts", e.path("capabilities").path("reasoning_efforts").isArray());
+    }
+  }
+
+  @Test
+  public void theBuiltInRegistryRefusesAnEntryWithoutASource() {
+    try {
+      ModelSpecJson.read(
+          Json.parse(
+              "{\"id\": \"x\", \"wire_format\": \"openai\", \"api_base\": \"https://x\","
+                  + " \"prices\": {}, \"capabilities\": {}}"),
+          true);
+      fail();
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage(), containsString("needs a \"source\""));
     }
   }
 
@@ -203,6 +246,129 @@ public class ModelRegistryTest {
     double anthropic = (1_000 * 0.80 + 400 * 0.08 + 200 * 1.00 + 500 * 4.00) / 1e6;
     assertEquals(anthropic, haiku.cost(new Usage(1_000, 500, 400, 200)), 1e-12);
     assertEquals(0.0, haiku.cost(Usage.ZERO), 0);
+  }
+
+  @Test
+  public void costFollowsTheServiceTierTheAnswerReports() {
+    Usage u = new Usage(1_000, 500, 400, 0);
+    ModelSpec gpt5 = registry.lookup("gpt-5");
+    double standard = (600 * 1.25 + 400 * 0.125 + 500 * 10.0) / 1e6;
+    assertEquals(standard, gpt5.cost(u), 1e-12);
+    assertEquals(standard, gpt5.cost(u, "default"), 1e-12);
+    assertEquals(standard, gpt5.cost(u, "auto"), 1e-12);
+    // OpenAI flex is priced at Batch API rates: half of everything, cache reads included.
+    assertEquals(standard / 2, gpt5.cost(u, "flex"), 1e-12);
+    assertEquals(standard / 2, gpt5.cost(u, "batch"), 1e-12);
+    // Priority at the price OpenAI publishes for gpt-5: $2.50 / $0.25 cached / $20.
+    assertEquals((600 * 2.50 + 400 * 0.25 + 500 * 20.0) / 1e6, gpt5.cost(u, "priority"), 1e-12);
+    assertEquals(gpt5.cost(u, "priority"), gpt5.cost(u, "PRIORITY"), 0);
+    // gpt-4o-mini's published priority price is 1.67x standard, not the 2x fallback.
+    ModelSpec mini = registry.lookup("gpt-4o-mini");
+    assertEquals((600 * 0.25 + 400 * 0.125 + 500 * 1.00) / 1e6, mini.cost(u, "priority"), 1e-12);
+    // A model OpenAI lists no priority price for: twice standard, the top of the published range.
+    ModelSpec nano = registry.lookup("gpt-5-nano");
+    assertEquals(2 * nano.cost(u), nano.cost(u, "priority"), 1e-12);
+    // Anthropic: batch half; Priority Tier is committed capacity at standard rates.
+    ModelSpec haiku = registry.lookup("claude-3.5-haiku");
+    assertEquals(haiku.cost(u) / 2, haiku.cost(u, "batch"), 1e-12);
+    assertEquals(haiku.cost(u), haiku.cost(u, "priority"), 1e-12);
+    assertEquals(haiku.cost(u), haiku.cost(u, "standard"), 1e-12);
+    // Gemini: flex 50% off, priority "75% to 100% more".
+    ModelSpec flash = registry.lookup("gemini-2.5-flash");
+    assertEquals(flash.cost(u) / 2, flash.cost(u, "flex"), 1e-12);
+    assertEquals(flash.cost(u) * 2, flash.cost(u, "priority"), 1e-12);
+    // A provider without tier prices (Groq's flex costs the on-demand price).
+    ModelSpec groq = registry.lookup("groq-llama-3.3-70b");
+    assertEquals(groq.cost(u), groq.cost(u, "flex"), 1e-12);
+  }
+
+  @Test
+  public void tierPricesAreReadFromCustomModels() throws Exception {
+    Path custom = Files.createTempFile("models", ".yaml");
+    Files.writeString(
+        custom,
+        "models:\n  - id: tiered\n    provider: vllm\n    wire_format: openai\n"
+            + "    api_base: http://x\n"
+            + "    prices: {input: 1, output: 2, service_tiers: {Fast: {input: 3, output: 6}}}\n");
+    ModelSpec m = registry.withModelsFrom(custom).lookup("tiered");
+    assertEquals(new Prices(3, 6, null, null), m.prices().serviceTiers().get("fast"));
+    assertEquals((1_000 * 3 + 500 * 6) / 1e6, m.cost(Usage.of(1_000, 500), "fast"), 1e-12);
+    assertEquals((1_000 * 1 + 500 * 2) / 1e6, m.cost(Usage.of(1_000, 500), "flex"), 1e-12);
+  }
+
+  @Test
+  public void aPromptPastTheThresholdPricesTheWholeRequestHigher() {
+    // Gemini 2.5 Pro: $1.25 / $10 (cached $0.125) up to 200k prompt tokens, $2.50 / $15 ($0.25)
+    // above, for the whole request.
+    ModelSpec pro = registry.lookup("gemini-2.5-pro");
+    Usage longPrompt = new Usage(250_000, 2_000, 50_000, 0);
+    assertEquals(
+        (200_000 * 2.50 + 50_000 * 0.25 + 2_000 * 15.0) / 1e6, pro.cost(longPrompt), 1e-12);
+    Usage shortPrompt = new Usage(150_000, 2_000, 50_000, 0);
+    assertEquals(
+        (100_000 * 1.25 + 50_000 * 0.125 + 2_000 * 10.0) / 1e6, pro.cost(shortPrompt), 1e-12);
+    assertEquals(
+        "exactly 200k is still the lower tier",
+        200_000 * 1.25 / 1e6,
+        pro.cost(Usage.of(200_000, 0)),
+        1e-12);
+    // A tier discount applies to the long-prompt prices: Gemini flex is half of them.
+    assertEquals(pro.cost(longPrompt) / 2, pro.cost(longPrompt, "flex"), 1e-12);
+    // Gemini 3 Pro: $4 / $18 above 200k.
+    assertEquals(
+        (250_000 * 4.0 + 1_000 * 18.0) / 1e6,
+        registry.lookup("gemini-3-pro-preview").cost(Usage.of(250_000, 1_000)),
+        1e-12);
+    // Claude Sonnet 4.5 with the 1M context: the 200k counts cache reads and writes too, which
+    // Anthropic reports apart from the input; above it, $6 / $22.50, reads $0.60, writes $7.50.
+    ModelSpec sonnet = registry.lookup("claude-4.5-sonnet");
+    Usage cached = new Usage(20_000, 1_000, 200_000, 30_000);
+    assertEquals(
+        (20_000 * 6.0 + 200_000 * 0.60 + 30_000 * 7.50 + 1_000 * 22.50) / 1e6,
+        sonnet.cost(cached),
+        1e-12);
+    assertEquals(
+        (20_000 * 3.0 + 100_000 * 0.30 + 1_000 * 15.0) / 1e6,
+        sonnet.cost(new Usage(20_000, 1_000, 100_000, 0)),
+        1e-12);
+    // Models without a long-prompt tier price every length alike.
+    ModelSpec flash = registry.lookup("gemini-2.5-flash");
+    assertEquals(250_000 * 0.30 / 1e6, flash.cost(Usage.of(250_000, 0)), 1e-12);
+  }
+
+  @Test
+  public void longPromptPricesAreReadFromCustomModels() throws Exception {
+    Path custom = Files.createTempFile("models", ".yaml");
+    Files.writeString(
+        custom,
+        "models:\n  - id: long\n    wire_format: gemini\n    api_base: http://x\n"
+            + "    prices: {input: 1, output: 2, long_prompt: {above_tokens: 1000, input: 3,"
+            + " output: 4}}\n");
+    ModelSpec m = registry.withModelsFrom(custom).lookup("long");
+    assertEquals(new LongPromptPrices(1000, new Prices(3, 4, null, null)), m.prices().longPrompt());
+    assertEquals((1_001 * 3 + 10 * 4) / 1e6, m.cost(Usage.of(1_001, 10)), 1e-12);
+    Files.writeString(
+        custom,
+        "models:\n  - id: bad\n    wire_format: gemini\n    api_base: http://x\n"
+            + "    prices: {input: 1, output: 2, long_prompt: {input: 3, output: 4}}\n");
+    try {
+      registry.withModelsFrom(custom);
+      fail();
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage(), containsString("\"long_prompt\" needs \"above_tokens\""));
+    }
+  }
+
+  @Test
+  public void claude46HasTheMillionTokenContextAtStandardPrices() {
+    ModelSpec opus = registry.lookup("claude-4.6-opus");
+    assertEquals("claude-opus-4-6", opus.apiName());
+    assertEquals(1_000_000, opus.contextWindow());
+    // No long-context premium: a 500k prompt costs the standard $5 / $25.
+    assertEquals((500_000 * 5.0 + 1_000 * 25.0) / 1e6, opus.cost(Usage.of(500_000, 1_000)), 1e-12);
+    ModelSpec sonnet = registry.lookup("claude-4.6-sonnet");
+    assertEquals("claude-sonnet-4-6", sonnet.apiName());
+    assertEquals(new Prices(3.0, 15.0, 0.3, 3.75), sonnet.prices());
   }
 
   @Test

@@ -74,8 +74,13 @@ public final class AnthropicAnswer {
     if (outputTool && "tool_use".equals(stop)) {
       stop = "end_turn";
     }
+    // usage.service_tier: "standard", "priority" or "batch" (Messages API reference).
     return new ParsedAnswer(
-        Message.of(Role.ASSISTANT, parts), stop, usage(message.path("usage")), List.of());
+        Message.of(Role.ASSISTANT, parts),
+        stop,
+        usage(message.path("usage")),
+        List.of(),
+        message.path("usage").path("service_tier").asText(null));
   }
 
   /**

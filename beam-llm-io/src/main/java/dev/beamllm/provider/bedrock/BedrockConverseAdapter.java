@@ -164,7 +164,9 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
         Message.of(Role.ASSISTANT, parts),
         root.path("stopReason").asText(null),
         usage(root.path("usage")),
-        List.of());
+        List.of(),
+        // ConverseResponse.serviceTier: {"type": "priority" | "default" | "flex" | "reserved"}.
+        root.path("serviceTier").path("type").asText(null));
   }
 
   /**

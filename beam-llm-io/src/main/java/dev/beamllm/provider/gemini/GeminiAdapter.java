@@ -132,7 +132,9 @@ public final class GeminiAdapter extends BaseAdapter {
     JsonNode root = Errors.body(API, answer);
     GeminiAnswer assembled = new GeminiAnswer();
     assembled.add(root);
-    return assembled.finish();
+    // The Gemini API names the tier that served the request in this header, not in the body
+    // (ai.google.dev/gemini-api/docs/priority-inference).
+    return assembled.finish().withServiceTier(answer.header("x-gemini-service-tier").orElse(null));
   }
 
   @Override

@@ -180,7 +180,8 @@ public final class OpenAiChatAdapter extends BaseAdapter {
         ChatCompletions.message(choice.path("message")),
         ChatCompletions.finishReason(choice),
         ChatCompletions.usage(root.path("usage")),
-        ChatCompletions.logprobs(choice.path("logprobs").path("content")));
+        ChatCompletions.logprobs(choice.path("logprobs").path("content")),
+        root.path("service_tier").asText(null));
   }
 
   @Override

@@ -41,6 +41,7 @@ final class OpenAiChatStreamDecoder implements StreamDecoder {
   private final List<TokenLogprob> logprobs = new ArrayList<>();
   private String finishReason;
   private Usage usage = Usage.ZERO;
+  private String serviceTier;
 
   /** A tool call as its pieces arrive. */
   private static final class CallParts {
@@ -67,6 +68,10 @@ final class OpenAiChatStreamDecoder implements StreamDecoder {
               ErrorKind.SERVER,
               "the stream ended with an error: "
                   + chunk.get("error").path("message").asText(chunk.get("error").toString())));
+    }
+    if (chunk.hasNonNull("service_tier")) {
+      // Every chunk repeats the tier that serves the request; the answer is priced by it.
+      serviceTier = chunk.get("service_tier").asText();
     }
     if (chunk.hasNonNull("usage")) {
       usage = ChatCompletions.usage(chunk.get("usage"));
@@ -123,6 +128,7 @@ final class OpenAiChatStreamDecoder implements StreamDecoder {
     for (CallParts c : calls.values()) {
       parts.add(new ToolCall(c.id, c.name, c.arguments.toString()));
     }
-    return new ParsedAnswer(Message.of(Role.ASSISTANT, parts), finishReason, usage, logprobs);
+    return new ParsedAnswer(
+        Message.of(Role.ASSISTANT, parts), finishReason, usage, logprobs, serviceTier);
   }
 }

@@ -90,7 +90,8 @@ final class ResponsesAnswers {
         Message.of(Role.ASSISTANT, parts),
         refused ? ChatCompletions.REFUSED : finishReason(response, status, calls),
         usage(response.path("usage")),
-        logprobs);
+        logprobs,
+        response.path("service_tier").asText(null));
   }
 
   private static String summary(JsonNode reasoning) {
