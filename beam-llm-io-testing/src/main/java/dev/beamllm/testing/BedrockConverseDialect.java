@@ -58,17 +58,37 @@ final class BedrockConverseDialect extends BedrockDialect {
     Conversation conversation =
         ConverseImporter.conversation(body.get("system"), body.get("messages"));
     return ParsedRequest.of(
-        pathModel,
-        conversation,
-        tools,
-        maxTokens,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        thinking,
-        ConverseCachePrefix.of(body),
-        TokenCounter.ImageRule.ANTHROPIC);
+            pathModel,
+            conversation,
+            tools,
+            maxTokens,
+            ParsedRequest.OutputFormat.TEXT,
+            null,
+            -1,
+            false,
+            thinking,
+            ConverseCachePrefix.of(body),
+            TokenCounter.ImageRule.ANTHROPIC)
+        .withOptions(Json.write(Json.object().put("service_tier", servedTier(body))));
+  }
+
+  /**
+   * The tier asked in {@code serviceTier.type}, which Bedrock reports back as the one that served
+   * the request; {@code default} when none was asked. Reference:
+   * docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ServiceTier.html.
+   */
+  private static String servedTier(JsonNode body) {
+    JsonNode tier = body.path("serviceTier").get("type");
+    if (tier == null) {
+      return "default";
+    }
+    if (!Set.of("default", "flex", "priority", "reserved").contains(tier.asText())) {
+      throw constraint(
+          tier.asText(),
+          "serviceTier.type",
+          "Member must satisfy enum value set: [reserved, priority, default, flex]");
+    }
+    return tier.asText();
   }
 
   /**
@@ -297,6 +317,8 @@ final class BedrockConverseDialect extends BedrockDialect {
         .put("cacheReadInputTokens", answer.cacheReadTokens())
         .put("cacheWriteInputTokens", answer.cacheWriteTokens());
     root.putObject("metrics").put("latencyMs", LATENCY_MS);
+    root.putObject("serviceTier")
+        .put("type", Json.parse(request.options()).path("service_tier").asText("default"));
     return FakeHttpResponse.json(200, Json.write(root)).withHeaders(BedrockErrors.requestId());
   }
 

@@ -578,4 +578,32 @@ public class BedrockClientTest {
       assertThat(refused.body(), containsString("The provided model identifier is invalid."));
     }
   }
+
+  @Test
+  public void converseSendsTheTiersBedrockTakesAndReadsTheOneThatServed() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().apiKey("bedrock-api-key").start()) {
+      ApiKeys key = ApiKeys.of(Map.of("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key"));
+      for (String asked : List.of("flex", "priority", "standard_only", "auto", "scale")) {
+        try (LlmClient client =
+            client(fake, key, "bedrock-nova-micro").serviceTier(asked).build()) {
+          ApiResponse r = client.start("hi").join();
+          assertFalse(asked + ": " + r.error(), r.isError());
+          JsonNode sent = lastBody(fake).get("serviceTier");
+          String expected =
+              switch (asked) {
+                case "flex", "priority" -> asked;
+                case "standard_only" -> "default";
+                default -> null;
+              };
+          if (expected == null) {
+            assertNull(asked + " is not Bedrock's, so none is sent", sent);
+            assertEquals("default", r.serviceTier().orElseThrow());
+          } else {
+            assertEquals(expected, sent.get("type").asText());
+            assertEquals(expected, r.serviceTier().orElseThrow());
+          }
+        }
+      }
+    }
+  }
 }

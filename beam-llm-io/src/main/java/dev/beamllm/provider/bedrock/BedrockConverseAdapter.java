@@ -18,6 +18,7 @@ import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.anthropic.ThinkingBudget;
 import dev.beamllm.provider.anthropic.ToolTurnThinking;
 import dev.beamllm.provider.internal.Errors;
+import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.response.Usage;
 import dev.beamllm.tool.Tool;
 import java.util.ArrayList;
@@ -92,6 +93,10 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
           .putObject("thinking")
           .put("type", "enabled")
           .put("budget_tokens", thinking.budget());
+    }
+    String tier = ServiceTiers.bedrock(r.serviceTier());
+    if (tier != null) {
+      body.putObject("serviceTier").put("type", tier);
     }
     return body;
   }

@@ -14,9 +14,14 @@ package dev.beamllm.provider.internal;
  *       {@code scale} and {@code priority}; Anthropic's {@code standard_only} becomes {@code
  *       default}. Other values go as they are, for OpenAI-compatible servers with tiers of their
  *       own.
+ *   <li>Bedrock Converse takes {@code serviceTier: {"type": ...}} with {@code default}, {@code
+ *       flex}, {@code priority} and {@code reserved} (API reference, {@code ServiceTier}); {@code
+ *       standard_only} becomes {@code default}, {@code auto} is Bedrock's default and is not sent,
+ *       anything else is not sent. Bedrock {@code invoke} carries the Anthropic body, whose {@code
+ *       service_tier} Bedrock does not take, so it is sent no tier.
  * </ul>
  *
- * Gemini, Mistral, Cohere and Bedrock have no such field: their adapters send none.
+ * Gemini, Mistral and Cohere have no such field here: their adapters send none.
  */
 public final class ServiceTiers {
   private ServiceTiers() {}
@@ -29,6 +34,18 @@ public final class ServiceTiers {
     return switch (tier) {
       case "auto", "standard_only" -> tier;
       case "default" -> "standard_only";
+      default -> null;
+    };
+  }
+
+  /** The tier to send to Bedrock Converse as {@code serviceTier.type}, or null to send none. */
+  public static String bedrock(String tier) {
+    if (tier == null) {
+      return null;
+    }
+    return switch (tier) {
+      case "default", "flex", "priority", "reserved" -> tier;
+      case "standard_only" -> "default";
       default -> null;
     };
   }
