@@ -2,6 +2,7 @@ package dev.beamllm.model;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -32,6 +33,17 @@ public final class BedrockProfiles {
       List.of("global", "us-gov", "us", "eu", "apac", "jp", "au");
 
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov)?-[a-z]+-\\d+");
+
+  /**
+   * Claude from 4.5 on costs about 10% less under the global profile than under a geography's
+   * (docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html:
+   * "approximately 10% savings on both input and output token pricing"); the registry prices the
+   * geography's.
+   */
+  private static final Pattern GLOBAL_DISCOUNT =
+      Pattern.compile("anthropic\\.claude-(opus|sonnet|haiku)-(4-[5-9]|[5-9])\\b.*");
+
+  private static final double GEOGRAPHY_PREMIUM = 1.1;
 
   private BedrockProfiles() {}
 
@@ -67,12 +79,43 @@ public final class BedrockProfiles {
     if (spec.isEmpty() || !isBedrock(spec.get())) {
       return Optional.empty();
     }
+    String apiName = prefix + "." + bare(spec.get().apiName());
     return Optional.of(
         spec.get().toBuilder()
             .setId(name)
             .setAliases(List.of())
-            .setApiName(prefix + "." + bare(spec.get().apiName()))
+            .setApiName(apiName)
+            .setPrices(pricesUnder(spec.get(), apiName))
             .build());
+  }
+
+  /**
+   * The model's prices under another profile: the global profile of a model whose geography
+   * profiles carry the premium costs that much less (and the other way round).
+   */
+  private static Prices pricesUnder(ModelSpec spec, String apiName) {
+    boolean wasGlobal = "global".equals(prefixOf(spec.apiName()));
+    boolean isGlobal = "global".equals(prefixOf(apiName));
+    if (wasGlobal == isGlobal
+        || prefixOf(spec.apiName()) == null
+        || !GLOBAL_DISCOUNT.matcher(bare(apiName)).matches()) {
+      return spec.prices();
+    }
+    double factor = isGlobal ? 1 / GEOGRAPHY_PREMIUM : GEOGRAPHY_PREMIUM;
+    Prices p = spec.prices();
+    LongPromptPrices longPrompt =
+        p.longPrompt() == null
+            ? null
+            : new LongPromptPrices(
+                p.longPrompt().aboveTokens(), p.longPrompt().prices().times(factor));
+    Prices scaled = p.times(factor);
+    return new Prices(
+        scaled.input(),
+        scaled.output(),
+        scaled.cachedInput(),
+        scaled.cacheWrite(),
+        Map.of(),
+        longPrompt);
   }
 
   private static ModelSpec inRegion(ModelSpec spec, String region, String name) {

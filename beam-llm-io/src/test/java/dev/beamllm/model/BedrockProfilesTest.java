@@ -20,7 +20,15 @@ public class BedrockProfilesTest {
     ModelSpec global = registry.lookup("global.bedrock-claude-4.5-sonnet");
     assertEquals("global." + SONNET, global.apiName());
     assertEquals("global.bedrock-claude-4.5-sonnet", global.id());
-    assertEquals(registry.lookup("bedrock-claude-4.5-sonnet").prices(), global.prices());
+    // The geography's profile in the registry costs about 10% more than the global one (AWS).
+    Prices geography = registry.lookup("bedrock-claude-4.5-sonnet").prices();
+    assertEquals(3.00, global.prices().input(), 1e-9);
+    assertEquals(15.00, global.prices().output(), 1e-9);
+    assertEquals(geography.cacheWrite() / 1.1, global.prices().cacheWrite(), 1e-9);
+    assertEquals(
+        "older models cost the same under every profile",
+        registry.lookup("bedrock-claude-4-sonnet").prices(),
+        registry.lookup("global.bedrock-claude-4-sonnet").prices());
     assertEquals(Optional.empty(), global.region());
 
     ModelSpec eu = registry.lookup("eu." + SONNET);
