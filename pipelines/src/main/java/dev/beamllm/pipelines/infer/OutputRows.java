@@ -13,8 +13,9 @@ final class OutputRows {
   private OutputRows() {}
 
   /**
-   * id, model, completion, tool calls, finish reason, usage, cost, latency, attempts, cache hit,
-   * warnings (only when the client changed the request, such as turning thinking off), metadata.
+   * id, model, completion, tool calls, finish reason, usage, cost, the service tier that served
+   * (when the provider says), latency, attempts, cache hit, warnings (only when the client changed
+   * the request, such as turning thinking off), metadata.
    */
   static String answer(ApiResponse r) {
     ObjectNode o = Json.object();
@@ -36,6 +37,7 @@ final class OutputRows {
         .put("cache_read_tokens", r.usage().cacheReadTokens())
         .put("cache_write_tokens", r.usage().cacheWriteTokens());
     o.put("cost_usd", r.cost());
+    r.serviceTier().ifPresent(t -> o.put("service_tier", t));
     o.put("latency_ms", r.latency().toMillis());
     o.put("attempts", r.attempts());
     o.put("cache_hit", r.cacheHit());

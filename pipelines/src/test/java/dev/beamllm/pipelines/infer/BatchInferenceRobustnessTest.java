@@ -410,6 +410,10 @@ public class BatchInferenceRobustnessTest {
               "preferring"),
           answers.keySet());
       assertEquals("gpt-4.1-nano", answers.get("preferring").get("model").asText());
+      assertEquals(
+          "the tier that served is on the answer line",
+          "flex",
+          answers.get("flexed").get("service_tier").asText());
       assertTrue(
           fake.requests().stream()
               .anyMatch(
