@@ -1,7 +1,5 @@
 package dev.beamllm.client;
 
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
@@ -139,12 +137,7 @@ public class PeerOptionsTest {
         LlmClient claude =
             ClientTestSupport.client(fake, "claude-4.5-sonnet").samplingParams(budget).build();
         LlmClient cohere =
-            ClientTestSupport.client(fake, "command-a-reasoning").samplingParams(budget).build();
-        LlmClient small =
-            ClientTestSupport.client(fake, "claude-4.5-sonnet")
-                .samplingParams(budget.toBuilder().thinkingBudget(500).build())
-                .build();
-        LlmClient gpt = ClientTestSupport.client(fake, "gpt-5").samplingParams(budget).build()) {
+            ClientTestSupport.client(fake, "command-a-reasoning").samplingParams(budget).build()) {
       ApiResponse c = claude.start("think").join();
       assertFalse(c.error().toString(), c.isError());
       JsonNode thinking = lastBody(fake).get("thinking");
@@ -158,20 +151,29 @@ public class PeerOptionsTest {
           Json.parse("{\"type\":\"enabled\",\"token_budget\":2048}"),
           lastBody(fake).get("thinking"));
 
+      // A row sent to a model that takes an effort by name is refused, and not sent.
       int sent = fake.requests().size();
-      ApiResponse tooSmall = small.start("think").join();
-      assertTrue(tooSmall.isError());
-      assertThat(
-          tooSmall.error().orElseThrow().message(),
-          containsString("thinking_budget: Claude takes at least 1024 tokens, got 500"));
-      ApiResponse wrongKind = gpt.start("think").join();
+      ApiResponse wrongKind =
+          claude.start(LlmRequest.of(Conversation.user("think")).withModel("gpt-5")).join();
       assertEquals(ErrorKind.UNSUPPORTED, wrongKind.error().orElseThrow().kind());
       assertEquals(
           "model 'gpt-5' takes no thinking budget; it takes a reasoning effort:"
               + " minimal, low, medium, high",
           wrongKind.error().orElseThrow().message());
-      assertEquals("neither was sent", sent, fake.requests().size());
+      assertEquals("nothing was sent", sent, fake.requests().size());
     }
+    // A client whose budget its model cannot take stops before anything is sent.
+    IllegalArgumentException tooSmall =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ClientConfig.forModels("claude-4.5-sonnet")
+                    .withSamplingParams(SamplingParams.builder().thinkingBudget(500).build())
+                    .check());
+    assertEquals(
+        "samplingParams: model 'claude-4.5-sonnet' takes a thinking budget of at least 1024 tokens"
+            + " (or 0 for none), got 500",
+        tooSmall.getMessage());
   }
 
   @Test

@@ -31,7 +31,7 @@ final class Capabilities {
       return lacks(model, "JSON mode");
     }
     if (params.thinkingBudget().isPresent()) {
-      Optional<String> budget = EffortSupport.budgetRefusal(model);
+      Optional<String> budget = EffortSupport.budgetRefusal(model, params.thinkingBudget().get());
       if (budget.isPresent()) {
         return budget;
       }

@@ -342,11 +342,19 @@ public abstract class ClientConfig implements Serializable {
   }
 
   /**
-   * Refuses a configured reasoning effort (or one named by the model's id, {@code o3-minimal}) that
-   * the model cannot take, before anything is sent: the provider would refuse every request.
+   * Refuses a configured reasoning effort (or one named by the model's id, {@code o3-minimal}) or
+   * thinking budget that the model cannot take, before anything is sent: the provider would refuse
+   * every request.
    */
   private void checkEffort(ModelSpec spec) {
     SamplingParams params = paramsFor(spec.id());
+    params
+        .thinkingBudget()
+        .flatMap(n -> EffortSupport.budgetRefusal(spec, n))
+        .ifPresent(
+            why -> {
+              throw new IllegalArgumentException("samplingParams: " + why);
+            });
     EffortSupport.effective(spec, params)
         .flatMap(e -> EffortSupport.refusal(spec, e))
         .ifPresent(

@@ -48,34 +48,50 @@ public final class EffortSupport {
     return params.reasoningEffort().or(model::reasoningEffort);
   }
 
+  /** The smallest thinking budget Claude takes (Anthropic's extended-thinking guide). */
+  public static final int CLAUDE_MIN_BUDGET = 1024;
+
   /**
-   * Why the model cannot take an explicit thinking budget, or empty when it can: Claude (Anthropic,
-   * Bedrock invoke and Converse), Gemini 2.5 and Cohere's reasoning models think within a budget;
-   * models that take an effort by name (OpenAI's, Gemini 3) and models that do not reason take
-   * none.
+   * Why the model cannot take this explicit thinking budget, or empty when it can: Claude
+   * (Anthropic, Bedrock invoke and Converse; at least 1024 tokens, or 0 for no thinking), Gemini
+   * 2.5 and Cohere's reasoning models think within a budget; models that take an effort by name
+   * (OpenAI's, Gemini 3) and models that do not reason take none.
    */
-  public static Optional<String> budgetRefusal(ModelSpec model) {
+  public static Optional<String> budgetRefusal(ModelSpec model, int budget) {
     Capabilities caps = model.capabilities();
+    boolean claude =
+        switch (model.wireFormat()) {
+          case ANTHROPIC, BEDROCK_ANTHROPIC -> true;
+          case BEDROCK_CONVERSE -> model.apiName().contains("anthropic.claude");
+          default -> false;
+        };
     boolean takes =
         caps.reasoning()
             && caps.reasoningEfforts().isEmpty()
-            && switch (model.wireFormat()) {
-              case ANTHROPIC, BEDROCK_ANTHROPIC, GEMINI, COHERE -> true;
-              case BEDROCK_CONVERSE -> model.apiName().contains("anthropic.claude");
-              default -> false;
-            };
-    if (takes) {
-      return Optional.empty();
+            && (claude
+                || model.wireFormat() == WireFormat.GEMINI
+                || model.wireFormat() == WireFormat.COHERE);
+    if (!takes) {
+      return Optional.of(
+          "model '"
+              + model.id()
+              + "' takes no thinking budget"
+              + (caps.reasoningEfforts().isEmpty()
+                  ? ""
+                  : "; it takes a reasoning effort: "
+                      + caps.reasoningEfforts().stream()
+                          .map(ReasoningEffort::wireName)
+                          .collect(Collectors.joining(", "))));
     }
-    return Optional.of(
-        "model '"
-            + model.id()
-            + "' takes no thinking budget"
-            + (caps.reasoningEfforts().isEmpty()
-                ? ""
-                : "; it takes a reasoning effort: "
-                    + caps.reasoningEfforts().stream()
-                        .map(ReasoningEffort::wireName)
-                        .collect(Collectors.joining(", "))));
+    if (claude && budget > 0 && budget < CLAUDE_MIN_BUDGET) {
+      return Optional.of(
+          "model '"
+              + model.id()
+              + "' takes a thinking budget of at least "
+              + CLAUDE_MIN_BUDGET
+              + " tokens (or 0 for none), got "
+              + budget);
+    }
+    return Optional.empty();
   }
 }

@@ -1,5 +1,6 @@
 package dev.beamllm.provider.anthropic;
 
+import dev.beamllm.model.EffortSupport;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ReasoningEffort;
 import java.util.Optional;
@@ -28,7 +29,7 @@ import java.util.Optional;
  */
 public record ThinkingBudget(int maxTokens, int budget) {
   /** The smallest budget Anthropic accepts. */
-  static final int MIN_BUDGET = 1024;
+  static final int MIN_BUDGET = EffortSupport.CLAUDE_MIN_BUDGET;
 
   /**
    * The plan for a request whose answer may use {@code answerTokens}: thinking only for a reasoning

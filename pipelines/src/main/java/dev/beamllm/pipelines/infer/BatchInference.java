@@ -263,6 +263,7 @@ public final class BatchInference {
       for (String m : models) {
         known(registry, "models", m);
         takesEffort(registry.lookup(m), o);
+        takesBudget(registry.lookup(m), o);
         needed.add(m);
       }
       InputScan scan = InputScan.of(o.getInput());
@@ -306,6 +307,17 @@ public final class BatchInference {
               why -> {
                 throw new JobSettings.BadSetting(asked != null ? "reasoningEffort" : "models", why);
               });
+    }
+
+    /** Refuses a {@code --thinkingBudget} that a model of {@code --models} cannot take. */
+    private static void takesBudget(ModelSpec spec, BatchInferenceOptions o) {
+      if (o.getThinkingBudget() != null) {
+        EffortSupport.budgetRefusal(spec, o.getThinkingBudget())
+            .ifPresent(
+                why -> {
+                  throw new JobSettings.BadSetting("thinkingBudget", why);
+                });
+      }
     }
 
     LlmIO.Complete transform() {

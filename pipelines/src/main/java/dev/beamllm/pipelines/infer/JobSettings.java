@@ -186,7 +186,9 @@ final class JobSettings {
     try {
       return apply.apply(value);
     } catch (IllegalArgumentException e) {
-      throw new BadSetting(option, ConsoleLogging.oneLineOf(e));
+      // The library names its setting ("extraBody: ..."); the flag's name is said already.
+      throw new BadSetting(
+          option, ConsoleLogging.oneLineOf(e).replaceFirst("^" + option + ": ", ""));
     }
   }
 
