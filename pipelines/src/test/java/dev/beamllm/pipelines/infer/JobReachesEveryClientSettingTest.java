@@ -43,7 +43,7 @@ public class JobReachesEveryClientSettingTest {
                   "--jsonMode=true",
                   "--outputSchema={\"type\":\"object\"}",
                   "--reasoningEffort=low",
-                  "--thinkingBudget=2048",
+                  "--models=claude-4.5-sonnet --thinkingBudget=2048",
                   "--verbosity=low",
                   "--mediaResolution=high",
                   "--logprobs=true",
