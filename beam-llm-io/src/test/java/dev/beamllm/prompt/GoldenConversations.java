@@ -146,6 +146,40 @@ public final class GoldenConversations {
                     .add(Thinking.signed("", "CiQBcsjafJ4Ljxbw2pSQyXVT", Thinking.GEMINI))
                     .addToolCall("fc_1", "book_table", "{\"people\":2,\"time\":\"19:00\"}"))
             .add(Message.toolResult("fc_1", "{\"confirmed\":true}")));
+
+    String rs1 =
+        "{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[],\"encrypted_content\":\"gAAAAB1\"}";
+    String rs2 =
+        "{\"type\":\"reasoning\",\"id\":\"rs_2\",\"summary\":[],\"encrypted_content\":\"gAAAAB2\"}";
+    c.put(
+        "16-openai-reasoning-items",
+        Conversation.user("What's the weather in Paris?")
+            .add(
+                Message.of(
+                    Role.ASSISTANT,
+                    List.of(
+                        Thinking.raw(rs1, Thinking.OPENAI),
+                        new ToolCall("call_p", "get_weather", "{\"city\":\"Paris\"}", "fc_1"))))
+            .add(Message.toolResult("call_p", "18 C"))
+            .add(
+                Message.of(
+                    Role.ASSISTANT,
+                    List.of(
+                        Thinking.raw(rs2, Thinking.OPENAI),
+                        new Text("It is 18 C ", "msg_2"),
+                        new Text("and sunny.", "msg_2"))))
+            .add(Message.user("And in Oslo?")));
+
+    c.put(
+        "17-openai-reasoning-without-its-item",
+        Conversation.user("What's the weather in Paris?")
+            .add(
+                Message.of(
+                    Role.ASSISTANT,
+                    List.of(
+                        Thinking.raw(rs1, Thinking.OPENAI),
+                        ToolCall.of("call_p", "get_weather", "{\"city\":\"Paris\"}"))))
+            .add(Message.toolResult("call_p", "18 C")));
     return c;
   }
 }
