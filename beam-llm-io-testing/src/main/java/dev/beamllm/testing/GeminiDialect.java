@@ -54,7 +54,8 @@ final class GeminiDialect implements Dialect {
           "speechConfig",
           "thinkingConfig",
           "mediaResolution");
-  private static final Set<String> THINKING_FIELDS = Set.of("thinkingBudget", "includeThoughts");
+  private static final Set<String> THINKING_FIELDS =
+      Set.of("thinkingBudget", "thinkingLevel", "includeThoughts");
   private static final Set<String> TOOL_FIELDS =
       Set.of(
           "functionDeclarations",
@@ -103,7 +104,8 @@ final class GeminiDialect implements Dialect {
     Conversation conversation =
         GeminiContents.read(
             GeminiFields.get(body, "systemInstruction"), GeminiFields.get(body, "contents"));
-    Config config = config(GeminiFields.get(body, "generationConfig"));
+    GeminiThreeRules.checkSignatures(GeminiFields.get(body, "contents"), pathModel);
+    Config config = config(GeminiFields.get(body, "generationConfig"), pathModel);
     List<ParsedRequest.ToolDef> tools = tools(GeminiFields.get(body, "tools"));
     boolean stream = streaming && "sse".equals(request.queryParam("alt"));
     return ParsedRequest.of(
@@ -137,7 +139,7 @@ final class GeminiDialect implements Dialect {
       boolean thinking) {}
 
   /** Checks {@code generationConfig} and reads what the answer depends on. */
-  private static Config config(JsonNode g) {
+  private static Config config(JsonNode g, String model) {
     if (g == null) {
       return new Config(DEFAULT_MAX_OUTPUT, ParsedRequest.OutputFormat.TEXT, null, -1, false);
     }
@@ -195,20 +197,21 @@ final class GeminiDialect implements Dialect {
         format,
         schema,
         logprobs ? (top == null ? 0 : top) : -1,
-        thinking(GeminiFields.get(g, "thinkingConfig")));
+        thinking(GeminiFields.get(g, "thinkingConfig"), model));
   }
 
   /**
    * Thoughts are returned when {@code includeThoughts} is set and the budget is not 0 (thinking
-   * off).
+   * off); a thinking level is checked against the model (see {@link GeminiThreeRules}).
    */
-  private static boolean thinking(JsonNode t) {
+  private static boolean thinking(JsonNode t, String model) {
     if (t == null) {
       return false;
     }
     String at = "generation_config.thinking_config";
     GeminiFields.checkKnown(t, THINKING_FIELDS, at);
     Integer budget = GeminiFields.integer(t, "thinkingBudget", at, -1, Integer.MAX_VALUE);
+    GeminiThreeRules.checkLevel(GeminiFields.get(t, "thinkingLevel"), budget != null, model, at);
     return GeminiFields.bool(t, "includeThoughts", at) && (budget == null || budget != 0);
   }
 

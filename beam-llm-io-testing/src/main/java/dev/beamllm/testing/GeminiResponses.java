@@ -3,8 +3,10 @@ package dev.beamllm.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -26,7 +28,7 @@ final class GeminiResponses {
     } else {
       answer.toolCalls().forEach(c -> parts.add(functionCall(c)));
     }
-    sign(parts, answer);
+    sign(parts, request, answer);
     ObjectNode root = envelope(parts, request, responseId);
     ObjectNode candidate = (ObjectNode) root.get("candidates").get(0);
     candidate.put("finishReason", finishReason(answer));
@@ -65,7 +67,7 @@ final class GeminiResponses {
       }
     }
     int firstAfterThought = answer.thinking() == null ? 0 : 1;
-    sign(partsPerChunk.get(firstAfterThought), answer);
+    sign(partsPerChunk.get(firstAfterThought), request, answer);
     List<ObjectNode> chunks = new ArrayList<>();
     for (int i = 0; i < partsPerChunk.size(); i++) {
       ObjectNode chunk = envelope(partsPerChunk.get(i), request, responseId);
@@ -106,16 +108,31 @@ final class GeminiResponses {
   }
 
   /** The signature goes on the first part that is not the thought, where Gemini puts it. */
-  private static void sign(List<ObjectNode> parts, Answer answer) {
-    if (answer.thinkingSignature() == null) {
+  private static void sign(List<ObjectNode> parts, ParsedRequest request, Answer answer) {
+    String signature = signature(request, answer);
+    if (signature == null) {
       return;
     }
     for (ObjectNode part : parts) {
       if (!part.has("thought")) {
-        part.put("thoughtSignature", answer.thinkingSignature());
+        part.put("thoughtSignature", signature);
         return;
       }
     }
+  }
+
+  /**
+   * The answer's signature; Gemini 3 signs its function calls even when thoughts are not returned
+   * (ai.google.dev/gemini-api/docs/thought-signatures), and wants that signature back.
+   */
+  private static String signature(ParsedRequest request, Answer answer) {
+    if (answer.thinkingSignature() != null
+        || answer.toolCalls().isEmpty()
+        || !GeminiThreeRules.isGeminiThree(request.model())) {
+      return answer.thinkingSignature();
+    }
+    return Base64.getEncoder()
+        .encodeToString(Digests.sha256("sig:" + request.conversation().fingerprint()));
   }
 
   /** Function calls end with {@code STOP} too: Gemini has no finish reason of its own for them. */

@@ -26,7 +26,8 @@ import java.util.Set;
  * <p>Items become messages as the model sees them: {@code instructions} and system or developer
  * messages are system messages; consecutive {@code function_call} and {@code reasoning} items join
  * the assistant turn they follow; consecutive {@code function_call_output} items make one tool
- * turn. Reference: platform.openai.com/docs/api-reference/responses/create.
+ * turn. A reasoning item with an id must be followed by an item with its id, as OpenAI requires.
+ * Reference: platform.openai.com/docs/api-reference/responses/create.
  */
 final class ResponsesInput {
   private final List<Role> roles = new ArrayList<>();
@@ -58,6 +59,7 @@ final class ResponsesInput {
       for (int i = 0; i < input.size(); i++) {
         in.item(input.get(i), "input[" + i + "]");
       }
+      checkReasoningFollowed(input);
     } else {
       throw typeError("input", "a string or an array", input);
     }
@@ -69,6 +71,28 @@ final class ResponsesInput {
       return Conversation.of(messages).validate();
     } catch (InvalidPromptException e) {
       throw ProviderError.badRequest("Invalid 'input': " + e.getMessage(), "input");
+    }
+  }
+
+  /**
+   * A reasoning item with an id must come right before its following item (the message or function
+   * call the model made after it), sent with that item's id: without the id, the item is a new one
+   * and the reasoning is left without its own, which OpenAI refuses.
+   */
+  private static void checkReasoningFollowed(JsonNode input) {
+    for (int i = 0; i < input.size(); i++) {
+      JsonNode item = input.get(i);
+      if (!"reasoning".equals(item.path("type").asText()) || !item.hasNonNull("id")) {
+        continue;
+      }
+      JsonNode next = i + 1 < input.size() ? input.get(i + 1) : null;
+      if (next == null || next.path("id").asText("").isEmpty()) {
+        throw ProviderError.badRequest(
+            "Item '"
+                + item.get("id").asText()
+                + "' of type 'reasoning' was provided without its required following item.",
+            "input");
+      }
     }
   }
 

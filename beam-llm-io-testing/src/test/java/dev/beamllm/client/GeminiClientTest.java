@@ -21,6 +21,7 @@ import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -153,6 +154,91 @@ public class GeminiClientTest {
           Json.parse(fake.requests().get(2).body())
               .at("/contents/2/parts/0/functionResponse/response/output")
               .asText());
+    }
+  }
+
+  @Test
+  public void callsGeminiDidNotMakeReachGeminiThreeWithTheDocumentedDummySignature() {
+    // A call written by hand (or by another provider) has no signature; Gemini 3 refuses an
+    // unsigned first call of a step in the current turn.
+    Conversation history =
+        Conversation.user("Use get_weather for Oslo")
+            .add(Message.of(Role.ASSISTANT, List.of(ToolCall.of("call_1", "get_weather", "{}"))))
+            .add(Message.toolResult("call_1", "4 C"));
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gemini-3-flash-preview")
+                .tools(WEATHER)
+                .maxAttempts(1)
+                .build()) {
+      ApiResponse r = client.start(history).join();
+      assertFalse(r.error().toString(), r.isError());
+      assertEquals("Tool results: 4 C", r.completion());
+      JsonNode call = Json.parse(fake.requests().get(0).body()).at("/contents/1/parts/0");
+      assertEquals("get_weather", call.at("/functionCall/name").asText());
+      assertEquals("skip_thought_signature_validator", call.get("thoughtSignature").asText());
+    }
+  }
+
+  @Test
+  public void geminiThreesOwnSignatureGoesBackInPlaceOfTheDummy() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gemini-3-pro-preview").tools(WEATHER).build()) {
+      Conversation ask = Conversation.user("Use get_weather for Oslo");
+      ApiResponse call = client.start(ask).join();
+      assertFalse(call.error().toString(), call.isError());
+      Thinking signature = (Thinking) call.message().parts().get(0);
+      String real = signature.signatureFrom(Thinking.GEMINI).orElseThrow();
+      ToolCall weather = call.toolCalls().get(0);
+
+      ApiResponse answer =
+          client.start(ask.add(call.message()).add(Message.toolResult(weather.id(), "4 C"))).join();
+      assertEquals("Tool results: 4 C", answer.completion());
+      assertEquals(
+          real,
+          Json.parse(fake.requests().get(1).body())
+              .at("/contents/1/parts/0/thoughtSignature")
+              .asText());
+    }
+  }
+
+  @Test
+  public void geminiThreeGetsItsThinkingLevelByNameAndNoBudget() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      JsonNode low = thinkingConfig(fake, "gemini-3-pro-preview", ReasoningEffort.LOW);
+      assertEquals("low", low.get("thinkingLevel").asText());
+      assertFalse("never a budget beside a level", low.has("thinkingBudget"));
+      assertTrue(low.get("includeThoughts").asBoolean());
+      assertEquals(
+          "high",
+          thinkingConfig(fake, "gemini-3-pro-preview", ReasoningEffort.HIGH)
+              .get("thinkingLevel")
+              .asText());
+      assertEquals(
+          "minimal",
+          thinkingConfig(fake, "gemini-3-flash-preview", ReasoningEffort.MINIMAL)
+              .get("thinkingLevel")
+              .asText());
+      assertEquals(
+          "medium",
+          thinkingConfig(fake, "gemini-3-flash-preview", ReasoningEffort.MEDIUM)
+              .get("thinkingLevel")
+              .asText());
+      assertFalse(
+          "Gemini 2.5 keeps its budget",
+          thinkingConfig(fake, "gemini-2.5-flash", ReasoningEffort.LOW).has("thinkingLevel"));
+
+      int sent = fake.requests().size();
+      try (LlmClient client =
+          ClientTestSupport.client(fake, "gemini-3-pro-preview")
+              .samplingParams(SamplingParams.defaults().withReasoningEffort(ReasoningEffort.MEDIUM))
+              .maxAttempts(1)
+              .build()) {
+        ApiResponse refused = client.start("think").join();
+        assertTrue("Gemini 3 Pro has no medium level", refused.isError());
+      }
+      assertEquals("an unlisted level is never sent", sent, fake.requests().size());
     }
   }
 

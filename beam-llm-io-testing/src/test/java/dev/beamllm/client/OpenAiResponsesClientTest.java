@@ -9,8 +9,10 @@ import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
@@ -211,6 +213,68 @@ public class OpenAiResponsesClientTest {
       JsonNode input = body(fake, 1).get("input");
       assertEquals("the reasoning item goes back verbatim before its call", item, input.get(1));
       assertEquals("function_call", input.at("/2/type").asText());
+      String fcId = Json.parse(call.rawBody().orElseThrow()).at("/output/1/id").asText();
+      assertTrue(fcId.startsWith("fc_"));
+      assertEquals("the call keeps its item id", fcId, call.toolCalls().get(0).itemId());
+      assertEquals("and goes back with it, after its reasoning", fcId, input.at("/2/id").asText());
+    }
+  }
+
+  @Test
+  public void aReasoningItemGoesBackWithTheMessageItemThatFollowedIt() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "o4-mini")
+                .responsesApi(true)
+                .keepRawBody(true)
+                .samplingParams(SamplingParams.defaults().withReasoningEffort(ReasoningEffort.LOW))
+                .build()) {
+      Conversation ask = Conversation.user("Think about rivers");
+      ApiResponse first = client.start(ask).join();
+      assertFalse(String.valueOf(first.error()), first.isError());
+      JsonNode message = Json.parse(first.rawBody().orElseThrow()).at("/output/1");
+      assertEquals("message", message.get("type").asText());
+
+      ApiResponse second = client.start(ask.add(first.message()).addUser("And the sea?")).join();
+      assertFalse(String.valueOf(second.error()), second.isError());
+      JsonNode replayed = body(fake, 1).at("/input/2");
+      assertEquals("reasoning", body(fake, 1).at("/input/1/type").asText());
+      assertEquals(message.get("id").asText(), replayed.get("id").asText());
+      assertEquals("assistant", replayed.get("role").asText());
+      assertEquals(first.completion(), replayed.at("/content/0/text").asText());
+    }
+  }
+
+  @Test
+  public void aReasoningItemWhoseFollowingItemLostItsIdIsLeftOut() {
+    // The reasoning came from OpenAI, the call after it did not (written by hand, or from a
+    // conversation kept without item ids): the pair cannot be replayed, so the reasoning is left
+    // out and the call goes as a new item.
+    String reasoning =
+        "{\"type\":\"reasoning\",\"id\":\"rs_9\",\"summary\":[],\"encrypted_content\":\"gAAA\"}";
+    Conversation history =
+        Conversation.user("Use get_weather for Oslo")
+            .add(
+                Message.of(
+                    Role.ASSISTANT,
+                    List.of(
+                        Thinking.raw(reasoning, Thinking.OPENAI),
+                        ToolCall.of("call_1", "get_weather", "{\"city\":\"Oslo\"}"))))
+            .add(Message.toolResult("call_1", "4 C"));
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "o4-mini")
+                .responsesApi(true)
+                .tools(WEATHER)
+                .maxAttempts(1)
+                .build()) {
+      ApiResponse r = client.start(history).join();
+      assertFalse(String.valueOf(r.error()), r.isError());
+      assertEquals("Tool results: 4 C", r.completion());
+      JsonNode input = body(fake, 0).get("input");
+      assertEquals(3, input.size());
+      assertEquals("function_call", input.at("/1/type").asText());
+      assertFalse(input.get(1).has("id"));
     }
   }
 

@@ -361,6 +361,127 @@ public class GeminiDialectTest {
         "a budget of 0 turns thinking off", 1, off.json().at("/candidates/0/content/parts").size());
   }
 
+  private static Http.Reply generate(String model, String body) throws Exception {
+    return Http.post(
+        server.baseUrl() + "/v1beta/models/" + model + ":generateContent",
+        body,
+        "x-goog-api-key",
+        KEY);
+  }
+
+  /** A weather call (its part given) answered, after the user's question. */
+  private static String callAndResponse(String callPart) {
+    return "{\"role\":\"model\",\"parts\":["
+        + callPart
+        + "]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":"
+        + "{\"name\":\"get_weather\",\"response\":{\"output\":\"4 C\"}}}]}";
+  }
+
+  @Test
+  public void geminiThreeRefusesAnUnsignedFirstFunctionCallOfTheCurrentTurn() throws Exception {
+    String unsigned = "{\"functionCall\":{\"name\":\"get_weather\",\"args\":{}}}";
+    String signed =
+        "{\"functionCall\":{\"name\":\"get_weather\",\"args\":{}},"
+            + "\"thoughtSignature\":\"skip_thought_signature_validator\"}";
+    String current = "{\"contents\":[" + user("Weather?") + "," + callAndResponse(unsigned) + "]}";
+
+    Http.Reply refused = generate("gemini-3-flash-preview", current);
+    assertEquals(refused.body(), 400, refused.status());
+    assertEquals("INVALID_ARGUMENT", refused.json().at("/error/status").asText());
+    assertEquals(
+        "Function call is missing a thought_signature in functionCall parts. This is required for"
+            + " tools to work correctly, and missing thought_signature may lead to degraded model"
+            + " performance. Additional data, function call `default_api:get_weather` , position"
+            + " 2. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for"
+            + " more details.",
+        refused.json().at("/error/message").asText());
+
+    assertEquals("Gemini 2.5 does not enforce signatures", 200, generate(MODEL, current).status());
+    Http.Reply withSignature =
+        generate(
+            "gemini-3-flash-preview",
+            "{\"contents\":[" + user("Weather?") + "," + callAndResponse(signed) + "]}");
+    assertEquals(withSignature.body(), 200, withSignature.status());
+    Http.Reply parallel =
+        generate(
+            "gemini-3-pro-preview",
+            "{\"contents\":["
+                + user("Weather?")
+                + ","
+                + "{\"role\":\"model\",\"parts\":["
+                + signed
+                + ","
+                + unsigned
+                + "]},{\"role\":\"user\",\"parts\":["
+                + "{\"functionResponse\":{\"name\":\"get_weather\",\"response\":{\"output\":\"4 C\"}}},"
+                + "{\"functionResponse\":{\"name\":\"get_weather\",\"response\":{\"output\":\"5 C\"}}}]}"
+                + "]}");
+    assertEquals("only the first call of a step is signed", 200, parallel.status());
+    Http.Reply earlierTurn =
+        generate(
+            "gemini-3-flash-preview",
+            "{\"contents\":["
+                + user("Weather?")
+                + ","
+                + callAndResponse(unsigned)
+                + ",{\"role\":\"model\",\"parts\":[{\"text\":\"4 C\"}]},"
+                + user("Thanks")
+                + "]}");
+    assertEquals("turns before the last user text are not checked", 200, earlierTurn.status());
+  }
+
+  @Test
+  public void thinkingLevelsAreGeminiThreesAloneAndNeverBesideABudget() throws Exception {
+    String contents = "{\"contents\":[" + user("Think") + "],\"generationConfig\":";
+    Http.Reply both =
+        generate(
+            "gemini-3-flash-preview",
+            contents + "{\"thinkingConfig\":{\"thinkingLevel\":\"low\",\"thinkingBudget\":1024}}}");
+    assertEquals(400, both.status());
+    assertEquals(
+        "You can only set only one of thinking budget and thinking level.",
+        both.json().at("/error/message").asText());
+
+    Http.Reply old =
+        generate(MODEL, contents + "{\"thinkingConfig\":{\"thinkingLevel\":\"low\"}}}");
+    assertEquals(400, old.status());
+    assertEquals(
+        "Thinking level is not supported for this model.",
+        old.json().at("/error/message").asText());
+
+    Http.Reply proMedium =
+        generate(
+            "gemini-3-pro-preview",
+            contents + "{\"thinkingConfig\":{\"thinking_level\":\"medium\"}}}");
+    assertEquals(400, proMedium.status());
+    assertEquals(
+        "Thinking level MEDIUM is not supported for this model.",
+        proMedium.json().at("/error/message").asText());
+
+    Http.Reply unknown =
+        generate(
+            "gemini-3-flash-preview",
+            contents + "{\"thinkingConfig\":{\"thinkingLevel\":\"extreme\"}}}");
+    assertEquals(400, unknown.status());
+    assertThat(
+        unknown.json().at("/error/message").asText(),
+        startsWith("Invalid value at 'generation_config.thinking_config.thinking_level'"));
+
+    Http.Reply low =
+        generate(
+            "gemini-3-pro-preview",
+            contents
+                + "{\"thinkingConfig\":{\"thinkingLevel\":\"low\",\"includeThoughts\":true}}}");
+    assertEquals(low.body(), 200, low.status());
+    assertTrue(low.json().at("/candidates/0/content/parts/0/thought").asBoolean());
+    assertEquals(
+        200,
+        generate(
+                "gemini-3-flash-preview",
+                contents + "{\"thinkingConfig\":{\"thinkingLevel\":\"MINIMAL\"}}}")
+            .status());
+  }
+
   @Test
   public void logprobsListTheChosenTokensAndTheirAlternatives() throws Exception {
     Http.Reply r =

@@ -103,6 +103,16 @@ public class GoldenRequestsAcceptedTest {
   }
 
   @Test
+  public void geminiThreeTakesEveryFunctionCallSigned() throws Exception {
+    // Gemini 3 refuses an unsigned first call of a step: foreign calls carry the dummy signature.
+    assertAllAccepted(
+        "gemini",
+        "/v1beta/models/gemini-3-flash-preview:generateContent",
+        new String[] {"x-goog-api-key", "k"},
+        b -> b.putObject("generationConfig").put("maxOutputTokens", 100));
+  }
+
+  @Test
   public void cohere() throws Exception {
     assertAllAccepted(
         "cohere",

@@ -415,8 +415,57 @@ public class OpenAiResponsesDialectTest {
     next.putArray("input")
         .add(Json.object().put("role", "user").put("content", "Think"))
         .add(item)
+        .add(r.json().at("/output/1"))
         .add(Json.object().put("role", "user").put("content", "Again"));
-    assertEquals(200, respond(Json.write(next)).status());
+    assertEquals("reasoning followed by its message item", 200, respond(Json.write(next)).status());
+  }
+
+  @Test
+  public void aReasoningItemMustComeRightBeforeItsFollowingItemWithThatItemsId() throws Exception {
+    Http.Reply call =
+        respond(
+            "{\"model\":\"o4-mini\",\"reasoning\":{\"effort\":\"low\"},\"store\":false,"
+                + "\"include\":[\"reasoning.encrypted_content\"],\"tools\":"
+                + TOOLS
+                + ",\"input\":\"Use get_weather for Oslo\"}");
+    assertEquals(call.body(), 200, call.status());
+    JsonNode reasoning = call.json().at("/output/0");
+    JsonNode fc = call.json().at("/output/1");
+    assertEquals("function_call", fc.get("type").asText());
+    assertThat(fc.get("id").asText(), startsWith("fc_"));
+    ObjectNode output =
+        Json.object()
+            .put("type", "function_call_output")
+            .put("call_id", fc.get("call_id").asText());
+    output.put("output", "4 C");
+
+    ObjectNode intact = Json.object().put("model", "o4-mini");
+    intact
+        .putArray("input")
+        .add(Json.object().put("role", "user").put("content", "Use get_weather for Oslo"))
+        .add(reasoning)
+        .add(fc)
+        .add(output);
+    assertEquals(200, respond(Json.write(intact)).status());
+
+    ObjectNode withoutId = intact.deepCopy();
+    ((ObjectNode) withoutId.get("input").get(2)).remove("id");
+    Http.Reply refused = respond(Json.write(withoutId));
+    assertEquals(400, refused.status());
+    assertEquals(
+        "Item '"
+            + reasoning.get("id").asText()
+            + "' of type 'reasoning' was provided without its required following item.",
+        refused.json().at("/error/message").asText());
+    assertEquals("invalid_request_error", refused.json().at("/error/type").asText());
+    assertEquals("input", refused.json().at("/error/param").asText());
+    assertTrue(refused.json().at("/error/code").isNull());
+
+    ObjectNode last = Json.object().put("model", "o4-mini");
+    last.putArray("input")
+        .add(Json.object().put("role", "user").put("content", "Think"))
+        .add(reasoning);
+    assertEquals("nothing follows the reasoning", 400, respond(Json.write(last)).status());
   }
 
   @Test

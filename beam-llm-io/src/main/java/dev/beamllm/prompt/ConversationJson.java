@@ -20,14 +20,15 @@ import java.util.List;
  *  "messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}, ...]}]}
  * }</pre>
  *
- * Part forms: {@code text}; {@code image} with one of {@code path}, {@code url} (http(s) or data
- * URL) or {@code data} (base64), optional {@code detail} and, on reading, {@code max_side}; {@code
- * file} with one of {@code path}, {@code url}, {@code data} or {@code file_id}, optional {@code
- * filename} and {@code media_type}; {@code tool_call} with {@code id}, {@code name}, {@code
- * arguments}; {@code tool_result} with {@code call_id}, {@code content} (a string or parts) and
- * {@code is_error}; {@code thinking} with {@code text}, {@code signature}, {@code raw} and {@code
- * origin}. A message's {@code content} may also be a plain string. Relative paths resolve against a
- * base directory given when reading.
+ * Part forms: {@code text} with {@code text} and optional {@code item_id}; {@code image} with one
+ * of {@code path}, {@code url} (http(s) or data URL) or {@code data} (base64), optional {@code
+ * detail} and, on reading, {@code max_side}; {@code file} with one of {@code path}, {@code url},
+ * {@code data} or {@code file_id}, optional {@code filename} and {@code media_type}; {@code
+ * tool_call} with {@code id}, {@code name}, {@code arguments} and optional {@code item_id}; {@code
+ * tool_result} with {@code call_id}, {@code content} (a string or parts) and {@code is_error};
+ * {@code thinking} with {@code text}, {@code signature}, {@code raw} and {@code origin}. A
+ * message's {@code content} may also be a plain string. Relative paths resolve against a base
+ * directory given when reading.
  */
 public final class ConversationJson {
   /** The version written in the {@code v} field. */
@@ -118,6 +119,9 @@ public final class ConversationJson {
     node.put("type", part.type());
     if (part instanceof Text t) {
       node.put("text", t.text());
+      if (t.itemId() != null) {
+        node.put("item_id", t.itemId());
+      }
     } else if (part instanceof Image image) {
       writeImage(node, image, mode);
     } else if (part instanceof File file) {
@@ -126,6 +130,9 @@ public final class ConversationJson {
       node.put("id", call.id());
       node.put("name", call.name());
       node.set("arguments", Json.parse(call.arguments()));
+      if (call.itemId() != null) {
+        node.put("item_id", call.itemId());
+      }
     } else if (part instanceof ToolResult result) {
       node.put("call_id", result.callId());
       ArrayNode content = node.putArray("content");
@@ -298,7 +305,7 @@ public final class ConversationJson {
     }
     switch (type) {
       case "text":
-        return new Text(required(p, "text", type));
+        return new Text(required(p, "text", type), textOrNull(p, "item_id"));
       case "image":
         return readImage(p, baseDir);
       case "file":
@@ -310,7 +317,11 @@ public final class ConversationJson {
               args == null || args.isNull()
                   ? "{}"
                   : args.isTextual() ? args.textValue() : args.toString();
-          return new ToolCall(required(p, "id", type), required(p, "name", type), argsJson);
+          return new ToolCall(
+              required(p, "id", type),
+              required(p, "name", type),
+              argsJson,
+              textOrNull(p, "item_id"));
         }
       case "tool_result":
         {

@@ -12,10 +12,13 @@ import java.util.Objects;
  * @param id the provider's call id, which the matching {@link ToolResult} refers to
  * @param name the tool's name
  * @param arguments the arguments as a JSON object, in canonical (sorted, compact) form
+ * @param itemId the id of the OpenAI Responses {@code function_call} item ({@code fc_...}), which
+ *     differs from the call id; kept so the item can be replayed whole after the reasoning item
+ *     that needs it; null for calls from other APIs or written by hand
  */
-public record ToolCall(String id, String name, String arguments) implements Part {
+public record ToolCall(String id, String name, String arguments, String itemId) implements Part {
 
-  /** Checks the fields and brings the arguments to canonical JSON. */
+  /** Checks the fields and brings the arguments to canonical JSON; an empty item id is none. */
   public ToolCall {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");
@@ -26,6 +29,14 @@ public record ToolCall(String id, String name, String arguments) implements Part
       throw new InvalidPromptException("tool call '" + id + "' has an empty name");
     }
     arguments = canonicalArguments(id, arguments == null || arguments.isBlank() ? "{}" : arguments);
+    if (itemId != null && itemId.isEmpty()) {
+      itemId = null;
+    }
+  }
+
+  /** A tool call with no provider item id. */
+  public ToolCall(String id, String name, String arguments) {
+    this(id, name, arguments, null);
   }
 
   /** Creates a tool call whose arguments are given as a JSON object. */

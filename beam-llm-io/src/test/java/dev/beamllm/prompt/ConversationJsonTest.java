@@ -32,6 +32,38 @@ public class ConversationJsonTest {
   }
 
   @Test
+  public void responsesItemIdsAreKeptAsItemIdAndOnlyWhenThere() {
+    Conversation c =
+        Conversation.user("Weather?")
+            .add(
+                Message.of(
+                    Role.ASSISTANT,
+                    List.of(
+                        new ToolCall("call_1", "get_weather", "{}", "fc_1"),
+                        new Text("Checking.", "msg_1"),
+                        new Text("plain"))));
+    JsonNode content = Json.parse(c.toJson()).at("/messages/1/content");
+    assertEquals("fc_1", content.at("/0/item_id").asText());
+    assertEquals("msg_1", content.at("/1/item_id").asText());
+    assertTrue("no item id, no field", content.get(2).path("item_id").isMissingNode());
+    Conversation back = Conversation.fromJson(c.toJson());
+    assertEquals(c, back);
+    assertEquals("fc_1", ((ToolCall) back.messages().get(1).parts().get(0)).itemId());
+    assertNotEquals(
+        "the item id is part of what is sent, so of the fingerprint",
+        c.fingerprint(),
+        Conversation.user("Weather?")
+            .add(
+                Message.of(
+                    Role.ASSISTANT,
+                    List.of(
+                        ToolCall.of("call_1", "get_weather", "{}"),
+                        new Text("Checking."),
+                        new Text("plain"))))
+            .fingerprint());
+  }
+
+  @Test
   public void everyRowOfThePromptsFileRoundTrips() {
     List<PromptRows.Line> lines = PromptRows.read(TestData.file("prompts.jsonl"));
     assertTrue("at least 50 rows", lines.size() >= 50);

@@ -158,6 +158,40 @@ public final class GoldenConversations {
                             "{\"redactedContent\":\"EmwKAhgBEgy3va3p\"}", Thinking.BEDROCK))
                     .addToolCall("tooluse_1", "get_weather", "{\"city\":\"Oslo\"}"))
             .add(Message.toolResult("tooluse_1", "4 C")));
+
+    String rs1 =
+        "{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[],\"encrypted_content\":\"gAAAAB1\"}";
+    String rs2 =
+        "{\"type\":\"reasoning\",\"id\":\"rs_2\",\"summary\":[],\"encrypted_content\":\"gAAAAB2\"}";
+    c.put(
+        "17-openai-reasoning-items",
+        Conversation.user("What's the weather in Paris?")
+            .add(
+                Message.of(
+                    Role.ASSISTANT,
+                    List.of(
+                        Thinking.raw(rs1, Thinking.OPENAI),
+                        new ToolCall("call_p", "get_weather", "{\"city\":\"Paris\"}", "fc_1"))))
+            .add(Message.toolResult("call_p", "18 C"))
+            .add(
+                Message.of(
+                    Role.ASSISTANT,
+                    List.of(
+                        Thinking.raw(rs2, Thinking.OPENAI),
+                        new Text("It is 18 C ", "msg_2"),
+                        new Text("and sunny.", "msg_2"))))
+            .add(Message.user("And in Oslo?")));
+
+    c.put(
+        "18-openai-reasoning-without-its-item",
+        Conversation.user("What's the weather in Paris?")
+            .add(
+                Message.of(
+                    Role.ASSISTANT,
+                    List.of(
+                        Thinking.raw(rs1, Thinking.OPENAI),
+                        ToolCall.of("call_p", "get_weather", "{\"city\":\"Paris\"}"))))
+            .add(Message.toolResult("call_p", "18 C")));
     return c;
   }
 }

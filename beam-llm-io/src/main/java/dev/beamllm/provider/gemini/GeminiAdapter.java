@@ -17,13 +17,16 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.tool.Tool;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Gemini {@code generateContent} and {@code streamGenerateContent?alt=sse} on the Gemini API (key
  * in {@code x-goog-api-key}). Output schemas and tool parameters go as {@code responseJsonSchema}
  * and {@code parametersJsonSchema}, which take JSON Schema as it is, where {@code responseSchema}
- * and {@code parameters} take only Google's OpenAPI subset with upper-case types. The service tier
- * is OpenAI's notion and is not sent. Reference: ai.google.dev/api/generate-content.
+ * and {@code parameters} take only Google's OpenAPI subset with upper-case types. The reasoning
+ * effort becomes {@code thinkingLevel} for models that list their levels (Gemini 3) and a {@code
+ * thinkingBudget} for the others. The service tier is OpenAI's notion and is not sent. Reference:
+ * ai.google.dev/api/generate-content.
  */
 public final class GeminiAdapter extends BaseAdapter {
   private static final String API = "Gemini generateContent";
@@ -88,19 +91,46 @@ public final class GeminiAdapter extends BaseAdapter {
     // Models that do not think refuse a thinking config, so the effort only reaches those that do.
     r.reasoningEffort()
         .filter(e -> r.model().capabilities().reasoning())
-        .ifPresent(
-            e -> {
-              ObjectNode thinking =
-                  g.putObject("thinkingConfig").put("thinkingBudget", thinkingBudget(e, r.model()));
-              if (e != ReasoningEffort.NONE) {
-                thinking.put("includeThoughts", true);
-              }
-            });
+        .ifPresent(e -> g.set("thinkingConfig", thinkingConfig(e, r.model())));
     if (p.logprobs()) {
       g.put("responseLogprobs", true);
       p.topLogprobs().filter(n -> n > 0).ifPresent(n -> g.put("logprobs", n));
     }
     return g;
+  }
+
+  /**
+   * {@code thinkingLevel} for the models that list their levels (Gemini 3), {@code thinkingBudget}
+   * for the others (Gemini 2.5); never both, which Gemini refuses ("You can only set only one of
+   * thinking budget and thinking level"), and never a level to a model without levels, which it
+   * refuses too (ai.google.dev/gemini-api/docs/thinking).
+   *
+   * @throws UnsupportedOperationException for a level the model does not list, before anything is
+   *     sent (the client's capability check refuses it earlier)
+   */
+  private static ObjectNode thinkingConfig(ReasoningEffort effort, ModelSpec model) {
+    ObjectNode thinking = Json.object();
+    Set<ReasoningEffort> levels = model.capabilities().reasoningEfforts();
+    if (!levels.isEmpty()) {
+      if (!levels.contains(effort)) {
+        throw new UnsupportedOperationException(
+            API
+                + ": "
+                + model.apiName()
+                + " takes the thinking levels "
+                + levels.stream().map(ReasoningEffort::wireName).toList()
+                + ", not '"
+                + effort.wireName()
+                + "'");
+      }
+      // Gemini 3 always thinks; every level it takes asks for some, so thoughts are returned.
+      return thinking.put("thinkingLevel", effort.wireName()).put("includeThoughts", true);
+    }
+    thinking.put("thinkingBudget", thinkingBudget(effort, model));
+    if (effort != ReasoningEffort.NONE) {
+      thinking.put("includeThoughts", true);
+    }
+    return thinking;
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.beamllm.provider.gemini;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
@@ -24,11 +26,20 @@ import java.util.Map;
  * Gemini {@code generateContent} {@code systemInstruction} and {@code contents}. Roles are {@code
  * user} and {@code model}; tool results are {@code functionResponse} parts in a user turn and carry
  * the function's name (taken from the matching call), with the result under {@code output} or
- * {@code error} as the API documents. Reference: ai.google.dev/api/generate-content and
- * ai.google.dev/api/caching#FunctionResponse.
+ * {@code error} as the API documents. The first function call of each model turn carries a thought
+ * signature: Gemini's own when it made the call, else the dummy one Google documents. Reference:
+ * ai.google.dev/api/generate-content and ai.google.dev/api/caching#FunctionResponse.
  */
 public final class GeminiFormat {
   private GeminiFormat() {}
+
+  /**
+   * The signature Google documents for function calls Gemini did not make (another provider's, or
+   * written by hand): Gemini 3 refuses a step whose first {@code functionCall} part has no {@code
+   * thoughtSignature}, and accepts this one in its place (ai.google.dev/gemini-api/docs/
+   * thought-signatures#faqs; Vertex AI documents the same value).
+   */
+  static final String DUMMY_SIGNATURE = "skip_thought_signature_validator";
 
   /** {@code {"systemInstruction": {...}, "contents": [...]}} for the conversation. */
   public static ObjectNode render(Conversation conversation) {
@@ -43,8 +54,31 @@ public final class GeminiFormat {
     for (Message m : Formats.nonSystem(conversation)) {
       turns.add(m.role() == Role.ASSISTANT ? "model" : "user", parts(m, toolNames));
     }
-    body.set("contents", turns.toArray());
+    ArrayNode contents = turns.toArray();
+    for (JsonNode content : contents) {
+      if (content.path("role").asText().equals("model")) {
+        signFirstCall(content.path("parts"));
+      }
+    }
+    body.set("contents", contents);
     return body;
+  }
+
+  /**
+   * Gives the first {@code functionCall} part of a model turn the dummy signature when it has none
+   * of its own. Only the first call of a step needs one (Gemini signs only the first of parallel
+   * calls); a real signature is left as it is. Gemini checks only the steps of the current turn;
+   * signing every model turn alike keeps the rendering free of where that turn starts.
+   */
+  private static void signFirstCall(JsonNode parts) {
+    for (JsonNode part : parts) {
+      if (part.has("functionCall")) {
+        if (!part.has("thoughtSignature")) {
+          ((ObjectNode) part).put("thoughtSignature", DUMMY_SIGNATURE);
+        }
+        return;
+      }
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.beamllm.provider.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
@@ -13,6 +14,7 @@ import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.internal.Formats;
+import java.util.List;
 
 /**
  * OpenAI Responses API {@code instructions} and {@code input} items. The system prompt goes in
@@ -21,7 +23,7 @@ import dev.beamllm.provider.internal.Formats;
  *
  * <p>Tool calls become {@code function_call} items and their results {@code function_call_output}
  * items. Reasoning is sent back only as the raw {@code reasoning} item the API returned (it carries
- * the id and encrypted content the API needs).
+ * the id and encrypted content the API needs), followed by its following item with that item's id.
  */
 public final class OpenAiResponsesFormat {
   private OpenAiResponsesFormat() {}
@@ -40,30 +42,7 @@ public final class OpenAiResponsesFormat {
             content.add(inputPart(part));
           }
         }
-        case ASSISTANT -> {
-          for (Part part : m.parts()) {
-            if (part instanceof Text t) {
-              input
-                  .addObject()
-                  .put("type", "message")
-                  .put("role", "assistant")
-                  .put("content", t.text());
-            } else if (part instanceof ToolCall call) {
-              input
-                  .addObject()
-                  .put("type", "function_call")
-                  .put("call_id", call.id())
-                  .put("name", call.name())
-                  .put("arguments", call.arguments());
-            } else if (part instanceof Thinking thinking) {
-              thinking
-                  .rawFrom(Thinking.OPENAI)
-                  .map(Json::parse)
-                  .filter(raw -> "reasoning".equals(raw.path("type").asText()))
-                  .ifPresent(input::add);
-            }
-          }
-        }
+        case ASSISTANT -> assistant(m.parts(), input);
         case TOOL -> {
           for (ToolResult result : m.partsOf(ToolResult.class)) {
             ObjectNode item =
@@ -85,6 +64,87 @@ public final class OpenAiResponsesFormat {
       }
     }
     return body;
+  }
+
+  /**
+   * An assistant message's items. A reasoning item goes back only right before its following item,
+   * sent with that item's id: OpenAI refuses a reasoning item without it ("Item 'rs_...' of type
+   * 'reasoning' was provided without its required following item"), and a following item without
+   * its id is a new item, not that one. A reasoning item whose next part has no item id (the
+   * message came from another API, or its parts were edited) is left out, since an input reasoning
+   * item must have its id (openai-python {@code ResponseReasoningItemParam}). Item ids go only on
+   * the run of items after a replayed reasoning item, because a function call sent with its id but
+   * without its reasoning item is refused too ("... was provided without its required 'reasoning'
+   * item").
+   */
+  private static void assistant(List<Part> parts, ArrayNode input) {
+    boolean linked = false;
+    for (int i = 0; i < parts.size(); i++) {
+      Part part = parts.get(i);
+      if (part instanceof Thinking thinking) {
+        JsonNode reasoning = reasoning(thinking);
+        if (reasoning == null) {
+          continue;
+        }
+        boolean needsFollower = reasoning.hasNonNull("id");
+        if (needsFollower && (i + 1 == parts.size() || itemId(parts.get(i + 1)) == null)) {
+          linked = false;
+          continue;
+        }
+        input.add(reasoning);
+        linked = needsFollower;
+      } else if (part instanceof ToolCall call) {
+        ObjectNode item = input.addObject().put("type", "function_call");
+        linked = linked && call.itemId() != null;
+        if (linked) {
+          item.put("id", call.itemId());
+        }
+        item.put("call_id", call.id()).put("name", call.name()).put("arguments", call.arguments());
+      } else if (part instanceof Text t) {
+        linked = linked && t.itemId() != null;
+        if (!linked) {
+          input
+              .addObject()
+              .put("type", "message")
+              .put("role", "assistant")
+              .put("content", t.text());
+          continue;
+        }
+        // The output message form, the one that has an id; the texts of one item go back in it.
+        ObjectNode item =
+            input.addObject().put("type", "message").put("role", "assistant").put("id", t.itemId());
+        ArrayNode content = item.putArray("content");
+        outputText(content, t);
+        while (i + 1 < parts.size()
+            && parts.get(i + 1) instanceof Text next
+            && t.itemId().equals(next.itemId())) {
+          outputText(content, next);
+          i++;
+        }
+      }
+    }
+  }
+
+  /** The OpenAI {@code reasoning} item a thinking part carries, or null. */
+  private static JsonNode reasoning(Thinking thinking) {
+    return thinking
+        .rawFrom(Thinking.OPENAI)
+        .map(Json::parse)
+        .filter(raw -> "reasoning".equals(raw.path("type").asText()))
+        .orElse(null);
+  }
+
+  /** The Responses item id a part came in, or null. */
+  private static String itemId(Part part) {
+    if (part instanceof ToolCall call) {
+      return call.itemId();
+    }
+    return part instanceof Text t ? t.itemId() : null;
+  }
+
+  private static void outputText(ArrayNode content, Text text) {
+    ObjectNode part = content.addObject().put("type", "output_text").put("text", text.text());
+    part.putArray("annotations");
   }
 
   private static ObjectNode inputPart(Part part) {

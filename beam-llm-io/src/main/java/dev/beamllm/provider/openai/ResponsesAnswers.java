@@ -23,6 +23,10 @@ import java.util.List;
  * or from polling a background job. Reference:
  * platform.openai.com/docs/api-reference/responses/object.
  *
+ * <p>Messages and function calls keep their item ids ({@code msg_...}, {@code fc_...}) on their
+ * parts: a reasoning item can only be replayed followed by its following item with that item's id
+ * (see {@link OpenAiResponsesFormat}).
+ *
  * <p>Finish reasons use chat completions' words ({@code stop}, {@code tool_calls}, {@code length},
  * {@code content_filter}, also for a refusal), as the Responses API has no such field, so an OpenAI
  * model's answers read the same whichever of its two APIs served them.
@@ -59,12 +63,14 @@ final class ResponsesAnswers {
     for (JsonNode item : response.path("output")) {
       switch (item.path("type").asText("")) {
         case "message" -> {
+          String itemId = item.path("id").asText(null);
           for (JsonNode content : item.path("content")) {
             String type = content.path("type").asText("");
             if (type.equals("output_text")) {
-              parts.add(new Text(content.path("text").asText("")));
+              parts.add(new Text(content.path("text").asText(""), itemId));
               logprobs.addAll(ChatCompletions.logprobs(content.get("logprobs")));
             } else if (type.equals("refusal")) {
+              // No item id: the text goes back as plain assistant text, not as this refusal item.
               parts.add(new Text(content.path("refusal").asText("")));
               refused = true;
             }
@@ -75,7 +81,8 @@ final class ResponsesAnswers {
               new ToolCall(
                   item.path("call_id").asText(),
                   item.path("name").asText(),
-                  item.path("arguments").asText("{}")));
+                  item.path("arguments").asText("{}"),
+                  item.path("id").asText(null)));
           calls = true;
         }
         // Kept whole: the item's id and encrypted content must go back verbatim on the next turn.
