@@ -230,12 +230,23 @@ public class GeminiClientTest {
           thinkingConfig(fake, "gemini-2.5-flash", ReasoningEffort.LOW).has("thinkingLevel"));
 
       int sent = fake.requests().size();
+      SamplingParams medium = SamplingParams.defaults().withReasoningEffort(ReasoningEffort.MEDIUM);
+      assertThrows(
+          "a client configured so is refused before it starts",
+          IllegalArgumentException.class,
+          () ->
+              ClientTestSupport.client(fake, "gemini-3-pro-preview")
+                  .samplingParams(medium)
+                  .build());
       try (LlmClient client =
-          ClientTestSupport.client(fake, "gemini-3-pro-preview")
-              .samplingParams(SamplingParams.defaults().withReasoningEffort(ReasoningEffort.MEDIUM))
+          ClientTestSupport.client(fake, "gemini-2.5-flash")
+              .samplingParams(medium)
               .maxAttempts(1)
               .build()) {
-        ApiResponse refused = client.start("think").join();
+        ApiResponse refused =
+            client
+                .start(LlmRequest.of(Conversation.user("think")).withModel("gemini-3-pro-preview"))
+                .join();
         assertTrue("Gemini 3 Pro has no medium level", refused.isError());
       }
       assertEquals("an unlisted level is never sent", sent, fake.requests().size());

@@ -7,7 +7,9 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.model.MediaResolution;
 import dev.beamllm.model.SamplingParams;
+import dev.beamllm.model.Verbosity;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
@@ -239,5 +241,46 @@ public class PeerOptionsTest {
     assertEquals(
         "strict tool 'search': the object at $.opts must set \"additionalProperties\": false",
         loose.getMessage());
+  }
+
+  @Test
+  public void verbosityAndMediaResolutionReachOnlyTheModelsThatTakeThem() {
+    SamplingParams params =
+        SamplingParams.builder()
+            .verbosity(Verbosity.LOW)
+            .mediaResolution(MediaResolution.HIGH)
+            .thinkingBudget(3000)
+            .build();
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      try (LlmClient gemini =
+          ClientTestSupport.client(fake, "gemini-2.5-flash").samplingParams(params).build()) {
+        assertFalse(gemini.start("look").join().isError());
+        JsonNode config = lastBody(fake).get("generationConfig");
+        assertEquals("MEDIA_RESOLUTION_HIGH", config.get("mediaResolution").asText());
+        assertEquals(3000, config.get("thinkingConfig").get("thinkingBudget").asInt());
+        assertTrue(config.get("thinkingConfig").get("includeThoughts").asBoolean());
+        assertFalse("Gemini takes no verbosity", lastBody(fake).toString().contains("verbosity"));
+      }
+      SamplingParams openAi = params.toBuilder().thinkingBudget(null).build();
+      try (LlmClient gpt5 =
+              ClientTestSupport.client(fake, "gpt-5-mini").samplingParams(openAi).build();
+          LlmClient responses =
+              ClientTestSupport.client(fake, "gpt-5-mini")
+                  .samplingParams(openAi)
+                  .responsesApi(true)
+                  .build();
+          LlmClient gpt41 =
+              ClientTestSupport.client(fake, "gpt-4.1-mini").samplingParams(openAi).build()) {
+        assertFalse(gpt5.start("say").join().isError());
+        assertEquals("low", lastBody(fake).get("verbosity").asText());
+        assertFalse(
+            "OpenAI takes no media resolution",
+            lastBody(fake).toString().contains("MEDIA_RESOLUTION"));
+        assertFalse(responses.start("say").join().isError());
+        assertEquals("low", lastBody(fake).get("text").get("verbosity").asText());
+        assertFalse(gpt41.start("say").join().isError());
+        assertFalse("only the GPT-5 family", lastBody(fake).has("verbosity"));
+      }
+    }
   }
 }

@@ -89,9 +89,19 @@ public final class GeminiAdapter extends BaseAdapter {
       g.put("responseMimeType", "application/json");
     }
     // Models that do not think refuse a thinking config, so the effort only reaches those that do.
-    r.reasoningEffort()
-        .filter(e -> r.model().capabilities().reasoning())
-        .ifPresent(e -> g.set("thinkingConfig", thinkingConfig(e, r.model())));
+    // An explicit budget wins over the effort; the client has refused it for Gemini 3 (levels).
+    if (p.thinkingBudget().isPresent() && r.model().capabilities().reasoning()) {
+      int budget = p.thinkingBudget().get();
+      ObjectNode thinking = g.putObject("thinkingConfig").put("thinkingBudget", budget);
+      if (budget != 0) {
+        thinking.put("includeThoughts", true);
+      }
+    } else {
+      r.reasoningEffort()
+          .filter(e -> r.model().capabilities().reasoning())
+          .ifPresent(e -> g.set("thinkingConfig", thinkingConfig(e, r.model())));
+    }
+    p.mediaResolution().ifPresent(m -> g.put("mediaResolution", m.geminiName()));
     if (p.logprobs()) {
       g.put("responseLogprobs", true);
       p.topLogprobs().filter(n -> n > 0).ifPresent(n -> g.put("logprobs", n));
