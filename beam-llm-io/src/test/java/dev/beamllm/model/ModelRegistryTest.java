@@ -372,6 +372,30 @@ public class ModelRegistryTest {
   }
 
   @Test
+  public void claude5ModelsCarryThePricesOfAnthropicsPricingPage() {
+    // platform.claude.com pricing and model overview pages (model-sources.md, refresh r2).
+    ModelSpec opus = registry.lookup("claude-opus-5-5");
+    assertEquals("claude-5.5-opus", opus.id());
+    assertEquals(new Prices(4.0, 20.0, 0.2, 5.0), opus.prices());
+    assertEquals(128_000, opus.maxOutputTokens());
+    assertEquals(new Prices(2.0, 10.0, 0.2, 2.5), registry.lookup("claude-sonnet-5").prices());
+    assertEquals("claude-opus-4-8", registry.lookup("claude-4.8-opus").apiName());
+    // Haiku 5.5 is priced by prompt length: $0.10 / $0.50 (reads $0.01, writes $0.125) up to
+    // 100k prompt tokens, cache reads and writes counted; above, the whole request at
+    // $0.50 / $2.50 (reads $0.05, writes $0.625).
+    ModelSpec haiku = registry.lookup("claude-5.5-haiku");
+    assertEquals(1_000_000, haiku.contextWindow());
+    assertEquals(
+        (50_000 * 0.10 + 40_000 * 0.01 + 1_000 * 0.50) / 1e6,
+        haiku.cost(new Usage(50_000, 1_000, 40_000, 0)),
+        1e-12);
+    assertEquals(
+        (50_000 * 0.50 + 40_000 * 0.05 + 20_000 * 0.625 + 1_000 * 2.50) / 1e6,
+        haiku.cost(new Usage(50_000, 1_000, 40_000, 20_000)),
+        1e-12);
+  }
+
+  @Test
   public void isSerializableSoItTravelsInAPipeline() throws Exception {
     ModelRegistry custom = registry.withModelsFrom(TestData.file("custom-models.yaml"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
