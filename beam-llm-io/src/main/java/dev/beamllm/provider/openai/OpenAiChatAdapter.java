@@ -49,16 +49,28 @@ public final class OpenAiChatAdapter extends BaseAdapter {
 
   /**
    * The {@code api_base}; for Azure with its {@code {deployment}} (the model's API name) and {@code
-   * {resource}} (the {@code AZURE_OPENAI_RESOURCE} variable) filled in.
+   * {resource}} (the {@code AZURE_OPENAI_RESOURCE} variable) filled in; for Cloudflare Workers AI
+   * with its {@code {account_id}} (the {@code CLOUDFLARE_ACCOUNT_ID} variable).
    */
   @Override
   protected String baseUrl(ProviderRequest r) {
-    String base = super.baseUrl(r);
-    if (!isAzure(r.model())) {
+    return fillBase(super.baseUrl(r), r.model(), System.getenv());
+  }
+
+  /**
+   * {@code base} with the placeholders of {@link #baseUrl} filled from {@code env}: {@code
+   * {deployment}} and {@code {resource}} for Azure, {@code {account_id}} (Cloudflare's {@code
+   * https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1}) for any model.
+   */
+  static String fillBase(String base, ModelSpec model, Map<String, String> env) {
+    if (base.contains("{account_id}")) {
+      base = base.replace("{account_id}", env.getOrDefault("CLOUDFLARE_ACCOUNT_ID", ""));
+    }
+    if (!isAzure(model)) {
       return base;
     }
-    base = base.replace("{deployment}", r.model().apiName());
-    return base.replace("{resource}", System.getenv().getOrDefault("AZURE_OPENAI_RESOURCE", ""));
+    base = base.replace("{deployment}", model.apiName());
+    return base.replace("{resource}", env.getOrDefault("AZURE_OPENAI_RESOURCE", ""));
   }
 
   /**
