@@ -21,6 +21,21 @@ import java.util.regex.Pattern;
  * Reference: docs.anthropic.com/en/api/messages.
  */
 final class AnthropicRequest {
+  /** The efforts of adaptive thinking ({@code output_config.effort}). */
+  private static final Set<String> EFFORTS = Set.of("low", "medium", "high", "max");
+
+  /** Claude models that think adaptively (4.6 and later). */
+  private static final Pattern ADAPTIVE =
+      Pattern.compile(
+          "claude-(?:opus|sonnet|haiku)-4-[6-9]|claude-(?:opus|sonnet|haiku|fable|mythos)-[5-9]");
+
+  /**
+   * Claude models that refuse a thinking budget: Opus 4.7 and later, and every model of the 5
+   * family (docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-adaptive-thinking.html).
+   */
+  private static final Pattern ADAPTIVE_ONLY =
+      Pattern.compile("claude-opus-4-[7-9]|claude-(?:opus|sonnet|haiku|fable|mythos)-[5-9]");
+
   private static final Set<String> BLOCK_TYPES =
       Set.of(
           "text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking");
@@ -71,7 +86,7 @@ final class AnthropicRequest {
     checkStopSequences(body.get("stop_sequences"));
     List<ParsedRequest.ToolDef> tools = tools(body.get("tools"));
     boolean offerTools = toolChoice(body.get("tool_choice"));
-    boolean thinking = thinking(body.get("thinking"), maxTokens);
+    boolean thinking = thinking(body.get("thinking"), maxTokens, model, body.get("output_config"));
     if (thinking) {
       checkToolTurnThinking(messages);
     }
@@ -396,8 +411,20 @@ final class AnthropicRequest {
     return !type.equals("none");
   }
 
-  /** Whether extended thinking is enabled, after checking its budget against {@code max_tokens}. */
-  private static boolean thinking(JsonNode thinking, int maxTokens) {
+  /**
+   * Whether thinking is on, after checking it: a budget against {@code max_tokens} for {@code
+   * enabled}; for {@code adaptive}, a model that thinks adaptively (Claude 4.6 and later) and an
+   * {@code output_config.effort} Anthropic names. Opus 4.7 and later, the 5 family, Fable and
+   * Mythos take only adaptive thinking.
+   */
+  private static boolean thinking(
+      JsonNode thinking, int maxTokens, String model, JsonNode outputConfig) {
+    JsonNode effort = outputConfig == null ? null : outputConfig.get("effort");
+    if (effort != null && !EFFORTS.contains(effort.asText())) {
+      throw bad(
+          "output_config.effort: Input should be 'low', 'medium', 'high' or 'max'",
+          "output_config");
+    }
     if (thinking == null || thinking.isNull()) {
       return false;
     }
@@ -405,11 +432,24 @@ final class AnthropicRequest {
     if (type.equals("disabled")) {
       return false;
     }
+    boolean adaptiveModel = model != null && ADAPTIVE.matcher(model).find();
+    if (type.equals("adaptive")) {
+      if (!adaptiveModel) {
+        throw bad("adaptive thinking is not supported on this model", "thinking");
+      }
+      return true;
+    }
     if (!type.equals("enabled")) {
       throw bad(
           "thinking: Input tag '"
               + type
-              + "' found using 'type' does not match any of the expected tags: 'enabled', 'disabled'",
+              + "' found using 'type' does not match any of the expected tags: 'enabled', 'disabled', 'adaptive'",
+          "thinking");
+    }
+    if (model != null && ADAPTIVE_ONLY.matcher(model).find()) {
+      throw bad(
+          "thinking.type.enabled is not supported for this model. Use thinking.type.adaptive and"
+              + " output_config.effort to control thinking behavior.",
           "thinking");
     }
     JsonNode budget = thinking.get("budget_tokens");

@@ -230,11 +230,14 @@ final class BedrockConverseDialect extends BedrockDialect {
 
   /**
    * Whether Claude's extended thinking is on ({@code additionalModelRequestFields.thinking}, or the
-   * older {@code reasoning_config}). Bedrock passes these fields to the model, so a bad budget
-   * comes back in Anthropic's words, wrapped.
+   * older {@code reasoning_config}; {@code adaptive} for Claude 4.6 and later). Bedrock passes
+   * these fields to the model, so a bad budget comes back in Anthropic's words, wrapped.
    */
   private static boolean thinking(JsonNode extra, int maxTokens) {
     JsonNode t = extra.has("thinking") ? extra.get("thinking") : extra.get("reasoning_config");
+    if (t != null && "adaptive".equals(t.path("type").asText())) {
+      return true;
+    }
     if (t == null || t.isNull() || !"enabled".equals(t.path("type").asText())) {
       return false;
     }

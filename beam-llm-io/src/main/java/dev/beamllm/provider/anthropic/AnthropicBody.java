@@ -86,7 +86,7 @@ public final class AnthropicBody {
     body.setAll(rendered);
     if (thinking.enabled()) {
       // Thinking refuses temperature and top_p other than their defaults.
-      body.putObject("thinking").put("type", "enabled").put("budget_tokens", thinking.budget());
+      thinking.writeTo(body);
     } else {
       p.temperature().ifPresent(t -> body.put("temperature", t));
       p.topP().ifPresent(t -> body.put("top_p", t));
@@ -113,7 +113,7 @@ public final class AnthropicBody {
           });
     }
     if (p.outputSchema().isPresent() && outputTool.isEmpty()) {
-      body.putObject("output_config")
+      body.with("output_config")
           .putObject("format")
           .put("type", "json_schema")
           .set("schema", Json.parse(p.outputSchema().get()));

@@ -89,10 +89,7 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
       }
     }
     if (thinking.enabled()) {
-      body.putObject("additionalModelRequestFields")
-          .putObject("thinking")
-          .put("type", "enabled")
-          .put("budget_tokens", thinking.budget());
+      thinking.writeTo(body.putObject("additionalModelRequestFields"));
     }
     String tier = ServiceTiers.bedrock(r.serviceTier());
     if (tier != null) {
