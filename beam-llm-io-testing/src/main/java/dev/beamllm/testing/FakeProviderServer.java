@@ -395,6 +395,10 @@ public final class FakeProviderServer implements AutoCloseable {
    * Refuses credentials of the wrong form, and a wrong or missing key when the server requires one.
    */
   private void checkKey(Dialect dialect, FakeHttpRequest request) {
+    if (config.keyless && config.apiKey == null && request.header("authorization") == null) {
+      // A job that strips keys (the main job on the fake) sends none at all; see Builder#keyless.
+      return;
+    }
     ProviderError credentials = dialect.credentialsProblem(request);
     if (credentials != null) {
       throw credentials;
@@ -681,6 +685,7 @@ public final class FakeProviderServer implements AutoCloseable {
     private FakeLatency latency = FakeLatency.none();
     private FaultPlan faults = FaultPlan.none();
     private String apiKey;
+    private boolean keyless;
     private Set<String> models;
     private int contextWindow = 1_000_000;
     private long promptCacheMinTokens = 1024;
@@ -735,6 +740,17 @@ public final class FakeProviderServer implements AutoCloseable {
     /** Require this API key (in each provider's own header); none required by default. */
     public Builder apiKey(String apiKey) {
       this.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * Answers requests that carry no credentials at all, on every API (Bedrock's included, which
+     * otherwise refuses them as Bedrock does with "Missing Authentication Token"): for the main job
+     * on the fake, which sends no keys. Credentials of the wrong form are still refused. Off by
+     * default.
+     */
+    public Builder keyless(boolean keyless) {
+      this.keyless = keyless;
       return this;
     }
 

@@ -17,7 +17,7 @@ public final class FakeServerCommand {
   static final String USAGE =
       "usage: ./run.sh fake-server [--port N] [--rpm N] [--tpm N] [--max-concurrent N] [--latency L]\n"
           + "                           [--faults F] [--script S] [--api-key-env VAR] [--context-window N]\n"
-          + "                           [--io-threads N] [--no-log]\n"
+          + "                           [--io-threads N] [--no-log] [--keyless]\n"
           + "  --port N            port on 127.0.0.1 (default 8089; 0 picks a free one)\n"
           + "  --rpm N, --tpm N    requests and tokens per minute (default: unlimited)\n"
           + "  --max-concurrent N  requests in flight at once (default: unlimited)\n"
@@ -27,7 +27,9 @@ public final class FakeServerCommand {
           + "  --api-key-env VAR   require the key held in this environment variable\n"
           + "  --context-window N  longer requests get the context-length error (default 1000000)\n"
           + "  --no-log            keep no request log (for benchmarks); by default the last 10000 requests\n"
-          + "                      are kept and served at GET /fake/requests";
+          + "                      are kept and served at GET /fake/requests\n"
+          + "  --keyless           answer requests without credentials (Bedrock's too), as the main job\n"
+          + "                      with --fakeProviderUrl sends none";
 
   private FakeServerCommand() {}
 
@@ -115,6 +117,7 @@ public final class FakeServerCommand {
           b.apiKey(key);
         }
         case "--no-log" -> b.recordRequests(false);
+        case "--keyless" -> b.keyless(true);
         case "--help", "-h" -> {
           out.println(USAGE);
           return null;

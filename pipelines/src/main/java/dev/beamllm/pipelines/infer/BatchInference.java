@@ -108,7 +108,7 @@ public final class BatchInference {
     }
     FakeProviderServer fake =
         options.getFakeProvider()
-            ? FakeProviderServer.builder().recordRequests(false).start()
+            ? FakeProviderServer.builder().recordRequests(false).keyless(true).start()
             : null;
     try {
       Job job;

@@ -1010,4 +1010,30 @@ public class BatchInferenceRobustnessTest {
       assertEquals(rows, lines(dir.resolve("answers.jsonl")).size());
     }
   }
+
+  /**
+   * Bedrock models on the embedded fake: the job sends no keys there, and the fake answers such
+   * requests on every API, Bedrock's included (before, every row failed with a 403).
+   */
+  @Test(timeout = 60_000)
+  public void bedrockModelsInRegionsAnswerOnTheEmbeddedFake() throws Exception {
+    Path dir = tmp.newFolder("bedrock").toPath();
+    Path input = dir.resolve("prompts.jsonl");
+    Files.write(
+        input,
+        List.of("{\"id\":\"a\",\"prompt\":\"hi\"}", "{\"id\":\"b\",\"prompt\":\"there\"}"),
+        StandardCharsets.UTF_8);
+    Run run =
+        runHere(
+            List.of(
+                "--input=" + input,
+                "--fakeProvider=true",
+                "--models=bedrock-claude-4.5-sonnet@eu-west-1,global.bedrock-nova-micro",
+                "--progress=none",
+                "--output=" + dir.resolve("answers.jsonl"),
+                "--failures=" + dir.resolve("failures.jsonl"),
+                "--runner=DirectRunner"));
+    assertEquals(run.all(), 0, run.code());
+    assertEquals(Set.of("a", "b"), byId(lines(dir.resolve("answers.jsonl"))).keySet());
+  }
 }
