@@ -308,6 +308,9 @@ public final class FakeProviderServer implements AutoCloseable {
     try {
       checkKey(dialect, request);
       parsed = dialect.parse(request, match.pathModel());
+      if (config.tokenCounting != TokenCounting.TOKENIZER) {
+        parsed = parsed.withInputTokens(config.tokenCounting.inputTokens(parsed));
+      }
       if (config.models != null && !config.models.contains(parsed.model())) {
         throw new ProviderError(ErrorKind.NOT_FOUND, "model '" + parsed.model() + "' not found");
       }
@@ -686,6 +689,7 @@ public final class FakeProviderServer implements AutoCloseable {
     private FaultPlan faults = FaultPlan.none();
     private String apiKey;
     private boolean keyless;
+    private TokenCounting tokenCounting = TokenCounting.TOKENIZER;
     private Set<String> models;
     private int contextWindow = 1_000_000;
     private long promptCacheMinTokens = 1024;
@@ -757,6 +761,15 @@ public final class FakeProviderServer implements AutoCloseable {
     /** Answer only these models, 404 for others; every model is served by default. */
     public Builder models(Set<String> models) {
       this.models = Set.copyOf(models);
+      return this;
+    }
+
+    /**
+     * How prompt tokens are counted for the limits and the reported usage; as the client's
+     * tokenizer by default.
+     */
+    public Builder tokenCounting(TokenCounting counting) {
+      this.tokenCounting = counting;
       return this;
     }
 

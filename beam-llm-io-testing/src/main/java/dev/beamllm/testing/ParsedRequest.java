@@ -99,6 +99,23 @@ record ParsedRequest(
         null);
   }
 
+  /** This request with its prompt counted otherwise ({@link TokenCounting}). */
+  ParsedRequest withInputTokens(long tokens) {
+    return new ParsedRequest(
+        model,
+        conversation,
+        tools,
+        maxTokens,
+        format,
+        schemaJson,
+        topLogprobs,
+        stream,
+        thinking,
+        tokens,
+        cachePrefix,
+        options);
+  }
+
   /** This request with a dialect's own settings, which its {@code success} reads back. */
   ParsedRequest withOptions(String optionsJson) {
     return new ParsedRequest(

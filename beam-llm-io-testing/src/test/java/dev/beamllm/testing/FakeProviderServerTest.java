@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -284,5 +285,35 @@ public class FakeProviderServerTest {
       assertTrue(s.endpoints().stream().anyMatch(e -> e.contains("/v1/chat/completions")));
       assertTrue(s.baseUrl().startsWith("http://127.0.0.1:"));
     }
+  }
+
+  @Test
+  public void chars4CountsPromptsAsSomeLimitersEstimateAndChargesTheLimitSo() throws Exception {
+    String prompt = "x".repeat(2_000);
+    String body =
+        "{\"model\":\"gpt-4.1-mini\",\"max_tokens\":10,\"messages\":["
+            + "{\"role\":\"system\",\"content\":\"Be terse.\"},"
+            + "{\"role\":\"user\",\"content\":\""
+            + prompt
+            + "\"}]}";
+    long chars4 = (9 + 3) / 4 + 4 + 2_000 / 4 + 4;
+    try (FakeProviderServer tokenizer = FakeProviderServer.builder().start();
+        FakeProviderServer estimating =
+            FakeProviderServer.builder()
+                .tokenCounting(TokenCounting.CHARS4)
+                .tokensPerMinute(2 * (chars4 + 10))
+                .start()) {
+      long counted =
+          Http.post(chat(tokenizer), body).json().get("usage").get("prompt_tokens").asLong();
+      assertEquals(
+          chars4,
+          Http.post(chat(estimating), body).json().get("usage").get("prompt_tokens").asLong());
+      assertTrue("a run of x is few tokens to a tokenizer: " + counted, counted < chars4);
+      assertEquals(
+          "the limit is charged the same count", 200, Http.post(chat(estimating), body).status());
+      assertEquals(429, Http.post(chat(estimating), body).status());
+    }
+    assertEquals(TokenCounting.CHARS4, TokenCounting.parse(" Chars4 "));
+    assertThrows(IllegalArgumentException.class, () -> TokenCounting.parse("words"));
   }
 }

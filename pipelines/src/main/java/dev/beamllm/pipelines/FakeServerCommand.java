@@ -3,6 +3,7 @@ package dev.beamllm.pipelines;
 import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.FaultPlan;
+import dev.beamllm.testing.TokenCounting;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -17,7 +18,7 @@ public final class FakeServerCommand {
   static final String USAGE =
       "usage: ./run.sh fake-server [--port N] [--rpm N] [--tpm N] [--max-concurrent N] [--latency L]\n"
           + "                           [--faults F] [--script S] [--api-key-env VAR] [--context-window N]\n"
-          + "                           [--io-threads N] [--no-log] [--keyless]\n"
+          + "                           [--io-threads N] [--no-log] [--keyless] [--token-count C]\n"
           + "  --port N            port on 127.0.0.1 (default 8089; 0 picks a free one)\n"
           + "  --rpm N, --tpm N    requests and tokens per minute (default: unlimited)\n"
           + "  --max-concurrent N  requests in flight at once (default: unlimited)\n"
@@ -29,7 +30,9 @@ public final class FakeServerCommand {
           + "  --no-log            keep no request log (for benchmarks); by default the last 10000 requests\n"
           + "                      are kept and served at GET /fake/requests\n"
           + "  --keyless           answer requests without credentials (Bedrock's too), as the main job\n"
-          + "                      with --fakeProviderUrl sends none";
+          + "                      with --fakeProviderUrl sends none\n"
+          + "  --token-count C     how prompt tokens are counted: tokenizer (default, as the client)\n"
+          + "                      or chars4 (characters/4 + 4 per message, as some providers' limiters)";
 
   private FakeServerCommand() {}
 
@@ -118,6 +121,7 @@ public final class FakeServerCommand {
         }
         case "--no-log" -> b.recordRequests(false);
         case "--keyless" -> b.keyless(true);
+        case "--token-count" -> b.tokenCounting(TokenCounting.parse(value.get()));
         case "--help", "-h" -> {
           out.println(USAGE);
           return null;
