@@ -6,6 +6,7 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
+import dev.beamllm.response.Usage;
 import dev.beamllm.tool.Tool;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ final class Admit {
   private final Scheduler scheduler;
   private final long tokensPerMinute;
   private final List<Tool> tools;
+  private final TokenCalibration calibration = new TokenCalibration();
 
   /**
    * @param tokensPerMinute the client's token limit, or 0 for none
@@ -37,10 +39,12 @@ final class Admit {
   }
 
   /**
-   * The tokens to reserve for a request on a model: its input, estimated once per model, and its
-   * output limit there.
+   * The tokens to reserve for a request on a model: its input, estimated once per model and scaled
+   * by what the model's provider has been charging against such estimates ({@link
+   * TokenCalibration}), and its output limit there.
    *
-   * @param inputTokens the request's input estimates by model; a new estimate is added
+   * @param inputTokens the request's input estimates by model (before scaling); a new estimate is
+   *     added
    */
   long tokens(
       Conversation conversation,
@@ -52,7 +56,8 @@ final class Admit {
         spec.maxOutputTokens() > 0
             ? Math.min(params.maxNewTokens(), spec.maxOutputTokens())
             : params.maxNewTokens();
-    return inputTokens.computeIfAbsent(model, k -> estimateInput(conversation, spec)) + maxOut;
+    long estimate = inputTokens.computeIfAbsent(model, k -> estimateInput(conversation, spec));
+    return calibration.reserve(model, estimate) + maxOut;
   }
 
   private long estimateInput(Conversation conversation, ModelSpec spec) {
@@ -61,6 +66,18 @@ final class Admit {
       n += TokenCounter.count(t.name()) + TokenCounter.count(t.parametersJson());
     }
     return n;
+  }
+
+  /**
+   * Learns from an answer how the model's provider counts a prompt estimated at {@code estimate}.
+   */
+  void answered(String model, ModelSpec spec, long estimate, Usage usage) {
+    calibration.learn(model, spec, estimate, usage);
+  }
+
+  /** The ratio of what a model's provider charges to the client's estimates, 1 until it answers. */
+  double calibration(String model) {
+    return calibration.ratio(model);
   }
 
   /**

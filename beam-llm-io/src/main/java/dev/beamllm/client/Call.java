@@ -267,6 +267,10 @@ final class Call implements Scheduler.Job {
         .store(cacheKey, response)
         .thenRun(
             () -> {
+              Long estimate = inputTokens.get(model);
+              if (estimate != null) {
+                steps.admit().answered(model, spec, estimate, response.usage());
+              }
               scheduler.finished(model, admission, charged, outcome.info(), false, -1);
               steps.health().answered(model);
               steps.tracker().finished(response);

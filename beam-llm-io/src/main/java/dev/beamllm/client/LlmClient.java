@@ -246,6 +246,14 @@ public final class LlmClient implements AutoCloseable {
   }
 
   /**
+   * The ratio of what a model's provider has charged for prompts to the client's estimates of them,
+   * 1 until its first answer (see {@code TokenCalibration}).
+   */
+  double tokenCalibration(String model) {
+    return steps.admit().calibration(model);
+  }
+
+  /**
    * The request's cache key: its conversation (not its id or metadata), the models that may answer
    * it and their sampling parameters with its own settings on top, and the tools. Equal keys are
    * equal requests: one answer serves them all.

@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>Buckets start full, as the providers' do, less a small reserve that absorbs the delay
  *       between our admission and the provider's, so the steady rate is the full limit.
- *   <li>Tokens are reserved at admission (input estimate + output limit) and the unused part is
- *       given back when the answer's usage is known.
+ *   <li>Tokens are reserved at admission (input estimate + output limit, the estimate scaled by
+ *       what the model's provider has been charging for such estimates) and settled when the
+ *       answer's usage is known: the unused part comes back, a charge above the reservation is
+ *       taken.
  *   <li>Until the first answer arrives only a probe window of requests goes out, so limits set
  *       higher than the provider's do not turn into a burst of 429s.
  *   <li>A provider's rate-limit headers give each model its own buckets: their limit becomes the
@@ -186,15 +188,19 @@ final class Scheduler implements AutoCloseable {
       long now = System.nanoTime();
       inFlight--;
       probing = false;
-      if (tokens != null && usedTokens < admission.tokens()) {
+      // Settled with what the provider charged: the unused part comes back, and a charge above
+      // the reservation (a provider counting the prompt its own way) is taken, so the next
+      // admissions wait for it instead of drawing 429s.
+      long unused = admission.tokens() - usedTokens;
+      if (tokens != null && unused != 0) {
         tokens.refill(now);
-        tokens.give(admission.tokens() - usedTokens);
+        tokens.give(unused);
       }
       ModelState m = models.computeIfAbsent(model, this::newModelState);
       m.inFlight.remove(admission.seq());
-      if (m.tokens != null && usedTokens < admission.tokens()) {
+      if (m.tokens != null && unused != 0) {
         m.tokens.refill(now);
-        m.tokens.give(admission.tokens() - usedTokens);
+        m.tokens.give(unused);
       }
       learn(m, admission, info, now, rateLimited);
       if (rateLimited) {
