@@ -11,6 +11,7 @@ import dev.beamllm.response.ApiResponse;
 import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.FakeServerStats;
+import dev.beamllm.testing.TokenCounting;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -64,6 +65,8 @@ public final class ClientBench {
       double cpuMillisPerRequest,
       double seconds) {}
 
+  private static final String CHARS4_SCENARIO = "token-bound-chars4";
+
   /** Runs the scenarios {@code runs} times and writes a Markdown report. */
   public static void main(String[] args) throws Exception {
     int runs = 3;
@@ -81,8 +84,11 @@ public final class ClientBench {
     for (int run = 1; run <= runs; run++) {
       // Overhead first: it warms the JIT, whose compile time would otherwise count as the first
       // rate scenario's CPU.
-      for (String scenario : List.of("overhead", "saturation", "token-bound", "limits-wrong")) {
-        if (!only.isEmpty() && !only.contains(scenario)) {
+      for (String scenario :
+          List.of("overhead", "saturation", "token-bound", "limits-wrong", CHARS4_SCENARIO)) {
+        // The chars/4 scenario runs only when named: it adds minutes to every run.
+        boolean named = only.contains(scenario);
+        if (!only.isEmpty() && !named || only.isEmpty() && scenario.equals(CHARS4_SCENARIO)) {
           continue;
         }
         Result r =
@@ -90,6 +96,7 @@ public final class ClientBench {
               case "saturation" -> saturation();
               case "token-bound" -> tokenBound();
               case "limits-wrong" -> limitsWrong();
+              case CHARS4_SCENARIO -> tokenBoundChars4();
               default -> overhead();
             };
         System.err.printf(Locale.ROOT, "run %d %s: %s%n", run, scenario, r);
@@ -126,6 +133,23 @@ public final class ClientBench {
         true);
   }
 
+  /**
+   * Token-bound against a provider that counts prompts as characters / 4 + 4 per message (issue
+   * 12): the client's tokenizer estimates below what it is charged until it learns the ratio.
+   */
+  static Result tokenBoundChars4() throws IOException {
+    return rateScenario(
+        CHARS4_SCENARIO,
+        100_000,
+        300_000,
+        new Limits(100_000, 300_000, 1_000),
+        1_500,
+        longPrompts(1_500),
+        100,
+        true,
+        TokenCounting.CHARS4);
+  }
+
   static Result limitsWrong() throws IOException {
     return rateScenario(
         "limits-wrong",
@@ -147,8 +171,23 @@ public final class ClientBench {
       List<String> prompts,
       int maxNew,
       boolean tokens) {
+    return rateScenario(
+        name, rpm, tpm, clientLimits, n, prompts, maxNew, tokens, TokenCounting.TOKENIZER);
+  }
+
+  private static Result rateScenario(
+      String name,
+      long rpm,
+      long tpm,
+      Limits clientLimits,
+      int n,
+      List<String> prompts,
+      int maxNew,
+      boolean tokens,
+      TokenCounting counting) {
     try (FakeProviderServer fake =
         FakeProviderServer.builder()
+            .tokenCounting(counting)
             .requestsPerMinute(rpm)
             .tokensPerMinute(tpm)
             .latency(FakeLatency.logNormal(Duration.ofMillis(400), 0.5))
