@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       higher than the provider's do not turn into a burst of 429s.
  *   <li>A provider's rate-limit headers give each model its own buckets: their limit becomes the
  *       model's rate, and what they say is left (less what we sent since) caps the model's level.
- *   <li>A 429 pauses new dispatches for the provider's retry-after; without rate-limit headers it
- *       also slows the model down by a fifth, recovering gradually.
+ *   <li>A 429 pauses new dispatches to the model that drew it (only that model: the others keep
+ *       going) for the provider's retry-after; without rate-limit headers it also slows the model
+ *       down by a fifth, recovering gradually.
  * </ul>
  */
 final class Scheduler implements AutoCloseable {
@@ -85,7 +86,6 @@ final class Scheduler implements AutoCloseable {
   private int inFlight;
   private boolean closed;
   private boolean probing = true;
-  private long coolDownUntil;
   private ScheduledFuture<?> wakeup;
   private long wakeupAt = Long.MAX_VALUE;
 
@@ -97,6 +97,9 @@ final class Scheduler implements AutoCloseable {
     long seq;
     long reserved;
     double slowedRate;
+
+    /** No dispatch to this model before this time: the provider answered 429 (nanoTime). */
+    long coolDownUntil;
 
     /**
      * Whether the provider's headers have been read once: the first reading is the cautious one.
@@ -204,9 +207,9 @@ final class Scheduler implements AutoCloseable {
       }
       learn(m, admission, info, now, rateLimited);
       if (rateLimited) {
-        coolDownUntil =
+        m.coolDownUntil =
             Math.max(
-                coolDownUntil,
+                m.coolDownUntil,
                 now + (retryAfterNanos >= 0 ? retryAfterNanos : DEFAULT_COOL_DOWN_NANOS));
         if (!m.headers && limits.requestsPerMinute() > 0) {
           slowDown(m, now);
@@ -385,10 +388,6 @@ final class Scheduler implements AutoCloseable {
     long modelWait = Long.MAX_VALUE;
     int skipped = 0;
     for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
-      if (now < coolDownUntil) {
-        wakeAt(coolDownUntil);
-        return go;
-      }
       if (inFlight >= max || (probing && inFlight >= probeWindow)) {
         return go;
       }
@@ -418,7 +417,7 @@ final class Scheduler implements AutoCloseable {
         return go;
       }
       ModelState m = models.computeIfAbsent(job.model(), this::newModelState);
-      long wait = 0;
+      long wait = Math.max(0, m.coolDownUntil - now);
       if (m.requests != null) {
         m.requests.refill(now);
         wait =
