@@ -124,9 +124,19 @@ public final class Errors {
 
   /**
    * The provider's retry-after in milliseconds: {@code retry-after-ms}, else {@code retry-after} as
-   * seconds or an HTTP date.
+   * seconds or an HTTP date, else when the exhausted limit resets by the rate-limit headers ({@link
+   * RateLimitResets}), so a 429 waits what the provider says rather than a guess.
    */
   public static Optional<Long> retryAfterMillis(HttpAnswer answer) {
+    Optional<Long> given = retryAfterHeader(answer);
+    if (given.isPresent() || answer.status() != 429) {
+      // Other answers carry the reset headers too; only a 429 says a limit is exhausted.
+      return given;
+    }
+    return RateLimitResets.millisUntilReset(answer);
+  }
+
+  private static Optional<Long> retryAfterHeader(HttpAnswer answer) {
     Optional<String> ms = answer.header("retry-after-ms");
     if (ms.isPresent()) {
       try {
