@@ -101,6 +101,15 @@ record ParsedRequest(
 
   /** This request with its prompt counted otherwise ({@link TokenCounting}). */
   ParsedRequest withInputTokens(long tokens) {
+    return copy(tokens, options);
+  }
+
+  /** This request with a dialect's own settings, which its {@code success} reads back. */
+  ParsedRequest withOptions(String optionsJson) {
+    return copy(inputTokens, optionsJson);
+  }
+
+  private ParsedRequest copy(long tokens, String optionsJson) {
     return new ParsedRequest(
         model,
         conversation,
@@ -112,23 +121,6 @@ record ParsedRequest(
         stream,
         thinking,
         tokens,
-        cachePrefix,
-        options);
-  }
-
-  /** This request with a dialect's own settings, which its {@code success} reads back. */
-  ParsedRequest withOptions(String optionsJson) {
-    return new ParsedRequest(
-        model,
-        conversation,
-        tools,
-        maxTokens,
-        format,
-        schemaJson,
-        topLogprobs,
-        stream,
-        thinking,
-        inputTokens,
         cachePrefix,
         optionsJson);
   }

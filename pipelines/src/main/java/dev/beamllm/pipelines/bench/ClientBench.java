@@ -118,7 +118,8 @@ public final class ClientBench {
         6_000,
         shortPrompts(6_000),
         100,
-        false);
+        false,
+        TokenCounting.TOKENIZER);
   }
 
   static Result tokenBound() throws IOException {
@@ -130,7 +131,8 @@ public final class ClientBench {
         1_500,
         longPrompts(1_500),
         100,
-        true);
+        true,
+        TokenCounting.TOKENIZER);
   }
 
   /**
@@ -159,20 +161,8 @@ public final class ClientBench {
         6_000,
         shortPrompts(6_000),
         100,
-        false);
-  }
-
-  private static Result rateScenario(
-      String name,
-      long rpm,
-      long tpm,
-      Limits clientLimits,
-      int n,
-      List<String> prompts,
-      int maxNew,
-      boolean tokens) {
-    return rateScenario(
-        name, rpm, tpm, clientLimits, n, prompts, maxNew, tokens, TokenCounting.TOKENIZER);
+        false,
+        TokenCounting.TOKENIZER);
   }
 
   private static Result rateScenario(

@@ -207,15 +207,7 @@ final class JobSettings {
 
   /** The effort of {@code --reasoningEffort}, or null when not given. */
   static ReasoningEffort reasoningEffort(String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return ReasoningEffort.valueOf(value.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "must be none, minimal, low, medium, high or xhigh, got '" + value + "'");
-    }
+    return choice(value, ReasoningEffort.class);
   }
 
   /** One of an enum's constants by name, any case; null stays null. */
