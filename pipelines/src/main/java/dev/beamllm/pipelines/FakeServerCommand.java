@@ -5,6 +5,7 @@ import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.FaultPlan;
 import dev.beamllm.testing.TokenCounting;
 import java.io.PrintStream;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
@@ -94,7 +95,7 @@ public final class FakeServerCommand {
       String inline =
           a.contains("=") && a.startsWith("--") ? a.substring(a.indexOf('=') + 1) : null;
       Supplier<String> value = () -> null;
-      if (!flag.equals("--no-log") && !flag.equals("--help") && !flag.equals("-h")) {
+      if (!Set.of("--no-log", "--keyless", "--help", "-h").contains(flag)) {
         if (inline == null && i + 1 >= args.length) {
           throw new IllegalArgumentException(flag + " needs a value");
         }

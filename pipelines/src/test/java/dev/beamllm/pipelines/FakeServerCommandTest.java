@@ -99,6 +99,29 @@ public class FakeServerCommandTest {
   }
 
   @Test
+  public void keylessTakesNoValueAndAnswersBedrockWithoutCredentials() throws Exception {
+    for (String[] args :
+        List.of(
+            new String[] {"--keyless", "--port", "0"}, new String[] {"--port", "0", "--keyless"})) {
+      try (FakeProviderServer server = FakeServerCommand.parse(args, System.out).start()) {
+        HttpRequest req =
+            HttpRequest.newBuilder(
+                    URI.create(server.baseUrl() + "/model/amazon.nova-micro-v1%3A0/converse"))
+                .header("content-type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"hi\"}]}]}"))
+                .build();
+        assertEquals(
+            200,
+            HttpClient.newHttpClient()
+                .send(req, HttpResponse.BodyHandlers.ofString())
+                .statusCode());
+      }
+    }
+  }
+
+  @Test
   public void helpAndBadOptions() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertNull(
