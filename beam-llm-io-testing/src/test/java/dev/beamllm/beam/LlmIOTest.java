@@ -386,7 +386,11 @@ public class LlmIOTest {
     var data = DisplayData.from(io);
     assertTrue(data.toString().contains("gpt-4.1-mini"));
     assertTrue(data.toString().contains("numWorkers"));
-    assertEquals(200, io.workerConfig().limits().requestsPerMinute());
+    assertEquals(
+        200,
+        io.workerConfig(org.apache.beam.sdk.options.PipelineOptionsFactory.create())
+            .limits()
+            .requestsPerMinute());
     try {
       LlmIO.complete().validate(PipelineOptionsFactory.create());
       throw new AssertionError("expected a validation error");

@@ -7,6 +7,7 @@ import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.Limits;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.client.Postprocessor;
+import dev.beamllm.client.SharedLimits;
 import dev.beamllm.client.StatusTracker;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.SamplingParams;
@@ -406,6 +407,23 @@ public final class LlmIO {
       return with(config().withApiKeys(keys));
     }
 
+    /**
+     * Holds the job's limits on the Redis server at {@code redisUri} ({@code
+     * redis://[:password@]host:port[/db]}), shared by every worker of every JVM; see {@link
+     * ClientConfig#withSharedLimits}. The keys live under the pipeline's job name ({@code
+     * --jobName}): jobs that should share one quota give the same job name or {@link
+     * #withSharedLimits(SharedLimits)} with the same namespace. Replaces the static split of {@link
+     * #withNumWorkers}.
+     */
+    public Complete withSharedLimits(String redisUri) {
+      return withSharedLimits(SharedLimits.redis(redisUri));
+    }
+
+    /** The job's limits held where {@code shared} says; see {@link #withSharedLimits(String)}. */
+    public Complete withSharedLimits(SharedLimits shared) {
+      return with(config().withSharedLimits(shared));
+    }
+
     /** The answer cache, written as answers arrive; see {@link ClientConfig#withCache}. */
     public Complete withCache(ResponseCache cache) {
       return with(config().withCache(cache));
@@ -473,8 +491,16 @@ public final class LlmIO {
       return toBuilder().setErrorHandler(handler).build();
     }
 
-    /** The configuration of one worker's client: its share of the limits, no progress display. */
-    ClientConfig workerConfig() {
+    /**
+     * The configuration of one worker's client: its share of the limits (all of them when they are
+     * shared through Redis, under the job's name), no progress display.
+     */
+    ClientConfig workerConfig(PipelineOptions options) {
+      if (config().sharedLimits().isPresent()) {
+        return config()
+            .withSharedLimits(
+                config().sharedLimits().get().withDefaultNamespace(options.getJobName()));
+      }
       Map<String, Limits> perModel = new HashMap<>();
       config().perModelLimits().forEach((m, l) -> perModel.put(m, l.share(numWorkers())));
       return config().withLimits(config().limits().share(numWorkers())).withModelLimits(perModel);
@@ -486,7 +512,7 @@ public final class LlmIO {
       if (config().models().isEmpty()) {
         throw new IllegalArgumentException("LlmIO.complete() needs models: call withModels(...)");
       }
-      workerConfig().check();
+      workerConfig(options).check();
     }
 
     /**
@@ -520,7 +546,7 @@ public final class LlmIO {
 
     LlmResult expandRequests(PCollection<LlmRequest> input) {
       validate(input.getPipeline().getOptions());
-      ClientConfig config = workerConfig();
+      ClientConfig config = workerConfig(input.getPipeline().getOptions());
       SerializableFunction<ClientConfig, LlmService> factory =
           clientFactory() != null ? clientFactory() : LlmService::fromConfig;
       PCollection<RequestGroup> requests = expandGroup(expandBatch(input));
@@ -628,6 +654,11 @@ public final class LlmIO {
               DisplayData.item("modelLimits", c.perModelLimits().toString())
                   .withLabel("Limits of single models"))
           .add(DisplayData.item("numWorkers", numWorkers()).withLabel("Workers sharing the limits"))
+          .add(
+              DisplayData.item(
+                      "sharedLimits",
+                      c.sharedLimits().map(SharedLimits::toString).orElse("none (this JVM's)"))
+                  .withLabel("Limits shared through"))
           .add(DisplayData.item("maxAttempts", c.maxAttempts()).withLabel("Attempts per stage"))
           .add(
               DisplayData.item("requestTimeout", c.requestTimeout().toString())

@@ -92,6 +92,12 @@ public abstract class ClientConfig implements Serializable {
   public abstract Optional<ResponseCache> cache();
 
   /**
+   * Where the limits every worker of a cluster shares are held, if anywhere: then {@link #limits()}
+   * and {@link #perModelLimits()} are those of the whole cluster.
+   */
+  public abstract Optional<SharedLimits> sharedLimits();
+
+  /**
    * Whether OpenAI models served by both APIs use the Responses API instead of chat completions.
    */
   public abstract boolean useResponsesApi();
@@ -313,6 +319,16 @@ public abstract class ClientConfig implements Serializable {
     return toBuilder().setBackgroundMode(background).build();
   }
 
+  /**
+   * Holds the limits on a Redis server that every worker shares: requests/min, tokens/min and
+   * requests in flight become those of the whole cluster (leased in chunks, so Redis sees a few
+   * calls per second per worker), and a model's real limits and cool-downs that one worker learns
+   * from its provider every worker honours. The client checks at once that the server answers.
+   */
+  public ClientConfig withSharedLimits(SharedLimits shared) {
+    return toBuilder().setSharedLimits(checkNotNull(shared, "sharedLimits")).build();
+  }
+
   /** A hook applied to every fresh answer before it is cached and delivered. */
   public ClientConfig withPostprocess(Postprocessor postprocess) {
     return toBuilder().setPostprocess(checkNotNull(postprocess, "postprocess")).build();
@@ -425,6 +441,8 @@ public abstract class ClientConfig implements Serializable {
     abstract Builder setApiKeys(ApiKeys keys);
 
     abstract Builder setCache(@Nullable ResponseCache cache);
+
+    abstract Builder setSharedLimits(@Nullable SharedLimits shared);
 
     abstract Builder setPostprocess(@Nullable Postprocessor postprocess);
 

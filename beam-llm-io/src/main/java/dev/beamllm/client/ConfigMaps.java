@@ -152,6 +152,10 @@ final class ConfigMaps {
                           ? ResponseCache.memory()
                           : ResponseCache.sqlite(Path.of(text(v))))),
           new Key(
+              "shared_limits",
+              "withSharedLimits",
+              (c, v) -> c.withSharedLimits(SharedLimits.redis(text(v)))),
+          new Key(
               "use_responses_api",
               "withResponsesApi",
               (c, v) -> c.withResponsesApi(flag("use_responses_api", v))),

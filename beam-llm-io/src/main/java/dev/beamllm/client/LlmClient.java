@@ -46,6 +46,7 @@ import java.util.function.Consumer;
 public final class LlmClient implements AutoCloseable {
   private final ClientConfig config;
   private final Scheduler scheduler;
+  private final RedisQuota sharedQuota;
   private final HttpTransport transport;
   private final StatusTracker tracker;
   private final CallSteps steps;
@@ -54,7 +55,12 @@ public final class LlmClient implements AutoCloseable {
     this.config = config;
     ModelSpecs specs = new ModelSpecs(config.registry(), config.models());
     ModelPicker picker = new ModelPicker(config.models(), config.weights(), config.seed());
-    this.scheduler = new Scheduler(config.limits(), perModelLimits(config));
+    this.sharedQuota =
+        config
+            .sharedLimits()
+            .map(shared -> new RedisQuota(shared, AccountFingerprint.of(config)))
+            .orElse(null);
+    this.scheduler = new Scheduler(config.limits(), perModelLimits(config), sharedQuota);
     this.transport = new HttpTransport(config.limits().maxConcurrentRequests());
     this.tracker = new StatusTracker(config.progress());
     this.steps = CallSteps.of(config, specs, picker, scheduler, transport, tracker);
@@ -334,6 +340,10 @@ public final class LlmClient implements AutoCloseable {
       ((Call) waiting).fail(Admit.closed());
     }
     transport.close();
+    if (sharedQuota != null) {
+      // After the scheduler gave its leases back, so that they reach Redis before it closes.
+      sharedQuota.close();
+    }
   }
 
   /**
@@ -434,6 +444,12 @@ public final class LlmClient implements AutoCloseable {
     /** See {@link ClientConfig#withExtraBody}. */
     public Builder extraBody(String json) {
       config = config.withExtraBody(json);
+      return this;
+    }
+
+    /** See {@link ClientConfig#withSharedLimits}. */
+    public Builder sharedLimits(SharedLimits shared) {
+      config = config.withSharedLimits(shared);
       return this;
     }
 

@@ -73,8 +73,10 @@ final class Scheduler implements AutoCloseable {
   private static final int MAX_SKIPPED = 256;
 
   private final Limits limits;
-  private final TokenBucket requests;
-  private final TokenBucket tokens;
+  private final Bucket requests;
+  private final Bucket tokens;
+  private final RedisQuota quota;
+  private final SharedSlots slots;
   private final double requestReserve;
   private final double tokenReserve;
   private final int probeWindow;
@@ -91,8 +93,8 @@ final class Scheduler implements AutoCloseable {
 
   /** Per-model state learned from the provider. */
   private static final class ModelState {
-    TokenBucket requests;
-    TokenBucket tokens;
+    Bucket requests;
+    Bucket tokens;
     boolean headers;
     long seq;
     long reserved;
@@ -111,21 +113,29 @@ final class Scheduler implements AutoCloseable {
   }
 
   Scheduler(Limits limits) {
-    this(limits, Map.of());
+    this(limits, Map.of(), null);
   }
 
   /**
    * A scheduler with limits of single models as well, by the names jobs give ({@link Job#model()}):
    * their buckets start full at the given rates, and a provider's headers can only lower them.
+   *
+   * @param quota where the limits every worker of a cluster shares are held, or null: the limits
+   *     are this JVM's
    */
-  Scheduler(Limits limits, Map<String, Limits> perModel) {
+  Scheduler(Limits limits, Map<String, Limits> perModel, RedisQuota quota) {
     this.limits = limits;
     this.perModel = Map.copyOf(perModel);
+    this.quota = quota;
     long now = System.nanoTime();
     this.requests =
-        limits.requestsPerMinute() > 0 ? new TokenBucket(limits.requestsPerMinute(), now) : null;
+        limits.requestsPerMinute() > 0 ? bucket("requests", limits.requestsPerMinute(), now) : null;
     this.tokens =
-        limits.tokensPerMinute() > 0 ? new TokenBucket(limits.tokensPerMinute(), now) : null;
+        limits.tokensPerMinute() > 0 ? bucket("tokens", limits.tokensPerMinute(), now) : null;
+    this.slots =
+        quota != null && limits.maxConcurrentRequests() > 0
+            ? quota.slots(limits.maxConcurrentRequests(), this::poke)
+            : null;
     this.requestReserve = Math.max(1, limits.requestsPerMinute() * RESERVE_SHARE);
     this.tokenReserve = limits.tokensPerMinute() * RESERVE_SHARE;
     this.probeWindow =
@@ -139,6 +149,23 @@ final class Scheduler implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    if (quota != null) {
+      quota.listen(this::learnedElsewhere);
+    }
+  }
+
+  /** A bucket of this JVM, or a lease of the cluster's bucket of that name. */
+  private Bucket bucket(String name, double perMinute, long now) {
+    return quota == null
+        ? new TokenBucket(perMinute, now)
+        : quota.bucket(name, perMinute, this::poke);
+  }
+
+  /** Looks at the queue again soon, on the scheduler's thread: shared capacity arrived. */
+  private synchronized void poke() {
+    if (!closed) {
+      wakeAt(System.nanoTime());
+    }
   }
 
   /** Queues a job; it starts as soon as the limits allow. */
@@ -191,6 +218,9 @@ final class Scheduler implements AutoCloseable {
       long now = System.nanoTime();
       inFlight--;
       probing = false;
+      if (slots != null) {
+        slots.ended(inFlight);
+      }
       // Settled with what the provider charged: the unused part comes back, and a charge above
       // the reservation (a provider counting the prompt its own way) is taken, so the next
       // admissions wait for it instead of drawing 429s.
@@ -205,12 +235,13 @@ final class Scheduler implements AutoCloseable {
         m.tokens.refill(now);
         m.tokens.give(unused);
       }
-      learn(m, admission, info, now, rateLimited);
+      learn(model, m, admission, info, now, rateLimited);
       if (rateLimited) {
-        m.coolDownUntil =
-            Math.max(
-                m.coolDownUntil,
-                now + (retryAfterNanos >= 0 ? retryAfterNanos : DEFAULT_COOL_DOWN_NANOS));
+        long coolDown = retryAfterNanos >= 0 ? retryAfterNanos : DEFAULT_COOL_DOWN_NANOS;
+        m.coolDownUntil = Math.max(m.coolDownUntil, now + coolDown);
+        if (quota != null) {
+          quota.publishCoolDown(model, Math.max(1, coolDown / 1_000_000));
+        }
         if (!m.headers && limits.requestsPerMinute() > 0) {
           slowDown(m, now);
         }
@@ -237,10 +268,37 @@ final class Scheduler implements AutoCloseable {
     if (own != null) {
       long now = System.nanoTime();
       m.requests =
-          own.requestsPerMinute() > 0 ? new TokenBucket(own.requestsPerMinute(), now) : null;
-      m.tokens = own.tokensPerMinute() > 0 ? new TokenBucket(own.tokensPerMinute(), now) : null;
+          own.requestsPerMinute() > 0
+              ? bucket("model:" + model + ":requests", own.requestsPerMinute(), now)
+              : null;
+      m.tokens =
+          own.tokensPerMinute() > 0
+              ? bucket("model:" + model + ":tokens", own.tokensPerMinute(), now)
+              : null;
+    }
+    if (quota != null) {
+      quota.watch(model);
     }
     return m;
+  }
+
+  /**
+   * Adopts what another worker learned about a model: a cool-down after its 429, and the model's
+   * real limits from its provider's headers.
+   */
+  private void learnedElsewhere(RedisQuota.ModelFacts facts) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      long now = System.nanoTime();
+      ModelState m = models.computeIfAbsent(facts.model(), this::newModelState);
+      if (facts.coolDownMillis() > 0) {
+        m.coolDownUntil = Math.max(m.coolDownUntil, now + facts.coolDownMillis() * 1_000_000);
+        wakeAt(m.coolDownUntil);
+      }
+      adoptLimits(m, facts.model(), facts.requestLimit(), facts.tokenLimit(), now);
+    }
   }
 
   /** Starts this thread is running now; starts admitted meanwhile join them instead of nesting. */
@@ -277,6 +335,12 @@ final class Scheduler implements AutoCloseable {
     }
   }
 
+  /** Nanoseconds until the model may be sent to again after a 429 (0: now). */
+  synchronized long coolDownNanos(String model) {
+    ModelState m = models.get(model);
+    return m == null ? 0 : Math.max(0, m.coolDownUntil - System.nanoTime());
+  }
+
   /** Milliseconds jobs have waited for admission, summed. */
   long throttledMillis() {
     return throttledNanos.get() / 1_000_000;
@@ -301,26 +365,20 @@ final class Scheduler implements AutoCloseable {
    * so a negative bound would only stall the client. Reading every answer would let each reordered
    * answer push the level down for good.
    */
-  private void learn(ModelState m, Admission a, RateLimitInfo info, long now, boolean rateLimited) {
+  private void learn(
+      String model, ModelState m, Admission a, RateLimitInfo info, long now, boolean rateLimited) {
     if (!info.known()) {
       return;
     }
     m.headers = true;
-    if (info.requestLimit() > 0) {
-      if (m.requests == null) {
-        m.requests = new TokenBucket(info.requestLimit(), now);
-      } else {
-        m.requests.refill(now);
-        m.requests.lowerRate(info.requestLimit());
-      }
-    }
-    if (info.tokenLimit() > 0) {
-      if (m.tokens == null) {
-        m.tokens = new TokenBucket(info.tokenLimit(), now);
-      } else {
-        m.tokens.refill(now);
-        m.tokens.lowerRate(info.tokenLimit());
-      }
+    boolean news =
+        (info.requestLimit() > 0
+                && (m.requests == null || info.requestLimit() < m.requests.capacity()))
+            || (info.tokenLimit() > 0
+                && (m.tokens == null || info.tokenLimit() < m.tokens.capacity()));
+    adoptLimits(m, model, info.requestLimit(), info.tokenLimit(), now);
+    if (news && quota != null) {
+      quota.publishLimits(model, info.requestLimit(), info.tokenLimit());
     }
     if (m.synced && !rateLimited) {
       return;
@@ -355,12 +413,35 @@ final class Scheduler implements AutoCloseable {
     m.synced = true;
   }
 
+  /** A model's limits as its provider states them become its rates; they can only go down. */
+  private void adoptLimits(
+      ModelState m, String model, long requestLimit, long tokenLimit, long now) {
+    if (requestLimit > 0) {
+      if (m.requests == null) {
+        m.requests = bucket("model:" + model + ":requests", requestLimit, now);
+      } else {
+        m.requests.refill(now);
+        m.requests.lowerRate(requestLimit);
+      }
+    }
+    if (tokenLimit > 0) {
+      if (m.tokens == null) {
+        m.tokens = bucket("model:" + model + ":tokens", tokenLimit, now);
+      } else {
+        m.tokens.refill(now);
+        m.tokens.lowerRate(tokenLimit);
+      }
+    }
+  }
+
   private void slowDown(ModelState m, long now) {
     double current = m.slowedRate > 0 ? m.slowedRate : limits.requestsPerMinute();
     m.slowedRate = Math.max(1, current * SLOW_DOWN);
     if (m.requests == null) {
-      m.requests = new TokenBucket(m.slowedRate, now);
-      m.requests.capAt(0);
+      // This worker's own caution, without headers to tell the real limit: held locally.
+      TokenBucket slowed = new TokenBucket(m.slowedRate, now);
+      slowed.capAt(0);
+      m.requests = slowed;
     } else {
       m.requests.refill(now);
       m.requests.setRate(m.slowedRate);
@@ -391,6 +472,9 @@ final class Scheduler implements AutoCloseable {
       if (inFlight >= max || (probing && inFlight >= probeWindow)) {
         return go;
       }
+      if (slots != null && !slots.admits(inFlight)) {
+        return go;
+      }
       Job job = it.next();
       if (heldBack != null && heldBack.contains(job.model())) {
         if (++skipped >= MAX_SKIPPED) {
@@ -401,16 +485,11 @@ final class Scheduler implements AutoCloseable {
       long clientWait = 0;
       if (requests != null) {
         requests.refill(now);
-        clientWait =
-            Math.max(
-                clientWait, requests.nanosUntil(Math.min(requests.capacity(), 1 + requestReserve)));
+        clientWait = Math.max(clientWait, requests.nanosUntilAdmits(1, requestReserve));
       }
       if (tokens != null) {
         tokens.refill(now);
-        clientWait =
-            Math.max(
-                clientWait,
-                tokens.nanosUntil(Math.min(tokens.capacity(), job.tokens() + tokenReserve)));
+        clientWait = Math.max(clientWait, tokens.nanosUntilAdmits(job.tokens(), tokenReserve));
       }
       if (clientWait > 0) {
         wakeAt(now + clientWait);
@@ -421,19 +500,13 @@ final class Scheduler implements AutoCloseable {
       if (m.requests != null) {
         m.requests.refill(now);
         wait =
-            Math.max(
-                wait,
-                m.requests.nanosUntil(
-                    Math.min(m.requests.capacity(), 1 + m.requests.capacity() * RESERVE_SHARE)));
+            Math.max(wait, m.requests.nanosUntilAdmits(1, m.requests.capacity() * RESERVE_SHARE));
       }
       if (m.tokens != null) {
         m.tokens.refill(now);
         wait =
             Math.max(
-                wait,
-                m.tokens.nanosUntil(
-                    Math.min(
-                        m.tokens.capacity(), job.tokens() + m.tokens.capacity() * RESERVE_SHARE)));
+                wait, m.tokens.nanosUntilAdmits(job.tokens(), m.tokens.capacity() * RESERVE_SHARE));
       }
       if (wait > 0) {
         if (heldBack == null) {
@@ -508,7 +581,30 @@ final class Scheduler implements AutoCloseable {
     }
     List<Job> waiting = new ArrayList<>(queue);
     queue.clear();
+    returnLeases();
     return waiting;
+  }
+
+  /** Gives the cluster back the capacity this worker leased and did not use. */
+  private void returnLeases() {
+    if (quota == null) {
+      return;
+    }
+    List<Bucket> all = new ArrayList<>();
+    all.add(requests);
+    all.add(tokens);
+    for (ModelState m : models.values()) {
+      all.add(m.requests);
+      all.add(m.tokens);
+    }
+    for (Bucket b : all) {
+      if (b instanceof LeasedBucket leased) {
+        leased.returnAll();
+      }
+    }
+    if (slots != null) {
+      slots.releaseAll();
+    }
   }
 
   /** Whether {@link #shutdown} was called. */

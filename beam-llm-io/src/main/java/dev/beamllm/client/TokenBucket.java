@@ -1,10 +1,10 @@
 package dev.beamllm.client;
 
 /**
- * A continuously refilled bucket, full at start, like the providers'. Not thread-safe: the {@link
- * Scheduler} guards it.
+ * A continuously refilled bucket, full at start, like the providers', held in this JVM. Not
+ * thread-safe: the {@link Scheduler} guards it.
  */
-final class TokenBucket {
+final class TokenBucket implements Bucket {
   private double capacity;
   private double perNano;
   private double level;
@@ -17,7 +17,8 @@ final class TokenBucket {
     this.last = now;
   }
 
-  void refill(long now) {
+  @Override
+  public void refill(long now) {
     if (now > last) {
       level = Math.min(capacity, level + (now - last) * perNano);
       last = now;
@@ -28,8 +29,14 @@ final class TokenBucket {
     return level;
   }
 
-  double capacity() {
+  @Override
+  public double capacity() {
     return capacity;
+  }
+
+  @Override
+  public long nanosUntilAdmits(double amount, double reserve) {
+    return nanosUntil(Math.min(capacity, amount + reserve));
   }
 
   /** Nanoseconds until the level reaches {@code amount} (0 if it already has). */
@@ -40,21 +47,25 @@ final class TokenBucket {
     return (long) Math.ceil((amount - level) / perNano);
   }
 
-  void take(double amount) {
+  @Override
+  public void take(double amount) {
     level -= amount;
   }
 
-  void give(double amount) {
+  @Override
+  public void give(double amount) {
     level = Math.min(capacity, level + amount);
   }
 
   /** Lowers the level to what the provider says is left. */
-  void capAt(double amount) {
+  @Override
+  public void capAt(double amount) {
     level = Math.min(level, amount);
   }
 
   /** Adopts a lower per-minute rate (and capacity), e.g. from the provider's headers. */
-  void lowerRate(double perMinute) {
+  @Override
+  public void lowerRate(double perMinute) {
     if (perMinute < capacity) {
       capacity = perMinute;
       perNano = perMinute / 60e9;
@@ -63,7 +74,8 @@ final class TokenBucket {
   }
 
   /** Sets the rate (and capacity), e.g. when slowing down after a 429 or recovering. */
-  void setRate(double perMinute) {
+  @Override
+  public void setRate(double perMinute) {
     capacity = perMinute;
     perNano = perMinute / 60e9;
     level = Math.min(level, capacity);

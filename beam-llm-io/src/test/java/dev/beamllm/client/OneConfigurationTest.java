@@ -116,6 +116,7 @@ public class OneConfigurationTest {
         Map.entry("progress", "none"),
         Map.entry("keep_raw_body", true),
         Map.entry("cache", "memory"),
+        Map.entry("shared_limits", "redis://127.0.0.1:6379"),
         Map.entry("use_responses_api", true),
         Map.entry("background_mode", true));
   }

@@ -7,6 +7,7 @@ import dev.beamllm.beam.LlmResult;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.Limits;
+import dev.beamllm.client.SharedLimits;
 import dev.beamllm.model.EffortSupport;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
@@ -277,6 +278,15 @@ public final class BatchInference {
       }
       for (String m : JobSettings.modelLimits(o).keySet()) {
         known(registry, "modelLimits", m);
+      }
+      if (o.getSharedLimits() != null) {
+        try {
+          SharedLimits.redis(o.getSharedLimits()).checkReachable();
+        } catch (IllegalStateException unreachable) {
+          throw new JobSettings.BadSetting(
+              "sharedLimits",
+              ConsoleLogging.oneLineOf(unreachable).replaceFirst("^sharedLimits: ", ""));
+        }
       }
       return new Job(o, registry, models, scan.rows(), fake);
     }

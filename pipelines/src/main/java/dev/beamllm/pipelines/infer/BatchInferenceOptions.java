@@ -184,6 +184,13 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   void setCache(String value);
 
+  @Description(
+      "Hold --rpm, --tpm, --maxConcurrent and --modelLimits on this Redis server (redis://[:password@]host:port[/db]),"
+          + " shared by every worker of every JVM of the job; jobs with the same --jobName share one quota")
+  String getSharedLimits();
+
+  void setSharedLimits(String value);
+
   @Description("A YAML file with any of these settings by name; command-line flags win")
   String getConfig();
 

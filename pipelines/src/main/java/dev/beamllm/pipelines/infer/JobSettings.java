@@ -164,6 +164,9 @@ final class JobSettings {
     if (o.getExtraBody() != null) {
       out = flag("extraBody", out::withExtraBody, o.getExtraBody());
     }
+    if (o.getSharedLimits() != null) {
+      out = flag("sharedLimits", out::withSharedLimits, o.getSharedLimits());
+    }
     return out.withSeed(o.getSeed())
         .withResponsesApi(o.getResponsesApi())
         .withBackgroundMode(o.getBackgroundMode())

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import dev.beamllm.client.ClientConfig;
+import dev.beamllm.testing.RedisServer;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -58,6 +61,7 @@ public class JobReachesEveryClientSettingTest {
           Map.entry("withSeed", List.of("--seed=42")),
           Map.entry("withKeepRawBody", List.of("--keepRawBody=true")),
           Map.entry("withCache", List.of("--cache=memory")),
+          Map.entry("withSharedLimits", List.of("--sharedLimits=REDIS_URI")),
           Map.entry("withResponsesApi", List.of("--responsesApi=true")),
           Map.entry("withBackgroundMode", List.of("--backgroundMode=true")));
 
@@ -78,7 +82,7 @@ public class JobReachesEveryClientSettingTest {
     args.add("--checkpoint=none");
     args.add("--fakeProviderUrl=http://127.0.0.1:9");
     for (String f : flags) {
-      args.addAll(List.of(f.split(" ")));
+      args.addAll(List.of(f.replace("REDIS_URI", redis.uri()).split(" ")));
     }
     if (args.stream().noneMatch(a -> a.startsWith("--models="))) {
       args.add("--models=gpt-4.1-mini");
@@ -88,6 +92,19 @@ public class JobReachesEveryClientSettingTest {
             .as(BatchInferenceOptions.class);
     JobSettings.check(o);
     return BatchInference.Job.plan(o, null).transform().config();
+  }
+
+  /** A real Redis, for the job checks that the shared limits' server answers before it starts. */
+  private static RedisServer redis;
+
+  @BeforeClass
+  public static void startRedis() throws Exception {
+    redis = RedisServer.start();
+  }
+
+  @AfterClass
+  public static void stopRedis() {
+    redis.close();
   }
 
   @Test
@@ -133,6 +150,8 @@ public class JobReachesEveryClientSettingTest {
             Map.entry("--verbosity=chatty", "--verbosity:"),
             Map.entry("--mediaResolution=ultra", "--mediaResolution:"),
             Map.entry("--extraBody=[1]", "--extraBody:"),
+            Map.entry("--sharedLimits=http://127.0.0.1:6379", "--sharedLimits:"),
+            Map.entry("--sharedLimits=redis://127.0.0.1:9", "--sharedLimits:"),
             Map.entry("--topP=1.5", "--topP:"),
             Map.entry("--temperature=5", "--temperature:"),
             Map.entry("--reasoningEffort=enormous", "--reasoningEffort:"),
