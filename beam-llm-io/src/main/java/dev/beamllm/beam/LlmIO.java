@@ -640,7 +640,8 @@ public final class LlmIO {
           .add(
               DisplayData.item(
                       "cache",
-                      c.cache().map(cache -> cache.getClass().getSimpleName()).orElse("none"))
+                      // Each cache's toString names its store, a Redis password masked.
+                      c.cache().map(String::valueOf).orElse("none"))
                   .withLabel("Cache"));
     }
   }
