@@ -79,7 +79,7 @@ public final class RedisCache implements ResponseCache {
     return uri.keyPrefix() + key;
   }
 
-  /** The URI with its password masked: {@code redis://user:***@host:6379/0?ttl=PT168H}. */
+  /** The URI with its password masked: {@code redis://user:***@host:6379/0?ttl=7d}. */
   public String redactedUri() {
     return uri.toString();
   }
@@ -91,10 +91,17 @@ public final class RedisCache implements ResponseCache {
    * @throws IllegalStateException saying why in one line, the password masked
    */
   public void checkReachable() {
+    String probe = uri.keyPrefix() + "probe:" + java.util.UUID.randomUUID();
     try {
-      String reply = client().set(uri.keyPrefix() + "probe", "1", SetParams.setParams().px(10_000));
+      // Expires by itself should the delete not happen (a lost connection, an ACL without DEL).
+      String reply = client().set(probe, "1", SetParams.setParams().px(10_000));
       if (!"OK".equals(reply)) {
         throw new IllegalStateException(uri + ": the probe write was answered " + reply);
+      }
+      try {
+        client().del(probe);
+      } catch (redis.clients.jedis.exceptions.JedisDataException deleteRefused) {
+        // Written is what matters; the probe expires in seconds.
       }
     } catch (JedisConnectionException e) {
       throw new IllegalStateException("cannot reach " + uri + ": " + rootMessage(e), e);

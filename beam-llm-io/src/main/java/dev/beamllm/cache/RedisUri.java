@@ -158,7 +158,7 @@ record RedisUri(
     s.append('/').append(database);
     String sep = "?";
     if (ttlMillis > 0) {
-      s.append(sep).append("ttl=").append(Duration.ofMillis(ttlMillis));
+      s.append(sep).append("ttl=").append(shortDuration(ttlMillis));
       sep = "&";
     }
     if (!namespace.isEmpty()) {
@@ -207,6 +207,18 @@ record RedisUri(
       throw refused(
           shown, "ttl must be a duration such as 7d, 12h, 30m, 45s or 500ms, got '" + value + "'");
     }
+  }
+
+  /** Milliseconds in the largest unit that divides them, as the URI's {@code ttl} takes it. */
+  static String shortDuration(long millis) {
+    long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+    String[] names = {"d", "h", "m", "s"};
+    for (int i = 0; i < units.length; i++) {
+      if (millis % units[i] == 0) {
+        return millis / units[i] + names[i];
+      }
+    }
+    return millis + "ms";
   }
 
   private static Duration checkTtl(Duration ttl) {

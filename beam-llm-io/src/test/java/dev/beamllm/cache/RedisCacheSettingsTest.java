@@ -31,7 +31,7 @@ public class RedisCacheSettingsTest {
     assertEquals("team-a.nightly", cache.namespace());
     assertEquals("beamllm:cache:team-a.nightly:abc", cache.redisKey("abc"));
     assertEquals(
-        "redis://cache.internal:6380/3?ttl=PT168H&namespace=team-a.nightly", cache.redactedUri());
+        "redis://cache.internal:6380/3?ttl=7d&namespace=team-a.nightly", cache.redactedUri());
 
     RedisCache plain = ResponseCache.redis("redis://localhost");
     assertEquals(Optional.empty(), plain.ttl());
