@@ -41,7 +41,10 @@ public final class RedisCache implements ResponseCache {
 
   private final RedisUri uri;
   private transient volatile GroupCommitWriter writer;
+  // While down, lookups fail at once until downUntilNanos. A flag of its own, not "the deadline has
+  // passed", because System.nanoTime() may be negative and a fresh copy's deadline is 0.
   private transient volatile long downUntilNanos;
+  private transient volatile boolean down;
 
   RedisCache(RedisUri uri) {
     this.uri = uri;
@@ -118,15 +121,19 @@ public final class RedisCache implements ResponseCache {
    */
   @Override
   public Optional<ApiResponse> get(String key) {
-    if (System.nanoTime() - downUntilNanos < 0) {
-      throw new IllegalStateException(
-          "response cache " + uri + ": unreachable a moment ago, lookups are misses for now");
+    if (down) {
+      if (System.nanoTime() - downUntilNanos < 0) {
+        throw new IllegalStateException(
+            "response cache " + uri + ": unreachable a moment ago, lookups are misses for now");
+      }
+      down = false;
     }
     String json;
     try {
       json = client().get(redisKey(key));
     } catch (JedisConnectionException e) {
       downUntilNanos = System.nanoTime() + DOWN_NANOS;
+      down = true;
       throw failure(e);
     } catch (JedisException e) {
       throw failure(e);
