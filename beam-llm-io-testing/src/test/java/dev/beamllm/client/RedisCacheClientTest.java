@@ -107,7 +107,9 @@ public class RedisCacheClientTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         hits.forEach(r -> assertTrue(r.cacheHit()));
         assertEquals("no request sent for a hit", 0, fake.stats().received());
-        assertThat("40 hits under 1 request/min", took, lessThan(Duration.ofSeconds(5)));
+        // Were hits admitted by the limiter, the second would wait a minute; a loaded CI machine
+        // takes seconds for all.
+        assertThat("40 hits under 1 request/min", took, lessThan(Duration.ofSeconds(20)));
 
         start = System.nanoTime();
         ApiResponse fresh = tiny.start(Conversation.user("a question nobody asked")).join();
@@ -116,7 +118,7 @@ public class RedisCacheClientTest {
         assertThat(
             "the minute's one request was not spent on the hits",
             Duration.ofNanos(System.nanoTime() - start),
-            lessThan(Duration.ofSeconds(5)));
+            lessThan(Duration.ofSeconds(20)));
         assertEquals(1, fake.stats().received());
       }
     }
