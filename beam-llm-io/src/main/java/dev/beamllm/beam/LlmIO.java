@@ -135,7 +135,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * runner retries, or a job run again after a crash, does not pay twice for the answers it already
  * got. The key is the conversation (not its id or metadata), the models that may answer it, the
  * sampling parameters and the tools. {@link ResponseCache#memory()} serves one JVM; {@link
- * ResponseCache#sqlite} outlives the job and is shared by every worker that sees the same file.
+ * ResponseCache#sqlite} outlives the job and is shared by every worker that sees the same file;
+ * {@link ResponseCache#redis} by every worker that reaches the server (a cluster's checkpoint).
  *
  * <p>{@link Complete#withDedupe} (on by default) sends identical requests of one run once; every
  * one of them gets the answer under its own id, marked as a cache hit. Turn it off for deliberate
@@ -671,7 +672,8 @@ public final class LlmIO {
           .add(
               DisplayData.item(
                       "cache",
-                      c.cache().map(cache -> cache.getClass().getSimpleName()).orElse("none"))
+                      // Each cache's toString names its store, a Redis password masked.
+                      c.cache().map(String::valueOf).orElse("none"))
                   .withLabel("Cache"));
     }
   }

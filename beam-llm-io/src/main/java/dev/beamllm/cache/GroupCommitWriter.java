@@ -1,8 +1,5 @@
 package dev.beamllm.cache;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,40 +7,52 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes a SQLite cache's answers on one thread of its own, as many as are waiting in one
- * transaction: each write's future completes when its transaction is committed, so an answer is
- * still stored before anyone is given it, but a thousand answers cost one commit instead of a
- * thousand. The thread ends after a while with nothing to write and starts again on the next one.
+ * Writes a cache's answers on one thread of its own, as many as are waiting in one group (a SQLite
+ * transaction, a Redis pipeline): each write's future completes when its group is stored, so an
+ * answer is still stored before anyone is given it, but a thousand answers cost one commit or one
+ * round trip instead of a thousand. The thread ends after a while with nothing to write and starts
+ * again on the next one.
  */
 final class GroupCommitWriter {
-  /** Most answers in one transaction. */
+  /** Most answers in one group. */
   static final int MAX_BATCH = 1_000;
 
   private static final long IDLE_MILLIS = 5_000;
 
-  /** Opens the writer's connection. */
-  interface Opener {
-    Connection open() throws SQLException;
+  /** One answer to store: its key, its JSON form and when it was queued (epoch milliseconds). */
+  record Entry(String key, String json, long createdAt) {}
+
+  /** Where the groups go. Called on the writer's thread only. */
+  interface Store {
+    /** Stores every entry, all or none, and returns when they are stored. */
+    void write(List<Entry> group) throws Exception;
+
+    /** Drops what a failed write may have left broken (a connection); the next write reopens. */
+    void reset();
   }
 
-  private record Write(String key, String json, long createdAt, CompletableFuture<Void> done) {}
+  private record Write(Entry entry, CompletableFuture<Void> done) {}
 
-  private final Opener opener;
+  private final Store store;
   private final String name;
   private final LinkedBlockingQueue<Write> queue = new LinkedBlockingQueue<>();
   private Thread thread;
 
-  GroupCommitWriter(Opener opener, String name) {
-    this.opener = opener;
+  /**
+   * @param name the thread's name
+   */
+  GroupCommitWriter(Store store, String name) {
+    this.store = store;
     this.name = name;
   }
 
   /**
-   * Queues an answer's JSON under its key; completes when committed, or with the error that stopped
+   * Queues an answer's JSON under its key; completes when stored, or with the error that stopped
    * it.
    */
   CompletableFuture<Void> submit(String key, String json) {
-    Write w = new Write(key, json, System.currentTimeMillis(), new CompletableFuture<>());
+    Write w =
+        new Write(new Entry(key, json, System.currentTimeMillis()), new CompletableFuture<>());
     queue.add(w);
     ensureRunning();
     return w.done();
@@ -51,7 +60,7 @@ final class GroupCommitWriter {
 
   private synchronized void ensureRunning() {
     if (thread == null) {
-      thread = new Thread(this::run, "beamllm-sqlite-writer " + name);
+      thread = new Thread(this::run, name);
       thread.setDaemon(true);
       thread.start();
     }
@@ -67,7 +76,6 @@ final class GroupCommitWriter {
   }
 
   private void run() {
-    Connection connection = null;
     List<Write> batch = new ArrayList<>();
     try {
       while (true) {
@@ -81,14 +89,11 @@ final class GroupCommitWriter {
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
         try {
-          if (connection == null) {
-            connection = opener.open();
-          }
-          write(connection, batch);
+          store.write(batch.stream().map(Write::entry).toList());
           batch.forEach(w -> w.done().complete(null));
-        } catch (SQLException | RuntimeException e) {
+        } catch (Exception e) {
           batch.forEach(w -> w.done().completeExceptionally(e));
-          connection = closeQuietly(connection);
+          store.reset();
         }
         batch.clear();
       }
@@ -100,39 +105,7 @@ final class GroupCommitWriter {
         thread = null;
       }
     } finally {
-      closeQuietly(connection);
+      store.reset();
     }
-  }
-
-  private static void write(Connection c, List<Write> batch) throws SQLException {
-    c.setAutoCommit(false);
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT OR REPLACE INTO responses (key, response, created_at) VALUES (?, ?, ?)")) {
-      for (Write w : batch) {
-        insert.setString(1, w.key());
-        insert.setString(2, w.json());
-        insert.setLong(3, w.createdAt());
-        insert.addBatch();
-      }
-      insert.executeBatch();
-      c.commit();
-    } catch (SQLException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-    }
-  }
-
-  private static Connection closeQuietly(Connection c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // Closing a broken connection; the next batch opens a new one.
-      }
-    }
-    return null;
   }
 }

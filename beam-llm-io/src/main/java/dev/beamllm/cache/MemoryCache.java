@@ -21,4 +21,9 @@ final class MemoryCache implements ResponseCache {
       entries.put(key, response);
     }
   }
+
+  @Override
+  public String toString() {
+    return "MemoryCache";
+  }
 }

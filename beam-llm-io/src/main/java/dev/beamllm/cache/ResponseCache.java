@@ -45,4 +45,38 @@ public interface ResponseCache extends Serializable {
   static ResponseCache sqlite(Path file) {
     return new SqliteCache(Objects.requireNonNull(file, "file"));
   }
+
+  /**
+   * A cache in Redis that every worker, process and job naming the same server shares: on a cluster
+   * it is the job's checkpoint. {@code uri} is {@code
+   * redis://[user:password@]host[:port][/db][?ttl=7d&namespace=name]} ({@code rediss://} for TLS);
+   * answers never expire unless a TTL is given here or with {@link RedisCache#withTtl}. The URI is
+   * checked now (a refusal names the problem, the password masked); the server is reached on first
+   * use, or now with {@link RedisCache#checkReachable()}.
+   *
+   * @throws IllegalArgumentException for a URI that is not a Redis URI, a bad TTL or namespace
+   */
+  static RedisCache redis(String uri) {
+    return new RedisCache(RedisUri.parse(uri));
+  }
+
+  /**
+   * The cache a setting names, as the YAML key {@code cache} and the main job's {@code --cache} and
+   * {@code --checkpoint} take it: {@code memory}, a {@code redis://} or {@code rediss://} URI, or
+   * the path of a SQLite file.
+   *
+   * @throws IllegalArgumentException for a URI of another scheme, or a bad Redis URI
+   */
+  static ResponseCache at(String where) {
+    Objects.requireNonNull(where, "where");
+    String w = where.trim();
+    if (w.equalsIgnoreCase("memory")) {
+      return memory();
+    }
+    if (w.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      // A URI: Redis, or refused naming the schemes it may have (not a file called "http:").
+      return redis(w);
+    }
+    return sqlite(Path.of(where));
+  }
 }

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -88,9 +89,55 @@ final class SqliteCache implements ResponseCache {
 
   private synchronized GroupCommitWriter writer() {
     if (writer == null) {
-      writer = new GroupCommitWriter(this::openGuarded, file);
+      writer = new GroupCommitWriter(new Writes(), "beamllm-sqlite-writer " + file);
     }
     return writer;
+  }
+
+  /**
+   * The writer's side: its own connection (opened on first use, reopened after a failure), one
+   * transaction per group.
+   */
+  private final class Writes implements GroupCommitWriter.Store {
+    private Connection connection;
+
+    @Override
+    public void write(List<GroupCommitWriter.Entry> group) throws SQLException {
+      if (connection == null) {
+        connection = openGuarded();
+      }
+      Connection c = connection;
+      c.setAutoCommit(false);
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT OR REPLACE INTO responses (key, response, created_at) VALUES (?, ?, ?)")) {
+        for (GroupCommitWriter.Entry e : group) {
+          insert.setString(1, e.key());
+          insert.setString(2, e.json());
+          insert.setLong(3, e.createdAt());
+          insert.addBatch();
+        }
+        insert.executeBatch();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+
+    @Override
+    public void reset() {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException ignored) {
+          // Closing a broken connection; the next group opens a new one.
+        }
+        connection = null;
+      }
+    }
   }
 
   private Connection openGuarded() throws SQLException {

@@ -146,11 +146,8 @@ final class ConfigMaps {
           new Key(
               "cache",
               "withCache",
-              (c, v) ->
-                  c.withCache(
-                      text(v).equalsIgnoreCase("memory")
-                          ? ResponseCache.memory()
-                          : ResponseCache.sqlite(Path.of(text(v))))),
+              // memory, a redis:// URI or a SQLite file
+              (c, v) -> c.withCache(ResponseCache.at(text(v)))),
           new Key(
               "shared_limits",
               "withSharedLimits",

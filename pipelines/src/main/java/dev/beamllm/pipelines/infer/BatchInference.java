@@ -348,11 +348,7 @@ public final class BatchInference {
       }
       String store = JobSettings.checkpoint(o);
       if (store != null) {
-        io =
-            io.withCache(
-                store.equals("memory")
-                    ? ResponseCache.memory()
-                    : ResponseCache.sqlite(Path.of(store)));
+        io = io.withCache(ResponseCache.at(store));
       }
       return io;
     }

@@ -179,7 +179,9 @@ public interface BatchInferenceOptions extends PipelineOptions {
   void setKeepRawBody(Boolean value);
 
   @Description(
-      "Answer cache: 'memory', or the path of a SQLite file (e.g. out/cache.db); none when not given")
+      "Answer cache: 'memory', the path of a SQLite file (e.g. out/cache.db), or a Redis URI shared by a"
+          + " cluster's workers and later jobs: redis://[:password@]host:port[/db][?ttl=7d&namespace=name];"
+          + " none when not given")
   String getCache();
 
   void setCache(String value);
@@ -209,7 +211,8 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   @Description(
       "Where every answer is stored the moment it arrives, so a killed job run again pays only for the rows"
-          + " it had not answered: a SQLite file (default: beside --output, <output>.checkpoint.db), or 'none'. --cache, when"
+          + " it had not answered: a SQLite file (default: beside --output, <output>.checkpoint.db), a Redis URI"
+          + " (redis://host:port[/db][?ttl=7d], for a cluster), or 'none'. --cache, when"
           + " given, is the checkpoint")
   String getCheckpoint();
 

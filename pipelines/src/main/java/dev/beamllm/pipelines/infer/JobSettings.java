@@ -2,6 +2,8 @@ package dev.beamllm.pipelines.infer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.beam.LlmIO;
+import dev.beamllm.cache.RedisCache;
+import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.client.Limits;
 import dev.beamllm.model.MediaResolution;
 import dev.beamllm.model.ReasoningEffort;
@@ -129,8 +131,42 @@ final class JobSettings {
       throw new BadSetting("failures", "is the same file as --output");
     }
     String store = checkpoint(o);
-    if (store != null && !store.equals("memory")) {
-      writable(o.getCache() != null ? "cache" : "checkpoint", store);
+    String storeOption = o.getCache() != null ? "cache" : "checkpoint";
+    if (store != null && isUri(store)) {
+      reachable(storeOption, store);
+    } else if (store != null && !store.equals("memory")) {
+      writable(storeOption, store);
+    }
+  }
+
+  /** Whether a store setting is a URI (a Redis server), not a file. */
+  private static boolean isUri(String store) {
+    return store.trim().matches("[A-Za-z][A-Za-z0-9+.-]*://.*");
+  }
+
+  /**
+   * Checks that a Redis store can be reached and written now: a job whose checkpoint cannot be
+   * stored would pay again for every row after a kill, so it stops before sending anything.
+   */
+  private static void reachable(String option, String uri) {
+    try {
+      if (ResponseCache.at(uri) instanceof RedisCache redis) {
+        redis.checkReachable();
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new BadSetting(option, e.getMessage());
+    }
+  }
+
+  /** A store setting as it may be shown: a Redis URI with its password masked. */
+  static String shown(String store) {
+    if (!isUri(store)) {
+      return store;
+    }
+    try {
+      return ((RedisCache) ResponseCache.at(store)).redactedUri();
+    } catch (RuntimeException e) {
+      return "a Redis URI that does not parse";
     }
   }
 

@@ -130,7 +130,7 @@ record Summary(
     String checkpoint = JobSettings.checkpoint(o);
     if (checkpoint != null) {
       s.append("  checkpoint -> ")
-          .append(checkpoint)
+          .append(JobSettings.shown(checkpoint))
           .append(" (run again: only unanswered rows are sent)\n");
     }
     s.append("  answers  -> ").append(o.getOutput()).append('\n');
