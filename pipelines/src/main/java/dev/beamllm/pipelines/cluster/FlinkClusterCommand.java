@@ -104,8 +104,12 @@ public final class FlinkClusterCommand {
           err.println(USAGE);
           return 2;
       }
-    } catch (IllegalStateException | IOException e) {
-      err.println("flink-cluster: " + e.getMessage());
+    } catch (RuntimeException | IOException e) {
+      // One line, as every command here; the members' logs hold Flink's own detail.
+      err.println(
+          "flink-cluster: "
+              + (e instanceof IllegalStateException ? "" : e.getClass().getSimpleName() + ": ")
+              + e.getMessage());
       return 1;
     }
   }

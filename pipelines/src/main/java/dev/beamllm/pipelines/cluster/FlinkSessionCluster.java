@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.IllegalConfigurationException;
 import org.apache.flink.configuration.MemorySize;
 
 /**
@@ -248,6 +249,7 @@ public final class FlinkSessionCluster {
                 tm.path("slotsNumber").asInt(),
                 tm.path("freeSlots").asInt()));
       }
+      registered.sort(Comparator.comparing(TaskManagerInfo::id));
       JsonNode overview = rest(port, "/overview");
       version = overview != null ? overview.path("flink-version").asText(null) : null;
     }
@@ -287,6 +289,25 @@ public final class FlinkSessionCluster {
     Configuration conf = config.load();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = ownCopy(classpath);
+    // Every command line before any JVM starts: memory sizes Flink cannot split fail here, in one
+    // line, with nothing to clean up.
+    List<String> jmCommand;
+    List<List<String>> tmCommands = new ArrayList<>();
+    try {
+      jmCommand = config.jobManagerCommand(java, cp, conf);
+      for (int i = 1; i <= taskManagers; i++) {
+        tmCommands.add(config.taskManagerCommand(java, cp, conf, i));
+      }
+    } catch (IllegalConfigurationException e) {
+      Throwable why = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException(
+          "memory (JobManager "
+              + jobManagerMemory
+              + ", TaskManager "
+              + taskManagerMemory
+              + ") does not fit Flink's layout: "
+              + why.getMessage());
+    }
     List<Process> started = new ArrayList<>();
     // Ctrl-C while starting must not leave half a cluster running with nobody knowing its pids.
     Thread abandon =
@@ -295,7 +316,7 @@ public final class FlinkSessionCluster {
     boolean ok = false;
     try {
       long deadline = System.nanoTime() + startTimeout.toNanos();
-      Process jm = spawn(config, "jobmanager", config.jobManagerCommand(java, cp, conf));
+      Process jm = spawn(config, "jobmanager", jmCommand);
       started.add(jm);
       ClusterState state =
           new ClusterState(config.restPort, List.of(new Member("jobmanager", jm.pid())));
@@ -303,7 +324,7 @@ public final class FlinkSessionCluster {
       awaitJobManager(config, jm, deadline);
       for (int i = 1; i <= taskManagers; i++) {
         String name = "taskmanager-" + i;
-        Process tm = spawn(config, name, config.taskManagerCommand(java, cp, conf, i));
+        Process tm = spawn(config, name, tmCommands.get(i - 1));
         started.add(tm);
         state = state.with(new Member(name, tm.pid()));
         state.write(dir);
@@ -649,6 +670,13 @@ public final class FlinkSessionCluster {
             String.format(
                 "  %-14s pid %-8d %-8s log %s%n",
                 m.name(), m.pid(), m.running() ? "running" : "GONE", m.log()));
+      }
+      List<String> gone =
+          members.stream().filter(m -> !m.running()).map(MemberStatus::name).toList();
+      if (!gone.isEmpty()) {
+        b.append("  ")
+            .append(String.join(", ", gone))
+            .append(" died (see the log): ./run.sh flink-cluster stop, then start again\n");
       }
       for (TaskManagerInfo t : registered) {
         b.append(

@@ -66,6 +66,17 @@ public class FlinkClusterCommandTest {
   }
 
   @Test
+  public void memoryFlinkCannotLayOutFailsInOneLineBeforeAnyJvmStarts() throws IOException {
+    Path dir = tmp.newFolder("small").toPath();
+    assertEquals(1, run("start", "--dir", dir.toString(), "--taskmanager-memory", "300m"));
+    assertThat(
+        err.toString(), containsString("flink-cluster: memory (JobManager 768m, TaskManager"));
+    assertThat(err.toString(), containsString("does not fit Flink's layout"));
+    assertEquals("one line", 1, err.toString().strip().lines().count());
+    assertFalse(Files.exists(dir.resolve(ClusterState.FILE)));
+  }
+
+  @Test
   public void aStalePidNowUsedByAnotherProcessIsNeitherRunningNorKilled() throws IOException {
     Path dir = tmp.newFolder("stale").toPath();
     long mine = ProcessHandle.current().pid();
