@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.IllegalConfigurationException;
@@ -308,7 +309,8 @@ public final class FlinkSessionCluster {
               + ") does not fit Flink's layout: "
               + why.getMessage());
     }
-    List<Process> started = new ArrayList<>();
+    // Read by the shutdown hook's thread too.
+    List<Process> started = new CopyOnWriteArrayList<>();
     // Ctrl-C while starting must not leave half a cluster running with nobody knowing its pids.
     Thread abandon =
         new Thread(() -> started.forEach(Process::destroyForcibly), "flink-cluster-abandon");
