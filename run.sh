@@ -22,6 +22,10 @@ Commands:
   fake-server [--port N] [--rpm N] [--tpm N] [--latency L] [--faults F] ...
                              the embedded fake provider on 127.0.0.1 until Ctrl-C
                              (./run.sh fake-server --help lists every option)
+  flink-cluster start|stop|status [--task-managers N] [--slots N] [--dir DIR]
+                             a Flink session cluster on 127.0.0.1 from our jar: a JobManager
+                             and 2 TaskManagers as JVMs of their own (state, logs: out/flink-cluster/);
+                             start prints the --flinkMaster=localhost:PORT that infer submits with
   bench fake-server          wrk against the fake provider (256 connections, no limits,
                              no latency); medians go to BENCHMARKS.md
   bench client [--runs N]    the client against the fake provider: saturation, token-bound,
@@ -196,6 +200,15 @@ case "$cmd" in
     ;;
   fake-server)
     run_java dev.beamllm.pipelines.FakeServerCommand "$@"
+    ;;
+  flink-cluster)
+    # Stopping or looking at a running cluster must not wait for a rebuild (nor need one: its
+    # members run their own copy of the jar).
+    if [[ -f "$JAR" && ( "${1:-}" == stop || "${1:-}" == status ) ]]; then
+      # shellcheck disable=SC2086
+      exec java "${JVM_FLAGS[@]}" ${JAVA_OPTS:-} -cp "$JAR" dev.beamllm.pipelines.cluster.FlinkClusterCommand "$@"
+    fi
+    run_java dev.beamllm.pipelines.cluster.FlinkClusterCommand "$@"
     ;;
   bench)
     case "${1:-}" in

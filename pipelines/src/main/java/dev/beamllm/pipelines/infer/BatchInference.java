@@ -107,6 +107,9 @@ public final class BatchInference {
         flink.setParallelism(Runtime.getRuntime().availableProcessors());
       }
     }
+    if (RemoteFlink.isRemote(options)) {
+      RemoteFlink.prepare(options, flags, out::println);
+    }
     FakeProviderServer fake =
         options.getFakeProvider()
             ? FakeProviderServer.builder().recordRequests(false).keyless(true).start()

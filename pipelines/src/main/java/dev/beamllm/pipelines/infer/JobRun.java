@@ -31,7 +31,11 @@ final class JobRun {
             job.totalRows,
             StatusTracker.Display.valueOf(job.options.getProgress().toUpperCase(Locale.ROOT)),
             out);
-    progress.start();
+    if (!RemoteFlink.isRemote(job.options)) {
+      // A cluster's TaskManagers count the rows in their own JVMs: a live display here would sit at
+      // zero until the end, so a remote job shows only the last line, from the summary.
+      progress.start();
+    }
     PipelineResult result;
     PipelineResult.State state;
     try {
