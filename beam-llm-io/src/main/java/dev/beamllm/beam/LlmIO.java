@@ -109,12 +109,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * minute (input plus the output limit, settled with the real usage) and requests in flight. {@link
  * Complete#withModelLimits} adds limits of single models, held within the job's. Each JVM runs one
  * client per transform, shared by all its threads, so the limits do not multiply by the thread
- * count; across JVMs they are split statically: with {@link Complete#withNumWorkers}{@code (n)}
- * every worker enforces {@code 1/n} of each limit. The client also learns each model's real limit
- * and what is left from the providers' rate-limit headers, and pauses after a 429 for its
- * retry-after. Time spent waiting for capacity is reported under Beam's throttling counter ({@code
- * Metrics.THROTTLE_TIME_NAMESPACE}), which Dataflow's autoscaler reads as a reason not to add
- * workers.
+ * count. Across JVMs, {@link Complete#withSharedLimits(String)} holds them on a Redis server that
+ * every worker leases capacity from (a few calls per second per worker): the limits are the whole
+ * cluster's, requests in flight come back by lease expiry when a worker dies, and a model's real
+ * limits and cool-downs that one worker learns every worker honours. Without it they are split
+ * statically: with {@link Complete#withNumWorkers}{@code (n)} every worker enforces {@code 1/n} of
+ * each limit. The client also learns each model's real limit and what is left from the providers'
+ * rate-limit headers, and pauses after a 429 for its retry-after. Time spent waiting for capacity
+ * is reported under Beam's throttling counter ({@code Metrics.THROTTLE_TIME_NAMESPACE}), which
+ * Dataflow's autoscaler reads as a reason not to add workers.
  *
  * <h2>Authentication</h2>
  *
@@ -175,10 +178,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <h2>Limitations</h2>
  *
  * <ul>
- *   <li>Limits are shared across workers only by the static split of {@link
- *       Complete#withNumWorkers}: a worker that idles wastes its share, and a runner that scales to
- *       more workers than {@code n} exceeds the quota. Two LlmIO transforms in one pipeline each
- *       enforce their own limits.
+ *   <li>Without {@link Complete#withSharedLimits(String)}, limits are shared across workers only by
+ *       the static split of {@link Complete#withNumWorkers}: a worker that idles wastes its share,
+ *       and a runner that scales to more workers than {@code n} exceeds the quota. Two LlmIO
+ *       transforms in one pipeline each enforce their own limits unless both share them through
+ *       Redis under one namespace.
  *   <li>Dedupe applies to bounded input in the global window only; elsewhere a grouping would wait
  *       for its window or never fire, so identical requests are each sent (the cache serves those
  *       that come after an answer was stored).

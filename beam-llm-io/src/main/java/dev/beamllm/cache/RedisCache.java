@@ -1,5 +1,7 @@
 package dev.beamllm.cache;
 
+import dev.beamllm.redis.RedisConnections;
+import dev.beamllm.redis.RedisUri;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ApiResponseJson;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.beamllm.cache;
 
+import dev.beamllm.redis.RedisUri;
 import dev.beamllm.response.ApiResponse;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public interface ResponseCache extends Serializable {
    * @throws IllegalArgumentException for a URI that is not a Redis URI, a bad TTL or namespace
    */
   static RedisCache redis(String uri) {
-    return new RedisCache(RedisUri.parse(uri));
+    return new RedisCache(RedisUri.parse(uri, "redis cache"));
   }
 
   /**

@@ -22,6 +22,9 @@ final class Admit {
   private final List<Tool> tools;
   private final TokenCalibration calibration = new TokenCalibration();
 
+  /** A learnt ratio that grows by more than this re-prices the reservations in flight. */
+  private static final double RESCALE_STEP = 0.02;
+
   /**
    * @param tokensPerMinute the client's token limit, or 0 for none
    * @param tools the tools sent with every request, whose definitions count as input
@@ -72,7 +75,12 @@ final class Admit {
    * Learns from an answer how the model's provider counts a prompt estimated at {@code estimate}.
    */
   void answered(String model, ModelSpec spec, long estimate, Usage usage) {
+    double before = calibration.ratio(model);
     calibration.learn(model, spec, estimate, usage);
+    double after = calibration.ratio(model);
+    if (after > before * (1 + RESCALE_STEP)) {
+      scheduler.rescale(model, after / before);
+    }
   }
 
   /** The ratio of what a model's provider charges to the client's estimates, 1 until it answers. */

@@ -47,7 +47,6 @@ final class Call implements Scheduler.Job {
   private String model;
   private ModelSpec spec;
   private SamplingParams params;
-  private long tokens;
   private long submitted;
   private ApiError lastError;
 
@@ -80,9 +79,14 @@ final class Call implements Scheduler.Job {
     return model;
   }
 
+  /**
+   * Priced when asked, at admission: a request that waited in the queue while the client learnt how
+   * the model's provider counts prompts reserves what the provider will charge, not what the client
+   * believed when the request was queued.
+   */
   @Override
   public long tokens() {
-    return tokens;
+    return steps.admit().tokens(conversation, model, spec, params, inputTokens);
   }
 
   @Override
@@ -146,7 +150,6 @@ final class Call implements Scheduler.Job {
 
   /** Queues the request for admission to the chosen model. */
   private void submitForAdmission() {
-    tokens = steps.admit().tokens(conversation, model, spec, params, inputTokens);
     submitted = System.nanoTime();
     ApiError refused = steps.admit().submit(this);
     if (refused != null) {

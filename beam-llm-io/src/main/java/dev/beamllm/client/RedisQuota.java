@@ -1,6 +1,6 @@
 package dev.beamllm.client;
 
-import java.net.URI;
+import dev.beamllm.redis.RedisConnections;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -29,7 +28,6 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class RedisQuota implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RedisQuota.class.getName());
-  private static final int TIMEOUT_MILLIS = 2_000;
 
   /** How long a bucket nobody touches lives: after a minute idle it is full, as a new one is. */
   private static final long BUCKET_IDLE_MILLIS = 120_000;
@@ -129,7 +127,7 @@ final class RedisQuota implements AutoCloseable {
   private final long slotLeaseMillis;
   private final String prefix;
   private final String worker = UUID.randomUUID().toString();
-  private final JedisPool pool;
+  private final RedisClient redis;
   private final ScheduledThreadPoolExecutor executor;
   private final Set<String> watched = ConcurrentHashMap.newKeySet();
   private final AtomicLong calls = new AtomicLong();
@@ -151,13 +149,8 @@ final class RedisQuota implements AutoCloseable {
     this.config = config;
     this.slotLeaseMillis = slotLeaseMillis;
     this.prefix = "beamllm:" + config.namespace() + ":" + account + ":";
-    this.pool = new JedisPool(URI.create(config.uri()), TIMEOUT_MILLIS);
-    try (Jedis j = pool.getResource()) {
-      j.ping();
-    } catch (JedisException e) {
-      pool.close();
-      throw unreachable(config, e);
-    }
+    this.redis = RedisConnections.client(config.server());
+    ping(config);
     this.executor =
         new ScheduledThreadPoolExecutor(
             1,
@@ -173,8 +166,8 @@ final class RedisQuota implements AutoCloseable {
 
   /** Checks that the server of {@code config} answers PING. */
   static void ping(SharedLimits config) {
-    try (Jedis j = new Jedis(URI.create(config.uri()), TIMEOUT_MILLIS)) {
-      j.ping();
+    try {
+      RedisConnections.client(config.server()).ping();
     } catch (JedisException e) {
       throw unreachable(config, e);
     }
@@ -182,11 +175,10 @@ final class RedisQuota implements AutoCloseable {
 
   private static IllegalStateException unreachable(SharedLimits config, JedisException e) {
     return new IllegalStateException(
-        "sharedLimits: the Redis server at "
+        "sharedLimits: cannot reach "
             + config.displayUri()
-            + " cannot be reached ("
-            + SharedLimits.masked(rootMessage(e))
-            + ")");
+            + ": "
+            + SharedLimits.masked(rootCause(e).getMessage()));
   }
 
   /** The key prefix of this job and account. */
@@ -245,12 +237,12 @@ final class RedisQuota implements AutoCloseable {
     submit(
         () -> {
           Grant g = null;
-          try (Jedis j = pool.getResource()) {
+          try {
             calls.incrementAndGet();
             @SuppressWarnings("unchecked")
             List<Object> r =
                 (List<Object>)
-                    j.eval(
+                    redis.eval(
                         BUCKET_SCRIPT,
                         List.of(key),
                         List.of(
@@ -276,12 +268,12 @@ final class RedisQuota implements AutoCloseable {
     submit(
         () -> {
           Slots s = null;
-          try (Jedis j = pool.getResource()) {
+          try {
             calls.incrementAndGet();
             @SuppressWarnings("unchecked")
             List<Object> r =
                 (List<Object>)
-                    j.eval(
+                    redis.eval(
                         SLOTS_SCRIPT,
                         List.of(prefix + "slots", prefix + "slot-leases"),
                         List.of(
@@ -316,12 +308,12 @@ final class RedisQuota implements AutoCloseable {
   void publishCoolDown(String model, long millis) {
     submit(
         () -> {
-          try (Jedis j = pool.getResource()) {
+          try {
             calls.incrementAndGet();
             String key = prefix + "model:" + model + ":cool";
-            long left = j.pttl(key);
+            long left = redis.pttl(key);
             if (left < millis) {
-              j.psetex(key, Math.max(1, millis), "1");
+              redis.psetex(key, Math.max(1, millis), "1");
             }
           } catch (RuntimeException e) {
             failed(e);
@@ -333,7 +325,7 @@ final class RedisQuota implements AutoCloseable {
   void publishLimits(String model, long requestLimit, long tokenLimit) {
     submit(
         () -> {
-          try (Jedis j = pool.getResource()) {
+          try {
             calls.incrementAndGet();
             String key = prefix + "model:" + model + ":limits";
             Map<String, String> fields = new java.util.HashMap<>();
@@ -344,8 +336,8 @@ final class RedisQuota implements AutoCloseable {
               fields.put("tokens", Long.toString(tokenLimit));
             }
             if (!fields.isEmpty()) {
-              j.hset(key, fields);
-              j.pexpire(key, BUCKET_IDLE_MILLIS * 5);
+              redis.hset(key, fields);
+              redis.pexpire(key, BUCKET_IDLE_MILLIS * 5);
             }
           } catch (RuntimeException e) {
             failed(e);
@@ -359,10 +351,9 @@ final class RedisQuota implements AutoCloseable {
       return;
     }
     List<ModelFacts> facts = new ArrayList<>();
-    try (Jedis j = pool.getResource()) {
-      calls.incrementAndGet();
-      var p = j.pipelined();
-      List<String> models = new ArrayList<>(watched);
+    calls.incrementAndGet();
+    List<String> models = new ArrayList<>(watched);
+    try (var p = redis.pipelined()) {
       List<redis.clients.jedis.Response<Long>> cools = new ArrayList<>();
       List<redis.clients.jedis.Response<List<String>>> limits = new ArrayList<>();
       for (String m : models) {
@@ -415,11 +406,16 @@ final class RedisQuota implements AutoCloseable {
     }
   }
 
-  private static String rootMessage(Throwable e) {
+  private static Throwable rootCause(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
+    return t;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = rootCause(e);
     return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
@@ -435,13 +431,14 @@ final class RedisQuota implements AutoCloseable {
   public void close() {
     executor.shutdown();
     try {
-      if (!executor.awaitTermination(TIMEOUT_MILLIS * 2L, TimeUnit.MILLISECONDS)) {
+      if (!executor.awaitTermination(
+          RedisConnections.SOCKET_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
         executor.shutdownNow();
       }
     } catch (InterruptedException e) {
       executor.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    pool.close();
+    // The connection pool is the JVM's, shared with other clients and caches on the server.
   }
 }

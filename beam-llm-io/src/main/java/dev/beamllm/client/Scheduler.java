@@ -44,6 +44,7 @@ final class Scheduler implements AutoCloseable {
   interface Job {
     String model();
 
+    /** The tokens to reserve, asked when the job is looked at for admission. */
     long tokens();
 
     long submittedNanos();
@@ -223,14 +224,15 @@ final class Scheduler implements AutoCloseable {
       }
       // Settled with what the provider charged: the unused part comes back, and a charge above
       // the reservation (a provider counting the prompt its own way) is taken, so the next
-      // admissions wait for it instead of drawing 429s.
-      long unused = admission.tokens() - usedTokens;
+      // admissions wait for it instead of drawing 429s. The reservation may have grown in flight
+      // (see rescale).
+      ModelState m = models.computeIfAbsent(model, this::newModelState);
+      Long reserved = m.inFlight.remove(admission.seq());
+      long unused = (reserved != null ? reserved : admission.tokens()) - usedTokens;
       if (tokens != null && unused != 0) {
         tokens.refill(now);
         tokens.give(unused);
       }
-      ModelState m = models.computeIfAbsent(model, this::newModelState);
-      m.inFlight.remove(admission.seq());
       if (m.tokens != null && unused != 0) {
         m.tokens.refill(now);
         m.tokens.give(unused);
@@ -251,6 +253,40 @@ final class Scheduler implements AutoCloseable {
       go = pump();
     }
     runAll(go);
+  }
+
+  /**
+   * A model's provider turned out to charge {@code factor} times what the reservations in flight
+   * assumed (the client just learnt how it counts prompts): the difference is taken now, rather
+   * than as each of them is settled, so that what is admitted meanwhile does not overspend. The
+   * output part of each reservation is scaled too, which errs on the safe side: settlement gives
+   * the excess back.
+   */
+  void rescale(String model, double factor) {
+    if (!(factor > 1)) {
+      return;
+    }
+    synchronized (this) {
+      ModelState m = models.get(model);
+      if (m == null || m.inFlight.isEmpty()) {
+        return;
+      }
+      long extra = 0;
+      for (Map.Entry<Long, Long> e : m.inFlight.entrySet()) {
+        long add = (long) Math.ceil(e.getValue() * (factor - 1));
+        e.setValue(e.getValue() + add);
+        extra += add;
+      }
+      long now = System.nanoTime();
+      if (tokens != null) {
+        tokens.refill(now);
+        tokens.take(extra);
+      }
+      if (m.tokens != null) {
+        m.tokens.refill(now);
+        m.tokens.take(extra);
+      }
+    }
   }
 
   /**
@@ -482,6 +518,8 @@ final class Scheduler implements AutoCloseable {
         }
         continue;
       }
+      // Priced once per look: the price may change while a job waits (see Job#tokens).
+      long jobTokens = job.tokens();
       long clientWait = 0;
       if (requests != null) {
         requests.refill(now);
@@ -489,7 +527,7 @@ final class Scheduler implements AutoCloseable {
       }
       if (tokens != null) {
         tokens.refill(now);
-        clientWait = Math.max(clientWait, tokens.nanosUntilAdmits(job.tokens(), tokenReserve));
+        clientWait = Math.max(clientWait, tokens.nanosUntilAdmits(jobTokens, tokenReserve));
       }
       if (clientWait > 0) {
         wakeAt(now + clientWait);
@@ -506,7 +544,7 @@ final class Scheduler implements AutoCloseable {
         m.tokens.refill(now);
         wait =
             Math.max(
-                wait, m.tokens.nanosUntilAdmits(job.tokens(), m.tokens.capacity() * RESERVE_SHARE));
+                wait, m.tokens.nanosUntilAdmits(jobTokens, m.tokens.capacity() * RESERVE_SHARE));
       }
       if (wait > 0) {
         if (heldBack == null) {
@@ -521,21 +559,21 @@ final class Scheduler implements AutoCloseable {
         requests.take(1);
       }
       if (tokens != null) {
-        tokens.take(job.tokens());
+        tokens.take(jobTokens);
       }
       if (m.requests != null) {
         m.requests.take(1);
       }
       if (m.tokens != null) {
-        m.tokens.take(job.tokens());
+        m.tokens.take(jobTokens);
       }
       m.seq++;
       if (requests != null || tokens != null || m.headers) {
         // Only needed to read the provider's rate-limit headers, and not free per request.
-        m.inFlight.put(m.seq, job.tokens());
+        m.inFlight.put(m.seq, jobTokens);
       }
-      Admission admission = new Admission(m.seq, m.reserved, job.tokens(), now);
-      m.reserved += job.tokens();
+      Admission admission = new Admission(m.seq, m.reserved, jobTokens, now);
+      m.reserved += jobTokens;
       inFlight++;
       throttledNanos.addAndGet(Math.max(0, now - job.submittedNanos()));
       go.add(() -> job.start(admission));

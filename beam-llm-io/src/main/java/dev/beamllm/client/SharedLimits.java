@@ -1,8 +1,7 @@
 package dev.beamllm.client;
 
+import dev.beamllm.redis.RedisUri;
 import java.io.Serializable;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -38,7 +37,11 @@ public final class SharedLimits implements Serializable {
    *     password)
    */
   public static SharedLimits redis(String uri) {
-    return new SharedLimits(checkUri(uri), null);
+    if (uri == null || uri.isBlank()) {
+      throw new IllegalArgumentException("sharedLimits: a redis:// URI is needed");
+    }
+    RedisUri.parse(uri.strip(), "sharedLimits:");
+    return new SharedLimits(uri.strip(), null);
   }
 
   /**
@@ -51,11 +54,6 @@ public final class SharedLimits implements Serializable {
           "sharedLimits namespace: 1 to 100 letters, digits, '.', '_' or '-', got " + namespace);
     }
     return new SharedLimits(uri, namespace);
-  }
-
-  /** The Redis URI, password included: for connecting, never for showing. */
-  String uri() {
-    return uri;
   }
 
   /** The namespace of the keys: the one set, else {@value #DEFAULT_NAMESPACE}. */
@@ -89,44 +87,17 @@ public final class SharedLimits implements Serializable {
 
   /** The URI with any password replaced by {@code ***}. */
   public String displayUri() {
-    return masked(uri);
+    return server().toString();
   }
 
-  static String checkUri(String uri) {
-    if (uri == null || uri.isBlank()) {
-      throw new IllegalArgumentException("sharedLimits: a redis:// URI is needed");
-    }
-    URI parsed;
-    try {
-      parsed = new URI(uri.strip());
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(
-          "sharedLimits: not a URI: " + masked(uri) + " (redis://host:port expected)");
-    }
-    if (!"redis".equals(parsed.getScheme()) && !"rediss".equals(parsed.getScheme())) {
-      throw new IllegalArgumentException(
-          "sharedLimits: redis://host:port or rediss://host:port expected, got " + masked(uri));
-    }
-    if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-      throw new IllegalArgumentException("sharedLimits: no host in " + masked(uri));
-    }
-    return uri.strip();
+  /** The server, parsed and checked. */
+  RedisUri server() {
+    return RedisUri.parse(uri, "sharedLimits:");
   }
 
-  /** A URI's user info after ':' (the password) replaced by {@code ***}. */
+  /** A URI's password replaced by {@code ***}. */
   static String masked(String uri) {
-    if (uri == null) {
-      return "null";
-    }
-    int scheme = uri.indexOf("://");
-    int at = uri.lastIndexOf('@');
-    if (scheme < 0 || at < scheme) {
-      return uri;
-    }
-    String userInfo = uri.substring(scheme + 3, at);
-    int colon = userInfo.indexOf(':');
-    String user = colon >= 0 ? userInfo.substring(0, colon) : "";
-    return uri.substring(0, scheme + 3) + user + ":***" + uri.substring(at);
+    return RedisUri.mask(uri);
   }
 
   @Override

@@ -13,6 +13,10 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.FakeServerStats;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,16 +24,20 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 
 /**
  * {@code ./run.sh bench llmio}: the client's saturation scenario through {@code LlmIO} on the
- * DirectRunner, and LlmIO's requests per second against the bare client's with zero latency and no
- * limits, in the same run.
+ * DirectRunner, LlmIO's requests per second against the bare client's with zero latency and no
+ * limits, and the same saturation scenario through a synchronous one-request-per-element DoFn (the
+ * Beam baseline), in the same run.
  */
 public final class LlmIOBench {
   private static final String MODEL = "gpt-4.1-mini";
@@ -49,7 +57,16 @@ public final class LlmIOBench {
     }
     List<double[]> saturation = new ArrayList<>();
     List<double[]> overhead = new ArrayList<>();
+    List<double[]> baseline = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
+      double[] b = baseline();
+      System.err.printf(
+          Locale.ROOT,
+          "run %d baseline (synchronous DoFn): %.0f requests/min, %d × 429%n",
+          run,
+          b[0],
+          (long) b[1]);
+      baseline.add(b);
       double[] o = overhead();
       System.err.printf(
           Locale.ROOT,
@@ -71,8 +88,10 @@ public final class LlmIOBench {
     }
     saturation.sort((a, b) -> Double.compare(a[0], b[0]));
     overhead.sort((a, b) -> Double.compare(a[1] / a[0], b[1] / b[0]));
+    baseline.sort((a, b) -> Double.compare(a[0], b[0]));
     double[] s = saturation.get(saturation.size() / 2);
     double[] o = overhead.get(overhead.size() / 2);
+    double[] b = baseline.get(baseline.size() / 2);
     StringBuilder md = new StringBuilder("## LlmIO on the DirectRunner\n\n");
     md.append("Command: `./run.sh bench llmio` (")
         .append(runs)
@@ -104,6 +123,21 @@ public final class LlmIOBench {
                         x ->
                             String.format(
                                 Locale.ROOT, "%.0f vs %.0f (%.2f)", x[1], x[0], x[1] / x[0]))
+                    .toList())));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| Beam baseline: the saturation scenario (%d requests) through a synchronous one-request-per-element DoFn with backoff on 429 (RequestResponseIO's pattern), %d threads | LlmIO's steady rate over the baseline's | **%.0f vs %.0f requests/min (%.1f×), %d × 429** | %s |%n",
+            BASELINE_REQUESTS,
+            BASELINE_THREADS,
+            s[0] * 30,
+            b[0],
+            s[0] * 30 / b[0],
+            (long) b[1],
+            String.join(
+                "; ",
+                baseline.stream()
+                    .map(x -> String.format(Locale.ROOT, "%.0f/min, %d × 429", x[0], (long) x[1]))
                     .toList())));
     md.append("\nMeasured ")
         .append(LocalDate.now())
@@ -163,6 +197,87 @@ public final class LlmIOBench {
         stats.rateLimited(),
         stats.accepted()
       };
+    }
+  }
+
+  private static final int BASELINE_REQUESTS = 900;
+  private static final int BASELINE_THREADS = 4;
+
+  /**
+   * The saturation scenario through the pattern Beam's RequestResponseIO uses: one blocking call
+   * per element, retried with exponential backoff on 429 and 5xx, on the DirectRunner's {@value
+   * #BASELINE_THREADS} threads. Fewer requests than LlmIO's run: at this pattern's rate 6,000 would
+   * take a quarter of an hour. Returns steady requests/min and 429s.
+   */
+  static double[] baseline() {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .requestsPerMinute(3_000)
+            .tokensPerMinute(1_000_000)
+            .latency(FakeLatency.logNormal(Duration.ofMillis(400), 0.5))
+            .recordRequests(false)
+            .start()) {
+      DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
+      options.setEnforceImmutability(false);
+      options.setEnforceEncodability(false);
+      options.setTargetParallelism(BASELINE_THREADS);
+      Pipeline p = Pipeline.create(options);
+      List<String> prompts = new ArrayList<>();
+      for (Conversation c : conversations(BASELINE_REQUESTS)) {
+        prompts.add(c.messages().get(0).text());
+      }
+      p.apply(Create.of(prompts))
+          .apply(ParDo.of(new SyncCallFn(fake.baseUrl() + "/v1/chat/completions")))
+          .apply(Count.globally());
+      p.run().waitUntilFinish();
+      FakeServerStats stats = fake.stats();
+      return new double[] {ClientBench.steady(stats.acceptedPerSecond()), stats.rateLimited()};
+    }
+  }
+
+  /** One blocking chat completion per element, with backoff on 429 and 5xx. */
+  static final class SyncCallFn extends DoFn<String, String> {
+    private final String url;
+    private transient HttpClient http;
+
+    SyncCallFn(String url) {
+      this.url = url;
+    }
+
+    @Setup
+    public void setup() {
+      http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @ProcessElement
+    public void process(@Element String prompt, OutputReceiver<String> out) throws Exception {
+      String body =
+          dev.beamllm.prompt.internal.Json.MAPPER.writeValueAsString(
+              Map.of(
+                  "model",
+                  MODEL,
+                  "max_tokens",
+                  100,
+                  "messages",
+                  List.of(Map.of("role", "user", "content", prompt))));
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url))
+              .header("content-type", "application/json")
+              .header("authorization", "Bearer sk-bench")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      long backoffMillis = 1_000;
+      for (int attempt = 1; ; attempt++) {
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200
+            || attempt >= 10
+            || (r.statusCode() != 429 && r.statusCode() < 500)) {
+          out.output(r.body());
+          return;
+        }
+        Thread.sleep(backoffMillis);
+        backoffMillis = (long) (backoffMillis * 1.5);
+      }
     }
   }
 

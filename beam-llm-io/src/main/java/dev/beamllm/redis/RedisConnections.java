@@ -1,4 +1,4 @@
-package dev.beamllm.cache;
+package dev.beamllm.redis;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,17 +10,18 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * One connection pool per Redis server, database and credentials in this JVM, shared by every
- * {@link RedisCache} that names them. Beam deserializes a cache per DoFn instance, and a pool per
- * copy would open a hundred connections per worker; one pool per JVM (as JdbcIO shares its data
- * source) keeps it to what is in use. Pools are never closed: idle connections are closed by the
- * pool's evictor, so a pool nobody uses holds no socket, and a restarted server is reconnected to.
+ * response cache and shared limiter that names them. Beam deserializes a cache per DoFn instance,
+ * and a pool per copy would open a hundred connections per worker; one pool per JVM (as JdbcIO
+ * shares its data source) keeps it to what is in use. Pools are never closed: idle connections are
+ * closed by the pool's evictor, so a pool nobody uses holds no socket, and a restarted server is
+ * reconnected to.
  */
-final class RedisConnections {
+public final class RedisConnections {
   /** Connect within this, or the server counts as unreachable. */
-  static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+  public static final int CONNECT_TIMEOUT_MILLIS = 2_000;
 
   /** A command's answer within this, or it fails. */
-  static final int SOCKET_TIMEOUT_MILLIS = 5_000;
+  public static final int SOCKET_TIMEOUT_MILLIS = 5_000;
 
   /** Connections per pool: the client's threads look up at once, and one writer pipelines. */
   private static final int MAX_CONNECTIONS = 32;
@@ -30,7 +31,7 @@ final class RedisConnections {
   private RedisConnections() {}
 
   /** The JVM's client for the URI's server, created on first use (connecting lazily). */
-  static synchronized RedisClient client(RedisUri uri) {
+  public static synchronized RedisClient client(RedisUri uri) {
     return CLIENTS.computeIfAbsent(uri.connectionKey(), k -> create(uri));
   }
 
@@ -41,7 +42,7 @@ final class RedisConnections {
             .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
             .database(uri.database())
             .ssl(uri.tls())
-            .clientName("beamllm-cache");
+            .clientName("beamllm");
     if (uri.user() != null) {
       config.user(uri.user());
     }

@@ -1,4 +1,4 @@
-package dev.beamllm.cache;
+package dev.beamllm.redis;
 
 import java.io.Serializable;
 import java.net.URI;
@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where a {@link RedisCache} lives and how it stores, parsed and checked from a {@code
+ * A Redis server and how the response cache stores there, parsed and checked from a {@code
  * redis://[user:password@]host[:port][/db][?ttl=7d&namespace=name]} URI ({@code rediss://} for
  * TLS). Its {@link #toString()} and every message it makes mask the password, so the URI can be
  * logged, shown and put in an exception.
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * @param ttlMillis 0 for answers that never expire
  * @param namespace empty for none
  */
-record RedisUri(
+public record RedisUri(
     boolean tls,
     String user,
     String password,
@@ -33,14 +33,17 @@ record RedisUri(
     String namespace)
     implements Serializable {
 
-  static final int DEFAULT_PORT = 6379;
+  /** The port when the URI gives none. */
+  public static final int DEFAULT_PORT = 6379;
 
   private static final Pattern SHORT_DURATION =
       Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._\\-:]{1,100}");
 
-  /** Parses and checks a URI; the message of a refusal masks the password. */
-  static RedisUri parse(String text) {
+  /**
+   * Parses and checks a URI; the message of a refusal names {@code setting} and masks the password.
+   */
+  public static RedisUri parse(String text, String setting) {
     if (text == null) {
       throw new NullPointerException("uri");
     }
@@ -49,14 +52,14 @@ record RedisUri(
     try {
       uri = new URI(text.trim());
     } catch (URISyntaxException e) {
-      throw refused(shown, "it is not a URI");
+      throw refused(setting, shown, "it is not a URI");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-      throw refused(shown, "it must start with redis:// (or rediss:// for TLS)");
+      throw refused(setting, shown, "it must start with redis:// (or rediss:// for TLS)");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw refused(shown, "it names no host (redis://host:port)");
+      throw refused(setting, shown, "it names no host (redis://host:port)");
     }
     int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
     String user = null;
@@ -81,7 +84,7 @@ record RedisUri(
         database = -1;
       }
       if (database < 0) {
-        throw refused(shown, "the path must be a database number (/0, /1, ...)");
+        throw refused(setting, shown, "the path must be a database number (/0, /1, ...)");
       }
     }
     long ttlMillis = 0;
@@ -97,7 +100,9 @@ record RedisUri(
         switch (name) {
           case "ttl" -> ttlMillis = checkTtl(duration(value, shown)).toMillis();
           case "namespace" -> namespace = checkNamespace(value);
-          default -> throw refused(shown, "unknown option '" + name + "' (known: ttl, namespace)");
+          default ->
+              throw refused(
+                  setting, shown, "unknown option '" + name + "' (known: ttl, namespace)");
         }
       }
     }
@@ -113,19 +118,19 @@ record RedisUri(
   }
 
   /** The same store with answers kept for {@code ttl}. */
-  RedisUri withTtl(Duration ttl) {
+  public RedisUri withTtl(Duration ttl) {
     return new RedisUri(
         tls, user, password, host, port, database, checkTtl(ttl).toMillis(), namespace);
   }
 
   /** The same store with keys under {@code namespace}. */
-  RedisUri withNamespace(String namespace) {
+  public RedisUri withNamespace(String namespace) {
     return new RedisUri(
         tls, user, password, host, port, database, ttlMillis, checkNamespace(namespace));
   }
 
   /** The prefix of every key this cache writes. */
-  String keyPrefix() {
+  public String keyPrefix() {
     return "beamllm:cache:" + (namespace.isEmpty() ? "" : namespace + ":");
   }
 
@@ -133,7 +138,7 @@ record RedisUri(
    * What identifies a connection pool: the server, the database and the credentials (not the TTL or
    * namespace, which only change what is written through it).
    */
-  String connectionKey() {
+  public String connectionKey() {
     return (tls ? "rediss" : "redis")
         + "|"
         + user
@@ -171,7 +176,7 @@ record RedisUri(
    * A Redis URI as given, with whatever stands between {@code ://} and the last {@code @} masked
    * except a user name: for messages about a URI that may not even parse.
    */
-  static String mask(String text) {
+  public static String mask(String text) {
     int start = text.indexOf("://");
     int from = start < 0 ? 0 : start + 3;
     int at = text.lastIndexOf('@');
@@ -188,7 +193,7 @@ record RedisUri(
    * A duration as a number and a unit ({@code 500ms}, {@code 45s}, {@code 30m}, {@code 12h}, {@code
    * 7d}) or in ISO-8601 ({@code PT12H}, {@code P7D}).
    */
-  static Duration duration(String value, String shown) {
+  public static Duration duration(String value, String shown) {
     String v = value.trim();
     Matcher m = SHORT_DURATION.matcher(v);
     try {
@@ -205,12 +210,14 @@ record RedisUri(
       return Duration.parse(v.toUpperCase(Locale.ROOT));
     } catch (DateTimeParseException | ArithmeticException e) {
       throw refused(
-          shown, "ttl must be a duration such as 7d, 12h, 30m, 45s or 500ms, got '" + value + "'");
+          "redis cache",
+          shown,
+          "ttl must be a duration such as 7d, 12h, 30m, 45s or 500ms, got '" + value + "'");
     }
   }
 
   /** Milliseconds in the largest unit that divides them, as the URI's {@code ttl} takes it. */
-  static String shortDuration(long millis) {
+  public static String shortDuration(long millis) {
     long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
     String[] names = {"d", "h", "m", "s"};
     for (int i = 0; i < units.length; i++) {
@@ -247,7 +254,7 @@ record RedisUri(
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
-  private static IllegalArgumentException refused(String shown, String why) {
-    return new IllegalArgumentException("redis cache " + shown + ": " + why);
+  private static IllegalArgumentException refused(String setting, String shown, String why) {
+    return new IllegalArgumentException(setting + " " + shown + ": " + why);
   }
 }
