@@ -164,21 +164,33 @@ public final class LlmIOBench {
   }
 
   private static Pipeline pipeline() {
+    return pipeline(0);
+  }
+
+  /** A DirectRunner pipeline on {@code threads} threads (0: the runner's default). */
+  private static Pipeline pipeline(int threads) {
     DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
     options.setEnforceImmutability(false);
     options.setEnforceEncodability(false);
+    if (threads > 0) {
+      options.setTargetParallelism(threads);
+    }
     return Pipeline.create(options);
+  }
+
+  /** The provider of the saturation scenario: 3,000/min, log-normal latency of median 400 ms. */
+  private static FakeProviderServer saturationProvider() {
+    return FakeProviderServer.builder()
+        .requestsPerMinute(3_000)
+        .tokensPerMinute(1_000_000)
+        .latency(FakeLatency.logNormal(Duration.ofMillis(400), 0.5))
+        .recordRequests(false)
+        .start();
   }
 
   /** Steady share of the limit (percent), 429s, accepted. */
   static double[] saturation() {
-    try (FakeProviderServer fake =
-        FakeProviderServer.builder()
-            .requestsPerMinute(3_000)
-            .tokensPerMinute(1_000_000)
-            .latency(FakeLatency.logNormal(Duration.ofMillis(400), 0.5))
-            .recordRequests(false)
-            .start()) {
+    try (FakeProviderServer fake = saturationProvider()) {
       Pipeline p = pipeline();
       LlmResult result =
           p.apply(Create.of(conversations(6_000)))
@@ -210,18 +222,8 @@ public final class LlmIOBench {
    * take a quarter of an hour. Returns steady requests/min and 429s.
    */
   static double[] baseline() {
-    try (FakeProviderServer fake =
-        FakeProviderServer.builder()
-            .requestsPerMinute(3_000)
-            .tokensPerMinute(1_000_000)
-            .latency(FakeLatency.logNormal(Duration.ofMillis(400), 0.5))
-            .recordRequests(false)
-            .start()) {
-      DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
-      options.setEnforceImmutability(false);
-      options.setEnforceEncodability(false);
-      options.setTargetParallelism(BASELINE_THREADS);
-      Pipeline p = Pipeline.create(options);
+    try (FakeProviderServer fake = saturationProvider()) {
+      Pipeline p = pipeline(BASELINE_THREADS);
       List<String> prompts = new ArrayList<>();
       for (Conversation c : conversations(BASELINE_REQUESTS)) {
         prompts.add(c.messages().get(0).text());
