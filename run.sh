@@ -28,10 +28,13 @@ Commands:
                              start prints the --flinkMaster=localhost:PORT that infer submits with
   bench fake-server          wrk against the fake provider (256 connections, no limits,
                              no latency); medians go to BENCHMARKS.md
-  bench client [--runs N]    the client against the fake provider: saturation, token-bound,
-                             limits set wrong, overhead (about 7 minutes a run; default 3 runs)
-  bench llmio [--runs N]     LlmIO on the DirectRunner: saturation, and requests/s against the
-                             bare client's (about 2 minutes a run)
+  bench client [--runs N] [--only S1,S2]
+                             the client against the fake provider: saturation, token-bound,
+                             limits set wrong, overhead (about 7 minutes a run; default 3 runs);
+                             --only token-bound-chars4,token-bound-2000 for issue 12's scenario
+  bench llmio [--runs N]     LlmIO on the DirectRunner: saturation, requests/s against the bare
+                             client's, and the saturation scenario through a synchronous DoFn
+                             (the Beam baseline) (about 6 minutes a run)
   bench scale [--runs N]     the main job on 100k and 1M generated rows at -Xmx1g: wall time,
                              rows/s, peak RSS (about 6 minutes a run; needs GNU time)
   test                       run the whole test suite (what CI runs)
