@@ -415,7 +415,15 @@ public final class FlinkSessionCluster {
     while (true) {
       JsonNode tms = rest(config.restPort, "/taskmanagers");
       int registered = tms == null ? 0 : tms.path("taskmanagers").size();
-      if (registered >= taskManagers) {
+      int slots = 0;
+      if (tms != null) {
+        for (JsonNode tm : tms.path("taskmanagers")) {
+          slots += tm.path("slotsNumber").asInt();
+        }
+      }
+      // A TaskManager is listed as it registers and reports its slots a moment later: a job
+      // submitted in between would be planned for the slots seen so far.
+      if (registered >= taskManagers && slots >= taskManagers * slotsPerTaskManager) {
         return;
       }
       for (int i = 0; i < members.size(); i++) {
