@@ -171,6 +171,14 @@ public final class FlinkSessionCluster {
         stopTimeout);
   }
 
+  /**
+   * The JVM flags the cluster's members and run.sh's jobs run with (Flink's {@code --add-opens} for
+   * Java 17, exit on out of memory), for a job started as a process of its own.
+   */
+  public static List<String> jvmFlags() {
+    return ClusterConfig.JVM_FLAGS;
+  }
+
   /** The state folder. */
   public Path dir() {
     return dir;
