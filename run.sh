@@ -37,6 +37,10 @@ Commands:
                              (the Beam baseline) (about 6 minutes a run)
   bench scale [--runs N]     the main job on 100k and 1M generated rows at -Xmx1g: wall time,
                              rows/s, peak RSS (about 6 minutes a run; needs GNU time)
+  bench cluster [--runs N] [--rows N]
+                             the main job on the Flink session cluster at parallelism 4 against
+                             one 6,000/min quota: shared through Redis, full limit per worker,
+                             static split; steady rate and 429s (about 8 minutes a run)
   test                       run the whole test suite (what CI runs)
   build                      build the jars (also done automatically when sources changed)
   help                       this text
@@ -232,7 +236,13 @@ case "$cmd" in
         java -cp "$JAR" dev.beamllm.pipelines.bench.LlmIOBench --out target/bench-llmio.md "$@"
         write_bench_section llmio < target/bench-llmio.md
         ;;
-      *) echo "run.sh: bench needs one of: fake-server, client, llmio, scale" >&2; exit 2 ;;
+      cluster)
+        shift
+        build_if_needed
+        java "${JVM_FLAGS[@]}" -cp "$JAR" dev.beamllm.pipelines.bench.ClusterBench --out target/bench-cluster.md "$@"
+        write_bench_section cluster < target/bench-cluster.md
+        ;;
+      *) echo "run.sh: bench needs one of: fake-server, client, llmio, scale, cluster" >&2; exit 2 ;;
     esac
     ;;
   test)

@@ -124,6 +124,19 @@ final class ClusterConfig {
     // TaskManager instead of filling the first one's slots.
     s.put("parallelism.default", Integer.toString(taskManagers * slotsPerTaskManager));
     s.put("cluster.evenly-spread-out-slots", "true");
+    // A TaskManager that dies (killed, out of memory, its machine gone) must cost a restart, not
+    // the job: without checkpointing, which batch jobs do not use, Flink's default is no restart.
+    // The rows answered before are in the job's checkpoint (--checkpoint=redis://...), so the
+    // restart pays only for the rows that were in flight. Several attempts, because a restart
+    // that comes before the JobManager gave up the dead TaskManager fails again deploying to it.
+    s.put("restart-strategy.type", "fixed-delay");
+    s.put("restart-strategy.fixed-delay.attempts", "6");
+    s.put("restart-strategy.fixed-delay.delay", "2 s");
+    // A killed TaskManager says nothing: the JobManager notices when its heartbeats stop. Flink's
+    // 50 s default keeps a job waiting for a dead member for most of a minute; on loopback a
+    // heartbeat every 2 s, given up after 8 s missing, cannot be missed by a live one.
+    s.put("heartbeat.interval", "2000");
+    s.put("heartbeat.timeout", "8000");
     s.put("io.tmp.dirs", tmpDir().toString());
     s.put("blob.storage.directory", tmpDir().resolve("blobs").toString());
     s.put("web.tmpdir", tmpDir().resolve("web").toString());

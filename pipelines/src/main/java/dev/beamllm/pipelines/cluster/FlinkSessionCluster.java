@@ -171,6 +171,14 @@ public final class FlinkSessionCluster {
         stopTimeout);
   }
 
+  /**
+   * The JVM flags the cluster's members and run.sh's jobs run with (Flink's {@code --add-opens} for
+   * Java 17, exit on out of memory), for a job started as a process of its own.
+   */
+  public static List<String> jvmFlags() {
+    return ClusterConfig.JVM_FLAGS;
+  }
+
   /** The state folder. */
   public Path dir() {
     return dir;
@@ -415,7 +423,15 @@ public final class FlinkSessionCluster {
     while (true) {
       JsonNode tms = rest(config.restPort, "/taskmanagers");
       int registered = tms == null ? 0 : tms.path("taskmanagers").size();
-      if (registered >= taskManagers) {
+      int slots = 0;
+      if (tms != null) {
+        for (JsonNode tm : tms.path("taskmanagers")) {
+          slots += tm.path("slotsNumber").asInt();
+        }
+      }
+      // A TaskManager is listed as it registers and reports its slots a moment later: a job
+      // submitted in between would be planned for the slots seen so far.
+      if (registered >= taskManagers && slots >= taskManagers * slotsPerTaskManager) {
         return;
       }
       for (int i = 0; i < members.size(); i++) {

@@ -340,6 +340,7 @@ public final class BatchInference {
               .withModels(models.toArray(String[]::new))
               .withRegistry(registry)
               .withLimits(new Limits(o.getRpm(), o.getTpm(), o.getMaxConcurrent()))
+              .withNumWorkers(o.getNumWorkers())
               .withMaxAttempts(o.getMaxAttempts())
               .withRequestTimeout(Duration.ofMillis((long) (o.getRequestTimeout() * 1000)))
               .withModelLimits(JobSettings.modelLimits(o))

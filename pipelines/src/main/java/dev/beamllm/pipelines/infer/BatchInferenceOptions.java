@@ -61,6 +61,15 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   void setMaxConcurrent(Integer value);
 
+  @Description(
+      "Worker JVMs that split --rpm, --tpm, --maxConcurrent and --modelLimits statically: each enforces"
+          + " 1/n of them (on a Flink cluster, one per TaskManager; a worker that idles wastes its"
+          + " share). Not with --sharedLimits, which holds the whole quota for every worker at once")
+  @Default.Integer(1)
+  Integer getNumWorkers();
+
+  void setNumWorkers(Integer value);
+
   @Description("Attempts per request in each stage")
   @Default.Integer(5)
   Integer getMaxAttempts();

@@ -12,8 +12,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -94,6 +98,23 @@ public class FlinkClusterCommandTest {
     assertThat(out.toString(), containsString("No Flink session cluster is running"));
     assertTrue("this JVM was not killed", ProcessHandle.current().isAlive());
     assertFalse("the stale state is gone", Files.exists(dir.resolve(ClusterState.FILE)));
+  }
+
+  @Test
+  public void aDeadTaskManagerIsNoticedInSecondsAndTheJobRestarted() throws IOException {
+    ClusterConfig c = new ClusterConfig(tmp.getRoot().toPath(), 40001, 40002, 2, 2, "768m", "1g");
+    c.write();
+    // As the members read it: Flink's own parsing of the written file.
+    Configuration conf = c.load();
+    assertEquals("fixed-delay", conf.get(RestartStrategyOptions.RESTART_STRATEGY));
+    assertEquals(6, (int) conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS));
+    assertEquals(
+        Duration.ofSeconds(2), conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY));
+    assertEquals(8000L, (long) conf.get(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT));
+    assertTrue(
+        "heartbeats come several times within the timeout",
+        conf.get(HeartbeatManagerOptions.HEARTBEAT_INTERVAL) * 3
+            <= conf.get(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT));
   }
 
   @Test

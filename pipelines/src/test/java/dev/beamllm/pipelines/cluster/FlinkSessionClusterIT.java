@@ -11,20 +11,15 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -37,7 +32,6 @@ import org.junit.Test;
  * jar.
  */
 public class FlinkSessionClusterIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
 
   private Path jar;
@@ -47,14 +41,9 @@ public class FlinkSessionClusterIT {
 
   @Before
   public void setUp() throws IOException {
-    jar = Path.of(System.getProperty("shadedJar", "target/beam-llm-io-pipelines.jar"));
-    root = Path.of(System.getProperty("projectRoot", "..")).toAbsolutePath().normalize();
-    assertTrue(
-        "the shaded jar " + jar + " is built by mvn package; run this test with mvn verify",
-        Files.isRegularFile(jar));
-    work = Path.of("target", "flink-cluster-it").toAbsolutePath();
-    deleteTree(work);
-    Files.createDirectories(work);
+    jar = ClusterJobs.jar();
+    root = ClusterJobs.root();
+    work = ClusterJobs.workDir("flink-cluster-it");
     cluster =
         FlinkSessionCluster.in(work.resolve("cluster"))
             .withClasspath(jar.toString())
@@ -92,44 +81,27 @@ public class FlinkSessionClusterIT {
     // in this module's folder, so they find the files only through the paths the job made absolute.
     Path out = work.resolve("out");
     Path log = work.resolve("job.log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ClusterConfig.JVM_FLAGS);
-    command.addAll(
-        List.of(
-            "-cp",
-            jar.toString(),
-            "dev.beamllm.pipelines.infer.BatchInference",
-            "--input=testdata/prompts.jsonl",
-            "--fakeProvider=true",
-            "--runner=FlinkRunner",
-            "--flinkMaster=" + started.flinkMaster(),
-            "--output=" + out.resolve("answers.jsonl"),
-            "--failures=" + out.resolve("failures.jsonl"),
-            "--progress=lines"));
     Process job =
-        new ProcessBuilder(command)
-            .directory(root.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    if (!job.waitFor(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      job.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError("the job did not end within " + JOB_TIMEOUT + ":\n" + tail(log));
-    }
-    assertEquals("the job's exit status; its output:\n" + tail(log), 0, job.exitValue());
+        ClusterJobs.startJob(
+            jar,
+            root,
+            log,
+            List.of(
+                "--input=testdata/prompts.jsonl",
+                "--fakeProvider=true",
+                "--runner=FlinkRunner",
+                "--flinkMaster=" + started.flinkMaster(),
+                "--output=" + out.resolve("answers.jsonl"),
+                "--failures=" + out.resolve("failures.jsonl"),
+                "--progress=lines"));
+    assertEquals(
+        "the job's exit status; its output:\n" + ClusterJobs.tail(log),
+        0,
+        ClusterJobs.awaitJob(job, JOB_TIMEOUT, log));
     assertThat(Files.readString(log), containsString("(parallelism 4)"));
 
-    Map<String, Integer> answered = new TreeMap<>();
-    for (String line : Files.readAllLines(out.resolve("answers.jsonl"))) {
-      answered.merge(JSON.readTree(line).path("id").asText(), 1, Integer::sum);
-    }
-    Set<String> asked = new HashSet<>();
-    for (String line : Files.readAllLines(root.resolve("testdata/prompts.jsonl"))) {
-      if (!line.isBlank()) {
-        asked.add(JSON.readTree(line).path("id").asText());
-      }
-    }
+    Map<String, Integer> answered = ClusterJobs.idCounts(out.resolve("answers.jsonl"));
+    Set<String> asked = ClusterJobs.inputIds(root.resolve("testdata/prompts.jsonl"));
     assertEquals("every row answered", asked, answered.keySet());
     assertEquals(
         "no row answered twice",
@@ -143,7 +115,10 @@ public class FlinkSessionClusterIT {
     JsonNode jobs = FlinkSessionCluster.rest(started.restPort(), "/jobs/overview").path("jobs");
     assertEquals(1, jobs.size());
     assertEquals("FINISHED", jobs.get(0).path("state").asText());
-    assertEquals(Set.of("taskmanager-1", "taskmanager-2"), callTaskManagers(started, jobs.get(0)));
+    assertEquals(
+        Set.of("taskmanager-1", "taskmanager-2"),
+        ClusterJobs.callTaskManagers(started.restPort(), jobs.get(0).path("jid").asText())
+            .keySet());
 
     assertTrue("stop finds the cluster running", cluster.stop());
     for (long pid : pids) {
@@ -158,39 +133,5 @@ public class FlinkSessionClusterIT {
     assertThat(
         Files.list(cluster.dir()).map(p -> p.getFileName().toString()).toList(),
         not(org.hamcrest.Matchers.hasItem(ClusterState.FILE)));
-  }
-
-  /** The TaskManagers that ran the subtasks of the operator that sends the requests. */
-  private static Set<String> callTaskManagers(FlinkSessionCluster.Status s, JsonNode job) {
-    String jid = job.path("jid").asText();
-    for (JsonNode v : FlinkSessionCluster.rest(s.restPort(), "/jobs/" + jid).path("vertices")) {
-      // The chain that ends in the call stage (Beam's stage names are in Flink's vertex names).
-      if (v.path("name").asText().contains("FlatMap at LlmIO/Call)")) {
-        Set<String> ids = new HashSet<>();
-        JsonNode tms =
-            FlinkSessionCluster.rest(
-                s.restPort(),
-                "/jobs/" + jid + "/vertices/" + v.path("id").asText() + "/taskmanagers");
-        tms.path("taskmanagers").forEach(t -> ids.add(t.path("taskmanager-id").asText()));
-        return ids;
-      }
-    }
-    throw new AssertionError("no LlmIO/Call vertex in the job");
-  }
-
-  private static String tail(Path log) throws IOException {
-    List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import dev.beamllm.beam.LlmIO;
 import dev.beamllm.client.ClientConfig;
 import dev.beamllm.testing.RedisServer;
 import java.lang.reflect.Method;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Rule;
@@ -73,7 +75,25 @@ public class JobReachesEveryClientSettingTest {
           "withPostprocess", "a hook is Java code",
           "withProgress", "the job shows its own progress (--progress), workers print none");
 
+  /**
+   * {@code --numWorkers} is the transform's own setting, not the client's: each worker's client
+   * gets its share of the limits.
+   */
+  @Test
+  public void theStaticSplitReachesTheTransform() throws Exception {
+    DisplayData shown = DisplayData.from(transformOf("--numWorkers=4", "--rpm=6000"));
+    assertTrue(
+        shown.toString(),
+        shown.items().stream()
+            .anyMatch(
+                i -> i.getKey().equals("numWorkers") && String.valueOf(i.getValue()).equals("4")));
+  }
+
   private ClientConfig configOf(String... flags) throws Exception {
+    return transformOf(flags).config();
+  }
+
+  private LlmIO.Complete transformOf(String... flags) throws Exception {
     Path input = tmp.getRoot().toPath().resolve("in.jsonl");
     Files.writeString(input, "{\"prompt\":\"hi\"}\n");
     List<String> args = new ArrayList<>();
@@ -91,7 +111,7 @@ public class JobReachesEveryClientSettingTest {
         PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
             .as(BatchInferenceOptions.class);
     JobSettings.check(o);
-    return BatchInference.Job.plan(o, null).transform().config();
+    return BatchInference.Job.plan(o, null).transform();
   }
 
   /** A real Redis, for the job checks that the shared limits' server answers before it starts. */
