@@ -77,7 +77,7 @@ final class LeasedBucket implements Bucket {
       // a chunk, in one call rather than one per answer.
       double surplus = held - chunk();
       held -= surplus;
-      quota.bucketCall(key, "give", rate, surplus, 0, 0, g -> {});
+      quota.bucketCall(key, "give", rate, surplus, 0, 0, held, g -> {});
     }
   }
 
@@ -85,7 +85,7 @@ final class LeasedBucket implements Bucket {
   public synchronized void capAt(double amount) {
     held = Math.min(held, amount);
     // What the provider says is left bounds every worker's share, not only this one's.
-    quota.bucketCall(key, "cap", rate, Math.max(0, amount), 0, 0, g -> {});
+    quota.bucketCall(key, "cap", rate, Math.max(0, amount), 0, 0, held, g -> {});
   }
 
   @Override
@@ -111,7 +111,7 @@ final class LeasedBucket implements Bucket {
   /** Gives back what this worker holds: it is closing. */
   synchronized void returnAll() {
     if (held >= 1) {
-      quota.bucketCall(key, "give", rate, held, 0, 0, g -> {});
+      quota.bucketCall(key, "give", rate, held, 0, 0, 0, g -> {});
     }
     held = 0;
   }
@@ -122,7 +122,8 @@ final class LeasedBucket implements Bucket {
   private void ask(double min) {
     asking = true;
     double want = Math.max(chunk(), min);
-    quota.bucketCall(key, "take", rate, want, Math.max(min, Math.min(1, want)), reserve, this::got);
+    quota.bucketCall(
+        key, "take", rate, want, Math.max(min, Math.min(1, want)), reserve, held, this::got);
   }
 
   private void got(RedisQuota.Grant grant) {

@@ -38,10 +38,14 @@ final class RedisQuota implements AutoCloseable {
   private static final long POLL_MILLIS = 250;
 
   /**
-   * Takes, gives back or caps a bucket. KEYS[1]: the bucket (level, ts). ARGV: op, rate per minute,
-   * amount, min, reserve. A bucket starts full and refills continuously, by the server's clock, so
-   * the workers' clocks do not matter. 'take' grants up to amount and at least min, keeping the
-   * reserve, or grants nothing and says how many milliseconds until min can be granted.
+   * Takes, gives back or caps a bucket. KEYS[1]: the bucket (level, ts); KEYS[2]: what each worker
+   * holds of it (worker -> "amount|ms"). ARGV: op, rate per minute, amount, min, reserve, idle ms,
+   * worker, what the worker holds now. A bucket starts full and refills continuously, by the
+   * server's clock, so the workers' clocks do not matter. What workers hold and have not spent yet
+   * counts against it: the level never refills above the rate less their leases, or a full bucket
+   * plus the leases would go out in one burst. A worker silent for {@value #HOLDER_STALE_MILLIS} ms
+   * no longer counts (it died, or spent what it held). 'take' grants up to amount and at least min,
+   * keeping the reserve, or grants nothing and says how many milliseconds until min can be granted.
    */
   private static final String BUCKET_SCRIPT =
       """
@@ -49,10 +53,28 @@ final class RedisQuota implements AutoCloseable {
       local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
       local rate = tonumber(ARGV[2])
       local amount = tonumber(ARGV[3])
+      local worker = ARGV[7]
+      local mine = tonumber(ARGV[8])
+      local others = 0
+      local holders = redis.call('HGETALL', KEYS[2])
+      for i = 1, #holders, 2 do
+        if holders[i] ~= worker then
+          local sep = string.find(holders[i + 1], '|', 1, true)
+          local held = tonumber(string.sub(holders[i + 1], 1, sep - 1))
+          local at = tonumber(string.sub(holders[i + 1], sep + 1))
+          if now - at < tonumber(ARGV[9]) then
+            others = others + held
+          else
+            redis.call('HDEL', KEYS[2], holders[i])
+          end
+        end
+      end
+      local cap = math.max(0, rate - others - mine)
       local level = tonumber(redis.call('HGET', KEYS[1], 'level'))
       local ts = tonumber(redis.call('HGET', KEYS[1], 'ts'))
-      if level == nil or ts == nil then level = rate; ts = now end
-      if now > ts then level = math.min(rate, level + (now - ts) * rate / 60000); ts = now end
+      if level == nil or ts == nil then level = cap; ts = now end
+      if now > ts then level = level + (now - ts) * rate / 60000; ts = now end
+      level = math.min(level, cap)
       local granted = 0
       local wait = 0
       local op = ARGV[1]
@@ -67,14 +89,19 @@ final class RedisQuota implements AutoCloseable {
           wait = math.ceil((need - level) * 60000 / rate)
         end
       elseif op == 'give' then
-        level = math.min(rate, level + amount)
+        level = math.min(cap, level + amount)
       elseif op == 'cap' then
-        level = math.min(level, amount)
+        level = math.min(level, amount - others - mine)
       end
       redis.call('HSET', KEYS[1], 'level', tostring(level), 'ts', tostring(ts))
+      redis.call('HSET', KEYS[2], worker, tostring(mine + granted) .. '|' .. tostring(now))
       redis.call('PEXPIRE', KEYS[1], ARGV[6])
+      redis.call('PEXPIRE', KEYS[2], ARGV[6])
       return {tostring(granted), tostring(wait)}
       """;
+
+  /** A worker that has not called for this long no longer counts as holding any lease. */
+  private static final long HOLDER_STALE_MILLIS = 3_000;
 
   /**
    * Acquires, releases or renews a worker's requests in flight. KEYS[1]: slots held per worker,
@@ -225,7 +252,11 @@ final class RedisQuota implements AutoCloseable {
     void done(T result);
   }
 
-  /** Runs a bucket operation on the Redis thread; {@code done} gets null when Redis failed. */
+  /**
+   * Runs a bucket operation on the Redis thread; {@code done} gets null when Redis failed.
+   *
+   * @param held what this worker holds of the bucket, not counting what this call grants
+   */
   void bucketCall(
       String key,
       String op,
@@ -233,6 +264,7 @@ final class RedisQuota implements AutoCloseable {
       double amount,
       double min,
       double reserve,
+      double held,
       Callback<Grant> done) {
     submit(
         () -> {
@@ -244,14 +276,17 @@ final class RedisQuota implements AutoCloseable {
                 (List<Object>)
                     redis.eval(
                         BUCKET_SCRIPT,
-                        List.of(key),
+                        List.of(key, key + ":holders"),
                         List.of(
                             op,
                             num(perMinute),
                             num(amount),
                             num(min),
                             num(reserve),
-                            Long.toString(BUCKET_IDLE_MILLIS)));
+                            Long.toString(BUCKET_IDLE_MILLIS),
+                            worker,
+                            num(Math.max(0, held)),
+                            Long.toString(HOLDER_STALE_MILLIS)));
             g =
                 new Grant(
                     Double.parseDouble(r.get(0).toString()),
