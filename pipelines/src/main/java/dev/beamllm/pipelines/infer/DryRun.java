@@ -130,8 +130,21 @@ final class DryRun {
     Map<String, List<String>> found =
         SecretScan.find(translation.serializedJob(), translation.generatedFiles(), secrets);
     List<String> lines = new ArrayList<>();
-    List<String> absent = new ArrayList<>(secrets.keySet());
-    absent.removeAll(found.keySet());
+    List<String> absent = new ArrayList<>();
+    List<String> tooShort = new ArrayList<>();
+    secrets.forEach(
+        (label, value) -> {
+          if (!SecretScan.searchable(value)) {
+            tooShort.add(label);
+          } else if (!found.containsKey(label)) {
+            absent.add(label);
+          }
+        });
+    if (!tooShort.isEmpty()) {
+      lines.add(
+          "Secrets: not searched for, too short to tell from chance matches: "
+              + String.join(", ", tooShort));
+    }
     if (secrets.isEmpty()) {
       lines.add(
           "Secrets: none known here to look for (no key in this environment, no Redis password)");

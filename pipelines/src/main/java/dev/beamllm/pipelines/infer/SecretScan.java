@@ -24,7 +24,7 @@ import org.xerial.snappy.SnappyInputStream;
  * the transforms of a staged pipeline proto, so a key hidden by an encoding is found as well.
  */
 final class SecretScan {
-  // Shorter values would match by chance (and are no real key).
+  // Shorter values would match by chance (and are no real key or AUTH string).
   private static final int MIN_SECRET_LENGTH = 6;
 
   private SecretScan() {}
@@ -61,7 +61,7 @@ final class SecretScan {
         });
     for (Map.Entry<String, String> s : secrets.entrySet()) {
       String value = s.getValue();
-      if (value == null || value.length() < MIN_SECRET_LENGTH) {
+      if (!searchable(value)) {
         continue;
       }
       for (String[] t : texts) {
@@ -73,6 +73,11 @@ final class SecretScan {
     }
     found.values().removeIf(List::isEmpty);
     return found;
+  }
+
+  /** Whether a value is long enough to search for without matching by chance. */
+  static boolean searchable(String value) {
+    return value != null && value.length() >= MIN_SECRET_LENGTH;
   }
 
   /** A Redis URI's password, or null when it gives none (or is no URI). */
