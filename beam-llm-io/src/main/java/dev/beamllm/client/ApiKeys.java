@@ -96,7 +96,7 @@ public final class ApiKeys implements Serializable {
    * The value of a variable: given, else its Secret Manager reference, else environment, else
    * {@code .env}; a reference found in either is read from Secret Manager.
    *
-   * @throws IllegalStateException naming the variable and the secret (never a value) when a
+   * @throws MissingKeyException naming the variable and the secret (never a value) when a
    *     referenced secret cannot be read
    */
   public Optional<String> get(String variable) {
@@ -221,9 +221,21 @@ public final class ApiKeys implements Serializable {
         + "environment}";
   }
 
-  /** A model's key is set nowhere. */
+  /** A model's key is set nowhere, or its Secret Manager reference cannot be read. */
   public static final class MissingKeyException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
+
+    private MissingKeyException(String message) {
+      super(message);
+    }
+
+    /**
+     * A referenced secret that cannot be read: the request fails as without a key (an AUTH error
+     * naming the variable and the secret), not the bundle.
+     */
+    static MissingKeyException unreadable(String message) {
+      return new MissingKeyException(message);
+    }
 
     MissingKeyException(String model, List<String> variables) {
       super(

@@ -65,7 +65,7 @@ final class SecretReferences {
   /**
    * The key a reference names, read once per JVM.
    *
-   * @throws IllegalStateException naming the variable and the secret, never its value
+   * @throws ApiKeys.MissingKeyException naming the variable and the secret, never its value
    */
   static String resolve(String variable, String reference) {
     String name = resourceName(reference);
@@ -77,7 +77,7 @@ final class SecretReferences {
     try {
       value = resolver.access(name);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException(
+      throw ApiKeys.MissingKeyException.unreadable(
           variable
               + ": cannot read the secret "
               + name
@@ -85,7 +85,7 @@ final class SecretReferences {
               + e.getMessage());
     }
     if (value == null || value.isBlank()) {
-      throw new IllegalStateException(variable + ": the secret " + name + " is empty");
+      throw ApiKeys.MissingKeyException.unreadable(variable + ": the secret " + name + " is empty");
     }
     // Keys stored from a file often end in a newline, which no HTTP header may carry.
     String key = value.strip();

@@ -127,8 +127,9 @@ public class ApiKeysSecretManagerTest {
           throw new IOException("HTTP 403: Permission denied on " + name);
         });
     ApiKeys keys = ApiKeys.fromEnvironment().withSecret("OPENAI_API_KEY", REF);
-    IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> keys.get("OPENAI_API_KEY"));
+    // As a missing key: the request fails with an AUTH error, the bundle goes on.
+    ApiKeys.MissingKeyException e =
+        assertThrows(ApiKeys.MissingKeyException.class, () -> keys.get("OPENAI_API_KEY"));
     assertThat(e.getMessage(), containsString("OPENAI_API_KEY"));
     assertThat(e.getMessage(), containsString("projects/demo/secrets/openai-key/versions/latest"));
     SecretReferences.useResolver(name -> "  \n");
