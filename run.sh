@@ -16,6 +16,9 @@ Commands:
                              the main job on your prompts against real providers (keys from the
                              environment or .env), or add --fakeProvider=true; infer --help lists
                              every option
+  infer --runner=DataflowRunner --dryRun=true --project P --region R --tempLocation gs://B/tmp ...
+                             the job translated to the Dataflow job it would submit, offline (nothing
+                             is sent to Google); the Dataflow runner's jars are added to the classpath
   estimate FILE --model M[,M2] [--max-new-tokens N] [--models-file F]
                              tokens and cost range per model for a JSONL prompts file, before
                              anything is sent; bad rows listed by line number
@@ -68,6 +71,20 @@ JVM_FLAGS=(-Djava.awt.headless=true -XX:+ExitOnOutOfMemoryError
   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
   --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED)
+
+# The Dataflow runner is not in the shaded jar (README, Running on Dataflow): a job for it runs from
+# the shaded jar followed by the runner's own jars, which the build lists in this file.
+DATAFLOW_CLASSPATH=pipelines/target/dataflow-classpath.txt
+
+wants_dataflow() {
+  local a
+  for a in "$@"; do
+    case "$a" in
+      --runner=DataflowRunner|--runner=*.DataflowRunner|DataflowRunner) return 0 ;;
+    esac
+  done
+  return 1
+}
 
 run_java() {
   build_if_needed
@@ -200,6 +217,13 @@ case "$cmd" in
     run_java dev.beamllm.pipelines.infer.BatchInference --input=testdata/prompts.jsonl --fakeProvider=true "$@"
     ;;
   infer)
+    if wants_dataflow "$@"; then
+      build_if_needed
+      [[ -f "$DATAFLOW_CLASSPATH" ]] || { echo "run.sh: $DATAFLOW_CLASSPATH is missing: ./run.sh build" >&2; exit 2; }
+      # shellcheck disable=SC2086
+      exec java "${JVM_FLAGS[@]}" ${JAVA_OPTS:-} -cp "$JAR:$(cat "$DATAFLOW_CLASSPATH")" \
+        dev.beamllm.pipelines.infer.BatchInference "$@"
+    fi
     run_java dev.beamllm.pipelines.infer.BatchInference "$@"
     ;;
   estimate)

@@ -10,11 +10,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
- * Where keys come from: keys given in code, then the environment, then a {@code .env} file in the
- * working directory. Only variable <em>names</em> are serialized; values are read where the client
- * runs (on a Beam worker, in {@code @Setup}), so keys never enter a pipeline's serialized form.
+ * Where keys come from: keys given in code, then Secret Manager references given with {@link
+ * #withSecret}, then the environment, then a {@code .env} file in the working directory. Only
+ * variable <em>names</em> and secret <em>references</em> are serialized; values are read where the
+ * client runs (on a Beam worker, in {@code @Setup}), so keys never enter a pipeline's serialized
+ * form.
+ *
+ * <p>A value of the form {@code gcp-secret://projects/P/secrets/S[/versions/V]}, given with {@link
+ * #withSecret} or found in the environment or {@code .env}, is a reference: the key is read from
+ * Google Secret Manager on first use (the version {@code latest} when none is named) and kept in
+ * that JVM only. The token comes from the machine's metadata server (a Dataflow worker's service
+ * account, which needs {@code roles/secretmanager.secretAccessor}) or {@code
+ * CLOUDSDK_AUTH_ACCESS_TOKEN}.
  */
 public final class ApiKeys implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -22,14 +33,18 @@ public final class ApiKeys implements Serializable {
   private final transient Map<String, String> given;
   private final transient String everyKey;
 
-  private ApiKeys(Map<String, String> given, String everyKey) {
+  /** Secret Manager references by variable: names of secrets, never their values. */
+  private final TreeMap<String, String> secrets;
+
+  private ApiKeys(Map<String, String> given, String everyKey, Map<String, String> secrets) {
     this.given = given;
     this.everyKey = everyKey;
+    this.secrets = new TreeMap<>(secrets);
   }
 
   /** Keys from the environment and {@code ./.env}. */
   public static ApiKeys fromEnvironment() {
-    return new ApiKeys(Map.of(), null);
+    return new ApiKeys(Map.of(), null, Map.of());
   }
 
   /**
@@ -37,12 +52,36 @@ public final class ApiKeys implements Serializable {
    * serialized.
    */
   public static ApiKeys of(Map<String, String> keys) {
-    return new ApiKeys(Map.copyOf(keys), null);
+    return new ApiKeys(Map.copyOf(keys), null, Map.of());
   }
 
   /** One key for every variable: for a fake or local server that takes any key. Not serialized. */
   public static ApiKeys sameForAll(String key) {
-    return new ApiKeys(Map.of(), key);
+    return new ApiKeys(Map.of(), key, Map.of());
+  }
+
+  /**
+   * The same keys, with {@code variable}'s key read from Google Secret Manager where the client
+   * runs: only the reference is serialized, so a pipeline carries it to its workers without the
+   * key.
+   *
+   * @param reference {@code gcp-secret://projects/P/secrets/S[/versions/V]}
+   * @throws IllegalArgumentException when the reference is malformed (checked now, not on a worker)
+   */
+  public ApiKeys withSecret(String variable, String reference) {
+    if (variable == null || !variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException(
+          "apiKeys: '" + variable + "' is not a variable name such as OPENAI_API_KEY");
+    }
+    SecretReferences.resourceName(reference);
+    Map<String, String> more = new TreeMap<>(secretReferences());
+    more.put(variable, reference.strip());
+    return new ApiKeys(given, everyKey, more);
+  }
+
+  /** The Secret Manager references given with {@link #withSecret}, by variable. */
+  public Map<String, String> secretReferences() {
+    return secrets == null ? Map.of() : Map.copyOf(secrets);
   }
 
   /**
@@ -53,14 +92,37 @@ public final class ApiKeys implements Serializable {
     return everyKey != null || (given != null && !given.isEmpty());
   }
 
-  /** The value of a variable: given, else environment, else {@code .env}. */
+  /**
+   * The value of a variable: given, else its Secret Manager reference, else environment, else
+   * {@code .env}; a reference found in either is read from Secret Manager.
+   *
+   * @throws MissingKeyException naming the variable and the secret (never a value) when a
+   *     referenced secret cannot be read
+   */
   public Optional<String> get(String variable) {
+    return setting(variable)
+        .map(v -> SecretReferences.isReference(v) ? SecretReferences.resolve(variable, v) : v);
+  }
+
+  /**
+   * Whether a variable is set anywhere, without reading any secret: what a launcher checks before
+   * it submits a job whose workers read the keys.
+   */
+  public boolean isSet(String variable) {
+    return setting(variable).isPresent();
+  }
+
+  /** A variable's setting as written: a key, or a reference not read yet. */
+  private Optional<String> setting(String variable) {
     // Keys mounted from files often end in a newline, which no HTTP header may carry.
     if (everyKey != null) {
       return Optional.of(everyKey.strip());
     }
     if (given != null && given.containsKey(variable)) {
       return Optional.of(given.get(variable).strip());
+    }
+    if (secrets != null && secrets.containsKey(variable)) {
+      return Optional.of(secrets.get(variable));
     }
     String env = System.getenv(variable);
     if (env != null && !env.isBlank()) {
@@ -76,18 +138,34 @@ public final class ApiKeys implements Serializable {
    * @throws MissingKeyException naming the variable when it is not set anywhere
    */
   public Credentials credentials(ModelSpec model) {
+    return credentials(model, this::get);
+  }
+
+  /**
+   * Checks that a model's key is set somewhere, reading no secret (a reference counts as set): a
+   * launcher's check before it hands the job to workers that read the keys.
+   *
+   * @throws MissingKeyException naming the variable when it is not set anywhere
+   */
+  public void requireSet(ModelSpec model) {
+    credentials(model, this::setting);
+  }
+
+  private static Credentials credentials(
+      ModelSpec model, Function<String, Optional<String>> lookup) {
     if (model.apiKeyEnv().isEmpty()) {
       return Credentials.none();
     }
     if (model.provider().equals("bedrock")) {
-      Optional<String> bearer = get("AWS_BEARER_TOKEN_BEDROCK");
+      Optional<String> bearer = lookup.apply("AWS_BEARER_TOKEN_BEDROCK");
       if (bearer.isPresent()) {
         return Credentials.apiKey(bearer.get());
       }
-      Optional<String> id = get("AWS_ACCESS_KEY_ID");
-      Optional<String> secret = get("AWS_SECRET_ACCESS_KEY");
+      Optional<String> id = lookup.apply("AWS_ACCESS_KEY_ID");
+      Optional<String> secret = lookup.apply("AWS_SECRET_ACCESS_KEY");
       if (id.isPresent() && secret.isPresent()) {
-        return Credentials.aws(id.get(), secret.get(), get("AWS_SESSION_TOKEN").orElse(null));
+        return Credentials.aws(
+            id.get(), secret.get(), lookup.apply("AWS_SESSION_TOKEN").orElse(null));
       }
       throw new MissingKeyException(
           model.id(),
@@ -95,7 +173,9 @@ public final class ApiKeys implements Serializable {
     }
     String variable = model.apiKeyEnv().get();
     return Credentials.apiKey(
-        get(variable).orElseThrow(() -> new MissingKeyException(model.id(), List.of(variable))));
+        lookup
+            .apply(variable)
+            .orElseThrow(() -> new MissingKeyException(model.id(), List.of(variable))));
   }
 
   private static Map<String, String> dotEnv() {
@@ -134,15 +214,28 @@ public final class ApiKeys implements Serializable {
       return "ApiKeys{one key for every variable (not serialized)}";
     }
     return "ApiKeys{"
-        + (given == null || given.isEmpty()
-            ? "environment"
-            : given.size() + " given (not serialized), then environment")
-        + "}";
+        + (given == null || given.isEmpty() ? "" : given.size() + " given (not serialized), then ")
+        + (secrets == null || secrets.isEmpty()
+            ? ""
+            : "Secret Manager for " + secrets.keySet() + ", then ")
+        + "environment}";
   }
 
-  /** A model's key is set nowhere. */
+  /** A model's key is set nowhere, or its Secret Manager reference cannot be read. */
   public static final class MissingKeyException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
+
+    private MissingKeyException(String message) {
+      super(message);
+    }
+
+    /**
+     * A referenced secret that cannot be read: the request fails as without a key (an AUTH error
+     * naming the variable and the secret), not the bundle.
+     */
+    static MissingKeyException unreadable(String message) {
+      return new MissingKeyException(message);
+    }
 
     MissingKeyException(String model, List<String> variables) {
       super(

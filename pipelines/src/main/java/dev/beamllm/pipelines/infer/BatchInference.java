@@ -226,17 +226,22 @@ public final class BatchInference {
     final long totalRows;
     final FakeProviderServer fake;
 
+    /** The variables of the keys the job's models need (for the dry run's secret check). */
+    final Set<String> keyVariables;
+
     private Job(
         BatchInferenceOptions options,
         ModelRegistry registry,
         List<String> models,
         long totalRows,
-        FakeProviderServer fake) {
+        FakeProviderServer fake,
+        Set<String> keyVariables) {
       this.options = options;
       this.registry = registry;
       this.models = models;
       this.totalRows = totalRows;
       this.fake = fake;
+      this.keyVariables = keyVariables;
     }
 
     static Job plan(BatchInferenceOptions o, FakeProviderServer fake) throws IOException {
@@ -276,13 +281,20 @@ public final class BatchInference {
           needed.add(m);
         }
       }
+      // Keys are read where the client runs: here only that each is set (a Secret Manager
+      // reference counts, and is read by the workers).
+      ApiKeys keys = JobSettings.apiKeys(o);
+      Set<String> keyVariables = new LinkedHashSet<>();
       for (String m : needed) {
-        ApiKeys.fromEnvironment().credentials(registry.lookup(m));
+        keys.requireSet(registry.lookup(m));
+        registry.lookup(m).apiKeyEnv().ifPresent(keyVariables::add);
       }
       for (String m : JobSettings.modelLimits(o).keySet()) {
         known(registry, "modelLimits", m);
       }
-      if (o.getSharedLimits() != null) {
+      if (o.getSharedLimits() != null && !JobSettings.reachesRedisFromHere(o)) {
+        SharedLimits.redis(o.getSharedLimits());
+      } else if (o.getSharedLimits() != null) {
         try {
           SharedLimits.redis(o.getSharedLimits()).checkReachable();
         } catch (IllegalStateException unreachable) {
@@ -291,7 +303,7 @@ public final class BatchInference {
               ConsoleLogging.oneLineOf(unreachable).replaceFirst("^sharedLimits: ", ""));
         }
       }
-      return new Job(o, registry, models, scan.rows(), fake);
+      return new Job(o, registry, models, scan.rows(), fake, keyVariables);
     }
 
     /**
@@ -354,10 +366,22 @@ public final class BatchInference {
       if (store != null) {
         io = io.withCache(ResponseCache.at(store));
       }
+      ApiKeys keys = JobSettings.apiKeys(o);
+      if (!keys.secretReferences().isEmpty()) {
+        io = io.withApiKeys(keys);
+      }
       return io;
     }
 
     int run(PrintStream out, PrintStream err) {
+      if (options.getDryRun()) {
+        return new DryRun(this, out, err).execute();
+      }
+      return new JobRun(build(), this, out, err).execute();
+    }
+
+    /** The job's pipeline, built with the runner of its options. */
+    Pipeline build() {
       Pipeline p = Pipeline.create(options);
       var read = p.apply("ReadPrompts", new ReadPrompts(options.getInput()));
       LlmResult result = read.get(ReadPrompts.ROWS).apply("LlmIO", transform().forRequests());
@@ -376,7 +400,7 @@ public final class BatchInference {
           .and(failed)
           .apply("All failures", Flatten.pCollections())
           .apply("Write failures", TextIO.write().to(options.getFailures()).withoutSharding());
-      return new JobRun(p, this, out, err).execute();
+      return p;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.beamllm.pipelines.infer;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -191,6 +192,9 @@ public interface BatchInferenceOptions extends PipelineOptions {
       "Answer cache: 'memory', the path of a SQLite file (e.g. out/cache.db), or a Redis URI shared by a"
           + " cluster's workers and later jobs: redis://[:password@]host:port[/db][?ttl=7d&namespace=name];"
           + " none when not given")
+  // Read by the launcher only (the transform carries the store): kept out of the options a runner
+  // serializes, such as a Dataflow job's, which every viewer of the job can read with its password.
+  @JsonIgnore
   String getCache();
 
   void setCache(String value);
@@ -198,6 +202,7 @@ public interface BatchInferenceOptions extends PipelineOptions {
   @Description(
       "Hold --rpm, --tpm, --maxConcurrent and --modelLimits on this Redis server (redis://[:password@]host:port[/db]),"
           + " shared by every worker of every JVM of the job; jobs with the same --jobName share one quota")
+  @JsonIgnore
   String getSharedLimits();
 
   void setSharedLimits(String value);
@@ -223,6 +228,7 @@ public interface BatchInferenceOptions extends PipelineOptions {
           + " it had not answered: a SQLite file (default: beside --output, <output>.checkpoint.db), a Redis URI"
           + " (redis://host:port[/db][?ttl=7d], for a cluster), or 'none'. --cache, when"
           + " given, is the checkpoint")
+  @JsonIgnore
   String getCheckpoint();
 
   void setCheckpoint(String value);
@@ -253,4 +259,22 @@ public interface BatchInferenceOptions extends PipelineOptions {
   String getProgress();
 
   void setProgress(String value);
+
+  @Description(
+      "Build, check and translate the job for its runner, print a summary and stop: nothing is read by"
+          + " workers, nothing is sent to a provider, no Redis server is contacted. With"
+          + " --runner=DataflowRunner the Dataflow job is translated to its JSON locally and Google is"
+          + " never contacted (./run.sh infer picks the jar with the Dataflow runner)")
+  @Default.Boolean(false)
+  Boolean getDryRun();
+
+  void setDryRun(Boolean value);
+
+  @Description(
+      "API keys the workers read from Google Secret Manager, by variable:"
+          + " OPENAI_API_KEY=gcp-secret://projects/P/secrets/S[/versions/V],ANTHROPIC_API_KEY=...;"
+          + " only these references travel in the job, each worker reads the keys with its service account")
+  String getApiKeySecrets();
+
+  void setApiKeySecrets(String value);
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.beam.LlmIO;
 import dev.beamllm.cache.RedisCache;
 import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.Limits;
 import dev.beamllm.model.MediaResolution;
 import dev.beamllm.model.ReasoningEffort;
@@ -70,7 +71,11 @@ final class JobSettings {
     Matcher runner =
         Pattern.compile("Unknown 'runner' specified '(.*?)', supported pipeline runners (.*)")
             .matcher(message);
-    if (runner.find()) {
+    if (runner.find() && runner.group(1).equals("DataflowRunner")) {
+      return "--runner: the Dataflow runner is not in this jar: ./run.sh infer --runner=DataflowRunner"
+          + " uses the one built with it (mvn -Pdataflow package; see README, Running on Dataflow)";
+    }
+    if (runner.find(0)) {
       return "--runner: unknown runner '"
           + runner.group(1)
           + "' (known here: "
@@ -138,13 +143,53 @@ final class JobSettings {
             .equals(Path.of(o.getFailures()).toAbsolutePath().normalize())) {
       throw new BadSetting("failures", "is the same file as --output");
     }
+    apiKeys(o);
     String store = checkpoint(o);
     String storeOption = o.getCache() != null ? "cache" : "checkpoint";
-    if (store != null && isUri(store)) {
+    if (store != null && isUri(store) && !reachesRedisFromHere(o)) {
+      ResponseCache.at(store);
+    } else if (store != null && isUri(store)) {
       reachable(storeOption, store);
     } else if (store != null && !store.equals("memory")) {
       writable(storeOption, store);
     }
+  }
+
+  /**
+   * Whether the launcher probes the Redis servers before it starts: not in a dry run, which
+   * contacts nothing, nor for Dataflow, whose workers reach Memorystore over a VPC the launching
+   * machine is usually outside of.
+   */
+  static boolean reachesRedisFromHere(BatchInferenceOptions o) {
+    return !o.getDryRun() && !o.getRunner().getSimpleName().equals("DataflowRunner");
+  }
+
+  /**
+   * Where the workers find keys: their environment and {@code .env}, and the Secret Manager
+   * references of {@code --apiKeySecrets}.
+   */
+  static ApiKeys apiKeys(BatchInferenceOptions o) {
+    ApiKeys keys = ApiKeys.fromEnvironment();
+    String spec = o.getApiKeySecrets();
+    if (spec == null || spec.isBlank()) {
+      return keys;
+    }
+    for (String pair : spec.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new BadSetting(
+            "apiKeySecrets",
+            "expected VARIABLE=gcp-secret://projects/P/secrets/S[,...], got '"
+                + pair.strip()
+                + "'");
+      }
+      try {
+        keys = keys.withSecret(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+      } catch (IllegalArgumentException e) {
+        throw new BadSetting("apiKeySecrets", e.getMessage().replaceFirst("^apiKeys: ", ""));
+      }
+    }
+    return keys;
   }
 
   /** Whether a store setting is a URI (a Redis server), not a file. */

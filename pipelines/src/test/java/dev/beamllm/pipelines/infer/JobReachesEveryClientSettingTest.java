@@ -65,12 +65,15 @@ public class JobReachesEveryClientSettingTest {
           Map.entry("withCache", List.of("--cache=memory")),
           Map.entry("withSharedLimits", List.of("--sharedLimits=REDIS_URI")),
           Map.entry("withResponsesApi", List.of("--responsesApi=true")),
-          Map.entry("withBackgroundMode", List.of("--backgroundMode=true")));
+          Map.entry("withBackgroundMode", List.of("--backgroundMode=true")),
+          // Only references: the keys themselves come from the environment, .env or Secret Manager.
+          Map.entry(
+              "withApiKeys",
+              List.of("--apiKeySecrets=OPENAI_API_KEY=gcp-secret://projects/p/secrets/openai")));
 
   /** The settings the job does not offer, and why. */
   private static final Map<String, String> NOT_FLAGS =
       Map.of(
-          "withApiKeys", "the job reads keys from the environment or a .env file, never from flags",
           "withTools", "tools are Java objects; MCP servers will come as their own option",
           "withPostprocess", "a hook is Java code",
           "withProgress", "the job shows its own progress (--progress), workers print none");
