@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * session cluster (a JobManager and two TaskManagers of 2 slots, JVMs of their own) at parallelism
  * 4, against one fake provider whose quota is {@value #RPM} requests per minute, three ways on the
  * same input: the quota shared through Redis ({@code --sharedLimits}), each worker JVM given the
- * full quota (what users without shared limits get), and the static split ({@code --numWorkers=2},
+ * full quota (what users without shared limits get), and the static split ({@code --limitShares=2},
  * one share per TaskManager). For each: the steady rate at the provider as a fraction of the quota,
  * its 429s and the job's wall time.
  *
@@ -56,7 +56,7 @@ public final class ClusterBench {
   static {
     SETTINGS.put("shared through Redis (--sharedLimits)", List.of("--sharedLimits=REDIS"));
     SETTINGS.put("full limit per worker (no sharing)", List.of());
-    SETTINGS.put("static split (--numWorkers=2)", List.of("--numWorkers=2"));
+    SETTINGS.put("static split (--limitShares=2)", List.of("--limitShares=2"));
   }
 
   private ClusterBench() {}

@@ -352,7 +352,7 @@ public final class BatchInference {
               .withModels(models.toArray(String[]::new))
               .withRegistry(registry)
               .withLimits(new Limits(o.getRpm(), o.getTpm(), o.getMaxConcurrent()))
-              .withNumWorkers(o.getNumWorkers())
+              .withNumWorkers(o.getLimitShares())
               .withMaxAttempts(o.getMaxAttempts())
               .withRequestTimeout(Duration.ofMillis((long) (o.getRequestTimeout() * 1000)))
               .withModelLimits(JobSettings.modelLimits(o))

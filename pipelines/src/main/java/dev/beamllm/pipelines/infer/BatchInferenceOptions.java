@@ -67,9 +67,9 @@ public interface BatchInferenceOptions extends PipelineOptions {
           + " 1/n of them (on a Flink cluster, one per TaskManager; a worker that idles wastes its"
           + " share). Not with --sharedLimits, which holds the whole quota for every worker at once")
   @Default.Integer(1)
-  Integer getNumWorkers();
+  Integer getLimitShares();
 
-  void setNumWorkers(Integer value);
+  void setLimitShares(Integer value);
 
   @Description("Attempts per request in each stage")
   @Default.Integer(5)

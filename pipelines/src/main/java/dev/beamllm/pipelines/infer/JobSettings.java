@@ -99,11 +99,11 @@ final class JobSettings {
     atLeast("tpm", o.getTpm(), 0, "0 (unlimited) or more");
     atLeast("maxConcurrent", o.getMaxConcurrent(), 1, "at least 1");
     atLeast("maxAttempts", o.getMaxAttempts(), 1, "at least 1");
-    atLeast("numWorkers", o.getNumWorkers(), 1, "at least 1");
-    if (o.getNumWorkers() > 1 && o.getSharedLimits() != null) {
+    atLeast("limitShares", o.getLimitShares(), 1, "at least 1");
+    if (o.getLimitShares() > 1 && o.getSharedLimits() != null) {
       // LlmIO would silently drop the split: the shared limits are the whole job's for everyone.
       throw new BadSetting(
-          "numWorkers",
+          "limitShares",
           "splits the limits between workers, while --sharedLimits holds them for all workers at"
               + " once: give one or the other");
     }

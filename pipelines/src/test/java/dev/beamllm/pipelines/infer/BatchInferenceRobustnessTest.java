@@ -655,8 +655,8 @@ public class BatchInferenceRobustnessTest {
     cases.put("--rpm", List.of("--rpm=-5"));
     cases.put("--weights", List.of("--models=gpt-4.1-mini,claude-3.5-haiku", "--weights=0.5"));
     cases.put("--maxNewTokens", List.of("--maxNewTokens=0"));
-    cases.put("--numWorkers", List.of("--numWorkers=0"));
-    cases.put("--numWorkers ", List.of("--numWorkers=2", "--sharedLimits=redis://127.0.0.1:1"));
+    cases.put("--limitShares", List.of("--limitShares=0"));
+    cases.put("--limitShares ", List.of("--limitShares=2", "--sharedLimits=redis://127.0.0.1:1"));
     cases.put("--runner", List.of("--runner=NoSuchRunner"));
     cases.put("--output", List.of("--output=" + aFile.resolve("answers.jsonl")));
     cases.put("--output ", List.of("--output=" + outDir));

@@ -79,12 +79,12 @@ public class JobReachesEveryClientSettingTest {
           "withProgress", "the job shows its own progress (--progress), workers print none");
 
   /**
-   * {@code --numWorkers} is the transform's own setting, not the client's: each worker's client
+   * {@code --limitShares} is the transform's own setting, not the client's: each worker's client
    * gets its share of the limits.
    */
   @Test
   public void theStaticSplitReachesTheTransform() throws Exception {
-    DisplayData shown = DisplayData.from(transformOf("--numWorkers=4", "--rpm=6000"));
+    DisplayData shown = DisplayData.from(transformOf("--limitShares=4", "--rpm=6000"));
     assertTrue(
         shown.toString(),
         shown.items().stream()
