@@ -266,62 +266,60 @@ final class RedisQuota implements AutoCloseable {
       double reserve,
       double held,
       Callback<Grant> done) {
-    submit(
-        () -> {
-          Grant g = null;
-          try {
-            calls.incrementAndGet();
-            @SuppressWarnings("unchecked")
-            List<Object> r =
-                (List<Object>)
-                    redis.eval(
-                        BUCKET_SCRIPT,
-                        List.of(key, key + ":holders"),
-                        List.of(
-                            op,
-                            num(perMinute),
-                            num(amount),
-                            num(min),
-                            num(reserve),
-                            Long.toString(BUCKET_IDLE_MILLIS),
-                            worker,
-                            num(Math.max(0, held)),
-                            Long.toString(HOLDER_STALE_MILLIS)));
-            g =
-                new Grant(
-                    Double.parseDouble(r.get(0).toString()),
-                    (long) Double.parseDouble(r.get(1).toString()));
-          } catch (RuntimeException e) {
-            failed(e);
-          }
-          done.done(g);
-        });
+    script(
+        BUCKET_SCRIPT,
+        List.of(key, key + ":holders"),
+        List.of(
+            op,
+            num(perMinute),
+            num(amount),
+            num(min),
+            num(reserve),
+            Long.toString(BUCKET_IDLE_MILLIS),
+            worker,
+            num(Math.max(0, held)),
+            Long.toString(HOLDER_STALE_MILLIS)),
+        r ->
+            new Grant(
+                Double.parseDouble(r.get(0).toString()),
+                (long) Double.parseDouble(r.get(1).toString())),
+        done);
   }
 
   /** Runs a slots operation on the Redis thread; {@code done} gets null when Redis failed. */
   void slotsCall(String op, long amount, int max, Callback<Slots> done) {
+    script(
+        SLOTS_SCRIPT,
+        List.of(prefix + "slots", prefix + "slot-leases"),
+        List.of(
+            op,
+            worker,
+            Long.toString(amount),
+            Integer.toString(max),
+            Long.toString(slotLeaseMillis)),
+        r -> new Slots((Long) r.get(0), (Long) r.get(1)),
+        done);
+  }
+
+  /** Runs a script on the Redis thread and hands its parsed reply, or null on failure, on. */
+  private <T> void script(
+      String script,
+      List<String> keys,
+      List<String> args,
+      java.util.function.Function<List<Object>, T> parse,
+      Callback<T> done) {
     submit(
         () -> {
-          Slots s = null;
+          T result = null;
           try {
             calls.incrementAndGet();
             @SuppressWarnings("unchecked")
-            List<Object> r =
-                (List<Object>)
-                    redis.eval(
-                        SLOTS_SCRIPT,
-                        List.of(prefix + "slots", prefix + "slot-leases"),
-                        List.of(
-                            op,
-                            worker,
-                            Long.toString(amount),
-                            Integer.toString(max),
-                            Long.toString(slotLeaseMillis)));
-            s = new Slots((Long) r.get(0), (Long) r.get(1));
+            List<Object> reply = (List<Object>) redis.eval(script, keys, args);
+            result = parse.apply(reply);
           } catch (RuntimeException e) {
             failed(e);
           }
-          done.done(s);
+          done.done(result);
         });
   }
 
