@@ -36,6 +36,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -76,6 +77,11 @@ public final class FakeProviderServer implements AutoCloseable {
   private static final int SECONDS_TRACKED = 24 * 3600;
 
   private final Builder config;
+
+  /** When the cold start began ({@link System#nanoTime()}), or {@link #NOT_STARTED}. */
+  private final AtomicLong coldStartFrom = new AtomicLong(NOT_STARTED);
+
+  private static final long NOT_STARTED = Long.MIN_VALUE;
   private final List<Route> routes;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
@@ -232,16 +238,7 @@ public final class FakeProviderServer implements AutoCloseable {
       try {
         handle(ctx, req);
       } catch (RuntimeException e) {
-        // A bug in a dialect must show up as an answer a test can read, not as a dropped
-        // connection.
-        write(
-            ctx,
-            FakeHttpResponse.json(
-                500,
-                "{\"error\":{\"message\":\"fake provider bug: "
-                    + String.valueOf(e).replace("\\", "/").replace("\"", "'")
-                    + "\"}}"),
-            false);
+        write(ctx, bug(e), false);
       }
     }
 
@@ -298,11 +295,44 @@ public final class FakeProviderServer implements AutoCloseable {
           keepAlive);
       return;
     }
-    Dialect dialect = match.route().dialect();
     if (match.route().side() != null) {
       answerSide(ctx, match, request, keepAlive);
       return;
     }
+    long held = coldStartNanos();
+    if (held <= 0) {
+      answerModel(ctx, match, request, keepAlive);
+      return;
+    }
+    later(
+        ctx,
+        held,
+        () -> {
+          try {
+            answerModel(ctx, match, request, keepAlive);
+          } catch (RuntimeException e) {
+            write(ctx, bug(e), false);
+          }
+        });
+  }
+
+  /**
+   * How long a model request arriving now is held before it reaches the limiter: until the end of
+   * the cold start that the first model request began (0 without one, or after it).
+   */
+  private long coldStartNanos() {
+    if (config.coldStart.isZero()) {
+      return 0;
+    }
+    long now = System.nanoTime();
+    coldStartFrom.compareAndSet(NOT_STARTED, now);
+    return coldStartFrom.get() + config.coldStart.toNanos() - now;
+  }
+
+  /** A model request, from the moment it reaches the provider's limiter. */
+  private void answerModel(
+      ChannelHandlerContext ctx, Route.Match match, FakeHttpRequest request, boolean keepAlive) {
+    Dialect dialect = match.route().dialect();
     counters.received(System.nanoTime());
     ParsedRequest parsed;
     try {
@@ -331,7 +361,7 @@ public final class FakeProviderServer implements AutoCloseable {
     long reserved = parsed.inputTokens() + parsed.maxTokens();
     RateLimiter.Admission admission = l.tryAcquire(reserved);
     if (!admission.admitted()) {
-      counters.rateLimited(admission.state().limitedBy());
+      counters.rateLimited(admission.state().limitedBy(), System.nanoTime());
       String message =
           "Rate limit reached for "
               + admission.state().limitedBy()
@@ -483,6 +513,15 @@ public final class FakeProviderServer implements AutoCloseable {
     return dialect.contextLengthMessage(config.contextWindow, p.inputTokens(), p.maxTokens());
   }
 
+  /** A bug in a dialect must show up as an answer a test can read, not as a dropped connection. */
+  private static FakeHttpResponse bug(RuntimeException e) {
+    return FakeHttpResponse.json(
+        500,
+        "{\"error\":{\"message\":\"fake provider bug: "
+            + String.valueOf(e).replace("\\", "/").replace("\"", "'")
+            + "\"}}");
+  }
+
   private static void later(ChannelHandlerContext ctx, long delayNanos, Runnable task) {
     if (delayNanos <= 0) {
       task.run();
@@ -563,6 +602,7 @@ public final class FakeProviderServer implements AutoCloseable {
     final AtomicInteger maxConcurrency = new AtomicInteger();
     final AtomicLongArray perSecond = new AtomicLongArray(SECONDS_TRACKED);
     final AtomicLongArray tokensPerSecond = new AtomicLongArray(SECONDS_TRACKED);
+    final AtomicLongArray rateLimitedPerSecond = new AtomicLongArray(SECONDS_TRACKED);
 
     /**
      * When the first request since start or reset arrived: second 0 of the per-second series starts
@@ -587,9 +627,13 @@ public final class FakeProviderServer implements AutoCloseable {
           Math.min(Integer.MAX_VALUE, Math.max(0, (nowNanos - firstNanos.get()) / 1_000_000_000L));
     }
 
-    void rateLimited(String by) {
+    void rateLimited(String by, long nowNanos) {
       rateLimited.increment();
       rateLimitedBy.computeIfAbsent(by, k -> new LongAdder()).increment();
+      int i = secondOf(nowNanos);
+      if (i < SECONDS_TRACKED) {
+        rateLimitedPerSecond.incrementAndGet(i);
+      }
     }
 
     void fault(Fault f) {
@@ -633,6 +677,7 @@ public final class FakeProviderServer implements AutoCloseable {
       for (int i = 0; i < SECONDS_TRACKED; i++) {
         perSecond.set(i, 0);
         tokensPerSecond.set(i, 0);
+        rateLimitedPerSecond.set(i, 0);
       }
       firstNanos.set(NO_REQUEST_YET);
     }
@@ -650,9 +695,11 @@ public final class FakeProviderServer implements AutoCloseable {
                   Math.min(SECONDS_TRACKED, Math.max(0, (nowNanos - first) / 1_000_000_000L) + 1);
       long[] seconds = new long[n];
       long[] tokenSeconds = new long[n];
+      long[] limitedSeconds = new long[n];
       for (int i = 0; i < n; i++) {
         seconds[i] = perSecond.get(i);
         tokenSeconds[i] = tokensPerSecond.get(i);
+        limitedSeconds[i] = rateLimitedPerSecond.get(i);
       }
       return new FakeServerStats(
           received.sum(),
@@ -668,7 +715,8 @@ public final class FakeProviderServer implements AutoCloseable {
           cacheWrite.sum(),
           maxConcurrency.get(),
           seconds,
-          tokenSeconds);
+          tokenSeconds,
+          limitedSeconds);
     }
   }
 
@@ -686,6 +734,7 @@ public final class FakeProviderServer implements AutoCloseable {
     private long tpm;
     private int maxConcurrent;
     private FakeLatency latency = FakeLatency.none();
+    private Duration coldStart = Duration.ZERO;
     private FaultPlan faults = FaultPlan.none();
     private String apiKey;
     private boolean keyless;
@@ -732,6 +781,20 @@ public final class FakeProviderServer implements AutoCloseable {
     /** The latency of each answer. */
     public Builder latency(FakeLatency latency) {
       this.latency = latency;
+      return this;
+    }
+
+    /**
+     * For this long after the first model request, requests are held and reach the limiter together
+     * when it ends, while the limiter's buckets stay full: the slow start of a client that opens
+     * hundreds of connections at once on a busy machine, whose first requests arrive well after the
+     * ones it sends once connections are open. None by default.
+     */
+    public Builder coldStart(Duration coldStart) {
+      if (coldStart.isNegative()) {
+        throw new IllegalArgumentException("cold start " + coldStart + ": must not be negative");
+      }
+      this.coldStart = coldStart;
       return this;
     }
 
@@ -844,6 +907,7 @@ public final class FakeProviderServer implements AutoCloseable {
           + (maxConcurrent == 0 ? "unlimited" : maxConcurrent)
           + ", latency="
           + latency
+          + (coldStart.isZero() ? "" : ", coldStart=" + coldStart)
           + ", faults="
           + faults
           + ", key="

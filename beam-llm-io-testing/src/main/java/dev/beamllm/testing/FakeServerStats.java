@@ -24,6 +24,7 @@ import java.util.Map;
  *     server before the job shows no leading zeros); up to the current second; empty before any
  *     request
  * @param tokensPerSecond input plus output tokens of accepted requests, by the same seconds
+ * @param rateLimitedPerSecond requests refused with 429, by the same seconds
  */
 public record FakeServerStats(
     long received,
@@ -39,7 +40,8 @@ public record FakeServerStats(
     long cacheWriteTokens,
     int maxConcurrency,
     long[] acceptedPerSecond,
-    long[] tokensPerSecond) {
+    long[] tokensPerSecond,
+    long[] rateLimitedPerSecond) {
 
   /** The count of one injected fault. */
   public long faults(Fault fault) {

@@ -17,8 +17,9 @@ final class FakeStatsJson {
    * The counters as one JSON object: {@code requests} (model requests received), {@code accepted},
    * {@code rate_limited}, {@code rate_limited_by} (by cause), {@code faults} (by fault name, as
    * {@link Fault#toString()} spells it), {@code bad_requests}, {@code unauthorized}, the four token
-   * totals, {@code max_concurrency}, and the per-second series {@code accepted_per_second} and
-   * {@code tokens_per_second} (index 0 = the second starting at the first request received).
+   * totals, {@code max_concurrency}, and the per-second series {@code accepted_per_second}, {@code
+   * tokens_per_second} and {@code rate_limited_per_second} (index 0 = the second starting at the
+   * first request received).
    */
   static String stats(FakeServerStats s) {
     ObjectNode root = Json.object();
@@ -38,6 +39,7 @@ final class FakeStatsJson {
     root.put("max_concurrency", s.maxConcurrency());
     series(root.putArray("accepted_per_second"), s.acceptedPerSecond());
     series(root.putArray("tokens_per_second"), s.tokensPerSecond());
+    series(root.putArray("rate_limited_per_second"), s.rateLimitedPerSecond());
     return Json.write(root);
   }
 

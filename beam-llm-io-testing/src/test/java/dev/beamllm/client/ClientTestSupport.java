@@ -17,10 +17,6 @@ final class ClientTestSupport {
   private ClientTestSupport() {}
 
   /**
-   * A builder for a client whose models all call the fake server, with any key and no progress
-   * display.
-   */
-  /**
    * One prompt through a fresh client with the same settings, so what one answer teaches a client
    * (a model given up after a 401 or 404) does not decide how the next scripted fault is
    * classified.
@@ -31,6 +27,10 @@ final class ClientTestSupport {
     }
   }
 
+  /**
+   * A builder for a client whose models all call the fake server, with any key and no progress
+   * display.
+   */
   static LlmClient.Builder client(FakeProviderServer fake, String... models) {
     return LlmClient.builder()
         .models(models)

@@ -95,6 +95,8 @@ public class FakeStatsEndpointsTest {
       assertEquals(2, sum(st.get("accepted_per_second")));
       assertEquals(input + output, sum(st.get("tokens_per_second")));
       assertEquals(st.get("accepted_per_second").size(), st.get("tokens_per_second").size());
+      assertEquals(1, sum(st.get("rate_limited_per_second")));
+      assertEquals(st.get("accepted_per_second").size(), st.get("rate_limited_per_second").size());
 
       Http.Reply last = Http.get(s.baseUrl() + "/fake/requests?limit=2");
       assertEquals(200, last.status());

@@ -1,5 +1,7 @@
 package dev.beamllm.client;
 
+import java.util.function.DoubleSupplier;
+
 /**
  * A share of a bucket that every worker of a cluster draws from ({@link RedisQuota}): this worker
  * leases chunks of about a quarter of a second's worth and admits from what it holds, so Redis sees
@@ -7,6 +9,10 @@ package dev.beamllm.client;
  * runs out; when the worker holds three chunks (unused reservations come back) all but one go back.
  * While the shared bucket is empty the scheduler waits, and is woken when a lease arrives or when
  * Redis says one can.
+ *
+ * <p>What this worker tells Redis it holds includes what it admitted that may not have reached the
+ * provider yet ({@link InTransit}): the shared bucket, like a local one, must not refill while the
+ * provider's, full until those requests arrive, cannot.
  *
  * <p>Called by the {@link Scheduler} under its lock, and by the Redis thread with a lease; the
  * wake-up runs outside this object's lock.
@@ -21,17 +27,29 @@ final class LeasedBucket implements Bucket {
   private final RedisQuota quota;
   private final String key;
   private final Runnable wake;
+  private final DoubleSupplier inTransit;
   private double rate;
   private double held;
   private double reserve;
   private boolean asking;
   private long retryAt;
 
-  LeasedBucket(RedisQuota quota, String key, double perMinute, Runnable wake) {
+  /**
+   * @param inTransit what of this bucket's kind this worker admitted and the provider may not have
+   *     received yet (read under the scheduler's lock)
+   */
+  LeasedBucket(
+      RedisQuota quota, String key, double perMinute, Runnable wake, DoubleSupplier inTransit) {
     this.quota = quota;
     this.key = key;
     this.rate = perMinute;
     this.wake = wake;
+    this.inTransit = inTransit;
+  }
+
+  /** What counts against the shared bucket's refill on this worker's behalf. */
+  private double counted() {
+    return held + inTransit.getAsDouble();
   }
 
   private double chunk() {
@@ -77,7 +95,7 @@ final class LeasedBucket implements Bucket {
       // a chunk, in one call rather than one per answer.
       double surplus = held - chunk();
       held -= surplus;
-      quota.bucketCall(key, "give", rate, surplus, 0, 0, held, g -> {});
+      quota.bucketCall(key, "give", rate, surplus, 0, 0, counted(), g -> {});
     }
   }
 
@@ -85,7 +103,7 @@ final class LeasedBucket implements Bucket {
   public synchronized void capAt(double amount) {
     held = Math.min(held, amount);
     // What the provider says is left bounds every worker's share, not only this one's.
-    quota.bucketCall(key, "cap", rate, Math.max(0, amount), 0, 0, held, g -> {});
+    quota.bucketCall(key, "cap", rate, Math.max(0, amount), 0, 0, counted(), g -> {});
   }
 
   @Override
@@ -123,7 +141,7 @@ final class LeasedBucket implements Bucket {
     asking = true;
     double want = Math.max(chunk(), min);
     quota.bucketCall(
-        key, "take", rate, want, Math.max(min, Math.min(1, want)), reserve, held, this::got);
+        key, "take", rate, want, Math.max(min, Math.min(1, want)), reserve, counted(), this::got);
   }
 
   private void got(RedisQuota.Grant grant) {

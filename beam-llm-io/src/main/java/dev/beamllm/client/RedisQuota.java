@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -233,8 +234,8 @@ final class RedisQuota implements AutoCloseable {
   }
 
   /** A bucket of the shared quota, by its name within the job's namespace. */
-  LeasedBucket bucket(String name, double perMinute, Runnable wake) {
-    return new LeasedBucket(this, prefix + "bucket:" + name, perMinute, wake);
+  LeasedBucket bucket(String name, double perMinute, Runnable wake, DoubleSupplier inTransit) {
+    return new LeasedBucket(this, prefix + "bucket:" + name, perMinute, wake, inTransit);
   }
 
   /** The shared requests in flight, at most {@code max} across the cluster. */

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 
 /**
  * Admits requests so that requests/min, tokens/min and requests in flight stay within the client's
@@ -84,6 +85,7 @@ final class Scheduler implements AutoCloseable {
   private final Map<String, ModelState> models = new HashMap<>();
   private final Map<String, Limits> perModel;
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private final InTransit transit = new InTransit();
   private final ScheduledExecutorService timer;
   private final AtomicLong throttledNanos = new AtomicLong();
   private int inFlight;
@@ -109,8 +111,19 @@ final class Scheduler implements AutoCloseable {
      */
     boolean synced;
 
-    /** Tokens of the requests in flight, by dispatch number. */
-    final TreeMap<Long, Long> inFlight = new TreeMap<>();
+    /** The requests in flight, by dispatch number. */
+    final TreeMap<Long, Reservation> inFlight = new TreeMap<>();
+  }
+
+  /** What a request in flight holds: its tokens (which may grow in flight) and its transit. */
+  private static final class Reservation {
+    long tokens;
+    final InTransit.Sent sent;
+
+    Reservation(long tokens, InTransit.Sent sent) {
+      this.tokens = tokens;
+      this.sent = sent;
+    }
   }
 
   Scheduler(Limits limits) {
@@ -130,9 +143,13 @@ final class Scheduler implements AutoCloseable {
     this.quota = quota;
     long now = System.nanoTime();
     this.requests =
-        limits.requestsPerMinute() > 0 ? bucket("requests", limits.requestsPerMinute(), now) : null;
+        limits.requestsPerMinute() > 0
+            ? bucket("requests", limits.requestsPerMinute(), now, transit::requests)
+            : null;
     this.tokens =
-        limits.tokensPerMinute() > 0 ? bucket("tokens", limits.tokensPerMinute(), now) : null;
+        limits.tokensPerMinute() > 0
+            ? bucket("tokens", limits.tokensPerMinute(), now, transit::tokens)
+            : null;
     this.slots =
         quota != null && limits.maxConcurrentRequests() > 0
             ? quota.slots(limits.maxConcurrentRequests(), this::poke)
@@ -155,11 +172,35 @@ final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** A bucket of this JVM, or a lease of the cluster's bucket of that name. */
-  private Bucket bucket(String name, double perMinute, long now) {
+  /**
+   * A bucket of this JVM, or a lease of the cluster's bucket of that name.
+   *
+   * @param inTransit what of the bucket's kind is on its way to the provider
+   */
+  private Bucket bucket(String name, double perMinute, long now, DoubleSupplier inTransit) {
     return quota == null
-        ? new TokenBucket(perMinute, now)
-        : quota.bucket(name, perMinute, this::poke);
+        ? new TokenBucket(perMinute, now, inTransit)
+        : quota.bucket(name, perMinute, this::poke, inTransit);
+  }
+
+  private Bucket modelRequests(String model, double perMinute, long now) {
+    return bucket("model:" + model + ":requests", perMinute, now, () -> transit.requests(model));
+  }
+
+  private Bucket modelTokens(String model, double perMinute, long now) {
+    return bucket("model:" + model + ":tokens", perMinute, now, () -> transit.tokens(model));
+  }
+
+  /**
+   * Brings the client's buckets and a model's up to {@code now}: done before anything in transit
+   * changes, so the time before is earned under what was in transit then.
+   */
+  private void refill(ModelState m, long now) {
+    for (Bucket b : new Bucket[] {requests, tokens, m.requests, m.tokens}) {
+      if (b != null) {
+        b.refill(now);
+      }
+    }
   }
 
   /** Looks at the queue again soon, on the scheduler's thread: shared capacity arrived. */
@@ -227,14 +268,16 @@ final class Scheduler implements AutoCloseable {
       // admissions wait for it instead of drawing 429s. The reservation may have grown in flight
       // (see rescale).
       ModelState m = models.computeIfAbsent(model, this::newModelState);
-      Long reserved = m.inFlight.remove(admission.seq());
-      long unused = (reserved != null ? reserved : admission.tokens()) - usedTokens;
+      refill(m, now);
+      Reservation reserved = m.inFlight.remove(admission.seq());
+      if (reserved != null) {
+        transit.arrived(reserved.sent);
+      }
+      long unused = (reserved != null ? reserved.tokens : admission.tokens()) - usedTokens;
       if (tokens != null && unused != 0) {
-        tokens.refill(now);
         tokens.give(unused);
       }
       if (m.tokens != null && unused != 0) {
-        m.tokens.refill(now);
         m.tokens.give(unused);
       }
       learn(model, m, admission, info, now, rateLimited);
@@ -245,7 +288,7 @@ final class Scheduler implements AutoCloseable {
           quota.publishCoolDown(model, Math.max(1, coolDown / 1_000_000));
         }
         if (!m.headers && limits.requestsPerMinute() > 0) {
-          slowDown(m, now);
+          slowDown(model, m, now);
         }
       } else if (m.slowedRate > 0) {
         recover(m);
@@ -271,19 +314,21 @@ final class Scheduler implements AutoCloseable {
       if (m == null || m.inFlight.isEmpty()) {
         return;
       }
+      refill(m, System.nanoTime());
       long extra = 0;
-      for (Map.Entry<Long, Long> e : m.inFlight.entrySet()) {
-        long add = (long) Math.ceil(e.getValue() * (factor - 1));
-        e.setValue(e.getValue() + add);
+      for (Reservation r : m.inFlight.values()) {
+        long add = (long) Math.ceil(r.tokens * (factor - 1));
+        r.tokens += add;
+        transit.grew(r.sent, add);
         extra += add;
       }
-      long now = System.nanoTime();
+      // Counted as reserved after every admission so far: a first reading of the provider's
+      // headers then subtracts it (see learn), which errs on the safe side.
+      m.reserved += extra;
       if (tokens != null) {
-        tokens.refill(now);
         tokens.take(extra);
       }
       if (m.tokens != null) {
-        m.tokens.refill(now);
         m.tokens.take(extra);
       }
     }
@@ -304,13 +349,8 @@ final class Scheduler implements AutoCloseable {
     if (own != null) {
       long now = System.nanoTime();
       m.requests =
-          own.requestsPerMinute() > 0
-              ? bucket("model:" + model + ":requests", own.requestsPerMinute(), now)
-              : null;
-      m.tokens =
-          own.tokensPerMinute() > 0
-              ? bucket("model:" + model + ":tokens", own.tokensPerMinute(), now)
-              : null;
+          own.requestsPerMinute() > 0 ? modelRequests(model, own.requestsPerMinute(), now) : null;
+      m.tokens = own.tokensPerMinute() > 0 ? modelTokens(model, own.tokensPerMinute(), now) : null;
     }
     if (quota != null) {
       quota.watch(model);
@@ -394,12 +434,13 @@ final class Scheduler implements AutoCloseable {
    * Adopts what the provider's headers say. Its limits always become the model's rates. What it
    * says is left is used only when our own count may be wrong: on the first answer (the probe
    * window went out on the client's belief) and on a 429 (someone else shares the quota, or the
-   * belief drifted). Then what it had left when it answered, plus its refill since, less what we
-   * sent after, bounds what it has left now; the first reading also subtracts what we sent before
-   * that is still in flight, because on new connections requests overtake each other. The bound is
-   * never below zero: a request that overtook is counted twice, and the provider is never in debt,
-   * so a negative bound would only stall the client. Reading every answer would let each reordered
-   * answer push the level down for good.
+   * belief drifted). Then what it had left when it answered, less what we sent after, bounds what
+   * it has left now from below (its refill since is not counted: a provider may state what is left
+   * as of the request's arrival or of its answer, and only the later is safe to assume); the first
+   * reading also subtracts what we sent before that is still in flight, because on new connections
+   * requests overtake each other. The bound is never below zero: a request that overtook is counted
+   * twice, and the provider is never in debt, so a negative bound would only stall the client.
+   * Reading every answer would let each reordered answer push the level down for good.
    */
   private void learn(
       String model, ModelState m, Admission a, RateLimitInfo info, long now, boolean rateLimited) {
@@ -420,29 +461,24 @@ final class Scheduler implements AutoCloseable {
       return;
     }
     var overtaking =
-        m.synced ? Collections.<Long, Long>emptySortedMap() : m.inFlight.headMap(a.seq(), false);
-    double minutes = (now - a.at()) / 60e9;
+        m.synced
+            ? Collections.<Long, Reservation>emptySortedMap()
+            : m.inFlight.headMap(a.seq(), false);
     if (info.requestsRemaining() >= 0 && m.requests != null) {
       m.requests.refill(now);
       m.requests.capAt(
-          Math.max(
-              0,
-              info.requestsRemaining()
-                  + minutes * m.requests.capacity()
-                  - (m.seq - a.seq())
-                  - overtaking.size()));
+          Math.max(0, info.requestsRemaining() - (m.seq - a.seq()) - overtaking.size()));
     }
     if (info.tokensRemaining() >= 0 && m.tokens != null) {
       long overtakingTokens = 0;
-      for (long t : overtaking.values()) {
-        overtakingTokens += t;
+      for (Reservation r : overtaking.values()) {
+        overtakingTokens += r.tokens;
       }
       m.tokens.refill(now);
       m.tokens.capAt(
           Math.max(
               0,
               info.tokensRemaining()
-                  + minutes * m.tokens.capacity()
                   - (m.reserved - a.tokensBefore() - a.tokens())
                   - overtakingTokens));
     }
@@ -454,7 +490,7 @@ final class Scheduler implements AutoCloseable {
       ModelState m, String model, long requestLimit, long tokenLimit, long now) {
     if (requestLimit > 0) {
       if (m.requests == null) {
-        m.requests = bucket("model:" + model + ":requests", requestLimit, now);
+        m.requests = modelRequests(model, requestLimit, now);
       } else {
         m.requests.refill(now);
         m.requests.lowerRate(requestLimit);
@@ -462,7 +498,7 @@ final class Scheduler implements AutoCloseable {
     }
     if (tokenLimit > 0) {
       if (m.tokens == null) {
-        m.tokens = bucket("model:" + model + ":tokens", tokenLimit, now);
+        m.tokens = modelTokens(model, tokenLimit, now);
       } else {
         m.tokens.refill(now);
         m.tokens.lowerRate(tokenLimit);
@@ -470,12 +506,12 @@ final class Scheduler implements AutoCloseable {
     }
   }
 
-  private void slowDown(ModelState m, long now) {
+  private void slowDown(String model, ModelState m, long now) {
     double current = m.slowedRate > 0 ? m.slowedRate : limits.requestsPerMinute();
     m.slowedRate = Math.max(1, current * SLOW_DOWN);
     if (m.requests == null) {
       // This worker's own caution, without headers to tell the real limit: held locally.
-      TokenBucket slowed = new TokenBucket(m.slowedRate, now);
+      TokenBucket slowed = new TokenBucket(m.slowedRate, now, () -> transit.requests(model));
       slowed.capAt(0);
       m.requests = slowed;
     } else {
@@ -504,6 +540,7 @@ final class Scheduler implements AutoCloseable {
     Set<String> heldBack = null;
     long modelWait = Long.MAX_VALUE;
     int skipped = 0;
+    expireTransit(now);
     for (Iterator<Job> it = queue.iterator(); it.hasNext(); ) {
       if (inFlight >= max || (probing && inFlight >= probeWindow)) {
         return go;
@@ -568,9 +605,14 @@ final class Scheduler implements AutoCloseable {
         m.tokens.take(jobTokens);
       }
       m.seq++;
-      if (requests != null || tokens != null || m.headers) {
-        // Only needed to read the provider's rate-limit headers, and not free per request.
-        m.inFlight.put(m.seq, jobTokens);
+      if (requests != null
+          || tokens != null
+          || m.headers
+          || m.requests != null
+          || m.tokens != null) {
+        // Only needed where there are buckets to keep or headers to read, and not free.
+        m.inFlight.put(
+            m.seq, new Reservation(jobTokens, transit.sent(job.model(), jobTokens, now)));
       }
       Admission admission = new Admission(m.seq, m.reserved, jobTokens, now);
       m.reserved += jobTokens;
@@ -582,6 +624,20 @@ final class Scheduler implements AutoCloseable {
       wakeAt(now + modelWait);
     }
     return go;
+  }
+
+  /** Ends the transit of admissions old enough, after bringing every bucket up to {@code now}. */
+  private void expireTransit(long now) {
+    for (ModelState m : models.values()) {
+      refill(m, now);
+    }
+    if (requests != null) {
+      requests.refill(now);
+    }
+    if (tokens != null) {
+      tokens.refill(now);
+    }
+    transit.expire(now);
   }
 
   private void wakeAt(long at) {

@@ -1,28 +1,45 @@
 package dev.beamllm.client;
 
+import java.util.function.DoubleSupplier;
+
 /**
- * A continuously refilled bucket, full at start, like the providers', held in this JVM. Not
- * thread-safe: the {@link Scheduler} guards it.
+ * A continuously refilled bucket, full at start, like the providers', held in this JVM. It never
+ * fills above its capacity less what is still on its way to the provider ({@link InTransit}): the
+ * provider's bucket, full until those requests arrive, earns nothing meanwhile. Not thread-safe:
+ * the {@link Scheduler} guards it.
  */
 final class TokenBucket implements Bucket {
+  private final DoubleSupplier inTransit;
   private double capacity;
   private double perNano;
   private double level;
   private long last;
 
-  TokenBucket(double perMinute, long now) {
+  /**
+   * @param inTransit what of this bucket's kind (requests or tokens) is admitted and may not have
+   *     reached the provider yet
+   */
+  TokenBucket(double perMinute, long now, DoubleSupplier inTransit) {
+    this.inTransit = inTransit;
     this.capacity = perMinute;
     this.perNano = perMinute / 60e9;
-    this.level = perMinute;
+    this.level = perMinute - inTransit.getAsDouble();
     this.last = now;
   }
 
   @Override
   public void refill(long now) {
     if (now > last) {
-      level = Math.min(capacity, level + (now - last) * perNano);
+      double room = room();
+      if (level < room) {
+        level = Math.min(room, level + (now - last) * perNano);
+      }
       last = now;
     }
+  }
+
+  private double room() {
+    return capacity - inTransit.getAsDouble();
   }
 
   double level() {
@@ -54,7 +71,7 @@ final class TokenBucket implements Bucket {
 
   @Override
   public void give(double amount) {
-    level = Math.min(capacity, level + amount);
+    level = Math.min(Math.max(level, room()), level + amount);
   }
 
   /** Lowers the level to what the provider says is left. */

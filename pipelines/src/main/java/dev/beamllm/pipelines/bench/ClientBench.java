@@ -53,6 +53,7 @@ public final class ClientBench {
    * @param cpuMillisPerRequest client CPU per prompt
    * @param seconds wall time
    * @param silentSeconds the longest run of whole seconds without an admission after the first ten
+   * @param rateLimitedAt where the 429s fell: {@code second:count} for each second that had any
    */
   record Result(
       String name,
@@ -65,7 +66,8 @@ public final class ClientBench {
       double requestsPerSecond,
       double cpuMillisPerRequest,
       double seconds,
-      int silentSeconds) {}
+      int silentSeconds,
+      String rateLimitedAt) {}
 
   private static final String CHARS4_SCENARIO = "token-bound-chars4";
 
@@ -215,7 +217,8 @@ public final class ClientBench {
           n / m.seconds,
           m.cpuMillis / n,
           m.seconds,
-          silentSeconds(stats.acceptedPerSecond()));
+          silentSeconds(stats.acceptedPerSecond()),
+          nonZeroSeconds(stats.rateLimitedPerSecond()));
     }
   }
 
@@ -239,7 +242,8 @@ public final class ClientBench {
           n / m.seconds,
           m.cpuMillis / n,
           m.seconds,
-          0);
+          0,
+          "");
     }
   }
 
@@ -269,6 +273,17 @@ public final class ClientBench {
           seconds,
           cpu);
     }
+  }
+
+  /** {@code second:count} for each second of a series with a count, space-separated. */
+  static String nonZeroSeconds(long[] perSecond) {
+    StringBuilder out = new StringBuilder();
+    for (int s = 0; s < perSecond.length; s++) {
+      if (perSecond[s] != 0) {
+        out.append(out.length() == 0 ? "" : " ").append(s).append(':').append(perSecond[s]);
+      }
+    }
+    return out.toString();
   }
 
   /** The process's CPU time less the fake provider's threads, in milliseconds. */
