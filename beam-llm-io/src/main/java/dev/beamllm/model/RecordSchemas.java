@@ -9,15 +9,26 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * JSON schemas derived from Java records, for structured output: each component is a required
- * property; strings, numbers, booleans, enums, lists, optionals and nested records are mapped;
- * {@code additionalProperties} is false, as OpenAI's strict mode requires.
+ * JSON schemas derived from Java records, for structured output and tool arguments: each component
+ * is a required property (an {@code Optional} one may be null), described by its {@link
+ * Description}; strings, numbers, booleans, enums, lists, arrays, optionals and nested records are
+ * mapped; {@code additionalProperties} is false, as OpenAI's strict mode requires.
  */
 public final class RecordSchemas {
   private RecordSchemas() {}
 
   /** The JSON schema of a record class, as JSON text. */
   public static String of(Class<? extends Record> type) {
+    return Json.canonical(schema(type, 0));
+  }
+
+  /**
+   * The JSON schema of any type this class maps (a {@code List<MyRecord>}, an enum, a string...),
+   * as JSON text.
+   *
+   * @throws IllegalArgumentException for a type with no schema (a map, an interface, a raw list)
+   */
+  public static String ofType(Type type) {
     return Json.canonical(schema(type, 0));
   }
 
@@ -69,7 +80,12 @@ public final class RecordSchemas {
       ObjectNode props = s.putObject("properties");
       var required = s.putArray("required");
       for (RecordComponent c : raw.getRecordComponents()) {
-        props.set(c.getName(), schema(c.getGenericType(), depth + 1));
+        ObjectNode property = schema(c.getGenericType(), depth + 1);
+        Description d = c.getAnnotation(Description.class);
+        if (d != null) {
+          property.put("description", d.value());
+        }
+        props.set(c.getName(), property);
         required.add(c.getName());
       }
       s.put("additionalProperties", false);
