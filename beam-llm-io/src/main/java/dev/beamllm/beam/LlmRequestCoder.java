@@ -1,10 +1,14 @@
 package dev.beamllm.beam;
 
 import dev.beamllm.client.LlmRequest;
+import dev.beamllm.tool.Tool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -40,6 +44,16 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
     STRING.encode(r.source().orElse(null), out);
     STRING.encode(r.preferredModel().orElse(null), out);
     STRING.encode(r.serviceTier().orElse(null), out);
+    List<Tool> tools = r.tools().orElse(null);
+    VarIntCoder.of().encode(tools == null ? -1 : tools.size(), out);
+    if (tools != null) {
+      for (Tool t : tools) {
+        StringUtf8Coder.of().encode(t.name(), out);
+        StringUtf8Coder.of().encode(t.description(), out);
+        StringUtf8Coder.of().encode(t.parametersJson(), out);
+        BooleanCoder.of().encode(t.strict(), out);
+      }
+    }
   }
 
   @Override
@@ -51,7 +65,25 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
         .withOutputSchema(STRING.decode(in))
         .withSource(STRING.decode(in))
         .withPreferredModel(STRING.decode(in))
-        .withServiceTier(STRING.decode(in));
+        .withServiceTier(STRING.decode(in))
+        .withTools(decodeTools(in));
+  }
+
+  private static List<Tool> decodeTools(InputStream in) throws IOException {
+    int n = VarIntCoder.of().decode(in);
+    if (n < 0) {
+      return null;
+    }
+    List<Tool> tools = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      tools.add(
+          new Tool(
+              StringUtf8Coder.of().decode(in),
+              StringUtf8Coder.of().decode(in),
+              StringUtf8Coder.of().decode(in),
+              BooleanCoder.of().decode(in)));
+    }
+    return tools;
   }
 
   @Override

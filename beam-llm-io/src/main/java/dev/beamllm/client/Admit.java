@@ -2,7 +2,6 @@ package dev.beamllm.client;
 
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
-import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
@@ -50,7 +49,7 @@ final class Admit {
    *     added
    */
   long tokens(
-      Conversation conversation,
+      LlmRequest request,
       String model,
       ModelSpec spec,
       SamplingParams params,
@@ -59,13 +58,13 @@ final class Admit {
         spec.maxOutputTokens() > 0
             ? Math.min(params.maxNewTokens(), spec.maxOutputTokens())
             : params.maxNewTokens();
-    long estimate = inputTokens.computeIfAbsent(model, k -> estimateInput(conversation, spec));
+    long estimate = inputTokens.computeIfAbsent(model, k -> estimateInput(request, spec));
     return calibration.reserve(model, estimate) + maxOut;
   }
 
-  private long estimateInput(Conversation conversation, ModelSpec spec) {
-    long n = TokenCounter.estimate(conversation, spec.wireFormat().imageRule());
-    for (Tool t : tools) {
+  private long estimateInput(LlmRequest request, ModelSpec spec) {
+    long n = TokenCounter.estimate(request.conversation(), spec.wireFormat().imageRule());
+    for (Tool t : request.toolsOr(tools)) {
       n += TokenCounter.count(t.name()) + TokenCounter.count(t.parametersJson());
     }
     return n;

@@ -86,7 +86,7 @@ final class Call implements Scheduler.Job {
    */
   @Override
   public long tokens() {
-    return steps.admit().tokens(conversation, model, spec, params, inputTokens);
+    return steps.admit().tokens(request, model, spec, params, inputTokens);
   }
 
   @Override
@@ -168,7 +168,15 @@ final class Call implements Scheduler.Job {
     Send.Attempt attempt;
     try {
       attempt =
-          steps.send().prepare(spec, sendable, params, request.serviceTier().orElse(null), onText);
+          steps
+              .send()
+              .prepare(
+                  spec,
+                  sendable,
+                  params,
+                  request.serviceTier().orElse(null),
+                  request.tools().orElse(null),
+                  onText);
     } catch (ApiKeys.MissingKeyException e) {
       scheduler.release(model, admission);
       attempts++;

@@ -11,6 +11,7 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.tool.Tool;
+import dev.beamllm.tool.ToolSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -196,6 +197,29 @@ public final class LlmClient implements AutoCloseable {
   }
 
   /**
+   * Runs an agent loop: the model is offered {@code tools}; the calls it makes run (those of one
+   * turn in parallel, see {@link ToolSet}) and their results go back to it, until it answers
+   * without calling a tool or {@code maxTurns} model turns were taken. Every turn is a request like
+   * any other (this client's limits, retries and cache: a replayed loop pays nothing for the turns
+   * already answered). No thread waits while the model or a tool works. The future completes with
+   * the final answer and the whole conversation, or with the turn that failed, never exceptionally.
+   *
+   * @param maxTurns the most model turns (≥ 1); a model still calling tools after them ends the
+   *     loop with a {@code MAX_TURNS} error
+   */
+  public CompletableFuture<AgentResult> runAgentLoop(
+      Conversation conversation, ToolSet tools, int maxTurns) {
+    return runAgentLoop(LlmRequest.of(conversation), tools, maxTurns);
+  }
+
+  /** Runs an agent loop from a request with its own settings; see {@link #runAgentLoop}. */
+  public CompletableFuture<AgentResult> runAgentLoop(
+      LlmRequest request, ToolSet tools, int maxTurns) {
+    return new AgentLoop(this::start, request, Objects.requireNonNull(tools, "tools"), maxTurns)
+        .start();
+  }
+
+  /**
    * Streams one conversation: the answer's text goes to {@code onText} piece by piece as the
    * provider sends it, and the future completes (it does not block) with the whole answer, usage
    * included, or its error, never exceptionally. Limits, model choice and retries are those of
@@ -273,7 +297,7 @@ public final class LlmClient implements AutoCloseable {
         models,
         request.applyTo(config.samplingParams()),
         perModel,
-        config.tools(),
+        request.toolsOr(config.tools()),
         config.extraBody().orElse(null));
   }
 

@@ -4,6 +4,8 @@ import com.google.auto.value.AutoValue;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.tool.Tool;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -51,6 +53,12 @@ public abstract class LlmRequest {
    * The input as the user wrote it (a file's line, a table's row), carried to the failure record.
    */
   public abstract Optional<String> source();
+
+  /**
+   * The tools this request offers the model, instead of the client's (an agent's turns offer its
+   * tool set); part of the cache key.
+   */
+  public abstract Optional<List<Tool>> tools();
 
   abstract Builder toBuilder();
 
@@ -129,6 +137,16 @@ public abstract class LlmRequest {
     return toBuilder().setOutputSchema(schemaJson).build();
   }
 
+  /** A copy offering these tools instead of the client's (null: the client's). */
+  public LlmRequest withTools(@Nullable List<Tool> tools) {
+    return toBuilder().setTools(tools == null ? null : List.copyOf(tools)).build();
+  }
+
+  /** The tools this request offers: its own, or else {@code clientTools}. */
+  List<Tool> toolsOr(List<Tool> clientTools) {
+    return tools().orElse(clientTools);
+  }
+
   /** A copy carrying its source, as the user wrote it. */
   public LlmRequest withSource(@Nullable String source) {
     return toBuilder().setSource(source).build();
@@ -168,6 +186,8 @@ public abstract class LlmRequest {
     abstract Builder setOutputSchema(@Nullable String schema);
 
     abstract Builder setSource(@Nullable String source);
+
+    abstract Builder setTools(@Nullable List<Tool> tools);
 
     abstract LlmRequest build();
   }

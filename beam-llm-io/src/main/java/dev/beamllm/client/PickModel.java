@@ -87,7 +87,7 @@ final class PickModel {
       return Choice.end(gone != null ? gone : lastError);
     }
     SamplingParams p = request.applyTo(paramsFor.apply(s.id()));
-    var missing = Capabilities.missing(s, request.conversation(), p, tools);
+    var missing = Capabilities.missing(s, request.conversation(), p, request.toolsOr(tools));
     if (missing.isPresent()) {
       return Choice.end(ApiError.of(ErrorKind.UNSUPPORTED, missing.get()));
     }
@@ -109,7 +109,7 @@ final class PickModel {
     }
     ModelSpec s = specs.get(m);
     SamplingParams p = request.applyTo(paramsFor.apply(s.id()));
-    var missing = Capabilities.missing(s, request.conversation(), p, tools);
+    var missing = Capabilities.missing(s, request.conversation(), p, request.toolsOr(tools));
     if (missing.isPresent()) {
       incapable.put(m, missing.get());
       return null;
@@ -138,7 +138,7 @@ final class PickModel {
     while (m != null) {
       ModelSpec s = specs.get(m);
       SamplingParams p = request.applyTo(paramsFor.apply(s.id()));
-      var missing = Capabilities.missing(s, request.conversation(), p, tools);
+      var missing = Capabilities.missing(s, request.conversation(), p, request.toolsOr(tools));
       if (missing.isEmpty()) {
         return new Choice(m, s, p, null);
       }

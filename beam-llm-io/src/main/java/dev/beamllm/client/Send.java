@@ -9,6 +9,7 @@ import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.tool.Tool;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +48,7 @@ final class Send {
    * Builds an attempt; nothing is sent yet.
    *
    * @param tier the request's own service tier, or null for the client's
+   * @param tools the request's own tools, or null for the client's
    * @param onText receives streamed text, or null to send the request whole
    * @throws ApiKeys.MissingKeyException when the model's key is not set
    * @throws dev.beamllm.prompt.InvalidPromptException when the model's API cannot carry the request
@@ -58,12 +60,13 @@ final class Send {
       Conversation conversation,
       SamplingParams params,
       String tier,
+      List<Tool> tools,
       Consumer<String> onText) {
     ProviderAdapter adapter = wire.adapter(spec);
     boolean streaming = onText != null;
     BackgroundApi background =
         !streaming && backgroundMode && adapter instanceof BackgroundApi b ? b : null;
-    ProviderRequest request = wire.request(spec, conversation, params, tier, streaming);
+    ProviderRequest request = wire.request(spec, conversation, params, tier, tools, streaming);
     HttpCall call =
         background != null ? background.startInBackground(request) : adapter.request(request);
     SseReader reader = streaming ? new SseReader(adapter.streamDecoder(request), onText) : null;

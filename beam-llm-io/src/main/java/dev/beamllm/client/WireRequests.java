@@ -63,6 +63,7 @@ final class WireRequests {
    * The provider request for one attempt.
    *
    * @param tier the request's own service tier, or null for the client's
+   * @param requestTools the request's own tools, or null for the client's
    * @throws ApiKeys.MissingKeyException when the model's key is not set
    */
   ProviderRequest request(
@@ -70,12 +71,13 @@ final class WireRequests {
       Conversation conversation,
       SamplingParams params,
       String tier,
+      List<Tool> requestTools,
       boolean stream) {
     return new ProviderRequest(
         spec,
         conversation,
         params,
-        tools,
+        requestTools != null ? requestTools : tools,
         credentials.computeIfAbsent(spec.id(), id -> apiKeys.credentials(spec)),
         extraHeaders,
         tier != null ? tier : serviceTier,

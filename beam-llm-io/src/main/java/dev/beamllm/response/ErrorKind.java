@@ -41,7 +41,11 @@ public enum ErrorKind {
   /** Bad input: the conversation itself is invalid. */
   INVALID_INPUT(false),
   /** The client was closed before the request could finish. */
-  CANCELLED(false);
+  CANCELLED(false),
+  /** An agent loop used all its turns and the model still asked for tools. */
+  MAX_TURNS(false),
+  /** A tool of an agent loop could not be run at all (its server is unreachable, say). */
+  TOOL(false);
 
   private final boolean retryable;
 

@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.tool.Tool;
+import java.util.List;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.Test;
 
@@ -14,11 +16,21 @@ public class LlmRequestCoderTest {
     LlmRequest full =
         LlmFailureCoderTest.fullRequest()
             .withPreferredModel("claude-4.5-haiku")
-            .withServiceTier("flex");
+            .withServiceTier("flex")
+            .withTools(
+                List.of(
+                    Tool.of("lookup", "Looks up.", null),
+                    new Tool(
+                            "search",
+                            "",
+                            "{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\"}},"
+                                + "\"required\":[\"q\"],\"additionalProperties\":false}")
+                        .withStrict(true)));
     LlmRequest back =
         CoderUtils.decodeFromByteArray(
             LlmRequestCoder.of(), CoderUtils.encodeToByteArray(LlmRequestCoder.of(), full));
     assertEquals(full, back);
+    assertEquals(2, back.tools().orElseThrow().size());
     LlmRequest bare = LlmRequest.of(Conversation.user("hi"));
     assertEquals(
         bare,
