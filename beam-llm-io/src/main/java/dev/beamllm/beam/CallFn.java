@@ -3,16 +3,11 @@ package dev.beamllm.beam;
 import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.response.ApiResponse;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TupleTag;
-import org.joda.time.Instant;
 
 /**
  * Sends conversations through the JVM's shared client with many requests in flight per thread, and
@@ -35,13 +30,7 @@ final class CallFn extends DoFn<RequestGroup, ApiResponse> {
   private final TupleTag<LlmFailure> failures;
   private transient LlmService client;
   private transient LlmMetrics metrics;
-  private transient BlockingQueue<Pending> done;
-  private transient List<Pending> ready;
-  private transient int inFlight;
-
-  /** A request group of this bundle with its answer, and its element's timestamp and window. */
-  private record Pending(
-      RequestGroup input, ApiResponse response, Instant timestamp, BoundedWindow window) {}
+  private transient BundleInFlight<RequestGroup, ApiResponse> work;
 
   /**
    * @param clientFactory builds the JVM's client for this transform from {@code config}
@@ -68,14 +57,13 @@ final class CallFn extends DoFn<RequestGroup, ApiResponse> {
   public void setup() {
     client = SharedClients.acquire(transformId, config, clientFactory);
     metrics = new LlmMetrics();
+    work = new BundleInFlight<>(config.limits().maxConcurrentRequests());
   }
 
   /** A fresh queue for this bundle's answers. */
   @StartBundle
   public void startBundle() {
-    done = new LinkedBlockingQueue<>();
-    ready = new ArrayList<>();
-    inFlight = 0;
+    work.startBundle();
   }
 
   /**
@@ -84,48 +72,25 @@ final class CallFn extends DoFn<RequestGroup, ApiResponse> {
   @ProcessElement
   public void process(ProcessContext c, BoundedWindow window) throws InterruptedException {
     RequestGroup input = c.element();
-    Instant timestamp = c.timestamp();
     metrics.requests.inc();
-    inFlight++;
-    // The queue of this bundle: a late answer of a failed bundle must not land in the next one.
-    BlockingQueue<Pending> queue = done;
-    client
-        .start(input.sent(), input.avoid())
-        .thenAccept(r -> queue.add(new Pending(input, r, timestamp, window)));
-    int limit = config.limits().maxConcurrentRequests();
-    int max = limit > 0 ? limit : Integer.MAX_VALUE;
-    while (inFlight >= max) {
-      ready.add(done.take());
-      inFlight--;
-    }
-    for (Pending p; (p = done.poll()) != null; ) {
-      ready.add(p);
-      inFlight--;
-    }
-    for (Iterator<Pending> it = ready.iterator(); it.hasNext(); ) {
-      Pending p = it.next();
-      if (p.window().equals(window) && p.timestamp().equals(timestamp)) {
-        route(
-            p,
-            new Emitter() {
-              @Override
-              public <T> void emit(TupleTag<T> tag, T value) {
-                c.output(tag, value);
-              }
-            });
-        it.remove();
-      }
+    var answered =
+        work.started(input, client.start(input.sent(), input.avoid()), c.timestamp(), window);
+    for (var p : answered) {
+      route(
+          p,
+          new Emitter() {
+            @Override
+            public <T> void emit(TupleTag<T> tag, T value) {
+              c.output(tag, value);
+            }
+          });
     }
   }
 
   /** Waits for the bundle's last answers and emits them with their own windows and timestamps. */
   @FinishBundle
   public void finishBundle(FinishBundleContext c) throws InterruptedException {
-    while (inFlight > 0) {
-      ready.add(done.take());
-      inFlight--;
-    }
-    for (Pending p : ready) {
+    for (var p : work.finish()) {
       route(
           p,
           new Emitter() {
@@ -135,10 +100,9 @@ final class CallFn extends DoFn<RequestGroup, ApiResponse> {
             }
           });
     }
-    ready.clear();
-    long[] unreported = SharedClients.unreported(transformId);
-    metrics.throttledMillis.inc(unreported[0]);
-    metrics.rateLimited.inc(unreported[1]);
+    if (work.startedAny()) {
+      metrics.reportClient(transformId);
+    }
   }
 
   /** Gives the shared client back; the last instance closes it. */
@@ -158,8 +122,8 @@ final class CallFn extends DoFn<RequestGroup, ApiResponse> {
     <T> void emit(TupleTag<T> tag, T value);
   }
 
-  private void route(Pending p, Emitter out) {
-    ApiResponse r = p.response();
+  private void route(BundleInFlight.Done<RequestGroup, ApiResponse> p, Emitter out) {
+    ApiResponse r = p.result();
     if (!r.cacheHit()) {
       metrics.attempts.inc(r.attempts());
     }

@@ -1,6 +1,7 @@
 package dev.beamllm.beam;
 
 import com.google.auto.service.AutoService;
+import dev.beamllm.client.AgentResult;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiResponse;
@@ -14,12 +15,12 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Registers the coders of the library's element types with every pipeline's coder registry, so a
- * {@code PCollection<Conversation>}, {@code <ApiResponse>}, {@code <LlmRequest>} or {@code
- * <LlmFailure>} needs no {@code setCoder}, also inside a {@code KV} or a list. Beam finds this
- * class through {@link java.util.ServiceLoader}; registering from here, rather than with
- * {@code @DefaultCoder} on the types, keeps the prompt and response model free of Beam. {@link
- * LlmFailure} has a schema of its own; its schema coder is registered here too, so the coder
- * registry (which knows nothing of schemas) finds it for a {@code KV<K, LlmFailure>}.
+ * {@code PCollection<Conversation>}, {@code <ApiResponse>}, {@code <LlmRequest>}, {@code
+ * <AgentResult>} or {@code <LlmFailure>} needs no {@code setCoder}, also inside a {@code KV} or a
+ * list. Beam finds this class through {@link java.util.ServiceLoader}; registering from here,
+ * rather than with {@code @DefaultCoder} on the types, keeps the prompt and response model free of
+ * Beam. {@link LlmFailure} has a schema of its own; its schema coder is registered here too, so the
+ * coder registry (which knows nothing of schemas) finds it for a {@code KV<K, LlmFailure>}.
  */
 @AutoService(CoderProviderRegistrar.class)
 public final class LlmCoders implements CoderProviderRegistrar {
@@ -33,6 +34,7 @@ public final class LlmCoders implements CoderProviderRegistrar {
         CoderProviders.forCoder(TypeDescriptor.of(Conversation.class), ConversationCoder.of()),
         CoderProviders.forCoder(TypeDescriptor.of(ApiResponse.class), ApiResponseCoder.of()),
         CoderProviders.forCoder(TypeDescriptor.of(LlmRequest.class), LlmRequestCoder.of()),
+        CoderProviders.forCoder(TypeDescriptor.of(AgentResult.class), AgentResultCoder.of()),
         new FailureCoderProvider());
   }
 

@@ -33,7 +33,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       HTTP status, 0 when there was no HTTP answer), {@code retry_after_millis} (-1 when the
  *       provider gave none): the error that ended it;
  *   <li>{@code attempts}: attempts sent over both stages;
- *   <li>{@code model}: the model tried last, empty when none was.
+ *   <li>{@code model}: the model tried last, empty when none was;
+ *   <li>{@code turn}: for an agent's row ({@code LlmIO.agent()}), the model turn it failed on, from
+ *       1; 0 for a plain request.
  * </ul>
  *
  * <p>{@link #request()} and {@link #error()} rebuild the request and the error from these fields,
@@ -70,7 +72,16 @@ public abstract class LlmFailure {
         .setRetryAfterMillis(error.retryAfterMillis())
         .setAttempts(attempts)
         .setModel(model == null ? "" : model)
+        .setTurn(0)
         .build();
+  }
+
+  /** This failure, as an agent's row that failed on model turn {@code turn} (from 1). */
+  public LlmFailure withTurn(int turn) {
+    if (turn < 0) {
+      throw new IllegalArgumentException("turn must not be negative, not " + turn);
+    }
+    return toBuilder().setTurn(turn).build();
   }
 
   /**
@@ -152,6 +163,12 @@ public abstract class LlmFailure {
   @SchemaFieldName("model")
   public abstract String getModel();
 
+  /** The agent turn it failed on, from 1; 0 when it was not an agent's row. */
+  @SchemaFieldName("turn")
+  public abstract int getTurn();
+
+  abstract Builder toBuilder();
+
   // ---- the same, as the library's types ----
 
   /** The conversation as it came in, read back from {@link #getConversationJson()}. */
@@ -196,6 +213,7 @@ public abstract class LlmFailure {
         + error()
         + ", attempts="
         + getAttempts()
+        + (getTurn() > 0 ? ", turn=" + getTurn() : "")
         + "}";
   }
 
@@ -227,6 +245,8 @@ public abstract class LlmFailure {
     public abstract Builder setAttempts(int attempts);
 
     public abstract Builder setModel(String model);
+
+    public abstract Builder setTurn(int turn);
 
     abstract LlmFailure build();
   }

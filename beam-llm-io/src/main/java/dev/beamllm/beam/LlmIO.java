@@ -2,9 +2,11 @@ package dev.beamllm.beam;
 
 import com.google.auto.value.AutoValue;
 import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.client.AgentResult;
 import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.Limits;
+import dev.beamllm.client.LlmClient;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.client.Postprocessor;
 import dev.beamllm.client.SharedLimits;
@@ -14,10 +16,12 @@ import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.tool.Tool;
+import dev.beamllm.tool.ToolSet;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -637,7 +641,7 @@ public final class LlmIO {
     }
 
     /** Every failure also to the user's dead-letter handler, when one is set. */
-    private void expandErrorHandler(PCollection<LlmFailure> failures) {
+    void expandErrorHandler(PCollection<LlmFailure> failures) {
       if (errorHandler() != null) {
         errorHandler()
             .addErrorCollection(
@@ -679,6 +683,148 @@ public final class LlmIO {
                       // Each cache's toString names its store, a Redis password masked.
                       c.cache().map(String::valueOf).orElse("none"))
                   .withLabel("Cache"));
+    }
+  }
+
+  /**
+   * The agent transform: each conversation is an agent's task; the model may call {@link
+   * Agent#withTools tools}, which run on the worker, and gets their results back, until it answers
+   * or {@link Agent#withMaxTurns max turns} are used. Client settings (models, limits, cache, keys)
+   * are those of {@link Agent#withClient}'s {@link Complete}.
+   */
+  public static Agent agent() {
+    return new AutoValue_LlmIO_Agent.Builder()
+        .setClient(complete())
+        .setTools(ToolSet.of())
+        .setMaxTurns(Agent.DEFAULT_MAX_TURNS)
+        .build();
+  }
+
+  /**
+   * {@code PTransform<PCollection<Conversation>, AgentOutput>}: one agent loop per row ({@link
+   * LlmClient#runAgentLoop}), many in flight per worker thread and none holding a thread while a
+   * model or a tool works. Every turn is a request of the JVM's shared client, under the job's
+   * limits, with its retries and cache: a job run again after a crash pays nothing for the turns
+   * already answered. Each row ends as an {@link AgentResult} (the final conversation and answer)
+   * or an {@link LlmFailure} naming the turn it failed on.
+   *
+   * <pre>{@code
+   * AgentOutput out = tasks.apply(LlmIO.agent()
+   *     .withClient(LlmIO.complete().withModels("gpt-4.1-mini").withLimits(Limits.perMinute(500, 0)))
+   *     .withTools(ToolSet.of(Tools.fromMethods(new MyTools())))
+   *     .withMaxTurns(8));
+   * }</pre>
+   */
+  @AutoValue
+  public abstract static class Agent extends PTransform<PCollection<Conversation>, AgentOutput> {
+    /** Model turns per row unless set. */
+    public static final int DEFAULT_MAX_TURNS = 10;
+
+    /** The client settings each turn is sent with. */
+    public abstract Complete client();
+
+    /** The tools the model may call. */
+    public abstract ToolSet tools();
+
+    /** The most model turns per row. */
+    public abstract int maxTurns();
+
+    abstract Builder toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setClient(Complete client);
+
+      abstract Builder setTools(ToolSet tools);
+
+      abstract Builder setMaxTurns(int turns);
+
+      abstract Agent build();
+    }
+
+    /** Sends each turn with these client settings (models, limits, cache, keys...). */
+    public Agent withClient(Complete client) {
+      return toBuilder().setClient(Objects.requireNonNull(client, "client")).build();
+    }
+
+    /**
+     * The tools the model may call, run on the workers (so they must be serializable: see {@link
+     * ToolSet}).
+     */
+    public Agent withTools(ToolSet tools) {
+      return toBuilder().setTools(Objects.requireNonNull(tools, "tools")).build();
+    }
+
+    /** The most model turns per row (≥ 1); a model still calling tools then fails the row. */
+    public Agent withMaxTurns(int turns) {
+      checkArgument(turns >= 1, "maxTurns must be at least 1, not %s", turns);
+      return toBuilder().setMaxTurns(turns).build();
+    }
+
+    /** The same transform over requests with their own settings. */
+    public PTransform<PCollection<LlmRequest>, AgentOutput> forRequests() {
+      Agent agent = this;
+      return new PTransform<>() {
+        @Override
+        public AgentOutput expand(PCollection<LlmRequest> input) {
+          return agent.expandRequests(input);
+        }
+      };
+    }
+
+    @Override
+    public AgentOutput expand(PCollection<Conversation> input) {
+      return input
+          .apply(
+              "ToRequests",
+              MapElements.into(TypeDescriptor.of(LlmRequest.class)).via(LlmRequest::of))
+          .setCoder(LlmRequestCoder.of())
+          .apply("Agent", forRequests());
+    }
+
+    private static final TupleTag<AgentResult> RESULTS = new TupleTag<>("results") {};
+    private static final TupleTag<LlmFailure> AGENT_FAILURES = new TupleTag<>("failures") {};
+
+    AgentOutput expandRequests(PCollection<LlmRequest> input) {
+      Complete c = client();
+      c.validate(input.getPipeline().getOptions());
+      ClientConfig config = c.workerConfig(input.getPipeline().getOptions());
+      SerializableFunction<ClientConfig, LlmService> factory =
+          c.clientFactory() != null ? c.clientFactory() : LlmService::fromConfig;
+      PCollectionTuple out =
+          input.apply(
+              "Loops",
+              ParDo.of(
+                      new AgentFn(
+                          c.transformId(),
+                          config,
+                          factory,
+                          tools(),
+                          maxTurns(),
+                          RESULTS,
+                          AGENT_FAILURES))
+                  .withOutputTags(RESULTS, TupleTagList.of(AGENT_FAILURES)));
+      PCollection<LlmFailure> failures = out.get(AGENT_FAILURES).setCoder(LlmFailure.coder());
+      c.expandErrorHandler(failures);
+      return new AgentOutput(
+          input.getPipeline(),
+          RESULTS,
+          out.get(RESULTS).setCoder(AgentResultCoder.of()),
+          AGENT_FAILURES,
+          failures);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      client().populateDisplayData(builder);
+      builder
+          .add(
+              DisplayData.item(
+                      "tools",
+                      String.join(",", tools().definitions().stream().map(Tool::name).toList()))
+                  .withLabel("Tools"))
+          .add(DisplayData.item("maxTurns", maxTurns()).withLabel("Max model turns per row"));
     }
   }
 

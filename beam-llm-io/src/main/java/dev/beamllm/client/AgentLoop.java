@@ -17,9 +17,11 @@ import java.util.function.Function;
  * without calling a tool or the turns run out. Every turn is an ordinary request of the client
  * (scheduler, limits, retries, cache: a replayed loop pays nothing for the turns already cached).
  * The turns after the first prefer the model that answered the first, so its thinking signatures
- * stay valid. No thread waits: each step runs when the previous one completes.
+ * stay valid. No thread waits: each step runs when the previous one completes. {@link
+ * LlmClient#runAgentLoop} runs one on a client; {@link #run} on any way of sending a request (a
+ * Beam worker's shared client).
  */
-final class AgentLoop {
+public final class AgentLoop {
   private final Function<LlmRequest, CompletableFuture<ApiResponse>> send;
   private final LlmRequest request;
   private final ToolSet tools;
@@ -29,7 +31,21 @@ final class AgentLoop {
   private double cost;
   private int toolCalls;
 
-  AgentLoop(
+  /**
+   * Runs an agent loop whose turns {@code send} starts (its futures complete with an answer or an
+   * error, never exceptionally); see {@link LlmClient#runAgentLoop}.
+   *
+   * @param maxTurns the most model turns, at least 1
+   */
+  public static CompletableFuture<AgentResult> run(
+      Function<LlmRequest, CompletableFuture<ApiResponse>> send,
+      LlmRequest request,
+      ToolSet tools,
+      int maxTurns) {
+    return new AgentLoop(send, request, tools, maxTurns).start();
+  }
+
+  private AgentLoop(
       Function<LlmRequest, CompletableFuture<ApiResponse>> send,
       LlmRequest request,
       ToolSet tools,
@@ -43,7 +59,7 @@ final class AgentLoop {
     this.maxTurns = maxTurns;
   }
 
-  CompletableFuture<AgentResult> start() {
+  private CompletableFuture<AgentResult> start() {
     turn(1, request);
     return result;
   }
@@ -114,7 +130,6 @@ final class AgentLoop {
   }
 
   private void end(Conversation conversation, ApiResponse last, int turn) {
-    result.complete(
-        new AgentResult(conversation, last, turn, toolCalls, usage, cost, last.error()));
+    result.complete(new AgentResult(conversation, last, turn, toolCalls, usage, cost));
   }
 }

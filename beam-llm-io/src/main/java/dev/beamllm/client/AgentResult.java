@@ -18,7 +18,6 @@ import java.util.Optional;
  * @param toolCalls the tool calls run
  * @param usage the tokens of every turn together
  * @param cost the dollar cost of every turn together
- * @param error why the loop failed (the failed turn's error, or turns exhausted), if it did
  */
 public record AgentResult(
     Conversation conversation,
@@ -26,20 +25,23 @@ public record AgentResult(
     int turns,
     int toolCalls,
     Usage usage,
-    double cost,
-    Optional<ApiError> error) {
+    double cost) {
 
   /** Checks the parts. */
   public AgentResult {
     Objects.requireNonNull(conversation, "conversation");
     Objects.requireNonNull(last, "last");
     Objects.requireNonNull(usage, "usage");
-    Objects.requireNonNull(error, "error");
+  }
+
+  /** Why the loop failed (the failed turn's error, or {@code MAX_TURNS}), if it did. */
+  public Optional<ApiError> error() {
+    return last.error();
   }
 
   /** Whether the loop failed. */
   public boolean isError() {
-    return error.isPresent();
+    return last.isError();
   }
 
   /** The final answer's text. */

@@ -215,8 +215,7 @@ public final class LlmClient implements AutoCloseable {
   /** Runs an agent loop from a request with its own settings; see {@link #runAgentLoop}. */
   public CompletableFuture<AgentResult> runAgentLoop(
       LlmRequest request, ToolSet tools, int maxTurns) {
-    return new AgentLoop(this::start, request, Objects.requireNonNull(tools, "tools"), maxTurns)
-        .start();
+    return AgentLoop.run(this::start, request, Objects.requireNonNull(tools, "tools"), maxTurns);
   }
 
   /**

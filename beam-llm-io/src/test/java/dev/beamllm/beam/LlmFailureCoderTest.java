@@ -71,7 +71,8 @@ public class LlmFailureCoderTest {
           "status",
           "retry_after_millis",
           "attempts",
-          "model");
+          "model",
+          "turn");
 
   static List<LlmFailure> samples() {
     return List.of(

@@ -1,0 +1,118 @@
+package dev.beamllm.beam;
+
+import dev.beamllm.client.AgentLoop;
+import dev.beamllm.client.AgentResult;
+import dev.beamllm.client.ClientConfig;
+import dev.beamllm.client.LlmRequest;
+import dev.beamllm.tool.ToolSet;
+import java.util.Set;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * Runs each element's agent loop through the JVM's shared client, many loops in flight per thread:
+ * no thread waits while a model or a tool works (see {@link BundleInFlight}). A loop that ends with
+ * an answer is a result; one that fails is a failure naming its turn.
+ */
+final class AgentFn extends DoFn<LlmRequest, AgentResult> {
+  private static final long serialVersionUID = 1L;
+
+  private final String transformId;
+  private final ClientConfig config;
+  private final SerializableFunction<ClientConfig, LlmService> clientFactory;
+  private final ToolSet tools;
+  private final int maxTurns;
+  private final TupleTag<AgentResult> results;
+  private final TupleTag<LlmFailure> failures;
+  private transient LlmService client;
+  private transient LlmMetrics metrics;
+  private transient BundleInFlight<LlmRequest, AgentResult> work;
+
+  AgentFn(
+      String transformId,
+      ClientConfig config,
+      SerializableFunction<ClientConfig, LlmService> clientFactory,
+      ToolSet tools,
+      int maxTurns,
+      TupleTag<AgentResult> results,
+      TupleTag<LlmFailure> failures) {
+    this.transformId = transformId;
+    this.config = config;
+    this.clientFactory = clientFactory;
+    this.tools = tools;
+    this.maxTurns = maxTurns;
+    this.results = results;
+    this.failures = failures;
+  }
+
+  /** Takes the JVM's shared client for this transform. */
+  @Setup
+  public void setup() {
+    client = SharedClients.acquire(transformId, config, clientFactory);
+    metrics = new LlmMetrics();
+    work = new BundleInFlight<>(config.limits().maxConcurrentRequests());
+  }
+
+  /** A fresh record of this bundle's loops. */
+  @StartBundle
+  public void startBundle() {
+    work.startBundle();
+  }
+
+  /** Starts one loop; emits the loops finished for this element's window and timestamp. */
+  @ProcessElement
+  public void process(ProcessContext c, BoundedWindow window) throws InterruptedException {
+    LlmRequest request = c.element();
+    metrics.requests.inc();
+    var loop = AgentLoop.run(r -> client.start(r, Set.of()), request, tools, maxTurns);
+    for (var d : work.started(request, loop, c.timestamp(), window)) {
+      if (emitsResult(d)) {
+        c.output(d.result());
+      } else {
+        c.output(failures, failure(d));
+      }
+    }
+  }
+
+  /** Waits for the bundle's last loops and emits them with their own windows and timestamps. */
+  @FinishBundle
+  public void finishBundle(FinishBundleContext c) throws InterruptedException {
+    for (var d : work.finish()) {
+      if (emitsResult(d)) {
+        c.output(results, d.result(), d.timestamp(), d.window());
+      } else {
+        c.output(failures, failure(d), d.timestamp(), d.window());
+      }
+    }
+    if (work.startedAny()) {
+      metrics.reportClient(transformId);
+    }
+  }
+
+  /** Gives the shared client back; the last instance closes it. */
+  @Teardown
+  public void teardown() {
+    if (client != null) {
+      SharedClients.release(transformId);
+      client = null;
+    }
+  }
+
+  private boolean emitsResult(BundleInFlight.Done<LlmRequest, AgentResult> d) {
+    AgentResult r = d.result();
+    if (r.isError()) {
+      metrics.failed();
+      return false;
+    }
+    metrics.answered(r.last());
+    return true;
+  }
+
+  private static LlmFailure failure(BundleInFlight.Done<LlmRequest, AgentResult> d) {
+    AgentResult r = d.result();
+    return LlmFailure.of(d.input(), r.error().orElseThrow(), r.last().attempts(), r.last().model())
+        .withTurn(r.failedTurn());
+  }
+}

@@ -1,0 +1,62 @@
+package dev.beamllm.beam;
+
+import dev.beamllm.client.AgentResult;
+import dev.beamllm.response.Usage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+
+/**
+ * Encodes an {@link AgentResult}: the conversation with {@link ConversationCoder}, the last answer
+ * with {@link ApiResponseCoder}, then the loop's counts, usage and cost.
+ */
+public final class AgentResultCoder extends AtomicCoder<AgentResult> {
+  private static final AgentResultCoder INSTANCE = new AgentResultCoder();
+
+  private AgentResultCoder() {}
+
+  /** The one instance, stateless. */
+  public static AgentResultCoder of() {
+    return INSTANCE;
+  }
+
+  @Override
+  public void encode(AgentResult r, OutputStream out) throws IOException {
+    ConversationCoder.of().encode(r.conversation(), out);
+    ApiResponseCoder.of().encode(r.last(), out);
+    VarIntCoder.of().encode(r.turns(), out);
+    VarIntCoder.of().encode(r.toolCalls(), out);
+    VarLongCoder.of().encode(r.usage().inputTokens(), out);
+    VarLongCoder.of().encode(r.usage().outputTokens(), out);
+    VarLongCoder.of().encode(r.usage().cacheReadTokens(), out);
+    VarLongCoder.of().encode(r.usage().cacheWriteTokens(), out);
+    DoubleCoder.of().encode(r.cost(), out);
+  }
+
+  @Override
+  public AgentResult decode(InputStream in) throws IOException {
+    return new AgentResult(
+        ConversationCoder.of().decode(in),
+        ApiResponseCoder.of().decode(in),
+        VarIntCoder.of().decode(in),
+        VarIntCoder.of().decode(in),
+        new Usage(
+            VarLongCoder.of().decode(in),
+            VarLongCoder.of().decode(in),
+            VarLongCoder.of().decode(in),
+            VarLongCoder.of().decode(in)),
+        DoubleCoder.of().decode(in));
+  }
+
+  @Override
+  public void verifyDeterministic() {}
+
+  @Override
+  public boolean consistentWithEquals() {
+    return true;
+  }
+}
