@@ -1,5 +1,6 @@
 package dev.beamllm.testing;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,9 +10,11 @@ import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -24,30 +27,59 @@ import java.util.regex.Pattern;
  * The fake model: deterministic answers derived from the request, so tests can assert on them.
  *
  * <ol>
+ *   <li>A scripted conversation comes first: when a script's {@code match} is a substring of the
+ *       first user message's text ({@link FakeProviderServer#script}, {@code POST /fake/script};
+ *       the newest such script), the answer is the script's turn k, k being the number of assistant
+ *       messages already in the conversation: its text, or its tool calls with the arguments given
+ *       and ids generated as below. Past the script's end the answer is the text {@code "Script
+ *       exhausted: the script for \"<match>\" ends after turn <n>; this is assistant turn <k+1>"}.
  *   <li>When the conversation ends with tool results, the answer is text: {@code "Tool results:
- *       <result texts joined by '; '>"}. Agent loops therefore end after one round of tools.
+ *       <result texts joined by '; '>"}, with every result sent after the last assistant turn
+ *       (several tool messages in a row count as one round of results). Agent loops therefore end
+ *       after one round of tools, unless the first user message holds the directive {@code
+ *       [rounds=N]} (N from 1 to 999999): then, while fewer than N assistant turns in the
+ *       conversation called tools, the answer calls the named tools again (as in the next rule),
+ *       and otherwise (N rounds done, or no tool named) the text is {@code "Rounds: <assistant
+ *       turns that called tools>. Tool results: <the last round's result texts joined by '; '>"},
+ *       e.g. {@code "Rounds: 3. Tool results: 4 C; 7"}.
  *   <li>Else, when tools are offered and the last user text names one or more of them (as whole
  *       words, case-insensitive), the answer calls each named tool once, in the order named, with
- *       arguments built from the tool's schema (see {@link #instance}).
+ *       arguments built from the tool's schema (see {@link #instance}), or, when the text holds
+ *       {@code call <tool> with <JSON object>} for that tool, exactly that object (written
+ *       compactly, keys in the order given). Call ids are {@code call_} and 16 hex digits of a hash
+ *       of the conversation and the call's place in the turn: the same for the same request, and
+ *       unique across the turns of a conversation.
  *   <li>Else the text is {@code "Echo: <last user text>"}; a JSON-object request gets {@code
  *       {"echo": "<last user text>"}}, and a JSON-schema request an instance of the schema. A user
  *       text containing {@code #tokens=N} gets exactly N tokens of seeded filler words instead.
  * </ol>
  *
  * Output longer than the request's limit is cut to the limit with finish reason {@code length}.
- * Tokens are counted with o200k_base, like the client.
+ * Tokens are counted with o200k_base, like the client; a tool-call turn's output tokens are those
+ * of each call's name and arguments JSON (plus the reasoning, when asked for).
  */
 final class FakeAnswerer {
   private static final Encoding O200K =
       Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
   private static final Pattern TOKENS_DIRECTIVE = Pattern.compile("#tokens=(\\d{1,7})");
+  private static final Pattern ROUNDS_DIRECTIVE = Pattern.compile("\\[rounds=([1-9]\\d{0,5})]");
   private static final String[] FILLER = {
     "alpha", "beta", "gamma", "delta", "river", "stone", "cloud", "maple"
   };
 
   private FakeAnswerer() {}
 
-  static Answer answer(ParsedRequest request, long cacheReadTokens, long cacheWriteTokens) {
+  /**
+   * The answer to a request: its script's turn when a script matches (see {@link
+   * ConversationScripts}), else by the rules above.
+   *
+   * @param scripts the server's scripted conversations, or null for none
+   */
+  static Answer answer(
+      ParsedRequest request,
+      long cacheReadTokens,
+      long cacheWriteTokens,
+      ConversationScripts scripts) {
     List<Message> messages = request.conversation().messages();
     Message last = messages.get(messages.size() - 1);
     String lastUser = lastUserText(messages);
@@ -58,37 +90,31 @@ final class FakeAnswerer {
             ? null
             : Base64.getEncoder().encodeToString(Digests.sha256("sig:" + thinking));
     long input = Math.max(0, request.inputTokens() - cacheReadTokens - cacheWriteTokens);
+    Usage usage = new Usage(thinking, signature, input, cacheReadTokens, cacheWriteTokens);
 
+    String firstUser = firstUserText(messages);
+    ConversationScripts.Script script = scripts == null ? null : scripts.find(firstUser);
+    if (script != null) {
+      return scripted(request, script, usage);
+    }
     if (last.role() == Role.TOOL) {
-      List<String> results = new ArrayList<>();
-      for (ToolResult r : last.partsOf(ToolResult.class)) {
-        results.add(r.text());
+      String results = "Tool results: " + String.join("; ", lastResults(messages));
+      Matcher rounds = ROUNDS_DIRECTIVE.matcher(firstUser);
+      if (!rounds.find()) {
+        return text(request, results, usage);
       }
-      return text(
-          request,
-          "Tool results: " + String.join("; ", results),
-          thinking,
-          signature,
-          input,
-          cacheReadTokens,
-          cacheWriteTokens);
+      int done = toolRounds(messages);
+      if (done < Integer.parseInt(rounds.group(1))) {
+        List<Answer.ToolCallOut> calls = toolCalls(request, lastUser);
+        if (!calls.isEmpty()) {
+          return calls(calls, usage);
+        }
+      }
+      return text(request, "Rounds: " + done + ". " + results, usage);
     }
     List<Answer.ToolCallOut> calls = toolCalls(request, lastUser);
     if (!calls.isEmpty()) {
-      long out =
-          calls.stream().mapToLong(c -> count(c.name()) + count(c.argumentsJson())).sum()
-              + (thinking == null ? 0 : count(thinking));
-      return new Answer(
-          "",
-          calls,
-          thinking,
-          signature,
-          Answer.Finish.TOOL_CALLS,
-          input,
-          out,
-          cacheReadTokens,
-          cacheWriteTokens,
-          List.of());
+      return calls(calls, usage);
     }
     String text;
     Matcher directive = TOKENS_DIRECTIVE.matcher(lastUser);
@@ -102,17 +128,101 @@ final class FakeAnswerer {
             case JSON_SCHEMA -> Json.write(instance(Json.parse(request.schemaJson()), lastUser, 0));
           };
     }
-    return text(request, text, thinking, signature, input, cacheReadTokens, cacheWriteTokens);
+    return text(request, text, usage);
   }
 
-  private static Answer text(
-      ParsedRequest request,
-      String fullText,
-      String thinking,
-      String signature,
-      long input,
-      long cacheRead,
-      long cacheWrite) {
+  /**
+   * What every answer to one request shares: its reasoning and the prompt's token counts.
+   *
+   * @param thinking visible reasoning, or null
+   * @param signature its signature, or null
+   * @param input input tokens, excluding prompt-cache reads and writes
+   * @param cacheRead prompt tokens read from the cache
+   * @param cacheWrite prompt tokens written to the cache
+   */
+  private record Usage(
+      String thinking, String signature, long input, long cacheRead, long cacheWrite) {}
+
+  /**
+   * Turn k of a script, k being the number of assistant messages already in the conversation; a
+   * clear text once the script has no turn k.
+   */
+  private static Answer scripted(
+      ParsedRequest request, ConversationScripts.Script script, Usage usage) {
+    List<Message> messages = request.conversation().messages();
+    int k = (int) messages.stream().filter(m -> m.role() == Role.ASSISTANT).count();
+    List<ScriptedTurn> turns = script.turns();
+    if (k >= turns.size()) {
+      return text(
+          request,
+          "Script exhausted: the script for \""
+              + script.match()
+              + "\" ends after turn "
+              + turns.size()
+              + "; this is assistant turn "
+              + (k + 1),
+          usage);
+    }
+    ScriptedTurn turn = turns.get(k);
+    if (turn.isText()) {
+      return text(request, turn.text(), usage);
+    }
+    String seed = request.conversation().fingerprint();
+    List<Answer.ToolCallOut> calls = new ArrayList<>();
+    for (ScriptedTurn.Call c : turn.toolCalls()) {
+      calls.add(new Answer.ToolCallOut(callId(seed, calls.size()), c.name(), c.argumentsJson()));
+    }
+    return calls(calls, usage);
+  }
+
+  private static Answer calls(List<Answer.ToolCallOut> calls, Usage usage) {
+    long out =
+        calls.stream().mapToLong(c -> count(c.name()) + count(c.argumentsJson())).sum()
+            + (usage.thinking() == null ? 0 : count(usage.thinking()));
+    return new Answer(
+        "",
+        calls,
+        usage.thinking(),
+        usage.signature(),
+        Answer.Finish.TOOL_CALLS,
+        usage.input(),
+        out,
+        usage.cacheRead(),
+        usage.cacheWrite(),
+        List.of());
+  }
+
+  /**
+   * The texts of the results that end the conversation: every tool message after the last assistant
+   * turn (OpenAI and Mistral send one message per result), in order.
+   */
+  private static List<String> lastResults(List<Message> messages) {
+    int from = messages.size();
+    while (from > 0 && messages.get(from - 1).role() == Role.TOOL) {
+      from--;
+    }
+    List<String> results = new ArrayList<>();
+    for (Message m : messages.subList(from, messages.size())) {
+      for (ToolResult r : m.partsOf(ToolResult.class)) {
+        results.add(r.text());
+      }
+    }
+    return results;
+  }
+
+  /** The assistant turns that called tools. */
+  private static int toolRounds(List<Message> messages) {
+    int rounds = 0;
+    for (Message m : messages) {
+      if (m.role() == Role.ASSISTANT && !m.partsOf(ToolCall.class).isEmpty()) {
+        rounds++;
+      }
+    }
+    return rounds;
+  }
+
+  private static Answer text(ParsedRequest request, String fullText, Usage usage) {
+    String thinking = usage.thinking();
     IntArrayList ids = O200K.encodeOrdinary(fullText);
     Answer.Finish finish = Answer.Finish.STOP;
     String text = fullText;
@@ -136,7 +246,16 @@ final class FakeAnswerer {
     }
     long out = ids.size() + (thinking == null ? 0 : count(thinking));
     return new Answer(
-        text, List.of(), thinking, signature, finish, input, out, cacheRead, cacheWrite, tokens);
+        text,
+        List.of(),
+        thinking,
+        usage.signature(),
+        finish,
+        usage.input(),
+        out,
+        usage.cacheRead(),
+        usage.cacheWrite(),
+        tokens);
   }
 
   private static List<Answer.ToolCallOut> toolCalls(ParsedRequest request, String lastUser) {
@@ -161,19 +280,48 @@ final class FakeAnswerer {
     String seed = request.conversation().fingerprint();
     for (int[] f : found) {
       ParsedRequest.ToolDef tool = request.tools().get(f[1]);
-      String id =
-          "call_"
-              + HexFormat.of()
-                  .formatHex(Digests.sha256(seed + "/" + calls.size()))
-                  .substring(0, 16);
-      JsonNode schema =
-          tool.parametersJson() == null ? Json.object() : Json.parse(tool.parametersJson());
-      JsonNode args = instance(schema, abbreviate(lastUser, 40), 0);
+      JsonNode args = explicitArguments(lastUser, tool.name());
+      if (args == null) {
+        JsonNode schema =
+            tool.parametersJson() == null ? Json.object() : Json.parse(tool.parametersJson());
+        args = instance(schema, abbreviate(lastUser, 40), 0);
+      }
       calls.add(
           new Answer.ToolCallOut(
-              id, tool.name(), Json.write(args.isObject() ? args : Json.object())));
+              callId(seed, calls.size()),
+              tool.name(),
+              Json.write(args.isObject() ? args : Json.object())));
     }
     return calls;
+  }
+
+  /**
+   * A call id, from the conversation's fingerprint and the call's place in the turn: the same for
+   * the same request, different for each turn of a conversation (whose fingerprint grows).
+   */
+  private static String callId(String seed, int index) {
+    return "call_" + HexFormat.of().formatHex(Digests.sha256(seed + "/" + index)).substring(0, 16);
+  }
+
+  /**
+   * The JSON object that follows {@code call <tool> with} in the text (the tool's name matched
+   * case-insensitively), or null when there is none or it is not a JSON object.
+   */
+  static JsonNode explicitArguments(String text, String tool) {
+    Matcher m =
+        Pattern.compile(
+                "\\bcall\\s+" + Pattern.quote(tool) + "\\s+with\\s*(?=\\{)",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
+            .matcher(text);
+    if (!m.find()) {
+      return null;
+    }
+    try (JsonParser parser = Json.MAPPER.getFactory().createParser(text.substring(m.end()))) {
+      JsonNode node = Json.MAPPER.readTree(parser);
+      return node != null && node.isObject() ? node : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /**
@@ -269,6 +417,16 @@ final class FakeAnswerer {
       }
     }
     return "null";
+  }
+
+  /** The text of the conversation's first user message, or "" when it has none. */
+  static String firstUserText(List<Message> messages) {
+    for (Message m : messages) {
+      if (m.role() == Role.USER) {
+        return m.text();
+      }
+    }
+    return "";
   }
 
   static String lastUserText(List<Message> messages) {

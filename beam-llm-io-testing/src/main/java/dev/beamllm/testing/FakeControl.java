@@ -1,5 +1,6 @@
 package dev.beamllm.testing;
 
+import dev.beamllm.prompt.internal.Json;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.function.Supplier;
  * whoever runs a job against it from another process: {@code GET /fake/stats}, {@code GET
  * /fake/requests?limit=N} and {@code POST /fake/reset}. They are not a provider's API, so they need
  * no key, are never rate limited, faulted or delayed, are not counted and are not logged: reading
- * the counters must not change them.
+ * the counters must not change them. {@code POST /fake/script} scripts a conversation (see {@link
+ * FakeProviderServer#script}).
  */
 final class FakeControl {
   /** The path prefix of these endpoints; no provider route starts with it. */
@@ -40,11 +42,14 @@ final class FakeControl {
           new Endpoint(
               "POST",
               "/fake/reset",
-              "clears counters, request log, prompt cache, scripts; refills limits"));
+              "clears counters, request log, prompt cache, scripts; refills limits"),
+          new Endpoint(
+              "POST", "/fake/script", "scripts a conversation turn by turn: {match, turns}"));
 
   private final Supplier<FakeServerStats> stats;
   private final RequestLog log;
   private final Runnable reset;
+  private final ConversationScripts scripts;
 
   /**
    * The endpoints over one server's state.
@@ -52,11 +57,17 @@ final class FakeControl {
    * @param stats a fresh snapshot of the counters
    * @param log the request log
    * @param reset what {@code POST /fake/reset} does
+   * @param scripts where {@code POST /fake/script} adds a script
    */
-  FakeControl(Supplier<FakeServerStats> stats, RequestLog log, Runnable reset) {
+  FakeControl(
+      Supplier<FakeServerStats> stats,
+      RequestLog log,
+      Runnable reset,
+      ConversationScripts scripts) {
     this.stats = stats;
     this.log = log;
     this.reset = reset;
+    this.scripts = scripts;
   }
 
   /** Whether a path is one of these endpoints' (or an unknown one under the same prefix). */
@@ -80,10 +91,28 @@ final class FakeControl {
         reset.run();
         yield FakeHttpResponse.json(200, "{\"reset\":true}");
       }
+      case "/fake/script" -> method.equals("POST") ? script(request) : notAllowed("POST");
       default ->
           FakeHttpResponse.json(
               404, FakeStatsJson.error("no such endpoint: " + method + " " + request.path()));
     };
+  }
+
+  /**
+   * Adds the script in the body; answers {@code {"match": ..., "turns": n}}, or 400 with what is
+   * wrong.
+   */
+  private FakeHttpResponse script(FakeHttpRequest request) {
+    ConversationScripts.Script script;
+    try {
+      script = ConversationScripts.fromJson(request.body());
+    } catch (IllegalArgumentException e) {
+      return FakeHttpResponse.json(400, FakeStatsJson.error(e.getMessage()));
+    }
+    scripts.add(script);
+    return FakeHttpResponse.json(
+        200,
+        Json.write(Json.object().put("match", script.match()).put("turns", script.turns().size())));
   }
 
   private FakeHttpResponse requests(FakeHttpRequest request) {

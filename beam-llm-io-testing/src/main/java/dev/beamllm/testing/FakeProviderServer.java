@@ -61,7 +61,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Its counters and the last requests it received are also served over HTTP ({@code GET
  * /fake/stats}, {@code GET /fake/requests?limit=N}, {@code POST /fake/reset}; see {@link
- * FakeControl}), for jobs that run in another process than the server.
+ * FakeControl}), for jobs that run in another process than the server. Conversations can be
+ * scripted turn by turn ({@link #script}, or {@code POST /fake/script}).
  *
  * <pre>{@code
  * try (FakeProviderServer fake = FakeProviderServer.builder()
@@ -93,6 +94,7 @@ public final class FakeProviderServer implements AutoCloseable {
   private final RequestLog log;
   private final Counters counters = new Counters();
   private final FakeControl control;
+  private final ConversationScripts scripts = new ConversationScripts();
 
   private FakeProviderServer(Builder config) throws InterruptedException {
     this.config = config;
@@ -100,7 +102,7 @@ public final class FakeProviderServer implements AutoCloseable {
     this.limiter = newLimiter();
     this.faults = new FaultPlan.Cursor(config.faults, config.seed);
     this.log = new RequestLog(config.requestLogCapacity);
-    this.control = new FakeControl(this::stats, log, this::reset);
+    this.control = new FakeControl(this::stats, log, this::reset, scripts);
     this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("fake-provider-accept", true));
     this.workers =
         new NioEventLoopGroup(config.ioThreads, new DefaultThreadFactory("fake-provider-io", true));
@@ -208,10 +210,29 @@ public final class FakeProviderServer implements AutoCloseable {
   }
 
   /**
-   * Clears counters, the request log, the prompt cache and script positions, and refills the
-   * limits.
+   * Scripts a conversation turn by turn: a request whose first user message's text contains {@code
+   * match} is answered, in any wire format, with {@code turns.get(k)}, k being the number of
+   * assistant messages already in its conversation (text, or tool calls with the arguments given
+   * and generated ids); past the last turn, with a text saying the script is exhausted. Scripts
+   * come before the answerer's rules (see {@link FakeAnswerer}); when several match, the newest
+   * wins, and a script under a match already scripted replaces it. {@link #reset()} clears them.
+   * Also {@code POST /fake/script} with {@code {"match": "...", "turns": [{"tool_calls": [{"name":
+   * "lookup", "arguments": {...}}]}, {"text": "..."}]}}.
+   *
+   * @param match the substring of the first user message that selects the script ("" matches every
+   *     conversation)
+   * @param turns the assistant turns, at least one
+   */
+  public void script(String match, List<ScriptedTurn> turns) {
+    scripts.add(new ConversationScripts.Script(match, turns));
+  }
+
+  /**
+   * Clears counters, the request log, the prompt cache, fault-script positions and scripted
+   * conversations, and refills the limits.
    */
   public void reset() {
+    scripts.clear();
     counters.reset();
     log.clear();
     promptCache.clear();
@@ -479,7 +500,7 @@ public final class FakeProviderServer implements AutoCloseable {
         }
       }
     }
-    return FakeAnswerer.answer(parsed, read, written);
+    return FakeAnswerer.answer(parsed, read, written, scripts);
   }
 
   private static ErrorKind kindOf(Fault fault) {
