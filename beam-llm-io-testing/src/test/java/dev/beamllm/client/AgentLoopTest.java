@@ -12,6 +12,7 @@ import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeProviderServer;
+import dev.beamllm.testing.ScriptedTurn;
 import dev.beamllm.tool.ToolMethod;
 import dev.beamllm.tool.ToolSet;
 import dev.beamllm.tool.Tools;
@@ -77,6 +78,68 @@ public class AgentLoopTest {
           assertTrue(model, r.cost() > r.last().cost());
         }
       }
+    }
+  }
+
+  @Test
+  public void severalRoundsOfToolsOnEveryWireFormat() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      for (String model : MODELS) {
+        Weather weather = new Weather();
+        try (LlmClient client = ClientTestSupport.client(fake, model).build()) {
+          AgentResult r =
+              client
+                  .runAgentLoop(
+                      Conversation.user("Use lookup, again and again. [rounds=3]"),
+                      ToolSet.of(Tools.fromMethods(weather)),
+                      6)
+                  .join();
+          assertFalse(model + ": " + r.error(), r.isError());
+          assertEquals(model, 3, weather.calls.get());
+          assertEquals(model, 4, r.turns());
+          assertEquals(model, 3, r.toolCalls());
+          assertEquals(model, 8, r.conversation().messages().size());
+          ToolResult last = r.conversation().messages().get(6).partsOf(ToolResult.class).get(0);
+          assertEquals(model, "Rounds: 3. Tool results: " + last.text(), r.completion());
+        }
+      }
+    }
+  }
+
+  @Test
+  public void aScriptedTurnWithTwoCallsRunsBothAndSendsBothResultsInOrder() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client = ClientTestSupport.client(fake, "claude-4.5-sonnet").build()) {
+      fake.script(
+          "plan the trip",
+          List.of(
+              ScriptedTurn.toolCalls(
+                  ScriptedTurn.call("lookup", "{\"city\":\"Oslo\"}"),
+                  ScriptedTurn.call("lookup", "{\"city\":\"Rome\"}")),
+              ScriptedTurn.toolCalls(ScriptedTurn.call("lookup", "{\"town\":\"Bergen\"}")),
+              ScriptedTurn.text("Oslo and Rome are sunny.")));
+      Weather weather = new Weather();
+      AgentResult r =
+          client
+              .runAgentLoop(
+                  Conversation.user("Please plan the trip."),
+                  ToolSet.of(Tools.fromMethods(weather)),
+                  5)
+              .join();
+      assertFalse(String.valueOf(r.error()), r.isError());
+      assertEquals("Oslo and Rome are sunny.", r.completion());
+      assertEquals(3, r.turns());
+      assertEquals(3, r.toolCalls());
+      assertEquals(2, weather.calls.get());
+      List<ToolResult> first = r.conversation().messages().get(2).partsOf(ToolResult.class);
+      assertEquals(
+          List.of("sunny in Oslo", "sunny in Rome"), first.stream().map(ToolResult::text).toList());
+      // Arguments that do not fit reach the model as an error it can read, not as an exception.
+      ToolResult wrong = r.conversation().messages().get(4).partsOf(ToolResult.class).get(0);
+      assertTrue(wrong.isError());
+      assertEquals(
+          "invalid arguments for 'lookup': unknown argument(s) [town]; the tool takes [city]",
+          wrong.text());
     }
   }
 
