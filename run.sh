@@ -40,6 +40,10 @@ Commands:
                              (the Beam baseline) (about 6 minutes a run)
   bench scale [--runs N]     the main job on 100k and 1M generated rows at -Xmx1g: wall time,
                              rows/s, peak RSS (about 6 minutes a run; needs GNU time)
+  bench agent [--runs N] [--rows N]
+                             agent rows (a tool call in each of 3 turns, then an answer) through
+                             LlmIO.agent() beside plain rows through LlmIO.complete(): rows/s
+                             and the ratio (about 2 minutes a run at 10,000 rows)
   bench cluster [--runs N] [--rows N]
                              the main job on the Flink session cluster at parallelism 4 against
                              one 6,000/min quota: shared through Redis, full limit per worker,
@@ -260,13 +264,19 @@ case "$cmd" in
         java -cp "$JAR" dev.beamllm.pipelines.bench.LlmIOBench --out target/bench-llmio.md "$@"
         write_bench_section llmio < target/bench-llmio.md
         ;;
+      agent)
+        shift
+        build_if_needed
+        java -cp "$JAR" dev.beamllm.pipelines.bench.AgentBench --out target/bench-agent.md "$@"
+        write_bench_section agent < target/bench-agent.md
+        ;;
       cluster)
         shift
         build_if_needed
         java "${JVM_FLAGS[@]}" -cp "$JAR" dev.beamllm.pipelines.bench.ClusterBench --out target/bench-cluster.md "$@"
         write_bench_section cluster < target/bench-cluster.md
         ;;
-      *) echo "run.sh: bench needs one of: fake-server, client, llmio, scale, cluster" >&2; exit 2 ;;
+      *) echo "run.sh: bench needs one of: fake-server, client, llmio, agent, scale, cluster" >&2; exit 2 ;;
     esac
     ;;
   test)
