@@ -6,7 +6,6 @@ import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.tool.ToolSet;
 import java.util.Set;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TupleTag;
@@ -16,19 +15,13 @@ import org.apache.beam.sdk.values.TupleTag;
  * no thread waits while a model or a tool works (see {@link BundleInFlight}). A loop that ends with
  * an answer is a result; one that fails is a failure naming its turn.
  */
-final class AgentFn extends DoFn<LlmRequest, AgentResult> {
+final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult> {
   private static final long serialVersionUID = 1L;
 
-  private final String transformId;
-  private final ClientConfig config;
-  private final SerializableFunction<ClientConfig, LlmService> clientFactory;
   private final ToolSet tools;
   private final int maxTurns;
   private final TupleTag<AgentResult> results;
   private final TupleTag<LlmFailure> failures;
-  private transient LlmService client;
-  private transient LlmMetrics metrics;
-  private transient BundleInFlight<LlmRequest, AgentResult> work;
 
   AgentFn(
       String transformId,
@@ -38,27 +31,11 @@ final class AgentFn extends DoFn<LlmRequest, AgentResult> {
       int maxTurns,
       TupleTag<AgentResult> results,
       TupleTag<LlmFailure> failures) {
-    this.transformId = transformId;
-    this.config = config;
-    this.clientFactory = clientFactory;
+    super(transformId, config, clientFactory);
     this.tools = tools;
     this.maxTurns = maxTurns;
     this.results = results;
     this.failures = failures;
-  }
-
-  /** Takes the JVM's shared client for this transform. */
-  @Setup
-  public void setup() {
-    client = SharedClients.acquire(transformId, config, clientFactory);
-    metrics = new LlmMetrics();
-    work = new BundleInFlight<>(config.limits().maxConcurrentRequests());
-  }
-
-  /** A fresh record of this bundle's loops. */
-  @StartBundle
-  public void startBundle() {
-    work.startBundle();
   }
 
   /** Starts one loop; emits the loops finished for this element's window and timestamp. */
@@ -86,18 +63,7 @@ final class AgentFn extends DoFn<LlmRequest, AgentResult> {
         c.output(failures, failure(d), d.timestamp(), d.window());
       }
     }
-    if (work.startedAny()) {
-      metrics.reportClient(transformId);
-    }
-  }
-
-  /** Gives the shared client back; the last instance closes it. */
-  @Teardown
-  public void teardown() {
-    if (client != null) {
-      SharedClients.release(transformId);
-      client = null;
-    }
+    reportClient();
   }
 
   private boolean emitsResult(BundleInFlight.Done<LlmRequest, AgentResult> d) {

@@ -4,7 +4,6 @@ import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.response.ApiResponse;
 import java.util.List;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TupleTag;
@@ -18,19 +17,13 @@ import org.apache.beam.sdk.values.TupleTag;
  * answer serves every one of them under its own id (the others are marked as answered without
  * sending); the second (retry) stage avoids the model the first stage failed on.
  */
-final class CallFn extends DoFn<RequestGroup, ApiResponse> {
+final class CallFn extends SharedClientFn<RequestGroup, ApiResponse, ApiResponse> {
   private static final long serialVersionUID = 1L;
 
-  private final String transformId;
-  private final ClientConfig config;
-  private final SerializableFunction<ClientConfig, LlmService> clientFactory;
   private final boolean lastStage;
   private final TupleTag<ApiResponse> responses;
   private final TupleTag<RequestGroup> retry;
   private final TupleTag<LlmFailure> failures;
-  private transient LlmService client;
-  private transient LlmMetrics metrics;
-  private transient BundleInFlight<RequestGroup, ApiResponse> work;
 
   /**
    * @param clientFactory builds the JVM's client for this transform from {@code config}
@@ -43,27 +36,11 @@ final class CallFn extends DoFn<RequestGroup, ApiResponse> {
       TupleTag<ApiResponse> responses,
       TupleTag<RequestGroup> retry,
       TupleTag<LlmFailure> failures) {
-    this.transformId = transformId;
-    this.config = config;
-    this.clientFactory = clientFactory;
+    super(transformId, config, clientFactory);
     this.lastStage = lastStage;
     this.responses = responses;
     this.retry = retry;
     this.failures = failures;
-  }
-
-  /** Takes the JVM's shared client for this transform. */
-  @Setup
-  public void setup() {
-    client = SharedClients.acquire(transformId, config, clientFactory);
-    metrics = new LlmMetrics();
-    work = new BundleInFlight<>(config.limits().maxConcurrentRequests());
-  }
-
-  /** A fresh queue for this bundle's answers. */
-  @StartBundle
-  public void startBundle() {
-    work.startBundle();
   }
 
   /**
@@ -100,18 +77,7 @@ final class CallFn extends DoFn<RequestGroup, ApiResponse> {
             }
           });
     }
-    if (work.startedAny()) {
-      metrics.reportClient(transformId);
-    }
-  }
-
-  /** Gives the shared client back; the last instance closes it. */
-  @Teardown
-  public void teardown() {
-    if (client != null) {
-      SharedClients.release(transformId);
-      client = null;
-    }
+    reportClient();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.beamllm.pipelines.infer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.beam.LlmFailure;
+import dev.beamllm.client.AgentResult;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
@@ -49,7 +50,29 @@ final class OutputRows {
     return Json.write(o);
   }
 
-  /** id, error kind, message, attempts, model, status and the row as the user wrote it. */
+  /**
+   * An agent's row ({@code --maxTurns} with tools): the final answer's line ({@link #answer}) with
+   * the loop's turns and tool calls, usage and cost over every turn, and the whole conversation
+   * (the row's messages, each answer, each turn's tool results) in the prompt file's JSON form.
+   */
+  static String agentAnswer(AgentResult r) {
+    ObjectNode o = (ObjectNode) Json.parse(answer(r.last()));
+    o.put("turns", r.turns());
+    o.put("tool_call_count", r.toolCalls());
+    o.putObject("usage")
+        .put("input_tokens", r.usage().inputTokens())
+        .put("output_tokens", r.usage().outputTokens())
+        .put("cache_read_tokens", r.usage().cacheReadTokens())
+        .put("cache_write_tokens", r.usage().cacheWriteTokens());
+    o.put("cost_usd", r.cost());
+    o.set("conversation", Json.parse(r.conversation().toJson()));
+    return Json.write(o);
+  }
+
+  /**
+   * id, error kind, message, attempts, model, status, the agent turn it failed on (agent rows
+   * only) and the row as the user wrote it.
+   */
   static String failure(LlmFailure f) {
     ObjectNode o = Json.object();
     o.put("id", f.input().id().orElse(null));
@@ -58,6 +81,9 @@ final class OutputRows {
     o.put("attempts", f.attempts());
     o.put("model", f.model());
     o.put("status", f.error().status());
+    if (f.getTurn() > 0) {
+      o.put("turn", f.getTurn());
+    }
     f.input().metadataJson().ifPresent(m -> o.set("metadata", Json.parse(m)));
     o.put("row", f.request().source().orElseGet(() -> f.input().toJson()));
     return Json.write(o);

@@ -1,0 +1,67 @@
+package dev.beamllm.beam;
+
+import dev.beamllm.client.ClientConfig;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+
+/**
+ * A DoFn whose elements start asynchronous work on the JVM's shared client of its transform: it
+ * takes the client at setup and gives it back at teardown (the last instance closes it), and keeps
+ * each bundle's work in flight in a {@link BundleInFlight}.
+ *
+ * @param <I> the element
+ * @param <O> the main output
+ * @param <R> the result of one element's work
+ */
+abstract class SharedClientFn<I, O, R> extends DoFn<I, O> {
+  private static final long serialVersionUID = 1L;
+
+  final String transformId;
+  final ClientConfig config;
+  private final SerializableFunction<ClientConfig, LlmService> clientFactory;
+  transient LlmService client;
+  transient LlmMetrics metrics;
+  transient BundleInFlight<I, R> work;
+
+  /**
+   * @param clientFactory builds the JVM's client for this transform from {@code config}
+   */
+  SharedClientFn(
+      String transformId,
+      ClientConfig config,
+      SerializableFunction<ClientConfig, LlmService> clientFactory) {
+    this.transformId = transformId;
+    this.config = config;
+    this.clientFactory = clientFactory;
+  }
+
+  /** Takes the JVM's shared client for this transform. */
+  @Setup
+  public void setup() {
+    client = SharedClients.acquire(transformId, config, clientFactory);
+    metrics = new LlmMetrics();
+    work = new BundleInFlight<>(config.limits().maxConcurrentRequests());
+  }
+
+  /** A fresh record of this bundle's work. */
+  @StartBundle
+  public void startBundle() {
+    work.startBundle();
+  }
+
+  /** Gives the shared client back; the last instance closes it. */
+  @Teardown
+  public void teardown() {
+    if (client != null) {
+      SharedClients.release(transformId);
+      client = null;
+    }
+  }
+
+  /** Reports what the shared client did, once this bundle has started any work. */
+  void reportClient() {
+    if (work.startedAny()) {
+      metrics.reportClient(transformId);
+    }
+  }
+}
