@@ -6,14 +6,17 @@ import static org.junit.Assert.assertTrue;
 
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.Image;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.ScriptedTurn;
 import dev.beamllm.tool.ToolMethod;
+import dev.beamllm.tool.ToolOutput;
 import dev.beamllm.tool.ToolSet;
 import dev.beamllm.tool.Tools;
 import java.util.List;
@@ -140,6 +143,47 @@ public class AgentLoopTest {
       assertEquals(
           "invalid arguments for 'lookup': unknown argument(s) [town]; the tool takes [city]",
           wrong.text());
+    }
+  }
+
+  /** A tool that returns a chart: text and a PNG. */
+  public static final class Chart {
+    static final String PNG =
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+    @ToolMethod(description = "Draws a chart.")
+    public ToolOutput draw(String title) {
+      return ToolOutput.of(List.of(new Text("chart of " + title), Image.fromBase64(PNG)));
+    }
+  }
+
+  @Test
+  public void anImageATurnsToolReturnsReachesTheModelInItsProvidersShape() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      for (String model : List.of("claude-4.5-sonnet", "gpt-4.1-mini", "gemini-2.5-flash")) {
+        fake.reset();
+        try (LlmClient client = ClientTestSupport.client(fake, model).build()) {
+          AgentResult r =
+              client
+                  .runAgentLoop(
+                      Conversation.user("Use draw for sales."),
+                      ToolSet.of(Tools.fromMethods(new Chart())),
+                      3)
+                  .join();
+          assertFalse(model + ": " + r.error(), r.isError());
+          ToolResult result = r.conversation().messages().get(2).partsOf(ToolResult.class).get(0);
+          assertTrue(model, result.hasImages());
+          String second = fake.requests().get(1).body();
+          assertTrue(model + ": " + second, second.contains(Chart.PNG));
+          switch (model) {
+            case "claude-4.5-sonnet" ->
+                assertTrue(second, second.contains("\"type\":\"tool_result\""));
+            case "gpt-4.1-mini" ->
+                assertTrue(second, second.contains("data:image/png;base64," + Chart.PNG));
+            default -> assertTrue(second, second.contains("inlineData"));
+          }
+        }
+      }
     }
   }
 
