@@ -51,6 +51,7 @@ final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult>
         c.output(failures, failure(d));
       }
     }
+    reportClient();
   }
 
   /** Waits for the bundle's last loops and emits them with their own windows and timestamps. */

@@ -62,6 +62,7 @@ final class CallFn extends SharedClientFn<RequestGroup, ApiResponse, ApiResponse
             }
           });
     }
+    reportClient();
   }
 
   /** Waits for the bundle's last answers and emits them with their own windows and timestamps. */

@@ -96,9 +96,7 @@ public final class LlmMetrics {
   /** A row that ended in a failure record. */
   /**
    * Reports what the transform's shared client did and no instance reported yet: time waited for
-   * rate-limit capacity and 429s. Called only from a bundle that started work: a suspected cause of
-   * the waits ThrottleTimeCounterTest sometimes missed is a runner not keeping what an empty
-   * bundle's finish reports (not proven).
+   * rate-limit capacity and 429s.
    */
   void reportClient(String transformId) {
     long[] unreported = SharedClients.unreported(transformId);
