@@ -80,11 +80,12 @@ public class ArchitectureTest {
           "dev.beamllm.client",
           "dev.beamllm.cache",
           "dev.beamllm.tool",
+          "dev.beamllm.mcp",
           "dev.beamllm.beam",
           "dev.beamllm.provider");
 
   @Test
-  public void noJacksonTypeInThePublicApi() {
+  public void noThirdPartyTypeInThePublicApi() {
     List<String> leaks = new ArrayList<>();
     for (JavaClass c : library) {
       if (!API.contains(c.getPackageName()) || !c.getModifiers().contains(JavaModifier.PUBLIC)) {
@@ -103,12 +104,35 @@ public class ArchitectureTest {
           types.addAll(u.getRawParameterTypes());
         }
         for (JavaClass t : types) {
-          if (t.getPackageName().startsWith("com.fasterxml.jackson")) {
-            leaks.add(m.getFullName() + " uses " + t.getName());
+          for (String thirdParty : THIRD_PARTY) {
+            if (t.getPackageName().startsWith(thirdParty)) {
+              leaks.add(m.getFullName() + " uses " + t.getName());
+            }
           }
         }
       }
     }
-    assertEquals("Jackson types in public signatures", List.of(), leaks);
+    assertEquals("third-party types in public signatures", List.of(), leaks);
+  }
+
+  /** Libraries whose types stay out of the public API: Jackson, the MCP SDK and its Reactor. */
+  private static final List<String> THIRD_PARTY =
+      List.of(
+          "com.fasterxml.jackson", "io.modelcontextprotocol", "reactor.", "org.reactivestreams");
+
+  @Test
+  public void mcpBuildsOnToolsAndPromptsOnly() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.beamllm.mcp..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.beamllm.client..",
+            "dev.beamllm.beam..",
+            "dev.beamllm.provider..",
+            "dev.beamllm.cache..",
+            "org.apache.beam..")
+        .check(library);
   }
 }
