@@ -54,6 +54,13 @@ final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult>
     reportClient();
   }
 
+  /** Lets go of what the tools hold (MCP clients), then of the shared client. */
+  @Override
+  public void teardown() {
+    tools.release();
+    super.teardown();
+  }
+
   /** Waits for the bundle's last loops and emits them with their own windows and timestamps. */
   @FinishBundle
   public void finishBundle(FinishBundleContext c) throws InterruptedException {

@@ -380,14 +380,12 @@ public final class McpServers implements Serializable {
 
   /**
    * Gives back the share of their servers' clients that these tools hold; the last user of a client
-   * closes it and stops a stdio server's process. Tools that do not come from MCP are skipped. A
-   * released tool connects again when it is called.
+   * closes it and stops a stdio server's process ({@link ExecutableTool#release()} of each: tools
+   * that do not come from MCP hold nothing). A released tool connects again when it is called.
    */
   public static void release(Collection<? extends ExecutableTool> tools) {
     for (ExecutableTool tool : tools) {
-      if (tool instanceof McpTool) {
-        ((McpTool) tool).close();
-      }
+      tool.release();
     }
   }
 

@@ -115,6 +115,12 @@ final class McpTool implements ExecutableTool, AutoCloseable {
     handle.release();
   }
 
+  /** The same as {@link #close()}. */
+  @Override
+  public void release() {
+    close();
+  }
+
   @Override
   public String toString() {
     return "McpTool{" + definition.name() + " = " + handle.server().name() + "/" + remoteName + "}";

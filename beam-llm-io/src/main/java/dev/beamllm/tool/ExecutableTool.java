@@ -20,6 +20,12 @@ public interface ExecutableTool extends Serializable {
    */
   CompletableFuture<ToolOutput> call(String argumentsJson);
 
+  /**
+   * Lets go of what the tool holds in this JVM (an MCP server's shared client, say) when its user
+   * is done with it: a Beam worker's teardown, a launcher after its job. Nothing by default.
+   */
+  default void release() {}
+
   /** The tool's name. */
   default String name() {
     return definition().name();

@@ -101,6 +101,11 @@ public final class ToolSet implements Serializable {
     return Optional.ofNullable(tools.get(name));
   }
 
+  /** Lets go of what every tool holds in this JVM ({@link ExecutableTool#release()}). */
+  public void release() {
+    tools.values().forEach(ExecutableTool::release);
+  }
+
   /** Whether the set has no tool. */
   public boolean isEmpty() {
     return tools.isEmpty();

@@ -2,20 +2,27 @@ package dev.beamllm.pipelines.infer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.beamllm.beam.AgentOutput;
+import dev.beamllm.beam.LlmFailure;
 import dev.beamllm.beam.LlmIO;
 import dev.beamllm.beam.LlmResult;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.Limits;
 import dev.beamllm.client.SharedLimits;
+import dev.beamllm.mcp.McpServers;
 import dev.beamllm.model.EffortSupport;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.testing.FakeProviderServer;
+import dev.beamllm.tool.ExecutableTool;
+import dev.beamllm.tool.Tool;
+import dev.beamllm.tool.ToolSet;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -229,19 +236,24 @@ public final class BatchInference {
     /** The variables of the keys the job's models need (for the dry run's secret check). */
     final Set<String> keyVariables;
 
+    /** The tools of {@code --mcpServers}, listed at planning; null when rows are not agents. */
+    final ToolSet tools;
+
     private Job(
         BatchInferenceOptions options,
         ModelRegistry registry,
         List<String> models,
         long totalRows,
         FakeProviderServer fake,
-        Set<String> keyVariables) {
+        Set<String> keyVariables,
+        ToolSet tools) {
       this.options = options;
       this.registry = registry;
       this.models = models;
       this.totalRows = totalRows;
       this.fake = fake;
       this.keyVariables = keyVariables;
+      this.tools = tools;
     }
 
     static Job plan(BatchInferenceOptions o, FakeProviderServer fake) throws IOException {
@@ -303,7 +315,35 @@ public final class BatchInference {
               ConsoleLogging.oneLineOf(unreachable).replaceFirst("^sharedLimits: ", ""));
         }
       }
-      return new Job(o, registry, models, scan.rows(), fake, keyVariables);
+      return new Job(o, registry, models, scan.rows(), fake, keyVariables, mcpTools(o));
+    }
+
+    /**
+     * The tools of {@code --mcpServers}, listed here (the servers started, or reached) so that a
+     * wrong command, URL or file stops the job before anything is sent; null without the option.
+     */
+    private static ToolSet mcpTools(BatchInferenceOptions o) {
+      if (o.getMcpServers() == null) {
+        return null;
+      }
+      McpServers servers;
+      try {
+        servers = McpServers.fromFile(Path.of(o.getMcpServers()));
+      } catch (IllegalArgumentException | UncheckedIOException e) {
+        throw new JobSettings.BadSetting("mcpServers", ConsoleLogging.oneLineOf(e));
+      }
+      List<ExecutableTool> listed;
+      try {
+        listed = servers.listTools();
+      } catch (RuntimeException e) {
+        throw new JobSettings.BadSetting("mcpServers", ConsoleLogging.oneLineOf(e));
+      }
+      if (listed.isEmpty()) {
+        McpServers.release(listed);
+        throw new JobSettings.BadSetting(
+            "mcpServers", o.getMcpServers() + ": its servers list no tool");
+      }
+      return ToolSet.of(listed);
     }
 
     /**
@@ -374,28 +414,66 @@ public final class BatchInference {
     }
 
     int run(PrintStream out, PrintStream err) {
-      if (options.getDryRun()) {
-        return new DryRun(this, out, err).execute();
+      try {
+        if (tools != null) {
+          out.println(
+              "Rows run as agents (at most "
+                  + options.getMaxTurns()
+                  + " turns) with "
+                  + tools.definitions().size()
+                  + " tools: "
+                  + String.join(", ", tools.definitions().stream().map(Tool::name).toList()));
+        }
+        if (options.getDryRun()) {
+          return new DryRun(this, out, err).execute();
+        }
+        return new JobRun(build(), this, out, err).execute();
+      } finally {
+        if (tools != null) {
+          // The launcher's share of the MCP clients: stdio servers stop with the last user.
+          tools.release();
+        }
       }
-      return new JobRun(build(), this, out, err).execute();
     }
 
     /** The job's pipeline, built with the runner of its options. */
     Pipeline build() {
       Pipeline p = Pipeline.create(options);
       var read = p.apply("ReadPrompts", new ReadPrompts(options.getInput()));
-      LlmResult result = read.get(ReadPrompts.ROWS).apply("LlmIO", transform().forRequests());
-      result
-          .responses()
-          .apply(
-              "Answer lines", MapElements.into(TypeDescriptors.strings()).via(OutputRows::answer))
-          .apply("Write answers", TextIO.write().to(options.getOutput()).withoutSharding());
+      PCollection<String> answers;
+      PCollection<LlmFailure> failures;
+      if (tools != null) {
+        AgentOutput result =
+            read.get(ReadPrompts.ROWS)
+                .apply(
+                    "LlmIO",
+                    LlmIO.agent()
+                        .withClient(transform())
+                        .withTools(tools)
+                        .withMaxTurns(options.getMaxTurns())
+                        .forRequests());
+        answers =
+            result
+                .results()
+                .apply(
+                    "Answer lines",
+                    MapElements.into(TypeDescriptors.strings()).via(OutputRows::agentAnswer));
+        failures = result.failures();
+      } else {
+        LlmResult result = read.get(ReadPrompts.ROWS).apply("LlmIO", transform().forRequests());
+        answers =
+            result
+                .responses()
+                .apply(
+                    "Answer lines",
+                    MapElements.into(TypeDescriptors.strings()).via(OutputRows::answer));
+        failures = result.failures();
+      }
+      answers.apply("Write answers", TextIO.write().to(options.getOutput()).withoutSharding());
       PCollection<String> failed =
-          result
-              .failures()
-              .apply(
-                  "Failure lines",
-                  MapElements.into(TypeDescriptors.strings()).via(OutputRows::failure));
+          failures.apply(
+              "Failure lines",
+              MapElements.into(TypeDescriptors.strings()).via(OutputRows::failure));
       PCollectionList.of(read.get(ReadPrompts.BAD))
           .and(failed)
           .apply("All failures", Flatten.pCollections())

@@ -242,6 +242,23 @@ public interface BatchInferenceOptions extends PipelineOptions {
   void setDedupe(Boolean value);
 
   @Description(
+      "Run every row as an agent with the tools of these MCP servers: a JSON file in Claude Desktop's"
+          + " form ({\"mcpServers\": {name: {command, args, env} or {url, headers}}}). The tools are"
+          + " listed before anything is sent; each answer line then also holds the row's turns, its"
+          + " tool calls and its whole conversation")
+  String getMcpServers();
+
+  void setMcpServers(String value);
+
+  @Description(
+      "With --mcpServers: the most model turns per row; a model still calling tools then fails the"
+          + " row (error_kind max_turns, with the turn)")
+  @Default.Integer(10)
+  Integer getMaxTurns();
+
+  void setMaxTurns(Integer value);
+
+  @Description(
       "Use an already running fake provider (./run.sh fake-server) at this URL, e.g. http://127.0.0.1:8089:"
           + " every model is sent there, no keys needed")
   String getFakeProviderUrl();

@@ -108,6 +108,7 @@ final class JobSettings {
               + " once: give one or the other");
     }
     atLeast("maxNewTokens", o.getMaxNewTokens(), 1, "at least 1");
+    atLeast("maxTurns", o.getMaxTurns(), 1, "at least 1");
     if (!(o.getRequestTimeout() > 0) || o.getRequestTimeout().isInfinite()) {
       throw new BadSetting(
           "requestTimeout", "must be a positive number of seconds, got " + o.getRequestTimeout());

@@ -70,8 +70,8 @@ final class OutputRows {
   }
 
   /**
-   * id, error kind, message, attempts, model, status, the agent turn it failed on (agent rows
-   * only) and the row as the user wrote it.
+   * id, error kind, message, attempts, model, status, the agent turn it failed on (agent rows only)
+   * and the row as the user wrote it.
    */
   static String failure(LlmFailure f) {
     ObjectNode o = Json.object();
