@@ -61,7 +61,8 @@ import javax.imageio.ImageIO;
  * <p>A call the provider wants confirmed (OpenAI's {@code pending_safety_checks}, Gemini's {@code
  * safety_decision} of {@code require_confirmation}) is not run, and the model is told why, unless
  * {@link #withSafetyChecksAcknowledged} says the caller accepts them; a call that ran is then sent
- * back with the checks acknowledged.
+ * back with the checks acknowledged. (OpenAI does not go on past checks left unacknowledged, so
+ * there a refused call ends the loop with OpenAI's error; Gemini and Anthropic read the refusal.)
  *
  * <p>Immutable and serializable (with a serializable executor); each instance runs its calls on a
  * thread of its own, and every instance on the same executor takes turns.
