@@ -1,5 +1,6 @@
 package dev.beamllm.testing;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -41,8 +42,23 @@ record Answer(
    * @param id the call id
    * @param name the tool
    * @param argumentsJson the arguments, a JSON object
+   * @param computer the computer action the call is, in the other APIs' shapes, or null
    */
-  record ToolCallOut(String id, String name, String argumentsJson) {}
+  record ToolCallOut(String id, String name, String argumentsJson, ComputerOut computer) {
+    /** An ordinary tool call. */
+    ToolCallOut(String id, String name, String argumentsJson) {
+      this(id, name, argumentsJson, null);
+    }
+  }
+
+  /**
+   * A computer action in the shapes of the APIs whose computer calls are not Anthropic's tool input
+   * (which {@link ToolCallOut#argumentsJson} holds).
+   *
+   * @param openAiAction OpenAI's {@code computer_call} action
+   * @param geminiCall Gemini's predefined function call, {@code {"name", "args"}}
+   */
+  record ComputerOut(ObjectNode openAiAction, ObjectNode geminiCall) {}
 
   /** Input tokens including cache reads and writes, as OpenAI and Gemini report them. */
   long totalInputTokens() {

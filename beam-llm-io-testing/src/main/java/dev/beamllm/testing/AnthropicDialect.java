@@ -13,10 +13,11 @@ import java.util.UUID;
 
 /**
  * Anthropic Messages ({@code POST /v1/messages}): key in {@code x-api-key}, an {@code
- * anthropic-version} header on every request ({@code anthropic-beta} is accepted and ignored),
- * errors as {@code {"type":"error","error":{type,message},"request_id"}} and {@code
- * anthropic-ratelimit-*} headers on every answer. References: docs.anthropic.com/en/api/messages,
- * /en/api/errors, /en/api/rate-limits, /en/api/versioning.
+ * anthropic-version} header on every request ({@code anthropic-beta} must name the beta of a
+ * computer tool offered, and is otherwise ignored), errors as {@code
+ * {"type":"error","error":{type,message},"request_id"}} and {@code anthropic-ratelimit-*} headers
+ * on every answer. References: docs.anthropic.com/en/api/messages, /en/api/errors,
+ * /en/api/rate-limits, /en/api/versioning.
  */
 final class AnthropicDialect implements Dialect {
   private static final Set<String> VERSIONS = Set.of("2023-06-01", "2023-01-01");
@@ -63,7 +64,42 @@ final class AnthropicDialect implements Dialect {
       throw ProviderError.badRequest(
           "service_tier: Input should be 'auto' or 'standard_only'", "service_tier");
     }
+    checkComputerBeta(body, request.header("anthropic-beta"));
     return AnthropicRequest.parse(body, body.get("model").textValue());
+  }
+
+  /**
+   * A computer tool is beta: the request must name the version's beta in {@code anthropic-beta}
+   * (computer-use-2025-01-24 for {@code computer_20250124}, ...), or Anthropic does not know the
+   * tool's type.
+   */
+  private static void checkComputerBeta(ObjectNode body, String betaHeader) {
+    JsonNode tools = body.get("tools");
+    if (tools == null || !tools.isArray()) {
+      return;
+    }
+    Set<String> betas = new java.util.HashSet<>();
+    if (betaHeader != null) {
+      for (String b : betaHeader.split(",")) {
+        betas.add(b.trim());
+      }
+    }
+    for (int i = 0; i < tools.size(); i++) {
+      String type = tools.get(i).path("type").asText("");
+      String beta = AnthropicRequest.COMPUTER_BETAS.get(type);
+      if (beta != null && !betas.contains(beta)) {
+        throw ProviderError.badRequest(
+            "tools."
+                + i
+                + ": Input tag '"
+                + type
+                + "' found using 'type' is not enabled: the tool needs the beta header"
+                + " 'anthropic-beta: "
+                + beta
+                + "'",
+            "tools");
+      }
+    }
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.beamllm.provider.WireFormats;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -347,9 +348,9 @@ final class AnthropicRequest {
   }
 
   /**
-   * The custom tools offered to the model. Server and computer-use tools (those with a {@code type}
-   * other than {@code custom}) run on Anthropic's side and are passed through unchecked; the fake
-   * model never calls them.
+   * The custom tools and the computer tool offered to the model. Server tools (those with another
+   * {@code type}) run on Anthropic's side and are passed through unchecked; the fake model never
+   * calls them.
    */
   private static List<ParsedRequest.ToolDef> tools(JsonNode tools) {
     List<ParsedRequest.ToolDef> out = new ArrayList<>();
@@ -366,7 +367,15 @@ final class AnthropicRequest {
       if (!t.isObject()) {
         throw bad(path + ": Input should be a valid dictionary", "tools");
       }
-      if (t.hasNonNull("type") && !"custom".equals(t.get("type").asText())) {
+      String type = t.path("type").asText("custom");
+      if (COMPUTER_BETAS.containsKey(type)) {
+        out.add(computerTool(t, path, type));
+        if (!names.add("computer")) {
+          throw bad("tools: Tool names must be unique.", "tools");
+        }
+        continue;
+      }
+      if (t.hasNonNull("type") && !"custom".equals(type)) {
         continue;
       }
       String name = t.path("name").asText("");
@@ -390,6 +399,42 @@ final class AnthropicRequest {
       out.add(new ParsedRequest.ToolDef(name, Json.write(schema)));
     }
     return out;
+  }
+
+  /** Anthropic's computer tool types, each with the beta it needs. */
+  static final Map<String, String> COMPUTER_BETAS =
+      Map.of(
+          "computer_20241022", "computer-use-2024-10-22",
+          "computer_20250124", "computer-use-2025-01-24",
+          "computer_20251124", "computer-use-2025-11-24");
+
+  /**
+   * A computer tool: named {@code computer}, with a positive {@code display_width_px} and {@code
+   * display_height_px} (Anthropic's {@code BetaToolComputerUse*} params); {@code enable_zoom} only
+   * on {@code computer_20251124}.
+   */
+  private static ParsedRequest.ToolDef computerTool(JsonNode t, String path, String type) {
+    String at = path + "." + type;
+    if (!"computer".equals(t.path("name").asText())) {
+      throw bad(at + ".name: Input should be 'computer'", "tools");
+    }
+    int[] size = new int[2];
+    String[] fields = {"display_width_px", "display_height_px"};
+    for (int i = 0; i < 2; i++) {
+      JsonNode v = t.get(fields[i]);
+      if (v == null || v.isNull()) {
+        throw bad(at + "." + fields[i] + ": Field required", "tools");
+      }
+      if (!v.isIntegralNumber() || v.asInt() < 1) {
+        throw bad(at + "." + fields[i] + ": Input should be greater than or equal to 1", "tools");
+      }
+      size[i] = v.asInt();
+    }
+    if (t.has("enable_zoom") && !type.equals("computer_20251124")) {
+      throw bad(at + ".enable_zoom: Extra inputs are not permitted", "tools");
+    }
+    return new ParsedRequest.ToolDef(
+        "computer", null, new FakeComputer.Offer(type, size[0], size[1]));
   }
 
   /** Validates {@code tool_choice}; false when it is {@code none}, so no tool is offered. */

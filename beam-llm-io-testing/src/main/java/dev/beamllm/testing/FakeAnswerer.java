@@ -33,6 +33,10 @@ import java.util.regex.Pattern;
  *       messages already in the conversation: its text, or its tool calls with the arguments given
  *       and ids generated as below. Past the script's end the answer is the text {@code "Script
  *       exhausted: the script for \"<match>\" ends after turn <n>; this is assistant turn <k+1>"}.
+ *   <li>Then a computer-use session, when the request offers a computer tool (a provider's own, or
+ *       a function named {@code computer}) and the first user message holds {@code [computer:
+ *       ...]}: its actions one per turn, then a summary of the screenshots received ({@link
+ *       FakeComputer}).
  *   <li>When the conversation ends with tool results, the answer is text: {@code "Tool results:
  *       <result texts joined by '; '>"}, with every result sent after the last assistant turn
  *       (several tool messages in a row count as one round of results). Agent loops therefore end
@@ -96,6 +100,11 @@ final class FakeAnswerer {
     ConversationScripts.Script script = scripts == null ? null : scripts.find(firstUser);
     if (script != null) {
       return scripted(request, script, usage);
+    }
+    FakeComputer.Offer offer = FakeComputer.offer(request);
+    FakeComputer.Session session = offer == null ? null : FakeComputer.session(firstUser);
+    if (session != null) {
+      return computer(request, session, offer, usage);
     }
     if (last.role() == Role.TOOL) {
       String results = "Tool results: " + String.join("; ", lastResults(messages));
@@ -173,6 +182,33 @@ final class FakeAnswerer {
       calls.add(new Answer.ToolCallOut(callId(seed, calls.size()), c.name(), c.argumentsJson()));
     }
     return calls(calls, usage);
+  }
+
+  /**
+   * The next action of a computer session, one per turn, as a call of the computer tool; the
+   * session's summary once every action has had its turn.
+   */
+  private static Answer computer(
+      ParsedRequest request, FakeComputer.Session session, FakeComputer.Offer offer, Usage usage) {
+    List<Message> messages = request.conversation().messages();
+    int k = FakeComputer.done(messages);
+    if (k >= session.actions().size()) {
+      return text(request, FakeComputer.summary(session, messages), usage);
+    }
+    FakeComputer.Action action = session.actions().get(k);
+    com.fasterxml.jackson.databind.node.ObjectNode gemini = FakeComputer.geminiCall(session, k);
+    if (gemini == null && offer.kind().equals("gemini")) {
+      return text(request, "Gemini's computer use has no '" + action.kind() + "' action", usage);
+    }
+    String seed = request.conversation().fingerprint();
+    return calls(
+        List.of(
+            new Answer.ToolCallOut(
+                callId(seed, 0),
+                "computer",
+                FakeComputer.anthropicInput(action),
+                new Answer.ComputerOut(FakeComputer.openAiAction(action), gemini))),
+        usage);
   }
 
   private static Answer calls(List<Answer.ToolCallOut> calls, Usage usage) {

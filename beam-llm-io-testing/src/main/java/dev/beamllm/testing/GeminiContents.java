@@ -232,13 +232,34 @@ final class GeminiContents {
     // itself.
     JsonNode output = body.get("output");
     JsonNode error = body.get("error");
+    // A multimodal response carries images in its own parts (the computer tool's screenshots).
+    List<Part> images = new ArrayList<>();
+    JsonNode parts = GeminiFields.get(response, "parts");
+    if (parts != null) {
+      for (int k = 0; k < parts.size(); k++) {
+        JsonNode inline = GeminiFields.get(parts.get(k), "inlineData");
+        if (inline == null) {
+          throw ProviderError.badRequest(
+              "The fake provider reads inline_data in function response parts only",
+              at + ".parts[" + k + "]");
+        }
+        images.add(inline(inline, at + ".parts[" + k + "].inline_data"));
+      }
+    }
+    String text;
+    boolean isError = false;
     if (body.size() == 1 && output != null && output.isTextual()) {
-      return ToolResult.of(match.id, output.textValue());
+      text = output.textValue();
+    } else if (body.size() == 1 && error != null && error.isTextual()) {
+      text = error.textValue();
+      isError = true;
+    } else {
+      text = Json.write(body);
     }
-    if (body.size() == 1 && error != null && error.isTextual()) {
-      return ToolResult.error(match.id, error.textValue());
-    }
-    return ToolResult.of(match.id, Json.write(body));
+    List<Part> content = new ArrayList<>();
+    content.add(new Text(text));
+    content.addAll(images);
+    return new ToolResult(match.id, content, isError);
   }
 
   private static Part userPart(JsonNode part, String at) {

@@ -59,6 +59,7 @@ final class GeminiDialect implements Dialect {
   private static final Set<String> TOOL_FIELDS =
       Set.of(
           "functionDeclarations",
+          "computerUse",
           "googleSearch",
           "googleSearchRetrieval",
           "codeExecution",
@@ -216,7 +217,8 @@ final class GeminiDialect implements Dialect {
   }
 
   /**
-   * The function declarations; other tools (search, code execution) are accepted and never used.
+   * The function declarations and the computer tool; other tools (search, code execution) are
+   * accepted and never used.
    */
   private static List<ParsedRequest.ToolDef> tools(JsonNode tools) {
     List<ParsedRequest.ToolDef> out = new ArrayList<>();
@@ -232,6 +234,10 @@ final class GeminiDialect implements Dialect {
     for (int i = 0; i < tools.size(); i++) {
       String at = "tools[" + i + "]";
       GeminiFields.checkKnown(tools.get(i), TOOL_FIELDS, at);
+      JsonNode computer = GeminiFields.get(tools.get(i), "computerUse");
+      if (computer != null) {
+        out.add(computerTool(computer, at + ".computer_use"));
+      }
       JsonNode decls = GeminiFields.get(tools.get(i), "functionDeclarations");
       if (decls == null) {
         continue;
@@ -241,6 +247,32 @@ final class GeminiDialect implements Dialect {
       }
     }
     return out;
+  }
+
+  private static final Set<String> ENVIRONMENTS =
+      Set.of(
+          "ENVIRONMENT_UNSPECIFIED",
+          "ENVIRONMENT_BROWSER",
+          "ENVIRONMENT_DESKTOP",
+          "ENVIRONMENT_MOBILE");
+
+  /**
+   * The computer tool, {@code {"environment": "ENVIRONMENT_BROWSER", "excludedPredefinedFunctions":
+   * [...]}} (the API's {@code ComputerUse}); its coordinates are on a 0-999 grid, so it has no
+   * screen size.
+   */
+  private static ParsedRequest.ToolDef computerTool(JsonNode c, String at) {
+    GeminiFields.checkKnown(c, Set.of("environment", "excludedPredefinedFunctions"), at);
+    JsonNode environment = GeminiFields.get(c, "environment");
+    if (environment == null || !ENVIRONMENTS.contains(environment.asText())) {
+      throw ProviderError.badRequest(
+          "Invalid value at '"
+              + at
+              + ".environment' (type.googleapis.com/google.ai.generativelanguage.v1beta.ComputerUse.Environment), "
+              + environment,
+          at + ".environment");
+    }
+    return new ParsedRequest.ToolDef("computer", null, new FakeComputer.Offer("gemini", 0, 0));
   }
 
   /**

@@ -100,6 +100,10 @@ final class GeminiResponses {
   }
 
   private static ObjectNode functionCall(Answer.ToolCallOut call) {
+    if (call.computer() != null && call.computer().geminiCall() != null) {
+      // A computer action: the predefined function Gemini calls for it.
+      return Json.object().set("functionCall", call.computer().geminiCall().deepCopy());
+    }
     ObjectNode part = Json.object();
     part.putObject("functionCall")
         .put("name", call.name())

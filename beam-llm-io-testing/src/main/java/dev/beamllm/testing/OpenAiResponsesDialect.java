@@ -53,6 +53,7 @@ final class OpenAiResponsesDialect implements Dialect {
     int maxTokens = maxOutputTokens(body.get("max_output_tokens"));
     ObjectNode echo = echo(body);
     List<ParsedRequest.ToolDef> tools = tools(body.get("tools"), echo.putArray("tools"));
+    checkTruncation(tools, body.get("truncation"));
     TextFormat text = TextFormat.read(body.get("text"), conversation);
     echo.putObject("text").put("verbosity", "medium").set("format", text.echo());
     boolean thinking = reasoning(model, body.get("reasoning"), echo.putObject("reasoning"));
@@ -162,7 +163,8 @@ final class OpenAiResponsesDialect implements Dialect {
   /**
    * Function tools in the Responses shape, flat: {@code {"type":"function","name":..,
    * "parameters":..}}. The chat shape, nested under {@code function}, lacks the name here, as
-   * OpenAI answers. Built-in tools (web search, file search, ...) cannot be faked and are refused.
+   * OpenAI answers. The computer tools are read ({@link #computerTool}); other built-in tools (web
+   * search, file search, ...) cannot be faked and are refused.
    */
   private static List<ParsedRequest.ToolDef> tools(JsonNode tools, ArrayNode echo) {
     List<ParsedRequest.ToolDef> out = new ArrayList<>();
@@ -176,6 +178,11 @@ final class OpenAiResponsesDialect implements Dialect {
       JsonNode t = tools.get(i);
       String at = "tools[" + i + "]";
       String type = t.path("type").asText("");
+      if (type.equals("computer_use_preview") || type.equals("computer")) {
+        out.add(computerTool(t, at, type));
+        echo.add(t);
+        continue;
+      }
       if (!type.equals("function")) {
         throw ProviderError.badRequest(
             "Invalid value: '" + type + "'. The fake provider serves function tools only.",
@@ -209,6 +216,54 @@ final class OpenAiResponsesDialect implements Dialect {
               name.textValue(), params == null || params.isNull() ? null : Json.write(params)));
     }
     return out;
+  }
+
+  private static final java.util.Set<String> ENVIRONMENTS =
+      java.util.Set.of("windows", "mac", "linux", "ubuntu", "browser");
+
+  /**
+   * A computer tool: {@code computer_use_preview} with its {@code display_width}, {@code
+   * display_height} and {@code environment} (all required), or the generally available {@code
+   * computer}, which takes none.
+   */
+  private static ParsedRequest.ToolDef computerTool(JsonNode t, String at, String type) {
+    if (type.equals("computer")) {
+      return new ParsedRequest.ToolDef("computer", null, new FakeComputer.Offer(type, 0, 0));
+    }
+    int[] size = new int[2];
+    String[] fields = {"display_width", "display_height"};
+    for (int i = 0; i < 2; i++) {
+      JsonNode v = t.get(fields[i]);
+      if (v == null || v.isNull()) {
+        throw ProviderError.badRequest(
+            "Missing required parameter: '" + at + "." + fields[i] + "'.", at + "." + fields[i]);
+      }
+      if (!v.isIntegralNumber() || v.asInt() < 1) {
+        throw ResponsesInput.typeError(at + "." + fields[i], "a positive integer", v);
+      }
+      size[i] = v.asInt();
+    }
+    String environment = t.path("environment").asText("");
+    if (!ENVIRONMENTS.contains(environment)) {
+      throw ProviderError.badRequest(
+          "Invalid value: '"
+              + environment
+              + "'. Supported values are: 'windows', 'mac', 'linux', 'ubuntu', and 'browser'.",
+          at + ".environment");
+    }
+    return new ParsedRequest.ToolDef(
+        "computer", null, new FakeComputer.Offer(type, size[0], size[1]));
+  }
+
+  /** {@code computer_use_preview} needs {@code truncation: auto} (OpenAI's computer use guide). */
+  private static void checkTruncation(List<ParsedRequest.ToolDef> tools, JsonNode truncation) {
+    boolean preview =
+        tools.stream().anyMatch(t -> t.computer() != null && t.computer().openAiPreview());
+    if (preview && (truncation == null || !"auto".equals(truncation.asText()))) {
+      throw ProviderError.badRequest(
+          "Invalid value for 'truncation': the computer_use_preview tool requires 'auto'.",
+          "truncation");
+    }
   }
 
   /**

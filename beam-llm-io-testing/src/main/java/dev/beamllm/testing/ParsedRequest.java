@@ -48,8 +48,14 @@ record ParsedRequest(
    *
    * @param name its name
    * @param parametersJson its JSON schema
+   * @param computer the provider's computer tool this is, or null for a function
    */
-  record ToolDef(String name, String parametersJson) {}
+  record ToolDef(String name, String parametersJson, FakeComputer.Offer computer) {
+    /** A function. */
+    ToolDef(String name, String parametersJson) {
+      this(name, parametersJson, null);
+    }
+  }
 
   boolean logprobs() {
     return topLogprobs >= 0;

@@ -26,13 +26,17 @@ import java.util.Set;
  * <p>Items become messages as the model sees them: {@code instructions} and system or developer
  * messages are system messages; consecutive {@code function_call} and {@code reasoning} items join
  * the assistant turn they follow; consecutive {@code function_call_output} items make one tool
- * turn. A reasoning item with an id must be followed by an item with its id, as OpenAI requires.
- * Reference: platform.openai.com/docs/api-reference/responses/create.
+ * turn. {@code computer_call} items are calls of the {@code computer} tool (its action and safety
+ * checks as arguments) and {@code computer_call_output} items their screenshots, which must
+ * acknowledge the call's pending safety checks. A reasoning item with an id must be followed by an
+ * item with its id, as OpenAI requires. Reference:
+ * platform.openai.com/docs/api-reference/responses/create.
  */
 final class ResponsesInput {
   private final List<Role> roles = new ArrayList<>();
   private final List<List<Part>> parts = new ArrayList<>();
   private final Set<String> callIds = new HashSet<>();
+  private final java.util.Map<String, JsonNode> computerChecks = new java.util.HashMap<>();
 
   private ResponsesInput() {}
 
@@ -117,6 +121,55 @@ final class ResponsesInput {
         callIds.add(callId);
         into(Role.ASSISTANT).add(call);
       }
+      case "computer_call" -> {
+        String callId = text(item, "call_id", at);
+        text(item, "id", at);
+        if (!item.path("action").isObject() && !item.path("actions").isArray()) {
+          throw ProviderError.badRequest(
+              "Missing required parameter: '" + at + ".action'.", at + ".action");
+        }
+        if (!item.path("pending_safety_checks").isArray()) {
+          throw ProviderError.badRequest(
+              "Missing required parameter: '" + at + ".pending_safety_checks'.",
+              at + ".pending_safety_checks");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode args =
+            ((com.fasterxml.jackson.databind.node.ObjectNode) item).deepCopy();
+        args.remove(List.of("type", "id", "call_id", "status"));
+        callIds.add(callId);
+        computerChecks.put(callId, item.get("pending_safety_checks"));
+        into(Role.ASSISTANT)
+            .add(new ToolCall(callId, "computer", Json.write(args), item.get("id").asText()));
+      }
+      case "computer_call_output" -> {
+        String callId = text(item, "call_id", at);
+        JsonNode pending = computerChecks.get(callId);
+        if (pending == null) {
+          throw ProviderError.badRequest(
+              "No tool call found for computer call output with call_id " + callId + ".", "input");
+        }
+        Set<String> acknowledged = new HashSet<>();
+        item.path("acknowledged_safety_checks")
+            .forEach(c -> acknowledged.add(c.path("id").asText()));
+        for (JsonNode check : pending) {
+          if (!acknowledged.contains(check.path("id").asText())) {
+            throw ProviderError.badRequest(
+                "The safety check '"
+                    + check.path("id").asText()
+                    + "' of computer call "
+                    + callId
+                    + " was not acknowledged.",
+                at + ".acknowledged_safety_checks");
+          }
+        }
+        JsonNode output = item.get("output");
+        if (output == null || !"computer_screenshot".equals(output.path("type").asText())) {
+          throw ProviderError.badRequest(
+              "Invalid value for '" + at + ".output.type': expected 'computer_screenshot'.",
+              at + ".output.type");
+        }
+        into(Role.TOOL).add(new ToolResult(callId, List.of(image(output, at + ".output")), false));
+      }
       case "function_call_output" -> {
         String callId = text(item, "call_id", at);
         if (!callIds.contains(callId)) {
@@ -138,8 +191,9 @@ final class ResponsesInput {
           throw ProviderError.badRequest(
               "Invalid value: '"
                   + type
-                  + "'. Supported values are: 'message', "
-                  + "'function_call', 'function_call_output', and 'reasoning'.",
+                  + "'. Supported values are: 'message', 'function_call', "
+                  + "'function_call_output', 'computer_call', 'computer_call_output', and"
+                  + " 'reasoning'.",
               at + ".type");
     }
   }

@@ -182,6 +182,23 @@ final class ResponsesOutput {
     if (!calls.isEmpty()) {
       for (int i = 0; i < calls.size(); i++) {
         Answer.ToolCallOut c = calls.get(i);
+        FakeComputer.Offer computer = FakeComputer.offer(request);
+        if (c.computer() != null && computer != null && !computer.kind().equals("function")) {
+          ObjectNode item =
+              out.addObject()
+                  .put("id", itemId("cu_", i))
+                  .put("type", "computer_call")
+                  .put("call_id", c.id());
+          // The preview tool's call holds one action; the generally available tool's a batch.
+          if (computer.openAiPreview()) {
+            item.set("action", c.computer().openAiAction());
+          } else {
+            item.putArray("actions").add(c.computer().openAiAction());
+          }
+          item.putArray("pending_safety_checks");
+          item.put("status", "completed");
+          continue;
+        }
         out.addObject()
             .put("id", itemId("fc_", i))
             .put("type", "function_call")

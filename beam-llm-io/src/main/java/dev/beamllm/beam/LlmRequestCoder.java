@@ -1,6 +1,7 @@
 package dev.beamllm.beam;
 
 import dev.beamllm.client.LlmRequest;
+import dev.beamllm.tool.ComputerUse;
 import dev.beamllm.tool.Tool;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +53,7 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
         StringUtf8Coder.of().encode(t.description(), out);
         StringUtf8Coder.of().encode(t.parametersJson(), out);
         BooleanCoder.of().encode(t.strict(), out);
+        STRING.encode(t.isComputerUse() ? t.computerUse().toJson() : null, out);
       }
     }
   }
@@ -76,12 +78,18 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
     }
     List<Tool> tools = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
+      String name = StringUtf8Coder.of().decode(in);
+      String description = StringUtf8Coder.of().decode(in);
+      String parameters = StringUtf8Coder.of().decode(in);
+      boolean strict = BooleanCoder.of().decode(in);
+      String computer = STRING.decode(in);
       tools.add(
           new Tool(
-              StringUtf8Coder.of().decode(in),
-              StringUtf8Coder.of().decode(in),
-              StringUtf8Coder.of().decode(in),
-              BooleanCoder.of().decode(in)));
+              name,
+              description,
+              parameters,
+              strict,
+              computer == null ? null : ComputerUse.fromJson(computer)));
     }
     return tools;
   }

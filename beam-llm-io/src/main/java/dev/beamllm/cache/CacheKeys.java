@@ -61,6 +61,9 @@ public final class CacheKeys {
       if (tool.strict()) {
         def.put("strict", true);
       }
+      if (tool.isComputerUse()) {
+        def.set("computer_use", Json.parse(tool.computerUse().toJson()));
+      }
     }
     if (extraBody != null) {
       key.set("extra_body", Json.parse(extraBody));

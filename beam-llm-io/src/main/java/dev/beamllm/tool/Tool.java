@@ -17,8 +17,12 @@ import java.util.Set;
  * @param strict whether the provider must hold the model's arguments to the schema exactly
  *     (OpenAI's and Mistral's {@code strict}, Anthropic's strict tool use, Cohere's {@code
  *     strict_tools}); Gemini and Bedrock Converse have no such switch and are not sent it
+ * @param computerUse the computer this tool operates when it is a computer-use tool ({@link
+ *     #computer}), which the adapters render as each provider's own computer tool; null for a
+ *     function
  */
-public record Tool(String name, String description, String parametersJson, boolean strict)
+public record Tool(
+    String name, String description, String parametersJson, boolean strict, ComputerUse computerUse)
     implements Serializable {
 
   /** Checks the name and brings the schema to canonical JSON. */
@@ -36,9 +40,18 @@ public record Tool(String name, String description, String parametersJson, boole
       checkStrict(name, schema, "$");
     }
     parametersJson = Json.canonical(schema);
+    if (computerUse != null && (!name.equals(ComputerUse.TOOL_NAME) || strict)) {
+      throw new IllegalArgumentException(
+          "a computer-use tool is named '" + ComputerUse.TOOL_NAME + "' and not strict");
+    }
   }
 
-  /** A tool that is not strict. */
+  /** A function tool. */
+  public Tool(String name, String description, String parametersJson, boolean strict) {
+    this(name, description, parametersJson, strict, null);
+  }
+
+  /** A function tool that is not strict. */
   public Tool(String name, String description, String parametersJson) {
     this(name, description, parametersJson, false);
   }
@@ -49,6 +62,25 @@ public record Tool(String name, String description, String parametersJson, boole
   }
 
   /**
+   * The computer-use tool for this computer: named {@code computer}, with the description and
+   * argument schema the APIs without a computer tool of their own get as a function.
+   */
+  public static Tool computer(ComputerUse computer) {
+    Objects.requireNonNull(computer, "computer");
+    return new Tool(
+        ComputerUse.TOOL_NAME,
+        computer.functionDescription(),
+        computer.functionSchema(),
+        false,
+        computer);
+  }
+
+  /** Whether this is a computer-use tool. */
+  public boolean isComputerUse() {
+    return computerUse != null;
+  }
+
+  /**
    * This tool, strict or not. A strict tool's schema must be one providers can enforce: every
    * object lists all its properties as required and sets {@code additionalProperties: false} (the
    * schemas of {@link dev.beamllm.model.RecordSchemas} do).
@@ -56,7 +88,7 @@ public record Tool(String name, String description, String parametersJson, boole
    * @throws IllegalArgumentException naming the first object of the schema that breaks the rule
    */
   public Tool withStrict(boolean strict) {
-    return new Tool(name, description, parametersJson, strict);
+    return new Tool(name, description, parametersJson, strict, computerUse);
   }
 
   private static void checkStrict(String tool, JsonNode schema, String path) {

@@ -39,7 +39,7 @@ public final class AnthropicAdapter extends BaseAdapter {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("anthropic-version", AnthropicBody.VERSION);
     r.credentials().key().ifPresent(k -> headers.put("x-api-key", k));
-    Set<String> betas = AnthropicBody.betas(r.conversation(), r.extraHeaders());
+    Set<String> betas = AnthropicBody.betas(r);
     if (!betas.isEmpty()) {
       headers.put(AnthropicBody.BETA_HEADER, String.join(",", betas));
     }

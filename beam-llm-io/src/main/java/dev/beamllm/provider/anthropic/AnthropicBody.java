@@ -8,6 +8,7 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.internal.ServiceTiers;
+import dev.beamllm.tool.ComputerUse;
 import dev.beamllm.tool.Tool;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,6 +33,9 @@ import java.util.regex.Pattern;
  * may still call those) and the tool's input is returned as the answer's text; JSON mode without a
  * schema is the same forced tool with an open object schema. Anthropic refuses a forced tool
  * together with extended thinking, so a forced output tool turns thinking off.
+ *
+ * <p>A computer-use tool ({@link dev.beamllm.tool.ComputerUse}) goes as Anthropic's computer tool
+ * of the version the model takes, and the request carries that version's beta ({@link #betas}).
  *
  * <p>Thinking is also turned off, and {@link #warnings} says so, over an open tool-use turn that
  * has no thinking block to send back, which Claude refuses with thinking on ({@link
@@ -94,6 +98,10 @@ public final class AnthropicBody {
     if (!r.tools().isEmpty() || outputTool.isPresent()) {
       ArrayNode tools = body.putArray("tools");
       for (Tool t : r.tools()) {
+        if (t.isComputerUse()) {
+          computerTool(tools, t.computerUse(), model.apiName());
+          continue;
+        }
         ObjectNode def = tool(tools, t.name(), t.description(), t.parametersJson());
         if (t.strict()) {
           def.put("strict", true);
@@ -166,6 +174,27 @@ public final class AnthropicBody {
   }
 
   /**
+   * Anthropic's computer tool: {@code {"type": "computer_20250124", "name": "computer",
+   * "display_width_px", "display_height_px"}}, with {@code display_number} when set and {@code
+   * enable_zoom} on {@code computer_20251124} when zoom is on (Anthropic's {@code
+   * BetaToolComputerUse*} params).
+   */
+  private static void computerTool(ArrayNode tools, ComputerUse computer, String apiModel) {
+    ComputerUse.AnthropicVersion version = computer.anthropicVersionFor(apiModel);
+    ObjectNode t =
+        tools
+            .addObject()
+            .put("type", version.toolType())
+            .put("name", ComputerUse.TOOL_NAME)
+            .put("display_width_px", computer.displayWidth())
+            .put("display_height_px", computer.displayHeight());
+    computer.displayNumber().ifPresent(n -> t.put("display_number", n));
+    if (computer.zoom() && version == ComputerUse.AnthropicVersion.COMPUTER_20251124) {
+      t.put("enable_zoom", true);
+    }
+  }
+
+  /**
    * The schema of the forced output tool: the output schema for a model without native JSON-schema
    * output, an open object for JSON mode without a schema; empty when no tool is forced.
    */
@@ -196,9 +225,32 @@ public final class AnthropicBody {
    * once, in order.
    */
   public static Set<String> betas(Conversation conversation, Map<String, String> extraHeaders) {
+    return betas(conversation, List.of(), null, extraHeaders);
+  }
+
+  /**
+   * The betas for a request: {@link #FILES_BETA} when a part refers to an uploaded file, the
+   * computer-use beta of the computer tool's version ({@code computer-use-2025-01-24}, ...) when
+   * the request offers one, then those in the client's extra {@code anthropic-beta} header; each
+   * once, in order.
+   */
+  public static Set<String> betas(ProviderRequest r) {
+    return betas(r.conversation(), r.tools(), r.model().apiName(), r.extraHeaders());
+  }
+
+  private static Set<String> betas(
+      Conversation conversation,
+      List<Tool> tools,
+      String apiModel,
+      Map<String, String> extraHeaders) {
     Set<String> betas = new LinkedHashSet<>();
     if (AnthropicFormat.refersToUploadedFile(conversation)) {
       betas.add(FILES_BETA);
+    }
+    for (Tool t : tools) {
+      if (t.isComputerUse()) {
+        betas.add(t.computerUse().anthropicVersionFor(apiModel).betaHeader());
+      }
     }
     extraHeaders.forEach(
         (name, value) -> {

@@ -52,7 +52,7 @@ public final class BedrockAnthropicAdapter extends BedrockAdapter {
           "streaming Claude on Bedrock needs AWS's event-stream framing, which is not supported");
     }
     ObjectNode anthropic = AnthropicBody.build(r, false);
-    Set<String> betas = AnthropicBody.betas(r.conversation(), r.extraHeaders());
+    Set<String> betas = AnthropicBody.betas(r);
     if (betas.contains(AnthropicBody.FILES_BETA)) {
       throw new UnsupportedOperationException(
           "uploaded-file ids are not available for Claude on Bedrock; send the file's bytes");

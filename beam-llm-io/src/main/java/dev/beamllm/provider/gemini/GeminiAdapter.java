@@ -14,7 +14,9 @@ import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.ApiError;
+import dev.beamllm.tool.ComputerUse;
 import dev.beamllm.tool.Tool;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -64,16 +66,66 @@ public final class GeminiAdapter extends BaseAdapter {
       body.set("generationConfig", config);
     }
     if (!r.tools().isEmpty()) {
-      ArrayNode declarations = body.putArray("tools").addObject().putArray("functionDeclarations");
+      ArrayNode tools = body.putArray("tools");
+      ArrayNode declarations = null;
       for (Tool t : r.tools()) {
+        if (t.isComputerUse()) {
+          continue;
+        }
+        if (declarations == null) {
+          declarations = tools.addObject().putArray("functionDeclarations");
+        }
         ObjectNode d = declarations.addObject().put("name", t.name());
         if (!t.description().isEmpty()) {
           d.put("description", t.description());
         }
         d.set("parametersJsonSchema", Json.parse(t.parametersJson()));
       }
+      for (Tool t : r.tools()) {
+        if (t.isComputerUse()) {
+          computerTool(tools, t.computerUse());
+        }
+      }
     }
     return body;
+  }
+
+  /**
+   * Gemini's computer tool, a tool of its own beside the function declarations: {@code
+   * {"computerUse": {"environment": "ENVIRONMENT_BROWSER", "excludedPredefinedFunctions": [...]}}}
+   * (ai.google.dev/gemini-api/docs/computer-use; the SDKs' {@code ComputerUse}). It takes no screen
+   * size: Gemini's coordinates are on a 0-999 grid.
+   */
+  private static void computerTool(ArrayNode tools, ComputerUse computer) {
+    ObjectNode c =
+        tools
+            .addObject()
+            .putObject("computerUse")
+            .put("environment", computer.environment().geminiName());
+    if (!computer.geminiExcludedFunctions().isEmpty()) {
+      computer.geminiExcludedFunctions().forEach(c.putArray("excludedPredefinedFunctions")::add);
+    }
+  }
+
+  /**
+   * The names of Gemini's predefined computer-use functions the model may call in answer to this
+   * request: all of them less the excluded ones when it offers the computer tool, none otherwise; a
+   * function the caller declares under the same name stays the caller's.
+   */
+  static Set<String> computerFunctions(ProviderRequest r) {
+    Set<String> names = new HashSet<>();
+    for (Tool t : r.tools()) {
+      if (t.isComputerUse()) {
+        names.addAll(ComputerUse.GEMINI_FUNCTIONS);
+        names.removeAll(t.computerUse().geminiExcludedFunctions());
+      }
+    }
+    for (Tool t : r.tools()) {
+      if (!t.isComputerUse()) {
+        names.remove(t.name());
+      }
+    }
+    return names;
   }
 
   private static ObjectNode generationConfig(ProviderRequest r) {
@@ -170,7 +222,7 @@ public final class GeminiAdapter extends BaseAdapter {
   @Override
   public ParsedAnswer parse(ProviderRequest request, HttpAnswer answer) {
     JsonNode root = Errors.body(API, answer);
-    GeminiAnswer assembled = new GeminiAnswer();
+    GeminiAnswer assembled = new GeminiAnswer(computerFunctions(request));
     assembled.add(root);
     // The Gemini API names the tier that served the request in this header, not in the body
     // (ai.google.dev/gemini-api/docs/priority-inference).
@@ -184,6 +236,6 @@ public final class GeminiAdapter extends BaseAdapter {
 
   @Override
   public StreamDecoder streamDecoder(ProviderRequest request) {
-    return new GeminiStreamDecoder();
+    return new GeminiStreamDecoder(computerFunctions(request));
   }
 }

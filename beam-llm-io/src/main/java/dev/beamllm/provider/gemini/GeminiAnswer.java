@@ -1,6 +1,7 @@
 package dev.beamllm.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
@@ -16,6 +17,7 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.TokenLogprob;
 import dev.beamllm.response.Usage;
+import dev.beamllm.tool.ComputerUse;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,7 +30,9 @@ import java.util.Set;
  * signs that thinking, and one on any other part becomes an empty signed thinking right before that
  * part, which is where {@code GeminiFormat} sends it back. Function calls without an {@code id} get
  * one made from the response id, their place and their content, so the same answer always gets the
- * same ids. One instance per answer; not thread-safe.
+ * same ids. A call of one of Gemini's predefined computer-use functions, when the request offered
+ * the computer tool, is a call of that tool with {@code {"name": function, "args": {...}}}. One
+ * instance per answer; not thread-safe.
  */
 final class GeminiAnswer {
   /**
@@ -38,6 +42,7 @@ final class GeminiAnswer {
   private static final Set<String> FILTERED =
       Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY");
 
+  private final Set<String> computerFunctions;
   private final List<Part> parts = new ArrayList<>();
   private final List<TokenLogprob> logprobs = new ArrayList<>();
   private final StringBuilder open = new StringBuilder();
@@ -48,6 +53,14 @@ final class GeminiAnswer {
   private String finishReason;
   private String blockReason;
   private JsonNode usage;
+
+  /**
+   * @param computerFunctions the names of Gemini's predefined computer-use functions offered with
+   *     the request: a call of one is the computer tool's, {@code {"name": ..., "args": ...}}
+   */
+  GeminiAnswer(Set<String> computerFunctions) {
+    this.computerFunctions = Set.copyOf(computerFunctions);
+  }
 
   /** What the text being gathered is. */
   private enum Kind {
@@ -154,6 +167,11 @@ final class GeminiAnswer {
                     .formatHex(
                         Digests.sha256(responseId + "/" + index + "/" + name + "/" + arguments))
                     .substring(0, 24);
+    if (computerFunctions.contains(name)) {
+      ObjectNode computer = Json.object().put("name", name);
+      computer.set("args", Json.parse(arguments));
+      return new ToolCall(id, ComputerUse.TOOL_NAME, Json.write(computer));
+    }
     return new ToolCall(id, name, arguments);
   }
 

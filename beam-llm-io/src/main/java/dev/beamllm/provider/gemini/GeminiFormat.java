@@ -15,6 +15,7 @@ import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.UnsupportedPartException;
+import dev.beamllm.provider.internal.ComputerCalls;
 import dev.beamllm.provider.internal.Formats;
 import dev.beamllm.provider.internal.Turns;
 import java.util.ArrayList;
@@ -27,7 +28,9 @@ import java.util.Map;
  * user} and {@code model}; tool results are {@code functionResponse} parts in a user turn and carry
  * the function's name (taken from the matching call), with the result under {@code output} or
  * {@code error} as the API documents. The first function call of each model turn carries a thought
- * signature: Gemini's own when it made the call, else the dummy one Google documents. Reference:
+ * signature: Gemini's own when it made the call, else the dummy one Google documents. Calls of the
+ * computer tool in Gemini's shape go back as the predefined function Gemini called, and their
+ * results as that function's response with the screenshot among its {@code parts}. Reference:
  * ai.google.dev/api/generate-content and ai.google.dev/api/caching#FunctionResponse.
  */
 public final class GeminiFormat {
@@ -50,9 +53,10 @@ public final class GeminiFormat {
         .ifPresent(
             s -> body.putObject("systemInstruction").putArray("parts").addObject().put("text", s));
     Map<String, String> toolNames = Formats.toolNamesById(conversation);
+    Map<String, ToolCall> computerCalls = ComputerCalls.byId(conversation, ComputerCalls::isGemini);
     Turns turns = new Turns("role", "parts");
     for (Message m : Formats.nonSystem(conversation)) {
-      turns.add(m.role() == Role.ASSISTANT ? "model" : "user", parts(m, toolNames));
+      turns.add(m.role() == Role.ASSISTANT ? "model" : "user", parts(m, toolNames, computerCalls));
     }
     ArrayNode contents = turns.toArray();
     for (JsonNode content : contents) {
@@ -86,7 +90,8 @@ public final class GeminiFormat {
    * follows it (usually a {@code functionCall}) and is sent back on that very part, as the API
    * requires; images returned by tools follow all the {@code functionResponse} parts.
    */
-  private static List<ObjectNode> parts(Message m, Map<String, String> toolNames) {
+  private static List<ObjectNode> parts(
+      Message m, Map<String, String> toolNames, Map<String, ToolCall> computerCalls) {
     List<ObjectNode> out = new ArrayList<>();
     List<ObjectNode> toolImages = new ArrayList<>();
     String pendingSignature = null;
@@ -98,6 +103,14 @@ public final class GeminiFormat {
         node = image(image);
       } else if (part instanceof File file) {
         node = file(file);
+      } else if (part instanceof ToolCall call && computerCalls.containsKey(call.id())) {
+        JsonNode computer = Json.parse(call.arguments());
+        node = Json.object();
+        node.putObject("functionCall")
+            .put("name", computer.get("name").asText())
+            .set("args", computer.has("args") ? computer.get("args") : Json.object());
+      } else if (part instanceof ToolResult result && computerCalls.containsKey(result.callId())) {
+        node = computerResponse(result, computerCalls.get(result.callId()));
       } else if (part instanceof ToolCall call) {
         node = Json.object();
         node.putObject("functionCall")
@@ -135,6 +148,40 @@ public final class GeminiFormat {
     }
     out.addAll(toolImages);
     return out;
+  }
+
+  /**
+   * The function response to a predefined computer-use function, as Google's reference loop sends
+   * it: {@code {"name": function, "response": {...}, "parts": [{"inlineData": screenshot}]}}, the
+   * screenshot inside the response (a multimodal function response) rather than after it. The
+   * response holds the page's {@code url} when the tool's text is one (a browser's address), other
+   * text as {@code output}, the {@code error} of a failed call, and {@code safety_acknowledgement:
+   * "true"} when the call carried a {@code safety_decision} and ran.
+   */
+  private static ObjectNode computerResponse(ToolResult result, ToolCall call) {
+    JsonNode computer = Json.parse(call.arguments());
+    ObjectNode node = Json.object();
+    ObjectNode fr = node.putObject("functionResponse").put("name", computer.get("name").asText());
+    ObjectNode response = fr.putObject("response");
+    if (result.isError()) {
+      response.put("error", result.text());
+    } else {
+      String text = result.text();
+      if (text.matches("(?i)(https?|file|about|chrome):\\S*")) {
+        response.put("url", text);
+      } else if (!text.isEmpty()) {
+        response.put("output", text);
+      }
+      if (computer.path("args").has("safety_decision")) {
+        response.put("safety_acknowledgement", "true");
+      }
+    }
+    for (Part p : result.content()) {
+      if (p instanceof Image image) {
+        fr.withArray("parts").add(image(image));
+      }
+    }
+    return node;
   }
 
   private static ObjectNode image(Image image) {

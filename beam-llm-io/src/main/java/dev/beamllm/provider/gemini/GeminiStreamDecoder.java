@@ -17,7 +17,16 @@ import java.util.function.Consumer;
  * final usage. An {@code error} object in place of a chunk ends the answer with that error.
  */
 final class GeminiStreamDecoder implements StreamDecoder {
-  private final GeminiAnswer answer = new GeminiAnswer();
+  private final GeminiAnswer answer;
+
+  /**
+   * @param computerFunctions the predefined computer-use functions whose calls are the computer
+   *     tool's
+   */
+  GeminiStreamDecoder(java.util.Set<String> computerFunctions) {
+    this.answer = new GeminiAnswer(computerFunctions);
+  }
+
   private ProviderException failure;
 
   @Override

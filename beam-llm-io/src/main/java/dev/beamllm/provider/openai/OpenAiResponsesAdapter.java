@@ -17,6 +17,7 @@ import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.response.ApiError;
+import dev.beamllm.tool.ComputerUse;
 import dev.beamllm.tool.Tool;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -92,6 +93,14 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
     if (!r.tools().isEmpty()) {
       ArrayNode tools = body.putArray("tools");
       for (Tool t : r.tools()) {
+        if (t.isComputerUse()) {
+          if (computerTool(tools, t.computerUse(), model.apiName())) {
+            // "truncation: auto" is required with computer_use_preview (OpenAI's computer use
+            // guide); it is "disabled" by default.
+            body.put("truncation", "auto");
+          }
+          continue;
+        }
         ObjectNode fn = tools.addObject().put("type", "function").put("name", t.name());
         if (!t.description().isEmpty()) {
           fn.put("description", t.description());
@@ -130,6 +139,25 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
       body.put("stream", true);
     }
     return body;
+  }
+
+  /**
+   * OpenAI's computer tool: {@code {"type": "computer_use_preview", "display_width",
+   * "display_height", "environment"}} for the preview model, else the generally available {@code
+   * {"type": "computer"}}, which takes no settings.
+   *
+   * @return whether it is the preview tool, which needs {@code truncation: auto}
+   */
+  private static boolean computerTool(ArrayNode tools, ComputerUse computer, String apiModel) {
+    ComputerUse.OpenAiTool tool = computer.openAiToolFor(apiModel);
+    ObjectNode t = tools.addObject().put("type", tool.toolType());
+    if (tool != ComputerUse.OpenAiTool.COMPUTER_USE_PREVIEW) {
+      return false;
+    }
+    t.put("display_width", computer.displayWidth())
+        .put("display_height", computer.displayHeight())
+        .put("environment", computer.environment().openAiName());
+    return true;
   }
 
   @Override

@@ -13,8 +13,11 @@ import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.UnsupportedPartException;
+import dev.beamllm.provider.internal.ComputerCalls;
 import dev.beamllm.provider.internal.Formats;
 import java.util.List;
+import java.util.Map;
 
 /**
  * OpenAI Responses API {@code instructions} and {@code input} items. The system prompt goes in
@@ -22,8 +25,10 @@ import java.util.List;
  * platform.openai.com/docs/api-reference/responses/create.
  *
  * <p>Tool calls become {@code function_call} items and their results {@code function_call_output}
- * items. Reasoning is sent back only as the raw {@code reasoning} item the API returned (it carries
- * the id and encrypted content the API needs), followed by its following item with that item's id.
+ * items; calls of the computer tool in OpenAI's shape go back as {@code computer_call} items and
+ * their results as {@code computer_call_output} items. Reasoning is sent back only as the raw
+ * {@code reasoning} item the API returned (it carries the id and encrypted content the API needs),
+ * followed by its following item with that item's id.
  */
 public final class OpenAiResponsesFormat {
   private OpenAiResponsesFormat() {}
@@ -33,6 +38,7 @@ public final class OpenAiResponsesFormat {
     ObjectNode body = Json.object();
     conversation.validate().systemPrompt().ifPresent(s -> body.put("instructions", s));
     ArrayNode input = body.putArray("input");
+    Map<String, ToolCall> computerCalls = ComputerCalls.byId(conversation, ComputerCalls::isOpenAi);
     for (Message m : Formats.nonSystem(conversation)) {
       switch (m.role()) {
         case USER -> {
@@ -45,6 +51,11 @@ public final class OpenAiResponsesFormat {
         case ASSISTANT -> assistant(m.parts(), input);
         case TOOL -> {
           for (ToolResult result : m.partsOf(ToolResult.class)) {
+            ToolCall computer = computerCalls.get(result.callId());
+            if (computer != null) {
+              input.add(computerCallOutput(result, computer));
+              continue;
+            }
             ObjectNode item =
                 input
                     .addObject()
@@ -93,6 +104,9 @@ public final class OpenAiResponsesFormat {
         }
         input.add(reasoning);
         linked = needsFollower;
+      } else if (part instanceof ToolCall call && ComputerCalls.isOpenAi(call)) {
+        input.add(computerCall(call));
+        linked = linked && call.itemId() != null;
       } else if (part instanceof ToolCall call) {
         ObjectNode item = input.addObject().put("type", "function_call");
         linked = linked && call.itemId() != null;
@@ -123,6 +137,49 @@ public final class OpenAiResponsesFormat {
         }
       }
     }
+  }
+
+  /**
+   * A {@code computer_call} item as the model made it: its id (which, unlike a function call's, the
+   * item always needs), call id, action or actions, safety checks and status.
+   */
+  private static ObjectNode computerCall(ToolCall call) {
+    ObjectNode item = Json.object().put("type", "computer_call");
+    if (call.itemId() != null) {
+      item.put("id", call.itemId());
+    }
+    item.put("call_id", call.id());
+    ObjectNode args = (ObjectNode) Json.parse(call.arguments());
+    if (!args.has("pending_safety_checks")) {
+      args.putArray("pending_safety_checks");
+    }
+    item.setAll(args);
+    item.put("status", "completed");
+    return item;
+  }
+
+  /**
+   * A {@code computer_call_output}: the result's screenshot as a {@code computer_screenshot} (the
+   * API reference's type; OpenAI's first computer-use guide showed {@code input_image} here), and,
+   * when the call ran, the call's pending safety checks as acknowledged.
+   *
+   * @throws UnsupportedPartException when the result has no screenshot, which the item needs
+   */
+  private static ObjectNode computerCallOutput(ToolResult result, ToolCall call) {
+    Image screenshot = ComputerCalls.screenshot(result);
+    if (screenshot == null) {
+      throw new UnsupportedPartException(
+          "OpenAI Responses",
+          "a computer call's result without a screenshot (" + result.text() + ")");
+    }
+    ObjectNode item =
+        Json.object().put("type", "computer_call_output").put("call_id", result.callId());
+    item.putObject("output").put("type", "computer_screenshot").put("image_url", screenshot.url());
+    JsonNode checks = Json.parse(call.arguments()).path("pending_safety_checks");
+    if (!result.isError() && checks.isArray() && !checks.isEmpty()) {
+      item.set("acknowledged_safety_checks", checks);
+    }
+    return item;
   }
 
   /** The OpenAI {@code reasoning} item a thinking part carries, or null. */

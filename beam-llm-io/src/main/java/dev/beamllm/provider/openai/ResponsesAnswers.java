@@ -1,6 +1,7 @@
 package dev.beamllm.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
@@ -15,6 +16,7 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.TokenLogprob;
 import dev.beamllm.response.Usage;
+import dev.beamllm.tool.ComputerUse;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +24,9 @@ import java.util.List;
  * Reads an OpenAI Responses {@code Response} object, whether it came whole, at the end of a stream
  * or from polling a background job. Reference:
  * platform.openai.com/docs/api-reference/responses/object.
+ *
+ * <p>A {@code computer_call} becomes a call of the {@code computer} tool whose arguments are the
+ * item's {@code action} (or batched {@code actions}) and {@code pending_safety_checks}.
  *
  * <p>Messages and function calls keep their item ids ({@code msg_...}, {@code fc_...}) on their
  * parts: a reasoning item can only be replayed followed by its following item with that item's id
@@ -82,6 +87,19 @@ final class ResponsesAnswers {
                   item.path("call_id").asText(),
                   item.path("name").asText(),
                   item.path("arguments").asText("{}"),
+                  item.path("id").asText(null)));
+          calls = true;
+        }
+        case "computer_call" -> {
+          // The computer tool's call: its action (or batch of actions) and safety checks, the
+          // arguments ComputerActions reads; the ids go where a function call keeps them.
+          ObjectNode args = ((ObjectNode) item).deepCopy();
+          args.remove(List.of("type", "id", "call_id", "status"));
+          parts.add(
+              new ToolCall(
+                  item.path("call_id").asText(),
+                  ComputerUse.TOOL_NAME,
+                  Json.write(args),
                   item.path("id").asText(null)));
           calls = true;
         }
