@@ -73,6 +73,10 @@ public final class RecordSchemas {
       ObjectNode inner = schema(typeArgument(type, raw), depth + 1);
       var types = Json.MAPPER.createArrayNode().add(inner.path("type").asText()).add("null");
       inner.set("type", types);
+      if (inner.get("enum") instanceof com.fasterxml.jackson.databind.node.ArrayNode values) {
+        // An enum lists every value the property may take: null too, or "type" alone allows it.
+        values.addNull();
+      }
       return inner;
     }
     if (raw.isRecord()) {

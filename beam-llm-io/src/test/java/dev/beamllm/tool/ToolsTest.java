@@ -83,7 +83,7 @@ public class ToolsTest {
     Tool weather = set.get("get_weather").orElseThrow().definition();
     assertEquals(
         "{\"additionalProperties\":false,\"properties\":{\"city\":{\"type\":\"string\"},"
-            + "\"units\":{\"enum\":[\"CELSIUS\",\"FAHRENHEIT\"],\"type\":[\"string\",\"null\"]}},"
+            + "\"units\":{\"enum\":[\"CELSIUS\",\"FAHRENHEIT\",null],\"type\":[\"string\",\"null\"]}},"
             + "\"required\":[\"city\"],\"type\":\"object\"}",
         weather.parametersJson());
     Tool plan = set.get("plan").orElseThrow().definition();
