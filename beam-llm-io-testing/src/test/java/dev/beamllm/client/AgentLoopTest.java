@@ -77,6 +77,7 @@ public class AgentLoopTest {
           assertEquals(model, "Tool results: " + expected, r.completion());
           assertEquals(model, 2, r.turns());
           assertEquals(model, 1, r.toolCalls());
+          assertEquals(model, 2, r.attempts());
           assertTrue(model, r.usage().inputTokens() > 0);
           assertTrue(model, r.cost() > r.last().cost());
         }

@@ -74,13 +74,16 @@ final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult>
     reportClient();
   }
 
+  /** Counts a row's loop in the metrics; whether it ended with an answer. */
   private boolean emitsResult(BundleInFlight.Done<LlmRequest, AgentResult> d) {
     AgentResult r = d.result();
+    metrics.attempts.inc(r.attempts());
     if (r.isError()) {
       metrics.failed();
       return false;
     }
-    metrics.answered(r.last());
+    // The row's tokens and cost are every turn's, not the last answer's.
+    metrics.answered(r.last().toBuilder().setUsage(r.usage()).setCost(r.cost()).build());
     return true;
   }
 

@@ -30,6 +30,7 @@ public final class AgentResultCoder extends AtomicCoder<AgentResult> {
     ApiResponseCoder.of().encode(r.last(), out);
     VarIntCoder.of().encode(r.turns(), out);
     VarIntCoder.of().encode(r.toolCalls(), out);
+    VarIntCoder.of().encode(r.attempts(), out);
     VarLongCoder.of().encode(r.usage().inputTokens(), out);
     VarLongCoder.of().encode(r.usage().outputTokens(), out);
     VarLongCoder.of().encode(r.usage().cacheReadTokens(), out);
@@ -42,6 +43,7 @@ public final class AgentResultCoder extends AtomicCoder<AgentResult> {
     return new AgentResult(
         ConversationCoder.of().decode(in),
         ApiResponseCoder.of().decode(in),
+        VarIntCoder.of().decode(in),
         VarIntCoder.of().decode(in),
         VarIntCoder.of().decode(in),
         new Usage(

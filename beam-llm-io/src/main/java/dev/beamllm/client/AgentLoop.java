@@ -30,6 +30,7 @@ public final class AgentLoop {
   private Usage usage = Usage.ZERO;
   private double cost;
   private int toolCalls;
+  private int attempts;
 
   /**
    * Runs an agent loop whose turns {@code send} starts (its futures complete with an answer or an
@@ -96,6 +97,7 @@ public final class AgentLoop {
   private void answered(int turn, LlmRequest r, ApiResponse response) {
     usage = usage.plus(response.usage());
     cost += response.cost();
+    attempts += response.cacheHit() ? 0 : response.attempts();
     if (response.isError()) {
       end(r.conversation(), response, turn);
       return;
@@ -130,6 +132,6 @@ public final class AgentLoop {
   }
 
   private void end(Conversation conversation, ApiResponse last, int turn) {
-    result.complete(new AgentResult(conversation, last, turn, toolCalls, usage, cost));
+    result.complete(new AgentResult(conversation, last, turn, toolCalls, attempts, usage, cost));
   }
 }

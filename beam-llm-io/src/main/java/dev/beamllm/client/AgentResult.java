@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param last the last answer: the final one, or the failed turn's error
  * @param turns the model turns taken (requests answered or failed), at least 1
  * @param toolCalls the tool calls run
+ * @param attempts requests sent over every turn, retries included (a turn answered from the cache
+ *     sent none)
  * @param usage the tokens of every turn together
  * @param cost the dollar cost of every turn together
  */
@@ -24,6 +26,7 @@ public record AgentResult(
     ApiResponse last,
     int turns,
     int toolCalls,
+    int attempts,
     Usage usage,
     double cost) {
 

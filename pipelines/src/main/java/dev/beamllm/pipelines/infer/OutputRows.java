@@ -59,6 +59,7 @@ final class OutputRows {
     ObjectNode o = (ObjectNode) Json.parse(answer(r.last()));
     o.put("turns", r.turns());
     o.put("tool_call_count", r.toolCalls());
+    o.put("attempts", r.attempts());
     o.putObject("usage")
         .put("input_tokens", r.usage().inputTokens())
         .put("output_tokens", r.usage().outputTokens())
