@@ -34,8 +34,9 @@ import java.util.List;
  * runs many rows' loops at once, the tool set must therefore be built per row on the worker, not
  * once in the pipeline: a list serialized into the transform would be shared by every row of the
  * worker and mix their plans. Such a list refuses every call, with an error result that says so,
- * rather than mixing rows silently. (Building tools per row takes a factory in the agent transform,
- * such as {@code LlmIO.agent().withToolsPerRow(row -> ...)}.)
+ * rather than mixing rows silently. ({@code LlmIO.agent()} takes one tool set for all rows today;
+ * building one per row needs a factory there. Until then a to-do list serves the client's {@code
+ * runAgentLoop}, one loop at a time or many at once, each with its own list.)
  *
  * <p>Safe for the parallel calls of one turn. {@code withX} methods give a new, empty list with
  * that setting: configure a list before handing out its tools.
