@@ -80,6 +80,7 @@ public class ArchitectureTest {
           "dev.beamllm.client",
           "dev.beamllm.cache",
           "dev.beamllm.tool",
+          "dev.beamllm.tool.prefab",
           "dev.beamllm.mcp",
           "dev.beamllm.beam",
           "dev.beamllm.provider");
