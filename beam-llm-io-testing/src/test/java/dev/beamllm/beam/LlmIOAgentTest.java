@@ -13,6 +13,7 @@ import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.tool.ToolMethod;
 import dev.beamllm.tool.ToolSet;
 import dev.beamllm.tool.Tools;
+import dev.beamllm.tool.prefab.PrefabTools;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,6 +100,47 @@ public class LlmIOAgentTest {
       pipeline.run().waitUntilFinish();
       assertEquals(n, CALLS.get());
       assertEquals(2L * n + 1, fake.stats().accepted());
+    }
+  }
+
+  @Test
+  public void eachRowKeepsItsOwnToDoList() {
+    int n = 30;
+    try (FakeProviderServer fake = FakeProviderServer.builder().recordRequests(false).start()) {
+      List<Conversation> rows = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        rows.add(
+            Conversation.user("Please call todo_add with {\"items\":[\"task-" + i + "\"]}")
+                .withId("row-" + i));
+      }
+      AgentOutput out =
+          pipeline
+              .apply(Create.of(rows))
+              .apply(
+                  LlmIO.agent()
+                      .withClient(
+                          LlmIO.complete()
+                              .withModels("gpt-4.1-mini")
+                              .withRegistry(LlmIOTest.registry(fake)))
+                      .withToolsPerRow(r -> ToolSet.of(PrefabTools.todoList().tools()))
+                      .withMaxTurns(3));
+      PAssert.that(out.failures()).empty();
+      PAssert.that(out.results())
+          .satisfies(
+              results -> {
+                int count = 0;
+                for (AgentResult r : results) {
+                  count++;
+                  String id = r.conversation().id().orElseThrow();
+                  String mine = "task-" + id.substring("row-".length());
+                  assertTrue(r.completion(), r.completion().contains(mine));
+                  // One item: a list shared between rows would hold the others' too.
+                  assertEquals(r.completion(), 1, r.completion().split("task-", -1).length - 1);
+                }
+                assertEquals(n, count);
+                return null;
+              });
+      pipeline.run().waitUntilFinish();
     }
   }
 

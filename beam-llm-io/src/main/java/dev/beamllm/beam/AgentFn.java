@@ -4,8 +4,13 @@ import dev.beamllm.client.AgentLoop;
 import dev.beamllm.client.AgentResult;
 import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.LlmRequest;
+import dev.beamllm.response.ApiError;
+import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.ErrorKind;
+import dev.beamllm.response.Usage;
 import dev.beamllm.tool.ToolSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TupleTag;
@@ -19,6 +24,7 @@ final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult>
   private static final long serialVersionUID = 1L;
 
   private final ToolSet tools;
+  private final SerializableFunction<LlmRequest, ToolSet> toolsPerRow;
   private final int maxTurns;
   private final TupleTag<AgentResult> results;
   private final TupleTag<LlmFailure> failures;
@@ -28,11 +34,13 @@ final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult>
       ClientConfig config,
       SerializableFunction<ClientConfig, LlmService> clientFactory,
       ToolSet tools,
+      SerializableFunction<LlmRequest, ToolSet> toolsPerRow,
       int maxTurns,
       TupleTag<AgentResult> results,
       TupleTag<LlmFailure> failures) {
     super(transformId, config, clientFactory);
     this.tools = tools;
+    this.toolsPerRow = toolsPerRow;
     this.maxTurns = maxTurns;
     this.results = results;
     this.failures = failures;
@@ -43,8 +51,7 @@ final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult>
   public void process(ProcessContext c, BoundedWindow window) throws InterruptedException {
     LlmRequest request = c.element();
     metrics.requests.inc();
-    var loop = AgentLoop.run(r -> client.start(r, Set.of()), request, tools, maxTurns);
-    for (var d : work.started(request, loop, c.timestamp(), window)) {
+    for (var d : work.started(request, loop(request), c.timestamp(), window)) {
       if (emitsResult(d)) {
         c.output(d.result());
       } else {
@@ -72,6 +79,30 @@ final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult>
       }
     }
     reportClient();
+  }
+
+  /** Starts a row's loop, with its own tools when the transform makes them per row. */
+  private CompletableFuture<AgentResult> loop(LlmRequest request) {
+    if (toolsPerRow == null) {
+      return AgentLoop.run(r -> client.start(r, Set.of()), request, tools, maxTurns);
+    }
+    ToolSet mine;
+    ToolSet all;
+    try {
+      mine = toolsPerRow.apply(request);
+      all = tools.plus(mine);
+    } catch (RuntimeException e) {
+      ApiResponse refused =
+          ApiResponse.failure(
+              "",
+              ApiError.of(ErrorKind.INVALID_INPUT, "the row's tools could not be made: " + e),
+              0);
+      return CompletableFuture.completedFuture(
+          new AgentResult(request.conversation(), refused, 1, 0, 0, Usage.ZERO, 0));
+    }
+    // Only the row's own tools are released: the shared ones live as long as this instance.
+    return AgentLoop.run(r -> client.start(r, Set.of()), request, all, maxTurns)
+        .whenComplete((r, e) -> mine.release());
   }
 
   /** Counts a row's loop in the metrics; whether it ended with an answer. */

@@ -729,6 +729,9 @@ public final class LlmIO {
     /** The most model turns per row. */
     public abstract int maxTurns();
 
+    /** Makes each row's own tools (state of its own: a to-do list), or null. */
+    abstract @Nullable SerializableFunction<LlmRequest, ToolSet> toolsPerRow();
+
     abstract Builder toBuilder();
 
     @AutoValue.Builder
@@ -738,6 +741,8 @@ public final class LlmIO {
       abstract Builder setTools(ToolSet tools);
 
       abstract Builder setMaxTurns(int turns);
+
+      abstract Builder setToolsPerRow(@Nullable SerializableFunction<LlmRequest, ToolSet> f);
 
       abstract Agent build();
     }
@@ -753,6 +758,16 @@ public final class LlmIO {
      */
     public Agent withTools(ToolSet tools) {
       return toBuilder().setTools(Objects.requireNonNull(tools, "tools")).build();
+    }
+
+    /**
+     * Tools each row gets of its own, made on the worker when its loop starts and released when it
+     * ends, beside the shared ones of {@link #withTools}: tools that keep state per agent (a to-do
+     * list of {@code dev.beamllm.tool.prefab}), which one shared copy would mix between rows. A
+     * factory that throws makes the row a failure ({@code INVALID_INPUT}).
+     */
+    public Agent withToolsPerRow(SerializableFunction<LlmRequest, ToolSet> tools) {
+      return toBuilder().setToolsPerRow(Objects.requireNonNull(tools, "tools")).build();
     }
 
     /** The most model turns per row (≥ 1); a model still calling tools then fails the row. */
@@ -800,6 +815,7 @@ public final class LlmIO {
                           config,
                           factory,
                           tools(),
+                          toolsPerRow(),
                           maxTurns(),
                           RESULTS,
                           AGENT_FAILURES))

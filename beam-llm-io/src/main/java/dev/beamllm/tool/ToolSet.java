@@ -61,6 +61,11 @@ public final class ToolSet implements Serializable {
     return new ToolSet(index(List.copyOf(tools.values()), more), maxParallel, callTimeout);
   }
 
+  /** This set and another's tools (this set's settings); names must stay unique. */
+  public ToolSet plus(ToolSet other) {
+    return plus(List.copyOf(other.tools.values()));
+  }
+
   /** At most {@code n} calls of one turn at once (≥ 1). */
   public ToolSet withMaxParallel(int n) {
     if (n < 1) {
