@@ -43,7 +43,7 @@ Commands:
   bench agent [--runs N] [--rows N]
                              agent rows (a tool call in each of 3 turns, then an answer) through
                              LlmIO.agent() beside plain rows through LlmIO.complete(): rows/s
-                             and the ratio (about 2 minutes a run at 10,000 rows)
+                             and the ratio (about a minute for 3 runs of 10,000 rows)
   bench cluster [--runs N] [--rows N]
                              the main job on the Flink session cluster at parallelism 4 against
                              one 6,000/min quota: shared through Redis, full limit per worker,
