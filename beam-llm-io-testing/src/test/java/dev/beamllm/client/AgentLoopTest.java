@@ -205,6 +205,10 @@ public class AgentLoopTest {
         assertEquals(first.completion(), again.completion());
         assertEquals(first.conversation(), again.conversation());
         assertTrue(again.last().cacheHit());
+        assertEquals(0, again.attempts());
+        assertEquals(0, again.paidCost(), 0);
+        assertEquals(first.cost(), again.cost(), 1e-12);
+        assertEquals(first.cost(), first.paidCost(), 1e-12);
       }
       assertEquals("no request reached the provider again", 2, fake.stats().received());
     }

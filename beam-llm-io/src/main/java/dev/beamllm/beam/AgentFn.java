@@ -98,7 +98,7 @@ final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult>
               ApiError.of(ErrorKind.INVALID_INPUT, "the row's tools could not be made: " + e),
               0);
       return CompletableFuture.completedFuture(
-          new AgentResult(request.conversation(), refused, 1, 0, 0, Usage.ZERO, 0));
+          new AgentResult(request.conversation(), refused, 1, 0, 0, Usage.ZERO, 0, Usage.ZERO, 0));
     }
     // Only the row's own tools are released: the shared ones live as long as this instance.
     return AgentLoop.run(r -> client.start(r, Set.of()), request, all, maxTurns)
@@ -113,8 +113,8 @@ final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult>
       metrics.failed();
       return false;
     }
-    // The row's tokens and cost are every turn's, not the last answer's.
-    metrics.answered(r.last().toBuilder().setUsage(r.usage()).setCost(r.cost()).build());
+    // What this run paid for the row: every turn the provider answered, not only the last.
+    metrics.answered(r.last().toBuilder().setUsage(r.paidUsage()).setCost(r.paidCost()).build());
     return true;
   }
 

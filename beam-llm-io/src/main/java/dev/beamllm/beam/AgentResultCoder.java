@@ -31,11 +31,25 @@ public final class AgentResultCoder extends AtomicCoder<AgentResult> {
     VarIntCoder.of().encode(r.turns(), out);
     VarIntCoder.of().encode(r.toolCalls(), out);
     VarIntCoder.of().encode(r.attempts(), out);
-    VarLongCoder.of().encode(r.usage().inputTokens(), out);
-    VarLongCoder.of().encode(r.usage().outputTokens(), out);
-    VarLongCoder.of().encode(r.usage().cacheReadTokens(), out);
-    VarLongCoder.of().encode(r.usage().cacheWriteTokens(), out);
+    encodeUsage(r.usage(), out);
     DoubleCoder.of().encode(r.cost(), out);
+    encodeUsage(r.paidUsage(), out);
+    DoubleCoder.of().encode(r.paidCost(), out);
+  }
+
+  private static void encodeUsage(Usage u, OutputStream out) throws IOException {
+    VarLongCoder.of().encode(u.inputTokens(), out);
+    VarLongCoder.of().encode(u.outputTokens(), out);
+    VarLongCoder.of().encode(u.cacheReadTokens(), out);
+    VarLongCoder.of().encode(u.cacheWriteTokens(), out);
+  }
+
+  private static Usage decodeUsage(InputStream in) throws IOException {
+    return new Usage(
+        VarLongCoder.of().decode(in),
+        VarLongCoder.of().decode(in),
+        VarLongCoder.of().decode(in),
+        VarLongCoder.of().decode(in));
   }
 
   @Override
@@ -46,11 +60,9 @@ public final class AgentResultCoder extends AtomicCoder<AgentResult> {
         VarIntCoder.of().decode(in),
         VarIntCoder.of().decode(in),
         VarIntCoder.of().decode(in),
-        new Usage(
-            VarLongCoder.of().decode(in),
-            VarLongCoder.of().decode(in),
-            VarLongCoder.of().decode(in),
-            VarLongCoder.of().decode(in)),
+        decodeUsage(in),
+        DoubleCoder.of().decode(in),
+        decodeUsage(in),
         DoubleCoder.of().decode(in));
   }
 

@@ -31,6 +31,8 @@ public final class AgentLoop {
   private double cost;
   private int toolCalls;
   private int attempts;
+  private Usage paidUsage = Usage.ZERO;
+  private double paidCost;
 
   /**
    * Runs an agent loop whose turns {@code send} starts (its futures complete with an answer or an
@@ -97,7 +99,11 @@ public final class AgentLoop {
   private void answered(int turn, LlmRequest r, ApiResponse response) {
     usage = usage.plus(response.usage());
     cost += response.cost();
-    attempts += response.cacheHit() ? 0 : response.attempts();
+    if (!response.cacheHit()) {
+      attempts += response.attempts();
+      paidUsage = paidUsage.plus(response.usage());
+      paidCost += response.cost();
+    }
     if (response.isError()) {
       end(r.conversation(), response, turn);
       return;
@@ -132,6 +138,8 @@ public final class AgentLoop {
   }
 
   private void end(Conversation conversation, ApiResponse last, int turn) {
-    result.complete(new AgentResult(conversation, last, turn, toolCalls, attempts, usage, cost));
+    result.complete(
+        new AgentResult(
+            conversation, last, turn, toolCalls, attempts, usage, cost, paidUsage, paidCost));
   }
 }

@@ -20,6 +20,8 @@ import java.util.Optional;
  *     sent none)
  * @param usage the tokens of every turn together
  * @param cost the dollar cost of every turn together
+ * @param paidUsage the tokens of the turns the provider answered in this run (not the cache's)
+ * @param paidCost the dollar cost of those turns: what this run paid
  */
 public record AgentResult(
     Conversation conversation,
@@ -28,13 +30,16 @@ public record AgentResult(
     int toolCalls,
     int attempts,
     Usage usage,
-    double cost) {
+    double cost,
+    Usage paidUsage,
+    double paidCost) {
 
   /** Checks the parts. */
   public AgentResult {
     Objects.requireNonNull(conversation, "conversation");
     Objects.requireNonNull(last, "last");
     Objects.requireNonNull(usage, "usage");
+    Objects.requireNonNull(paidUsage, "paidUsage");
   }
 
   /** Why the loop failed (the failed turn's error, or {@code MAX_TURNS}), if it did. */

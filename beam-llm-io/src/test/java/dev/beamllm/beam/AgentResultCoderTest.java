@@ -37,7 +37,9 @@ public class AgentResultCoderTest {
             .setCost(0.00012)
             .setConversationId("row-1")
             .build();
-    AgentResult done = new AgentResult(c, last, 2, 1, 3, new Usage(80, 12, 3, 4), 0.0003);
+    AgentResult done =
+        new AgentResult(
+            c, last, 2, 1, 3, new Usage(80, 12, 3, 4), 0.0003, new Usage(40, 7, 0, 0), 0.0002);
     CoderProperties.coderDecodeEncodeEqual(AgentResultCoder.of(), done);
     AgentResult failed =
         new AgentResult(
@@ -45,6 +47,8 @@ public class AgentResultCoderTest {
             last.toBuilder().setError(ApiError.of(ErrorKind.MAX_TURNS, "still calling")).build(),
             3,
             2,
+            0,
+            Usage.ZERO,
             0,
             Usage.ZERO,
             0);
