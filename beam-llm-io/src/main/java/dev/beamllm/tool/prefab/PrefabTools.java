@@ -46,4 +46,15 @@ public final class PrefabTools {
   public static SqlTools sql(String jdbcUrl) {
     return SqlTools.at(jdbcUrl);
   }
+
+  /**
+   * A bash shell confined to {@code root} by a bubblewrap sandbox (no network, the system
+   * read-only, a time limit); see {@link BashTool}. {@code bwrap} must be installed where the tool
+   * runs (Debian's {@code bubblewrap}); without it every call is an error saying so.
+   *
+   * @param root the directory commands run in and may change, made absolute now
+   */
+  public static BashTool bash(String root) {
+    return BashTool.at(root);
+  }
 }
