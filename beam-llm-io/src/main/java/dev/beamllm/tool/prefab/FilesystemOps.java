@@ -538,9 +538,75 @@ final class FilesystemOps implements Serializable {
     if (a.old_str().isEmpty()) {
       return ToolOutput.error("old_str is empty: give the exact text to replace");
     }
+    return rewrite(
+        a.path(),
+        (text, shown) -> {
+          int first = text.indexOf(a.old_str());
+          if (first < 0) {
+            return ToolOutput.error(
+                "old_str was not found in '"
+                    + shown
+                    + "'; read the file and copy the text exactly, whitespace included");
+          }
+          if (text.indexOf(a.old_str(), first + 1) >= 0) {
+            return ToolOutput.error(
+                "old_str occurs "
+                    + occurrences(text, a.old_str())
+                    + " times in '"
+                    + shown
+                    + "'; include more of the text around it so that it occurs once");
+          }
+          return text.substring(0, first)
+              + a.new_str()
+              + text.substring(first + a.old_str().length());
+        });
+  }
+
+  /**
+   * Inserts {@code text} after line {@code after} of a text file (0: before the first line), as a
+   * line of its own.
+   */
+  ToolOutput insert(String path, int after, String text) {
+    if (after < 0) {
+      return ToolOutput.error("insert_line must be 0 (the top) or more, not " + after);
+    }
+    return rewrite(
+        path,
+        (content, shown) -> {
+          int at = 0;
+          for (int line = 0; line < after; line++) {
+            int nl = content.indexOf('\n', at);
+            if (nl < 0) {
+              if (line == after - 1 && at < content.length()) {
+                // The last line, without a newline: insert after it.
+                return content + "\n" + text + (text.endsWith("\n") ? "" : "\n");
+              }
+              return ToolOutput.error(
+                  "'" + shown + "' has " + line + " lines; insert_line " + after + " is past them");
+            }
+            at = nl + 1;
+          }
+          return content.substring(0, at)
+              + text
+              + (text.endsWith("\n") ? "" : "\n")
+              + content.substring(at);
+        });
+  }
+
+  /** A change to a file's text: the new text, or an error the model reads. */
+  private interface TextChange {
+    /** A {@code String} (the new text) or a {@link ToolOutput} (why not). */
+    Object apply(String text, String shown);
+  }
+
+  /**
+   * Rewrites an existing UTF-8 text file under its lock, within the size limits: what edits and
+   * inserts share.
+   */
+  private ToolOutput rewrite(String path, TextChange change) {
     RootedPaths.Resolved file;
     try {
-      file = RootedPaths.resolve(RootedPaths.realRoot(config.root()), a.path());
+      file = RootedPaths.resolve(RootedPaths.realRoot(config.root()), path);
     } catch (RootedPaths.Refused e) {
       return ToolOutput.error(e.getMessage());
     }
@@ -570,24 +636,11 @@ final class FilesystemOps implements Serializable {
         if (text.indexOf('\0') >= 0) {
           return binary(file, size);
         }
-        int first = text.indexOf(a.old_str());
-        if (first < 0) {
-          return ToolOutput.error(
-              "old_str was not found in '"
-                  + file.shown()
-                  + "'; read the file and copy the text exactly, whitespace included");
+        Object changed = change.apply(text, file.shown());
+        if (changed instanceof ToolOutput refused) {
+          return refused;
         }
-        if (text.indexOf(a.old_str(), first + 1) >= 0) {
-          return ToolOutput.error(
-              "old_str occurs "
-                  + occurrences(text, a.old_str())
-                  + " times in '"
-                  + file.shown()
-                  + "'; include more of the text around it so that it occurs once");
-        }
-        String edited =
-            text.substring(0, first) + a.new_str() + text.substring(first + a.old_str().length());
-        byte[] bytes = edited.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = ((String) changed).getBytes(StandardCharsets.UTF_8);
         if (bytes.length > config.maxWriteBytes()) {
           return ToolOutput.error(
               "the edited file would be "
@@ -601,6 +654,17 @@ final class FilesystemOps implements Serializable {
       }
     } catch (IOException e) {
       return failed("edit", file.shown(), e);
+    }
+  }
+
+  /** Whether a path the model gave is a folder of the workspace (false when it is refused). */
+  boolean isFolder(String path) {
+    try {
+      return Files.isDirectory(
+          RootedPaths.resolve(RootedPaths.realRoot(config.root()), path).real(),
+          LinkOption.NOFOLLOW_LINKS);
+    } catch (RootedPaths.Refused e) {
+      return false;
     }
   }
 

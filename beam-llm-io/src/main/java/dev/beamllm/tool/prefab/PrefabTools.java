@@ -57,4 +57,12 @@ public final class PrefabTools {
   public static BashTool bash(String root) {
     return BashTool.at(root);
   }
+
+  /**
+   * A text editor confined to {@code root}, taking the arguments of Anthropic's text editor tool
+   * (view, create, str_replace, insert); see {@link TextEditorTool}.
+   */
+  public static TextEditorTool textEditor(String root) {
+    return TextEditorTool.at(root);
+  }
 }
