@@ -133,8 +133,23 @@ public final class AgentLoop {
             : r.withPreferredModel(response.model());
     tools
         .run(calls)
-        .thenAccept(
-            results -> turn(turn + 1, next.withConversation(so.add(Message.toolResults(results)))));
+        .whenComplete(
+            (results, error) -> {
+              LlmRequest following;
+              try {
+                if (error != null) {
+                  throw new IllegalStateException(error);
+                }
+                following = next.withConversation(so.add(Message.toolResults(results)));
+              } catch (RuntimeException e) {
+                // A tool set that broke its promise never to fail must not leave the loop open.
+                ApiError broken =
+                    ApiError.of(ErrorKind.TOOL, "the tools of turn " + turn + " failed: " + e);
+                end(so, response.toBuilder().setError(broken).build(), turn);
+                return;
+              }
+              turn(turn + 1, following);
+            });
   }
 
   private void end(Conversation conversation, ApiResponse last, int turn) {
