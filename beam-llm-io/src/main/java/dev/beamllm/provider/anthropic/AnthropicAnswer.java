@@ -45,7 +45,7 @@ public final class AnthropicAnswer {
    * mcp_tool_result}, or null while none came): one part holding both blocks, as a JSON array, for
    * the next turn.
    */
-  private static ServerToolUse mcpToolUse(JsonNode use, JsonNode result) {
+  static ServerToolUse mcpToolUse(JsonNode use, JsonNode result) {
     ArrayNode raw = JsonNodeFactory.instance.arrayNode().add(use);
     String output = null;
     boolean failed = false;
