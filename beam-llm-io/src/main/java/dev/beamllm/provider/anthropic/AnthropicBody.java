@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.ServerToolUse;
+import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RemoteMcpServer;
@@ -245,11 +247,12 @@ public final class AnthropicBody {
    * The betas for a request: {@link #FILES_BETA} when a part refers to an uploaded file, the
    * computer-use beta of the computer tool's version ({@code computer-use-2025-01-24}, ...) when
    * the request offers one, then those in the client's extra {@code anthropic-beta} header, then
-   * {@link #MCP_BETA} when the request has remote MCP servers; each once, in order.
+   * {@link #MCP_BETA} when the request has remote MCP servers or sends back calls Anthropic made to
+   * one; each once, in order.
    */
   public static Set<String> betas(ProviderRequest r) {
     Set<String> betas = betas(r.conversation(), r.tools(), r.model().apiName(), r.extraHeaders());
-    if (!r.remoteMcpServers().isEmpty()) {
+    if (!r.remoteMcpServers().isEmpty() || repliesMcpCalls(r.conversation())) {
       betas.add(MCP_BETA);
     }
     return betas;
@@ -315,6 +318,14 @@ public final class AnthropicBody {
       server.allowedTools().forEach(allowed::add);
     }
     return s;
+  }
+
+  /** Whether the conversation sends back MCP calls Anthropic ran (their blocks need the beta). */
+  private static boolean repliesMcpCalls(Conversation conversation) {
+    return conversation.messages().stream()
+        .flatMap(m -> m.parts().stream())
+        .anyMatch(
+            p -> p instanceof ServerToolUse use && use.rawFrom(Thinking.ANTHROPIC).isPresent());
   }
 
   /** The client's extra headers without {@code anthropic-beta}, which {@link #betas} has merged. */
