@@ -167,5 +167,14 @@ public class RemoteMcpTest {
     assertFalse(config.toString(), config.toString().contains("tok-123"));
     assertFalse(config.toString(), config.toString().contains("BEAMLLM_TEST_UNSET_WIKI_TOKEN"));
     assertTrue(config.toString(), config.toString().contains("wiki"));
+    String shown =
+        org.apache.beam.sdk.transforms.display.DisplayData.from(
+                dev.beamllm.beam.LlmIO.complete()
+                    .withModels("gpt-4.1-mini")
+                    .withRemoteMcpServers(WIKI))
+            .toString();
+    assertTrue(shown, shown.contains("mcp.example.com"));
+    assertFalse(shown, shown.contains("tok-123"));
+    assertFalse(shown, shown.contains("BEAMLLM_TEST_UNSET_WIKI_TOKEN"));
   }
 }

@@ -695,6 +695,16 @@ public final class LlmIO {
                       // Each cache's toString names its store, a Redis password masked.
                       c.cache().map(String::valueOf).orElse("none"))
                   .withLabel("Cache"));
+      if (!c.remoteMcpServers().servers().isEmpty()) {
+        // Each server's toString shows its URL and header names, header values masked.
+        builder.add(
+            DisplayData.item(
+                    "remoteMcpServers",
+                    c.remoteMcpServers().servers()
+                        + " run by "
+                        + c.remoteMcp().name().toLowerCase(java.util.Locale.ROOT))
+                .withLabel("Remote MCP servers"));
+      }
     }
   }
 
