@@ -113,6 +113,26 @@ final class AnthropicResponse {
               .put("signature", answer.thinkingSignature()));
       blockStop(sse, index++);
     }
+    // Remote MCP calls: the use's input streams as JSON deltas, its result comes whole.
+    ArrayNode mcp = Json.MAPPER.createArrayNode();
+    remoteMcpCalls(mcp, id, request);
+    for (JsonNode block : mcp) {
+      ObjectNode opening = ((ObjectNode) block).deepCopy();
+      boolean use = "mcp_tool_use".equals(block.path("type").asText());
+      if (use) {
+        opening.putObject("input");
+      }
+      blockStart(sse, index, opening);
+      if (use) {
+        delta(
+            sse,
+            index,
+            Json.object()
+                .put("type", "input_json_delta")
+                .put("partial_json", Json.write(block.get("input"))));
+      }
+      blockStop(sse, index++);
+    }
     if (hasText(answer)) {
       blockStart(sse, index, Json.object().put("type", "text").put("text", ""));
       for (String piece : OpenAiChatDialect.pieces(answer.text())) {

@@ -129,6 +129,29 @@ public class RemoteMcpTest {
   }
 
   @Test
+  public void aStreamedAnswerKeepsTheServerCallToo() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().keyless(true).start();
+        LlmClient openAi =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .responsesApi(true)
+                .remoteMcpServers(WIKI)
+                .build();
+        LlmClient claude =
+            ClientTestSupport.client(fake, "claude-3.5-haiku").remoteMcpServers(WIKI).build()) {
+      for (LlmClient client : List.of(openAi, claude)) {
+        List<String> pieces = new java.util.ArrayList<>();
+        ApiResponse r = client.stream(Conversation.user(ASK), pieces::add).join();
+        assertFalse(r.error().toString(), r.isError());
+        ServerToolUse call = onlyServerCall(r);
+        assertEquals("ask", call.name());
+        assertEquals("{\"q\":\"beam\"}", call.arguments());
+        assertEquals("remote ask({\"q\":\"beam\"})", call.output());
+        assertFalse(r.completion().isEmpty());
+      }
+    }
+  }
+
+  @Test
   public void aModelWhoseApiCannotCallMcpServersIsRefusedBeforeSending() {
     try (FakeProviderServer fake = FakeProviderServer.builder().keyless(true).start();
         LlmClient client =
