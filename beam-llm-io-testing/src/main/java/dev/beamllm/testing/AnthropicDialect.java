@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.internal.Json;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +67,68 @@ final class AnthropicDialect implements Dialect {
           "service_tier: Input should be 'auto' or 'standard_only'", "service_tier");
     }
     checkComputerBeta(body, request.header("anthropic-beta"));
-    return AnthropicRequest.parse(body, body.get("model").textValue());
+    List<RemoteMcpCalls.Server> remoteMcp = mcpServers(body, request.header("anthropic-beta"));
+    ParsedRequest parsed = AnthropicRequest.parse(body, body.get("model").textValue());
+    return remoteMcp.isEmpty()
+        ? parsed
+        : parsed.withOptions(
+            Json.write(Json.object().set("remote_mcp", RemoteMcpCalls.toJson(remoteMcp))));
+  }
+
+  /** The beta of the MCP connector's {@code mcp_servers} field. */
+  static final String MCP_BETA = "mcp-client-2025-04-04";
+
+  /**
+   * The MCP connector's servers ({@code mcp_servers: [{"type": "url", "url", "name",
+   * "authorization_token", "tool_configuration": {"enabled", "allowed_tools"}}]}), which need the
+   * {@link #MCP_BETA} beta; the fake reaches no server and calls them by the rule of {@link
+   * RemoteMcpCalls}.
+   */
+  private static List<RemoteMcpCalls.Server> mcpServers(ObjectNode body, String betaHeader) {
+    List<RemoteMcpCalls.Server> out = new ArrayList<>();
+    JsonNode servers = body.get("mcp_servers");
+    if (servers == null || servers.isNull()) {
+      return out;
+    }
+    if (betaHeader == null
+        || java.util.Arrays.stream(betaHeader.split(","))
+            .noneMatch(b -> b.trim().equals(MCP_BETA))) {
+      throw ProviderError.badRequest("mcp_servers: Extra inputs are not permitted", "mcp_servers");
+    }
+    if (!servers.isArray()) {
+      throw ProviderError.badRequest("mcp_servers: Input should be a valid list", "mcp_servers");
+    }
+    Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < servers.size(); i++) {
+      JsonNode s = servers.get(i);
+      String at = "mcp_servers." + i;
+      if (!"url".equals(s.path("type").asText())) {
+        throw ProviderError.badRequest(at + ".type: Input should be 'url'", "mcp_servers");
+      }
+      for (String field : new String[] {"url", "name"}) {
+        if (!s.path(field).isTextual()) {
+          throw ProviderError.badRequest(at + "." + field + ": Field required", "mcp_servers");
+        }
+      }
+      JsonNode token = s.get("authorization_token");
+      if (token != null && !token.isNull() && !token.isTextual()) {
+        throw ProviderError.badRequest(
+            at + ".authorization_token: Input should be a valid string", "mcp_servers");
+      }
+      String name = s.get("name").asText();
+      if (!names.add(name)) {
+        throw ProviderError.badRequest(
+            "mcp_servers: MCP server names must be unique: '" + name + "'", "mcp_servers");
+      }
+      JsonNode config = s.path("tool_configuration");
+      if (config.path("enabled").isBoolean() && !config.path("enabled").asBoolean()) {
+        continue;
+      }
+      List<String> allowed = new ArrayList<>();
+      config.path("allowed_tools").forEach(t -> allowed.add(t.asText()));
+      out.add(new RemoteMcpCalls.Server(name, allowed));
+    }
+    return out;
   }
 
   /**

@@ -39,9 +39,18 @@ final class AnthropicRequest {
 
   private static final Set<String> BLOCK_TYPES =
       Set.of(
-          "text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking");
+          "text",
+          "image",
+          "document",
+          "tool_use",
+          "tool_result",
+          "thinking",
+          "redacted_thinking",
+          "mcp_tool_use",
+          "mcp_tool_result");
   private static final String BLOCK_TAGS =
-      "'text', 'image', 'document', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking'";
+      "'text', 'image', 'document', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking',"
+          + " 'mcp_tool_use', 'mcp_tool_result'";
   private static final Set<String> IMAGE_TYPES =
       Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
   private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
@@ -198,6 +207,15 @@ final class AnthropicRequest {
         }
       }
       case "tool_result" -> checkToolResult(b, path, imageUrls);
+      case "mcp_tool_use" -> {
+        requireString(b, "id", path);
+        requireString(b, "name", path);
+        requireString(b, "server_name", path);
+        if (!b.path("input").isObject()) {
+          throw bad(path + ".input: Input should be a valid dictionary", "messages");
+        }
+      }
+      case "mcp_tool_result" -> requireString(b, "tool_use_id", path);
       case "thinking" -> {
         requireString(b, "thinking", path);
         requireString(b, "signature", path);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.internal.Json;
+import java.util.List;
 
 /**
  * An {@link Answer} as Anthropic's {@code message} object, or as its server-sent event stream.
@@ -33,6 +34,7 @@ final class AnthropicResponse {
           .put("thinking", answer.thinking())
           .put("signature", answer.thinkingSignature());
     }
+    remoteMcpCalls(content, id, request);
     if (hasText(answer)) {
       content.addObject().put("type", "text").put("text", answer.text());
     }
@@ -43,6 +45,38 @@ final class AnthropicResponse {
     root.putNull("stop_sequence");
     root.set("usage", usage(answer, answer.outputTokens()).put("service_tier", "standard"));
     return root;
+  }
+
+  /**
+   * The {@code mcp_tool_use} and {@code mcp_tool_result} blocks of the calls the fake model makes
+   * to the remote MCP servers the request offers ({@link RemoteMcpCalls}).
+   */
+  private static void remoteMcpCalls(ArrayNode content, String id, ParsedRequest request) {
+    if (request.options() == null) {
+      return;
+    }
+    List<RemoteMcpCalls.Server> servers =
+        RemoteMcpCalls.fromJson(Json.parse(request.options()).get("remote_mcp"));
+    List<RemoteMcpCalls.Call> calls = RemoteMcpCalls.calls(request.conversation(), servers);
+    for (int i = 0; i < calls.size(); i++) {
+      RemoteMcpCalls.Call c = calls.get(i);
+      String useId = Bodies.id("mcptoolu_", id + "/" + i);
+      ObjectNode use =
+          content
+              .addObject()
+              .put("type", "mcp_tool_use")
+              .put("id", useId)
+              .put("name", c.tool())
+              .put("server_name", c.server());
+      use.set("input", Json.parse(c.argumentsJson()));
+      ObjectNode result =
+          content
+              .addObject()
+              .put("type", "mcp_tool_result")
+              .put("tool_use_id", useId)
+              .put("is_error", false);
+      result.putArray("content").addObject().put("type", "text").put("text", c.output());
+    }
   }
 
   /**
@@ -77,6 +111,26 @@ final class AnthropicResponse {
           Json.object()
               .put("type", "signature_delta")
               .put("signature", answer.thinkingSignature()));
+      blockStop(sse, index++);
+    }
+    // Remote MCP calls: the use's input streams as JSON deltas, its result comes whole.
+    ArrayNode mcp = Json.MAPPER.createArrayNode();
+    remoteMcpCalls(mcp, id, request);
+    for (JsonNode block : mcp) {
+      ObjectNode opening = ((ObjectNode) block).deepCopy();
+      boolean use = "mcp_tool_use".equals(block.path("type").asText());
+      if (use) {
+        opening.putObject("input");
+      }
+      blockStart(sse, index, opening);
+      if (use) {
+        delta(
+            sse,
+            index,
+            Json.object()
+                .put("type", "input_json_delta")
+                .put("partial_json", Json.write(block.get("input"))));
+      }
       blockStop(sse, index++);
     }
     if (hasText(answer)) {

@@ -52,7 +52,8 @@ final class OpenAiResponsesDialect implements Dialect {
     Bodies.checkNumber(body, "top_p", 0, 1);
     int maxTokens = maxOutputTokens(body.get("max_output_tokens"));
     ObjectNode echo = echo(body);
-    List<ParsedRequest.ToolDef> tools = tools(body.get("tools"), echo.putArray("tools"));
+    List<RemoteMcpCalls.Server> remoteMcp = new ArrayList<>();
+    List<ParsedRequest.ToolDef> tools = tools(body.get("tools"), echo.putArray("tools"), remoteMcp);
     checkTruncation(tools, body.get("truncation"));
     TextFormat text = TextFormat.read(body.get("text"), conversation);
     echo.putObject("text").put("verbosity", "medium").set("format", text.echo());
@@ -63,6 +64,7 @@ final class OpenAiResponsesDialect implements Dialect {
     ObjectNode options =
         Json.object().put("encrypted_reasoning", includes(body.get("include"), REASONING_INCLUDE));
     options.set("echo", echo);
+    options.set("remote_mcp", RemoteMcpCalls.toJson(remoteMcp));
     boolean stream = Bodies.boolField(body, "stream");
     try {
       return ParsedRequest.of(
@@ -166,7 +168,8 @@ final class OpenAiResponsesDialect implements Dialect {
    * OpenAI answers. The computer tools are read ({@link #computerTool}); other built-in tools (web
    * search, file search, ...) cannot be faked and are refused.
    */
-  private static List<ParsedRequest.ToolDef> tools(JsonNode tools, ArrayNode echo) {
+  private static List<ParsedRequest.ToolDef> tools(
+      JsonNode tools, ArrayNode echo, List<RemoteMcpCalls.Server> remoteMcp) {
     List<ParsedRequest.ToolDef> out = new ArrayList<>();
     if (tools == null || tools.isNull()) {
       return out;
@@ -181,6 +184,14 @@ final class OpenAiResponsesDialect implements Dialect {
       if (type.equals("computer_use_preview") || type.equals("computer")) {
         out.add(computerTool(t, at, type));
         echo.add(t);
+        continue;
+      }
+      if (type.equals("mcp")) {
+        remoteMcp.add(mcpTool(t, at));
+        // Echoed as OpenAI does, without the headers (they may hold secrets).
+        ObjectNode e = ((ObjectNode) t).deepCopy();
+        e.remove("headers");
+        echo.add(e);
         continue;
       }
       if (!type.equals("function")) {
@@ -216,6 +227,46 @@ final class OpenAiResponsesDialect implements Dialect {
               name.textValue(), params == null || params.isNull() ? null : Json.write(params)));
     }
     return out;
+  }
+
+  /**
+   * A remote MCP server ({@code {"type": "mcp", "server_label", "server_url", "headers",
+   * "require_approval", "allowed_tools"}}); the fake reaches no server and calls it by the rule of
+   * {@link RemoteMcpCalls}. Approvals cannot be given to the fake: {@code require_approval} must be
+   * {@code never}.
+   */
+  private static RemoteMcpCalls.Server mcpTool(JsonNode t, String at) {
+    JsonNode label = t.get("server_label");
+    if (label == null || !label.isTextual() || label.textValue().isEmpty()) {
+      throw ProviderError.badRequest(
+          "Missing required parameter: '" + at + ".server_label'.", at + ".server_label");
+    }
+    JsonNode url = t.get("server_url");
+    if (!t.hasNonNull("connector_id")
+        && (url == null || !url.isTextual() || !url.textValue().matches("https?://.+"))) {
+      throw ProviderError.badRequest(
+          "Missing required parameter: '" + at + ".server_url'.", at + ".server_url");
+    }
+    JsonNode headers = t.get("headers");
+    if (headers != null && !headers.isNull() && !headers.isObject()) {
+      throw ResponsesInput.typeError(at + ".headers", "an object", headers);
+    }
+    if (!"never".equals(t.path("require_approval").asText(""))) {
+      throw ProviderError.badRequest(
+          "The fake provider cannot hold MCP calls for approval: set '"
+              + at
+              + ".require_approval' to 'never'.",
+          at + ".require_approval");
+    }
+    List<String> allowed = new ArrayList<>();
+    JsonNode a = t.get("allowed_tools");
+    if (a != null && !a.isNull()) {
+      if (!a.isArray()) {
+        throw ResponsesInput.typeError(at + ".allowed_tools", "an array", a);
+      }
+      a.forEach(x -> allowed.add(x.asText()));
+    }
+    return new RemoteMcpCalls.Server(label.textValue(), allowed);
   }
 
   private static final java.util.Set<String> ENVIRONMENTS =

@@ -8,6 +8,7 @@ import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -187,13 +188,33 @@ final class ResponsesInput {
         // Reasoning is replayed verbatim, as the API needs its id and encrypted content back.
         into(Role.ASSISTANT).add(Thinking.raw(Json.write(item), Thinking.OPENAI));
       }
+      case "mcp_call", "mcp_list_tools" -> {
+        // Remote MCP items the provider made, sent back verbatim.
+        text(item, "id", at);
+        text(item, "server_label", at);
+        if (type.equals("mcp_call")) {
+          text(item, "name", at);
+          text(item, "arguments", at);
+        }
+        into(Role.ASSISTANT)
+            .add(
+                new ServerToolUse(
+                    type.equals("mcp_call") ? ServerToolUse.MCP : type,
+                    item.get("server_label").asText(),
+                    item.path("name").asText("list_tools"),
+                    item.path("arguments").asText("{}"),
+                    item.path("output").isTextual() ? item.get("output").asText() : null,
+                    item.hasNonNull("error"),
+                    Json.write(item),
+                    Thinking.OPENAI));
+      }
       default ->
           throw ProviderError.badRequest(
               "Invalid value: '"
                   + type
                   + "'. Supported values are: 'message', 'function_call', "
-                  + "'function_call_output', 'computer_call', 'computer_call_output', and"
-                  + " 'reasoning'.",
+                  + "'function_call_output', 'computer_call', 'computer_call_output',"
+                  + " 'mcp_call', 'mcp_list_tools' and 'reasoning'.",
               at + ".type");
     }
   }

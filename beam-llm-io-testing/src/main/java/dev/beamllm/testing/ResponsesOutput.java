@@ -178,6 +178,7 @@ final class ResponsesOutput {
             Base64.getEncoder().encodeToString(Digests.sha256("reasoning:" + id)));
       }
     }
+    remoteMcpCalls(out);
     List<Answer.ToolCallOut> calls = answer.toolCalls();
     if (!calls.isEmpty()) {
       for (int i = 0; i < calls.size(); i++) {
@@ -228,6 +229,32 @@ final class ResponsesOutput {
       text.putArray("logprobs");
     }
     return out;
+  }
+
+  /**
+   * The {@code mcp_call} items of the remote MCP servers the request offers ({@link
+   * RemoteMcpCalls}).
+   */
+  private void remoteMcpCalls(ArrayNode out) {
+    if (request.options() == null) {
+      return;
+    }
+    List<RemoteMcpCalls.Server> servers =
+        RemoteMcpCalls.fromJson(Json.parse(request.options()).get("remote_mcp"));
+    List<RemoteMcpCalls.Call> calls = RemoteMcpCalls.calls(request.conversation(), servers);
+    for (int i = 0; i < calls.size(); i++) {
+      RemoteMcpCalls.Call c = calls.get(i);
+      out.addObject()
+          .put("id", itemId("mcp_", i))
+          .put("type", "mcp_call")
+          .put("status", "completed")
+          .put("approval_request_id", (String) null)
+          .put("arguments", c.argumentsJson())
+          .putNull("error")
+          .put("name", c.tool())
+          .put("output", c.output())
+          .put("server_label", c.server());
+    }
   }
 
   private String itemId(String prefix, int index) {

@@ -11,6 +11,8 @@ import dev.beamllm.client.LlmRequest;
 import dev.beamllm.client.Postprocessor;
 import dev.beamllm.client.SharedLimits;
 import dev.beamllm.client.StatusTracker;
+import dev.beamllm.mcp.McpServers;
+import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
@@ -450,6 +452,16 @@ public final class LlmIO {
       return with(config().withBackgroundMode(background));
     }
 
+    /** Remote MCP servers the provider calls; see {@link ClientConfig#withRemoteMcpServers}. */
+    public Complete withRemoteMcpServers(McpServers servers) {
+      return with(config().withRemoteMcpServers(servers));
+    }
+
+    /** Who runs the remote MCP servers' tools; see {@link ClientConfig#withRemoteMcp}. */
+    public Complete withRemoteMcp(RemoteMcp mode) {
+      return with(config().withRemoteMcp(mode));
+    }
+
     /** A hook applied to every fresh answer; see {@link ClientConfig#withPostprocess}. */
     public Complete withPostprocess(Postprocessor postprocess) {
       return with(config().withPostprocess(postprocess));
@@ -683,6 +695,16 @@ public final class LlmIO {
                       // Each cache's toString names its store, a Redis password masked.
                       c.cache().map(String::valueOf).orElse("none"))
                   .withLabel("Cache"));
+      if (!c.remoteMcpServers().servers().isEmpty()) {
+        // Each server's toString shows its URL and header names, header values masked.
+        builder.add(
+            DisplayData.item(
+                    "remoteMcpServers",
+                    c.remoteMcpServers().servers()
+                        + " run by "
+                        + c.remoteMcp().name().toLowerCase(java.util.Locale.ROOT))
+                .withLabel("Remote MCP servers"));
+      }
     }
   }
 
@@ -806,6 +828,12 @@ public final class LlmIO {
       ClientConfig config = c.workerConfig(input.getPipeline().getOptions());
       SerializableFunction<ClientConfig, LlmService> factory =
           c.clientFactory() != null ? c.clientFactory() : LlmService::fromConfig;
+      ToolSet tools = tools();
+      if (config.remoteMcp() == RemoteMcp.LOCAL && !config.remoteMcpServers().servers().isEmpty()) {
+        // Run here, not by the provider: their tools are listed now (the servers reached once)
+        // and run in the loop like any MCP server's.
+        tools = tools.plus(config.remoteMcpServers().listTools());
+      }
       PCollectionTuple out =
           input.apply(
               "Loops",
@@ -814,7 +842,7 @@ public final class LlmIO {
                           c.transformId(),
                           config,
                           factory,
-                          tools(),
+                          tools,
                           toolsPerRow(),
                           maxTurns(),
                           RESULTS,

@@ -45,6 +45,21 @@ public final class CacheKeys {
       Map<String, SamplingParams> perModel,
       List<Tool> tools,
       String extraBody) {
+    return of(conversation, models, params, perModel, tools, extraBody, List.of());
+  }
+
+  /**
+   * The key for a request that the provider answers with the help of remote MCP servers, each given
+   * as its name and URL (never its headers); keys without any are those of the other forms.
+   */
+  public static String of(
+      Conversation conversation,
+      List<String> models,
+      SamplingParams params,
+      Map<String, SamplingParams> perModel,
+      List<Tool> tools,
+      String extraBody,
+      List<String> remoteMcpServers) {
     ObjectNode key = Json.object();
     key.put("v", 1);
     key.put("conversation", conversation.fingerprint());
@@ -67,6 +82,10 @@ public final class CacheKeys {
     }
     if (extraBody != null) {
       key.set("extra_body", Json.parse(extraBody));
+    }
+    if (!remoteMcpServers.isEmpty()) {
+      ArrayNode r = key.putArray("remote_mcp");
+      new TreeSet<>(remoteMcpServers).forEach(r::add);
     }
     return Digests.sha256Hex(Json.canonical(key).getBytes(StandardCharsets.UTF_8));
   }

@@ -1,5 +1,8 @@
 package dev.beamllm.client;
 
+import dev.beamllm.mcp.McpServers;
+import dev.beamllm.mcp.RemoteMcp;
+
 /**
  * The steps of a request's life, built once per client from its configuration and shared by all its
  * requests ({@link Call}): each step is given what it needs here, so none reaches back into the
@@ -37,7 +40,8 @@ record CallSteps(
             config.tools(),
             config.extraHeaders(),
             config.serviceTier().orElse(null),
-            config.extraBody().orElse(null));
+            config.extraBody().orElse(null),
+            config.remoteMcp() == RemoteMcp.PROVIDER ? config.remoteMcpServers() : McpServers.of());
     return new CallSteps(
         new PickModel(specs, picker, health, config::paramsFor, config.tools(), config.models()),
         new InlineImages(wire, transport, config.requestTimeout()),

@@ -3,6 +3,9 @@ package dev.beamllm.client;
 import com.google.auto.value.AutoValue;
 import com.google.auto.value.extension.serializable.SerializableAutoValue;
 import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.mcp.McpServer;
+import dev.beamllm.mcp.McpServers;
+import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.EffortSupport;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
@@ -111,6 +114,12 @@ public abstract class ClientConfig implements Serializable {
   /** The hook applied to every answer, if any. */
   public abstract Optional<Postprocessor> postprocess();
 
+  /** The remote MCP servers (HTTP only); empty by default. */
+  public abstract McpServers remoteMcpServers();
+
+  /** Who runs the remote MCP servers' tools: the provider (the default) or this library. */
+  public abstract RemoteMcp remoteMcp();
+
   /**
    * The defaults, with no model yet: uniform weights, the built-in registry, 5 attempts, 60 s per
    * attempt, no rate limits, progress on AUTO, chat completions for OpenAI, no background mode,
@@ -134,6 +143,8 @@ public abstract class ClientConfig implements Serializable {
         .setKeepRawBody(false)
         .setUseResponsesApi(false)
         .setBackgroundMode(false)
+        .setRemoteMcpServers(McpServers.of())
+        .setRemoteMcp(RemoteMcp.PROVIDER)
         .setApiKeys(ApiKeys.fromEnvironment())
         .build();
   }
@@ -320,6 +331,40 @@ public abstract class ClientConfig implements Serializable {
   }
 
   /**
+   * Remote MCP servers whose tools the model may call. By default ({@link RemoteMcp#PROVIDER}) the
+   * provider calls them itself: they go in every request (OpenAI Responses' {@code mcp} tool with
+   * {@code require_approval: never}; Anthropic's {@code mcp_servers} with the {@code
+   * mcp-client-2025-04-04} beta, where a server's {@code Authorization: Bearer} header becomes its
+   * {@code authorization_token}), the calls and their results come back in the answer's message as
+   * {@code ServerToolUse} parts, and a model whose API cannot call MCP servers is refused before
+   * sending ({@code UNSUPPORTED}, naming the model). With {@link #withRemoteMcp
+   * withRemoteMcp(LOCAL)} this library runs them instead. Header values may be {@code ${NAME}}
+   * references, read where the request is built (on the worker); they are secrets and never shown.
+   *
+   * @throws IllegalArgumentException for a stdio server: a provider can only reach HTTP servers
+   */
+  public ClientConfig withRemoteMcpServers(McpServers servers) {
+    checkNotNull(servers, "remoteMcpServers");
+    for (McpServer server : servers.servers()) {
+      checkArgument(
+          server.transport() == McpServer.Transport.HTTP,
+          "remoteMcpServers: MCP server '%s' is a stdio server; only HTTP servers can be remote"
+              + " (give stdio servers to LlmIO.agent() as tools)",
+          server.name());
+    }
+    return toBuilder().setRemoteMcpServers(servers).build();
+  }
+
+  /**
+   * Who runs the tools of {@link #withRemoteMcpServers}: {@link RemoteMcp#PROVIDER} (the default)
+   * or {@link RemoteMcp#LOCAL}, where nothing about them is sent to the provider and {@code
+   * LlmIO.agent()} runs them in its own loop, for any model.
+   */
+  public ClientConfig withRemoteMcp(RemoteMcp mode) {
+    return toBuilder().setRemoteMcp(checkNotNull(mode, "remoteMcp")).build();
+  }
+
+  /**
    * Holds the limits on a Redis server that every worker shares: requests/min, tokens/min and
    * requests in flight become those of the whole cluster (leased in chunks, so Redis sees a few
    * calls per second per worker), and a model's real limits and cool-downs that one worker learns
@@ -395,6 +440,9 @@ public abstract class ClientConfig implements Serializable {
         + requestTimeout()
         + ", extraHeaders="
         + extraHeaders().keySet()
+        + (remoteMcpServers().servers().isEmpty()
+            ? ""
+            : ", remoteMcpServers=" + remoteMcpServers() + ", remoteMcp=" + remoteMcp())
         + "}";
   }
 
@@ -449,6 +497,10 @@ public abstract class ClientConfig implements Serializable {
     abstract Builder setUseResponsesApi(boolean use);
 
     abstract Builder setBackgroundMode(boolean background);
+
+    abstract Builder setRemoteMcpServers(McpServers servers);
+
+    abstract Builder setRemoteMcp(RemoteMcp mode);
 
     abstract ClientConfig build();
   }

@@ -2,6 +2,8 @@ package dev.beamllm.client;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.mcp.McpServers;
+import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.MediaResolution;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ReasoningEffort;
@@ -159,7 +161,20 @@ final class ConfigMaps {
           new Key(
               "background_mode",
               "withBackgroundMode",
-              (c, v) -> c.withBackgroundMode(flag("background_mode", v))));
+              (c, v) -> c.withBackgroundMode(flag("background_mode", v))),
+          // A Claude-Desktop-style file, or its form inline: {"mcpServers": {name: {url, ...}}}.
+          new Key(
+              "remote_mcp_servers",
+              "withRemoteMcpServers",
+              (c, v) ->
+                  c.withRemoteMcpServers(
+                      v instanceof Map<?, ?>
+                          ? McpServers.fromJson(json(v))
+                          : McpServers.fromFile(Path.of(text(v))))),
+          new Key(
+              "remote_mcp",
+              "withRemoteMcp",
+              (c, v) -> c.withRemoteMcp(choice("remote_mcp", v, RemoteMcp.class))));
 
   /**
    * The settings a map cannot hold, with the reason: they are Java objects or secrets. A test

@@ -2,6 +2,8 @@ package dev.beamllm.client;
 
 import dev.beamllm.cache.CacheKeys;
 import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.mcp.McpServers;
+import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
@@ -297,7 +299,8 @@ public final class LlmClient implements AutoCloseable {
         request.applyTo(config.samplingParams()),
         perModel,
         request.toolsOr(config.tools()),
-        config.extraBody().orElse(null));
+        config.extraBody().orElse(null),
+        WireRequests.remoteMcpKey(config));
   }
 
   /**
@@ -521,6 +524,18 @@ public final class LlmClient implements AutoCloseable {
     /** See {@link ClientConfig#withBackgroundMode}. */
     public Builder backgroundMode(boolean background) {
       config = config.withBackgroundMode(background);
+      return this;
+    }
+
+    /** See {@link ClientConfig#withRemoteMcpServers}. */
+    public Builder remoteMcpServers(McpServers servers) {
+      config = config.withRemoteMcpServers(servers);
+      return this;
+    }
+
+    /** See {@link ClientConfig#withRemoteMcp}. */
+    public Builder remoteMcp(RemoteMcp mode) {
+      config = config.withRemoteMcp(mode);
       return this;
     }
 

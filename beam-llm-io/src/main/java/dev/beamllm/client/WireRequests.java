@@ -1,5 +1,8 @@
 package dev.beamllm.client;
 
+import dev.beamllm.mcp.McpServer;
+import dev.beamllm.mcp.McpServers;
+import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
@@ -8,7 +11,9 @@ import dev.beamllm.provider.Adapters;
 import dev.beamllm.provider.Credentials;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.RemoteMcpServer;
 import dev.beamllm.tool.Tool;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,11 +30,14 @@ final class WireRequests {
   private final Map<String, String> extraHeaders;
   private final String serviceTier;
   private final String extraBody;
+  private final McpServers remoteMcp;
+  private volatile List<RemoteMcpServer> resolvedRemoteMcp;
   private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
 
   /**
    * @param serviceTier the provider's service tier, or null
    * @param extraBody a JSON object merged into every body, or null
+   * @param remoteMcp the MCP servers the provider calls itself (none when this library runs them)
    */
   WireRequests(
       boolean useResponsesApi,
@@ -37,8 +45,10 @@ final class WireRequests {
       List<Tool> tools,
       Map<String, String> extraHeaders,
       String serviceTier,
-      String extraBody) {
+      String extraBody,
+      McpServers remoteMcp) {
     this.useResponsesApi = useResponsesApi;
+    this.remoteMcp = remoteMcp;
     this.apiKeys = apiKeys;
     this.tools = tools;
     this.extraHeaders = extraHeaders;
@@ -65,6 +75,8 @@ final class WireRequests {
    * @param tier the request's own service tier, or null for the client's
    * @param requestTools the request's own tools, or null for the client's
    * @throws ApiKeys.MissingKeyException when the model's key is not set
+   * @throws UnsupportedOperationException when the client has remote MCP servers for the provider
+   *     to call and the model's API cannot
    */
   ProviderRequest request(
       ModelSpec spec,
@@ -73,6 +85,14 @@ final class WireRequests {
       String tier,
       List<Tool> requestTools,
       boolean stream) {
+    List<RemoteMcpServer> remote = remoteMcpServers();
+    if (!remote.isEmpty() && !adapter(spec).callsRemoteMcp()) {
+      throw new UnsupportedOperationException(
+          "its API ("
+              + adapter(spec).getClass().getSimpleName().replace("Adapter", "")
+              + ") cannot call remote MCP servers itself; use withRemoteMcp(RemoteMcp.LOCAL) to"
+              + " run them with LlmIO.agent()");
+    }
     return new ProviderRequest(
         spec,
         conversation,
@@ -82,6 +102,43 @@ final class WireRequests {
         extraHeaders,
         tier != null ? tier : serviceTier,
         stream,
-        extraBody);
+        extraBody,
+        remote);
+  }
+
+  /**
+   * The remote MCP servers as sent, their {@code ${NAME}} references read from this JVM's
+   * environment the first time (here, where the request is built).
+   *
+   * @throws IllegalStateException naming the server's field and the variable that is not set
+   */
+  private List<RemoteMcpServer> remoteMcpServers() {
+    List<RemoteMcpServer> resolved = resolvedRemoteMcp;
+    if (resolved == null) {
+      List<RemoteMcpServer> out = new ArrayList<>();
+      for (McpServer server : remoteMcp.servers()) {
+        out.add(
+            new RemoteMcpServer(
+                server.name(),
+                server.resolvedUrl(System::getenv),
+                server.resolvedHeaders(System::getenv),
+                List.of()));
+      }
+      resolved = List.copyOf(out);
+      resolvedRemoteMcp = resolved;
+    }
+    return resolved;
+  }
+
+  /** What of the remote MCP servers goes in a cache key: names and URLs as configured. */
+  static List<String> remoteMcpKey(ClientConfig config) {
+    if (config.remoteMcp() != RemoteMcp.PROVIDER) {
+      return List.of();
+    }
+    List<String> key = new ArrayList<>();
+    for (McpServer server : config.remoteMcpServers().servers()) {
+      key.add(server.name() + "=" + server.url().orElse(""));
+    }
+    return key;
   }
 }

@@ -313,6 +313,32 @@ public final class McpServer implements Serializable {
   }
 
   /**
+   * The URL with its {@code ${NAME}} references replaced from {@code environment}: what a provider
+   * that calls this server itself is told.
+   *
+   * @throws IllegalStateException naming the variable that is not set
+   * @throws IllegalArgumentException for a stdio server
+   */
+  public String resolvedUrl(Function<String, String> environment) {
+    if (transport != Transport.HTTP) {
+      throw new IllegalArgumentException("MCP server '" + name + "' is not an HTTP server");
+    }
+    return expand(url, "url", environment);
+  }
+
+  /**
+   * The header values with their {@code ${NAME}} references replaced from {@code environment}: what
+   * a provider that calls this server itself is sent. Secret: never log or show them.
+   *
+   * @throws IllegalStateException naming the header and the variable that is not set
+   */
+  public Map<String, String> resolvedHeaders(Function<String, String> environment) {
+    Map<String, String> h = new LinkedHashMap<>();
+    headers.forEach((k, v) -> h.put(k, expand(v, "header '" + k + "'", environment)));
+    return Collections.unmodifiableMap(h);
+  }
+
+  /**
    * This server with every {@code ${NAME}} reference replaced from {@code environment}: what is
    * connected to. The result is not validated again (its values may be anything a variable holds).
    *

@@ -173,7 +173,7 @@ public final class Conversation {
 
   private static void checkRole(Role role, Part part, String at) {
     boolean ok;
-    if (part instanceof ToolCall || part instanceof Thinking) {
+    if (part instanceof ToolCall || part instanceof Thinking || part instanceof ServerToolUse) {
       ok = role == Role.ASSISTANT;
     } else if (part instanceof ToolResult) {
       ok = role == Role.TOOL;

@@ -3,6 +3,7 @@ package dev.beamllm.prompt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +27,11 @@ import java.util.List;
  * {@code data} or {@code file_id}, optional {@code filename} and {@code media_type}; {@code
  * tool_call} with {@code id}, {@code name}, {@code arguments} and optional {@code item_id}; {@code
  * tool_result} with {@code call_id}, {@code content} (a string or parts) and {@code is_error};
- * {@code thinking} with {@code text}, {@code signature}, {@code raw} and {@code origin}. A
- * message's {@code content} may also be a plain string. Relative paths resolve against a base
- * directory given when reading.
+ * {@code thinking} with {@code text}, {@code signature}, {@code raw} and {@code origin}; {@code
+ * server_tool_use} (a tool the provider ran) with {@code kind}, {@code server}, {@code name},
+ * {@code arguments}, {@code output}, {@code is_error}, {@code raw} and {@code origin}. A message's
+ * {@code content} may also be a plain string. Relative paths resolve against a base directory given
+ * when reading.
  */
 public final class ConversationJson {
   /** The version written in the {@code v} field. */
@@ -153,8 +156,35 @@ public final class ConversationJson {
       if (thinking.origin() != null) {
         node.put("origin", thinking.origin());
       }
+    } else if (part instanceof ServerToolUse use) {
+      node.put("kind", use.kind());
+      if (use.server() != null) {
+        node.put("server", use.server());
+      }
+      node.put("name", use.name());
+      node.set("arguments", argumentsNode(use.arguments()));
+      if (use.output() != null) {
+        node.put("output", use.output());
+      }
+      if (use.isError()) {
+        node.put("is_error", true);
+      }
+      if (use.raw() != null) {
+        node.set("raw", Json.parse(use.raw()));
+      }
+      if (use.origin() != null) {
+        node.put("origin", use.origin());
+      }
     }
     return node;
+  }
+
+  private static JsonNode argumentsNode(String arguments) {
+    try {
+      return Json.parse(arguments);
+    } catch (RuntimeException notJson) {
+      return TextNode.valueOf(arguments);
+    }
   }
 
   private static void writeImage(ObjectNode node, Image image, Mode mode) {
@@ -351,11 +381,28 @@ public final class ConversationJson {
               raw == null || raw.isNull() ? null : Json.canonical(raw),
               textOrNull(p, "origin"));
         }
+      case "server_tool_use":
+        {
+          JsonNode args = p.get("arguments");
+          JsonNode raw = p.get("raw");
+          return new ServerToolUse(
+              required(p, "kind", type),
+              textOrNull(p, "server"),
+              required(p, "name", type),
+              args == null || args.isNull()
+                  ? "{}"
+                  : args.isTextual() ? args.textValue() : args.toString(),
+              textOrNull(p, "output"),
+              p.path("is_error").asBoolean(false),
+              raw == null || raw.isNull() ? null : Json.canonical(raw),
+              textOrNull(p, "origin"));
+        }
       default:
         throw new InvalidPromptException(
             "unknown part type '"
                 + type
-                + "' (expected text, image, file, tool_call, tool_result or thinking)");
+                + "' (expected text, image, file, tool_call, tool_result, thinking or"
+                + " server_tool_use)");
     }
   }
 

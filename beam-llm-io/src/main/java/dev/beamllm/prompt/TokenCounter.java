@@ -129,6 +129,12 @@ public final class TokenCounter {
       }
       return sum;
     }
+    if (part instanceof ServerToolUse use) {
+      return count(use.name())
+          + count(use.arguments())
+          + (use.output() == null ? 0 : count(use.output()))
+          + PER_MESSAGE;
+    }
     return count(((Thinking) part).text());
   }
 

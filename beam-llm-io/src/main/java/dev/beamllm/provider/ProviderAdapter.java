@@ -38,6 +38,15 @@ public interface ProviderAdapter {
   }
 
   /**
+   * Whether the API calls remote MCP servers itself ({@link ProviderRequest#remoteMcpServers}):
+   * OpenAI Responses and Anthropic Messages do. False by default; the client then refuses a request
+   * with remote servers before sending ({@code UNSUPPORTED}).
+   */
+  default boolean callsRemoteMcp() {
+    return false;
+  }
+
+  /**
    * Whether the API fetches images given by URL itself. When it does not (Claude and every model on
    * Bedrock take only bytes), the client fetches such images before sending and the request carries
    * their bytes; {@link #request} refuses a URL image. True by default.

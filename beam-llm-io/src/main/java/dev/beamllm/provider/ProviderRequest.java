@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param stream whether to ask for server-sent events
  * @param extraBody a JSON object merged into every request body (objects merged key by key, other
  *     values replaced), or null
+ * @param remoteMcpServers MCP servers the provider calls itself; an adapter whose API cannot
+ *     refuses a request with any ({@link ProviderAdapter#callsRemoteMcp})
  */
 public record ProviderRequest(
     ModelSpec model,
@@ -32,12 +34,38 @@ public record ProviderRequest(
     Map<String, String> extraHeaders,
     String serviceTier,
     boolean stream,
-    String extraBody) {
+    String extraBody,
+    List<RemoteMcpServer> remoteMcpServers) {
 
   /** Copies the lists. */
   public ProviderRequest {
     tools = List.copyOf(tools);
     extraHeaders = Map.copyOf(extraHeaders);
+    remoteMcpServers = remoteMcpServers == null ? List.of() : List.copyOf(remoteMcpServers);
+  }
+
+  /** A request without remote MCP servers. */
+  public ProviderRequest(
+      ModelSpec model,
+      Conversation conversation,
+      SamplingParams params,
+      List<Tool> tools,
+      Credentials credentials,
+      Map<String, String> extraHeaders,
+      String serviceTier,
+      boolean stream,
+      String extraBody) {
+    this(
+        model,
+        conversation,
+        params,
+        tools,
+        credentials,
+        extraHeaders,
+        serviceTier,
+        stream,
+        extraBody,
+        List.of());
   }
 
   /** A request without an extra body. */

@@ -118,7 +118,11 @@ public class OneConfigurationTest {
         Map.entry("cache", "memory"),
         Map.entry("shared_limits", "redis://127.0.0.1:6379"),
         Map.entry("use_responses_api", true),
-        Map.entry("background_mode", true));
+        Map.entry("background_mode", true),
+        Map.entry(
+            "remote_mcp_servers",
+            Map.of("mcpServers", Map.of("wiki", Map.of("url", "https://mcp.example.com/mcp")))),
+        Map.entry("remote_mcp", "local"));
   }
 
   @Test
@@ -212,7 +216,13 @@ public class OneConfigurationTest {
             Map.entry(
                 "tools",
                 c -> c.withTools(Tool.of("lookup", "one", "{}"), Tool.of("lookup", "two", "{}"))),
-            Map.entry("modelLimits", c -> c.withModelLimits(Map.of("", Limits.unlimited()))));
+            Map.entry("modelLimits", c -> c.withModelLimits(Map.of("", Limits.unlimited()))),
+            Map.entry(
+                "remoteMcpServers",
+                c ->
+                    c.withRemoteMcpServers(
+                        dev.beamllm.mcp.McpServers.of(
+                            dev.beamllm.mcp.McpServer.stdio("local", "npx")))));
     for (Map.Entry<String, Function<ClientConfig, ClientConfig>> e : bad.entrySet()) {
       try {
         e.getValue().apply(ClientConfig.defaults());

@@ -192,6 +192,39 @@ public final class GoldenConversations {
                         Thinking.raw(rs1, Thinking.OPENAI),
                         ToolCall.of("call_p", "get_weather", "{\"city\":\"Paris\"}"))))
             .add(Message.toolResult("call_p", "18 C")));
+
+    // Remote MCP calls the provider ran: each goes back only to the provider that ran it.
+    c.put(
+        "19-server-tool-use",
+        Conversation.user("Ask @wiki/ask{\"q\":\"beam\"}")
+            .add(
+                Message.of(
+                    Role.ASSISTANT,
+                    List.of(
+                        new ServerToolUse(
+                            ServerToolUse.MCP,
+                            "wiki",
+                            "ask",
+                            "{\"q\":\"beam\"}",
+                            "remote ask({\"q\":\"beam\"})",
+                            false,
+                            "{\"id\":\"mcp_1\",\"type\":\"mcp_call\",\"server_label\":\"wiki\","
+                                + "\"name\":\"ask\",\"arguments\":\"{}\",\"output\":\"x\",\"error\":null}",
+                            Thinking.OPENAI),
+                        new ServerToolUse(
+                            ServerToolUse.MCP,
+                            "wiki",
+                            "ask",
+                            "{}",
+                            "x",
+                            false,
+                            "[{\"type\":\"mcp_tool_use\",\"id\":\"mcptoolu_1\",\"name\":\"ask\","
+                                + "\"server_name\":\"wiki\",\"input\":{}},{\"type\":\"mcp_tool_result\","
+                                + "\"tool_use_id\":\"mcptoolu_1\",\"is_error\":false,\"content\":"
+                                + "[{\"type\":\"text\",\"text\":\"x\"}]}]",
+                            Thinking.ANTHROPIC),
+                        new Text("Beam is a model."))))
+            .add(Message.user("Thanks")));
     return c;
   }
 }

@@ -105,4 +105,10 @@ public final class AnthropicAdapter extends BaseAdapter {
       return -1;
     }
   }
+
+  /** Anthropic's MCP connector ({@code mcp_servers}, {@link AnthropicBody#MCP_BETA}). */
+  @Override
+  public boolean callsRemoteMcp() {
+    return true;
+  }
 }

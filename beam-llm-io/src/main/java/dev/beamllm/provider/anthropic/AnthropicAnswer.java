@@ -1,9 +1,12 @@
 package dev.beamllm.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -12,7 +15,9 @@ import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.Usage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads Anthropic's {@code message} object, as the Anthropic API and Bedrock's {@code invoke}
@@ -35,6 +40,40 @@ public final class AnthropicAnswer {
    * @throws dev.beamllm.provider.ProviderException with {@code INVALID_RESPONSE} when the message
    *     has no content
    */
+  /**
+   * A remote MCP call Anthropic made ({@code mcp_tool_use}) with its result ({@code
+   * mcp_tool_result}, or null while none came): one part holding both blocks, as a JSON array, for
+   * the next turn.
+   */
+  static ServerToolUse mcpToolUse(JsonNode use, JsonNode result) {
+    ArrayNode raw = JsonNodeFactory.instance.arrayNode().add(use);
+    String output = null;
+    boolean failed = false;
+    if (result != null) {
+      raw.add(result);
+      JsonNode content = result.path("content");
+      if (content.isTextual()) {
+        output = content.textValue();
+      } else {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode c : content) {
+          texts.add(c.path("text").asText(""));
+        }
+        output = String.join("\n", texts);
+      }
+      failed = result.path("is_error").asBoolean(false);
+    }
+    return new ServerToolUse(
+        ServerToolUse.MCP,
+        use.path("server_name").asText(null),
+        use.path("name").asText(""),
+        Json.write(use.path("input").isObject() ? use.get("input") : Json.object()),
+        output,
+        failed,
+        Json.write(raw),
+        Thinking.ANTHROPIC);
+  }
+
   public static ParsedAnswer parse(JsonNode message, boolean outputToolForced) {
     JsonNode content = message.get("content");
     if (content == null || !content.isArray()) {
@@ -43,6 +82,7 @@ public final class AnthropicAnswer {
     }
     List<Part> parts = new ArrayList<>();
     boolean outputTool = false;
+    Map<String, Integer> mcpCalls = new HashMap<>();
     for (JsonNode block : content) {
       switch (block.path("type").asText()) {
         case "text" -> parts.add(new Text(block.path("text").asText()));
@@ -65,6 +105,17 @@ public final class AnthropicAnswer {
                   : Thinking.signed(text, signature, Thinking.ANTHROPIC));
         }
         case "redacted_thinking" -> parts.add(Thinking.raw(Json.write(block), Thinking.ANTHROPIC));
+        case "mcp_tool_use" -> {
+          mcpCalls.put(block.path("id").asText(), parts.size());
+          parts.add(mcpToolUse(block, null));
+        }
+        case "mcp_tool_result" -> {
+          Integer at = mcpCalls.remove(block.path("tool_use_id").asText());
+          if (at != null) {
+            ServerToolUse use = (ServerToolUse) parts.get(at);
+            parts.set(at, mcpToolUse(Json.parse(use.raw()).get(0), block));
+          }
+        }
         default -> {
           // server_tool_use, web_search_tool_result, ...: Anthropic ran them; nothing to return.
         }

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.ServerToolUse;
+import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.RemoteMcpServer;
 import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.tool.ComputerUse;
 import dev.beamllm.tool.Tool;
@@ -50,6 +53,12 @@ public final class AnthropicBody {
 
   /** The name of the tool that carries JSON output for models without native JSON-schema output. */
   static final String OUTPUT_TOOL = "structured_output";
+
+  /**
+   * The beta of the MCP connector ({@code mcp_servers} with {@code tool_configuration}); its
+   * successor {@code mcp-client-2025-11-20} moves the tool settings to an {@code mcp_toolset} tool.
+   */
+  static final String MCP_BETA = "mcp-client-2025-04-04";
 
   /** The header naming betas, comma-separated. */
   static final String BETA_HEADER = "anthropic-beta";
@@ -125,6 +134,12 @@ public final class AnthropicBody {
           .putObject("format")
           .put("type", "json_schema")
           .set("schema", Json.parse(p.outputSchema().get()));
+    }
+    if (!r.remoteMcpServers().isEmpty()) {
+      ArrayNode servers = body.putArray("mcp_servers");
+      for (RemoteMcpServer server : r.remoteMcpServers()) {
+        servers.add(mcpServer(server));
+      }
     }
     String tier = ServiceTiers.anthropic(r.serviceTier());
     if (tier != null) {
@@ -231,11 +246,16 @@ public final class AnthropicBody {
   /**
    * The betas for a request: {@link #FILES_BETA} when a part refers to an uploaded file, the
    * computer-use beta of the computer tool's version ({@code computer-use-2025-01-24}, ...) when
-   * the request offers one, then those in the client's extra {@code anthropic-beta} header; each
-   * once, in order.
+   * the request offers one, then those in the client's extra {@code anthropic-beta} header, then
+   * {@link #MCP_BETA} when the request has remote MCP servers or sends back calls Anthropic made to
+   * one; each once, in order.
    */
   public static Set<String> betas(ProviderRequest r) {
-    return betas(r.conversation(), r.tools(), r.model().apiName(), r.extraHeaders());
+    Set<String> betas = betas(r.conversation(), r.tools(), r.model().apiName(), r.extraHeaders());
+    if (!r.remoteMcpServers().isEmpty() || repliesMcpCalls(r.conversation())) {
+      betas.add(MCP_BETA);
+    }
+    return betas;
   }
 
   private static Set<String> betas(
@@ -263,6 +283,49 @@ public final class AnthropicBody {
           }
         });
     return betas;
+  }
+
+  /**
+   * One entry of {@code mcp_servers} ({@code {"type": "url", "url", "name", "authorization_token",
+   * "tool_configuration": {"enabled", "allowed_tools"}}}, docs.anthropic.com MCP connector). The
+   * connector sends the server only a bearer token, so a server's {@code Authorization: Bearer}
+   * header becomes {@code authorization_token} and any other header is refused.
+   *
+   * @throws UnsupportedOperationException for a header Anthropic cannot send
+   */
+  static ObjectNode mcpServer(RemoteMcpServer server) {
+    ObjectNode s =
+        Json.object().put("type", "url").put("url", server.url()).put("name", server.name());
+    server
+        .headers()
+        .forEach(
+            (name, value) -> {
+              if (!name.equalsIgnoreCase("authorization")
+                  || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new UnsupportedOperationException(
+                    "Anthropic's MCP connector sends a server only a bearer token"
+                        + " (Authorization: Bearer ...); MCP server '"
+                        + server.name()
+                        + "' has header '"
+                        + name
+                        + "'");
+              }
+              s.put("authorization_token", value.substring(7).trim());
+            });
+    if (!server.allowedTools().isEmpty()) {
+      ObjectNode config = s.putObject("tool_configuration").put("enabled", true);
+      ArrayNode allowed = config.putArray("allowed_tools");
+      server.allowedTools().forEach(allowed::add);
+    }
+    return s;
+  }
+
+  /** Whether the conversation sends back MCP calls Anthropic ran (their blocks need the beta). */
+  private static boolean repliesMcpCalls(Conversation conversation) {
+    return conversation.messages().stream()
+        .flatMap(m -> m.parts().stream())
+        .anyMatch(
+            p -> p instanceof ServerToolUse use && use.rawFrom(Thinking.ANTHROPIC).isPresent());
   }
 
   /** The client's extra headers without {@code anthropic-beta}, which {@link #betas} has merged. */

@@ -8,6 +8,7 @@ import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -25,8 +26,10 @@ import java.util.List;
  * docs.anthropic.com/en/api/messages.
  *
  * <p>Thinking is sent back only when Anthropic signed it ({@code thinking} with {@code signature})
- * or as its raw {@code redacted_thinking} block: the API rejects unsigned or foreign thinking. File
- * ids need the {@code files-api-2025-04-14} beta header, which the adapter adds.
+ * or as its raw {@code redacted_thinking} block; a remote MCP call Anthropic ran ({@link
+ * ServerToolUse}) goes back as its {@code mcp_tool_use} and {@code mcp_tool_result} blocks: the API
+ * rejects unsigned or foreign thinking. File ids need the {@code files-api-2025-04-14} beta header,
+ * which the adapter adds.
  */
 public final class AnthropicFormat {
   private static final String API = "Anthropic Messages";
@@ -61,6 +64,9 @@ public final class AnthropicFormat {
             part -> block(part, urlSources));
     ArrayNode messages = turns.toArray();
     for (JsonNode message : messages) {
+      expandBlocks((ArrayNode) message.get("content"));
+    }
+    for (JsonNode message : messages) {
       JsonNode content = message.get("content");
       if (content.size() == 1 && "text".equals(content.get(0).path("type").asText())) {
         ((ObjectNode) message).put("content", content.get(0).get("text").asText());
@@ -70,7 +76,40 @@ public final class AnthropicFormat {
     return body;
   }
 
+  /** Marks a block standing for several (a remote MCP call's use and result blocks). */
+  private static final String SEVERAL = "beamllm_blocks";
+
+  /** Replaces each {@link #SEVERAL} marker by its blocks, in place. */
+  private static void expandBlocks(ArrayNode content) {
+    for (int i = 0; i < content.size(); i++) {
+      JsonNode b = content.get(i);
+      if (SEVERAL.equals(b.path("type").asText())) {
+        content.remove(i);
+        JsonNode blocks = b.get("blocks");
+        for (int k = 0; k < blocks.size(); k++) {
+          content.insert(i + k, blocks.get(k));
+        }
+        i += blocks.size() - 1;
+      }
+    }
+  }
+
   private static ObjectNode block(Part part, boolean urlSources) {
+    if (part instanceof ServerToolUse use) {
+      // Anthropic's own mcp_tool_use and mcp_tool_result blocks go back verbatim; a call another
+      // provider ran is left out (the model's text tells what it learnt).
+      return use.rawFrom(Thinking.ANTHROPIC)
+          .filter(raw -> urlSources) // not Claude on Bedrock, which has no MCP connector
+          .map(Json::parse)
+          .filter(JsonNode::isArray)
+          .map(
+              raw -> {
+                ObjectNode several = Json.object().put("type", SEVERAL);
+                several.set("blocks", raw);
+                return several;
+              })
+          .orElse(null);
+    }
     if (part instanceof Text t) {
       return Json.object().put("type", "text").put("text", t.text());
     }

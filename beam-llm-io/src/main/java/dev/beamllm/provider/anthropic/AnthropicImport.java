@@ -8,6 +8,7 @@ import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -69,6 +70,29 @@ public final class AnthropicImport {
     List<Part> results = new ArrayList<>();
     List<Part> parts = new ArrayList<>();
     for (JsonNode b : content == null ? Json.MAPPER.createArrayNode() : content) {
+      String type = b.path("type").asText();
+      if (type.equals("mcp_tool_use")) {
+        parts.add(AnthropicAnswer.mcpToolUse(b, null));
+        continue;
+      }
+      if (type.equals("mcp_tool_result")) {
+        // Joins the call it answers, earlier in the same message (Anthropic's order).
+        String id = b.path("tool_use_id").asText();
+        boolean joined = false;
+        for (int i = 0; i < parts.size() && !joined; i++) {
+          if (parts.get(i) instanceof ServerToolUse use
+              && use.raw() != null
+              && id.equals(Json.parse(use.raw()).path(0).path("id").asText())) {
+            parts.set(i, AnthropicAnswer.mcpToolUse(Json.parse(use.raw()).get(0), b));
+            joined = true;
+          }
+        }
+        if (!joined) {
+          throw new InvalidPromptException(
+              "mcp_tool_result '" + id + "' follows no mcp_tool_use with that id");
+        }
+        continue;
+      }
       Part part = parseBlock(b);
       (part instanceof ToolResult ? results : parts).add(part);
     }

@@ -12,6 +12,7 @@ import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RateLimitInfo;
+import dev.beamllm.provider.RemoteMcpServer;
 import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
@@ -112,6 +113,12 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
         fn.put("strict", t.strict());
       }
     }
+    if (!r.remoteMcpServers().isEmpty()) {
+      ArrayNode tools = body.has("tools") ? (ArrayNode) body.get("tools") : body.putArray("tools");
+      for (RemoteMcpServer server : r.remoteMcpServers()) {
+        tools.add(mcpTool(server));
+      }
+    }
     String tier = ServiceTiers.openAi(r.serviceTier());
     if (tier != null) {
       body.put("service_tier", tier);
@@ -148,6 +155,34 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
    *
    * @return whether it is the preview tool, which needs {@code truncation: auto}
    */
+  /**
+   * OpenAI's remote MCP tool ({@code {"type": "mcp", "server_label", "server_url", "headers",
+   * "require_approval", "allowed_tools"}}, openai-python {@code responses.tool_param.Mcp}). Calls
+   * are never held for approval: the library cannot give one in a batch.
+   */
+  static ObjectNode mcpTool(RemoteMcpServer server) {
+    ObjectNode t =
+        Json.object()
+            .put("type", "mcp")
+            .put("server_label", server.name())
+            .put("server_url", server.url());
+    if (!server.headers().isEmpty()) {
+      ObjectNode headers = t.putObject("headers");
+      server.headers().forEach(headers::put);
+    }
+    t.put("require_approval", "never");
+    if (!server.allowedTools().isEmpty()) {
+      ArrayNode allowed = t.putArray("allowed_tools");
+      server.allowedTools().forEach(allowed::add);
+    }
+    return t;
+  }
+
+  @Override
+  public boolean callsRemoteMcp() {
+    return true;
+  }
+
   private static boolean computerTool(ArrayNode tools, ComputerUse computer, String apiModel) {
     ComputerUse.OpenAiTool tool = computer.openAiToolFor(apiModel);
     ObjectNode t = tools.addObject().put("type", tool.toolType());

@@ -8,6 +8,7 @@ import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -104,6 +105,16 @@ public final class OpenAiResponsesFormat {
         }
         input.add(reasoning);
         linked = needsFollower;
+      } else if (part instanceof ServerToolUse use) {
+        // A remote MCP call (or tool list) OpenAI ran: its own item goes back verbatim; one run
+        // elsewhere is left out (the model's text tells what it learnt).
+        String raw = use.rawFrom(Thinking.OPENAI).orElse(null);
+        if (raw == null) {
+          continue;
+        }
+        JsonNode item = Json.parse(raw);
+        input.add(item);
+        linked = linked && item.hasNonNull("id");
       } else if (part instanceof ToolCall call && ComputerCalls.isOpenAi(call)) {
         input.add(computerCall(call));
         linked = linked && call.itemId() != null;
@@ -195,6 +206,11 @@ public final class OpenAiResponsesFormat {
   private static String itemId(Part part) {
     if (part instanceof ToolCall call) {
       return call.itemId();
+    }
+    if (part instanceof ServerToolUse use) {
+      return use.rawFrom(Thinking.OPENAI)
+          .map(raw -> Json.parse(raw).path("id").asText(null))
+          .orElse(null);
     }
     return part instanceof Text t ? t.itemId() : null;
   }

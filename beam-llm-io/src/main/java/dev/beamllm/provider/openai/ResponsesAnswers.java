@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -32,12 +33,19 @@ import java.util.List;
  * parts: a reasoning item can only be replayed followed by its following item with that item's id
  * (see {@link OpenAiResponsesFormat}).
  *
+ * <p>Remote MCP items ({@code mcp_call}, {@code mcp_list_tools}) become {@link ServerToolUse} parts
+ * holding the item, sent back verbatim on the next turn; an {@code mcp_approval_request} becomes a
+ * failed one (the library asks for none).
+ *
  * <p>Finish reasons use chat completions' words ({@code stop}, {@code tool_calls}, {@code length},
  * {@code content_filter}, also for a refusal), as the Responses API has no such field, so an OpenAI
  * model's answers read the same whichever of its two APIs served them.
  */
 final class ResponsesAnswers {
   static final String API = "OpenAI Responses";
+
+  /** The {@link ServerToolUse#kind()} of an {@code mcp_list_tools} item. */
+  static final String MCP_LIST_TOOLS = "mcp_list_tools";
 
   private ResponsesAnswers() {}
 
@@ -106,6 +114,9 @@ final class ResponsesAnswers {
         // Kept whole: the item's id and encrypted content must go back verbatim on the next turn.
         case "reasoning" ->
             parts.add(new Thinking(summary(item), null, Json.write(item), Thinking.OPENAI));
+        case "mcp_call" -> parts.add(mcpCall(item));
+        case "mcp_list_tools" -> parts.add(mcpListTools(item));
+        case "mcp_approval_request" -> parts.add(mcpApprovalRequest(item));
         default -> {
           // Built-in tools' items (web search, file search, ...) carry nothing the answer keeps.
         }
@@ -117,6 +128,67 @@ final class ResponsesAnswers {
         usage(response.path("usage")),
         logprobs,
         response.path("service_tier").asText(null));
+  }
+
+  /** A remote MCP call OpenAI made: its output, or its error; the item kept for the next turn. */
+  private static ServerToolUse mcpCall(JsonNode item) {
+    JsonNode error = item.get("error");
+    boolean failed = error != null && !error.isNull();
+    String output =
+        failed
+            ? (error.isTextual() ? error.textValue() : Json.write(error))
+            : item.path("output").isNull() ? null : item.path("output").asText(null);
+    return new ServerToolUse(
+        ServerToolUse.MCP,
+        item.path("server_label").asText(null),
+        item.path("name").asText(""),
+        item.path("arguments").asText("{}"),
+        output,
+        failed,
+        Json.write(item),
+        Thinking.OPENAI);
+  }
+
+  /**
+   * The tools OpenAI listed on a remote MCP server ({@code mcp_list_tools}): kept (and sent back)
+   * so the next turn need not list them again; its output is the tools' names.
+   */
+  private static ServerToolUse mcpListTools(JsonNode item) {
+    List<String> names = new ArrayList<>();
+    for (JsonNode tool : item.path("tools")) {
+      names.add(tool.path("name").asText());
+    }
+    JsonNode error = item.get("error");
+    boolean failed = error != null && !error.isNull();
+    return new ServerToolUse(
+        MCP_LIST_TOOLS,
+        item.path("server_label").asText(null),
+        "list_tools",
+        "{}",
+        failed
+            ? (error.isTextual() ? error.textValue() : Json.write(error))
+            : String.join(", ", names),
+        failed,
+        Json.write(item),
+        Thinking.OPENAI);
+  }
+
+  /**
+   * An approval request: the library sends {@code require_approval: never}, so one means the server
+   * or the account asks for approvals the library does not give. Kept as a failed call without its
+   * raw item (an approval request sent back without an answer would be refused).
+   */
+  private static ServerToolUse mcpApprovalRequest(JsonNode item) {
+    return new ServerToolUse(
+        ServerToolUse.MCP,
+        item.path("server_label").asText(null),
+        item.path("name").asText(""),
+        item.path("arguments").asText("{}"),
+        "OpenAI asked for approval to call this remote MCP tool; beam-llm-io sends"
+            + " require_approval \"never\" and does not approve calls",
+        true,
+        null,
+        Thinking.OPENAI);
   }
 
   private static String summary(JsonNode reasoning) {

@@ -321,10 +321,16 @@ public final class BatchInference {
     /**
      * The tools of {@code --mcpServers}, listed here (the servers started, or reached) so that a
      * wrong command, URL or file stops the job before anything is sent; null without the option.
+     * With {@code --remoteMcp=local} the rows are agents too (no tools here: the agent transform
+     * lists those of {@code --remoteMcpServers} itself).
      */
     private static ToolSet mcpTools(BatchInferenceOptions o) {
       if (o.getMcpServers() == null) {
-        return null;
+        boolean localRemote =
+            o.getRemoteMcpServers() != null
+                && o.getRemoteMcp() != null
+                && o.getRemoteMcp().trim().equalsIgnoreCase("local");
+        return localRemote ? ToolSet.of() : null;
       }
       McpServers servers;
       try {

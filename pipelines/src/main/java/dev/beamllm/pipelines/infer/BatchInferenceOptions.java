@@ -182,6 +182,22 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   void setBackgroundMode(Boolean value);
 
+  @Description(
+      "Remote MCP servers the provider calls itself (OpenAI Responses, Anthropic): a JSON file in"
+          + " Claude Desktop's form with HTTP servers only ({\"mcpServers\": {name: {url,"
+          + " headers}}}); header values may be ${VAR}, read on the workers. Models whose API cannot"
+          + " call MCP servers fail their rows (unsupported) unless --remoteMcp=local")
+  String getRemoteMcpServers();
+
+  void setRemoteMcpServers(String value);
+
+  @Description(
+      "Who runs the tools of --remoteMcpServers: provider (the default; sent in each request) or"
+          + " local (not sent; every row then runs as an agent that calls them itself, for any model)")
+  String getRemoteMcp();
+
+  void setRemoteMcp(String value);
+
   @Description("Keep each provider's raw answer body in the output rows (for debugging; large)")
   @Default.Boolean(false)
   Boolean getKeepRawBody();

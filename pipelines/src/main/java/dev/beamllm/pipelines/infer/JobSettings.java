@@ -6,6 +6,8 @@ import dev.beamllm.cache.RedisCache;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.client.ApiKeys;
 import dev.beamllm.client.Limits;
+import dev.beamllm.mcp.McpServers;
+import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.MediaResolution;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
@@ -256,6 +258,24 @@ final class JobSettings {
     }
     if (o.getSharedLimits() != null) {
       out = flag("sharedLimits", out::withSharedLimits, o.getSharedLimits());
+    }
+    if (o.getRemoteMcpServers() != null) {
+      McpServers servers;
+      try {
+        servers = McpServers.fromFile(Path.of(o.getRemoteMcpServers()));
+      } catch (RuntimeException e) {
+        throw new BadSetting("remoteMcpServers", ConsoleLogging.oneLineOf(e));
+      }
+      out = flag("remoteMcpServers", out::withRemoteMcpServers, servers);
+    }
+    if (o.getRemoteMcp() != null) {
+      RemoteMcp mode;
+      try {
+        mode = choice(o.getRemoteMcp(), RemoteMcp.class);
+      } catch (IllegalArgumentException e) {
+        throw new BadSetting("remoteMcp", ConsoleLogging.oneLineOf(e));
+      }
+      out = flag("remoteMcp", out::withRemoteMcp, mode);
     }
     return out.withSeed(o.getSeed())
         .withResponsesApi(o.getResponsesApi())

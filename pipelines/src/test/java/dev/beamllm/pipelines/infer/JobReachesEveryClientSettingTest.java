@@ -66,6 +66,11 @@ public class JobReachesEveryClientSettingTest {
           Map.entry("withSharedLimits", List.of("--sharedLimits=REDIS_URI")),
           Map.entry("withResponsesApi", List.of("--responsesApi=true")),
           Map.entry("withBackgroundMode", List.of("--backgroundMode=true")),
+          Map.entry(
+              "withRemoteMcpServers", List.of("--remoteMcpServers=../testdata/remote-mcp.json")),
+          Map.entry(
+              "withRemoteMcp",
+              List.of("--remoteMcpServers=../testdata/remote-mcp.json --remoteMcp=local")),
           // Only references: the keys themselves come from the environment, .env or Secret Manager.
           Map.entry(
               "withApiKeys",
@@ -186,7 +191,11 @@ public class JobReachesEveryClientSettingTest {
             Map.entry("--outputSchema=[1,2]", "--outputSchema:"),
             Map.entry("--outputSchema=no-such-schema.json", "--outputSchema:"),
             Map.entry("--extraHeaders=[1]", "--extraHeaders:"),
-            Map.entry("--serviceTier= ", "--serviceTier:"));
+            Map.entry("--serviceTier= ", "--serviceTier:"),
+            Map.entry("--remoteMcpServers=no-such-file.json", "--remoteMcpServers:"),
+            Map.entry(
+                "--remoteMcpServers=../testdata/remote-mcp.json --remoteMcp=elsewhere",
+                "--remoteMcp:"));
     for (Map.Entry<String, String> e : bad.entrySet()) {
       IllegalArgumentException refused =
           assertThrows(e.getKey(), IllegalArgumentException.class, () -> configOf(e.getKey()));

@@ -1,0 +1,156 @@
+package dev.beamllm.provider;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.SamplingParams;
+import dev.beamllm.model.WireFormat;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ServerToolUse;
+import dev.beamllm.prompt.Text;
+import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.internal.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.Test;
+
+/**
+ * Remote MCP servers the provider calls, and a second turn that sends its earlier call back, as
+ * OpenAI Responses and Anthropic get them, pinned in {@code src/test/resources/golden/remote-mcp}:
+ * the body and the {@code anthropic-*} headers. Run with {@code -Dgolden.update=true} to rewrite
+ * the files after a deliberate change, then check every diff against the provider's API reference.
+ */
+public class RemoteMcpGoldenTest {
+  private static final Path GOLDEN = Path.of("src/test/resources/golden/remote-mcp");
+
+  private static final List<RemoteMcpServer> SERVERS =
+      List.of(
+          new RemoteMcpServer(
+              "wiki",
+              "https://mcp.example.com/mcp",
+              Map.of("Authorization", "Bearer tok-123"),
+              List.of("ask")),
+          new RemoteMcpServer("open", "https://open.example.com/mcp", Map.of(), List.of()));
+
+  private record Case(String model, WireFormat format, ServerToolUse earlierCall) {}
+
+  private static Map<String, Case> cases() {
+    Map<String, Case> c = new LinkedHashMap<>();
+    c.put(
+        "openai-responses",
+        new Case(
+            "gpt-4.1-mini",
+            WireFormat.OPENAI_RESPONSES,
+            new ServerToolUse(
+                ServerToolUse.MCP,
+                "wiki",
+                "ask",
+                "{\"q\":\"beam\"}",
+                "remote ask({\"q\":\"beam\"})",
+                false,
+                "{\"id\":\"mcp_1\",\"type\":\"mcp_call\",\"status\":\"completed\","
+                    + "\"server_label\":\"wiki\",\"name\":\"ask\",\"arguments\":\"{\\\"q\\\":\\\"beam\\\"}\","
+                    + "\"output\":\"remote ask({\\\"q\\\":\\\"beam\\\"})\",\"error\":null}",
+                Thinking.OPENAI)));
+    c.put(
+        "anthropic",
+        new Case(
+            "claude-3.5-haiku",
+            WireFormat.ANTHROPIC,
+            new ServerToolUse(
+                ServerToolUse.MCP,
+                "wiki",
+                "ask",
+                "{\"q\":\"beam\"}",
+                "remote ask({\"q\":\"beam\"})",
+                false,
+                "[{\"type\":\"mcp_tool_use\",\"id\":\"mcptoolu_1\",\"name\":\"ask\","
+                    + "\"server_name\":\"wiki\",\"input\":{\"q\":\"beam\"}},"
+                    + "{\"type\":\"mcp_tool_result\",\"tool_use_id\":\"mcptoolu_1\",\"is_error\":false,"
+                    + "\"content\":[{\"type\":\"text\",\"text\":\"remote ask({\\\"q\\\":\\\"beam\\\"})\"}]}]",
+                Thinking.ANTHROPIC)));
+    return c;
+  }
+
+  @Test
+  public void theServersAndAnEarlierCallAreSentAsPinned() throws Exception {
+    boolean update = Boolean.getBoolean("golden.update");
+    List<String> mismatches = new ArrayList<>();
+    for (Map.Entry<String, Case> e : cases().entrySet()) {
+      JsonNode actual = render(e.getValue());
+      Path file = GOLDEN.resolve(e.getKey() + ".json");
+      if (update) {
+        Files.createDirectories(GOLDEN);
+        Files.writeString(
+            file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n");
+        continue;
+      }
+      assertTrue("missing golden file " + file, Files.exists(file));
+      JsonNode expected = Json.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+      if (!expected.equals(actual)) {
+        mismatches.add(
+            file + "\n  expected " + Json.write(expected) + "\n  actual   " + Json.write(actual));
+      }
+    }
+    assertEquals("golden mismatches:\n" + String.join("\n", mismatches), List.of(), mismatches);
+  }
+
+  @Test
+  public void anthropicRefusesAHeaderItsConnectorCannotSend() {
+    ProviderRequest r =
+        request(
+            new Case("claude-3.5-haiku", WireFormat.ANTHROPIC, null),
+            List.of(
+                new RemoteMcpServer(
+                    "x", "https://x.example.com/mcp", Map.of("X-Key", "secret"), List.of())));
+    UnsupportedOperationException e =
+        org.junit.Assert.assertThrows(
+            UnsupportedOperationException.class,
+            () -> Adapters.forFormat(WireFormat.ANTHROPIC).request(r));
+    assertTrue(e.getMessage(), e.getMessage().contains("'X-Key'"));
+    assertTrue(e.getMessage(), !e.getMessage().contains("secret"));
+  }
+
+  private static ProviderRequest request(Case c, List<RemoteMcpServer> servers) {
+    Conversation conversation =
+        c.earlierCall() == null
+            ? Conversation.user("Ask the wiki")
+            : Conversation.of(
+                Message.user("Ask @wiki/ask{\"q\":\"beam\"}"),
+                Message.of(Role.ASSISTANT, List.of(c.earlierCall(), new Text("Beam is a model."))),
+                Message.user("Thanks"));
+    return new ProviderRequest(
+        ModelRegistry.defaults().lookup(c.model()),
+        conversation,
+        SamplingParams.defaults(),
+        List.of(),
+        Credentials.apiKey("k"),
+        Map.of(),
+        null,
+        false,
+        null,
+        servers);
+  }
+
+  private static JsonNode render(Case c) {
+    HttpCall call = Adapters.forFormat(c.format()).request(request(c, SERVERS));
+    ObjectNode out = Json.object();
+    ObjectNode headers = out.putObject("headers");
+    call.headers().entrySet().stream()
+        .filter(h -> h.getKey().startsWith("anthropic-"))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(h -> headers.put(h.getKey(), h.getValue()));
+    out.set("body", Json.parse(call.body()));
+    return out;
+  }
+}
