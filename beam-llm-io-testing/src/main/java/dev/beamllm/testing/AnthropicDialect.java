@@ -75,14 +75,15 @@ final class AnthropicDialect implements Dialect {
             Json.write(Json.object().set("remote_mcp", RemoteMcpCalls.toJson(remoteMcp))));
   }
 
-  /** The beta of the MCP connector's {@code mcp_servers} field. */
-  static final String MCP_BETA = "mcp-client-2025-04-04";
+  /** The beta of the MCP connector's {@code mcp_servers} field and {@code mcp_toolset} tools. */
+  static final String MCP_BETA = "mcp-client-2025-11-20";
 
   /**
    * The MCP connector's servers ({@code mcp_servers: [{"type": "url", "url", "name",
-   * "authorization_token", "tool_configuration": {"enabled", "allowed_tools"}}]}), which need the
-   * {@link #MCP_BETA} beta; the fake reaches no server and calls them by the rule of {@link
-   * RemoteMcpCalls}.
+   * "authorization_token"}]}), each referenced by exactly one {@code mcp_toolset} entry of {@code
+   * tools} ({@code {"type": "mcp_toolset", "mcp_server_name", "default_config", "configs"}}), which
+   * need the {@link #MCP_BETA} beta; the fake reaches no server and calls them by the rule of
+   * {@link RemoteMcpCalls}.
    */
   private static List<RemoteMcpCalls.Server> mcpServers(ObjectNode body, String betaHeader) {
     List<RemoteMcpCalls.Server> out = new ArrayList<>();
@@ -98,7 +99,7 @@ final class AnthropicDialect implements Dialect {
     if (!servers.isArray()) {
       throw ProviderError.badRequest("mcp_servers: Input should be a valid list", "mcp_servers");
     }
-    Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new java.util.LinkedHashSet<>();
     for (int i = 0; i < servers.size(); i++) {
       JsonNode s = servers.get(i);
       String at = "mcp_servers." + i;
@@ -120,13 +121,49 @@ final class AnthropicDialect implements Dialect {
         throw ProviderError.badRequest(
             "mcp_servers: MCP server names must be unique: '" + name + "'", "mcp_servers");
       }
-      JsonNode config = s.path("tool_configuration");
-      if (config.path("enabled").isBoolean() && !config.path("enabled").asBoolean()) {
-        continue;
+      if (s.has("tool_configuration")) {
+        throw ProviderError.badRequest(
+            at + ".tool_configuration: Extra inputs are not permitted", "mcp_servers");
       }
+    }
+    Map<String, JsonNode> toolsets = new java.util.HashMap<>();
+    for (JsonNode t : body.path("tools")) {
+      if ("mcp_toolset".equals(t.path("type").asText())) {
+        String server = t.path("mcp_server_name").asText("");
+        if (!names.contains(server)) {
+          throw ProviderError.badRequest(
+              "tools: mcp_toolset names MCP server '" + server + "', which mcp_servers lacks",
+              "tools");
+        }
+        if (toolsets.put(server, t) != null) {
+          throw ProviderError.badRequest(
+              "tools: MCP server '" + server + "' is referenced by more than one mcp_toolset",
+              "tools");
+        }
+      }
+    }
+    for (String name : names) {
+      JsonNode toolset = toolsets.get(name);
+      if (toolset == null) {
+        throw ProviderError.badRequest(
+            "mcp_servers: MCP server '" + name + "' must be referenced by one mcp_toolset in tools",
+            "mcp_servers");
+      }
+      boolean byDefault = toolset.path("default_config").path("enabled").asBoolean(true);
       List<String> allowed = new ArrayList<>();
-      config.path("allowed_tools").forEach(t -> allowed.add(t.asText()));
-      out.add(new RemoteMcpCalls.Server(name, allowed));
+      toolset
+          .path("configs")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().path("enabled").asBoolean(byDefault)) {
+                  allowed.add(e.getKey());
+                }
+              });
+      if (byDefault || !allowed.isEmpty()) {
+        // All tools (an empty list) when enabled by default; else only those enabled one by one.
+        out.add(new RemoteMcpCalls.Server(name, byDefault ? List.of() : allowed));
+      }
     }
     return out;
   }

@@ -104,12 +104,15 @@ public class RemoteMcpTest {
       RecordedRequest sent = fake.requests().get(0);
       assertTrue(
           sent.headers().toString(),
-          sent.headers().get("anthropic-beta").contains("mcp-client-2025-04-04"));
+          sent.headers().get("anthropic-beta").contains("mcp-client-2025-11-20"));
       assertEquals(
           Json.parse(
               "[{\"type\":\"url\",\"url\":\"https://mcp.example.com/mcp\",\"name\":\"wiki\","
                   + "\"authorization_token\":\"tok-123\"}]"),
           body(sent).get("mcp_servers"));
+      assertEquals(
+          Json.parse("[{\"type\":\"mcp_toolset\",\"mcp_server_name\":\"wiki\"}]"),
+          body(sent).get("tools"));
 
       ServerToolUse call = onlyServerCall(r);
       assertEquals("wiki", call.server());

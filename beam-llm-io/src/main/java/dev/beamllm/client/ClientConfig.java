@@ -333,13 +333,14 @@ public abstract class ClientConfig implements Serializable {
   /**
    * Remote MCP servers whose tools the model may call. By default ({@link RemoteMcp#PROVIDER}) the
    * provider calls them itself: they go in every request (OpenAI Responses' {@code mcp} tool with
-   * {@code require_approval: never}; Anthropic's {@code mcp_servers} with the {@code
-   * mcp-client-2025-04-04} beta, where a server's {@code Authorization: Bearer} header becomes its
-   * {@code authorization_token}), the calls and their results come back in the answer's message as
-   * {@code ServerToolUse} parts, and a model whose API cannot call MCP servers is refused before
-   * sending ({@code UNSUPPORTED}, naming the model). With {@link #withRemoteMcp
-   * withRemoteMcp(LOCAL)} this library runs them instead. Header values may be {@code ${NAME}}
-   * references, read where the request is built (on the worker); they are secrets and never shown.
+   * {@code require_approval: never}; Anthropic's {@code mcp_servers}, each enabled by an {@code
+   * mcp_toolset} tool, with the {@code mcp-client-2025-11-20} beta, where a server's {@code
+   * Authorization: Bearer} header becomes its {@code authorization_token}), the calls and their
+   * results come back in the answer's message as {@code ServerToolUse} parts, and a model whose API
+   * cannot call MCP servers is refused before sending ({@code UNSUPPORTED}, naming the model). With
+   * {@link #withRemoteMcp withRemoteMcp(LOCAL)} this library runs them instead. Header values may
+   * be {@code ${NAME}} references, read where the request is built (on the worker); they are
+   * secrets and never shown.
    *
    * @throws IllegalArgumentException for a stdio server: a provider can only reach HTTP servers
    */

@@ -55,10 +55,11 @@ public final class AnthropicBody {
   static final String OUTPUT_TOOL = "structured_output";
 
   /**
-   * The beta of the MCP connector ({@code mcp_servers} with {@code tool_configuration}); its
-   * successor {@code mcp-client-2025-11-20} moves the tool settings to an {@code mcp_toolset} tool.
+   * The beta of the MCP connector: servers in {@code mcp_servers}, each enabled by one {@code
+   * mcp_toolset} entry of {@code tools} (platform.claude.com, MCP connector; the deprecated {@code
+   * mcp-client-2025-04-04} put the tool settings in the server entry).
    */
-  static final String MCP_BETA = "mcp-client-2025-04-04";
+  static final String MCP_BETA = "mcp-client-2025-11-20";
 
   /** The header naming betas, comma-separated. */
   static final String BETA_HEADER = "anthropic-beta";
@@ -137,8 +138,10 @@ public final class AnthropicBody {
     }
     if (!r.remoteMcpServers().isEmpty()) {
       ArrayNode servers = body.putArray("mcp_servers");
+      ArrayNode tools = body.withArray("tools");
       for (RemoteMcpServer server : r.remoteMcpServers()) {
         servers.add(mcpServer(server));
+        tools.add(mcpToolset(server));
       }
     }
     String tier = ServiceTiers.anthropic(r.serviceTier());
@@ -286,10 +289,10 @@ public final class AnthropicBody {
   }
 
   /**
-   * One entry of {@code mcp_servers} ({@code {"type": "url", "url", "name", "authorization_token",
-   * "tool_configuration": {"enabled", "allowed_tools"}}}, docs.anthropic.com MCP connector). The
-   * connector sends the server only a bearer token, so a server's {@code Authorization: Bearer}
-   * header becomes {@code authorization_token} and any other header is refused.
+   * One entry of {@code mcp_servers} ({@code {"type": "url", "url", "name",
+   * "authorization_token"}}). The connector sends the server only a bearer token, so a server's
+   * {@code Authorization: Bearer} header becomes {@code authorization_token} and any other header
+   * is refused.
    *
    * @throws UnsupportedOperationException for a header Anthropic cannot send
    */
@@ -312,12 +315,22 @@ public final class AnthropicBody {
               }
               s.put("authorization_token", value.substring(7).trim());
             });
-    if (!server.allowedTools().isEmpty()) {
-      ObjectNode config = s.putObject("tool_configuration").put("enabled", true);
-      ArrayNode allowed = config.putArray("allowed_tools");
-      server.allowedTools().forEach(allowed::add);
-    }
     return s;
+  }
+
+  /**
+   * The {@code mcp_toolset} entry of {@code tools} that enables a server's tools: all of them, or
+   * only its allowed ones ({@code default_config.enabled: false} and each allowed tool enabled in
+   * {@code configs}).
+   */
+  static ObjectNode mcpToolset(RemoteMcpServer server) {
+    ObjectNode t = Json.object().put("type", "mcp_toolset").put("mcp_server_name", server.name());
+    if (!server.allowedTools().isEmpty()) {
+      t.putObject("default_config").put("enabled", false);
+      ObjectNode configs = t.putObject("configs");
+      server.allowedTools().forEach(name -> configs.putObject(name).put("enabled", true));
+    }
+    return t;
   }
 
   /** Whether the conversation sends back MCP calls Anthropic ran (their blocks need the beta). */
