@@ -38,6 +38,34 @@ public class AnthropicDialectTest {
           + "\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}]";
   private static FakeProviderServer server;
 
+  /** The MCP connector: every server in mcp_servers needs exactly one mcp_toolset tool. */
+  @Test
+  public void remoteMcpServersNeedTheirToolsets() throws Exception {
+    String server =
+        "\"mcp_servers\":[{\"type\":\"url\",\"url\":\"https://m.example.com/mcp\",\"name\":\"wiki\"}]";
+    String ask = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+    String head = "{\"model\":\"claude-3-5-haiku-20241022\",\"max_tokens\":10," + ask + ",";
+    String[] beta = {
+      "x-api-key", KEY, "anthropic-version", "2023-06-01", "anthropic-beta", "mcp-client-2025-11-20"
+    };
+    String url = AnthropicDialectTest.server.baseUrl() + "/v1/messages";
+    assertEquals(
+        "mcp_servers: MCP server 'wiki' must be referenced by one mcp_toolset in tools",
+        message(Http.post(url, head + server + "}", beta)));
+    String twice =
+        ",\"tools\":[{\"type\":\"mcp_toolset\",\"mcp_server_name\":\"wiki\"},"
+            + "{\"type\":\"mcp_toolset\",\"mcp_server_name\":\"wiki\"}]";
+    assertEquals(
+        "tools: MCP server 'wiki' is referenced by more than one mcp_toolset",
+        message(Http.post(url, head + server + twice + "}", beta)));
+    String unknown = ",\"tools\":[{\"type\":\"mcp_toolset\",\"mcp_server_name\":\"docs\"}]";
+    assertEquals(
+        "tools: mcp_toolset names MCP server 'docs', which mcp_servers lacks",
+        message(Http.post(url, head + server + unknown + "}", beta)));
+    String one = ",\"tools\":[{\"type\":\"mcp_toolset\",\"mcp_server_name\":\"wiki\"}]";
+    assertEquals(200, Http.post(url, head + server + one + "}", beta).status());
+  }
+
   @BeforeClass
   public static void start() {
     server = FakeProviderServer.builder().apiKey(KEY).start();
