@@ -196,10 +196,15 @@ final class Scheduler implements AutoCloseable {
    * changes, so the time before is earned under what was in transit then.
    */
   private void refill(ModelState m, long now) {
-    for (Bucket b : new Bucket[] {requests, tokens, m.requests, m.tokens}) {
-      if (b != null) {
-        b.refill(now);
-      }
+    refill(requests, now);
+    refill(tokens, now);
+    refill(m.requests, now);
+    refill(m.tokens, now);
+  }
+
+  private static void refill(Bucket b, long now) {
+    if (b != null) {
+      b.refill(now);
     }
   }
 
@@ -628,14 +633,11 @@ final class Scheduler implements AutoCloseable {
 
   /** Ends the transit of admissions old enough, after bringing every bucket up to {@code now}. */
   private void expireTransit(long now) {
+    refill(requests, now);
+    refill(tokens, now);
     for (ModelState m : models.values()) {
-      refill(m, now);
-    }
-    if (requests != null) {
-      requests.refill(now);
-    }
-    if (tokens != null) {
-      tokens.refill(now);
+      refill(m.requests, now);
+      refill(m.tokens, now);
     }
     transit.expire(now);
   }

@@ -15,9 +15,9 @@ import dev.beamllm.prompt.internal.Json;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -151,8 +151,8 @@ final class ToolArguments {
   }
 
   private static Set<String> names(JsonNode properties) {
-    Set<String> names = new HashSet<>();
+    Set<String> names = new TreeSet<>();
     properties.fieldNames().forEachRemaining(names::add);
-    return new java.util.TreeSet<>(names);
+    return names;
   }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -213,20 +212,5 @@ public final class BashTool implements Serializable {
         + timeout
         + (network ? ", network" : "")
         + "}";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof BashTool b
-        && root.equals(b.root)
-        && name.equals(b.name)
-        && timeout.equals(b.timeout)
-        && maxOutputChars == b.maxOutputChars
-        && network == b.network;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(root, name, timeout, maxOutputChars, network);
   }
 }

@@ -7,6 +7,7 @@ import dev.beamllm.client.AgentResult;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.Usage;
 import java.util.Locale;
 
 /** The JSONL lines the job writes: one per answer, one per failure. */
@@ -32,11 +33,7 @@ final class OutputRows {
           .set("arguments", Json.parse(c.arguments()));
     }
     o.put("finish_reason", r.finishReason().orElse(null));
-    o.putObject("usage")
-        .put("input_tokens", r.usage().inputTokens())
-        .put("output_tokens", r.usage().outputTokens())
-        .put("cache_read_tokens", r.usage().cacheReadTokens())
-        .put("cache_write_tokens", r.usage().cacheWriteTokens());
+    putUsage(o, r.usage());
     o.put("cost_usd", r.cost());
     r.serviceTier().ifPresent(t -> o.put("service_tier", t));
     o.put("latency_ms", r.latency().toMillis());
@@ -60,11 +57,7 @@ final class OutputRows {
     o.put("turns", r.turns());
     o.put("tool_call_count", r.toolCalls());
     o.put("attempts", r.attempts());
-    o.putObject("usage")
-        .put("input_tokens", r.usage().inputTokens())
-        .put("output_tokens", r.usage().outputTokens())
-        .put("cache_read_tokens", r.usage().cacheReadTokens())
-        .put("cache_write_tokens", r.usage().cacheWriteTokens());
+    putUsage(o, r.usage());
     o.put("cost_usd", r.cost());
     o.set("conversation", Json.parse(r.conversation().toJson()));
     return Json.write(o);
@@ -88,6 +81,15 @@ final class OutputRows {
     f.input().metadataJson().ifPresent(m -> o.set("metadata", Json.parse(m)));
     o.put("row", f.request().source().orElseGet(() -> f.input().toJson()));
     return Json.write(o);
+  }
+
+  /** The {@code usage} object of a line. */
+  private static void putUsage(ObjectNode o, Usage u) {
+    o.putObject("usage")
+        .put("input_tokens", u.inputTokens())
+        .put("output_tokens", u.outputTokens())
+        .put("cache_read_tokens", u.cacheReadTokens())
+        .put("cache_write_tokens", u.cacheWriteTokens());
   }
 
   /** A row that could not be read. */
