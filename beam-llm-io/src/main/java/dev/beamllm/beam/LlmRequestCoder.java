@@ -1,6 +1,7 @@
 package dev.beamllm.beam;
 
 import dev.beamllm.client.LlmRequest;
+import dev.beamllm.tool.BuiltinTool;
 import dev.beamllm.tool.ComputerUse;
 import dev.beamllm.tool.Tool;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
         StringUtf8Coder.of().encode(t.parametersJson(), out);
         BooleanCoder.of().encode(t.strict(), out);
         STRING.encode(t.isComputerUse() ? t.computerUse().toJson() : null, out);
+        STRING.encode(t.builtin() == null ? null : t.builtin().toJson(), out);
       }
     }
   }
@@ -83,13 +85,15 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
       String parameters = StringUtf8Coder.of().decode(in);
       boolean strict = BooleanCoder.of().decode(in);
       String computer = STRING.decode(in);
+      String builtin = STRING.decode(in);
       tools.add(
           new Tool(
               name,
               description,
               parameters,
               strict,
-              computer == null ? null : ComputerUse.fromJson(computer)));
+              computer == null ? null : ComputerUse.fromJson(computer),
+              builtin == null ? null : BuiltinTool.fromJson(builtin)));
     }
     return tools;
   }

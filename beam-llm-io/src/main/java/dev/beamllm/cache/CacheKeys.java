@@ -79,6 +79,9 @@ public final class CacheKeys {
       if (tool.isComputerUse()) {
         def.set("computer_use", Json.parse(tool.computerUse().toJson()));
       }
+      if (tool.builtin() != null) {
+        def.set("builtin", Json.parse(tool.builtin().toJson()));
+      }
     }
     if (extraBody != null) {
       key.set("extra_body", Json.parse(extraBody));

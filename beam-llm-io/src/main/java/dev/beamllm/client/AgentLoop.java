@@ -14,14 +14,21 @@ import java.util.function.Function;
 
 /**
  * One agent loop: ask the model, run the tools it calls, send their results back, until it answers
- * without calling a tool or the turns run out. Every turn is an ordinary request of the client
- * (scheduler, limits, retries, cache: a replayed loop pays nothing for the turns already cached).
- * The turns after the first prefer the model that answered the first, so its thinking signatures
- * stay valid. No thread waits: each step runs when the previous one completes. {@link
- * LlmClient#runAgentLoop} runs one on a client; {@link #run} on any way of sending a request (a
- * Beam worker's shared client).
+ * without calling a tool or the turns run out (a turn the provider paused, Anthropic's {@code
+ * pause_turn}, is sent back to go on). Every turn is an ordinary request of the client (scheduler,
+ * limits, retries, cache: a replayed loop pays nothing for the turns already cached). The turns
+ * after the first prefer the model that answered the first, so its thinking signatures stay valid.
+ * No thread waits: each step runs when the previous one completes. {@link LlmClient#runAgentLoop}
+ * runs one on a client; {@link #run} on any way of sending a request (a Beam worker's shared
+ * client).
  */
 public final class AgentLoop {
+  /**
+   * Anthropic's stop reason for a turn it paused while running its server tools (web search): the
+   * answer so far must be sent back for the model to go on.
+   */
+  static final String PAUSE_TURN = "pause_turn";
+
   private final Function<LlmRequest, CompletableFuture<ApiResponse>> send;
   private final LlmRequest request;
   private final ToolSet tools;
@@ -110,7 +117,8 @@ public final class AgentLoop {
     }
     Conversation so = r.conversation().add(response.message());
     List<ToolCall> calls = response.toolCalls();
-    if (calls.isEmpty()) {
+    boolean paused = calls.isEmpty() && PAUSE_TURN.equals(response.finishReason().orElse(null));
+    if (calls.isEmpty() && !paused) {
       end(so, response, turn);
       return;
     }
@@ -131,6 +139,12 @@ public final class AgentLoop {
         r.model().isPresent() || r.preferredModel().isPresent()
             ? r
             : r.withPreferredModel(response.model());
+    if (paused) {
+      // The provider paused a long turn of its own tools: the answer so far goes back as it is,
+      // and the model carries on from it.
+      turn(turn + 1, next.withConversation(so));
+      return;
+    }
     tools
         .run(calls)
         .whenComplete(

@@ -76,7 +76,7 @@ final class WireRequests {
    * @param requestTools the request's own tools, or null for the client's
    * @throws ApiKeys.MissingKeyException when the model's key is not set
    * @throws UnsupportedOperationException when the client has remote MCP servers for the provider
-   *     to call and the model's API cannot
+   *     to call and the model's API cannot, or a tool the provider runs that the API lacks
    */
   ProviderRequest request(
       ModelSpec spec,
@@ -89,21 +89,37 @@ final class WireRequests {
     if (!remote.isEmpty() && !adapter(spec).callsRemoteMcp()) {
       throw new UnsupportedOperationException(
           "its API ("
-              + adapter(spec).getClass().getSimpleName().replace("Adapter", "")
+              + apiName(spec)
               + ") cannot call remote MCP servers itself; use withRemoteMcp(RemoteMcp.LOCAL) to"
               + " run them with LlmIO.agent()");
+    }
+    List<Tool> offered = requestTools != null ? requestTools : tools;
+    for (Tool t : offered) {
+      if (t.runsOnProvider() && !adapter(spec).runs(t.builtin(), spec)) {
+        throw new UnsupportedOperationException(
+            "its API ("
+                + apiName(spec)
+                + ") has no "
+                + t.builtin().describe()
+                + " tool for "
+                + spec.id());
+      }
     }
     return new ProviderRequest(
         spec,
         conversation,
         params,
-        requestTools != null ? requestTools : tools,
+        offered,
         credentials.computeIfAbsent(spec.id(), id -> apiKeys.credentials(spec)),
         extraHeaders,
         tier != null ? tier : serviceTier,
         stream,
         extraBody,
         remote);
+  }
+
+  private String apiName(ModelSpec spec) {
+    return adapter(spec).getClass().getSimpleName().replace("Adapter", "");
   }
 
   /**

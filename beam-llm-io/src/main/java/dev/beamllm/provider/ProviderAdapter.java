@@ -1,6 +1,8 @@
 package dev.beamllm.provider;
 
+import dev.beamllm.model.ModelSpec;
 import dev.beamllm.response.ApiError;
+import dev.beamllm.tool.BuiltinTool;
 import java.util.List;
 
 /**
@@ -43,6 +45,16 @@ public interface ProviderAdapter {
    * with remote servers before sending ({@code UNSUPPORTED}).
    */
   default boolean callsRemoteMcp() {
+    return false;
+  }
+
+  /**
+   * Whether the API has this provider-run tool ({@link dev.beamllm.tool.WebSearch}, {@link
+   * dev.beamllm.tool.CodeInterpreter}) for this model. False by default; the client then refuses a
+   * request offering it before sending ({@code UNSUPPORTED}), and another model of the request may
+   * take it.
+   */
+  default boolean runs(BuiltinTool tool, ModelSpec model) {
     return false;
   }
 

@@ -20,9 +20,17 @@ import java.util.Set;
  * @param computerUse the computer this tool operates when it is a computer-use tool ({@link
  *     #computer}), which the adapters render as each provider's own computer tool; null for a
  *     function
+ * @param builtin the provider's own tool this is ({@link #webSearch}, {@link #codeInterpreter}), or
+ *     the Anthropic definition a function is offered as ({@link #withBuiltin}); null for a plain
+ *     function
  */
 public record Tool(
-    String name, String description, String parametersJson, boolean strict, ComputerUse computerUse)
+    String name,
+    String description,
+    String parametersJson,
+    boolean strict,
+    ComputerUse computerUse,
+    BuiltinTool builtin)
     implements Serializable {
 
   /** Checks the name and brings the schema to canonical JSON. */
@@ -44,6 +52,23 @@ public record Tool(
       throw new IllegalArgumentException(
           "a computer-use tool is named '" + ComputerUse.TOOL_NAME + "' and not strict");
     }
+    if (builtin != null && computerUse != null) {
+      throw new IllegalArgumentException(
+          "a tool is a computer-use tool or a built-in tool, not both");
+    }
+    if (builtin != null && builtin.runsOnProvider() && strict) {
+      throw new IllegalArgumentException("the provider's " + builtin.describe() + " is not strict");
+    }
+  }
+
+  /** A computer-use tool or a function tool. */
+  public Tool(
+      String name,
+      String description,
+      String parametersJson,
+      boolean strict,
+      ComputerUse computerUse) {
+    this(name, description, parametersJson, strict, computerUse, null);
   }
 
   /** A function tool. */
@@ -75,6 +100,50 @@ public record Tool(
         computer);
   }
 
+  /** The provider's web search with its defaults, named {@value WebSearch#KIND}. */
+  public static Tool webSearch() {
+    return webSearch(WebSearch.defaults());
+  }
+
+  /** The provider's web search with these settings, named {@value WebSearch#KIND}. */
+  public static Tool webSearch(WebSearch settings) {
+    return builtin(WebSearch.KIND, Objects.requireNonNull(settings, "settings"));
+  }
+
+  /** The provider's code interpreter with its defaults, named {@value CodeInterpreter#KIND}. */
+  public static Tool codeInterpreter() {
+    return codeInterpreter(CodeInterpreter.defaults());
+  }
+
+  /** The provider's code interpreter with these settings, named {@value CodeInterpreter#KIND}. */
+  public static Tool codeInterpreter(CodeInterpreter settings) {
+    return builtin(CodeInterpreter.KIND, Objects.requireNonNull(settings, "settings"));
+  }
+
+  static Tool builtin(String name, BuiltinTool tool) {
+    return new Tool(name, tool.describe(), null, false, null, tool);
+  }
+
+  /**
+   * This function offered to Claude as Anthropic's own definition (see {@link
+   * AnthropicDefinedTool}); its schema stays what every other model is sent.
+   *
+   * @throws IllegalArgumentException for a computer-use tool or a provider's tool
+   */
+  public Tool withBuiltin(AnthropicDefinedTool definition) {
+    Objects.requireNonNull(definition, "definition");
+    if (computerUse != null || (builtin != null && builtin.runsOnProvider())) {
+      throw new IllegalArgumentException(
+          "only a function can be offered as " + definition.describe() + ", not '" + name + "'");
+    }
+    return new Tool(name, description, parametersJson, strict, null, definition);
+  }
+
+  /** Whether the provider runs this tool itself (web search, code interpreter). */
+  public boolean runsOnProvider() {
+    return builtin != null && builtin.runsOnProvider();
+  }
+
   /** Whether this is a computer-use tool. */
   public boolean isComputerUse() {
     return computerUse != null;
@@ -88,7 +157,7 @@ public record Tool(
    * @throws IllegalArgumentException naming the first object of the schema that breaks the rule
    */
   public Tool withStrict(boolean strict) {
-    return new Tool(name, description, parametersJson, strict, computerUse);
+    return new Tool(name, description, parametersJson, strict, computerUse, builtin);
   }
 
   private static void checkStrict(String tool, JsonNode schema, String path) {

@@ -50,6 +50,36 @@ public final class Tools {
     return new FunctionTool<>(name, description, arguments, handler).withStrict(true);
   }
 
+  /**
+   * A tool the provider runs ({@link Tool#webSearch}, {@link Tool#codeInterpreter}), for a {@link
+   * ToolSet}: offered to the model with the set's other tools. Its calls are made and answered by
+   * the provider within one answer, so they never reach the set; one that did would get an error
+   * result.
+   *
+   * @throws IllegalArgumentException for a tool the caller runs
+   */
+  public static ExecutableTool onProvider(Tool tool) {
+    if (!tool.runsOnProvider()) {
+      throw new IllegalArgumentException(
+          "'" + tool.name() + "' is not run by the provider; give it code to run");
+    }
+    return new ProviderTool(tool);
+  }
+
+  /**
+   * A tool offered under another definition of the same name, run by the same code: a function
+   * marked as Anthropic's own tool ({@link Tool#withBuiltin}), say.
+   *
+   * @throws IllegalArgumentException when the definition's name differs
+   */
+  public static ExecutableTool offeredAs(ExecutableTool tool, Tool definition) {
+    if (!tool.name().equals(definition.name())) {
+      throw new IllegalArgumentException(
+          "tool '" + tool.name() + "' cannot be offered as '" + definition.name() + "'");
+    }
+    return new RedefinedTool(tool, definition);
+  }
+
   private static List<ExecutableTool> collect(Class<?> type, Object target) {
     List<Method> methods = new ArrayList<>();
     for (Method m : type.getMethods()) {

@@ -4,7 +4,10 @@ import static org.junit.Assert.assertEquals;
 
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.tool.AnthropicDefinedTool;
+import dev.beamllm.tool.CodeInterpreter;
 import dev.beamllm.tool.Tool;
+import dev.beamllm.tool.WebSearch;
 import java.util.List;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.Test;
@@ -25,12 +28,22 @@ public class LlmRequestCoderTest {
                             "",
                             "{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\"}},"
                                 + "\"required\":[\"q\"],\"additionalProperties\":false}")
-                        .withStrict(true)));
+                        .withStrict(true),
+                    Tool.webSearch(
+                        WebSearch.defaults()
+                            .withMaxUses(2)
+                            .withBlockedDomains(List.of("spam.example"))
+                            .withUserLocation(new WebSearch.UserLocation("Lyon", null, "FR", null))
+                            .withContextSize(WebSearch.ContextSize.LOW)
+                            .withAnthropicVersion(WebSearch.AnthropicVersion.WEB_SEARCH_20260209)),
+                    Tool.codeInterpreter(CodeInterpreter.defaults().withContainerId("cntr_9")),
+                    Tool.of("bash", "Runs.", null).withBuiltin(AnthropicDefinedTool.BASH)));
     LlmRequest back =
         CoderUtils.decodeFromByteArray(
             LlmRequestCoder.of(), CoderUtils.encodeToByteArray(LlmRequestCoder.of(), full));
     assertEquals(full, back);
-    assertEquals(2, back.tools().orElseThrow().size());
+    assertEquals(5, back.tools().orElseThrow().size());
+    assertEquals(AnthropicDefinedTool.BASH, back.tools().orElseThrow().get(4).builtin());
     LlmRequest bare = LlmRequest.of(Conversation.user("hi"));
     assertEquals(
         bare,

@@ -2,6 +2,7 @@ package dev.beamllm.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.model.ModelSpec;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
@@ -10,6 +11,8 @@ import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.ApiError;
+import dev.beamllm.tool.BuiltinTool;
+import dev.beamllm.tool.WebSearch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +107,12 @@ public final class AnthropicAdapter extends BaseAdapter {
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  /** Web search, a server tool of Anthropic's API. */
+  @Override
+  public boolean runs(BuiltinTool tool, ModelSpec model) {
+    return tool instanceof WebSearch;
   }
 
   /** Anthropic's MCP connector ({@code mcp_servers}, {@link AnthropicBody#MCP_BETA}). */

@@ -23,23 +23,15 @@ import java.util.Map;
  * Reads Anthropic's {@code message} object, as the Anthropic API and Bedrock's {@code invoke}
  * answer it and as a stream assembles it: {@code text} blocks, {@code tool_use} as tool calls,
  * {@code thinking} signed by Anthropic, {@code redacted_thinking} kept raw so it can be sent back,
- * the stop reason and usage (input without cache reads and writes, which have their own fields).
- * Server-tool blocks are skipped: they ran on Anthropic's side. Reference:
- * docs.anthropic.com/en/api/messages.
+ * the stop reason and usage (input without cache reads and writes, which have their own fields). A
+ * tool Anthropic ran (a {@code server_tool_use} block such as web search, with its {@code
+ * *_tool_result} block; a remote MCP server's {@code mcp_tool_use} and {@code mcp_tool_result})
+ * becomes one {@link ServerToolUse} part holding both blocks, sent back verbatim on the next turn.
+ * Reference: docs.anthropic.com/en/api/messages.
  */
 public final class AnthropicAnswer {
   private AnthropicAnswer() {}
 
-  /**
-   * The parsed answer.
-   *
-   * @param message the {@code message} object
-   * @param outputToolForced whether the request forced {@link AnthropicBody#OUTPUT_TOOL}, whose
-   *     input then becomes the answer's text and whose {@code tool_use} stop becomes {@code
-   *     end_turn}
-   * @throws dev.beamllm.provider.ProviderException with {@code INVALID_RESPONSE} when the message
-   *     has no content
-   */
   /**
    * A remote MCP call Anthropic made ({@code mcp_tool_use}) with its result ({@code
    * mcp_tool_result}, or null while none came): one part holding both blocks, as a JSON array, for
@@ -74,6 +66,57 @@ public final class AnthropicAnswer {
         Thinking.ANTHROPIC);
   }
 
+  /**
+   * A server tool Anthropic ran ({@code server_tool_use}: web search, web fetch, code execution)
+   * with its result block (or null while none came): one part holding both blocks. A web search's
+   * output is its results, one {@code title — url} per line; an error result's is its {@code
+   * error_code}; any other result's its content as JSON.
+   */
+  static ServerToolUse serverToolUse(JsonNode use, JsonNode result) {
+    ArrayNode raw = JsonNodeFactory.instance.arrayNode().add(use);
+    String output = null;
+    boolean failed = false;
+    if (result != null) {
+      raw.add(result);
+      JsonNode content = result.path("content");
+      if (content.isArray()) {
+        List<String> lines = new ArrayList<>();
+        for (JsonNode c : content) {
+          lines.add(
+              c.has("url")
+                  ? c.path("title").asText("") + " — " + c.path("url").asText()
+                  : Json.write(c));
+        }
+        output = String.join("\n", lines);
+      } else if (content.has("error_code")) {
+        failed = true;
+        output = content.path("error_code").asText();
+      } else {
+        output = Json.write(content);
+      }
+    }
+    String name = use.path("name").asText("");
+    return new ServerToolUse(
+        name,
+        null,
+        name,
+        Json.write(use.path("input").isObject() ? use.get("input") : Json.object()),
+        output,
+        failed,
+        Json.write(raw),
+        Thinking.ANTHROPIC);
+  }
+
+  /**
+   * The parsed answer.
+   *
+   * @param message the {@code message} object
+   * @param outputToolForced whether the request forced {@link AnthropicBody#OUTPUT_TOOL}, whose
+   *     input then becomes the answer's text and whose {@code tool_use} stop becomes {@code
+   *     end_turn}
+   * @throws dev.beamllm.provider.ProviderException with {@code INVALID_RESPONSE} when the message
+   *     has no content
+   */
   public static ParsedAnswer parse(JsonNode message, boolean outputToolForced) {
     JsonNode content = message.get("content");
     if (content == null || !content.isArray()) {
@@ -83,6 +126,7 @@ public final class AnthropicAnswer {
     List<Part> parts = new ArrayList<>();
     boolean outputTool = false;
     Map<String, Integer> mcpCalls = new HashMap<>();
+    Map<String, Integer> serverCalls = new HashMap<>();
     for (JsonNode block : content) {
       switch (block.path("type").asText()) {
         case "text" -> parts.add(new Text(block.path("text").asText()));
@@ -116,8 +160,21 @@ public final class AnthropicAnswer {
             parts.set(at, mcpToolUse(Json.parse(use.raw()).get(0), block));
           }
         }
+        case "server_tool_use" -> {
+          serverCalls.put(block.path("id").asText(), parts.size());
+          parts.add(serverToolUse(block, null));
+        }
         default -> {
-          // server_tool_use, web_search_tool_result, ...: Anthropic ran them; nothing to return.
+          // A server tool's result (web_search_tool_result, ...) joins its call; other kinds carry
+          // nothing the answer keeps.
+          Integer at =
+              block.path("type").asText().endsWith("_tool_result")
+                  ? serverCalls.remove(block.path("tool_use_id").asText(""))
+                  : null;
+          if (at != null) {
+            ServerToolUse use = (ServerToolUse) parts.get(at);
+            parts.set(at, serverToolUse(Json.parse(use.raw()).get(0), block));
+          }
         }
       }
     }

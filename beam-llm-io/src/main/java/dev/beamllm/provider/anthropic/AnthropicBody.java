@@ -10,9 +10,12 @@ import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RemoteMcpServer;
+import dev.beamllm.provider.internal.Formats;
 import dev.beamllm.provider.internal.ServiceTiers;
+import dev.beamllm.tool.AnthropicDefinedTool;
 import dev.beamllm.tool.ComputerUse;
 import dev.beamllm.tool.Tool;
+import dev.beamllm.tool.WebSearch;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +41,9 @@ import java.util.regex.Pattern;
  * together with extended thinking, so a forced output tool turns thinking off.
  *
  * <p>A computer-use tool ({@link dev.beamllm.tool.ComputerUse}) goes as Anthropic's computer tool
- * of the version the model takes, and the request carries that version's beta ({@link #betas}).
+ * of the version the model takes, and the request carries that version's beta ({@link #betas}). Web
+ * search goes as Anthropic's server tool; bash and the text editor ({@link AnthropicDefinedTool})
+ * as Anthropic's definitions to Claude 4 and later.
  *
  * <p>Thinking is also turned off, and {@link #warnings} says so, over an open tool-use turn that
  * has no thinking block to send back, which Claude refuses with thinking on ({@link
@@ -72,6 +77,9 @@ public final class AnthropicBody {
    */
   private static final Pattern MODEL_VERSION =
       Pattern.compile("claude-(?:opus|sonnet|haiku)-(\\d+)(?:-(\\d{1,2}))?(?!\\d)");
+
+  /** Claude 3 and older, named {@code claude-3-5-haiku-...}, {@code claude-2.1}, ... */
+  private static final Pattern LEGACY_CLAUDE = Pattern.compile("claude-(instant|[123][-.])");
 
   private AnthropicBody() {}
 
@@ -110,6 +118,19 @@ public final class AnthropicBody {
       for (Tool t : r.tools()) {
         if (t.isComputerUse()) {
           computerTool(tools, t.computerUse(), model.apiName());
+          continue;
+        }
+        if (t.builtin() instanceof WebSearch search) {
+          tools.add(webSearchTool(search));
+          continue;
+        }
+        if (t.runsOnProvider()) {
+          throw new UnsupportedOperationException(
+              "Anthropic Messages has no " + t.builtin().describe() + " tool");
+        }
+        if (t.builtin() instanceof AnthropicDefinedTool defined
+            && takesDefinedTool(defined, t.name(), model, urlSources)) {
+          tools.addObject().put("type", defined.toolType()).put("name", t.name());
           continue;
         }
         ObjectNode def = tool(tools, t.name(), t.description(), t.parametersJson());
@@ -210,6 +231,43 @@ public final class AnthropicBody {
     if (computer.zoom() && version == ComputerUse.AnthropicVersion.COMPUTER_20251124) {
       t.put("enable_zoom", true);
     }
+  }
+
+  /**
+   * Anthropic's web search tool ({@code WebSearchTool20250305Param} of Anthropic's SDK): the
+   * version, {@code max_uses}, the domain lists and the user's location when set.
+   */
+  static ObjectNode webSearchTool(WebSearch search) {
+    ObjectNode t =
+        Json.object()
+            .put(
+                "type",
+                search
+                    .anthropicVersion()
+                    .orElse(WebSearch.AnthropicVersion.WEB_SEARCH_20250305)
+                    .toolType())
+            .put("name", WebSearch.KIND);
+    search.maxUses().ifPresent(n -> t.put("max_uses", n));
+    if (!search.allowedDomains().isEmpty()) {
+      search.allowedDomains().forEach(t.putArray("allowed_domains")::add);
+    }
+    if (!search.blockedDomains().isEmpty()) {
+      search.blockedDomains().forEach(t.putArray("blocked_domains")::add);
+    }
+    search.userLocation().ifPresent(l -> t.set("user_location", Formats.userLocation(l)));
+    return t;
+  }
+
+  /**
+   * Whether a tool marked as Anthropic's own goes as that definition: under the name Anthropic
+   * requires, to Claude 4 or later (whose versions these are; Claude 3 and older take the
+   * function), on Anthropic's API (Claude on Bedrock takes the function, with no beta to ask for).
+   */
+  private static boolean takesDefinedTool(
+      AnthropicDefinedTool defined, String name, ModelSpec model, boolean anthropicApi) {
+    return anthropicApi
+        && defined.anthropicName().equals(name)
+        && !LEGACY_CLAUDE.matcher(model.apiName().toLowerCase(Locale.ROOT)).find();
   }
 
   /**
@@ -338,7 +396,10 @@ public final class AnthropicBody {
     return conversation.messages().stream()
         .flatMap(m -> m.parts().stream())
         .anyMatch(
-            p -> p instanceof ServerToolUse use && use.rawFrom(Thinking.ANTHROPIC).isPresent());
+            p ->
+                p instanceof ServerToolUse use
+                    && use.kind().equals(ServerToolUse.MCP)
+                    && use.rawFrom(Thinking.ANTHROPIC).isPresent());
   }
 
   /** The client's extra headers without {@code anthropic-beta}, which {@link #betas} has merged. */

@@ -1,11 +1,14 @@
 package dev.beamllm.provider.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
+import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.tool.WebSearch;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +42,27 @@ public final class Formats {
    */
   public static String resultText(ToolResult result) {
     return result.isError() ? "Error: " + result.text() : result.text();
+  }
+
+  /**
+   * Web search's {@code user_location}, the same for Anthropic and OpenAI: {@code {"type":
+   * "approximate", "city", "region", "country", "timezone"}} with the fields that are set.
+   */
+  public static ObjectNode userLocation(WebSearch.UserLocation l) {
+    ObjectNode o = Json.object().put("type", "approximate");
+    if (l.city() != null) {
+      o.put("city", l.city());
+    }
+    if (l.region() != null) {
+      o.put("region", l.region());
+    }
+    if (l.country() != null) {
+      o.put("country", l.country());
+    }
+    if (l.timezone() != null) {
+      o.put("timezone", l.timezone());
+    }
+    return o;
   }
 
   /** The validated conversation, with the system messages removed when they go elsewhere. */

@@ -16,10 +16,14 @@ import dev.beamllm.provider.RemoteMcpServer;
 import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
+import dev.beamllm.provider.internal.Formats;
 import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.response.ApiError;
+import dev.beamllm.tool.BuiltinTool;
+import dev.beamllm.tool.CodeInterpreter;
 import dev.beamllm.tool.ComputerUse;
 import dev.beamllm.tool.Tool;
+import dev.beamllm.tool.WebSearch;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -34,6 +38,8 @@ import java.util.regex.Pattern;
 public final class OpenAiResponsesAdapter extends BaseAdapter implements BackgroundApi {
   private static final String LOGPROBS_INCLUDE = "message.output_text.logprobs";
   private static final String REASONING_INCLUDE = "reasoning.encrypted_content";
+  private static final String SEARCH_SOURCES_INCLUDE = "web_search_call.action.sources";
+  private static final String CODE_OUTPUTS_INCLUDE = "code_interpreter_call.outputs";
 
   /** Response ids go into URL paths; anything else would be a broken answer. */
   private static final Pattern RESPONSE_ID = Pattern.compile("[A-Za-z0-9_-]+");
@@ -91,9 +97,21 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
     p.verbosity()
         .filter(v -> OpenAiChatAdapter.takesVerbosity(model))
         .ifPresent(v -> body.with("text").put("verbosity", v.wireName()));
+    ArrayNode include = Json.MAPPER.createArrayNode();
     if (!r.tools().isEmpty()) {
       ArrayNode tools = body.putArray("tools");
       for (Tool t : r.tools()) {
+        if (t.builtin() instanceof WebSearch search) {
+          tools.add(webSearchTool(search));
+          search.maxUses().ifPresent(n -> body.put("max_tool_calls", n));
+          include.add(SEARCH_SOURCES_INCLUDE);
+          continue;
+        }
+        if (t.builtin() instanceof CodeInterpreter code) {
+          tools.addObject().put("type", "code_interpreter").set("container", container(code));
+          include.add(CODE_OUTPUTS_INCLUDE);
+          continue;
+        }
         if (t.isComputerUse()) {
           if (computerTool(tools, t.computerUse(), model.apiName())) {
             // "truncation: auto" is required with computer_use_preview (OpenAI's computer use
@@ -123,7 +141,6 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
     if (tier != null) {
       body.put("service_tier", tier);
     }
-    ArrayNode include = Json.MAPPER.createArrayNode();
     if (reasoning) {
       // Unstored reasoning can only be replayed from its encrypted content.
       include.add(REASONING_INCLUDE);
@@ -146,6 +163,45 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
       body.put("stream", true);
     }
     return body;
+  }
+
+  /**
+   * OpenAI's web search ({@code WebSearchToolParam} of openai-python): {@code {"type":
+   * "web_search", "filters": {"allowed_domains"}, "search_context_size", "user_location"}}.
+   *
+   * @throws UnsupportedOperationException for blocked domains, which OpenAI's search lacks
+   */
+  static ObjectNode webSearchTool(WebSearch search) {
+    if (!search.blockedDomains().isEmpty()) {
+      throw new UnsupportedOperationException(
+          "OpenAI's web search takes allowed domains only, not blocked ones");
+    }
+    ObjectNode t = Json.object().put("type", "web_search");
+    if (!search.allowedDomains().isEmpty()) {
+      search.allowedDomains().forEach(t.putObject("filters").putArray("allowed_domains")::add);
+    }
+    search.contextSize().ifPresent(s -> t.put("search_context_size", s.wireName()));
+    search.userLocation().ifPresent(l -> t.set("user_location", Formats.userLocation(l)));
+    return t;
+  }
+
+  /** The code interpreter's {@code container}: an id, or {@code {"type": "auto", ...}}. */
+  private static JsonNode container(CodeInterpreter code) {
+    if (code.containerId().isPresent()) {
+      return Json.MAPPER.getNodeFactory().textNode(code.containerId().get());
+    }
+    ObjectNode c = Json.object().put("type", "auto");
+    code.memoryLimit().ifPresent(m -> c.put("memory_limit", m));
+    if (!code.fileIds().isEmpty()) {
+      code.fileIds().forEach(c.putArray("file_ids")::add);
+    }
+    return c;
+  }
+
+  /** Web search and the code interpreter, which OpenAI runs. */
+  @Override
+  public boolean runs(BuiltinTool tool, ModelSpec model) {
+    return tool instanceof WebSearch || tool instanceof CodeInterpreter;
   }
 
   /**

@@ -17,7 +17,9 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.TokenLogprob;
 import dev.beamllm.response.Usage;
+import dev.beamllm.tool.CodeInterpreter;
 import dev.beamllm.tool.ComputerUse;
+import dev.beamllm.tool.WebSearch;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,9 +35,10 @@ import java.util.List;
  * parts: a reasoning item can only be replayed followed by its following item with that item's id
  * (see {@link OpenAiResponsesFormat}).
  *
- * <p>Remote MCP items ({@code mcp_call}, {@code mcp_list_tools}) become {@link ServerToolUse} parts
- * holding the item, sent back verbatim on the next turn; an {@code mcp_approval_request} becomes a
- * failed one (the library asks for none).
+ * <p>Built-in tool items ({@code web_search_call}, {@code code_interpreter_call}) and remote MCP
+ * items ({@code mcp_call}, {@code mcp_list_tools}) become {@link ServerToolUse} parts holding the
+ * item, sent back verbatim on the next turn; an {@code mcp_approval_request} becomes a failed one
+ * (the library asks for none).
  *
  * <p>Finish reasons use chat completions' words ({@code stop}, {@code tool_calls}, {@code length},
  * {@code content_filter}, also for a refusal), as the Responses API has no such field, so an OpenAI
@@ -114,11 +117,13 @@ final class ResponsesAnswers {
         // Kept whole: the item's id and encrypted content must go back verbatim on the next turn.
         case "reasoning" ->
             parts.add(new Thinking(summary(item), null, Json.write(item), Thinking.OPENAI));
+        case "web_search_call" -> parts.add(webSearchCall(item));
+        case "code_interpreter_call" -> parts.add(codeInterpreterCall(item));
         case "mcp_call" -> parts.add(mcpCall(item));
         case "mcp_list_tools" -> parts.add(mcpListTools(item));
         case "mcp_approval_request" -> parts.add(mcpApprovalRequest(item));
         default -> {
-          // Built-in tools' items (web search, file search, ...) carry nothing the answer keeps.
+          // Other built-in tools' items (file search, image generation, ...) are not kept.
         }
       }
     }
@@ -128,6 +133,51 @@ final class ResponsesAnswers {
         usage(response.path("usage")),
         logprobs,
         response.path("service_tier").asText(null));
+  }
+
+  /**
+   * A web search OpenAI ran ({@code web_search_call}): the action without its sources as arguments
+   * ({@code {"type": "search", "query", "queries"}}, or an {@code open_page} or {@code find}), the
+   * sources' URLs as output, one per line; the item kept for the next turn.
+   */
+  private static ServerToolUse webSearchCall(JsonNode item) {
+    ObjectNode action =
+        item.path("action").isObject()
+            ? ((ObjectNode) item.get("action")).deepCopy()
+            : Json.object();
+    List<String> urls = new ArrayList<>();
+    action.path("sources").forEach(s -> urls.add(s.path("url").asText()));
+    action.remove("sources");
+    return new ServerToolUse(
+        WebSearch.KIND,
+        null,
+        WebSearch.KIND,
+        Json.write(action),
+        String.join("\n", urls),
+        item.path("status").asText().equals("failed"),
+        Json.write(item),
+        Thinking.OPENAI);
+  }
+
+  /**
+   * A code interpreter run ({@code code_interpreter_call}): {@code {"code": ...}} as arguments, the
+   * logs (and any image's URL) as output; the item kept for the next turn.
+   */
+  private static ServerToolUse codeInterpreterCall(JsonNode item) {
+    List<String> outputs = new ArrayList<>();
+    for (JsonNode o : item.path("outputs")) {
+      outputs.add(o.has("logs") ? o.path("logs").asText() : "[image] " + o.path("url").asText());
+    }
+    String status = item.path("status").asText();
+    return new ServerToolUse(
+        CodeInterpreter.KIND,
+        null,
+        CodeInterpreter.KIND,
+        Json.write(Json.object().put("code", item.path("code").asText(""))),
+        String.join("\n", outputs),
+        status.equals("failed") || status.equals("incomplete"),
+        Json.write(item),
+        Thinking.OPENAI);
   }
 
   /** A remote MCP call OpenAI made: its output, or its error; the item kept for the next turn. */

@@ -1,6 +1,7 @@
 package dev.beamllm.tool.prefab;
 
 import dev.beamllm.model.Description;
+import dev.beamllm.tool.AnthropicDefinedTool;
 import dev.beamllm.tool.ExecutableTool;
 import dev.beamllm.tool.ToolOutput;
 import dev.beamllm.tool.Tools;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -89,23 +91,41 @@ public final class BashTool implements Serializable {
     return root;
   }
 
-  /** The tool, to put in a {@link dev.beamllm.tool.ToolSet}. */
+  /**
+   * The tool, to put in a {@link dev.beamllm.tool.ToolSet}: offered to Claude as Anthropic's bash
+   * tool when named {@code bash} ({@link AnthropicDefinedTool#BASH}), as a function elsewhere.
+   */
   public ExecutableTool tool() {
     BashTool config = this;
-    return Tools.function(
-        name,
-        "Run a bash command in the workspace (the current directory, /work; its files are all you"
-            + " can change). Each call is a fresh shell: cd and variables do not carry over. The"
-            + " output (stdout and stderr) and the exit code come back; commands longer than "
-            + timeout.toSeconds()
-            + " s are killed."
-            + (network ? "" : " There is no network."),
-        Command.class,
-        c -> config.run(c.command()));
+    ExecutableTool function =
+        Tools.function(
+            name,
+            "Run a bash command in the workspace (the current directory, /work; its files are all you"
+                + " can change). Each call is a fresh shell: cd and variables do not carry over. The"
+                + " output (stdout and stderr) and the exit code come back; commands longer than "
+                + timeout.toSeconds()
+                + " s are killed."
+                + (network ? "" : " There is no network."),
+            Command.class,
+            c -> config.run(c));
+    return Tools.offeredAs(function, function.definition().withBuiltin(AnthropicDefinedTool.BASH));
   }
 
-  /** The arguments: one command. */
-  record Command(@Description("The bash command to run.") String command) {}
+  /** The arguments, as Anthropic's bash tool takes them: a command, or a restart. */
+  record Command(
+      @Description("The bash command to run.") Optional<String> command,
+      @Description("Restart the shell instead (each command starts afresh anyway).")
+          Optional<Boolean> restart) {}
+
+  private ToolOutput run(Command c) throws IOException, InterruptedException {
+    if (c.restart().orElse(false)) {
+      return ToolOutput.text("the shell was restarted; each command runs in a fresh shell");
+    }
+    if (c.command().isEmpty() || c.command().get().isBlank()) {
+      return ToolOutput.error("give a command to run");
+    }
+    return run(c.command().get());
+  }
 
   /** Runs one command in the sandbox. */
   ToolOutput run(String command) throws IOException, InterruptedException {

@@ -1,6 +1,7 @@
 package dev.beamllm.tool.prefab;
 
 import dev.beamllm.model.Description;
+import dev.beamllm.tool.AnthropicDefinedTool;
 import dev.beamllm.tool.ExecutableTool;
 import dev.beamllm.tool.ToolOutput;
 import dev.beamllm.tool.Tools;
@@ -62,17 +63,24 @@ public final class TextEditorTool implements Serializable {
       @Description("view: the first and last line to show, 1-based ([3, -1]: from 3 to the end).")
           Optional<List<Integer>> view_range) {}
 
-  /** The tool, to put in a {@link dev.beamllm.tool.ToolSet}. */
+  /**
+   * The tool, to put in a {@link dev.beamllm.tool.ToolSet}: offered to Claude as Anthropic's text
+   * editor when named {@value #ANTHROPIC_NAME} ({@link AnthropicDefinedTool#TEXT_EDITOR}), as a
+   * function elsewhere.
+   */
   public ExecutableTool tool() {
     FilesystemOps ops = new FilesystemOps(files);
-    return Tools.function(
-        name,
-        "View, create and edit text files in the workspace (paths relative to it). view shows a"
-            + " file with line numbers or lists a folder; create writes a new file (or replaces"
-            + " one); str_replace replaces text that occurs exactly once; insert adds text after a"
-            + " line.",
-        Args.class,
-        a -> run(ops, a));
+    ExecutableTool function =
+        Tools.function(
+            name,
+            "View, create and edit text files in the workspace (paths relative to it). view shows a"
+                + " file with line numbers or lists a folder; create writes a new file (or replaces"
+                + " one); str_replace replaces text that occurs exactly once; insert adds text after a"
+                + " line.",
+            Args.class,
+            a -> run(ops, a));
+    return Tools.offeredAs(
+        function, function.definition().withBuiltin(AnthropicDefinedTool.TEXT_EDITOR));
   }
 
   private static ToolOutput run(FilesystemOps ops, Args a) {

@@ -20,6 +20,7 @@ import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.tool.ExecutableTool;
 import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.ToolSet;
+import dev.beamllm.tool.Tools;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -325,12 +326,15 @@ public final class BatchInference {
      * lists those of {@code --remoteMcpServers} itself).
      */
     private static ToolSet mcpTools(BatchInferenceOptions o) {
+      // An agent's turns offer its tool set's tools only: the provider's tools join it.
+      List<ExecutableTool> builtin =
+          JobSettings.builtinTools(o).stream().map(Tools::onProvider).toList();
       if (o.getMcpServers() == null) {
         boolean localRemote =
             o.getRemoteMcpServers() != null
                 && o.getRemoteMcp() != null
                 && o.getRemoteMcp().trim().equalsIgnoreCase("local");
-        return localRemote ? ToolSet.of() : null;
+        return localRemote ? ToolSet.of(builtin) : null;
       }
       McpServers servers;
       try {
@@ -349,7 +353,7 @@ public final class BatchInference {
         throw new JobSettings.BadSetting(
             "mcpServers", o.getMcpServers() + ": its servers list no tool");
       }
-      return ToolSet.of(listed);
+      return ToolSet.of(listed).plus(builtin);
     }
 
     /**

@@ -267,6 +267,14 @@ public interface BatchInferenceOptions extends PipelineOptions {
   void setMcpServers(String value);
 
   @Description(
+      "Tools the provider runs while it answers, comma-separated: web_search (OpenAI Responses,"
+          + " Anthropic) and code_interpreter (OpenAI Responses). Their calls are in each answer"
+          + " line (server_tool_uses); models whose API lacks one fail their rows (unsupported)")
+  String getBuiltinTools();
+
+  void setBuiltinTools(String value);
+
+  @Description(
       "With --mcpServers: the most model turns per row; a model still calling tools then fails the"
           + " row (error_kind max_turns, with the turn)")
   @Default.Integer(10)

@@ -13,12 +13,16 @@ import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.Verbosity;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.tool.CodeInterpreter;
+import dev.beamllm.tool.Tool;
+import dev.beamllm.tool.WebSearch;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -268,6 +272,10 @@ final class JobSettings {
       }
       out = flag("remoteMcpServers", out::withRemoteMcpServers, servers);
     }
+    List<Tool> builtin = builtinTools(o);
+    if (!builtin.isEmpty()) {
+      out = flag("builtinTools", out::withTools, builtin);
+    }
     if (o.getRemoteMcp() != null) {
       RemoteMcp mode;
       try {
@@ -281,6 +289,34 @@ final class JobSettings {
         .withResponsesApi(o.getResponsesApi())
         .withBackgroundMode(o.getBackgroundMode())
         .withKeepRawBody(o.getKeepRawBody());
+  }
+
+  /**
+   * The tools of {@code --builtinTools} ({@code web_search}, {@code code_interpreter}), with the
+   * providers' defaults; empty without the option.
+   */
+  static List<Tool> builtinTools(BatchInferenceOptions o) {
+    List<Tool> tools = new ArrayList<>();
+    if (o.getBuiltinTools() == null) {
+      return tools;
+    }
+    for (String name : o.getBuiltinTools().split(",")) {
+      String n = name.trim();
+      Tool tool =
+          switch (n) {
+            case WebSearch.KIND -> Tool.webSearch();
+            case CodeInterpreter.KIND -> Tool.codeInterpreter();
+            default ->
+                throw new BadSetting(
+                    "builtinTools",
+                    "'" + n + "' is not a built-in tool: web_search or code_interpreter");
+          };
+      if (tools.stream().anyMatch(t -> t.name().equals(n))) {
+        throw new BadSetting("builtinTools", "'" + n + "' is named twice");
+      }
+      tools.add(tool);
+    }
+    return tools;
   }
 
   /** Sets one sampling flag and checks the parameters so far, so a refusal names that flag. */

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.beam.LlmFailure;
 import dev.beamllm.client.AgentResult;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.Usage;
+import java.util.List;
 import java.util.Locale;
 
 /** The JSONL lines the job writes: one per answer, one per failure. */
@@ -31,6 +33,22 @@ final class OutputRows {
           .put("id", c.id())
           .put("name", c.name())
           .set("arguments", Json.parse(c.arguments()));
+    }
+    List<ServerToolUse> serverTools =
+        r.message().parts().stream()
+            .filter(ServerToolUse.class::isInstance)
+            .map(ServerToolUse.class::cast)
+            .toList();
+    if (!serverTools.isEmpty()) {
+      ArrayNode uses = o.putArray("server_tool_uses");
+      for (ServerToolUse u : serverTools) {
+        ObjectNode use = uses.addObject().put("kind", u.kind());
+        if (u.server() != null) {
+          use.put("server", u.server());
+        }
+        use.put("name", u.name()).set("arguments", Json.parse(u.arguments()));
+        use.put("output", u.output()).put("is_error", u.isError());
+      }
     }
     o.put("finish_reason", r.finishReason().orElse(null));
     putUsage(o, r.usage());
