@@ -164,4 +164,42 @@ public class BuiltinToolAnswersTest {
     assertFalse(a.message().text().isEmpty());
     assertEquals("stop", a.finishReason());
   }
+
+  @Test
+  public void geminiCodeRunsAndGroundingBecomeParts() {
+    String code = "{\"executableCode\":{\"language\":\"PYTHON\",\"code\":\"print(6*7)\"}}";
+    String result = "{\"codeExecutionResult\":{\"outcome\":\"OUTCOME_OK\",\"output\":\"42\\n\"}}";
+    String body =
+        "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+            + code
+            + ","
+            + result
+            + ",{\"text\":\"It is 42.\"}]},\"finishReason\":\"STOP\","
+            + "\"groundingMetadata\":{\"webSearchQueries\":[\"six times seven\"],"
+            + "\"groundingChunks\":[{\"web\":{\"uri\":\"https://a.example/1\",\"title\":\"One\"}}]}}],"
+            + "\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":4}}";
+    ParsedAnswer a = parse(WireFormat.GEMINI, "gemini-2.5-flash", body);
+    assertEquals(
+        List.of(
+            new ServerToolUse(
+                "web_search",
+                null,
+                "web_search",
+                "{\"queries\":[\"six times seven\"]}",
+                "One — https://a.example/1",
+                false,
+                null,
+                Thinking.GEMINI),
+            new ServerToolUse(
+                "code_interpreter",
+                null,
+                "code_interpreter",
+                "{\"code\":\"print(6*7)\"}",
+                "42\n",
+                false,
+                "[" + code + "," + result + "]",
+                Thinking.GEMINI)),
+        a.message().partsOf(ServerToolUse.class));
+    assertEquals("It is 42.", a.message().text());
+  }
 }

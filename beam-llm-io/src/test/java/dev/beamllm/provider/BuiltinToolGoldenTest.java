@@ -93,6 +93,18 @@ public class BuiltinToolGoldenTest {
               + "\"outputs\":[{\"type\":\"logs\",\"logs\":\"42\"}]}",
           Thinking.OPENAI);
 
+  static final ServerToolUse GEMINI_CODE =
+      new ServerToolUse(
+          CodeInterpreter.KIND,
+          null,
+          CodeInterpreter.KIND,
+          "{\"code\":\"print(6*7)\"}",
+          "42",
+          false,
+          "[{\"executableCode\":{\"language\":\"PYTHON\",\"code\":\"print(6*7)\"}},"
+              + "{\"codeExecutionResult\":{\"outcome\":\"OUTCOME_OK\",\"output\":\"42\"}}]",
+          Thinking.GEMINI);
+
   private record Case(String model, WireFormat format, List<Tool> tools, List<Part> earlier) {}
 
   private static Map<String, Case> cases() {
@@ -136,6 +148,13 @@ public class BuiltinToolGoldenTest {
                         .withFileIds(List.of("file-abc"))),
                 BASH),
             List.of(OPENAI_SEARCH, OPENAI_CODE, new Text("Beam is a model; 6*7 is 42."))));
+    c.put(
+        "gemini",
+        new Case(
+            "gemini-2.5-flash",
+            WireFormat.GEMINI,
+            List.of(Tool.webSearch(), Tool.codeInterpreter(), BASH),
+            List.of(GEMINI_CODE, ANTHROPIC_SEARCH, new Text("6*7 is 42."))));
     c.put(
         "openai-responses-container",
         new Case(
@@ -191,6 +210,19 @@ public class BuiltinToolGoldenTest {
                             List.of(Tool.codeInterpreter()),
                             List.of(new Text("x")))));
     assertEquals("Anthropic Messages has no code interpreter tool", e.getMessage());
+    e =
+        assertThrows(
+            UnsupportedOperationException.class,
+            () ->
+                Adapters.forFormat(WireFormat.GEMINI)
+                    .request(
+                        request(
+                            "gemini-2.5-flash",
+                            List.of(Tool.webSearch(WebSearch.defaults().withMaxUses(2))),
+                            List.of(new Text("x")))));
+    assertEquals(
+        "Gemini's Google Search takes no max uses and no allowed or blocked domains",
+        e.getMessage());
   }
 
   @Test

@@ -14,8 +14,11 @@ import dev.beamllm.provider.StreamDecoder;
 import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.response.ApiError;
+import dev.beamllm.tool.BuiltinTool;
+import dev.beamllm.tool.CodeInterpreter;
 import dev.beamllm.tool.ComputerUse;
 import dev.beamllm.tool.Tool;
+import dev.beamllm.tool.WebSearch;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,7 +72,7 @@ public final class GeminiAdapter extends BaseAdapter {
       ArrayNode tools = body.putArray("tools");
       ArrayNode declarations = null;
       for (Tool t : r.tools()) {
-        if (t.isComputerUse()) {
+        if (t.isComputerUse() || t.runsOnProvider()) {
           continue;
         }
         if (declarations == null) {
@@ -84,10 +87,45 @@ public final class GeminiAdapter extends BaseAdapter {
       for (Tool t : r.tools()) {
         if (t.isComputerUse()) {
           computerTool(tools, t.computerUse());
+        } else if (t.runsOnProvider()) {
+          tools.addObject().putObject(providerTool(t.builtin()));
         }
       }
     }
     return body;
+  }
+
+  /**
+   * Gemini's own tool for a provider-run tool: {@code googleSearch} (grounding with Google Search)
+   * for web search, {@code codeExecution} for the code interpreter. Neither takes settings, so one
+   * with settings is refused rather than run more widely than asked.
+   *
+   * @throws UnsupportedOperationException for a setting Gemini's tool lacks
+   */
+  private static String providerTool(BuiltinTool tool) {
+    if (tool instanceof WebSearch search) {
+      if (search.maxUses().isPresent()
+          || !search.allowedDomains().isEmpty()
+          || !search.blockedDomains().isEmpty()) {
+        throw new UnsupportedOperationException(
+            "Gemini's Google Search takes no max uses and no allowed or blocked domains");
+      }
+      return "googleSearch";
+    }
+    CodeInterpreter code = (CodeInterpreter) tool;
+    if (code.memoryLimit().isPresent()
+        || !code.fileIds().isEmpty()
+        || code.containerId().isPresent()) {
+      throw new UnsupportedOperationException(
+          "Gemini's code execution takes no memory limit, files or container");
+    }
+    return "codeExecution";
+  }
+
+  /** Google Search grounding and code execution. */
+  @Override
+  public boolean runs(BuiltinTool tool, ModelSpec model) {
+    return tool instanceof WebSearch || tool instanceof CodeInterpreter;
   }
 
   /**

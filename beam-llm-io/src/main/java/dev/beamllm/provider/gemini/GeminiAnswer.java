@@ -1,10 +1,12 @@
 package dev.beamllm.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -17,7 +19,9 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.TokenLogprob;
 import dev.beamllm.response.Usage;
+import dev.beamllm.tool.CodeInterpreter;
 import dev.beamllm.tool.ComputerUse;
+import dev.beamllm.tool.WebSearch;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -52,6 +56,8 @@ final class GeminiAnswer {
   private int calls;
   private String finishReason;
   private String blockReason;
+  private int openCode = -1;
+  private JsonNode grounding;
   private JsonNode usage;
 
   /**
@@ -93,6 +99,9 @@ final class GeminiAnswer {
     for (JsonNode part : candidate.path("content").path("parts")) {
       added.append(part(part, responseId));
     }
+    if (candidate.has("groundingMetadata")) {
+      grounding = candidate.get("groundingMetadata");
+    }
     JsonNode finish = candidate.get("finishReason");
     if (finish != null && finish.isTextual()) {
       finishReason = finish.textValue();
@@ -126,7 +135,24 @@ final class GeminiAnswer {
       gather(Kind.TEXT, text.asText());
       return text.asText();
     }
-    // Parts the request never asks for (inline data, executable code) carry nothing to keep.
+    JsonNode code = part.get("executableCode");
+    if (code != null) {
+      close();
+      openCode = parts.size();
+      parts.add(codeRun(part, null));
+      return "";
+    }
+    JsonNode result = part.get("codeExecutionResult");
+    if (result != null) {
+      close();
+      if (openCode >= 0) {
+        ServerToolUse run = (ServerToolUse) parts.get(openCode);
+        parts.set(openCode, codeRun(Json.parse(run.raw()).get(0), part));
+        openCode = -1;
+      }
+      return "";
+    }
+    // Parts the request never asks for (inline data) carry nothing to keep.
     return "";
   }
 
@@ -214,7 +240,64 @@ final class GeminiAnswer {
       throw Errors.unreadable("Gemini generateContent", new IllegalStateException("no candidates"));
     }
     close();
-    return new ParsedAnswer(Message.of(Role.ASSISTANT, parts), finishReason, usage(), logprobs);
+    List<Part> all = new ArrayList<>(parts);
+    if (grounding != null && grounding.path("webSearchQueries").size() > 0) {
+      all.add(0, search(grounding));
+    }
+    return new ParsedAnswer(Message.of(Role.ASSISTANT, all), finishReason, usage(), logprobs);
+  }
+
+  /**
+   * A code run ({@code executableCode}) with its result ({@code codeExecutionResult}, or null while
+   * none came): the code as arguments, the output (failed unless {@code OUTCOME_OK}), both parts
+   * kept to go back in the model's turn.
+   */
+  private static ServerToolUse codeRun(JsonNode codePart, JsonNode resultPart) {
+    ArrayNode raw = Json.MAPPER.createArrayNode().add(codePart);
+    String output = null;
+    boolean failed = false;
+    if (resultPart != null) {
+      raw.add(resultPart);
+      JsonNode r = resultPart.get("codeExecutionResult");
+      output = r.path("output").asText("");
+      failed = !"OUTCOME_OK".equals(r.path("outcome").asText());
+    }
+    return new ServerToolUse(
+        CodeInterpreter.KIND,
+        null,
+        CodeInterpreter.KIND,
+        Json.write(
+            Json.object().put("code", codePart.path("executableCode").path("code").asText(""))),
+        output,
+        failed,
+        Json.write(raw),
+        Thinking.GEMINI);
+  }
+
+  /**
+   * The answer's grounding with Google Search ({@code groundingMetadata}): its queries as
+   * arguments, its sources ({@code title — uri}) as output. Nothing goes back: Gemini needs none of
+   * it.
+   */
+  private static ServerToolUse search(JsonNode grounding) {
+    ObjectNode args = Json.object();
+    grounding.path("webSearchQueries").forEach(args.putArray("queries")::add);
+    List<String> sources = new ArrayList<>();
+    for (JsonNode chunk : grounding.path("groundingChunks")) {
+      JsonNode web = chunk.path("web");
+      if (web.has("uri")) {
+        sources.add(web.path("title").asText("") + " — " + web.path("uri").asText());
+      }
+    }
+    return new ServerToolUse(
+        WebSearch.KIND,
+        null,
+        WebSearch.KIND,
+        Json.write(args),
+        String.join("\n", sources),
+        false,
+        null,
+        Thinking.GEMINI);
   }
 
   /**

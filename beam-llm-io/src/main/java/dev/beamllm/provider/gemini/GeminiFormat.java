@@ -9,6 +9,7 @@ import dev.beamllm.prompt.Image;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -126,6 +127,18 @@ public final class GeminiFormat {
             toolImages.add(image(image));
           }
         }
+      } else if (part instanceof ServerToolUse use && use.rawFrom(Thinking.GEMINI).isPresent()) {
+        // Gemini's own code run goes back as its executableCode and codeExecutionResult parts.
+        JsonNode raw = Json.parse(use.raw());
+        for (int i = 0; i + 1 < raw.size(); i++) {
+          ObjectNode earlier = (ObjectNode) raw.get(i);
+          if (pendingSignature != null) {
+            earlier.put("thoughtSignature", pendingSignature);
+            pendingSignature = null;
+          }
+          out.add(earlier);
+        }
+        node = (ObjectNode) raw.get(raw.size() - 1);
       } else if (part instanceof Thinking thinking
           && thinking.signatureFrom(Thinking.GEMINI).isPresent()) {
         if (thinking.text().isEmpty()) {

@@ -268,7 +268,7 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   @Description(
       "Tools the provider runs while it answers, comma-separated: web_search (OpenAI Responses,"
-          + " Anthropic) and code_interpreter (OpenAI Responses). Their calls are in each answer"
+          + " Anthropic, Gemini) and code_interpreter (OpenAI Responses, Gemini). Their calls are in each answer"
           + " line (server_tool_uses); models whose API lacks one fail their rows (unsupported)")
   String getBuiltinTools();
 
