@@ -2,12 +2,17 @@ package dev.beamllm.client;
 
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.ServerToolFees;
 import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -56,7 +61,9 @@ final class Deliver {
             .setMessage(parsed.message())
             .setFinishReason(parsed.finishReason())
             .setUsage(parsed.usage())
-            .setCost(spec.cost(parsed.usage(), parsed.serviceTier()))
+            .setCost(
+                spec.cost(parsed.usage(), parsed.serviceTier())
+                    + ServerToolFees.of(spec, succeededServerTools(parsed.message())))
             .setServiceTier(parsed.serviceTier())
             .setLatency(latency)
             .setAttempts(attempts)
@@ -67,6 +74,17 @@ final class Deliver {
             .setWarnings(warnings)
             .build();
     return postprocess != null ? postprocess.apply(response) : response;
+  }
+
+  /** The provider's tool calls in an answer that did not fail, by kind. */
+  private static Map<String, Integer> succeededServerTools(Message message) {
+    Map<String, Integer> calls = new HashMap<>();
+    for (ServerToolUse use : message.partsOf(ServerToolUse.class)) {
+      if (!use.isError()) {
+        calls.merge(use.kind(), 1, Integer::sum);
+      }
+    }
+    return calls;
   }
 
   /**
