@@ -1,0 +1,337 @@
+package dev.beamllm.testing;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.internal.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The providers' built-in tools on the fake server: Anthropic's web search server tool and its bash
+ * and text editor tools, OpenAI Responses' web search and code interpreter, Gemini's Google Search
+ * and code execution, all by the mention rule of {@link BuiltinToolCalls}.
+ */
+public class FakeBuiltinToolsTest {
+  private static final String KEY = "sk-test-123";
+  private static FakeProviderServer server;
+
+  @BeforeClass
+  public static void start() {
+    server = FakeProviderServer.builder().apiKey(KEY).start();
+  }
+
+  @AfterClass
+  public static void stop() {
+    server.close();
+  }
+
+  // ---------------------------------------------------------------- Anthropic
+
+  private static Http.Reply anthropic(ObjectNode body) throws Exception {
+    return Http.post(
+        server.baseUrl() + "/v1/messages",
+        Json.write(body),
+        "x-api-key",
+        KEY,
+        "anthropic-version",
+        "2023-06-01");
+  }
+
+  private static ObjectNode webSearchTool() {
+    return Json.object().put("type", "web_search_20250305").put("name", "web_search");
+  }
+
+  private static ObjectNode anthropicBody(String userText, ObjectNode... tools) {
+    ObjectNode body = Json.object().put("model", "claude-sonnet-4-5").put("max_tokens", 1024);
+    ArrayNode t = body.putArray("tools");
+    for (ObjectNode tool : tools) {
+      t.add(tool);
+    }
+    body.putArray("messages").addObject().put("role", "user").put("content", userText);
+    return body;
+  }
+
+  private static String anthropicError(Http.Reply r) {
+    assertEquals(r.body(), 400, r.status());
+    assertEquals("invalid_request_error", r.json().at("/error/type").asText());
+    return r.json().at("/error/message").asText();
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  public void anthropicWebSearchAnswersWithServerToolBlocksAndACitation() throws Exception {
+    String text = "Look up @web_search{\"query\":\"Beam IO!\"} please";
+    Http.Reply r = anthropic(anthropicBody(text, webSearchTool()));
+    assertEquals(r.body(), 200, r.status());
+    JsonNode content = r.json().get("content");
+    assertEquals(r.body(), 4, content.size());
+    JsonNode use = content.get(0);
+    assertEquals("server_tool_use", use.get("type").asText());
+    assertTrue(use.get("id").asText().startsWith("srvtoolu_"));
+    assertEquals("web_search", use.get("name").asText());
+    assertEquals("{\"query\":\"Beam IO!\"}", Json.write(use.get("input")));
+    JsonNode result = content.get(1);
+    assertEquals("web_search_tool_result", result.get("type").asText());
+    assertEquals(use.get("id").asText(), result.get("tool_use_id").asText());
+    assertEquals(2, result.get("content").size());
+    for (int i = 1; i <= 2; i++) {
+      JsonNode page = result.get("content").get(i - 1);
+      String url = "https://search.example/beam-io/" + i;
+      assertEquals("web_search_result", page.get("type").asText());
+      assertEquals(url, page.get("url").asText());
+      assertEquals("Result " + i + " for Beam IO!", page.get("title").asText());
+      assertEquals(b64("fake:" + url), page.get("encrypted_content").asText());
+      assertTrue(page.has("page_age") && page.get("page_age").isNull());
+    }
+    JsonNode citing = content.get(2);
+    assertEquals("text", citing.get("type").asText());
+    assertEquals("Found: Result 1 for Beam IO!.", citing.get("text").asText());
+    JsonNode citation = citing.get("citations").get(0);
+    assertEquals("web_search_result_location", citation.get("type").asText());
+    assertEquals("https://search.example/beam-io/1", citation.get("url").asText());
+    assertEquals("Result 1 for Beam IO!", citation.get("title").asText());
+    assertTrue(citation.get("encrypted_index").isTextual());
+    assertEquals("Result 1 for Beam IO!", citation.get("cited_text").asText());
+    assertEquals("Echo: " + text, content.get(3).get("text").asText());
+    assertEquals("end_turn", r.json().get("stop_reason").asText());
+    assertEquals(1, r.json().at("/usage/server_tool_use/web_search_requests").asInt());
+  }
+
+  @Test
+  public void anthropicMentionsWithoutTheToolOrAQueryArePlainText() throws Exception {
+    String text = "@web_search{\"query\":\"x\"} and @web_search{\"q\":1} and @web_search{bad";
+    Http.Reply plain = anthropic(anthropicBody(text));
+    assertEquals(plain.body(), 200, plain.status());
+    assertEquals(1, plain.json().get("content").size());
+    assertFalse(plain.json().get("usage").has("server_tool_use"));
+    Http.Reply offered = anthropic(anthropicBody(text, webSearchTool()));
+    assertEquals(
+        "only the mention with a query searches",
+        1,
+        offered.json().at("/usage/server_tool_use/web_search_requests").asInt());
+    assertEquals("server_tool_use", offered.json().at("/content/0/type").asText());
+    assertEquals("web_search_tool_result", offered.json().at("/content/1/type").asText());
+    assertEquals("text", offered.json().at("/content/2/type").asText());
+  }
+
+  @Test
+  public void anthropicAllowedDomainsAndMaxUses() throws Exception {
+    ObjectNode tool = webSearchTool().put("max_uses", 1);
+    tool.putArray("allowed_domains").add("docs.example.org").add("other.example");
+    Http.Reply r =
+        anthropic(
+            anthropicBody(
+                "@web_search{\"query\":\"a b\"} then @web_search{\"query\":\"  \"}", tool));
+    assertEquals(r.body(), 200, r.status());
+    JsonNode content = r.json().get("content");
+    assertEquals("https://docs.example.org/a-b/1", content.get(1).at("/content/0/url").asText());
+    JsonNode over = content.get(3);
+    assertEquals("web_search_tool_result", over.get("type").asText());
+    assertEquals(content.get(2).get("id").asText(), over.get("tool_use_id").asText());
+    assertEquals("web_search_tool_result_error", over.at("/content/type").asText());
+    assertEquals("max_uses_exceeded", over.at("/content/error_code").asText());
+    assertEquals(1, r.json().at("/usage/server_tool_use/web_search_requests").asInt());
+    // The empty slug.
+    tool.remove("max_uses");
+    tool.remove("allowed_domains");
+    Http.Reply empty = anthropic(anthropicBody("@web_search{\"query\":\" ?? \"}", tool));
+    assertEquals(
+        "https://search.example/q/2", empty.json().at("/content/1/content/1/url").asText());
+  }
+
+  @Test
+  public void anthropicWebSearchToolDefinitionsAreChecked() throws Exception {
+    ObjectNode both = webSearchTool();
+    both.putArray("allowed_domains").add("a.example");
+    both.putArray("blocked_domains").add("b.example");
+    assertEquals(
+        "Cannot use both allowed_domains and blocked_domains",
+        anthropicError(anthropic(anthropicBody("hi", both))));
+    assertEquals(
+        "tools.0.web_search_20250305.name: Input should be 'web_search'",
+        anthropicError(anthropic(anthropicBody("hi", webSearchTool().put("name", "search")))));
+    assertEquals(
+        "tools.0.web_search_20250305.max_uses: Input should be greater than or equal to 1",
+        anthropicError(anthropic(anthropicBody("hi", webSearchTool().put("max_uses", 0)))));
+    assertEquals(
+        "tools.0.web_search_20250305.color: Extra inputs are not permitted",
+        anthropicError(anthropic(anthropicBody("hi", webSearchTool().put("color", "red")))));
+    ObjectNode located = webSearchTool();
+    located.putObject("user_location").put("type", "exact").put("city", "Oslo");
+    assertEquals(
+        "tools.0.web_search_20250305.user_location.type: Input should be 'approximate'",
+        anthropicError(anthropic(anthropicBody("hi", located))));
+    ObjectNode full =
+        Json.object()
+            .put("type", "web_search_20260209")
+            .put("name", "web_search")
+            .put("max_uses", 3);
+    full.putArray("blocked_domains").add("b.example");
+    full.putObject("user_location")
+        .put("type", "approximate")
+        .put("city", "Oslo")
+        .put("region", "Oslo")
+        .put("country", "NO")
+        .put("timezone", "Europe/Oslo");
+    full.putObject("cache_control").put("type", "ephemeral");
+    Http.Reply ok = anthropic(anthropicBody("hi", full));
+    assertEquals(ok.body(), 200, ok.status());
+  }
+
+  @Test
+  public void anthropicPausesAfterTheFirstSearchAndGoesOnWhenTheTurnComesBack() throws Exception {
+    String text = "[pause_turn] @web_search{\"query\":\"one\"} @web_search{\"query\":\"two\"}";
+    ObjectNode body = anthropicBody(text, webSearchTool());
+    Http.Reply paused = anthropic(body);
+    assertEquals(paused.body(), 200, paused.status());
+    assertEquals("pause_turn", paused.json().get("stop_reason").asText());
+    JsonNode content = paused.json().get("content");
+    assertEquals(2, content.size());
+    assertEquals("one", content.at("/0/input/query").asText());
+    assertEquals("web_search_tool_result", content.at("/1/type").asText());
+    assertEquals(1, paused.json().at("/usage/server_tool_use/web_search_requests").asInt());
+
+    ObjectNode next = body.deepCopy();
+    next.withArray("messages").addObject().put("role", "assistant").set("content", content);
+    Http.Reply done = anthropic(next);
+    assertEquals(done.body(), 200, done.status());
+    assertEquals("end_turn", done.json().get("stop_reason").asText());
+    JsonNode rest = done.json().get("content");
+    assertEquals(done.body(), 4, rest.size());
+    assertEquals("server_tool_use", rest.at("/0/type").asText());
+    assertEquals("two", rest.at("/0/input/query").asText());
+    assertEquals("https://search.example/two/1", rest.at("/1/content/0/url").asText());
+    assertEquals("Found: Result 1 for two.", rest.at("/2/text").asText());
+    assertEquals("Echo: " + text, rest.at("/3/text").asText());
+    assertEquals(1, done.json().at("/usage/server_tool_use/web_search_requests").asInt());
+  }
+
+  @Test
+  public void anthropicStreamsSearchBlocksAndCitations() throws Exception {
+    ObjectNode body = anthropicBody("@web_search{\"query\":\"sse\"}", webSearchTool());
+    body.put("stream", true);
+    Http.Reply r = anthropic(body);
+    assertEquals(r.body(), 200, r.status());
+    assertThat(r.body(), containsString("\"type\":\"server_tool_use\""));
+    assertThat(r.body(), containsString("\"partial_json\":\"{\\\"query\\\":\\\"sse\\\"}\""));
+    assertThat(r.body(), containsString("\"type\":\"web_search_tool_result\""));
+    assertThat(r.body(), containsString("\"type\":\"citations_delta\""));
+    assertThat(r.body(), containsString("\"server_tool_use\":{\"web_search_requests\":1}"));
+  }
+
+  /** The turn a search answered, sent back: mapped, and its encrypted content checked. */
+  @Test
+  public void anthropicSearchBlocksSentBackAreCheckedAndTampersRefused() throws Exception {
+    ObjectNode first = anthropicBody("@web_search{\"query\":\"kept\"}", webSearchTool());
+    Http.Reply r = anthropic(first);
+    ObjectNode next = first.deepCopy();
+    next.withArray("messages")
+        .addObject()
+        .put("role", "assistant")
+        .set("content", r.json().get("content"));
+    next.withArray("messages").addObject().put("role", "user").put("content", "thanks");
+    Http.Reply ok = anthropic(next);
+    assertEquals(ok.body(), 200, ok.status());
+    assertEquals("Echo: thanks", ok.json().at("/content/0/text").asText());
+
+    ObjectNode tampered = next.deepCopy();
+    ((ObjectNode) tampered.at("/messages/1/content/1/content/0"))
+        .put("encrypted_content", b64("fake:https://evil.example/"));
+    assertThat(
+        anthropicError(anthropic(tampered)),
+        containsString("messages.1.content.1.content.0.encrypted_content"));
+
+    ObjectNode unanswered = next.deepCopy();
+    ((ArrayNode) unanswered.at("/messages/1/content")).remove(1);
+    assertThat(
+        anthropicError(anthropic(unanswered)),
+        containsString("must be followed by a web_search_tool_result"));
+
+    ObjectNode orphan = next.deepCopy();
+    ((ObjectNode) orphan.at("/messages/1/content/1")).put("tool_use_id", "srvtoolu_other");
+    assertThat(
+        anthropicError(anthropic(orphan)),
+        containsString("does not follow a server_tool_use block"));
+  }
+
+  @Test
+  public void anthropicBashAndTextEditorToolsAreCallable() throws Exception {
+    ObjectNode bash = Json.object().put("type", "bash_20250124").put("name", "bash");
+    Http.Reply r = anthropic(anthropicBody("call bash with {\"command\":\"ls\"}", bash));
+    assertEquals(r.body(), 200, r.status());
+    JsonNode call = r.json().at("/content/0");
+    assertEquals("tool_use", call.get("type").asText());
+    assertEquals("bash", call.get("name").asText());
+    assertEquals("{\"command\":\"ls\"}", Json.write(call.get("input")));
+    assertEquals("tool_use", r.json().get("stop_reason").asText());
+
+    ObjectNode editor =
+        Json.object()
+            .put("type", "text_editor_20250728")
+            .put("name", "str_replace_based_edit_tool")
+            .put("max_characters", 1000);
+    Http.Reply e =
+        anthropic(
+            anthropicBody(
+                "call str_replace_based_edit_tool with {\"command\":\"view\",\"path\":\"/a\"}",
+                editor));
+    assertEquals(e.body(), 200, e.status());
+    assertEquals("str_replace_based_edit_tool", e.json().at("/content/0/name").asText());
+    assertEquals("view", e.json().at("/content/0/input/command").asText());
+
+    Http.Reply old =
+        anthropic(
+            anthropicBody(
+                "use str_replace_editor",
+                Json.object()
+                    .put("type", "text_editor_20250124")
+                    .put("name", "str_replace_editor")));
+    assertEquals(old.body(), 200, old.status());
+    assertEquals("str_replace_editor", old.json().at("/content/0/name").asText());
+    assertEquals("view", old.json().at("/content/0/input/command").asText());
+
+    assertEquals(
+        "tools.0.bash_20250124.name: Input should be 'bash'",
+        anthropicError(
+            anthropic(
+                anthropicBody("x", Json.object().put("type", "bash_20250124").put("name", "sh")))));
+    assertEquals(
+        "tools.0.text_editor_20250429.name: Input should be 'str_replace_based_edit_tool'",
+        anthropicError(
+            anthropic(
+                anthropicBody(
+                    "x",
+                    Json.object()
+                        .put("type", "text_editor_20250429")
+                        .put("name", "str_replace_editor")))));
+    assertEquals(
+        "tools.0.text_editor_20250429.max_characters: Extra inputs are not permitted",
+        anthropicError(
+            anthropic(
+                anthropicBody(
+                    "x",
+                    Json.object()
+                        .put("type", "text_editor_20250429")
+                        .put("name", "str_replace_based_edit_tool")
+                        .put("max_characters", 5)))));
+  }
+
+  static List<String> lines(String s) {
+    return new ArrayList<>(List.of(s.split("\n")));
+  }
+}
