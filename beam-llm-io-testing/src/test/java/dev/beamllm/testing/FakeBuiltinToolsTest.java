@@ -331,6 +331,212 @@ public class FakeBuiltinToolsTest {
                         .put("max_characters", 5)))));
   }
 
+  // ---------------------------------------------------------------- OpenAI Responses
+
+  private static Http.Reply responses(ObjectNode body) throws Exception {
+    return Http.post(
+        server.baseUrl() + "/v1/responses", Json.write(body), "authorization", "Bearer " + KEY);
+  }
+
+  private static ObjectNode responsesBody(String input, ObjectNode... tools) {
+    ObjectNode body = Json.object().put("model", "gpt-4.1-mini").put("input", input);
+    ArrayNode t = body.putArray("tools");
+    for (ObjectNode tool : tools) {
+      t.add(tool);
+    }
+    return body;
+  }
+
+  private static ObjectNode codeInterpreter() {
+    ObjectNode t = Json.object().put("type", "code_interpreter");
+    t.putObject("container").put("type", "auto");
+    return t;
+  }
+
+  private static String openAiError(Http.Reply r, String param) {
+    assertEquals(r.body(), 400, r.status());
+    assertEquals(param, r.json().at("/error/param").asText());
+    return r.json().at("/error/message").asText();
+  }
+
+  @Test
+  public void responsesWebSearchItemsAndUrlCitation() throws Exception {
+    String input = "Find @web_search{\"query\":\"Apache Beam\"} now";
+    Http.Reply r = responses(responsesBody(input, Json.object().put("type", "web_search")));
+    assertEquals(r.body(), 200, r.status());
+    JsonNode output = r.json().get("output");
+    assertEquals(r.body(), 2, output.size());
+    JsonNode call = output.get(0);
+    assertEquals("web_search_call", call.get("type").asText());
+    assertTrue(call.get("id").asText().startsWith("ws_"));
+    assertEquals("completed", call.get("status").asText());
+    assertEquals(
+        "{\"type\":\"search\",\"query\":\"Apache Beam\",\"queries\":[\"Apache Beam\"]}",
+        Json.write(call.get("action")));
+    JsonNode part = output.get(1).at("/content/0");
+    String text = part.get("text").asText();
+    assertEquals("Found: Result 1 for Apache Beam. Echo: " + input, text);
+    JsonNode annotation = part.at("/annotations/0");
+    assertEquals(1, part.get("annotations").size());
+    assertEquals("url_citation", annotation.get("type").asText());
+    assertEquals("https://search.example/apache-beam/1", annotation.get("url").asText());
+    assertEquals("Result 1 for Apache Beam", annotation.get("title").asText());
+    assertEquals(
+        "Result 1 for Apache Beam",
+        text.substring(annotation.get("start_index").asInt(), annotation.get("end_index").asInt()));
+    assertEquals("web_search", r.json().at("/tools/0/type").asText());
+
+    ObjectNode sourced =
+        responsesBody(
+            input,
+            (ObjectNode)
+                Json.parse(
+                    "{\"type\":\"web_search_2025_08_26\",\"search_context_size\":\"low\","
+                        + "\"filters\":{\"allowed_domains\":[\"beam.apache.org\"]},"
+                        + "\"user_location\":{\"type\":\"approximate\",\"city\":\"Oslo\"}}"));
+    sourced.putArray("include").add("web_search_call.action.sources");
+    Http.Reply s = responses(sourced);
+    assertEquals(s.body(), 200, s.status());
+    assertEquals(
+        "[{\"type\":\"url\",\"url\":\"https://beam.apache.org/apache-beam/1\"},"
+            + "{\"type\":\"url\",\"url\":\"https://beam.apache.org/apache-beam/2\"}]",
+        Json.write(s.json().at("/output/0/action/sources")));
+  }
+
+  @Test
+  public void responsesCodeInterpreterItemsCarryOutputsOnlyWhenIncluded() throws Exception {
+    String input = "Run @code_interpreter{\"code\":\"print({1: 2})\"}";
+    Http.Reply r = responses(responsesBody(input, codeInterpreter()));
+    assertEquals(r.body(), 200, r.status());
+    JsonNode call = r.json().at("/output/0");
+    assertEquals("code_interpreter_call", call.get("type").asText());
+    assertTrue(call.get("id").asText().startsWith("ci_"));
+    assertEquals("completed", call.get("status").asText());
+    assertEquals("print({1: 2})", call.get("code").asText());
+    assertTrue(call.get("container_id").asText().startsWith("cntr_"));
+    assertTrue(call.has("outputs") && call.get("outputs").isNull());
+    assertEquals("Echo: " + input, r.json().at("/output/1/content/0/text").asText());
+    assertEquals(0, r.json().at("/output/1/content/0/annotations").size());
+
+    ObjectNode included =
+        responsesBody(
+            input, Json.object().put("type", "code_interpreter").put("container", "cntr_mine"));
+    included.putArray("include").add("code_interpreter_call.outputs");
+    Http.Reply o = responses(included);
+    assertEquals(o.body(), 200, o.status());
+    assertEquals("cntr_mine", o.json().at("/output/0/container_id").asText());
+    assertEquals(
+        "[{\"type\":\"logs\",\"logs\":\"fake python ran: print({1: 2})\"}]",
+        Json.write(o.json().at("/output/0/outputs")));
+
+    Http.Reply notOffered = responses(responsesBody(input));
+    assertEquals(1, notOffered.json().get("output").size());
+  }
+
+  @Test
+  public void responsesBuiltinToolDefinitionsAreChecked() throws Exception {
+    assertEquals(
+        "Missing required parameter: 'tools[1].container'.",
+        openAiError(
+            responses(
+                responsesBody(
+                    "x",
+                    Json.object().put("type", "web_search"),
+                    Json.object().put("type", "code_interpreter"))),
+            "tools[1].container"));
+    ObjectNode memory = codeInterpreter();
+    ((ObjectNode) memory.get("container")).put("memory_limit", "2g");
+    openAiError(responses(responsesBody("x", memory)), "tools[0].container.memory_limit");
+    openAiError(
+        responses(
+            responsesBody(
+                "x", Json.object().put("type", "web_search").put("search_context_size", "huge"))),
+        "tools[0].search_context_size");
+    ObjectNode previewFilters = Json.object().put("type", "web_search_preview");
+    previewFilters.putObject("filters").putArray("allowed_domains").add("a.example");
+    assertEquals(
+        "Unknown parameter: 'tools[0].filters'.",
+        openAiError(responses(responsesBody("x", previewFilters)), "tools[0].filters"));
+    ObjectNode location = Json.object().put("type", "web_search_preview_2025_03_11");
+    location.putObject("user_location").put("type", "exact");
+    openAiError(responses(responsesBody("x", location)), "tools[0].user_location.type");
+    openAiError(
+        responses(responsesBody("x", Json.object().put("type", "file_search"))), "tools[0].type");
+  }
+
+  @Test
+  public void responsesBuiltinItemsSentBackAreReadOrRefused() throws Exception {
+    String input = "@web_search{\"query\":\"q\"} @code_interpreter{\"code\":\"1+1\"}";
+    ObjectNode first =
+        responsesBody(input, Json.object().put("type", "web_search"), codeInterpreter());
+    first.put("store", false);
+    first
+        .putArray("include")
+        .add("web_search_call.action.sources")
+        .add("code_interpreter_call.outputs");
+    Http.Reply r = responses(first);
+    assertEquals(r.body(), 200, r.status());
+    assertEquals(3, r.json().get("output").size());
+    assertEquals("code_interpreter_call", r.json().at("/output/1/type").asText());
+
+    ObjectNode next = first.deepCopy();
+    ArrayNode items = next.putArray("input");
+    items.addObject().put("role", "user").put("content", input);
+    for (JsonNode item : r.json().get("output")) {
+      items.add(item);
+    }
+    items.addObject().put("role", "user").put("content", "and now?");
+    Http.Reply ok = responses(next);
+    assertEquals(ok.body(), 200, ok.status());
+    assertEquals("Echo: and now?", ok.json().at("/output/0/content/0/text").asText());
+    assertEquals(
+        "the replayed calls count as input",
+        true,
+        ok.json().at("/usage/input_tokens").asLong()
+            > responses(responsesBody("and now?")).json().at("/usage/input_tokens").asLong());
+
+    ObjectNode noAction = next.deepCopy();
+    ((ObjectNode) noAction.at("/input/1")).remove("action");
+    openAiError(responses(noAction), "input[1].action");
+    ObjectNode badOutputs = next.deepCopy();
+    ((ObjectNode) badOutputs.at("/input/2")).put("outputs", "logs");
+    openAiError(responses(badOutputs), "input[2].outputs");
+    ObjectNode noContainer = next.deepCopy();
+    ((ObjectNode) noContainer.at("/input/2")).remove("container_id");
+    openAiError(responses(noContainer), "input[2].container_id");
+    ObjectNode badAnnotations = next.deepCopy();
+    ((ObjectNode) badAnnotations.at("/input/3/content/0")).put("annotations", "x");
+    openAiError(responses(badAnnotations), "input[3].content[0].annotations");
+  }
+
+  @Test
+  public void responsesStreamBuiltinItemsWhole() throws Exception {
+    ObjectNode body =
+        responsesBody(
+            "@web_search{\"query\":\"s\"} @code_interpreter{\"code\":\"2\"}",
+            Json.object().put("type", "web_search"),
+            codeInterpreter());
+    body.put("stream", true);
+    Http.Reply r = responses(body);
+    assertEquals(r.body(), 200, r.status());
+    List<String> added = new ArrayList<>();
+    String annotation = null;
+    for (String line : lines(r.body())) {
+      if (!line.startsWith("data: ")) {
+        continue;
+      }
+      JsonNode e = Json.parse(line.substring(6));
+      if (e.get("type").asText().equals("response.output_item.added")) {
+        added.add(e.at("/item/type").asText());
+      }
+      if (e.get("type").asText().equals("response.output_text.annotation.added")) {
+        annotation = e.at("/annotation/url").asText();
+      }
+    }
+    assertEquals(List.of("web_search_call", "code_interpreter_call", "message"), added);
+    assertEquals("https://search.example/s/1", annotation);
+  }
+
   static List<String> lines(String s) {
     return new ArrayList<>(List.of(s.split("\n")));
   }
