@@ -537,6 +537,107 @@ public class FakeBuiltinToolsTest {
     assertEquals("https://search.example/s/1", annotation);
   }
 
+  // ---------------------------------------------------------------- Gemini
+
+  private static Http.Reply gemini(String method, ObjectNode body) throws Exception {
+    return Http.post(
+        server.baseUrl() + "/v1beta/models/gemini-2.5-flash:" + method,
+        Json.write(body),
+        "x-goog-api-key",
+        KEY);
+  }
+
+  private static ObjectNode geminiBody(String text, String... tools) {
+    ObjectNode body = Json.object();
+    body.putArray("contents")
+        .addObject()
+        .put("role", "user")
+        .putArray("parts")
+        .addObject()
+        .put("text", text);
+    ArrayNode t = body.putArray("tools");
+    for (String tool : tools) {
+      t.addObject().putObject(tool);
+    }
+    return body;
+  }
+
+  @Test
+  public void geminiGoogleSearchGroundsTheAnswer() throws Exception {
+    String text = "@web_search{\"query\":\"Gemini café\"} @web_search{\"query\":\"two\"}";
+    Http.Reply r = gemini("generateContent", geminiBody(text, "google_search"));
+    assertEquals(r.body(), 200, r.status());
+    JsonNode candidate = r.json().at("/candidates/0");
+    String answer = candidate.at("/content/parts/0/text").asText();
+    assertEquals("Found: Result 1 for Gemini café. Echo: " + text, answer);
+    JsonNode g = candidate.get("groundingMetadata");
+    assertEquals("[\"Gemini café\",\"two\"]", Json.write(g.get("webSearchQueries")));
+    assertEquals(4, g.get("groundingChunks").size());
+    assertEquals(
+        "{\"web\":{\"uri\":\"https://search.example/gemini-caf/1\",\"title\":\"Result 1 for Gemini café\"}}",
+        Json.write(g.at("/groundingChunks/0")));
+    assertEquals("https://search.example/two/2", g.at("/groundingChunks/3/web/uri").asText());
+    JsonNode segment = g.at("/groundingSupports/0/segment");
+    byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+    assertEquals(
+        "Result 1 for Gemini café",
+        new String(
+            bytes,
+            segment.get("startIndex").asInt(),
+            segment.get("endIndex").asInt() - segment.get("startIndex").asInt(),
+            StandardCharsets.UTF_8));
+    assertEquals("[0]", Json.write(g.at("/groundingSupports/0/groundingChunkIndices")));
+
+    Http.Reply plain = gemini("generateContent", geminiBody(text));
+    assertFalse(plain.json().at("/candidates/0").has("groundingMetadata"));
+  }
+
+  @Test
+  public void geminiCodeExecutionPartsComeBeforeTheTextAndGoBack() throws Exception {
+    String text = "@code_interpreter{\"code\":\"print(6*7)\"}";
+    ObjectNode body = geminiBody(text, "codeExecution");
+    Http.Reply r = gemini("generateContent", body);
+    assertEquals(r.body(), 200, r.status());
+    JsonNode parts = r.json().at("/candidates/0/content/parts");
+    assertEquals(3, parts.size());
+    assertEquals(
+        "{\"executableCode\":{\"language\":\"PYTHON\",\"code\":\"print(6*7)\"}}",
+        Json.write(parts.get(0)));
+    assertEquals(
+        "{\"codeExecutionResult\":{\"outcome\":\"OUTCOME_OK\",\"output\":\"fake python ran: print(6*7)\"}}",
+        Json.write(parts.get(1)));
+    assertEquals("Echo: " + text, parts.get(2).get("text").asText());
+
+    ObjectNode next = body.deepCopy();
+    ArrayNode contents = next.withArray("contents");
+    contents.add(r.json().at("/candidates/0/content"));
+    contents.addObject().put("role", "user").putArray("parts").addObject().put("text", "ok");
+    Http.Reply ok = gemini("generateContent", next);
+    assertEquals(ok.body(), 200, ok.status());
+    assertEquals("Echo: ok", ok.json().at("/candidates/0/content/parts/0/text").asText());
+
+    ObjectNode badOutcome = next.deepCopy();
+    ((ObjectNode) badOutcome.at("/contents/1/parts/1/codeExecutionResult")).put("outcome", "FINE");
+    Http.Reply bad = gemini("generateContent", badOutcome);
+    assertEquals(bad.body(), 400, bad.status());
+    ObjectNode inUserTurn = next.deepCopy();
+    ((ArrayNode) inUserTurn.at("/contents/2/parts")).add(parts.get(0));
+    assertEquals(400, gemini("generateContent", inUserTurn).status());
+
+    ObjectNode streamed = body.deepCopy();
+    Http.Reply sse =
+        Http.post(
+            server.baseUrl() + "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+            Json.write(streamed),
+            "x-goog-api-key",
+            KEY);
+    assertEquals(sse.body(), 200, sse.status());
+    String firstData =
+        lines(sse.body()).stream().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow();
+    assertThat(firstData, containsString("\"executableCode\""));
+    assertThat(firstData, containsString("\"codeExecutionResult\""));
+  }
+
   static List<String> lines(String s) {
     return new ArrayList<>(List.of(s.split("\n")));
   }
