@@ -9,6 +9,11 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.Conversation;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ServerToolUse;
+import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -636,6 +641,89 @@ public class FakeBuiltinToolsTest {
         lines(sse.body()).stream().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow();
     assertThat(firstData, containsString("\"executableCode\""));
     assertThat(firstData, containsString("\"codeExecutionResult\""));
+  }
+
+  // ---------------------------------------------------------------- Conversation mapping
+
+  private static ServerToolUse onlyServerToolUse(Message m) {
+    List<ServerToolUse> uses = new ArrayList<>();
+    m.parts()
+        .forEach(
+            p -> {
+              if (p instanceof ServerToolUse u) {
+                uses.add(u);
+              }
+            });
+    assertEquals(m.parts().toString(), 1, uses.size());
+    return uses.get(0);
+  }
+
+  /** Provider-run calls sent back become ServerToolUse parts of the assistant turn, in place. */
+  @Test
+  public void builtinCallsSentBackBecomeServerToolUseParts() throws Exception {
+    ObjectNode first = anthropicBody("@web_search{\"query\":\"map me\"}", webSearchTool());
+    JsonNode content = anthropic(first).json().get("content");
+    ObjectNode next = first.deepCopy();
+    next.withArray("messages").addObject().put("role", "assistant").set("content", content);
+    next.withArray("messages").addObject().put("role", "user").put("content", "more");
+    Conversation c = AnthropicRequest.parse(next, "claude-sonnet-4-5").conversation();
+    Message turn = c.messages().get(1);
+    assertEquals(Role.ASSISTANT, turn.role());
+    assertTrue("the search comes first", turn.parts().get(0) instanceof ServerToolUse);
+    assertEquals(3, turn.parts().size());
+    ServerToolUse use = onlyServerToolUse(turn);
+    assertEquals("web_search", use.kind());
+    assertEquals("web_search", use.name());
+    assertEquals(null, use.server());
+    assertEquals("{\"query\":\"map me\"}", use.arguments());
+    assertEquals(
+        "Result 1 for map me \u2014 https://search.example/map-me/1\n"
+            + "Result 2 for map me \u2014 https://search.example/map-me/2",
+        use.output());
+    assertFalse(use.isError());
+    assertEquals(Thinking.ANTHROPIC, use.origin());
+    ArrayNode raw = Json.MAPPER.createArrayNode().add(content.get(0)).add(content.get(1));
+    assertEquals(Json.canonical(raw), use.raw());
+
+    ObjectNode responses =
+        responsesBody("x", Json.object().put("type", "web_search"), codeInterpreter());
+    responses
+        .putArray("include")
+        .add("web_search_call.action.sources")
+        .add("code_interpreter_call.outputs");
+    responses.put("input", "@web_search{\"query\":\"r\"} @code_interpreter{\"code\":\"1\"}");
+    JsonNode output = responses(responses).json().get("output");
+    ArrayNode input = Json.MAPPER.createArrayNode();
+    input.addObject().put("role", "user").put("content", "hi");
+    input.add(output.get(0));
+    ArrayNode runOnly = input.deepCopy();
+    runOnly.remove(1);
+    runOnly.add(output.get(1));
+    Message search = ResponsesInput.read(null, input).messages().get(1);
+    ServerToolUse ws = onlyServerToolUse(search);
+    assertEquals("web_search", ws.kind());
+    assertEquals("{\"query\":\"r\"}", ws.arguments());
+    assertEquals("https://search.example/r/1\nhttps://search.example/r/2", ws.output());
+    assertEquals(Thinking.OPENAI, ws.origin());
+    assertEquals(Json.canonical(output.get(0)), ws.raw());
+    ServerToolUse ci = onlyServerToolUse(ResponsesInput.read(null, runOnly).messages().get(1));
+    assertEquals("code_interpreter", ci.kind());
+    assertEquals("{\"code\":\"1\"}", ci.arguments());
+    assertEquals("fake python ran: 1", ci.output());
+
+    ObjectNode g = geminiBody("@code_interpreter{\"code\":\"2\"}", "codeExecution");
+    JsonNode model = gemini("generateContent", g).json().at("/candidates/0/content");
+    ArrayNode contents = ((ArrayNode) g.get("contents")).deepCopy().add(model);
+    Message geminiTurn = GeminiContents.read(null, contents).messages().get(1);
+    ServerToolUse run = onlyServerToolUse(geminiTurn);
+    assertEquals("code_interpreter", run.kind());
+    assertEquals("{\"code\":\"2\"}", run.arguments());
+    assertEquals("fake python ran: 2", run.output());
+    assertEquals(Thinking.GEMINI, run.origin());
+    assertEquals(
+        Json.canonical(
+            Json.MAPPER.createArrayNode().add(model.at("/parts/0")).add(model.at("/parts/1"))),
+        run.raw());
   }
 
   static List<String> lines(String s) {
