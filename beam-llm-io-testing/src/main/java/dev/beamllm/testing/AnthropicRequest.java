@@ -385,9 +385,11 @@ final class AnthropicRequest {
   }
 
   /**
-   * The custom tools and the computer tool offered to the model. Server tools (those with another
-   * {@code type}) run on Anthropic's side and are passed through unchecked; the fake model never
-   * calls them.
+   * The custom tools, the computer tool, and Anthropic's bash and text editor tools (as functions
+   * with Anthropic's schemas, {@link AnthropicServerTools}) offered to the model. The web search
+   * server tool is checked here and used by the rule of {@link BuiltinToolCalls}; other server
+   * tools (those with another {@code type}) run on Anthropic's side and are passed through
+   * unchecked; the fake model never calls them.
    */
   private static List<ParsedRequest.ToolDef> tools(JsonNode tools) {
     List<ParsedRequest.ToolDef> out = new ArrayList<>();

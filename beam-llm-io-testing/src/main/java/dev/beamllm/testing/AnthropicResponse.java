@@ -13,9 +13,11 @@ import java.util.List;
 
 /**
  * An {@link Answer} as Anthropic's {@code message} object, or as its server-sent event stream.
- * Content is a thinking block (when asked for), then text, then {@code tool_use} blocks. Usage
- * reports input tokens without cache reads and writes, which have their own fields. Reference:
- * docs.anthropic.com/en/api/messages and docs.anthropic.com/en/docs/build-with-claude/streaming.
+ * Content is a thinking block (when asked for), remote MCP and web search blocks ({@link
+ * BuiltinToolCalls}, with a text block citing the first page found), then text, then {@code
+ * tool_use} blocks. Usage reports input tokens without cache reads and writes, which have their own
+ * fields. Reference: docs.anthropic.com/en/api/messages and
+ * docs.anthropic.com/en/docs/build-with-claude/streaming.
  */
 final class AnthropicResponse {
   private AnthropicResponse() {}

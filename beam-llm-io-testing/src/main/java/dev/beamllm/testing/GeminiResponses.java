@@ -11,8 +11,10 @@ import java.util.List;
 
 /**
  * Gemini's {@code GenerateContentResponse}: one candidate whose parts are the thought (when asked
- * for), then the text or the function calls, with the thought signature on the first part after the
- * thought; {@code usageMetadata} counts thoughts apart from the candidate's tokens.
+ * for), then code runs ({@code executableCode} and {@code codeExecutionResult}, {@link
+ * BuiltinToolCalls}), then the text or the function calls (with {@code groundingMetadata} after
+ * searches), with the thought signature on the first part after the thought; {@code usageMetadata}
+ * counts thoughts apart from the candidate's tokens.
  */
 final class GeminiResponses {
   private GeminiResponses() {}

@@ -169,8 +169,9 @@ final class OpenAiResponsesDialect implements Dialect {
   /**
    * Function tools in the Responses shape, flat: {@code {"type":"function","name":..,
    * "parameters":..}}. The chat shape, nested under {@code function}, lacks the name here, as
-   * OpenAI answers. The computer tools are read ({@link #computerTool}); other built-in tools (web
-   * search, file search, ...) cannot be faked and are refused.
+   * OpenAI answers. The computer tools are read ({@link #computerTool}); web search and the code
+   * interpreter are checked and echoed, and used by the rule of {@link BuiltinToolCalls}; other
+   * built-in tools (file search, ...) cannot be faked and are refused.
    */
   private static List<ParsedRequest.ToolDef> tools(
       JsonNode tools, ArrayNode echo, List<RemoteMcpCalls.Server> remoteMcp) {
