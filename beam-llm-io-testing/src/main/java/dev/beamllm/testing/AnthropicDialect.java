@@ -69,10 +69,18 @@ final class AnthropicDialect implements Dialect {
     checkComputerBeta(body, request.header("anthropic-beta"));
     List<RemoteMcpCalls.Server> remoteMcp = mcpServers(body, request.header("anthropic-beta"));
     ParsedRequest parsed = AnthropicRequest.parse(body, body.get("model").textValue());
-    return remoteMcp.isEmpty()
-        ? parsed
-        : parsed.withOptions(
-            Json.write(Json.object().set("remote_mcp", RemoteMcpCalls.toJson(remoteMcp))));
+    BuiltinToolCalls.Offer builtin = AnthropicServerTools.offer(body);
+    if (remoteMcp.isEmpty() && !builtin.any()) {
+      return parsed;
+    }
+    ObjectNode options = Json.object();
+    if (!remoteMcp.isEmpty()) {
+      options.set("remote_mcp", RemoteMcpCalls.toJson(remoteMcp));
+    }
+    if (builtin.any()) {
+      options.set("builtin", builtin.toJson());
+    }
+    return parsed.withOptions(Json.write(options));
   }
 
   /** The beta of the MCP connector's {@code mcp_servers} field and {@code mcp_toolset} tools. */

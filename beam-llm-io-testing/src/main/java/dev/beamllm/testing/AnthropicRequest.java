@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.WireFormats;
@@ -47,10 +48,12 @@ final class AnthropicRequest {
           "thinking",
           "redacted_thinking",
           "mcp_tool_use",
-          "mcp_tool_result");
+          "mcp_tool_result",
+          "server_tool_use",
+          "web_search_tool_result");
   private static final String BLOCK_TAGS =
       "'text', 'image', 'document', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking',"
-          + " 'mcp_tool_use', 'mcp_tool_result'";
+          + " 'mcp_tool_use', 'mcp_tool_result', 'server_tool_use', 'web_search_tool_result'";
   private static final Set<String> IMAGE_TYPES =
       Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
   private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
@@ -115,8 +118,11 @@ final class AnthropicRequest {
       if (body.hasNonNull("system")) {
         prompt.set("system", body.get("system"));
       }
-      prompt.set("messages", messages);
-      conversation = WireFormats.fromAnthropic(Json.write(prompt));
+      List<ServerToolUse> serverToolUses = new ArrayList<>();
+      prompt.set("messages", AnthropicServerTools.withPlaceholders(messages, serverToolUses));
+      conversation =
+          AnthropicServerTools.restore(
+              WireFormats.fromAnthropic(Json.write(prompt)), serverToolUses);
     } catch (InvalidPromptException e) {
       throw bad("messages: " + e.getMessage(), "messages");
     }
@@ -177,6 +183,7 @@ final class AnthropicRequest {
     for (int j = 0; j < content.size(); j++) {
       checkBlock(content.get(j), path + ".content." + j, imageUrls);
     }
+    AnthropicServerTools.checkPairs(content, path);
   }
 
   private static void checkBlock(JsonNode b, String path, boolean imageUrls) {
@@ -195,6 +202,10 @@ final class AnthropicRequest {
         requireString(b, "text", path);
         if (b.get("text").textValue().isEmpty()) {
           throw bad("messages: text content blocks must be non-empty", "messages");
+        }
+        JsonNode citations = b.get("citations");
+        if (citations != null && !citations.isNull() && !citations.isArray()) {
+          throw bad(path + ".citations: Input should be a valid list", "messages");
         }
       }
       case "image" -> checkImageSource(b.get("source"), path + ".source", imageUrls);
@@ -216,6 +227,14 @@ final class AnthropicRequest {
         }
       }
       case "mcp_tool_result" -> requireString(b, "tool_use_id", path);
+      case "server_tool_use" -> {
+        requireString(b, "id", path);
+        requireString(b, "name", path);
+        if (!b.path("input").isObject()) {
+          throw bad(path + ".input: Input should be a valid dictionary", "messages");
+        }
+      }
+      case "web_search_tool_result" -> AnthropicServerTools.checkResult(b, path);
       case "thinking" -> {
         requireString(b, "thinking", path);
         requireString(b, "signature", path);
@@ -366,9 +385,11 @@ final class AnthropicRequest {
   }
 
   /**
-   * The custom tools and the computer tool offered to the model. Server tools (those with another
-   * {@code type}) run on Anthropic's side and are passed through unchecked; the fake model never
-   * calls them.
+   * The custom tools, the computer tool, and Anthropic's bash and text editor tools (as functions
+   * with Anthropic's schemas, {@link AnthropicServerTools}) offered to the model. The web search
+   * server tool is checked here and used by the rule of {@link BuiltinToolCalls}; other server
+   * tools (those with another {@code type}) run on Anthropic's side and are passed through
+   * unchecked; the fake model never calls them.
    */
   private static List<ParsedRequest.ToolDef> tools(JsonNode tools) {
     List<ParsedRequest.ToolDef> out = new ArrayList<>();
@@ -391,6 +412,21 @@ final class AnthropicRequest {
         if (!names.add("computer")) {
           throw bad("tools: Tool names must be unique.", "tools");
         }
+        continue;
+      }
+      if (AnthropicServerTools.WEB_SEARCH_TYPES.contains(type)) {
+        AnthropicServerTools.checkWebSearchTool(t, path, type);
+        if (!names.add("web_search")) {
+          throw bad("tools: Tool names must be unique.", "tools");
+        }
+        continue;
+      }
+      if (AnthropicServerTools.CLIENT_TOOLS.containsKey(type)) {
+        ParsedRequest.ToolDef def = AnthropicServerTools.clientTool(t, path, type);
+        if (!names.add(def.name())) {
+          throw bad("tools: Tool names must be unique.", "tools");
+        }
+        out.add(def);
         continue;
       }
       if (t.hasNonNull("type") && !"custom".equals(type)) {
@@ -588,7 +624,7 @@ final class AnthropicRequest {
     return dot < 0 ? path : path.substring(0, dot);
   }
 
-  private static ProviderError bad(String message, String param) {
+  static ProviderError bad(String message, String param) {
     return ProviderError.badRequest(message, param);
   }
 }

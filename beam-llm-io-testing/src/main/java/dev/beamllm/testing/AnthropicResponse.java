@@ -3,14 +3,21 @@ package dev.beamllm.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
+import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.internal.Json;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * An {@link Answer} as Anthropic's {@code message} object, or as its server-sent event stream.
- * Content is a thinking block (when asked for), then text, then {@code tool_use} blocks. Usage
- * reports input tokens without cache reads and writes, which have their own fields. Reference:
- * docs.anthropic.com/en/api/messages and docs.anthropic.com/en/docs/build-with-claude/streaming.
+ * Content is a thinking block (when asked for), remote MCP and web search blocks ({@link
+ * BuiltinToolCalls}, with a text block citing the first page found), then text, then {@code
+ * tool_use} blocks. Usage reports input tokens without cache reads and writes, which have their own
+ * fields. Reference: docs.anthropic.com/en/api/messages and
+ * docs.anthropic.com/en/docs/build-with-claude/streaming.
  */
 final class AnthropicResponse {
   private AnthropicResponse() {}
@@ -35,16 +42,155 @@ final class AnthropicResponse {
           .put("signature", answer.thinkingSignature());
     }
     remoteMcpCalls(content, id, request);
-    if (hasText(answer)) {
-      content.addObject().put("type", "text").put("text", answer.text());
+    Searches searches = searches(id, request);
+    content.addAll(searches.blocks());
+    if (!searches.paused()) {
+      if (searches.cited() != null) {
+        content.add(citingBlock(searches.cited()));
+      }
+      if (hasText(answer)) {
+        content.addObject().put("type", "text").put("text", answer.text());
+      }
+      for (Answer.ToolCallOut call : answer.toolCalls()) {
+        content.add(toolUse(call, Json.parse(call.argumentsJson())));
+      }
     }
-    for (Answer.ToolCallOut call : answer.toolCalls()) {
-      content.add(toolUse(call, Json.parse(call.argumentsJson())));
-    }
-    root.put("stop_reason", stopReason(answer));
+    root.put("stop_reason", searches.paused() ? "pause_turn" : stopReason(answer));
     root.putNull("stop_sequence");
-    root.set("usage", usage(answer, answer.outputTokens()).put("service_tier", "standard"));
+    root.set(
+        "usage",
+        searches.usage(usage(answer, answer.outputTokens())).put("service_tier", "standard"));
     return root;
+  }
+
+  /**
+   * The web searches the fake model makes in this answer ({@link BuiltinToolCalls}), as their
+   * blocks.
+   *
+   * @param blocks each search's {@code server_tool_use} and {@code web_search_tool_result} blocks
+   * @param requests the searches made (not those past {@code max_uses})
+   * @param cited the page the answer cites, or null
+   * @param paused whether the turn pauses after these blocks ({@code pause_turn})
+   */
+  record Searches(
+      List<ObjectNode> blocks, int requests, BuiltinToolCalls.Result cited, boolean paused) {
+    /** The usage, with {@code server_tool_use} when there were searches. */
+    ObjectNode usage(ObjectNode usage) {
+      if (!blocks.isEmpty()) {
+        usage.putObject("server_tool_use").put("web_search_requests", requests);
+      }
+      return usage;
+    }
+  }
+
+  /**
+   * The searches of the last user message; or, when the conversation ends with an assistant turn
+   * holding searches (a paused turn sent back to go on), those of the last user message not yet in
+   * that turn. A user message holding {@link BuiltinToolCalls#PAUSE_MARKER} with two searches or
+   * more pauses after the first (not on going on). A search past the tool's {@code max_uses} is
+   * answered with the error {@code max_uses_exceeded}.
+   */
+  static Searches searches(String id, ParsedRequest request) {
+    BuiltinToolCalls.Offer offer = BuiltinToolCalls.Offer.of(request);
+    List<Message> messages = request.conversation().messages();
+    Searches none = new Searches(List.of(), 0, null, false);
+    if (!offer.webSearch() || messages.isEmpty()) {
+      return none;
+    }
+    Message last = messages.get(messages.size() - 1);
+    Message user = null;
+    List<String> done = new ArrayList<>();
+    if (last.role() == Role.USER) {
+      user = last;
+    } else if (last.role() == Role.ASSISTANT) {
+      for (Part p : last.parts()) {
+        if (p instanceof ServerToolUse s && BuiltinToolCalls.WEB_SEARCH.equals(s.kind())) {
+          done.add(Json.parse(s.arguments()).path("query").asText());
+        }
+      }
+      for (int i = messages.size() - 2; i >= 0 && !done.isEmpty() && user == null; i--) {
+        if (messages.get(i).role() == Role.USER) {
+          user = messages.get(i);
+        }
+      }
+    }
+    if (user == null) {
+      return none;
+    }
+    List<BuiltinToolCalls.Call> calls = new ArrayList<>();
+    for (BuiltinToolCalls.Call c : BuiltinToolCalls.calls(user, offer)) {
+      if (c.search()) {
+        calls.add(c);
+      }
+    }
+    int before = 0;
+    for (String q : done) {
+      for (int i = 0; i < calls.size(); i++) {
+        if (calls.get(i).input().equals(q)) {
+          calls.remove(i);
+          before++;
+          break;
+        }
+      }
+    }
+    boolean paused = done.isEmpty() && calls.size() >= 2 && BuiltinToolCalls.asksToPause(user);
+    if (paused) {
+      calls = calls.subList(0, 1);
+    }
+    List<ObjectNode> blocks = new ArrayList<>();
+    int requests = 0;
+    BuiltinToolCalls.Result cited = null;
+    for (int i = 0; i < calls.size(); i++) {
+      String query = calls.get(i).input();
+      int number = before + i + 1;
+      String useId = Bodies.id("srvtoolu_", id + "/web_search/" + number);
+      ObjectNode use =
+          Json.object().put("type", "server_tool_use").put("id", useId).put("name", "web_search");
+      use.putObject("input").put("query", query);
+      blocks.add(use);
+      ObjectNode result =
+          Json.object().put("type", "web_search_tool_result").put("tool_use_id", useId);
+      blocks.add(result);
+      if (offer.maxUses() > 0 && number > offer.maxUses()) {
+        result
+            .putObject("content")
+            .put("type", "web_search_tool_result_error")
+            .put("error_code", "max_uses_exceeded");
+        continue;
+      }
+      requests++;
+      ArrayNode pages = result.putArray("content");
+      for (BuiltinToolCalls.Result r : BuiltinToolCalls.results(query, offer)) {
+        pages
+            .addObject()
+            .put("type", "web_search_result")
+            .put("url", r.url())
+            .put("title", r.title())
+            .put("encrypted_content", BuiltinToolCalls.encryptedContent(r.url()))
+            .putNull("page_age");
+        if (cited == null) {
+          cited = r;
+        }
+      }
+    }
+    return new Searches(blocks, requests, cited, paused);
+  }
+
+  /** A text block citing a page: {@code Found: <title>.}, with its citation. */
+  private static ObjectNode citingBlock(BuiltinToolCalls.Result page) {
+    ObjectNode block =
+        Json.object().put("type", "text").put("text", BuiltinToolCalls.citingSentence(page));
+    block.putArray("citations").add(citation(page));
+    return block;
+  }
+
+  private static ObjectNode citation(BuiltinToolCalls.Result page) {
+    return Json.object()
+        .put("type", "web_search_result_location")
+        .put("url", page.url())
+        .put("title", page.title())
+        .put("encrypted_index", BuiltinToolCalls.encryptedIndex(page.url()))
+        .put("cited_text", BuiltinToolCalls.citedText(page));
   }
 
   /**
@@ -113,12 +259,16 @@ final class AnthropicResponse {
               .put("signature", answer.thinkingSignature()));
       blockStop(sse, index++);
     }
-    // Remote MCP calls: the use's input streams as JSON deltas, its result comes whole.
+    // Remote MCP calls and web searches: the use's input streams as JSON deltas, its result
+    // comes whole.
     ArrayNode mcp = Json.MAPPER.createArrayNode();
     remoteMcpCalls(mcp, id, request);
+    Searches searches = searches(id, request);
+    mcp.addAll(searches.blocks());
     for (JsonNode block : mcp) {
       ObjectNode opening = ((ObjectNode) block).deepCopy();
-      boolean use = "mcp_tool_use".equals(block.path("type").asText());
+      String blockType = block.path("type").asText();
+      boolean use = blockType.equals("mcp_tool_use") || blockType.equals("server_tool_use");
       if (use) {
         opening.putObject("input");
       }
@@ -133,14 +283,31 @@ final class AnthropicResponse {
       }
       blockStop(sse, index++);
     }
-    if (hasText(answer)) {
+    if (searches.cited() != null && !searches.paused()) {
+      // A citing block opens with no citations; each comes as a citations_delta.
+      ObjectNode opening = Json.object().put("type", "text").put("text", "");
+      opening.putArray("citations");
+      blockStart(sse, index, opening);
+      ObjectNode citationDelta = Json.object().put("type", "citations_delta");
+      citationDelta.set("citation", citation(searches.cited()));
+      delta(sse, index, citationDelta);
+      delta(
+          sse,
+          index,
+          Json.object()
+              .put("type", "text_delta")
+              .put("text", BuiltinToolCalls.citingSentence(searches.cited())));
+      blockStop(sse, index++);
+    }
+    if (hasText(answer) && !searches.paused()) {
       blockStart(sse, index, Json.object().put("type", "text").put("text", ""));
       for (String piece : OpenAiChatDialect.pieces(answer.text())) {
         delta(sse, index, Json.object().put("type", "text_delta").put("text", piece));
       }
       blockStop(sse, index++);
     }
-    for (Answer.ToolCallOut call : answer.toolCalls()) {
+    for (Answer.ToolCallOut call :
+        searches.paused() ? List.<Answer.ToolCallOut>of() : answer.toolCalls()) {
       blockStart(sse, index, toolUse(call, Json.object()));
       for (String piece : OpenAiChatDialect.pieces(call.argumentsJson())) {
         delta(sse, index, Json.object().put("type", "input_json_delta").put("partial_json", piece));
@@ -148,8 +315,11 @@ final class AnthropicResponse {
       blockStop(sse, index++);
     }
     ObjectNode messageDelta = Json.object().put("type", "message_delta");
-    messageDelta.putObject("delta").put("stop_reason", stopReason(answer)).putNull("stop_sequence");
-    messageDelta.set("usage", usage(answer, answer.outputTokens()));
+    messageDelta
+        .putObject("delta")
+        .put("stop_reason", searches.paused() ? "pause_turn" : stopReason(answer))
+        .putNull("stop_sequence");
+    messageDelta.set("usage", searches.usage(usage(answer, answer.outputTokens())));
     event(sse, messageDelta);
     event(sse, Json.object().put("type", "message_stop"));
     return sse.toString();

@@ -58,7 +58,10 @@ import java.util.regex.Pattern;
  *       text containing {@code #tokens=N} gets exactly N tokens of seeded filler words instead.
  * </ol>
  *
- * Output longer than the request's limit is cut to the limit with finish reason {@code length}.
+ * <p>The dialects add the providers' built-in tools on top of these rules: see {@link
+ * BuiltinToolCalls} for web search and the code interpreter, and {@link RemoteMcpCalls}.
+ *
+ * <p>Output longer than the request's limit is cut to the limit with finish reason {@code length}.
  * Tokens are counted with o200k_base, like the client; a tool-call turn's output tokens are those
  * of each call's name and arguments JSON (plus the reasoning, when asked for).
  */

@@ -8,6 +8,7 @@ import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -36,9 +37,20 @@ final class GeminiContents {
           "functionCall",
           "functionResponse",
           "thought",
-          "thoughtSignature");
+          "thoughtSignature",
+          "executableCode",
+          "codeExecutionResult");
   private static final List<String> DATA_FIELDS =
-      List.of("text", "inlineData", "fileData", "functionCall", "functionResponse");
+      List.of(
+          "text",
+          "inlineData",
+          "fileData",
+          "functionCall",
+          "functionResponse",
+          "executableCode",
+          "codeExecutionResult");
+  private static final Set<String> OUTCOMES =
+      Set.of("OUTCOME_UNSPECIFIED", "OUTCOME_OK", "OUTCOME_FAILED", "OUTCOME_DEADLINE_EXCEEDED");
 
   private final List<Message> messages = new ArrayList<>();
   private final List<OpenCall> open = new ArrayList<>();
@@ -119,7 +131,8 @@ final class GeminiContents {
         throw ProviderError.badRequest(
             "Invalid value at '"
                 + at
-                + ".data': a part must hold exactly one of text, inline_data, file_data, function_call or function_response",
+                + ".data': a part must hold exactly one of text, inline_data, file_data, function_call,"
+                + " function_response, executable_code or code_execution_result",
             at);
       }
       out.add(part);
@@ -146,7 +159,29 @@ final class GeminiContents {
         // writes it back on that same part.
         out.add(new Thinking("", signature, null, Thinking.GEMINI));
       }
-      if (call != null) {
+      JsonNode code = GeminiFields.get(part, "executableCode");
+      JsonNode result = GeminiFields.get(part, "codeExecutionResult");
+      if (code != null) {
+        out.add(codeRun(part, code, null, null, at + ".executable_code"));
+      } else if (result != null) {
+        // Joins the code it ran, when that is the turn's last part so far.
+        Part before = out.isEmpty() ? null : out.get(out.size() - 1);
+        if (before instanceof ServerToolUse run
+            && BuiltinToolCalls.CODE_INTERPRETER.equals(run.kind())
+            && run.output() == null) {
+          JsonNode codePart = Json.parse(run.raw()).get(0);
+          out.set(
+              out.size() - 1,
+              codeRun(
+                  codePart,
+                  GeminiFields.get(codePart, "executableCode"),
+                  part,
+                  result,
+                  at + ".code_execution_result"));
+        } else {
+          out.add(codeRun(null, null, part, result, at + ".code_execution_result"));
+        }
+      } else if (call != null) {
         out.add(call(call, at + ".function_call"));
       } else if (GeminiFields.has(part, "text")) {
         out.add(new Text(text(part, "text")));
@@ -156,6 +191,68 @@ final class GeminiContents {
       }
     }
     messages.add(Message.of(Role.ASSISTANT, out));
+  }
+
+  /**
+   * Code Gemini ran ({@code executableCode}: a language and the code) and its result ({@code
+   * codeExecutionResult}: an outcome and its output), either of which may be missing, as one part.
+   */
+  private static ServerToolUse codeRun(
+      JsonNode codePart, JsonNode code, JsonNode resultPart, JsonNode result, String at) {
+    String source = "";
+    if (code != null) {
+      GeminiFields.checkKnown(code, Set.of("language", "code", "id"), at);
+      JsonNode language = GeminiFields.get(code, "language");
+      if (language != null
+          && !Set.of("PYTHON", "LANGUAGE_UNSPECIFIED").contains(language.asText())) {
+        throw ProviderError.badRequest(
+            "Invalid value at '"
+                + at
+                + ".language' (type.googleapis.com/google.ai.generativelanguage.v1beta.ExecutableCode.Language), \""
+                + language.asText()
+                + "\"",
+            at + ".language");
+      }
+      JsonNode c = GeminiFields.get(code, "code");
+      if (c == null || !c.isTextual()) {
+        throw GeminiFields.violation(at + ".code", "code must be a string");
+      }
+      source = c.textValue();
+    }
+    String output = null;
+    boolean failed = false;
+    if (result != null) {
+      GeminiFields.checkKnown(result, Set.of("outcome", "output", "id"), at);
+      JsonNode outcome = GeminiFields.get(result, "outcome");
+      if (outcome == null || !OUTCOMES.contains(outcome.asText())) {
+        throw ProviderError.badRequest(
+            "Invalid value at '"
+                + at
+                + ".outcome' (type.googleapis.com/google.ai.generativelanguage.v1beta.CodeExecutionResult.Outcome), \""
+                + (outcome == null ? "" : outcome.asText())
+                + "\"",
+            at + ".outcome");
+      }
+      JsonNode o = GeminiFields.get(result, "output");
+      output = o == null ? "" : o.asText();
+      failed = !outcome.asText().equals("OUTCOME_OK");
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode raw = Json.MAPPER.createArrayNode();
+    if (codePart != null) {
+      raw.add(codePart);
+    }
+    if (resultPart != null) {
+      raw.add(resultPart);
+    }
+    return new ServerToolUse(
+        BuiltinToolCalls.CODE_INTERPRETER,
+        null,
+        "code_execution",
+        Json.write(Json.object().put("code", source)),
+        output,
+        failed,
+        Json.write(raw),
+        Thinking.GEMINI);
   }
 
   /**
@@ -263,6 +360,10 @@ final class GeminiContents {
   }
 
   private static Part userPart(JsonNode part, String at) {
+    if (GeminiFields.has(part, "executableCode") || GeminiFields.has(part, "codeExecutionResult")) {
+      throw ProviderError.badRequest(
+          "executable_code and code_execution_result parts belong in model turns only", at);
+    }
     if (GeminiFields.has(part, "text")) {
       return new Text(text(part, "text"));
     }

@@ -109,18 +109,52 @@ final class GeminiDialect implements Dialect {
     Config config = config(GeminiFields.get(body, "generationConfig"), pathModel);
     List<ParsedRequest.ToolDef> tools = tools(GeminiFields.get(body, "tools"));
     boolean stream = streaming && "sse".equals(request.queryParam("alt"));
-    return ParsedRequest.of(
-        pathModel,
-        conversation,
-        tools,
-        config.maxTokens,
-        config.format,
-        config.schema,
-        config.topLogprobs,
-        stream,
-        config.thinking,
-        null,
-        TokenCounter.ImageRule.GEMINI);
+    BuiltinToolCalls.Offer builtin = builtinOffer(GeminiFields.get(body, "tools"));
+    ParsedRequest parsed =
+        ParsedRequest.of(
+            pathModel,
+            conversation,
+            tools,
+            config.maxTokens,
+            config.format,
+            config.schema,
+            config.topLogprobs,
+            stream,
+            config.thinking,
+            null,
+            TokenCounter.ImageRule.GEMINI);
+    return builtin.any()
+        ? parsed.withOptions(Json.write(Json.object().set("builtin", builtin.toJson())))
+        : parsed;
+  }
+
+  /**
+   * The built-in tools offered: {@code googleSearch} (a web search by the rule of {@link
+   * BuiltinToolCalls}) and {@code codeExecution} (its code interpreter); each must be an object.
+   */
+  private static BuiltinToolCalls.Offer builtinOffer(JsonNode tools) {
+    boolean search = false;
+    boolean code = false;
+    if (tools == null) {
+      return BuiltinToolCalls.Offer.NONE;
+    }
+    for (int i = 0; i < tools.size(); i++) {
+      JsonNode g = GeminiFields.get(tools.get(i), "googleSearch");
+      JsonNode c = GeminiFields.get(tools.get(i), "codeExecution");
+      for (JsonNode v : new JsonNode[] {g, c}) {
+        if (v != null && !v.isObject()) {
+          throw ProviderError.badRequest(
+              "Invalid value at 'tools["
+                  + i
+                  + "]' (type.googleapis.com/google.ai.generativelanguage.v1beta.Tool), "
+                  + v,
+              "tools");
+        }
+      }
+      search |= g != null;
+      code |= c != null;
+    }
+    return new BuiltinToolCalls.Offer(search, List.of(), 0, code, null, false, false);
   }
 
   /**

@@ -11,8 +11,10 @@ import java.util.List;
 
 /**
  * Gemini's {@code GenerateContentResponse}: one candidate whose parts are the thought (when asked
- * for), then the text or the function calls, with the thought signature on the first part after the
- * thought; {@code usageMetadata} counts thoughts apart from the candidate's tokens.
+ * for), then code runs ({@code executableCode} and {@code codeExecutionResult}, {@link
+ * BuiltinToolCalls}), then the text or the function calls (with {@code groundingMetadata} after
+ * searches), with the thought signature on the first part after the thought; {@code usageMetadata}
+ * counts thoughts apart from the candidate's tokens.
  */
 final class GeminiResponses {
   private GeminiResponses() {}
@@ -23,8 +25,10 @@ final class GeminiResponses {
     if (answer.thinking() != null) {
       parts.add(thought(answer));
     }
+    Builtin builtin = builtin(request, answer);
+    parts.addAll(builtin.codeParts());
     if (answer.toolCalls().isEmpty()) {
-      parts.add(Json.object().put("text", answer.text()));
+      parts.add(Json.object().put("text", builtin.text()));
     } else {
       answer.toolCalls().forEach(c -> parts.add(functionCall(c)));
     }
@@ -32,6 +36,9 @@ final class GeminiResponses {
     ObjectNode root = envelope(parts, request, responseId);
     ObjectNode candidate = (ObjectNode) root.get("candidates").get(0);
     candidate.put("finishReason", finishReason(answer));
+    if (builtin.grounding() != null) {
+      candidate.set("groundingMetadata", builtin.grounding());
+    }
     if (request.logprobs()) {
       logprobs(candidate, answer, request.topLogprobs());
     }
@@ -52,6 +59,11 @@ final class GeminiResponses {
       partsPerChunk.add(List.of(thought(answer)));
       outputSoFar.add(thoughtTokens);
     }
+    Builtin builtin = builtin(request, answer);
+    if (!builtin.codeParts().isEmpty()) {
+      partsPerChunk.add(new ArrayList<>(builtin.codeParts()));
+      outputSoFar.add(thoughtTokens);
+    }
     if (!answer.toolCalls().isEmpty()) {
       List<ObjectNode> calls = new ArrayList<>();
       answer.toolCalls().forEach(c -> calls.add(functionCall(c)));
@@ -59,7 +71,7 @@ final class GeminiResponses {
       outputSoFar.add(answer.outputTokens());
     } else {
       StringBuilder sent = new StringBuilder();
-      List<String> pieces = OpenAiChatDialect.pieces(answer.text());
+      List<String> pieces = OpenAiChatDialect.pieces(builtin.text());
       for (String piece : pieces.isEmpty() ? List.of("") : pieces) {
         sent.append(piece);
         partsPerChunk.add(List.of(Json.object().put("text", piece)));
@@ -76,10 +88,80 @@ final class GeminiResponses {
       chunk.set("usageMetadata", usage(answer, last ? answer.outputTokens() : outputSoFar.get(i)));
       if (last) {
         ((ObjectNode) chunk.get("candidates").get(0)).put("finishReason", finishReason(answer));
+        if (builtin.grounding() != null) {
+          ((ObjectNode) chunk.get("candidates").get(0))
+              .set("groundingMetadata", builtin.grounding());
+        }
       }
       chunks.add(chunk);
     }
     return chunks;
+  }
+
+  /**
+   * What the built-in tools add ({@link BuiltinToolCalls}).
+   *
+   * @param codeParts each code run's {@code executableCode} and {@code codeExecutionResult} parts
+   * @param text the answer's text, after the sentence citing the first page found, if any
+   * @param grounding the candidate's {@code groundingMetadata} after searches, else null
+   */
+  record Builtin(List<ObjectNode> codeParts, String text, ObjectNode grounding) {}
+
+  /**
+   * Code runs as parts; searches as {@code groundingMetadata}: the queries, every page found as a
+   * chunk, and one support tying the cited words (UTF-8 byte offsets, as Gemini counts) to the
+   * first page.
+   */
+  static Builtin builtin(ParsedRequest request, Answer answer) {
+    BuiltinToolCalls.Offer offer = BuiltinToolCalls.Offer.of(request);
+    List<ObjectNode> codeParts = new ArrayList<>();
+    ObjectNode grounding = null;
+    String text = answer.text();
+    for (BuiltinToolCalls.Call c : BuiltinToolCalls.calls(request.conversation(), offer)) {
+      if (!c.search()) {
+        ObjectNode code = Json.object();
+        code.putObject("executableCode").put("language", "PYTHON").put("code", c.input());
+        codeParts.add(code);
+        ObjectNode result = Json.object();
+        result
+            .putObject("codeExecutionResult")
+            .put("outcome", "OUTCOME_OK")
+            .put("output", BuiltinToolCalls.logs(c.input()));
+        codeParts.add(result);
+        continue;
+      }
+      List<BuiltinToolCalls.Result> pages = BuiltinToolCalls.results(c.input(), offer);
+      if (grounding == null) {
+        grounding = Json.object();
+        grounding.putArray("webSearchQueries");
+        grounding.putArray("groundingChunks");
+        grounding.putArray("groundingSupports");
+        BuiltinToolCalls.Result cited = pages.get(0);
+        text = BuiltinToolCalls.citingSentence(cited) + " " + answer.text();
+        int start = utf8(BuiltinToolCalls.CITING_PREFIX);
+        String words = BuiltinToolCalls.citedText(cited);
+        ObjectNode support = ((ArrayNode) grounding.get("groundingSupports")).addObject();
+        support
+            .putObject("segment")
+            .put("startIndex", start)
+            .put("endIndex", start + utf8(words))
+            .put("text", words);
+        support.putArray("groundingChunkIndices").add(0);
+      }
+      ((ArrayNode) grounding.get("webSearchQueries")).add(c.input());
+      for (BuiltinToolCalls.Result page : pages) {
+        ((ArrayNode) grounding.get("groundingChunks"))
+            .addObject()
+            .putObject("web")
+            .put("uri", page.url())
+            .put("title", page.title());
+      }
+    }
+    return new Builtin(codeParts, text, grounding);
+  }
+
+  private static int utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   private static ObjectNode envelope(

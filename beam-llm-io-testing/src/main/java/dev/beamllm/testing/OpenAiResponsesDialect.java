@@ -65,6 +65,10 @@ final class OpenAiResponsesDialect implements Dialect {
         Json.object().put("encrypted_reasoning", includes(body.get("include"), REASONING_INCLUDE));
     options.set("echo", echo);
     options.set("remote_mcp", RemoteMcpCalls.toJson(remoteMcp));
+    BuiltinToolCalls.Offer builtin = builtinOffer(body);
+    if (builtin.any()) {
+      options.set("builtin", builtin.toJson());
+    }
     boolean stream = Bodies.boolField(body, "stream");
     try {
       return ParsedRequest.of(
@@ -165,8 +169,9 @@ final class OpenAiResponsesDialect implements Dialect {
   /**
    * Function tools in the Responses shape, flat: {@code {"type":"function","name":..,
    * "parameters":..}}. The chat shape, nested under {@code function}, lacks the name here, as
-   * OpenAI answers. The computer tools are read ({@link #computerTool}); other built-in tools (web
-   * search, file search, ...) cannot be faked and are refused.
+   * OpenAI answers. The computer tools are read ({@link #computerTool}); web search and the code
+   * interpreter are checked and echoed, and used by the rule of {@link BuiltinToolCalls}; other
+   * built-in tools (file search, ...) cannot be faked and are refused.
    */
   private static List<ParsedRequest.ToolDef> tools(
       JsonNode tools, ArrayNode echo, List<RemoteMcpCalls.Server> remoteMcp) {
@@ -194,9 +199,22 @@ final class OpenAiResponsesDialect implements Dialect {
         echo.add(e);
         continue;
       }
+      if (WEB_SEARCH_TYPES.contains(type)) {
+        checkWebSearchTool(t, at, type);
+        echo.add(t);
+        continue;
+      }
+      if (type.equals("code_interpreter")) {
+        checkCodeInterpreterTool(t, at);
+        echo.add(t);
+        continue;
+      }
       if (!type.equals("function")) {
         throw ProviderError.badRequest(
-            "Invalid value: '" + type + "'. The fake provider serves function tools only.",
+            "Invalid value: '"
+                + type
+                + "'. The fake provider serves function, computer, mcp, web_search and"
+                + " code_interpreter tools only.",
             at + ".type");
       }
       JsonNode name = t.get("name");
@@ -227,6 +245,176 @@ final class OpenAiResponsesDialect implements Dialect {
               name.textValue(), params == null || params.isNull() ? null : Json.write(params)));
     }
     return out;
+  }
+
+  /** The web search tool's types; {@code filters} only on those without "preview". */
+  private static final Set<String> WEB_SEARCH_TYPES =
+      Set.of(
+          "web_search",
+          "web_search_2025_08_26",
+          "web_search_preview",
+          "web_search_preview_2025_03_11");
+
+  private static final Set<String> CONTEXT_SIZES = Set.of("low", "medium", "high");
+  private static final Set<String> MEMORY_LIMITS = Set.of("1g", "4g", "16g", "64g");
+  private static final String SOURCES_INCLUDE = "web_search_call.action.sources";
+  private static final String OUTPUTS_INCLUDE = "code_interpreter_call.outputs";
+
+  /**
+   * A web search tool: {@code search_context_size} low, medium or high; an approximate {@code
+   * user_location}; {@code filters.allowed_domains} (not on the preview types); nothing else.
+   */
+  private static void checkWebSearchTool(JsonNode t, String at, String type) {
+    boolean preview = type.startsWith("web_search_preview");
+    Set<String> fields =
+        preview
+            ? Set.of("type", "search_context_size", "user_location")
+            : Set.of("type", "search_context_size", "user_location", "filters");
+    unknownFields(t, fields, at);
+    JsonNode size = t.get("search_context_size");
+    if (size != null && !size.isNull() && !CONTEXT_SIZES.contains(size.asText())) {
+      throw ProviderError.badRequest(
+          "Invalid value: '"
+              + size.asText()
+              + "'. Supported values are: 'low', 'medium', and 'high'.",
+          at + ".search_context_size");
+    }
+    JsonNode location = t.get("user_location");
+    if (location != null && !location.isNull()) {
+      String where = at + ".user_location";
+      if (!location.isObject()) {
+        throw ResponsesInput.typeError(where, "an object", location);
+      }
+      unknownFields(location, Set.of("type", "city", "country", "region", "timezone"), where);
+      if (!"approximate".equals(location.path("type").asText("approximate"))) {
+        throw ProviderError.badRequest(
+            "Invalid value: '"
+                + location.path("type").asText()
+                + "'. Supported values are: 'approximate'.",
+            where + ".type");
+      }
+      for (String f : new String[] {"city", "country", "region", "timezone"}) {
+        JsonNode v = location.get(f);
+        if (v != null && !v.isNull() && !v.isTextual()) {
+          throw ResponsesInput.typeError(where + "." + f, "a string", v);
+        }
+      }
+    }
+    JsonNode filters = t.get("filters");
+    if (filters != null && !filters.isNull()) {
+      String where = at + ".filters";
+      if (!filters.isObject()) {
+        throw ResponsesInput.typeError(where, "an object", filters);
+      }
+      unknownFields(filters, Set.of("allowed_domains"), where);
+      JsonNode domains = filters.get("allowed_domains");
+      if (domains != null && !domains.isNull()) {
+        if (!domains.isArray()) {
+          throw ResponsesInput.typeError(where + ".allowed_domains", "an array", domains);
+        }
+        for (int i = 0; i < domains.size(); i++) {
+          if (!domains.get(i).isTextual()) {
+            throw ResponsesInput.typeError(
+                where + ".allowed_domains[" + i + "]", "a string", domains.get(i));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A code interpreter: its {@code container}, required, a container id or {@code {"type": "auto",
+   * "memory_limit", "file_ids"}}.
+   */
+  private static void checkCodeInterpreterTool(JsonNode t, String at) {
+    unknownFields(t, Set.of("type", "container"), at);
+    JsonNode c = t.get("container");
+    String where = at + ".container";
+    if (c == null || c.isNull()) {
+      throw ProviderError.badRequest("Missing required parameter: '" + where + "'.", where);
+    }
+    if (c.isTextual()) {
+      if (c.textValue().isEmpty()) {
+        throw ProviderError.badRequest(
+            "Invalid '"
+                + where
+                + "': empty string. Expected a string with minimum length 1, but"
+                + " got an empty string instead.",
+            where);
+      }
+      return;
+    }
+    if (!c.isObject()) {
+      throw ResponsesInput.typeError(where, "a string or an object", c);
+    }
+    unknownFields(c, Set.of("type", "memory_limit", "file_ids"), where);
+    if (!"auto".equals(c.path("type").asText(""))) {
+      throw ProviderError.badRequest(
+          "Invalid value: '" + c.path("type").asText("") + "'. Supported values are: 'auto'.",
+          where + ".type");
+    }
+    JsonNode memory = c.get("memory_limit");
+    if (memory != null && !memory.isNull() && !MEMORY_LIMITS.contains(memory.asText())) {
+      throw ProviderError.badRequest(
+          "Invalid value: '"
+              + memory.asText()
+              + "'. Supported values are: '1g', '4g', '16g', and '64g'.",
+          where + ".memory_limit");
+    }
+    JsonNode files = c.get("file_ids");
+    if (files != null && !files.isNull()) {
+      if (!files.isArray()) {
+        throw ResponsesInput.typeError(where + ".file_ids", "an array", files);
+      }
+      for (int i = 0; i < files.size(); i++) {
+        if (!files.get(i).isTextual()) {
+          throw ResponsesInput.typeError(where + ".file_ids[" + i + "]", "a string", files.get(i));
+        }
+      }
+    }
+  }
+
+  /** OpenAI's refusal of a field it does not know. */
+  private static void unknownFields(JsonNode node, Set<String> known, String at) {
+    for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!known.contains(f)) {
+        throw ProviderError.badRequest("Unknown parameter: '" + at + "." + f + "'.", at + "." + f);
+      }
+    }
+  }
+
+  /**
+   * The built-in tools a (checked) request offers, and what its {@code include} asks their items to
+   * carry.
+   */
+  private static BuiltinToolCalls.Offer builtinOffer(ObjectNode body) {
+    if ("none".equals(body.path("tool_choice").asText(""))) {
+      return BuiltinToolCalls.Offer.NONE;
+    }
+    boolean search = false;
+    boolean code = false;
+    String container = null;
+    List<String> domains = new ArrayList<>();
+    for (JsonNode t : body.path("tools")) {
+      String type = t.path("type").asText("");
+      if (WEB_SEARCH_TYPES.contains(type) && !search) {
+        search = true;
+        t.path("filters").path("allowed_domains").forEach(d -> domains.add(d.asText()));
+      } else if (type.equals("code_interpreter") && !code) {
+        code = true;
+        container = t.path("container").isTextual() ? t.get("container").asText() : null;
+      }
+    }
+    JsonNode include = body.get("include");
+    return new BuiltinToolCalls.Offer(
+        search,
+        domains,
+        0,
+        code,
+        container,
+        includes(include, SOURCES_INCLUDE),
+        includes(include, OUTPUTS_INCLUDE));
   }
 
   /**

@@ -208,15 +208,118 @@ final class ResponsesInput {
                     Json.write(item),
                     Thinking.OPENAI));
       }
+      case "web_search_call" -> into(Role.ASSISTANT).add(webSearchCall(item, at));
+      case "code_interpreter_call" -> into(Role.ASSISTANT).add(codeInterpreterCall(item, at));
       default ->
           throw ProviderError.badRequest(
               "Invalid value: '"
                   + type
                   + "'. Supported values are: 'message', 'function_call', "
                   + "'function_call_output', 'computer_call', 'computer_call_output',"
-                  + " 'mcp_call', 'mcp_list_tools' and 'reasoning'.",
+                  + " 'mcp_call', 'mcp_list_tools', 'web_search_call', 'code_interpreter_call'"
+                  + " and 'reasoning'.",
               at + ".type");
     }
+  }
+
+  private static final Set<String> SEARCH_ACTIONS =
+      Set.of("search", "open_page", "find", "find_in_page");
+
+  /**
+   * A {@code web_search_call} item sent back: an id, a status and an action ({@code search} with
+   * its query, {@code open_page}, {@code find}); a search with its sources as output.
+   */
+  private static ServerToolUse webSearchCall(JsonNode item, String at) {
+    text(item, "id", at);
+    text(item, "status", at);
+    JsonNode action = item.get("action");
+    if (action == null || action.isNull()) {
+      throw ProviderError.badRequest(
+          "Missing required parameter: '" + at + ".action'.", at + ".action");
+    }
+    if (!action.isObject()) {
+      throw typeError(at + ".action", "an object", action);
+    }
+    String kind = text(action, "type", at + ".action");
+    if (!SEARCH_ACTIONS.contains(kind)) {
+      throw ProviderError.badRequest(
+          "Invalid value: '"
+              + kind
+              + "'. Supported values are: 'search', 'open_page', 'find', and 'find_in_page'.",
+          at + ".action.type");
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode args = Json.object();
+    if (kind.equals("search")) {
+      args.put("query", text(action, "query", at + ".action"));
+    } else {
+      action.fields().forEachRemaining(e -> args.set(e.getKey(), e.getValue()));
+    }
+    String output = null;
+    JsonNode sources = action.get("sources");
+    if (sources != null && !sources.isNull()) {
+      if (!sources.isArray()) {
+        throw typeError(at + ".action.sources", "an array", sources);
+      }
+      List<String> urls = new ArrayList<>();
+      for (int i = 0; i < sources.size(); i++) {
+        urls.add(text(sources.get(i), "url", at + ".action.sources[" + i + "]"));
+      }
+      output = String.join("\n", urls);
+    }
+    return new ServerToolUse(
+        BuiltinToolCalls.WEB_SEARCH,
+        null,
+        "web_search",
+        Json.write(args),
+        output,
+        "failed".equals(item.get("status").asText()),
+        Json.write(item),
+        Thinking.OPENAI);
+  }
+
+  /**
+   * A {@code code_interpreter_call} item sent back: an id, its code, its container and its outputs
+   * (null, or logs and images), the logs as output.
+   */
+  private static ServerToolUse codeInterpreterCall(JsonNode item, String at) {
+    text(item, "id", at);
+    text(item, "container_id", at);
+    JsonNode code = item.get("code");
+    if (code != null && !code.isNull() && !code.isTextual()) {
+      throw typeError(at + ".code", "a string", code);
+    }
+    JsonNode outputs = item.get("outputs");
+    String output = null;
+    if (outputs != null && !outputs.isNull()) {
+      if (!outputs.isArray()) {
+        throw typeError(at + ".outputs", "an array", outputs);
+      }
+      List<String> logs = new ArrayList<>();
+      for (int i = 0; i < outputs.size(); i++) {
+        JsonNode o = outputs.get(i);
+        String where = at + ".outputs[" + i + "]";
+        switch (o.path("type").asText("")) {
+          case "logs" -> logs.add(text(o, "logs", where));
+          case "image" -> text(o, "url", where);
+          default ->
+              throw ProviderError.badRequest(
+                  "Invalid value: '"
+                      + o.path("type").asText("")
+                      + "'. Supported values are: 'logs' and 'image'.",
+                  where + ".type");
+        }
+      }
+      output = String.join("\n", logs);
+    }
+    return new ServerToolUse(
+        BuiltinToolCalls.CODE_INTERPRETER,
+        null,
+        "code_interpreter",
+        Json.write(Json.object().put("code", code == null || code.isNull() ? "" : code.asText())),
+        output,
+        "failed".equals(item.path("status").asText()),
+        Json.write(item),
+        Thinking.OPENAI);
   }
 
   /** Adds a message item; its content is a string or a list of parts the role may carry. */
@@ -260,6 +363,15 @@ final class ResponsesInput {
         throw ProviderError.badRequest(
             "Invalid value: '" + type + "'. Supported values are: 'output_text' and 'refusal'.",
             at + ".type");
+      }
+      JsonNode annotations = p.get("annotations");
+      if (annotations != null && !annotations.isNull()) {
+        if (!annotations.isArray()) {
+          throw typeError(at + ".annotations", "an array", annotations);
+        }
+        for (int k = 0; k < annotations.size(); k++) {
+          text(annotations.get(k), "type", at + ".annotations[" + k + "]");
+        }
       }
       return new Text(text(p, type.equals("refusal") ? "refusal" : "text", at));
     }

@@ -1,5 +1,6 @@
 package dev.beamllm.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.internal.Digests;
@@ -40,7 +41,27 @@ final class ResponsesOutput {
     this.answer = answer;
     this.echo = echo;
     this.encryptedReasoning = encryptedReasoning;
+    this.builtin = BuiltinToolCalls.Offer.of(request);
+    this.builtinCalls = BuiltinToolCalls.calls(request.conversation(), builtin);
+    BuiltinToolCalls.Result page = null;
+    for (BuiltinToolCalls.Call c : builtinCalls) {
+      if (c.search() && page == null) {
+        page = BuiltinToolCalls.results(c.input(), builtin).get(0);
+      }
+    }
+    this.cited = page;
+    this.text =
+        page == null ? answer.text() : BuiltinToolCalls.citingSentence(page) + " " + answer.text();
   }
+
+  private final BuiltinToolCalls.Offer builtin;
+  private final List<BuiltinToolCalls.Call> builtinCalls;
+
+  /** The page the message cites, after a web search, or null. */
+  private final BuiltinToolCalls.Result cited;
+
+  /** The message's text: the answer's, after the sentence citing a page when there is one. */
+  private final String text;
 
   /** Whether the answer was cut at {@code max_output_tokens}. */
   private boolean cut() {
@@ -104,14 +125,21 @@ final class ResponsesOutput {
     ObjectNode part = (ObjectNode) item.get("content").get(0);
     ObjectNode emptyPart = part.deepCopy().put("text", "");
     emptyPart.putArray("logprobs");
+    emptyPart.putArray("annotations");
     String itemId = item.get("id").asText();
     events.add("response.content_part.added", at(itemId, index).set("part", emptyPart));
-    for (String piece : OpenAiChatDialect.pieces(answer.text())) {
+    for (String piece : OpenAiChatDialect.pieces(text)) {
       ObjectNode delta = at(itemId, index).put("delta", piece);
       delta.putArray("logprobs");
       events.add("response.output_text.delta", delta);
     }
-    ObjectNode textDone = at(itemId, index).put("text", answer.text());
+    JsonNode annotations = part.get("annotations");
+    for (int a = 0; a < annotations.size(); a++) {
+      ObjectNode added = at(itemId, index).put("annotation_index", a);
+      added.set("annotation", annotations.get(a));
+      events.add("response.output_text.annotation.added", added);
+    }
+    ObjectNode textDone = at(itemId, index).put("text", text);
     textDone.set("logprobs", part.get("logprobs"));
     events.add("response.output_text.done", textDone);
     events.add("response.content_part.done", at(itemId, index).set("part", part));
@@ -179,6 +207,7 @@ final class ResponsesOutput {
       }
     }
     remoteMcpCalls(out);
+    builtinCalls(out);
     List<Answer.ToolCallOut> calls = answer.toolCalls();
     if (!calls.isEmpty()) {
       for (int i = 0; i < calls.size(); i++) {
@@ -217,12 +246,20 @@ final class ResponsesOutput {
             .put("status", cut() ? "incomplete" : "completed")
             .put("role", "assistant");
     ObjectNode text =
-        message
-            .putArray("content")
-            .addObject()
-            .put("type", "output_text")
-            .put("text", answer.text());
-    text.putArray("annotations");
+        message.putArray("content").addObject().put("type", "output_text").put("text", this.text);
+    ArrayNode annotations = text.putArray("annotations");
+    if (cited != null) {
+      int start =
+          BuiltinToolCalls.CITING_PREFIX.codePointCount(0, BuiltinToolCalls.CITING_PREFIX.length());
+      String words = BuiltinToolCalls.citedText(cited);
+      annotations
+          .addObject()
+          .put("type", "url_citation")
+          .put("start_index", start)
+          .put("end_index", start + words.codePointCount(0, words.length()))
+          .put("url", cited.url())
+          .put("title", cited.title());
+    }
     if (request.logprobs()) {
       text.set("logprobs", OpenAiChatDialect.logprobs(answer.tokens(), request.topLogprobs()));
     } else {
@@ -254,6 +291,51 @@ final class ResponsesOutput {
           .put("name", c.tool())
           .put("output", c.output())
           .put("server_label", c.server());
+    }
+  }
+
+  /**
+   * The {@code web_search_call} and {@code code_interpreter_call} items of the built-in tools the
+   * fake model uses ({@link BuiltinToolCalls}); their sources and outputs when {@code include} asks
+   * for them.
+   */
+  private void builtinCalls(ArrayNode out) {
+    int searches = 0;
+    int runs = 0;
+    for (BuiltinToolCalls.Call c : builtinCalls) {
+      if (c.search()) {
+        ObjectNode item =
+            out.addObject()
+                .put("id", itemId("ws_", searches++))
+                .put("type", "web_search_call")
+                .put("status", "completed");
+        ObjectNode action = item.putObject("action").put("type", "search").put("query", c.input());
+        action.putArray("queries").add(c.input());
+        if (builtin.sources()) {
+          ArrayNode sources = action.putArray("sources");
+          for (BuiltinToolCalls.Result r : BuiltinToolCalls.results(c.input(), builtin)) {
+            sources.addObject().put("type", "url").put("url", r.url());
+          }
+        }
+        continue;
+      }
+      ObjectNode item =
+          out.addObject()
+              .put("id", itemId("ci_", runs++))
+              .put("type", "code_interpreter_call")
+              .put("status", "completed")
+              .put("code", c.input())
+              .put(
+                  "container_id",
+                  builtin.container() != null ? builtin.container() : Bodies.id("cntr_", id));
+      if (builtin.outputs()) {
+        item.putArray("outputs")
+            .addObject()
+            .put("type", "logs")
+            .put("logs", BuiltinToolCalls.logs(c.input()));
+      } else {
+        item.putNull("outputs");
+      }
     }
   }
 

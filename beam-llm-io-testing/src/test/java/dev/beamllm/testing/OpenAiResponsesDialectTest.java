@@ -363,7 +363,7 @@ public class OpenAiResponsesDialectTest {
             .asText());
     assertEquals(
         "tools[0].type",
-        respond("{\"model\":\"m\",\"tools\":[{\"type\":\"web_search\"}],\"input\":\"x\"}")
+        respond("{\"model\":\"m\",\"tools\":[{\"type\":\"file_search\"}],\"input\":\"x\"}")
             .json()
             .at("/error/param")
             .asText());
