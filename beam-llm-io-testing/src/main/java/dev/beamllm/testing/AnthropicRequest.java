@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
-import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.WireFormats;
@@ -118,11 +117,8 @@ final class AnthropicRequest {
       if (body.hasNonNull("system")) {
         prompt.set("system", body.get("system"));
       }
-      List<ServerToolUse> serverToolUses = new ArrayList<>();
-      prompt.set("messages", AnthropicServerTools.withPlaceholders(messages, serverToolUses));
-      conversation =
-          AnthropicServerTools.restore(
-              WireFormats.fromAnthropic(Json.write(prompt)), serverToolUses);
+      prompt.set("messages", messages);
+      conversation = WireFormats.fromAnthropic(Json.write(prompt));
     } catch (InvalidPromptException e) {
       throw bad("messages: " + e.getMessage(), "messages");
     }

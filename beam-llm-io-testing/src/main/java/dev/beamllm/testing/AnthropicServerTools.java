@@ -3,15 +3,8 @@ package dev.beamllm.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.Message;
-import dev.beamllm.prompt.Part;
-import dev.beamllm.prompt.ServerToolUse;
-import dev.beamllm.prompt.Text;
-import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,9 +49,6 @@ final class AnthropicServerTools {
       "{\"type\":\"object\",\"properties\":{"
           + "\"command\":{\"type\":\"string\",\"description\":\"The bash command to run.\"},"
           + "\"restart\":{\"type\":\"boolean\",\"description\":\"Restart the bash session.\"}}}";
-
-  /** A placeholder's text: no user writes a NUL. */
-  private static final String PLACEHOLDER = "\u0000fake-server-tool-use:";
 
   private AnthropicServerTools() {}
 
@@ -289,97 +279,5 @@ final class AnthropicServerTools {
                 "messages");
           }
         });
-  }
-
-  /**
-   * The (checked) messages with each {@code server_tool_use} block put as a placeholder text block
-   * and its result dropped, so the library's Anthropic import reads them; the calls they stand for
-   * are added to {@code out}, to be put back by {@link #restore}.
-   */
-  static JsonNode withPlaceholders(JsonNode messages, List<ServerToolUse> out) {
-    ArrayNode copy = Json.MAPPER.createArrayNode();
-    for (JsonNode m : messages) {
-      JsonNode content = m.get("content");
-      boolean has = false;
-      if (content != null && content.isArray()) {
-        for (JsonNode b : content) {
-          has |= "server_tool_use".equals(b.path("type").asText());
-        }
-      }
-      if (!has) {
-        copy.add(m);
-        continue;
-      }
-      Map<String, JsonNode> results = new HashMap<>();
-      for (JsonNode b : content) {
-        if ("web_search_tool_result".equals(b.path("type").asText())) {
-          results.put(b.path("tool_use_id").asText(), b);
-        }
-      }
-      ObjectNode m2 = ((ObjectNode) m).deepCopy();
-      ArrayNode blocks = m2.putArray("content");
-      for (JsonNode b : content) {
-        String type = b.path("type").asText();
-        if (type.equals("web_search_tool_result")) {
-          continue;
-        }
-        if (type.equals("server_tool_use")) {
-          blocks.addObject().put("type", "text").put("text", PLACEHOLDER + out.size());
-          out.add(serverToolUse(b, results.get(b.path("id").asText())));
-          continue;
-        }
-        blocks.add(b);
-      }
-      copy.add(m2);
-    }
-    return copy;
-  }
-
-  /** The conversation with each placeholder replaced by the call it stands for. */
-  static Conversation restore(Conversation conversation, List<ServerToolUse> uses) {
-    if (uses.isEmpty()) {
-      return conversation;
-    }
-    List<Message> messages = new ArrayList<>();
-    for (Message m : conversation.messages()) {
-      List<Part> parts = new ArrayList<>();
-      for (Part p : m.parts()) {
-        if (p instanceof Text t && t.text().startsWith(PLACEHOLDER)) {
-          parts.add(uses.get(Integer.parseInt(t.text().substring(PLACEHOLDER.length()))));
-        } else {
-          parts.add(p);
-        }
-      }
-      messages.add(Message.of(m.role(), parts));
-    }
-    return Conversation.of(messages).validate();
-  }
-
-  /** A search and its result as one part: pages as lines {@code title — url}. */
-  static ServerToolUse serverToolUse(JsonNode use, JsonNode result) {
-    String query = use.path("input").path("query").asText("");
-    ArrayNode raw = Json.MAPPER.createArrayNode().add(use).add(result);
-    JsonNode content = result.path("content");
-    boolean error = content.isObject();
-    String output;
-    if (error) {
-      output = content.path("error_code").asText();
-    } else {
-      List<BuiltinToolCalls.Result> pages = new ArrayList<>();
-      content.forEach(
-          r ->
-              pages.add(
-                  new BuiltinToolCalls.Result(r.path("url").asText(), r.path("title").asText())));
-      output = BuiltinToolCalls.outputLines(pages);
-    }
-    return new ServerToolUse(
-        BuiltinToolCalls.WEB_SEARCH,
-        null,
-        "web_search",
-        BuiltinToolCalls.searchArguments(query),
-        output,
-        error,
-        Json.write(raw),
-        Thinking.ANTHROPIC);
   }
 }

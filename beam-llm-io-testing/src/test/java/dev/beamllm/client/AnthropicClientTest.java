@@ -19,6 +19,7 @@ import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
@@ -670,7 +671,7 @@ public class AnthropicClientTest {
   }
 
   @Test
-  public void redactedThinkingIsKeptRawAndServerToolBlocksAreSkipped() {
+  public void redactedThinkingIsKeptRawAndAServerToolCallIsKept() {
     String body =
         "{\"type\":\"message\",\"role\":\"assistant\",\"content\":["
             + "{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix\"},"
@@ -694,7 +695,9 @@ public class AnthropicClientTest {
         Json.parse("{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix\"}"),
         Json.parse(redacted.rawFrom(Thinking.ANTHROPIC).orElseThrow()));
     assertEquals(List.of(new Text("Done.")), parsed.message().partsOf(Text.class));
-    assertEquals(2, parsed.message().parts().size());
+    assertEquals(3, parsed.message().parts().size());
+    assertEquals(
+        "{\"query\":\"x\"}", parsed.message().partsOf(ServerToolUse.class).get(0).arguments());
     assertEquals(new Usage(10, 5, 7, 3), parsed.usage());
     assertEquals(
         ErrorKind.INVALID_RESPONSE,

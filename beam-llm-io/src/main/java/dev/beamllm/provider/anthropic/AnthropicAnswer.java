@@ -21,13 +21,14 @@ import java.util.Map;
 
 /**
  * Reads Anthropic's {@code message} object, as the Anthropic API and Bedrock's {@code invoke}
- * answer it and as a stream assembles it: {@code text} blocks, {@code tool_use} as tool calls,
- * {@code thinking} signed by Anthropic, {@code redacted_thinking} kept raw so it can be sent back,
- * the stop reason and usage (input without cache reads and writes, which have their own fields). A
- * tool Anthropic ran (a {@code server_tool_use} block such as web search, with its {@code
- * *_tool_result} block; a remote MCP server's {@code mcp_tool_use} and {@code mcp_tool_result})
- * becomes one {@link ServerToolUse} part holding both blocks, sent back verbatim on the next turn.
- * Reference: docs.anthropic.com/en/api/messages.
+ * answer it and as a stream assembles it: {@code text} blocks (a run of them, as citations split an
+ * answer, as one text), {@code tool_use} as tool calls, {@code thinking} signed by Anthropic,
+ * {@code redacted_thinking} kept raw so it can be sent back, the stop reason and usage (input
+ * without cache reads and writes, which have their own fields). A tool Anthropic ran (a {@code
+ * server_tool_use} block such as web search, with its {@code *_tool_result} block; a remote MCP
+ * server's {@code mcp_tool_use} and {@code mcp_tool_result}) becomes one {@link ServerToolUse} part
+ * holding both blocks, sent back verbatim on the next turn. Reference:
+ * docs.anthropic.com/en/api/messages.
  */
 public final class AnthropicAnswer {
   private AnthropicAnswer() {}
@@ -129,7 +130,16 @@ public final class AnthropicAnswer {
     Map<String, Integer> serverCalls = new HashMap<>();
     for (JsonNode block : content) {
       switch (block.path("type").asText()) {
-        case "text" -> parts.add(new Text(block.path("text").asText()));
+        case "text" -> {
+          // An answer with citations comes as runs of text blocks that are one prose together.
+          String text = block.path("text").asText();
+          int last = parts.size() - 1;
+          if (last >= 0 && parts.get(last) instanceof Text before) {
+            parts.set(last, new Text(before.text() + text));
+          } else {
+            parts.add(new Text(text));
+          }
+        }
         case "tool_use" -> {
           String input =
               Json.write(block.path("input").isObject() ? block.get("input") : Json.object());

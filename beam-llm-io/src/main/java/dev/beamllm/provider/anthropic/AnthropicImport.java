@@ -71,11 +71,11 @@ public final class AnthropicImport {
     List<Part> parts = new ArrayList<>();
     for (JsonNode b : content == null ? Json.MAPPER.createArrayNode() : content) {
       String type = b.path("type").asText();
-      if (type.equals("mcp_tool_use")) {
-        parts.add(AnthropicAnswer.mcpToolUse(b, null));
+      if (type.equals("mcp_tool_use") || type.equals("server_tool_use")) {
+        parts.add(providerCall(b, null));
         continue;
       }
-      if (type.equals("mcp_tool_result")) {
+      if (type.endsWith("_tool_result") && !type.equals("tool_result")) {
         // Joins the call it answers, earlier in the same message (Anthropic's order).
         String id = b.path("tool_use_id").asText();
         boolean joined = false;
@@ -83,13 +83,13 @@ public final class AnthropicImport {
           if (parts.get(i) instanceof ServerToolUse use
               && use.raw() != null
               && id.equals(Json.parse(use.raw()).path(0).path("id").asText())) {
-            parts.set(i, AnthropicAnswer.mcpToolUse(Json.parse(use.raw()).get(0), b));
+            parts.set(i, providerCall(Json.parse(use.raw()).get(0), b));
             joined = true;
           }
         }
         if (!joined) {
           throw new InvalidPromptException(
-              "mcp_tool_result '" + id + "' follows no mcp_tool_use with that id");
+              type + " '" + id + "' follows no call with that id in its message");
         }
         continue;
       }
@@ -104,6 +104,13 @@ public final class AnthropicImport {
       out.add(Message.of(role, parts));
     }
     return out;
+  }
+
+  /** A call Anthropic ran (a remote MCP tool's, or a server tool's) with its result or null. */
+  private static ServerToolUse providerCall(JsonNode use, JsonNode result) {
+    return "mcp_tool_use".equals(use.path("type").asText())
+        ? AnthropicAnswer.mcpToolUse(use, result)
+        : AnthropicAnswer.serverToolUse(use, result);
   }
 
   private static Part parseBlock(JsonNode b) {

@@ -20,8 +20,10 @@ import org.junit.Assume;
 import org.junit.Test;
 
 /**
- * The main job with {@code --mcpServers}: every row an agent with the tools of a real MCP server
- * from npm (server-everything over stdio), the fake provider calling them (issue 13, point 3).
+ * The main job with tools: {@code --mcpServers}, every row an agent with the tools of a real MCP
+ * server from npm (server-everything over stdio), the fake provider calling them (issue 13, point
+ * 3); {@code --builtinTools}, the provider's own web search, its calls in the answer lines (point
+ * 6).
  */
 public class BatchInferenceAgentTest {
   private static Path repo() {
@@ -147,5 +149,36 @@ public class BatchInferenceAgentTest {
     Run zero = run(dir, "--mcpServers=" + dir.resolve("mcp.json"), "--maxTurns=0");
     assertEquals(2, zero.code());
     assertThat(zero.err(), containsString("maxTurns"));
+  }
+
+  @Test
+  public void rowsGetTheProvidersWebSearchAndItsCallsAreInTheAnswerLines() throws Exception {
+    Path dir = Files.createTempDirectory("infer-builtin");
+    Files.write(
+        dir.resolve("rows.jsonl"),
+        List.of(
+            "{\"id\":\"s\",\"prompt\":\"Find @web_search{\\\"query\\\":\\\"beam\\\"} please\"}",
+            "{\"id\":\"plain\",\"prompt\":\"No search here.\"}"));
+    Run r = run(dir, "--models=claude-4.5-sonnet", "--builtinTools=web_search");
+    assertEquals(r.err(), 0, r.code());
+    Map<String, JsonNode> answers = new HashMap<>();
+    r.answers().forEach(a -> answers.put(a.get("id").asText(), a));
+    JsonNode uses = answers.get("s").get("server_tool_uses");
+    assertEquals(1, uses.size());
+    assertEquals("web_search", uses.get(0).get("kind").asText());
+    assertEquals(Json.parse("{\"query\":\"beam\"}"), uses.get(0).get("arguments"));
+    assertThat(uses.get(0).get("output").asText(), containsString("https://search.example/beam/1"));
+    assertTrue(
+        "the search's fee is in the cost",
+        answers.get("s").get("cost_usd").asDouble()
+            >= 0.01 + answers.get("plain").get("cost_usd").asDouble());
+    assertTrue(answers.get("plain").get("server_tool_uses") == null);
+    assertTrue(r.failures().isEmpty());
+
+    Run wrong = run(dir, "--models=claude-4.5-sonnet", "--builtinTools=web_serch");
+    assertEquals(2, wrong.code());
+    assertEquals(
+        "infer: --builtinTools: 'web_serch' is not a built-in tool: web_search or code_interpreter",
+        wrong.err().strip());
   }
 }
