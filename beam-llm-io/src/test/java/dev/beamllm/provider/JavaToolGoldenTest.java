@@ -1,8 +1,5 @@
 package dev.beamllm.provider;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.model.Description;
 import dev.beamllm.model.ModelRegistry;
@@ -13,8 +10,6 @@ import dev.beamllm.tool.ExecutableTool;
 import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.ToolMethod;
 import dev.beamllm.tool.Tools;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,8 +71,7 @@ public class JavaToolGoldenTest {
     for (ExecutableTool t : Tools.fromMethods(new Travel())) {
       tools.add(t.definition());
     }
-    boolean update = Boolean.getBoolean("golden.update");
-    List<String> mismatches = new ArrayList<>();
+    Map<String, JsonNode> rendered = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : MODELS.entrySet()) {
       var spec = ModelRegistry.defaults().lookup(e.getValue());
       var format =
@@ -97,22 +91,9 @@ public class JavaToolGoldenTest {
               null,
               false);
       JsonNode body = Json.parse(Adapters.forFormat(format).request(request).body());
-      JsonNode actual = toolsOf(body);
-      Path file = GOLDEN.resolve(e.getKey() + ".json");
-      if (update) {
-        Files.createDirectories(GOLDEN);
-        Files.writeString(
-            file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n");
-        continue;
-      }
-      assertTrue("missing golden file " + file, Files.exists(file));
-      JsonNode expected = Json.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
-      if (!expected.equals(actual)) {
-        mismatches.add(
-            file + "\n  expected " + Json.write(expected) + "\n  actual   " + Json.write(actual));
-      }
+      rendered.put(e.getKey(), toolsOf(body));
     }
-    assertEquals("golden mismatches:\n" + String.join("\n", mismatches), List.of(), mismatches);
+    GoldenFiles.assertMatch(GOLDEN, rendered);
   }
 
   /** The part of a body that defines tools, wherever the format keeps it. */

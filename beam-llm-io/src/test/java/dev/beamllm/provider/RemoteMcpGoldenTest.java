@@ -1,10 +1,8 @@
 package dev.beamllm.provider;
 
-import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
@@ -14,11 +12,7 @@ import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
-import dev.beamllm.prompt.internal.Json;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,25 +78,11 @@ public class RemoteMcpGoldenTest {
 
   @Test
   public void theServersAndAnEarlierCallAreSentAsPinned() throws Exception {
-    boolean update = Boolean.getBoolean("golden.update");
-    List<String> mismatches = new ArrayList<>();
+    Map<String, JsonNode> rendered = new LinkedHashMap<>();
     for (Map.Entry<String, Case> e : cases().entrySet()) {
-      JsonNode actual = render(e.getValue());
-      Path file = GOLDEN.resolve(e.getKey() + ".json");
-      if (update) {
-        Files.createDirectories(GOLDEN);
-        Files.writeString(
-            file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n");
-        continue;
-      }
-      assertTrue("missing golden file " + file, Files.exists(file));
-      JsonNode expected = Json.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
-      if (!expected.equals(actual)) {
-        mismatches.add(
-            file + "\n  expected " + Json.write(expected) + "\n  actual   " + Json.write(actual));
-      }
+      rendered.put(e.getKey(), render(e.getValue()));
     }
-    assertEquals("golden mismatches:\n" + String.join("\n", mismatches), List.of(), mismatches);
+    GoldenFiles.assertMatch(GOLDEN, rendered);
   }
 
   @Test
@@ -144,13 +124,6 @@ public class RemoteMcpGoldenTest {
 
   private static JsonNode render(Case c) {
     HttpCall call = Adapters.forFormat(c.format()).request(request(c, SERVERS));
-    ObjectNode out = Json.object();
-    ObjectNode headers = out.putObject("headers");
-    call.headers().entrySet().stream()
-        .filter(h -> h.getKey().startsWith("anthropic-"))
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(h -> headers.put(h.getKey(), h.getValue()));
-    out.set("body", Json.parse(call.body()));
-    return out;
+    return GoldenFiles.headersAndBody(call);
   }
 }

@@ -34,11 +34,15 @@ public final class AnthropicAnswer {
   private AnthropicAnswer() {}
 
   /**
-   * A remote MCP call Anthropic made ({@code mcp_tool_use}) with its result ({@code
-   * mcp_tool_result}, or null while none came): one part holding both blocks, as a JSON array, for
-   * the next turn.
+   * A tool Anthropic ran, with its result block (or null while none came): one part holding both
+   * blocks, as a JSON array, for the next turn. A remote MCP server's call ({@code mcp_tool_use},
+   * {@code mcp_tool_result}) is of kind {@link ServerToolUse#MCP}; a server tool's ({@code
+   * server_tool_use}: web search, web fetch, code execution, with its {@code *_tool_result}) of the
+   * tool's name. The output is the result's text, or a web search's results as {@code title — url}
+   * lines, or an error result's {@code error_code}; anything else as JSON.
    */
-  static ServerToolUse mcpToolUse(JsonNode use, JsonNode result) {
+  static ServerToolUse providerCall(JsonNode use, JsonNode result) {
+    boolean mcp = "mcp_tool_use".equals(use.path("type").asText());
     ArrayNode raw = JsonNodeFactory.instance.arrayNode().add(use);
     String output = null;
     boolean failed = false;
@@ -47,46 +51,13 @@ public final class AnthropicAnswer {
       JsonNode content = result.path("content");
       if (content.isTextual()) {
         output = content.textValue();
-      } else {
-        List<String> texts = new ArrayList<>();
-        for (JsonNode c : content) {
-          texts.add(c.path("text").asText(""));
-        }
-        output = String.join("\n", texts);
-      }
-      failed = result.path("is_error").asBoolean(false);
-    }
-    return new ServerToolUse(
-        ServerToolUse.MCP,
-        use.path("server_name").asText(null),
-        use.path("name").asText(""),
-        Json.write(use.path("input").isObject() ? use.get("input") : Json.object()),
-        output,
-        failed,
-        Json.write(raw),
-        Thinking.ANTHROPIC);
-  }
-
-  /**
-   * A server tool Anthropic ran ({@code server_tool_use}: web search, web fetch, code execution)
-   * with its result block (or null while none came): one part holding both blocks. A web search's
-   * output is its results, one {@code title — url} per line; an error result's is its {@code
-   * error_code}; any other result's its content as JSON.
-   */
-  static ServerToolUse serverToolUse(JsonNode use, JsonNode result) {
-    ArrayNode raw = JsonNodeFactory.instance.arrayNode().add(use);
-    String output = null;
-    boolean failed = false;
-    if (result != null) {
-      raw.add(result);
-      JsonNode content = result.path("content");
-      if (content.isArray()) {
+      } else if (content.isArray()) {
         List<String> lines = new ArrayList<>();
         for (JsonNode c : content) {
           lines.add(
               c.has("url")
                   ? c.path("title").asText("") + " — " + c.path("url").asText()
-                  : Json.write(c));
+                  : c.has("text") ? c.path("text").asText() : Json.write(c));
         }
         output = String.join("\n", lines);
       } else if (content.has("error_code")) {
@@ -95,11 +66,12 @@ public final class AnthropicAnswer {
       } else {
         output = Json.write(content);
       }
+      failed |= result.path("is_error").asBoolean(false);
     }
     String name = use.path("name").asText("");
     return new ServerToolUse(
-        name,
-        null,
+        mcp ? ServerToolUse.MCP : name,
+        mcp ? use.path("server_name").asText(null) : null,
         name,
         Json.write(use.path("input").isObject() ? use.get("input") : Json.object()),
         output,
@@ -126,8 +98,7 @@ public final class AnthropicAnswer {
     }
     List<Part> parts = new ArrayList<>();
     boolean outputTool = false;
-    Map<String, Integer> mcpCalls = new HashMap<>();
-    Map<String, Integer> serverCalls = new HashMap<>();
+    Map<String, Integer> calls = new HashMap<>();
     for (JsonNode block : content) {
       switch (block.path("type").asText()) {
         case "text" -> {
@@ -159,31 +130,20 @@ public final class AnthropicAnswer {
                   : Thinking.signed(text, signature, Thinking.ANTHROPIC));
         }
         case "redacted_thinking" -> parts.add(Thinking.raw(Json.write(block), Thinking.ANTHROPIC));
-        case "mcp_tool_use" -> {
-          mcpCalls.put(block.path("id").asText(), parts.size());
-          parts.add(mcpToolUse(block, null));
-        }
-        case "mcp_tool_result" -> {
-          Integer at = mcpCalls.remove(block.path("tool_use_id").asText());
-          if (at != null) {
-            ServerToolUse use = (ServerToolUse) parts.get(at);
-            parts.set(at, mcpToolUse(Json.parse(use.raw()).get(0), block));
-          }
-        }
-        case "server_tool_use" -> {
-          serverCalls.put(block.path("id").asText(), parts.size());
-          parts.add(serverToolUse(block, null));
+        case "mcp_tool_use", "server_tool_use" -> {
+          calls.put(block.path("id").asText(), parts.size());
+          parts.add(providerCall(block, null));
         }
         default -> {
-          // A server tool's result (web_search_tool_result, ...) joins its call; other kinds carry
-          // nothing the answer keeps.
+          // A call's result (mcp_tool_result, web_search_tool_result, ...) joins its call; other
+          // kinds carry nothing the answer keeps.
           Integer at =
               block.path("type").asText().endsWith("_tool_result")
-                  ? serverCalls.remove(block.path("tool_use_id").asText(""))
+                  ? calls.remove(block.path("tool_use_id").asText(""))
                   : null;
           if (at != null) {
             ServerToolUse use = (ServerToolUse) parts.get(at);
-            parts.set(at, serverToolUse(Json.parse(use.raw()).get(0), block));
+            parts.set(at, providerCall(Json.parse(use.raw()).get(0), block));
           }
         }
       }

@@ -72,7 +72,7 @@ public final class AnthropicImport {
     for (JsonNode b : content == null ? Json.MAPPER.createArrayNode() : content) {
       String type = b.path("type").asText();
       if (type.equals("mcp_tool_use") || type.equals("server_tool_use")) {
-        parts.add(providerCall(b, null));
+        parts.add(AnthropicAnswer.providerCall(b, null));
         continue;
       }
       if (type.endsWith("_tool_result") && !type.equals("tool_result")) {
@@ -83,7 +83,7 @@ public final class AnthropicImport {
           if (parts.get(i) instanceof ServerToolUse use
               && use.raw() != null
               && id.equals(Json.parse(use.raw()).path(0).path("id").asText())) {
-            parts.set(i, providerCall(Json.parse(use.raw()).get(0), b));
+            parts.set(i, AnthropicAnswer.providerCall(Json.parse(use.raw()).get(0), b));
             joined = true;
           }
         }
@@ -104,13 +104,6 @@ public final class AnthropicImport {
       out.add(Message.of(role, parts));
     }
     return out;
-  }
-
-  /** A call Anthropic ran (a remote MCP tool's, or a server tool's) with its result or null. */
-  private static ServerToolUse providerCall(JsonNode use, JsonNode result) {
-    return "mcp_tool_use".equals(use.path("type").asText())
-        ? AnthropicAnswer.mcpToolUse(use, result)
-        : AnthropicAnswer.serverToolUse(use, result);
   }
 
   private static Part parseBlock(JsonNode b) {
