@@ -144,6 +144,39 @@ public class BuiltinToolsTest {
   }
 
   @Test
+  public void geminiGroundsItsAnswerRunsCodeAndTheNextTurnSendsTheCodeBack() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().keyless(true).start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gemini-2.5-flash")
+                .tools(Tool.webSearch(), Tool.codeInterpreter())
+                .build()) {
+      Conversation c =
+          Conversation.user(SEARCH + " and run @code_interpreter{\"code\":\"print(6*7)\"}");
+      ApiResponse r = client.start(c).join();
+      assertFalse(r.error().toString(), r.isError());
+      assertEquals(
+          Json.parse("[{\"googleSearch\":{}},{\"codeExecution\":{}}]"), body(fake, 0).get("tools"));
+      List<ServerToolUse> uses = serverTools(r);
+      assertEquals(2, uses.size());
+      assertEquals(WebSearch.KIND, uses.get(0).kind());
+      assertEquals("{\"queries\":[\"beam io\"]}", uses.get(0).arguments());
+      assertEquals(
+          "Result 1 for beam io — https://search.example/beam-io/1\n"
+              + "Result 2 for beam io — https://search.example/beam-io/2",
+          uses.get(0).output());
+      assertEquals(CodeInterpreter.KIND, uses.get(1).kind());
+      assertEquals("fake python ran: print(6*7)", uses.get(1).output());
+      assertEquals(tokenCost("gemini-2.5-flash", r) + 0.035, r.cost(), 1e-12);
+
+      ApiResponse second = client.start(c.add(r.message()).addUser("Thanks")).join();
+      assertFalse(second.error().toString(), second.isError());
+      JsonNode model = body(fake, 1).get("contents").get(1).get("parts");
+      assertEquals(Json.parse(uses.get(1).raw()).get(0), model.get(0));
+      assertEquals(Json.parse(uses.get(1).raw()).get(1), model.get(1));
+    }
+  }
+
+  @Test
   public void aStreamedAnswerKeepsTheSearchToo() {
     try (FakeProviderServer fake = FakeProviderServer.builder().keyless(true).start();
         LlmClient anthropic =
