@@ -225,18 +225,4 @@ final class BuiltinToolCalls {
 
   /** What comes before the cited words in {@link #citingSentence}. */
   static final String CITING_PREFIX = "Found: ";
-
-  /** The lines {@code title — url} of a search's pages, a ServerToolUse's output. */
-  static String outputLines(List<Result> results) {
-    List<String> lines = new ArrayList<>();
-    for (Result r : results) {
-      lines.add(r.title() + " \u2014 " + r.url());
-    }
-    return String.join("\n", lines);
-  }
-
-  /** The arguments of a search as a ServerToolUse carries them. */
-  static String searchArguments(String query) {
-    return Json.write(Json.object().put("query", query));
-  }
 }

@@ -185,8 +185,10 @@ public class BuiltinToolsTest {
             ClientTestSupport.client(fake, "gpt-4.1")
                 .responsesApi(true)
                 .tools(Tool.webSearch())
-                .build()) {
-      for (LlmClient client : List.of(anthropic, openAi)) {
+                .build();
+        LlmClient gemini =
+            ClientTestSupport.client(fake, "gemini-2.5-flash").tools(Tool.webSearch()).build()) {
+      for (LlmClient client : List.of(anthropic, openAi, gemini)) {
         StringBuilder text = new StringBuilder();
         ApiResponse r = client.stream(Conversation.user(SEARCH), text::append).join();
         assertFalse(r.error().toString(), r.isError());
@@ -246,6 +248,11 @@ public class BuiltinToolsTest {
       }
       assertEquals(List.of("{\"query\":\"one\"}", "{\"query\":\"two\"}"), queries);
       assertEquals("end_turn", result.last().finishReason().orElse(null));
+      assertEquals(
+          "two searches charged, once each",
+          ModelRegistry.defaults().lookup("claude-4.5-sonnet").cost(result.usage()) + 0.02,
+          result.cost(),
+          1e-9);
     }
   }
 

@@ -126,7 +126,9 @@ public final class AgentLoop {
       ApiError tooMany =
           ApiError.of(
               ErrorKind.MAX_TURNS,
-              "the model still called tools after "
+              (paused
+                      ? "the provider still paused the turn after "
+                      : "the model still called tools after ")
                   + maxTurns
                   + " turn"
                   + (maxTurns == 1 ? "" : "s")

@@ -1,11 +1,13 @@
 package dev.beamllm.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ServerToolFees;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.Message;
 import dev.beamllm.prompt.ServerToolUse;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
@@ -76,12 +78,16 @@ final class Deliver {
     return postprocess != null ? postprocess.apply(response) : response;
   }
 
-  /** The provider's tool calls in an answer that did not fail, by kind. */
+  /**
+   * The provider's tool calls in an answer that ran and did not fail, by kind; a part standing for
+   * several searches (Gemini's grounding, with its {@code queries}) counts each.
+   */
   private static Map<String, Integer> succeededServerTools(Message message) {
     Map<String, Integer> calls = new HashMap<>();
     for (ServerToolUse use : message.partsOf(ServerToolUse.class)) {
-      if (!use.isError()) {
-        calls.merge(use.kind(), 1, Integer::sum);
+      if (!use.isError() && use.output() != null) {
+        JsonNode queries = Json.parse(use.arguments()).path("queries");
+        calls.merge(use.kind(), queries.isArray() ? queries.size() : 1, Integer::sum);
       }
     }
     return calls;

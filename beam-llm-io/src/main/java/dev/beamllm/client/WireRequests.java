@@ -95,14 +95,19 @@ final class WireRequests {
     }
     List<Tool> offered = requestTools != null ? requestTools : tools;
     for (Tool t : offered) {
-      if (t.runsOnProvider() && !adapter(spec).runs(t.builtin(), spec)) {
+      if (t.runsOnProvider() && !adapter(spec).runs(t.builtin())) {
+        boolean viaResponses =
+            spec.wireFormat() == WireFormat.OPENAI
+                && spec.provider().equals("openai")
+                && spec.capabilities().responsesApi();
         throw new UnsupportedOperationException(
             "its API ("
                 + apiName(spec)
                 + ") has no "
                 + t.builtin().describe()
                 + " tool for "
-                + spec.id());
+                + spec.id()
+                + (viaResponses ? "; OpenAI's Responses API has (use the Responses API)" : ""));
       }
     }
     return new ProviderRequest(

@@ -5,21 +5,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A tool the provider ran itself during one answer (a remote MCP server's tool, later also built-in
- * tools such as web search or a code interpreter): the call and its result in one part, kept in the
- * answer's message so it can be shown, cached and replayed. Only the provider that made it can take
- * it back: each carries its {@link #origin} and the provider's raw item(s), which that provider's
- * format sends back verbatim; other formats leave it out (the model's own text already tells what
- * it learnt).
+ * A tool the provider ran itself during one answer (a remote MCP server's tool, or a built-in tool:
+ * web search, a code interpreter): the call and its result in one part, kept in the answer's
+ * message so it can be shown, cached and replayed. Only the provider that made it can take it back:
+ * each carries its {@link #origin} and the provider's raw item(s), which that provider's format
+ * sends back verbatim; other formats leave it out (the model's own text already tells what it
+ * learnt).
  *
- * @param kind what ran: {@link #MCP}, ...
+ * @param kind what ran: {@link #MCP}, {@code web_search}, {@code code_interpreter}, ...
  * @param server the server (an MCP server's label or name), or null for a built-in tool
  * @param name the tool's name
  * @param arguments the arguments as a JSON object text
  * @param output the tool's output text, or null when none came back
  * @param isError whether the call failed (then {@code output} holds the error text)
- * @param raw the provider's own JSON for the call (an OpenAI {@code mcp_call} item, or an array of
- *     Anthropic's {@code mcp_tool_use} and {@code mcp_tool_result} blocks), or null
+ * @param raw the provider's own JSON for the call (an OpenAI item such as {@code mcp_call} or
+ *     {@code web_search_call}; an array of Anthropic's blocks, {@code mcp_tool_use} and {@code
+ *     mcp_tool_result} or {@code server_tool_use} and its result; an array of Gemini's {@code
+ *     executableCode} and {@code codeExecutionResult} parts), or null when nothing goes back
  * @param origin the provider family that ran it ({@link Thinking#OPENAI}, {@link
  *     Thinking#ANTHROPIC}, ...), or null
  */

@@ -1,6 +1,5 @@
 package dev.beamllm.provider;
 
-import dev.beamllm.model.ModelSpec;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.tool.BuiltinTool;
 import java.util.List;
@@ -50,11 +49,10 @@ public interface ProviderAdapter {
 
   /**
    * Whether the API has this provider-run tool ({@link dev.beamllm.tool.WebSearch}, {@link
-   * dev.beamllm.tool.CodeInterpreter}) for this model. False by default; the client then refuses a
-   * request offering it before sending ({@code UNSUPPORTED}), and another model of the request may
-   * take it.
+   * dev.beamllm.tool.CodeInterpreter}). False by default; the client then refuses a request
+   * offering it before sending ({@code UNSUPPORTED}), and another model of the request may take it.
    */
-  default boolean runs(BuiltinTool tool, ModelSpec model) {
+  default boolean runs(BuiltinTool tool) {
     return false;
   }
 

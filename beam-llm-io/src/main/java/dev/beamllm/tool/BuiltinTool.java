@@ -5,7 +5,7 @@ import dev.beamllm.prompt.internal.Json;
 import java.io.Serializable;
 
 /**
- * A tool a provider defines itself, which a {@link Tool} may carry ({@link Tool#builtin}):
+ * A tool a provider defines itself, which a {@link Tool} may carry ({@link Tool#builtin()}):
  *
  * <ul>
  *   <li>tools the provider runs during the answer: {@link WebSearch} and {@link CodeInterpreter}.

@@ -98,7 +98,7 @@ public abstract non-sealed class CodeInterpreter implements BuiltinTool {
 
   /** The tool: named {@value #KIND}. */
   public Tool toTool() {
-    return Tool.builtin(KIND, this);
+    return Tool.ofBuiltin(KIND, this);
   }
 
   private void noContainer(String what) {

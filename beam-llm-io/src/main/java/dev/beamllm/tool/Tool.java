@@ -107,7 +107,7 @@ public record Tool(
 
   /** The provider's web search with these settings, named {@value WebSearch#KIND}. */
   public static Tool webSearch(WebSearch settings) {
-    return builtin(WebSearch.KIND, Objects.requireNonNull(settings, "settings"));
+    return ofBuiltin(WebSearch.KIND, Objects.requireNonNull(settings, "settings"));
   }
 
   /** The provider's code interpreter with its defaults, named {@value CodeInterpreter#KIND}. */
@@ -117,10 +117,10 @@ public record Tool(
 
   /** The provider's code interpreter with these settings, named {@value CodeInterpreter#KIND}. */
   public static Tool codeInterpreter(CodeInterpreter settings) {
-    return builtin(CodeInterpreter.KIND, Objects.requireNonNull(settings, "settings"));
+    return ofBuiltin(CodeInterpreter.KIND, Objects.requireNonNull(settings, "settings"));
   }
 
-  static Tool builtin(String name, BuiltinTool tool) {
+  static Tool ofBuiltin(String name, BuiltinTool tool) {
     return new Tool(name, tool.describe(), null, false, null, tool);
   }
 

@@ -26,11 +26,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>Gemini: {@code {"googleSearch": {}}}, which takes none of these settings.
  * </ul>
  *
- * A setting an API does not have makes it refuse the request before it is sent, rather than search
- * more widely or more often than asked. Each search comes back as a {@link
- * dev.beamllm.prompt.ServerToolUse} of kind {@link #KIND}, with the query as arguments and the
- * sources (one {@code title — url} per line) as output. Immutable; each {@code withX} checks its
- * argument at once.
+ * A setting that narrows the search and that an API does not have (blocked domains on OpenAI, any
+ * on Gemini) makes it refuse the request before it is sent, rather than search more widely or more
+ * often than asked; the context size and the user's location only guide, and an API without them
+ * goes without. The searches come back as {@link dev.beamllm.prompt.ServerToolUse} parts of kind
+ * {@link #KIND}: Anthropic's one per search (the query as arguments, the results as {@code title —
+ * url} lines), OpenAI's one per {@code web_search_call} (the action as arguments, the sources' URLs
+ * as lines), Gemini's one per grounded answer (its {@code queries}, the sources as {@code title —
+ * url} lines). Immutable; each {@code withX} checks its argument at once.
  */
 @AutoValue
 @SerializableAutoValue
@@ -63,7 +66,12 @@ public abstract non-sealed class WebSearch implements BuiltinTool {
      * Dynamic filtering: the model filters results in code before they reach its context (Claude
      * Opus 4.6, Sonnet 4.6 and later).
      */
-    WEB_SEARCH_20260209("web_search_20260209");
+    WEB_SEARCH_20260209("web_search_20260209"),
+    /**
+     * Adds {@code response_inclusion} for results a code execution consumed (sent as the default,
+     * full).
+     */
+    WEB_SEARCH_20260318("web_search_20260318");
 
     private final String toolType;
 
@@ -201,7 +209,7 @@ public abstract non-sealed class WebSearch implements BuiltinTool {
 
   /** The tool: named {@value #KIND}. */
   public Tool toTool() {
-    return Tool.builtin(KIND, this);
+    return Tool.ofBuiltin(KIND, this);
   }
 
   @Override

@@ -15,6 +15,7 @@ import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.tool.CodeInterpreter;
 import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.WebSearch;
@@ -208,16 +209,11 @@ public class BuiltinToolGoldenTest {
 
   @Test
   public void onlyTheApisThatRunAToolSayTheyDo() {
-    ModelRegistry registry = ModelRegistry.defaults();
     WebSearch search = WebSearch.defaults();
     CodeInterpreter code = CodeInterpreter.defaults();
-    assertTrue(
-        Adapters.forFormat(WireFormat.ANTHROPIC)
-            .runs(search, registry.lookup("claude-4.5-sonnet")));
-    assertTrue(
-        !Adapters.forFormat(WireFormat.ANTHROPIC).runs(code, registry.lookup("claude-4.5-sonnet")));
-    assertTrue(
-        Adapters.forFormat(WireFormat.OPENAI_RESPONSES).runs(code, registry.lookup("gpt-4.1")));
+    assertTrue(Adapters.forFormat(WireFormat.ANTHROPIC).runs(search));
+    assertTrue(!Adapters.forFormat(WireFormat.ANTHROPIC).runs(code));
+    assertTrue(Adapters.forFormat(WireFormat.OPENAI_RESPONSES).runs(code));
     for (WireFormat f :
         List.of(
             WireFormat.OPENAI,
@@ -225,7 +221,7 @@ public class BuiltinToolGoldenTest {
             WireFormat.COHERE,
             WireFormat.BEDROCK_CONVERSE,
             WireFormat.BEDROCK_ANTHROPIC)) {
-      assertTrue(f + " runs no web search", !Adapters.forFormat(f).runs(search, null));
+      assertTrue(f + " runs no web search", !Adapters.forFormat(f).runs(search));
     }
   }
 
@@ -252,5 +248,82 @@ public class BuiltinToolGoldenTest {
     HttpCall call =
         Adapters.forFormat(c.format()).request(request(c.model(), c.tools(), c.earlier()));
     return GoldenFiles.headersAndBody(call);
+  }
+
+  @Test
+  public void aCallLeftWithoutItsResultGoesBackOnlyAsThePausedLastTurn() {
+    ServerToolUse open =
+        new ServerToolUse(
+            WebSearch.KIND,
+            null,
+            WebSearch.KIND,
+            "{\"query\":\"two\"}",
+            null,
+            false,
+            "[{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_2\",\"name\":\"web_search\","
+                + "\"input\":{\"query\":\"two\"}}]",
+            Thinking.ANTHROPIC);
+    Message paused = Message.of(Role.ASSISTANT, List.of(ANTHROPIC_SEARCH, open));
+    ProviderRequest goingOn =
+        new ProviderRequest(
+            ModelRegistry.defaults().lookup("claude-4.5-sonnet"),
+            Conversation.of(Message.user("Search twice"), paused),
+            SamplingParams.defaults(),
+            List.of(Tool.webSearch()),
+            Credentials.apiKey("k"),
+            Map.of(),
+            null,
+            false);
+    JsonNode last =
+        Json.parse(Adapters.forFormat(WireFormat.ANTHROPIC).request(goingOn).body())
+            .get("messages")
+            .get(1)
+            .get("content");
+    assertEquals("both blocks of the search, then the open call", 3, last.size());
+    assertEquals("server_tool_use", last.get(2).path("type").asText());
+
+    ProviderRequest later =
+        new ProviderRequest(
+            goingOn.model(),
+            Conversation.of(Message.user("Search twice"), paused, Message.user("Go on")),
+            SamplingParams.defaults(),
+            List.of(Tool.webSearch()),
+            Credentials.apiKey("k"),
+            Map.of(),
+            null,
+            false);
+    JsonNode earlier =
+        Json.parse(Adapters.forFormat(WireFormat.ANTHROPIC).request(later).body())
+            .get("messages")
+            .get(1)
+            .get("content");
+    assertEquals("the open call is left out of an earlier turn", 2, earlier.size());
+  }
+
+  @Test
+  public void anApiOfFunctionsOnlyRefusesAProviderToolEvenWhenCalledDirectly() {
+    for (String model :
+        List.of(
+            "gpt-4.1-mini", "mistral-large", "bedrock-nova-lite", "bedrock-claude-4.5-sonnet")) {
+      var spec = ModelRegistry.defaults().lookup(model);
+      ProviderRequest r =
+          new ProviderRequest(
+              spec,
+              Conversation.user("Search"),
+              SamplingParams.defaults(),
+              List.of(Tool.webSearch()),
+              model.startsWith("bedrock")
+                  ? Credentials.aws("AKIDEXAMPLE", "secret", null)
+                  : Credentials.apiKey("k"),
+              Map.of(),
+              null,
+              false);
+      UnsupportedOperationException e =
+          assertThrows(
+              model,
+              UnsupportedOperationException.class,
+              () -> Adapters.forFormat(spec.wireFormat()).request(r));
+      assertTrue(e.getMessage(), e.getMessage().endsWith("has no web search tool"));
+    }
   }
 }

@@ -2,7 +2,6 @@ package dev.beamllm.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.model.ModelSpec;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
@@ -111,7 +110,7 @@ public final class AnthropicAdapter extends BaseAdapter {
 
   /** Web search, a server tool of Anthropic's API. */
   @Override
-  public boolean runs(BuiltinTool tool, ModelSpec model) {
+  public boolean runs(BuiltinTool tool) {
     return tool instanceof WebSearch;
   }
 

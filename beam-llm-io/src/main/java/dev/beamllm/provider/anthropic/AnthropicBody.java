@@ -120,14 +120,11 @@ public final class AnthropicBody {
           computerTool(tools, t.computerUse(), model.apiName());
           continue;
         }
-        if (t.builtin() instanceof WebSearch search) {
+        if (t.builtin() instanceof WebSearch search && urlSources) {
           tools.add(webSearchTool(search));
           continue;
         }
-        if (t.runsOnProvider()) {
-          throw new UnsupportedOperationException(
-              "Anthropic Messages has no " + t.builtin().describe() + " tool");
-        }
+        Formats.requireFunction(t, urlSources ? "Anthropic Messages" : "Claude on Bedrock");
         if (t.builtin() instanceof AnthropicDefinedTool defined
             && takesDefinedTool(defined, t.name(), model, urlSources)) {
           tools.addObject().put("type", defined.toolType()).put("name", t.name());

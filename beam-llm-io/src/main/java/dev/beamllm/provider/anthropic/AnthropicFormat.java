@@ -17,6 +17,7 @@ import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.UnsupportedPartException;
 import dev.beamllm.provider.internal.Formats;
 import dev.beamllm.provider.internal.Turns;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,10 +27,12 @@ import java.util.List;
  * docs.anthropic.com/en/api/messages.
  *
  * <p>Thinking is sent back only when Anthropic signed it ({@code thinking} with {@code signature})
- * or as its raw {@code redacted_thinking} block; a remote MCP call Anthropic ran ({@link
- * ServerToolUse}) goes back as its {@code mcp_tool_use} and {@code mcp_tool_result} blocks: the API
- * rejects unsigned or foreign thinking. File ids need the {@code files-api-2025-04-14} beta header,
- * which the adapter adds.
+ * or as its raw {@code redacted_thinking} block: the API rejects unsigned or foreign thinking. A
+ * call Anthropic ran ({@link ServerToolUse}: a remote MCP tool's, a web search) goes back as its
+ * blocks ({@code mcp_tool_use} and {@code mcp_tool_result}, {@code server_tool_use} and {@code
+ * web_search_tool_result}); a call left without its result (an answer cut short) only in the last
+ * message, where it is a paused turn to carry on, as Anthropic refuses it anywhere else. File ids
+ * need the {@code files-api-2025-04-14} beta header, which the adapter adds.
  */
 public final class AnthropicFormat {
   private static final String API = "Anthropic Messages";
@@ -57,7 +60,7 @@ public final class AnthropicFormat {
     conversation.validate().systemPrompt().ifPresent(s -> body.put("system", s));
     Turns turns =
         Turns.of(
-            Formats.nonSystem(conversation),
+            withoutOpenCalls(Formats.nonSystem(conversation)),
             "assistant",
             "user",
             "content",
@@ -74,6 +77,33 @@ public final class AnthropicFormat {
     }
     body.set("messages", messages);
     return body;
+  }
+
+  /**
+   * The messages without the calls Anthropic ran that got no result, except in the last message (a
+   * paused turn being carried on).
+   */
+  private static List<Message> withoutOpenCalls(List<Message> messages) {
+    List<Message> out = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      if (i == messages.size() - 1
+          || m.parts().stream().noneMatch(AnthropicFormat::isOpenAnthropicCall)) {
+        out.add(m);
+        continue;
+      }
+      List<Part> kept = m.parts().stream().filter(p -> !isOpenAnthropicCall(p)).toList();
+      if (!kept.isEmpty()) {
+        out.add(Message.of(m.role(), kept));
+      }
+    }
+    return out;
+  }
+
+  private static boolean isOpenAnthropicCall(Part p) {
+    return p instanceof ServerToolUse use
+        && use.output() == null
+        && use.rawFrom(Thinking.ANTHROPIC).isPresent();
   }
 
   /** Marks a block standing for several (a remote MCP call's use and result blocks). */
@@ -96,10 +126,10 @@ public final class AnthropicFormat {
 
   private static ObjectNode block(Part part, boolean urlSources) {
     if (part instanceof ServerToolUse use) {
-      // Anthropic's own mcp_tool_use and mcp_tool_result blocks go back verbatim; a call another
-      // provider ran is left out (the model's text tells what it learnt).
+      // Anthropic's own blocks go back verbatim; a call another provider ran is left out (the
+      // model's text tells what it learnt), as are all on Bedrock, which runs none of these tools.
       return use.rawFrom(Thinking.ANTHROPIC)
-          .filter(raw -> urlSources) // not Claude on Bedrock, which has no MCP connector
+          .filter(raw -> urlSources)
           .map(Json::parse)
           .filter(JsonNode::isArray)
           .map(

@@ -18,6 +18,7 @@ import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.anthropic.ThinkingBudget;
 import dev.beamllm.provider.anthropic.ToolTurnThinking;
 import dev.beamllm.provider.internal.Errors;
+import dev.beamllm.provider.internal.Formats;
 import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.response.Usage;
 import dev.beamllm.tool.Tool;
@@ -80,6 +81,7 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
     if (!r.tools().isEmpty()) {
       ArrayNode tools = body.putObject("toolConfig").putArray("tools");
       for (Tool t : r.tools()) {
+        Formats.requireFunction(t, "Bedrock Converse");
         ObjectNode spec = tools.addObject().putObject("toolSpec").put("name", t.name());
         // Converse requires a description of at least one character when one is given.
         if (!t.description().isEmpty()) {

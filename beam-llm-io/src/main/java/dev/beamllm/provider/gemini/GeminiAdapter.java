@@ -124,7 +124,7 @@ public final class GeminiAdapter extends BaseAdapter {
 
   /** Google Search grounding and code execution. */
   @Override
-  public boolean runs(BuiltinTool tool, ModelSpec model) {
+  public boolean runs(BuiltinTool tool) {
     return tool instanceof WebSearch || tool instanceof CodeInterpreter;
   }
 

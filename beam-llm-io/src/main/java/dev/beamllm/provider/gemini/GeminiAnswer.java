@@ -99,7 +99,9 @@ final class GeminiAnswer {
     for (JsonNode part : candidate.path("content").path("parts")) {
       added.append(part(part, responseId));
     }
-    if (candidate.has("groundingMetadata")) {
+    if (candidate.path("groundingMetadata").path("webSearchQueries").size() > 0) {
+      // A stream may repeat the metadata in later chunks, or send it without queries: the last
+      // one with queries is the answer's.
       grounding = candidate.get("groundingMetadata");
     }
     JsonNode finish = candidate.get("finishReason");
@@ -121,20 +123,7 @@ final class GeminiAnswer {
       }
       return "";
     }
-    if (signature != null) {
-      close();
-      parts.add(Thinking.signed("", signature, Thinking.GEMINI));
-    }
-    JsonNode call = part.get("functionCall");
-    if (call != null) {
-      close();
-      parts.add(toolCall(call, responseId));
-      return "";
-    }
-    if (text != null) {
-      gather(Kind.TEXT, text.asText());
-      return text.asText();
-    }
+    // A code part keeps its own signature: it goes back whole.
     JsonNode code = part.get("executableCode");
     if (code != null) {
       close();
@@ -151,6 +140,20 @@ final class GeminiAnswer {
         openCode = -1;
       }
       return "";
+    }
+    if (signature != null) {
+      close();
+      parts.add(Thinking.signed("", signature, Thinking.GEMINI));
+    }
+    JsonNode call = part.get("functionCall");
+    if (call != null) {
+      close();
+      parts.add(toolCall(call, responseId));
+      return "";
+    }
+    if (text != null) {
+      gather(Kind.TEXT, text.asText());
+      return text.asText();
     }
     // Parts the request never asks for (inline data) carry nothing to keep.
     return "";
@@ -241,7 +244,7 @@ final class GeminiAnswer {
     }
     close();
     List<Part> all = new ArrayList<>(parts);
-    if (grounding != null && grounding.path("webSearchQueries").size() > 0) {
+    if (grounding != null) {
       all.add(0, search(grounding));
     }
     return new ParsedAnswer(Message.of(Role.ASSISTANT, all), finishReason, usage(), logprobs);

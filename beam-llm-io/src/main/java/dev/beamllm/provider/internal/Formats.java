@@ -8,6 +8,7 @@ import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.WebSearch;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,19 @@ public final class Formats {
    */
   public static String resultText(ToolResult result) {
     return result.isError() ? "Error: " + result.text() : result.text();
+  }
+
+  /**
+   * Checks that a tool is one this API can take as a function: a tool the provider runs (web
+   * search, ...) is not (the client refuses it before; this guards direct use of an adapter).
+   *
+   * @throws UnsupportedOperationException naming the API and the tool
+   */
+  public static void requireFunction(Tool tool, String api) {
+    if (tool.runsOnProvider()) {
+      throw new UnsupportedOperationException(
+          api + " has no " + tool.builtin().describe() + " tool");
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.internal.Formats;
 import dev.beamllm.response.TokenLogprob;
 import dev.beamllm.response.Usage;
 import dev.beamllm.tool.Tool;
@@ -40,6 +41,7 @@ public final class ChatCompletions {
   public static ArrayNode tools(List<Tool> tools, boolean strictInFunction) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (Tool t : tools) {
+      Formats.requireFunction(t, "A chat completions API");
       ObjectNode fn = out.addObject().put("type", "function").putObject("function");
       fn.put("name", t.name());
       if (!t.description().isEmpty()) {

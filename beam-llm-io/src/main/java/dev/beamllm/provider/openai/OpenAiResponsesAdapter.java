@@ -200,7 +200,7 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
 
   /** Web search and the code interpreter, which OpenAI runs. */
   @Override
-  public boolean runs(BuiltinTool tool, ModelSpec model) {
+  public boolean runs(BuiltinTool tool) {
     return tool instanceof WebSearch || tool instanceof CodeInterpreter;
   }
 

@@ -323,7 +323,8 @@ public final class BatchInference {
      * The tools of {@code --mcpServers}, listed here (the servers started, or reached) so that a
      * wrong command, URL or file stops the job before anything is sent; null without the option.
      * With {@code --remoteMcp=local} the rows are agents too (no tools here: the agent transform
-     * lists those of {@code --remoteMcpServers} itself).
+     * lists those of {@code --remoteMcpServers} itself), and with {@code --builtinTools}, whose
+     * tools join the set.
      */
     private static ToolSet mcpTools(BatchInferenceOptions o) {
       // An agent's turns offer its tool set's tools only: the provider's tools join it.
@@ -334,7 +335,9 @@ public final class BatchInference {
             o.getRemoteMcpServers() != null
                 && o.getRemoteMcp() != null
                 && o.getRemoteMcp().trim().equalsIgnoreCase("local");
-        return localRemote ? ToolSet.of(builtin) : null;
+        // Rows with the provider's tools are agents too, so that a turn the provider paused
+        // (Anthropic's pause_turn) is carried on.
+        return localRemote || !builtin.isEmpty() ? ToolSet.of(builtin) : null;
       }
       McpServers servers;
       try {

@@ -268,14 +268,15 @@ public interface BatchInferenceOptions extends PipelineOptions {
 
   @Description(
       "Tools the provider runs while it answers, comma-separated: web_search (OpenAI Responses,"
-          + " Anthropic, Gemini) and code_interpreter (OpenAI Responses, Gemini). Their calls are in each answer"
-          + " line (server_tool_uses); models whose API lacks one fail their rows (unsupported)")
+          + " Anthropic, Gemini) and code_interpreter (OpenAI Responses, Gemini). Rows then run as"
+          + " agents (a turn the provider paused goes on, up to --maxTurns); their calls are in each"
+          + " answer line (server_tool_uses); models whose API lacks one fail their rows (unsupported)")
   String getBuiltinTools();
 
   void setBuiltinTools(String value);
 
   @Description(
-      "With --mcpServers: the most model turns per row; a model still calling tools then fails the"
+      "With --mcpServers or --builtinTools: the most model turns per row; a model still calling tools then fails the"
           + " row (error_kind max_turns, with the turn)")
   @Default.Integer(10)
   Integer getMaxTurns();

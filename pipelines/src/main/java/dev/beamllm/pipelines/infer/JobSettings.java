@@ -272,10 +272,6 @@ final class JobSettings {
       }
       out = flag("remoteMcpServers", out::withRemoteMcpServers, servers);
     }
-    List<Tool> builtin = builtinTools(o);
-    if (!builtin.isEmpty()) {
-      out = flag("builtinTools", out::withTools, builtin);
-    }
     if (o.getRemoteMcp() != null) {
       RemoteMcp mode;
       try {

@@ -17,9 +17,10 @@ final class OutputRows {
   private OutputRows() {}
 
   /**
-   * id, model, completion, tool calls, finish reason, usage, cost, the service tier that served
-   * (when the provider says), latency, attempts, cache hit, warnings (only when the client changed
-   * the request, such as turning thinking off), metadata.
+   * id, model, completion, tool calls, the calls the provider ran itself ({@code server_tool_uses},
+   * when any), finish reason, usage, cost, the service tier that served (when the provider says),
+   * latency, attempts, cache hit, warnings (only when the client changed the request, such as
+   * turning thinking off), metadata.
    */
   static String answer(ApiResponse r) {
     ObjectNode o = Json.object();
@@ -34,22 +35,7 @@ final class OutputRows {
           .put("name", c.name())
           .set("arguments", Json.parse(c.arguments()));
     }
-    List<ServerToolUse> serverTools =
-        r.message().parts().stream()
-            .filter(ServerToolUse.class::isInstance)
-            .map(ServerToolUse.class::cast)
-            .toList();
-    if (!serverTools.isEmpty()) {
-      ArrayNode uses = o.putArray("server_tool_uses");
-      for (ServerToolUse u : serverTools) {
-        ObjectNode use = uses.addObject().put("kind", u.kind());
-        if (u.server() != null) {
-          use.put("server", u.server());
-        }
-        use.put("name", u.name()).set("arguments", Json.parse(u.arguments()));
-        use.put("output", u.output()).put("is_error", u.isError());
-      }
-    }
+    putServerToolUses(o, r.message().partsOf(ServerToolUse.class));
     o.put("finish_reason", r.finishReason().orElse(null));
     putUsage(o, r.usage());
     o.put("cost_usd", r.cost());
@@ -66,6 +52,32 @@ final class OutputRows {
   }
 
   /**
+   * The calls the provider ran itself (web search, remote MCP tools, ...) as {@code
+   * server_tool_uses}: kind, server, name, arguments (JSON, or the text the provider sent), output
+   * and whether it failed; nothing when there were none.
+   */
+  private static void putServerToolUses(ObjectNode o, List<ServerToolUse> calls) {
+    o.remove("server_tool_uses");
+    if (calls.isEmpty()) {
+      return;
+    }
+    ArrayNode uses = o.putArray("server_tool_uses");
+    for (ServerToolUse u : calls) {
+      ObjectNode use = uses.addObject().put("kind", u.kind());
+      if (u.server() != null) {
+        use.put("server", u.server());
+      }
+      use.put("name", u.name());
+      try {
+        use.set("arguments", Json.parse(u.arguments()));
+      } catch (RuntimeException notJson) {
+        use.put("arguments", u.arguments());
+      }
+      use.put("output", u.output()).put("is_error", u.isError());
+    }
+  }
+
+  /**
    * An agent's row ({@code --maxTurns} with tools): the final answer's line ({@link #answer}) with
    * the loop's turns and tool calls, usage and cost over every turn, and the whole conversation
    * (the row's messages, each answer, each turn's tool results) in the prompt file's JSON form.
@@ -77,6 +89,11 @@ final class OutputRows {
     o.put("attempts", r.attempts());
     putUsage(o, r.usage());
     o.put("cost_usd", r.cost());
+    putServerToolUses(
+        o,
+        r.conversation().messages().stream()
+            .flatMap(m -> m.partsOf(ServerToolUse.class).stream())
+            .toList());
     o.set("conversation", Json.parse(r.conversation().toJson()));
     return Json.write(o);
   }
