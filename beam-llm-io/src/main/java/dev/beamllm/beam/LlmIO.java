@@ -14,6 +14,7 @@ import dev.beamllm.client.StatusTracker;
 import dev.beamllm.mcp.McpServers;
 import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.PromptCache;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiResponse;
@@ -460,6 +461,11 @@ public final class LlmIO {
     /** Who runs the remote MCP servers' tools; see {@link ClientConfig#withRemoteMcp}. */
     public Complete withRemoteMcp(RemoteMcp mode) {
       return with(config().withRemoteMcp(mode));
+    }
+
+    /** Marks prompts for the provider's prompt cache; see {@link ClientConfig#withPromptCache}. */
+    public Complete withPromptCache(PromptCache cache) {
+      return with(config().withPromptCache(cache));
     }
 
     /** A hook applied to every fresh answer; see {@link ClientConfig#withPostprocess}. */

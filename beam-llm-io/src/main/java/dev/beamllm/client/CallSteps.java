@@ -41,7 +41,8 @@ record CallSteps(
             config.extraHeaders(),
             config.serviceTier().orElse(null),
             config.extraBody().orElse(null),
-            config.remoteMcp() == RemoteMcp.PROVIDER ? config.remoteMcpServers() : McpServers.of());
+            config.remoteMcp() == RemoteMcp.PROVIDER ? config.remoteMcpServers() : McpServers.of(),
+            config.promptCache());
     return new CallSteps(
         new PickModel(specs, picker, health, config::paramsFor, config.tools(), config.models()),
         new InlineImages(wire, transport, config.requestTimeout()),

@@ -9,6 +9,7 @@ import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.EffortSupport;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.PromptCache;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.tool.Tool;
@@ -120,6 +121,9 @@ public abstract class ClientConfig implements Serializable {
   /** Who runs the remote MCP servers' tools: the provider (the default) or this library. */
   public abstract RemoteMcp remoteMcp();
 
+  /** Where requests mark their prompt for the provider's prompt cache; none by default. */
+  public abstract PromptCache promptCache();
+
   /**
    * The defaults, with no model yet: uniform weights, the built-in registry, 5 attempts, 60 s per
    * attempt, no rate limits, progress on AUTO, chat completions for OpenAI, no background mode,
@@ -145,6 +149,7 @@ public abstract class ClientConfig implements Serializable {
         .setBackgroundMode(false)
         .setRemoteMcpServers(McpServers.of())
         .setRemoteMcp(RemoteMcp.PROVIDER)
+        .setPromptCache(PromptCache.none())
         .setApiKeys(ApiKeys.fromEnvironment())
         .build();
   }
@@ -366,6 +371,17 @@ public abstract class ClientConfig implements Serializable {
   }
 
   /**
+   * Marks each request's prompt for the provider's prompt cache, by a pattern ({@link
+   * PromptCache.Pattern}: {@code system_and_tools} for rows sharing a long system prompt, {@code
+   * auto}, ...) and a lifetime (5 minutes or 1 hour): Anthropic gets {@code cache_control} on the
+   * marked blocks, Bedrock Converse {@code cachePoint} blocks after them; OpenAI and Gemini, which
+   * cache on their own, nothing. The answers are the same, so the response cache's keys are too.
+   */
+  public ClientConfig withPromptCache(PromptCache cache) {
+    return toBuilder().setPromptCache(checkNotNull(cache, "promptCache")).build();
+  }
+
+  /**
    * Holds the limits on a Redis server that every worker shares: requests/min, tokens/min and
    * requests in flight become those of the whole cluster (leased in chunks, so Redis sees a few
    * calls per second per worker), and a model's real limits and cool-downs that one worker learns
@@ -498,6 +514,8 @@ public abstract class ClientConfig implements Serializable {
     abstract Builder setUseResponsesApi(boolean use);
 
     abstract Builder setBackgroundMode(boolean background);
+
+    abstract Builder setPromptCache(PromptCache cache);
 
     abstract Builder setRemoteMcpServers(McpServers servers);
 

@@ -6,6 +6,7 @@ import dev.beamllm.mcp.McpServers;
 import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.MediaResolution;
 import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.PromptCache;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.Verbosity;
@@ -131,6 +132,7 @@ final class ConfigMaps {
               "withSamplingParams",
               params(v -> b -> b.topLogprobs((int) whole("top_logprobs", v)))),
           new Key("service_tier", "withServiceTier", (c, v) -> c.withServiceTier(text(v))),
+          new Key("prompt_cache", "withPromptCache", (c, v) -> c.withPromptCache(promptCache(v))),
           new Key("extra_headers", "withExtraHeaders", (c, v) -> c.withExtraHeaders(headers(v))),
           new Key(
               "extra_body",
@@ -228,6 +230,14 @@ final class ConfigMaps {
       Function<Object, UnaryOperator<SamplingParams.Builder>> change) {
     return (c, v) ->
         c.withSamplingParams(change.apply(v).apply(c.samplingParams().toBuilder()).build());
+  }
+
+  private static PromptCache promptCache(Object value) {
+    try {
+      return PromptCache.parse(text(value));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("client setting 'prompt_cache' " + e.getMessage());
+    }
   }
 
   private static Map<String, Limits> modelLimits(Object value) {

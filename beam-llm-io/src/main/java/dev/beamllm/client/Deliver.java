@@ -64,7 +64,7 @@ final class Deliver {
             .setFinishReason(parsed.finishReason())
             .setUsage(parsed.usage())
             .setCost(
-                spec.cost(parsed.usage(), parsed.serviceTier())
+                spec.cost(parsed.usage(), parsed.serviceTier(), parsed.hourCacheWriteTokens())
                     + ServerToolFees.of(spec, succeededServerTools(parsed.message())))
             .setServiceTier(parsed.serviceTier())
             .setLatency(latency)

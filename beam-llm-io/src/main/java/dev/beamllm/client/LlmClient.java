@@ -6,6 +6,7 @@ import dev.beamllm.mcp.McpServers;
 import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.PromptCache;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
@@ -536,6 +537,12 @@ public final class LlmClient implements AutoCloseable {
     /** See {@link ClientConfig#withRemoteMcp}. */
     public Builder remoteMcp(RemoteMcp mode) {
       config = config.withRemoteMcp(mode);
+      return this;
+    }
+
+    /** See {@link ClientConfig#withPromptCache}. */
+    public Builder promptCache(PromptCache cache) {
+      config = config.withPromptCache(cache);
       return this;
     }
 

@@ -4,6 +4,7 @@ import dev.beamllm.mcp.McpServer;
 import dev.beamllm.mcp.McpServers;
 import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.PromptCache;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
@@ -31,6 +32,7 @@ final class WireRequests {
   private final String serviceTier;
   private final String extraBody;
   private final McpServers remoteMcp;
+  private final PromptCache promptCache;
   private volatile List<RemoteMcpServer> resolvedRemoteMcp;
   private final Map<String, Credentials> credentials = new ConcurrentHashMap<>();
 
@@ -38,6 +40,7 @@ final class WireRequests {
    * @param serviceTier the provider's service tier, or null
    * @param extraBody a JSON object merged into every body, or null
    * @param remoteMcp the MCP servers the provider calls itself (none when this library runs them)
+   * @param promptCache where requests mark their prompt for the provider's cache
    */
   WireRequests(
       boolean useResponsesApi,
@@ -46,8 +49,10 @@ final class WireRequests {
       Map<String, String> extraHeaders,
       String serviceTier,
       String extraBody,
-      McpServers remoteMcp) {
+      McpServers remoteMcp,
+      PromptCache promptCache) {
     this.useResponsesApi = useResponsesApi;
+    this.promptCache = promptCache;
     this.remoteMcp = remoteMcp;
     this.apiKeys = apiKeys;
     this.tools = tools;
@@ -120,7 +125,8 @@ final class WireRequests {
         tier != null ? tier : serviceTier,
         stream,
         extraBody,
-        remote);
+        remote,
+        promptCache);
   }
 
   private String apiName(ModelSpec spec) {

@@ -98,6 +98,16 @@ public abstract class ModelSpec implements Serializable {
    * @param serviceTier the tier the provider says served the request, or null for the standard one
    */
   public double cost(Usage usage, @Nullable String serviceTier) {
+    return cost(usage, serviceTier, 0);
+  }
+
+  /**
+   * The dollar cost as {@link #cost(Usage, String)}, with {@code hourCacheWrites} of the cache
+   * writes priced at twice the input price, as Anthropic prices prefixes cached for an hour (the
+   * registry's cache-write price is that of five minutes).
+   */
+  public double cost(Usage usage, @Nullable String serviceTier, long hourCacheWrites) {
+    long hour = Math.max(0, Math.min(hourCacheWrites, usage.cacheWriteTokens()));
     boolean includesCached = wireFormat().inputIncludesCached();
     long prompt =
         includesCached
@@ -111,7 +121,8 @@ public abstract class ModelSpec implements Serializable {
     double micro =
         uncachedInput * p.input()
             + usage.cacheReadTokens() * p.cachedInputOrInput()
-            + usage.cacheWriteTokens() * p.cacheWriteOrInput()
+            + (usage.cacheWriteTokens() - hour) * p.cacheWriteOrInput()
+            + hour * 2 * p.input()
             + usage.outputTokens() * p.output();
     return micro / 1_000_000.0;
   }

@@ -1,6 +1,7 @@
 package dev.beamllm.provider;
 
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.PromptCache;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
@@ -24,6 +25,8 @@ import java.util.Optional;
  *     values replaced), or null
  * @param remoteMcpServers MCP servers the provider calls itself; an adapter whose API cannot
  *     refuses a request with any ({@link ProviderAdapter#callsRemoteMcp})
+ * @param promptCache where to mark the prompt for the provider's cache (APIs that cache only what
+ *     is marked); null for none
  */
 public record ProviderRequest(
     ModelSpec model,
@@ -35,13 +38,41 @@ public record ProviderRequest(
     String serviceTier,
     boolean stream,
     String extraBody,
-    List<RemoteMcpServer> remoteMcpServers) {
+    List<RemoteMcpServer> remoteMcpServers,
+    PromptCache promptCache) {
 
   /** Copies the lists. */
   public ProviderRequest {
     tools = List.copyOf(tools);
     extraHeaders = Map.copyOf(extraHeaders);
     remoteMcpServers = remoteMcpServers == null ? List.of() : List.copyOf(remoteMcpServers);
+    promptCache = promptCache == null ? PromptCache.none() : promptCache;
+  }
+
+  /** A request without prompt-cache marks. */
+  public ProviderRequest(
+      ModelSpec model,
+      Conversation conversation,
+      SamplingParams params,
+      List<Tool> tools,
+      Credentials credentials,
+      Map<String, String> extraHeaders,
+      String serviceTier,
+      boolean stream,
+      String extraBody,
+      List<RemoteMcpServer> remoteMcpServers) {
+    this(
+        model,
+        conversation,
+        params,
+        tools,
+        credentials,
+        extraHeaders,
+        serviceTier,
+        stream,
+        extraBody,
+        remoteMcpServers,
+        null);
   }
 
   /** A request without remote MCP servers. */

@@ -110,6 +110,7 @@ public class OneConfigurationTest {
         Map.entry("logprobs", "true"),
         Map.entry("top_logprobs", 2),
         Map.entry("service_tier", "flex"),
+        Map.entry("prompt_cache", "system_and_tools:1h"),
         Map.entry("extra_headers", Map.of("x-team", "data")),
         Map.entry("extra_body", Map.of("top_k", 40)),
         Map.entry("seed", 9),

@@ -153,12 +153,14 @@ public final class AnthropicAnswer {
       stop = "end_turn";
     }
     // usage.service_tier: "standard", "priority" or "batch" (Messages API reference).
+    JsonNode u = message.path("usage");
     return new ParsedAnswer(
         Message.of(Role.ASSISTANT, parts),
         stop,
-        usage(message.path("usage")),
+        usage(u),
         List.of(),
-        message.path("usage").path("service_tier").asText(null));
+        u.path("service_tier").asText(null),
+        u.path("cache_creation").path("ephemeral_1h_input_tokens").asLong(0));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.beamllm.provider.anthropic;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.PromptCache;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.ServerToolUse;
@@ -65,6 +66,9 @@ public final class AnthropicBody {
    * mcp-client-2025-04-04} put the tool settings in the server entry).
    */
   static final String MCP_BETA = "mcp-client-2025-11-20";
+
+  /** The beta of the prompt cache's 1-hour lifetime ({@code "ttl": "1h"}). */
+  public static final String CACHE_TTL_BETA = "extended-cache-ttl-2025-04-11";
 
   /** The header naming betas, comma-separated. */
   static final String BETA_HEADER = "anthropic-beta";
@@ -162,6 +166,7 @@ public final class AnthropicBody {
         tools.add(mcpToolset(server));
       }
     }
+    CacheMarks.apply(body, r.promptCache());
     String tier = ServiceTiers.anthropic(r.serviceTier());
     if (tier != null) {
       body.put("service_tier", tier);
@@ -312,6 +317,9 @@ public final class AnthropicBody {
     Set<String> betas = betas(r.conversation(), r.tools(), r.model().apiName(), r.extraHeaders());
     if (!r.remoteMcpServers().isEmpty() || repliesMcpCalls(r.conversation())) {
       betas.add(MCP_BETA);
+    }
+    if (r.promptCache().isOn() && r.promptCache().ttl() == PromptCache.Ttl.ONE_HOUR) {
+      betas.add(CACHE_TTL_BETA);
     }
     return betas;
   }

@@ -57,6 +57,9 @@ public final class BedrockAnthropicAdapter extends BedrockAdapter {
       throw new UnsupportedOperationException(
           "uploaded-file ids are not available for Claude on Bedrock; send the file's bytes");
     }
+    // Bedrock lists the betas it takes, and the hour's cache lifetime is not one: it takes the
+    // ttl as it is.
+    betas.remove(AnthropicBody.CACHE_TTL_BETA);
     anthropic.remove("model");
     anthropic.remove("service_tier");
     ObjectNode body = Json.object().put("anthropic_version", VERSION);

@@ -267,6 +267,16 @@ public interface BatchInferenceOptions extends PipelineOptions {
   void setMcpServers(String value);
 
   @Description(
+      "Mark prompts for the provider's prompt cache (Anthropic, Claude and Nova on Bedrock; OpenAI"
+          + " and Gemini cache on their own): none, tools_only, system_and_tools, last_user_message,"
+          + " last_2_user_messages, last_3_user_messages or auto, optionally :1h for an hour's"
+          + " lifetime (system_and_tools:1h). Rows sharing a long system prompt then pay a tenth for"
+          + " it after the first")
+  String getPromptCache();
+
+  void setPromptCache(String value);
+
+  @Description(
       "Tools the provider runs while it answers, comma-separated: web_search (OpenAI Responses,"
           + " Anthropic, Gemini) and code_interpreter (OpenAI Responses, Gemini). Rows then run as"
           + " agents (a turn the provider paused goes on, up to --maxTurns); their calls are in each"

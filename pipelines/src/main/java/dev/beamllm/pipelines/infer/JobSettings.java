@@ -9,6 +9,7 @@ import dev.beamllm.client.Limits;
 import dev.beamllm.mcp.McpServers;
 import dev.beamllm.mcp.RemoteMcp;
 import dev.beamllm.model.MediaResolution;
+import dev.beamllm.model.PromptCache;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.Verbosity;
@@ -271,6 +272,15 @@ final class JobSettings {
         throw new BadSetting("remoteMcpServers", ConsoleLogging.oneLineOf(e));
       }
       out = flag("remoteMcpServers", out::withRemoteMcpServers, servers);
+    }
+    if (o.getPromptCache() != null) {
+      PromptCache cache;
+      try {
+        cache = PromptCache.parse(o.getPromptCache());
+      } catch (IllegalArgumentException e) {
+        throw new BadSetting("promptCache", ConsoleLogging.oneLineOf(e));
+      }
+      out = flag("promptCache", out::withPromptCache, cache);
     }
     if (o.getRemoteMcp() != null) {
       RemoteMcp mode;

@@ -60,6 +60,9 @@ public class JobReachesEveryClientSettingTest {
           Map.entry("withExtraHeaders", List.of("--extraHeaders={\"x-team\":\"data\"}")),
           Map.entry("withExtraBody", List.of("--extraBody={\"top_k\":40}")),
           Map.entry("withServiceTier", List.of("--serviceTier=flex")),
+          Map.entry(
+              "withPromptCache",
+              List.of("--promptCache=system_and_tools", "--promptCache=auto:1h")),
           Map.entry("withSeed", List.of("--seed=42")),
           Map.entry("withKeepRawBody", List.of("--keepRawBody=true")),
           Map.entry("withCache", List.of("--cache=memory")),
@@ -192,6 +195,8 @@ public class JobReachesEveryClientSettingTest {
             Map.entry("--outputSchema=no-such-schema.json", "--outputSchema:"),
             Map.entry("--extraHeaders=[1]", "--extraHeaders:"),
             Map.entry("--serviceTier= ", "--serviceTier:"),
+            Map.entry("--promptCache=everything", "--promptCache: unknown pattern 'everything'"),
+            Map.entry("--promptCache=auto:2h", "--promptCache: unknown TTL '2h'"),
             Map.entry("--remoteMcpServers=no-such-file.json", "--remoteMcpServers:"),
             Map.entry(
                 "--remoteMcpServers=../testdata/remote-mcp.json --remoteMcp=elsewhere",
