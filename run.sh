@@ -44,6 +44,9 @@ Commands:
                              agent rows (a tool call in each of 3 turns, then an answer) through
                              LlmIO.agent() beside plain rows through LlmIO.complete(): rows/s
                              and the ratio (about a minute for 3 runs of 10,000 rows)
+  bench prompt-cache [--rows N]
+                             rows sharing a ~3,000-token system prompt on Claude (fake provider),
+                             without prompt caching and with it: cost, cache reads and writes
   bench cluster [--runs N] [--rows N]
                              the main job on the Flink session cluster at parallelism 4 against
                              one 6,000/min quota: shared through Redis, full limit per worker,
@@ -270,13 +273,19 @@ case "$cmd" in
         java -cp "$JAR" dev.beamllm.pipelines.bench.AgentBench --out target/bench-agent.md "$@"
         write_bench_section agent < target/bench-agent.md
         ;;
+      prompt-cache)
+        shift
+        build_if_needed
+        java -cp "$JAR" dev.beamllm.pipelines.bench.PromptCacheBench --out target/bench-prompt-cache.md "$@"
+        write_bench_section prompt-cache < target/bench-prompt-cache.md
+        ;;
       cluster)
         shift
         build_if_needed
         java "${JVM_FLAGS[@]}" -cp "$JAR" dev.beamllm.pipelines.bench.ClusterBench --out target/bench-cluster.md "$@"
         write_bench_section cluster < target/bench-cluster.md
         ;;
-      *) echo "run.sh: bench needs one of: fake-server, client, llmio, agent, scale, cluster" >&2; exit 2 ;;
+      *) echo "run.sh: bench needs one of: fake-server, client, llmio, agent, prompt-cache, scale, cluster" >&2; exit 2 ;;
     esac
     ;;
   test)
