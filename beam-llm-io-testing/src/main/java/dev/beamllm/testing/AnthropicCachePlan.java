@@ -24,6 +24,11 @@ final class AnthropicCachePlan {
   private static final Set<String> TTLS = Set.of(CachePlan.FIVE_MINUTES, CachePlan.ONE_HOUR);
   private static final Set<String> THINKING = Set.of("thinking", "redacted_thinking");
 
+  /** The words of the TTL-order refusal, which Bedrock passes on for Converse too. */
+  static final String TTL_ORDER =
+      "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. "
+          + "Note that blocks are processed in the following order: `tools`, `system`, `messages`.";
+
   private AnthropicCachePlan() {}
 
   /**
@@ -100,11 +105,6 @@ final class AnthropicCachePlan {
       }
     }
   }
-
-  /** The words of the TTL-order refusal, which Bedrock passes on for Converse too. */
-  static final String TTL_ORDER =
-      "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. "
-          + "Note that blocks are processed in the following order: `tools`, `system`, `messages`.";
 
   /**
    * Records the block just added to the pieces as a breakpoint when it carries {@code

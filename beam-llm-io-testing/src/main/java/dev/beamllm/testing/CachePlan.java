@@ -11,9 +11,10 @@ import java.util.List;
  * @param breakpoints the breakpoints, in order; each names the last block of its prefix
  */
 record CachePlan(List<String> pieces, List<Breakpoint> breakpoints) {
-  /** The default lifetime of a cache entry, and the other one. */
+  /** The default lifetime of a cache entry. */
   static final String FIVE_MINUTES = "5m";
 
+  /** The longer lifetime of a cache entry. */
   static final String ONE_HOUR = "1h";
 
   CachePlan {
