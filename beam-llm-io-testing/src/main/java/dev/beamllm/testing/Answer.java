@@ -15,6 +15,8 @@ import java.util.List;
  * @param outputTokens output tokens
  * @param cacheReadTokens prompt tokens read from the prompt cache
  * @param cacheWriteTokens prompt tokens written to the prompt cache
+ * @param cacheWrite1hTokens the part of {@code cacheWriteTokens} written with the one-hour lifetime
+ *     (the rest has five minutes)
  * @param tokens the text split into tokens, for logprobs
  */
 record Answer(
@@ -27,6 +29,7 @@ record Answer(
     long outputTokens,
     long cacheReadTokens,
     long cacheWriteTokens,
+    long cacheWrite1hTokens,
     List<String> tokens) {
 
   /** Why the answer stopped. */
@@ -59,6 +62,11 @@ record Answer(
    * @param geminiCall Gemini's predefined function call, {@code {"name", "args"}}
    */
   record ComputerOut(ObjectNode openAiAction, ObjectNode geminiCall) {}
+
+  /** The part of {@link #cacheWriteTokens} written with the five-minute lifetime. */
+  long cacheWrite5mTokens() {
+    return cacheWriteTokens - cacheWrite1hTokens;
+  }
 
   /** Input tokens including cache reads and writes, as OpenAI and Gemini report them. */
   long totalInputTokens() {

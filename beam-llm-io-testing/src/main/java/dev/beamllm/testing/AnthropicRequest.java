@@ -110,7 +110,7 @@ final class AnthropicRequest {
           "temperature");
     }
     boolean stream = stream(body.get("stream"));
-    String cachePrefix = AnthropicCachePrefix.of(body);
+    CachePlan cachePlan = AnthropicCachePlan.of(body);
     Conversation conversation;
     try {
       ObjectNode prompt = Json.object();
@@ -132,7 +132,7 @@ final class AnthropicRequest {
         -1,
         stream,
         thinking,
-        cachePrefix,
+        cachePlan,
         TokenCounter.ImageRule.ANTHROPIC);
   }
 

@@ -59,7 +59,9 @@ final class AnthropicResponse {
     root.putNull("stop_sequence");
     root.set(
         "usage",
-        searches.usage(usage(answer, answer.outputTokens())).put("service_tier", "standard"));
+        searches
+            .usage(usage(request, answer, answer.outputTokens()))
+            .put("service_tier", "standard"));
     return root;
   }
 
@@ -237,7 +239,7 @@ final class AnthropicResponse {
     start.putArray("content");
     start.putNull("stop_reason");
     start.putNull("stop_sequence");
-    start.set("usage", usage(answer, 1).put("service_tier", "standard"));
+    start.set("usage", usage(request, answer, 1).put("service_tier", "standard"));
     ObjectNode messageStart = Json.object().put("type", "message_start");
     messageStart.set("message", start);
     event(sse, messageStart);
@@ -319,7 +321,7 @@ final class AnthropicResponse {
         .putObject("delta")
         .put("stop_reason", searches.paused() ? "pause_turn" : stopReason(answer))
         .putNull("stop_sequence");
-    messageDelta.set("usage", searches.usage(usage(answer, answer.outputTokens())));
+    messageDelta.set("usage", searches.usage(usage(request, answer, answer.outputTokens())));
     event(sse, messageDelta);
     event(sse, Json.object().put("type", "message_stop"));
     return sse.toString();
@@ -362,12 +364,23 @@ final class AnthropicResponse {
     return block;
   }
 
-  private static ObjectNode usage(Answer answer, long outputTokens) {
-    return Json.object()
-        .put("input_tokens", answer.inputTokens())
-        .put("cache_creation_input_tokens", answer.cacheWriteTokens())
-        .put("cache_read_input_tokens", answer.cacheReadTokens())
-        .put("output_tokens", outputTokens);
+  /**
+   * Input (without cache reads and writes), cache writes and reads and, when the request marks
+   * breakpoints, the writes by lifetime in {@code cache_creation}; then output.
+   */
+  private static ObjectNode usage(ParsedRequest request, Answer answer, long outputTokens) {
+    ObjectNode usage =
+        Json.object()
+            .put("input_tokens", answer.inputTokens())
+            .put("cache_creation_input_tokens", answer.cacheWriteTokens())
+            .put("cache_read_input_tokens", answer.cacheReadTokens());
+    if (request.cachePlan() != null) {
+      usage
+          .putObject("cache_creation")
+          .put("ephemeral_5m_input_tokens", answer.cacheWrite5mTokens())
+          .put("ephemeral_1h_input_tokens", answer.cacheWrite1hTokens());
+    }
+    return usage.put("output_tokens", outputTokens);
   }
 
   private static void blockStart(StringBuilder sse, int index, ObjectNode block) {

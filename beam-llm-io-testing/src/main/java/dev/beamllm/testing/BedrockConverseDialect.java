@@ -67,7 +67,7 @@ final class BedrockConverseDialect extends BedrockDialect {
             -1,
             false,
             thinking,
-            ConverseCachePrefix.of(body),
+            ConverseCachePlan.of(body),
             TokenCounter.ImageRule.ANTHROPIC)
         .withOptions(Json.write(Json.object().put("service_tier", servedTier(body))));
   }

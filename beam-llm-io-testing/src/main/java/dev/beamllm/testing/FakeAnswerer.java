@@ -87,6 +87,20 @@ final class FakeAnswerer {
       long cacheReadTokens,
       long cacheWriteTokens,
       ConversationScripts scripts) {
+    return answer(request, cacheReadTokens, cacheWriteTokens, 0, scripts);
+  }
+
+  /**
+   * The same, with the part of the cache write that has the one-hour lifetime.
+   *
+   * @param scripts the server's scripted conversations, or null for none
+   */
+  static Answer answer(
+      ParsedRequest request,
+      long cacheReadTokens,
+      long cacheWriteTokens,
+      long cacheWrite1hTokens,
+      ConversationScripts scripts) {
     List<Message> messages = request.conversation().messages();
     Message last = messages.get(messages.size() - 1);
     String lastUser = lastUserText(messages);
@@ -97,7 +111,9 @@ final class FakeAnswerer {
             ? null
             : Base64.getEncoder().encodeToString(Digests.sha256("sig:" + thinking));
     long input = Math.max(0, request.inputTokens() - cacheReadTokens - cacheWriteTokens);
-    Usage usage = new Usage(thinking, signature, input, cacheReadTokens, cacheWriteTokens);
+    Usage usage =
+        new Usage(
+            thinking, signature, input, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens);
 
     String firstUser = firstUserText(messages);
     ConversationScripts.Script script = scripts == null ? null : scripts.find(firstUser);
@@ -151,9 +167,15 @@ final class FakeAnswerer {
    * @param input input tokens, excluding prompt-cache reads and writes
    * @param cacheRead prompt tokens read from the cache
    * @param cacheWrite prompt tokens written to the cache
+   * @param cacheWrite1h the part of the write with the one-hour lifetime
    */
   private record Usage(
-      String thinking, String signature, long input, long cacheRead, long cacheWrite) {}
+      String thinking,
+      String signature,
+      long input,
+      long cacheRead,
+      long cacheWrite,
+      long cacheWrite1h) {}
 
   /**
    * Turn k of a script, k being the number of assistant messages already in the conversation; a
@@ -228,6 +250,7 @@ final class FakeAnswerer {
         out,
         usage.cacheRead(),
         usage.cacheWrite(),
+        usage.cacheWrite1h(),
         List.of());
   }
 
@@ -294,6 +317,7 @@ final class FakeAnswerer {
         out,
         usage.cacheRead(),
         usage.cacheWrite(),
+        usage.cacheWrite1h(),
         tokens);
   }
 

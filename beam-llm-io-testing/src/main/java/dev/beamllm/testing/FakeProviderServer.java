@@ -2,7 +2,6 @@ package dev.beamllm.testing;
 
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
-import dev.beamllm.prompt.internal.Digests;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -90,7 +89,7 @@ public final class FakeProviderServer implements AutoCloseable {
   private final Channel serverChannel;
   private volatile RateLimiter limiter;
   private volatile FaultPlan.Cursor faults;
-  private final Set<String> promptCache = ConcurrentHashMap.newKeySet();
+  private final PromptCacheStore promptCache = new PromptCacheStore();
   private final RequestLog log;
   private final Counters counters = new Counters();
   private final FakeControl control;
@@ -485,22 +484,9 @@ public final class FakeProviderServer implements AutoCloseable {
   }
 
   private Answer answer(ParsedRequest parsed) {
-    long read = 0;
-    long written = 0;
-    if (parsed.cachePrefix() != null) {
-      long prefixTokens = FakeAnswerer.count(parsed.cachePrefix());
-      if (prefixTokens >= config.promptCacheMinTokens) {
-        String key =
-            Digests.sha256Hex(
-                (parsed.model() + "\n" + parsed.cachePrefix()).getBytes(StandardCharsets.UTF_8));
-        if (promptCache.add(key)) {
-          written = prefixTokens;
-        } else {
-          read = prefixTokens;
-        }
-      }
-    }
-    return FakeAnswerer.answer(parsed, read, written, scripts);
+    PromptCacheStore.Use cache =
+        promptCache.use(parsed.model(), parsed.cachePlan(), config.promptCacheMinTokens);
+    return FakeAnswerer.answer(parsed, cache.read(), cache.write(), cache.write1h(), scripts);
   }
 
   private static ErrorKind kindOf(Fault fault) {

@@ -18,7 +18,7 @@ import java.util.List;
  * @param stream whether the client asked for server-sent events
  * @param thinking whether the client asked for visible reasoning
  * @param inputTokens the input tokens, counted like the client counts them
- * @param cachePrefix the text of the prompt prefix marked for prompt caching, or null
+ * @param cachePlan the blocks and breakpoints marked for prompt caching, or null
  * @param options a dialect's own settings for its answer (a JSON object), or null; the server does
  *     not read them
  */
@@ -33,7 +33,7 @@ record ParsedRequest(
     boolean stream,
     boolean thinking,
     long inputTokens,
-    String cachePrefix,
+    CachePlan cachePlan,
     String options) {
 
   /** Output formats. */
@@ -76,7 +76,7 @@ record ParsedRequest(
       int topLogprobs,
       boolean stream,
       boolean thinking,
-      String cachePrefix,
+      CachePlan cachePlan,
       TokenCounter.ImageRule rule) {
     long input;
     try {
@@ -101,7 +101,7 @@ record ParsedRequest(
         stream,
         thinking,
         input,
-        cachePrefix,
+        cachePlan,
         null);
   }
 
@@ -127,7 +127,7 @@ record ParsedRequest(
         stream,
         thinking,
         tokens,
-        cachePrefix,
+        cachePlan,
         optionsJson);
   }
 }

@@ -201,11 +201,20 @@ public class BedrockInvokeDialectTest {
             + system
             + "\",\"cache_control\":{\"type\":\"ephemeral\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}";
     try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
-      assertEquals(
-          size, invoke(fake, body).json().at("/usage/cache_creation_input_tokens").asLong());
+      JsonNode first = invoke(fake, body).json().get("usage");
+      assertEquals(size, first.get("cache_creation_input_tokens").asLong());
+      assertEquals(size, first.at("/cache_creation/ephemeral_5m_input_tokens").asLong());
+      assertEquals(0, first.at("/cache_creation/ephemeral_1h_input_tokens").asLong());
       JsonNode second = invoke(fake, body).json().get("usage");
       assertEquals(size, second.get("cache_read_input_tokens").asLong());
       assertEquals(0, second.get("cache_creation_input_tokens").asLong());
+    }
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      String hour =
+          body.replace("{\"type\":\"ephemeral\"}", "{\"type\":\"ephemeral\",\"ttl\":\"1h\"}");
+      JsonNode usage = invoke(fake, hour).json().get("usage");
+      assertEquals(size, usage.at("/cache_creation/ephemeral_1h_input_tokens").asLong());
+      assertEquals(0, usage.at("/cache_creation/ephemeral_5m_input_tokens").asLong());
     }
   }
 
