@@ -124,8 +124,9 @@ public final class PromptCacheBench {
             "Command: `./run.sh bench prompt-cache --rows %d` (%,d rows to %s, each a shared"
                 + " system prompt of %,d characters, about 3,000 tokens, and a short question; the"
                 + " fake provider charging cache reads and writes as Anthropic documents; all rows"
-                + " sent at once, so those that arrive before the first write is done write"
-                + " too).%n%n",
+                + " sent at once). The fake makes a cache entry as soon as a request arrives;"
+                + " Anthropic makes it once the first answer starts, so on the real API the rows"
+                + " sent in that first moment write too and the saving is somewhat smaller.%n%n",
             rows,
             rows,
             MODEL,
