@@ -22,8 +22,9 @@ import org.apache.beam.sdk.metrics.Metrics;
  *   <li>{@code retries}: attempts beyond the first, of the rows answered;
  *   <li>{@code retry_stage}: requests handed to the retry stage;
  *   <li>{@code rate_limited}: attempts answered 429;
- *   <li>{@code input_tokens}, {@code output_tokens}, {@code cached_tokens}, {@code cost_micro_usd}
- *       (millionths of a dollar): of the answers paid for;
+ *   <li>{@code input_tokens}, {@code output_tokens}, {@code cached_tokens} (read from the
+ *       provider's prompt cache), {@code cache_write_tokens} (written to it), {@code
+ *       cost_micro_usd} (millionths of a dollar): of the answers paid for;
  *   <li>{@code latency_ms}: a distribution of the fresh answers' latencies.
  * </ul>
  *
@@ -63,6 +64,7 @@ public final class LlmMetrics {
   final Counter inputTokens = Metrics.counter(NAMESPACE, "input_tokens");
   final Counter outputTokens = Metrics.counter(NAMESPACE, "output_tokens");
   final Counter cachedTokens = Metrics.counter(NAMESPACE, "cached_tokens");
+  final Counter cacheWriteTokens = Metrics.counter(NAMESPACE, "cache_write_tokens");
   final Counter costMicros = Metrics.counter(NAMESPACE, "cost_micro_usd");
   final Distribution latencyMillis = Metrics.distribution(NAMESPACE, "latency_ms");
 
@@ -86,6 +88,7 @@ public final class LlmMetrics {
     inputTokens.inc(r.usage().inputTokens());
     outputTokens.inc(r.usage().outputTokens());
     cachedTokens.inc(r.usage().cacheReadTokens());
+    cacheWriteTokens.inc(r.usage().cacheWriteTokens());
     costMicros.inc(cost);
     latencyMillis.update(r.latency().toMillis());
     LOCAL_INPUT.add(r.usage().inputTokens());

@@ -214,6 +214,11 @@ public class McpToolsTest {
     ((McpTool) second.get(0)).handle().release().get(10, TimeUnit.SECONDS);
     assertEquals(0, SharedClients.users(server));
     assertTrue("the server's process ended with the last release", McpTestServers.gone(pid));
+    // The registry forgets a process in its onExit callback, which may run a moment later.
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (Processes.running().contains(a.process()) && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
     assertFalse(Processes.running().contains(a.process()));
 
     // A released tool connects again when called: a new client and process.

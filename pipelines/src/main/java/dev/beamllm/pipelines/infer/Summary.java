@@ -20,6 +20,8 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param requests attempts sent to providers
  * @param inputTokens input tokens
  * @param outputTokens output tokens
+ * @param cacheReadTokens input tokens read from the provider's prompt cache
+ * @param cacheWriteTokens input tokens written to it
  * @param costUsd dollars
  * @param rateLimited attempts answered 429
  * @param seconds wall time
@@ -35,6 +37,8 @@ record Summary(
     long requests,
     long inputTokens,
     long outputTokens,
+    long cacheReadTokens,
+    long cacheWriteTokens,
     double costUsd,
     long rateLimited,
     double seconds,
@@ -55,6 +59,8 @@ record Summary(
         counter(result, "attempts"),
         counter(result, "input_tokens"),
         counter(result, "output_tokens"),
+        counter(result, "cached_tokens"),
+        counter(result, "cache_write_tokens"),
         counter(result, "cost_micro_usd") / 1e6,
         counter(result, "rate_limited"),
         seconds,
@@ -107,6 +113,14 @@ record Summary(
                 : ""));
     s.append(String.format(Locale.ROOT, "  input tokens    %,d%n", inputTokens));
     s.append(String.format(Locale.ROOT, "  output tokens   %,d%n", outputTokens));
+    if (cacheReadTokens + cacheWriteTokens > 0) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  prompt cache    %,d input tokens read, %,d written%n",
+              cacheReadTokens,
+              cacheWriteTokens));
+    }
     s.append(String.format(Locale.ROOT, "  cost            $%.6f%n", costUsd));
     s.append(String.format(Locale.ROOT, "  wall time       %.1f s%n", seconds));
     s.append(

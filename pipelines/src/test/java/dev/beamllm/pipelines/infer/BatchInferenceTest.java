@@ -209,4 +209,54 @@ public class BatchInferenceTest {
     assertEquals("gpt-4.1-nano", byId.get("q2").get("model").asText());
     assertTrue(byId.containsKey("line-4"));
   }
+
+  @Test
+  public void rowsSharingASystemPromptReadItFromThePromptCache() throws Exception {
+    String system = "You label messages. " + "Rule: be exact and brief. ".repeat(400);
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.add(
+          Json.write(
+              Json.object()
+                  .put("id", "r" + i)
+                  .put("system", system)
+                  .put("prompt", "Message " + i + ": late order.")));
+    }
+    Path plainDir = Files.createTempDirectory("infer-cache-plain");
+    Path cachedDir = Files.createTempDirectory("infer-cache-on");
+    Files.write(plainDir.resolve("rows.jsonl"), rows);
+    Files.write(cachedDir.resolve("rows.jsonl"), rows);
+    Outcome plain =
+        run(
+            plainDir,
+            plainDir.resolve("rows.jsonl"),
+            "--models=claude-4.5-sonnet",
+            "--maxConcurrent=1");
+    Outcome cached =
+        run(
+            cachedDir,
+            cachedDir.resolve("rows.jsonl"),
+            "--models=claude-4.5-sonnet",
+            "--maxConcurrent=1",
+            "--promptCache=system_and_tools");
+    assertEquals(20, cached.answers().size());
+    assertTrue(plain.out(), !plain.out().contains("prompt cache"));
+    Matcher m =
+        Pattern.compile("prompt cache\\s+([\\d,]+) input tokens read, ([\\d,]+) written")
+            .matcher(cached.out());
+    assertTrue(cached.out(), m.find());
+    long read = Long.parseLong(m.group(1).replace(",", ""));
+    long written = Long.parseLong(m.group(2).replace(",", ""));
+    assertEquals("19 rows read what the first wrote", 19 * written, read);
+    double plainCost =
+        plain.answers().stream().mapToDouble(a -> a.get("cost_usd").asDouble()).sum();
+    double cachedCost =
+        cached.answers().stream().mapToDouble(a -> a.get("cost_usd").asDouble()).sum();
+    assertTrue(plainCost + " vs " + cachedCost, cachedCost < plainCost / 3);
+    assertEquals(
+        written,
+        cached.answers().stream()
+            .mapToLong(a -> a.path("usage").path("cache_write_tokens").asLong())
+            .sum());
+  }
 }
