@@ -463,6 +463,16 @@ public final class LlmIO {
       return with(config().withRemoteMcp(mode));
     }
 
+    /**
+     * A hard cap on what the job spends; see {@link ClientConfig#withMaxCost}. Each worker JVM
+     * enforces its share, the cap divided by {@link #withNumWorkers} (the whole cap with one
+     * worker, as on the DirectRunner or a single machine). Rows past it become failures of kind
+     * {@code budget}, unsent.
+     */
+    public Complete withMaxCost(double dollars) {
+      return with(config().withMaxCost(dollars));
+    }
+
     /** Marks prompts for the provider's prompt cache; see {@link ClientConfig#withPromptCache}. */
     public Complete withPromptCache(PromptCache cache) {
       return with(config().withPromptCache(cache));
@@ -523,14 +533,18 @@ public final class LlmIO {
      * shared through Redis, under the job's name), no progress display.
      */
     ClientConfig workerConfig(PipelineOptions options) {
-      if (config().sharedLimits().isPresent()) {
-        return config()
-            .withSharedLimits(
-                config().sharedLimits().get().withDefaultNamespace(options.getJobName()));
+      ClientConfig c = config();
+      if (c.maxCost().isPresent() && numWorkers() > 1) {
+        // The spending cap is split like the limits: no worker can spend another's share.
+        c = c.withMaxCost(c.maxCost().get() / numWorkers());
+      }
+      if (c.sharedLimits().isPresent()) {
+        return c.withSharedLimits(
+            c.sharedLimits().get().withDefaultNamespace(options.getJobName()));
       }
       Map<String, Limits> perModel = new HashMap<>();
-      config().perModelLimits().forEach((m, l) -> perModel.put(m, l.share(numWorkers())));
-      return config().withLimits(config().limits().share(numWorkers())).withModelLimits(perModel);
+      c.perModelLimits().forEach((m, l) -> perModel.put(m, l.share(numWorkers())));
+      return c.withLimits(c.limits().share(numWorkers())).withModelLimits(perModel);
     }
 
     /** Fails at pipeline construction for settings that can never work. */

@@ -54,12 +54,15 @@ final class Admit {
       ModelSpec spec,
       SamplingParams params,
       Map<String, Long> inputTokens) {
-    int maxOut =
-        spec.maxOutputTokens() > 0
-            ? Math.min(params.maxNewTokens(), spec.maxOutputTokens())
-            : params.maxNewTokens();
     long estimate = inputTokens.computeIfAbsent(model, k -> estimateInput(request, spec));
-    return calibration.reserve(model, estimate) + maxOut;
+    return calibration.reserve(model, estimate) + maxOutput(spec, params);
+  }
+
+  /** The output limit of a request on a model: its own, capped at the model's maximum. */
+  static int maxOutput(ModelSpec spec, SamplingParams params) {
+    return spec.maxOutputTokens() > 0
+        ? Math.min(params.maxNewTokens(), spec.maxOutputTokens())
+        : params.maxNewTokens();
   }
 
   private long estimateInput(LlmRequest request, ModelSpec spec) {

@@ -50,6 +50,9 @@ final class Call implements Scheduler.Job {
   private long submitted;
   private ApiError lastError;
 
+  /** What the attempt in flight reserved of the budget, to settle when it ends. */
+  private long reservedMicros;
+
   /**
    * A request.
    *
@@ -165,6 +168,10 @@ final class Call implements Scheduler.Job {
       next();
       return;
     }
+    if (!reserveBudget()) {
+      scheduler.release(model, admission);
+      return;
+    }
     Send.Attempt attempt;
     try {
       attempt =
@@ -178,12 +185,14 @@ final class Call implements Scheduler.Job {
                   request.tools().orElse(null),
                   onText);
     } catch (ApiKeys.MissingKeyException e) {
+      settleBudget(0);
       scheduler.release(model, admission);
       attempts++;
       afterError(ApiError.of(ErrorKind.AUTH, e.getMessage()), false);
       return;
     } catch (InvalidPromptException | UnsupportedOperationException e) {
       // Nothing was sent: this model's API cannot carry the request. Another model may.
+      settleBudget(0);
       scheduler.release(model, admission);
       cannotServe(e.getMessage());
       return;
@@ -207,6 +216,7 @@ final class Call implements Scheduler.Job {
 
   /** Ends a request whose HTTP request could not be built or sent; frees its slot. */
   private void refuse(Scheduler.Admission admission, RuntimeException e) {
+    settleBudget(0);
     scheduler.release(model, admission);
     attempts++;
     fail(Classify.refused(model, e));
@@ -236,6 +246,9 @@ final class Call implements Scheduler.Job {
     if (outcome.aboutModel()) {
       steps.health().failed(model, spec, outcome.error());
     }
+    // A failed attempt is not billed (an error status, a dropped connection), except one that
+    // timed out, which the provider may have answered: it keeps its worst case.
+    settleBudget(outcome.error().kind() == ErrorKind.TIMEOUT ? reservedMicros / 1_000_000.0 : 0);
     scheduler.finished(
         model,
         admission,
@@ -267,9 +280,11 @@ final class Call implements Scheduler.Job {
                   conversation,
                   attempt.warnings());
     } catch (RuntimeException e) {
+      settleBudget(0);
       scheduler.finished(model, admission, charged, outcome.info(), false, -1);
       throw e;
     }
+    settleBudget(response.cost());
     // Stored before the slot is freed and the answer given: at any moment, the answers the provider
     // has sent but no cache holds are at most the requests in flight, which is what a killed job
     // pays again.
@@ -309,6 +324,37 @@ final class Call implements Scheduler.Job {
       avoid.add(model);
     }
     scheduler.later(this::next, decision.delayNanos());
+  }
+
+  /**
+   * Reserves the budget for the attempt about to be sent: its worst case at the chosen model.
+   *
+   * @return false when it does not fit, and the request has ended with a {@code BUDGET} error
+   */
+  private boolean reserveBudget() {
+    Budget budget = steps.budget();
+    if (budget == null) {
+      return true;
+    }
+    int maxOut = Admit.maxOutput(spec, params);
+    long input = Math.max(0, tokens() - maxOut);
+    long micros = budget.worstCaseMicros(spec, input, maxOut, request.serviceTier().orElse(null));
+    ApiError refused = budget.reserve(micros);
+    if (refused != null) {
+      fail(refused);
+      return false;
+    }
+    reservedMicros = micros;
+    return true;
+  }
+
+  /** Settles the attempt's reservation with what it cost. */
+  private void settleBudget(double costDollars) {
+    Budget budget = steps.budget();
+    if (budget != null && reservedMicros > 0) {
+      budget.settle(reservedMicros, costDollars);
+      reservedMicros = 0;
+    }
   }
 
   /** Ends the request with an error. */

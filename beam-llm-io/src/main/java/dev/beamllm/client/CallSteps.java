@@ -12,6 +12,7 @@ import dev.beamllm.mcp.RemoteMcp;
  * @param scheduler frees the slots of admitted attempts
  * @param health records what answers say of their models
  * @param tracker counts requests started and finished
+ * @param budget the spending cap, or null for none
  */
 record CallSteps(
     PickModel pick,
@@ -22,7 +23,8 @@ record CallSteps(
     Deliver deliver,
     Scheduler scheduler,
     ModelHealth health,
-    StatusTracker tracker) {
+    StatusTracker tracker,
+    Budget budget) {
 
   /** The steps of a client with this configuration and these parts. */
   static CallSteps of(
@@ -56,6 +58,7 @@ record CallSteps(
             config.models().get(0)),
         scheduler,
         health,
-        tracker);
+        tracker,
+        Budget.of(config.maxCost().orElse(null), config.serviceTier().orElse(null)));
   }
 }

@@ -124,6 +124,9 @@ public abstract class ClientConfig implements Serializable {
   /** Where requests mark their prompt for the provider's prompt cache; none by default. */
   public abstract PromptCache promptCache();
 
+  /** The most the client may spend, in dollars; no cap by default. */
+  public abstract Optional<Double> maxCost();
+
   /**
    * The defaults, with no model yet: uniform weights, the built-in registry, 5 attempts, 60 s per
    * attempt, no rate limits, progress on AUTO, chat completions for OpenAI, no background mode,
@@ -371,6 +374,22 @@ public abstract class ClientConfig implements Serializable {
   }
 
   /**
+   * A hard cap on what the client spends, in dollars: before each attempt is sent, its worst case
+   * (its estimated input and its whole output limit, at the model's prices and the tier) is
+   * reserved against the cap, and settled with the answer's real cost. An attempt that does not fit
+   * is not sent: its request ends with a {@code BUDGET} error. The money spent plus what the
+   * attempts in flight could still cost thus never passes the cap, in this client (one per JVM in a
+   * Beam job).
+   */
+  public ClientConfig withMaxCost(double dollars) {
+    checkArgument(
+        dollars > 0 && Double.isFinite(dollars),
+        "maxCost: must be a positive number of dollars, got %s",
+        dollars);
+    return toBuilder().setMaxCost(dollars).build();
+  }
+
+  /**
    * Marks each request's prompt for the provider's prompt cache, by a pattern ({@link
    * PromptCache.Pattern}: {@code system_and_tools} for rows sharing a long system prompt, {@code
    * auto}, ...) and a lifetime (5 minutes or 1 hour): Anthropic gets {@code cache_control} on the
@@ -516,6 +535,8 @@ public abstract class ClientConfig implements Serializable {
     abstract Builder setBackgroundMode(boolean background);
 
     abstract Builder setPromptCache(PromptCache cache);
+
+    abstract Builder setMaxCost(@Nullable Double dollars);
 
     abstract Builder setRemoteMcpServers(McpServers servers);
 

@@ -132,6 +132,7 @@ final class ConfigMaps {
               "withSamplingParams",
               params(v -> b -> b.topLogprobs((int) whole("top_logprobs", v)))),
           new Key("service_tier", "withServiceTier", (c, v) -> c.withServiceTier(text(v))),
+          new Key("max_cost", "withMaxCost", (c, v) -> c.withMaxCost(number("max_cost", v))),
           new Key("prompt_cache", "withPromptCache", (c, v) -> c.withPromptCache(promptCache(v))),
           new Key("extra_headers", "withExtraHeaders", (c, v) -> c.withExtraHeaders(headers(v))),
           new Key(

@@ -540,6 +540,12 @@ public final class LlmClient implements AutoCloseable {
       return this;
     }
 
+    /** See {@link ClientConfig#withMaxCost}. */
+    public Builder maxCost(double dollars) {
+      config = config.withMaxCost(dollars);
+      return this;
+    }
+
     /** See {@link ClientConfig#withPromptCache}. */
     public Builder promptCache(PromptCache cache) {
       config = config.withPromptCache(cache);

@@ -45,7 +45,12 @@ public enum ErrorKind {
   /** An agent loop used all its turns and the model still asked for tools. */
   MAX_TURNS(false),
   /** A tool of an agent loop could not be run at all (its server is unreachable, say). */
-  TOOL(false);
+  TOOL(false),
+  /**
+   * Not sent: its worst-case cost would have taken the client past its spending cap ({@code
+   * withMaxCost}).
+   */
+  BUDGET(false);
 
   private final boolean retryable;
 

@@ -111,6 +111,7 @@ public class OneConfigurationTest {
         Map.entry("top_logprobs", 2),
         Map.entry("service_tier", "flex"),
         Map.entry("prompt_cache", "system_and_tools:1h"),
+        Map.entry("max_cost", 12.5),
         Map.entry("extra_headers", Map.of("x-team", "data")),
         Map.entry("extra_body", Map.of("top_k", 40)),
         Map.entry("seed", 9),
@@ -213,6 +214,8 @@ public class OneConfigurationTest {
             Map.entry("requestTimeout", c -> c.withRequestTimeout(Duration.ZERO)),
             Map.entry("requestTimeout ", c -> c.withRequestTimeout(Duration.ofSeconds(-1))),
             Map.entry("serviceTier", c -> c.withServiceTier(" ")),
+            Map.entry("maxCost", c -> c.withMaxCost(0)),
+            Map.entry("maxCost ", c -> c.withMaxCost(Double.NaN)),
             Map.entry("extraHeaders", c -> c.withExtraHeaders(Map.of(" ", "x"))),
             Map.entry(
                 "tools",

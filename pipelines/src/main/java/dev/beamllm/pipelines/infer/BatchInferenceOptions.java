@@ -63,7 +63,7 @@ public interface BatchInferenceOptions extends PipelineOptions {
   void setMaxConcurrent(Integer value);
 
   @Description(
-      "Worker JVMs that split --rpm, --tpm, --maxConcurrent and --modelLimits statically: each enforces"
+      "Worker JVMs that split --rpm, --tpm, --maxConcurrent, --modelLimits and --maxCost statically: each enforces"
           + " 1/n of them (on a Flink cluster, one per TaskManager; a worker that idles wastes its"
           + " share). Not with --sharedLimits, which holds the whole quota for every worker at once")
   @Default.Integer(1)
@@ -265,6 +265,14 @@ public interface BatchInferenceOptions extends PipelineOptions {
   String getMcpServers();
 
   void setMcpServers(String value);
+
+  @Description(
+      "A hard cap on what the job spends, in dollars: each request's worst case (input and its"
+          + " whole output limit) is reserved before it is sent and settled with its real cost;"
+          + " rows that no longer fit are not sent and go to the failures file (error_kind budget)")
+  Double getMaxCost();
+
+  void setMaxCost(Double value);
 
   @Description(
       "Mark prompts for the provider's prompt cache (Anthropic, Claude and Nova on Bedrock; OpenAI"

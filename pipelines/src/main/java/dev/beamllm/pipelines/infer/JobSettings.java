@@ -273,6 +273,9 @@ final class JobSettings {
       }
       out = flag("remoteMcpServers", out::withRemoteMcpServers, servers);
     }
+    if (o.getMaxCost() != null) {
+      out = flag("maxCost", out::withMaxCost, o.getMaxCost());
+    }
     if (o.getPromptCache() != null) {
       PromptCache cache;
       try {

@@ -259,4 +259,29 @@ public class BatchInferenceTest {
             .mapToLong(a -> a.path("usage").path("cache_write_tokens").asLong())
             .sum());
   }
+
+  @Test
+  public void rowsPastTheSpendingCapBecomeBudgetFailuresUnsent() throws Exception {
+    Path dir = Files.createTempDirectory("infer-budget");
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      rows.add("{\"id\":\"r" + i + "\",\"prompt\":\"Row " + i + ": " + "word ".repeat(100) + "\"}");
+    }
+    Files.write(dir.resolve("rows.jsonl"), rows);
+    Outcome o =
+        run(
+            dir,
+            dir.resolve("rows.jsonl"),
+            "--models=gpt-4.1",
+            "--maxNewTokens=200",
+            "--maxCost=0.02");
+    long budget =
+        o.failures().stream().filter(f -> "budget".equals(f.path("error_kind").asText())).count();
+    assertEquals("none lost", 200, o.answers().size() + o.failures().size());
+    assertEquals("every failure is the budget's", o.failures().size(), budget);
+    assertTrue(o.out(), budget > 0 && !o.answers().isEmpty());
+    assertEquals("the refused rows were not sent", o.answers().size(), o.fakeReceived());
+    double spent = o.answers().stream().mapToDouble(a -> a.get("cost_usd").asDouble()).sum();
+    assertTrue(spent + " of $0.02", spent <= 0.02);
+  }
 }

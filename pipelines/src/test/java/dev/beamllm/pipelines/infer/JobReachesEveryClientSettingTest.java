@@ -60,6 +60,7 @@ public class JobReachesEveryClientSettingTest {
           Map.entry("withExtraHeaders", List.of("--extraHeaders={\"x-team\":\"data\"}")),
           Map.entry("withExtraBody", List.of("--extraBody={\"top_k\":40}")),
           Map.entry("withServiceTier", List.of("--serviceTier=flex")),
+          Map.entry("withMaxCost", List.of("--maxCost=12.5")),
           Map.entry(
               "withPromptCache",
               List.of("--promptCache=system_and_tools", "--promptCache=auto:1h")),
@@ -195,6 +196,7 @@ public class JobReachesEveryClientSettingTest {
             Map.entry("--outputSchema=no-such-schema.json", "--outputSchema:"),
             Map.entry("--extraHeaders=[1]", "--extraHeaders:"),
             Map.entry("--serviceTier= ", "--serviceTier:"),
+            Map.entry("--maxCost=0", "--maxCost: must be a positive number of dollars"),
             Map.entry("--promptCache=everything", "--promptCache: unknown pattern 'everything'"),
             Map.entry("--promptCache=auto:2h", "--promptCache: unknown TTL '2h'"),
             Map.entry("--remoteMcpServers=no-such-file.json", "--remoteMcpServers:"),
