@@ -169,6 +169,7 @@ final class Call implements Scheduler.Job {
       return;
     }
     if (!reserveBudget()) {
+      // Waiting for room, or ended: either way the slot goes to another request.
       scheduler.release(model, admission);
       return;
     }
@@ -327,9 +328,11 @@ final class Call implements Scheduler.Job {
   }
 
   /**
-   * Reserves the budget for the attempt about to be sent: its worst case at the chosen model.
+   * Reserves the budget for the attempt about to be sent: its worst case at the chosen model. When
+   * it fits only once the attempts in flight settle, the request is queued again then.
    *
-   * @return false when it does not fit, and the request has ended with a {@code BUDGET} error
+   * @return false when not reserved: the request waits for room, or has ended with a {@code BUDGET}
+   *     error
    */
   private boolean reserveBudget() {
     Budget budget = steps.budget();
@@ -339,13 +342,19 @@ final class Call implements Scheduler.Job {
     int maxOut = Admit.maxOutput(spec, params);
     long input = Math.max(0, tokens() - maxOut);
     long micros = budget.worstCaseMicros(spec, input, maxOut, request.serviceTier().orElse(null));
-    ApiError refused = budget.reserve(micros);
-    if (refused != null) {
-      fail(refused);
-      return false;
+    switch (budget.reserve(micros, this::submitForAdmission)) {
+      case RESERVED -> {
+        reservedMicros = micros;
+        return true;
+      }
+      case WAIT -> {
+        return false;
+      }
+      default -> {
+        fail(budget.refusal(micros));
+        return false;
+      }
     }
-    reservedMicros = micros;
-    return true;
   }
 
   /** Settles the attempt's reservation with what it cost. */
