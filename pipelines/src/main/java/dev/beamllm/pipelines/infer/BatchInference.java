@@ -428,6 +428,7 @@ public final class BatchInference {
 
     int run(PrintStream out, PrintStream err) {
       try {
+        JobEstimate.print(options, registry, models, totalRows, out);
         if (tools != null) {
           out.println(
               "Rows run as agents (at most "

@@ -66,8 +66,13 @@ public class DryRunTest {
             "--output=" + out.resolve("answers.jsonl"),
             "--failures=" + out.resolve("failures.jsonl"),
             // Never reached: a dry run contacts no server (.invalid never resolves).
-            "--cache=redis://:dry-run-pw-123@redis.invalid:6379/0");
+            "--cache=redis://:dry-run-pw-123@redis.invalid:6379/0",
+            "--maxCost=0.01");
     assertEquals(r.err, 0, r.code);
+    // The estimate comes first, before anything could be sent.
+    assertTrue(r.out, r.out.indexOf("Estimate (") < r.out.indexOf("Dry run on"));
+    assertThat(r.out, containsString("input tokens; $"));
+    assertThat(r.out, containsString("Spending cap: $0.01 (below the estimate's upper bound"));
     assertThat(r.out, containsString("Dry run on DirectRunner"));
     assertThat(r.out, containsString("Rows: 56"));
     assertThat(
