@@ -8,10 +8,13 @@ import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
+import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 
 /**
@@ -76,6 +79,34 @@ public class BudgetTest {
       // Each answer costs about the same: the cap leaves less than one worst case unspent.
       assertTrue(spent + " of " + cap, spent <= cap && spent > cap - 2 * one.cost() - 0.001);
       assertTrue(answers.get(99).isError());
+    }
+  }
+
+  @Test
+  public void closingTheClientEndsTheRequestsWaitingForRoom() throws Exception {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .keyless(true)
+            .latency(FakeLatency.fixed(Duration.ofMillis(500)))
+            .start()) {
+      LlmClient client =
+          ClientTestSupport.client(fake, "gpt-4.1")
+              .samplingParams(SamplingParams.defaults().withMaxNewTokens(500))
+              .maxCost(0.02)
+              .build();
+      List<CompletableFuture<ApiResponse>> futures = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        futures.add(client.start(Conversation.user("Row " + i)));
+      }
+      Thread.sleep(100);
+      client.close();
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+      long cancelled =
+          futures.stream()
+              .map(CompletableFuture::join)
+              .filter(r -> r.error().map(e -> e.kind() == ErrorKind.CANCELLED).orElse(false))
+              .count();
+      assertTrue("the waiting requests ended cancelled: " + cancelled, cancelled > 0);
     }
   }
 }

@@ -65,9 +65,14 @@ final class Admit {
         : params.maxNewTokens();
   }
 
+  /** The tools a request offers: its own, or the client's. */
+  List<Tool> toolsOf(LlmRequest request) {
+    return request.toolsOr(tools);
+  }
+
   private long estimateInput(LlmRequest request, ModelSpec spec) {
     long n = TokenCounter.estimate(request.conversation(), spec.wireFormat().imageRule());
-    for (Tool t : request.toolsOr(tools)) {
+    for (Tool t : toolsOf(request)) {
       n += TokenCounter.count(t.name()) + TokenCounter.count(t.parametersJson());
     }
     return n;

@@ -53,6 +53,9 @@ final class Call implements Scheduler.Job {
   /** What the attempt in flight reserved of the budget, to settle when it ends. */
   private long reservedMicros;
 
+  /** What the budget reserved for this request while it waited for room, not yet taken. */
+  private long waitedMicros;
+
   /**
    * A request.
    *
@@ -233,7 +236,9 @@ final class Call implements Scheduler.Job {
         deliver(outcome, admission, attempt, answer);
       }
     } catch (RuntimeException e) {
-      // A throwing postprocess hook (or any bug past this point) must not leave the future open.
+      // A throwing postprocess hook (or any bug past this point) must not leave the future open,
+      // nor the budget reserved for requests that wait on it.
+      settleBudget(reservedMicros / 1_000_000.0);
       if (!future.isDone()) {
         fail(ApiError.of(ErrorKind.INVALID_RESPONSE, "the answer could not be processed: " + e));
       }
@@ -247,9 +252,13 @@ final class Call implements Scheduler.Job {
     if (outcome.aboutModel()) {
       steps.health().failed(model, spec, outcome.error());
     }
-    // A failed attempt is not billed (an error status, a dropped connection), except one that
-    // timed out, which the provider may have answered: it keeps its worst case.
-    settleBudget(outcome.error().kind() == ErrorKind.TIMEOUT ? reservedMicros / 1_000_000.0 : 0);
+    // A failed attempt is not billed (an error status, a dropped connection), except one the
+    // provider may have answered (a timeout, an answer that could not be read): it keeps its worst
+    // case.
+    settleBudget(
+        outcome.error().kind() == ErrorKind.TIMEOUT || outcome.usedTokens() > 0
+            ? reservedMicros / 1_000_000.0
+            : 0);
     scheduler.finished(
         model,
         admission,
@@ -281,7 +290,8 @@ final class Call implements Scheduler.Job {
                   conversation,
                   attempt.warnings());
     } catch (RuntimeException e) {
-      settleBudget(0);
+      // The answer came and was paid for; what it cost is not known past here.
+      settleBudget(reservedMicros / 1_000_000.0);
       scheduler.finished(model, admission, charged, outcome.info(), false, -1);
       throw e;
     }
@@ -328,8 +338,9 @@ final class Call implements Scheduler.Job {
   }
 
   /**
-   * Reserves the budget for the attempt about to be sent: its worst case at the chosen model. When
-   * it fits only once the attempts in flight settle, the request is queued again then.
+   * Reserves the budget for the attempt about to be sent: its worst case at the chosen model (its
+   * thinking included: a model that may think may use its whole output). When it fits only once the
+   * attempts in flight settle, the request waits for the room and is queued again with it.
    *
    * @return false when not reserved: the request waits for room, or has ended with a {@code BUDGET}
    *     error
@@ -340,9 +351,36 @@ final class Call implements Scheduler.Job {
       return true;
     }
     int maxOut = Admit.maxOutput(spec, params);
+    boolean thinks =
+        spec.capabilities().reasoning()
+            && (params.reasoningEffort().isPresent()
+                || spec.reasoningEffort().isPresent()
+                || params.thinkingBudget().isPresent());
+    long out =
+        thinks
+            ? Math.max(maxOut, spec.maxOutputTokens()) + params.thinkingBudget().orElse(0)
+            : maxOut;
     long input = Math.max(0, tokens() - maxOut);
-    long micros = budget.worstCaseMicros(spec, input, maxOut, request.serviceTier().orElse(null));
-    switch (budget.reserve(micros, this::submitForAdmission)) {
+    long micros =
+        budget.worstCaseMicros(
+            spec, input, out, request.serviceTier().orElse(null), steps.admit().toolsOf(request));
+    if (waitedMicros > 0) {
+      long room = waitedMicros;
+      waitedMicros = 0;
+      if (room >= micros) {
+        reservedMicros = room;
+        return true;
+      }
+      budget.settle(room, 0);
+    }
+    Budget.Verdict verdict =
+        budget.reserve(
+            micros,
+            reserved -> {
+              waitedMicros = reserved;
+              submitForAdmission();
+            });
+    switch (verdict) {
       case RESERVED -> {
         reservedMicros = micros;
         return true;

@@ -59,6 +59,9 @@ record CallSteps(
         scheduler,
         health,
         tracker,
-        Budget.of(config.maxCost().orElse(null), config.serviceTier().orElse(null)));
+        Budget.of(
+            config.maxCost().orElse(null),
+            config.serviceTier().orElse(null),
+            config.promptCache()));
   }
 }

@@ -366,6 +366,10 @@ public final class LlmClient implements AutoCloseable {
     for (Scheduler.Job waiting : scheduler.shutdown()) {
       ((Call) waiting).fail(Admit.closed());
     }
+    if (steps.budget() != null) {
+      // Requests waiting for budget room are queued again, which the closed scheduler refuses.
+      steps.budget().wakeAll();
+    }
     transport.close();
     if (sharedQuota != null) {
       // After the scheduler gave its leases back, so that they reach Redis before it closes.

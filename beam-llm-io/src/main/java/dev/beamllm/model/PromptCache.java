@@ -14,9 +14,9 @@ import java.util.stream.Collectors;
  * invoke}) and Bedrock Converse ({@code cachePoint} blocks). A cached prefix is billed at a tenth
  * of the input price when read and at 1.25 times (5 minutes) or twice (1 hour) when written, so a
  * prompt prefix shared by many requests (a long system prompt, the tools, an agent's earlier turns)
- * costs far less. OpenAI and Gemini cache on their own; they are sent nothing. At most four marks
- * per request, as Anthropic allows. The patterns are lm-deluge's; {@link Pattern#AUTO} picks them
- * from the conversation. Immutable.
+ * costs far less. OpenAI and Gemini cache on their own; they are sent nothing; nor is a Bedrock
+ * Converse model that does not cache. At most four marks per request, as Anthropic allows. The
+ * patterns are lm-deluge's; {@link Pattern#AUTO} picks them from the conversation. Immutable.
  */
 @AutoValue
 @SerializableAutoValue
@@ -38,8 +38,9 @@ public abstract class PromptCache implements Serializable {
     /** The last three user turns. */
     LAST_3_USER_MESSAGES,
     /**
-     * The tools and the system prompt, which rows of a job share; and, in a conversation past its
-     * first turn, the last user turn, which the next turn of an agent shares.
+     * The tools and the system prompt, which rows of a job share; and, in an agent's turn (the
+     * conversation ends with tool results), that last turn, which the next turn reads. A row's own
+     * question is not marked: it would be written at a premium and never read.
      */
     AUTO;
 

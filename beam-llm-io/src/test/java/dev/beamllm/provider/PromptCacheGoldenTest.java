@@ -47,6 +47,16 @@ public class PromptCacheGoldenTest {
           Message.of(Role.ASSISTANT, List.of(new Text("A long piece of timber."))),
           Message.user("And in physics?"));
 
+  /** An agent's turn: the conversation ends with the results of the tools the model called. */
+  private static final Conversation AGENT_TURN =
+      Conversation.of(
+          Message.system("You are a careful assistant."),
+          Message.user("What does 'beam' mean?"),
+          Message.of(
+              Role.ASSISTANT,
+              List.of(new Text("Let me look."), new ToolCall("call_1", "lookup", "{}"))),
+          Message.toolResults(List.of(ToolResult.of("call_1", "a long piece of timber"))));
+
   private record Case(String model, WireFormat format, PromptCache cache, Conversation c) {}
 
   private static Map<String, Case> cases() {
@@ -56,6 +66,20 @@ public class PromptCacheGoldenTest {
           "anthropic-" + p.wireName(),
           new Case("claude-4.5-sonnet", WireFormat.ANTHROPIC, PromptCache.of(p), AGENT));
     }
+    c.put(
+        "anthropic-auto-agent-turn",
+        new Case(
+            "claude-4.5-sonnet",
+            WireFormat.ANTHROPIC,
+            PromptCache.of(PromptCache.Pattern.AUTO),
+            AGENT_TURN));
+    c.put(
+        "bedrock-invoke-claude-auto-agent-turn",
+        new Case(
+            "bedrock-claude-4.5-sonnet",
+            WireFormat.BEDROCK_ANTHROPIC,
+            PromptCache.of(PromptCache.Pattern.AUTO).withTtl(PromptCache.Ttl.ONE_HOUR),
+            AGENT_TURN));
     c.put(
         "anthropic-auto-first-turn",
         new Case(

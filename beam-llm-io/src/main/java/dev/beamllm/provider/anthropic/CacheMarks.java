@@ -45,7 +45,7 @@ final class CacheMarks {
           case LAST_USER_MESSAGE -> 1;
           case LAST_2_USER_MESSAGES -> 2;
           case LAST_3_USER_MESSAGES -> 3;
-          case AUTO -> body.path("messages").size() > 1 ? 1 : 0;
+          case AUTO -> endsWithToolResults(body.path("messages")) ? 1 : 0;
           default -> 0;
         };
     JsonNode messages = body.path("messages");
@@ -56,6 +56,19 @@ final class CacheMarks {
         budget--;
       }
     }
+  }
+
+  /** Whether the last message carries tool results: an agent's turn, which the next one reads. */
+  private static boolean endsWithToolResults(JsonNode messages) {
+    if (messages.isEmpty()) {
+      return false;
+    }
+    for (JsonNode block : messages.get(messages.size() - 1).path("content")) {
+      if ("tool_result".equals(block.path("type").asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Marks the last tool that can carry a mark (not an MCP toolset); 1 if one was marked. */

@@ -90,7 +90,7 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
         spec.putObject("inputSchema").set("json", Json.parse(t.parametersJson()));
       }
     }
-    CachePoints.apply(body, r.promptCache());
+    CachePoints.apply(body, r.promptCache(), model);
     if (thinking.enabled()) {
       thinking.writeTo(body.putObject("additionalModelRequestFields"));
     }

@@ -3,8 +3,10 @@ package dev.beamllm.provider.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.PromptCache;
 import dev.beamllm.prompt.internal.Json;
+import java.util.Locale;
 
 /**
  * Bedrock Converse's prompt-cache checkpoints for a {@link PromptCache} pattern, put on a rendered
@@ -18,20 +20,28 @@ final class CachePoints {
 
   private CachePoints() {}
 
-  /** Adds the checkpoints of {@code cache} to {@code body}. */
-  static void apply(ObjectNode body, PromptCache cache) {
-    if (!cache.isOn()) {
+  /**
+   * Adds the checkpoints of {@code cache} to {@code body}, for a model that caches (the registry
+   * prices its cache reads): Claude everywhere, with the hour's lifetime; Nova in the system prompt
+   * and messages only, for five minutes (AWS's supported-models table); none for the others.
+   */
+  static void apply(ObjectNode body, PromptCache cache, ModelSpec model) {
+    if (!cache.isOn() || model.prices().cachedInput() == null) {
       return;
     }
+    boolean claude = model.apiName().toLowerCase(Locale.ROOT).contains("claude");
     ObjectNode point = Json.object();
     ObjectNode c = point.putObject("cachePoint").put("type", "default");
-    if (cache.ttl() == PromptCache.Ttl.ONE_HOUR) {
+    if (cache.ttl() == PromptCache.Ttl.ONE_HOUR && claude) {
       c.put("ttl", cache.ttl().wireName());
     }
     PromptCache.Pattern p = cache.pattern();
     boolean auto = p == PromptCache.Pattern.AUTO;
     int budget = MAX_CHECKPOINTS;
-    if (p == PromptCache.Pattern.TOOLS_ONLY || p == PromptCache.Pattern.SYSTEM_AND_TOOLS || auto) {
+    if (claude
+        && (p == PromptCache.Pattern.TOOLS_ONLY
+            || p == PromptCache.Pattern.SYSTEM_AND_TOOLS
+            || auto)) {
       budget -= after(body.path("toolConfig").get("tools"), point);
     }
     if (p == PromptCache.Pattern.SYSTEM_AND_TOOLS || auto) {
@@ -42,7 +52,7 @@ final class CachePoints {
           case LAST_USER_MESSAGE -> 1;
           case LAST_2_USER_MESSAGES -> 2;
           case LAST_3_USER_MESSAGES -> 3;
-          case AUTO -> body.path("messages").size() > 1 ? 1 : 0;
+          case AUTO -> endsWithToolResults(body.path("messages")) ? 1 : 0;
           default -> 0;
         };
     JsonNode messages = body.path("messages");
@@ -53,6 +63,19 @@ final class CachePoints {
         budget--;
       }
     }
+  }
+
+  /** Whether the last message carries tool results: an agent's turn, which the next one reads. */
+  private static boolean endsWithToolResults(JsonNode messages) {
+    if (messages.isEmpty()) {
+      return false;
+    }
+    for (JsonNode block : messages.get(messages.size() - 1).path("content")) {
+      if (block.has("toolResult")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Appends a checkpoint to a non-empty list of blocks; 1 if it did. */
