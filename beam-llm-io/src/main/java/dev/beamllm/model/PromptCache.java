@@ -95,6 +95,33 @@ public abstract class PromptCache implements Serializable {
     return pattern() != Pattern.NONE;
   }
 
+  /** Whether the tool definitions are marked. */
+  public boolean marksTools() {
+    return pattern() == Pattern.TOOLS_ONLY
+        || pattern() == Pattern.SYSTEM_AND_TOOLS
+        || pattern() == Pattern.AUTO;
+  }
+
+  /** Whether the system prompt is marked. */
+  public boolean marksSystem() {
+    return pattern() == Pattern.SYSTEM_AND_TOOLS || pattern() == Pattern.AUTO;
+  }
+
+  /**
+   * How many of the last user turns are marked.
+   *
+   * @param agentTurn whether the conversation ends with tool results (an agent's turn)
+   */
+  public int userTurnsMarked(boolean agentTurn) {
+    return switch (pattern()) {
+      case LAST_USER_MESSAGE -> 1;
+      case LAST_2_USER_MESSAGES -> 2;
+      case LAST_3_USER_MESSAGES -> 3;
+      case AUTO -> agentTurn ? 1 : 0;
+      default -> 0;
+    };
+  }
+
   /**
    * The setting from its text: a pattern's name ({@code system_and_tools}, {@code auto}, ...),
    * optionally followed by {@code :1h} or {@code :5m}.

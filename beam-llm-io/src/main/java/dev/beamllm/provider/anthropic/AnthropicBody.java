@@ -166,7 +166,7 @@ public final class AnthropicBody {
         tools.add(mcpToolset(server));
       }
     }
-    CacheMarks.apply(body, r.promptCache());
+    CacheMarks.apply(body, r.promptCache(), ToolTurnThinking.endsWithToolResults(r.conversation()));
     String tier = ServiceTiers.anthropic(r.serviceTier());
     if (tier != null) {
       body.put("service_tier", tier);

@@ -22,8 +22,12 @@ final class CacheMarks {
 
   private CacheMarks() {}
 
-  /** Puts the marks of {@code cache} on {@code body} ({@code tools}, {@code system}, messages). */
-  static void apply(ObjectNode body, PromptCache cache) {
+  /**
+   * Puts the marks of {@code cache} on {@code body} ({@code tools}, {@code system}, messages).
+   *
+   * @param agentTurn whether the conversation ends with tool results
+   */
+  static void apply(ObjectNode body, PromptCache cache, boolean agentTurn) {
     if (!cache.isOn()) {
       return;
     }
@@ -31,23 +35,14 @@ final class CacheMarks {
     if (cache.ttl() == PromptCache.Ttl.ONE_HOUR) {
       control.put("ttl", cache.ttl().wireName());
     }
-    PromptCache.Pattern p = cache.pattern();
     int budget = MAX_BREAKPOINTS;
-    boolean auto = p == PromptCache.Pattern.AUTO;
-    if (p == PromptCache.Pattern.TOOLS_ONLY || p == PromptCache.Pattern.SYSTEM_AND_TOOLS || auto) {
+    if (cache.marksTools()) {
       budget -= markLastTool(body, control);
     }
-    if (p == PromptCache.Pattern.SYSTEM_AND_TOOLS || auto) {
+    if (cache.marksSystem()) {
       budget -= markSystem(body, control);
     }
-    int turns =
-        switch (p) {
-          case LAST_USER_MESSAGE -> 1;
-          case LAST_2_USER_MESSAGES -> 2;
-          case LAST_3_USER_MESSAGES -> 3;
-          case AUTO -> endsWithToolResults(body.path("messages")) ? 1 : 0;
-          default -> 0;
-        };
+    int turns = cache.userTurnsMarked(agentTurn);
     JsonNode messages = body.path("messages");
     for (int i = messages.size() - 1; i >= 0 && turns > 0 && budget > 0; i--) {
       ObjectNode m = (ObjectNode) messages.get(i);
@@ -56,19 +51,6 @@ final class CacheMarks {
         budget--;
       }
     }
-  }
-
-  /** Whether the last message carries tool results: an agent's turn, which the next one reads. */
-  private static boolean endsWithToolResults(JsonNode messages) {
-    if (messages.isEmpty()) {
-      return false;
-    }
-    for (JsonNode block : messages.get(messages.size() - 1).path("content")) {
-      if ("tool_result".equals(block.path("type").asText())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Marks the last tool that can carry a mark (not an MCP toolset); 1 if one was marked. */

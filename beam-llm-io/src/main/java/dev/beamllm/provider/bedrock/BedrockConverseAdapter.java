@@ -90,7 +90,8 @@ public final class BedrockConverseAdapter extends BedrockAdapter {
         spec.putObject("inputSchema").set("json", Json.parse(t.parametersJson()));
       }
     }
-    CachePoints.apply(body, r.promptCache(), model);
+    CachePoints.apply(
+        body, r.promptCache(), model, ToolTurnThinking.endsWithToolResults(r.conversation()));
     if (thinking.enabled()) {
       thinking.writeTo(body.putObject("additionalModelRequestFields"));
     }

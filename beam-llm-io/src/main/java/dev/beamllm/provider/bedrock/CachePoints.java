@@ -24,8 +24,10 @@ final class CachePoints {
    * Adds the checkpoints of {@code cache} to {@code body}, for a model that caches (the registry
    * prices its cache reads): Claude everywhere, with the hour's lifetime; Nova in the system prompt
    * and messages only, for five minutes (AWS's supported-models table); none for the others.
+   *
+   * @param agentTurn whether the conversation ends with tool results
    */
-  static void apply(ObjectNode body, PromptCache cache, ModelSpec model) {
+  static void apply(ObjectNode body, PromptCache cache, ModelSpec model, boolean agentTurn) {
     if (!cache.isOn() || model.prices().cachedInput() == null) {
       return;
     }
@@ -35,26 +37,14 @@ final class CachePoints {
     if (cache.ttl() == PromptCache.Ttl.ONE_HOUR && claude) {
       c.put("ttl", cache.ttl().wireName());
     }
-    PromptCache.Pattern p = cache.pattern();
-    boolean auto = p == PromptCache.Pattern.AUTO;
     int budget = MAX_CHECKPOINTS;
-    if (claude
-        && (p == PromptCache.Pattern.TOOLS_ONLY
-            || p == PromptCache.Pattern.SYSTEM_AND_TOOLS
-            || auto)) {
+    if (claude && cache.marksTools()) {
       budget -= after(body.path("toolConfig").get("tools"), point);
     }
-    if (p == PromptCache.Pattern.SYSTEM_AND_TOOLS || auto) {
+    if (cache.marksSystem()) {
       budget -= after(body.get("system"), point);
     }
-    int turns =
-        switch (p) {
-          case LAST_USER_MESSAGE -> 1;
-          case LAST_2_USER_MESSAGES -> 2;
-          case LAST_3_USER_MESSAGES -> 3;
-          case AUTO -> endsWithToolResults(body.path("messages")) ? 1 : 0;
-          default -> 0;
-        };
+    int turns = cache.userTurnsMarked(agentTurn);
     JsonNode messages = body.path("messages");
     for (int i = messages.size() - 1; i >= 0 && turns > 0 && budget > 0; i--) {
       JsonNode m = messages.get(i);
@@ -63,19 +53,6 @@ final class CachePoints {
         budget--;
       }
     }
-  }
-
-  /** Whether the last message carries tool results: an agent's turn, which the next one reads. */
-  private static boolean endsWithToolResults(JsonNode messages) {
-    if (messages.isEmpty()) {
-      return false;
-    }
-    for (JsonNode block : messages.get(messages.size() - 1).path("content")) {
-      if (block.has("toolResult")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Appends a checkpoint to a non-empty list of blocks; 1 if it did. */
