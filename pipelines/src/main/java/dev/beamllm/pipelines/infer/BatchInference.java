@@ -435,7 +435,7 @@ public final class BatchInference {
                   + options.getMaxTurns()
                   + " turns) with "
                   + tools.definitions().size()
-                  + " tools: "
+                  + (tools.definitions().size() == 1 ? " tool: " : " tools: ")
                   + String.join(", ", tools.definitions().stream().map(Tool::name).toList()));
         }
         if (options.getDryRun()) {
