@@ -94,10 +94,30 @@ public final class FakeProviderServer implements AutoCloseable {
   private final Counters counters = new Counters();
   private final FakeControl control;
   private final ConversationScripts scripts = new ConversationScripts();
+  private final Batches batches;
 
   private FakeProviderServer(Builder config) throws InterruptedException {
     this.config = config;
-    this.routes = Routes.all();
+    this.batches =
+        new Batches(
+            config.batchCompletion,
+            config.batchFailEvery,
+            config.batchExpire,
+            new Batches.Lines() {
+              @Override
+              public ParsedRequest validate(Dialect dialect, FakeHttpRequest request) {
+                return validated(dialect, request, null);
+              }
+
+              @Override
+              public FakeHttpResponse answer(Dialect dialect, ParsedRequest request) {
+                counters.received(System.nanoTime());
+                Answer answer = FakeProviderServer.this.answer(request);
+                counters.accepted(answer, System.nanoTime());
+                return dialect.success(request, answer, RateLimitState.UNLIMITED);
+              }
+            });
+    this.routes = Routes.all(batches);
     this.limiter = newLimiter();
     this.faults = new FaultPlan.Cursor(config.faults, config.seed);
     this.log = new RequestLog(config.requestLogCapacity);
@@ -227,10 +247,20 @@ public final class FakeProviderServer implements AutoCloseable {
   }
 
   /**
-   * Clears counters, the request log, the prompt cache, fault-script positions and scripted
-   * conversations, and refills the limits.
+   * Batches created since start or the last {@link #reset()}, on every provider's batch API
+   * (Anthropic Message Batches, OpenAI Batch API): a job that resumes an already submitted batch
+   * must not add one. Batches themselves survive a reset.
+   */
+  public long batchesCreated() {
+    return batches.created();
+  }
+
+  /**
+   * Clears counters, the request log, the prompt cache, fault-script positions, scripted
+   * conversations and the count of batches created, and refills the limits.
    */
   public void reset() {
+    batches.resetCount();
     scripts.clear();
     counters.reset();
     log.clear();
@@ -357,16 +387,7 @@ public final class FakeProviderServer implements AutoCloseable {
     ParsedRequest parsed;
     try {
       checkKey(dialect, request);
-      parsed = dialect.parse(request, match.pathModel());
-      if (config.tokenCounting != TokenCounting.TOKENIZER) {
-        parsed = parsed.withInputTokens(config.tokenCounting.inputTokens(parsed));
-      }
-      if (config.models != null && !config.models.contains(parsed.model())) {
-        throw new ProviderError(ErrorKind.NOT_FOUND, "model '" + parsed.model() + "' not found");
-      }
-      if (parsed.inputTokens() + (long) parsed.maxTokens() > config.contextWindow) {
-        throw new ProviderError(ErrorKind.CONTEXT_LENGTH, contextMessage(dialect, parsed));
-      }
+      parsed = validated(dialect, request, match.pathModel());
     } catch (ProviderError e) {
       if (e.kind == ErrorKind.BAD_REQUEST
           || e.kind == ErrorKind.CONTEXT_LENGTH
@@ -442,6 +463,24 @@ public final class FakeProviderServer implements AutoCloseable {
             });
       }
     }
+  }
+
+  /**
+   * A model request validated as the dialect does, with its tokens counted as configured, its model
+   * served and within the context window.
+   */
+  private ParsedRequest validated(Dialect dialect, FakeHttpRequest request, String pathModel) {
+    ParsedRequest parsed = dialect.parse(request, pathModel);
+    if (config.tokenCounting != TokenCounting.TOKENIZER) {
+      parsed = parsed.withInputTokens(config.tokenCounting.inputTokens(parsed));
+    }
+    if (config.models != null && !config.models.contains(parsed.model())) {
+      throw new ProviderError(ErrorKind.NOT_FOUND, "model '" + parsed.model() + "' not found");
+    }
+    if (parsed.inputTokens() + (long) parsed.maxTokens() > config.contextWindow) {
+      throw new ProviderError(ErrorKind.CONTEXT_LENGTH, contextMessage(dialect, parsed));
+    }
+    return parsed;
   }
 
   /**
@@ -752,8 +791,47 @@ public final class FakeProviderServer implements AutoCloseable {
     private long seed = 42;
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private int requestLogCapacity = DEFAULT_REQUEST_LOG_CAPACITY;
+    private Duration batchCompletion = Duration.ZERO;
+    private int batchFailEvery;
+    private boolean batchExpire;
 
     private Builder() {}
+
+    /**
+     * How long a batch (Anthropic Message Batches, OpenAI Batch API) takes from its creation to its
+     * end; 0 by default: the first poll after the creation finds it ended.
+     */
+    public Builder batchCompletion(Duration completion) {
+      if (completion.isNegative()) {
+        throw new IllegalArgumentException(
+            "batch completion " + completion + ": must not be negative");
+      }
+      this.batchCompletion = completion;
+      return this;
+    }
+
+    /**
+     * Every n-th request of a batch (the n-th, 2n-th, ... in the batch's order) fails with a server
+     * error instead of being answered: Anthropic's {@code errored} result ({@code api_error}),
+     * OpenAI's error-file line with status 500. 0 (the default) for none.
+     */
+    public Builder batchFailEvery(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("batchFailEvery must be >= 0, got " + n);
+      }
+      this.batchFailEvery = n;
+      return this;
+    }
+
+    /**
+     * Batches expire: of a batch of n requests only the first n / 2 (rounded down) are processed,
+     * the others end {@code expired} (Anthropic's {@code expired} results; OpenAI's batch ends
+     * {@code expired} with them in the error file as {@code batch_expired}). Off by default.
+     */
+    public Builder batchExpire(boolean expire) {
+      this.batchExpire = expire;
+      return this;
+    }
 
     /** The port; 0 (the default) picks a free one. */
     public Builder port(int port) {

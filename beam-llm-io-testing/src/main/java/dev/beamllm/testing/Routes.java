@@ -6,9 +6,12 @@ import java.util.List;
 final class Routes {
   private Routes() {}
 
-  static List<Route> all() {
+  static List<Route> all(Batches batches) {
     OpenAiChatDialect openAi = new OpenAiChatDialect(false);
     OpenAiResponsesDialect responses = new OpenAiResponsesDialect();
+    AnthropicDialect anthropic = new AnthropicDialect();
+    AnthropicBatches messageBatches = new AnthropicBatches(batches, anthropic);
+    OpenAiBatches openAiBatches = new OpenAiBatches(batches, openAi, responses);
     return List.of(
         Route.of(
             "POST",
@@ -37,6 +40,37 @@ final class Routes {
             responses,
             responses::cancel,
             "OpenAI Responses: cancel a background response"),
+        Route.side(
+            "POST",
+            "/v1/files",
+            openAi,
+            openAiBatches::upload,
+            "OpenAI Files: upload a batch's JSONL (multipart, purpose=batch)"),
+        Route.side("GET", "/v1/files/([^/]+)", openAi, openAiBatches::file, "OpenAI Files: a file"),
+        Route.side(
+            "GET",
+            "/v1/files/([^/]+)/content",
+            openAi,
+            openAiBatches::content,
+            "OpenAI Files: a file's content"),
+        Route.side(
+            "POST",
+            "/v1/batches",
+            openAi,
+            openAiBatches::create,
+            "OpenAI Batch API: create a batch of chat completions or responses"),
+        Route.side(
+            "GET",
+            "/v1/batches/([^/]+)",
+            openAi,
+            openAiBatches::retrieve,
+            "OpenAI Batch API: a batch"),
+        Route.side(
+            "POST",
+            "/v1/batches/([^/]+)/cancel",
+            openAi,
+            openAiBatches::cancel,
+            "OpenAI Batch API: cancel a batch"),
         Route.of(
             "POST",
             "/v1/embeddings",
@@ -50,8 +84,32 @@ final class Routes {
         Route.of(
             "POST",
             "/v1/messages",
-            new AnthropicDialect(),
+            anthropic,
             "Anthropic Messages (x-api-key, anthropic-version header)"),
+        Route.side(
+            "POST",
+            "/v1/messages/batches",
+            anthropic,
+            messageBatches::create,
+            "Anthropic Message Batches: create a batch"),
+        Route.side(
+            "GET",
+            "/v1/messages/batches/([^/]+)",
+            anthropic,
+            messageBatches::retrieve,
+            "Anthropic Message Batches: a batch"),
+        Route.side(
+            "GET",
+            "/v1/messages/batches/([^/]+)/results",
+            anthropic,
+            messageBatches::results,
+            "Anthropic Message Batches: a batch's results (JSONL)"),
+        Route.side(
+            "POST",
+            "/v1/messages/batches/([^/]+)/cancel",
+            anthropic,
+            messageBatches::cancel,
+            "Anthropic Message Batches: cancel a batch"),
         Route.of(
             "POST",
             "/model/([^/]+)/invoke",
