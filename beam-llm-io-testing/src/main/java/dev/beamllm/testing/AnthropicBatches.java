@@ -99,10 +99,14 @@ final class AnthropicBatches {
       return true;
     }
 
-    synchronized ObjectNode json(String base, boolean canceling) {
-      boolean ended = !canceling && ended();
+    /**
+     * The MessageBatch as it is now, or in the {@code forced} status ({@code in_progress} when just
+     * created, {@code canceling} when just cancelled).
+     */
+    synchronized ObjectNode json(String base, String forced) {
+      boolean ended = forced == null && ended();
       ObjectNode b = Json.object().put("id", id).put("type", "message_batch");
-      b.put("processing_status", ended ? "ended" : canceling ? "canceling" : "in_progress");
+      b.put("processing_status", ended ? "ended" : forced != null ? forced : "in_progress");
       ObjectNode counts = b.putObject("request_counts");
       int[] by = new int[Batches.Outcome.values().length];
       if (ended) {
@@ -230,7 +234,7 @@ final class AnthropicBatches {
     }
     Job job = new Job(batches.newBatchId("msgbatch_"), List.copyOf(ids), List.copyOf(parsed));
     jobs.put(job.id, job);
-    return ok(job.json(base(request), false));
+    return ok(job.json(base(request), "in_progress"));
   }
 
   /** A validation message naming a field ({@code model: Field required}). */
@@ -239,7 +243,7 @@ final class AnthropicBatches {
   /** {@code GET /v1/messages/batches/{id}}. */
   FakeHttpResponse retrieve(FakeHttpRequest request, String id) {
     Job job = jobs.get(id);
-    return job == null ? notFound(id) : ok(job.json(base(request), false));
+    return job == null ? notFound(id) : ok(job.json(base(request), null));
   }
 
   /** {@code GET /v1/messages/batches/{id}/results}: one JSON line per request, in request order. */
@@ -272,10 +276,10 @@ final class AnthropicBatches {
     }
     synchronized (job) {
       if (job.ended()) {
-        return ok(job.json(base(request), false));
+        return ok(job.json(base(request), null));
       }
       job.cancelInitiatedAt = Instant.now();
-      return ok(job.json(base(request), true));
+      return ok(job.json(base(request), "canceling"));
     }
   }
 
