@@ -12,6 +12,8 @@ final class Routes {
     AnthropicDialect anthropic = new AnthropicDialect();
     AnthropicBatches messageBatches = new AnthropicBatches(batches, anthropic);
     OpenAiBatches openAiBatches = new OpenAiBatches(batches, openAi, responses);
+    GeminiDialect gemini = new GeminiDialect(false);
+    GeminiBatches geminiBatches = new GeminiBatches(batches, gemini);
     return List.of(
         Route.of(
             "POST",
@@ -123,8 +125,26 @@ final class Routes {
         Route.of(
             "POST",
             "/v1beta/models/([^/:]+):generateContent",
-            new GeminiDialect(false),
+            gemini,
             "Gemini generateContent (x-goog-api-key header or ?key=)"),
+        Route.side(
+            "POST",
+            "/v1beta/models/([^/:]+):batchGenerateContent",
+            gemini,
+            geminiBatches::create,
+            "Gemini batch mode: create a batch of inline generateContent requests"),
+        Route.side(
+            "GET",
+            "/v1beta/batches/([^/:]+)",
+            gemini,
+            geminiBatches::retrieve,
+            "Gemini batch mode: a batch's operation"),
+        Route.side(
+            "POST",
+            "/v1beta/batches/([^/:]+):cancel",
+            gemini,
+            geminiBatches::cancel,
+            "Gemini batch mode: cancel a batch"),
         Route.of(
             "POST",
             "/v1beta/models/([^/:]+):streamGenerateContent",
