@@ -222,7 +222,7 @@ final class AnthropicBatches {
           new FakeHttpRequest(
               "POST", "/v1/messages", Map.of(), request.headers(), Json.write(params));
       try {
-        parsed.add(batches.lines().validate(messages, one));
+        parsed.add(batches.lines().validate(messages, one, null));
       } catch (ProviderError e) {
         return invalid(
             at

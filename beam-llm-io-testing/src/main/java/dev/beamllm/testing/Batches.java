@@ -31,9 +31,10 @@ final class Batches {
      * The request validated as the synchronous endpoint validates it (token count, served models,
      * context window included).
      *
+     * @param pathModel the model named in the path (Gemini), or null
      * @throws ProviderError with the synchronous endpoint's message
      */
-    ParsedRequest validate(Dialect dialect, FakeHttpRequest request);
+    ParsedRequest validate(Dialect dialect, FakeHttpRequest request, String pathModel);
 
     /** The synchronous endpoint's 200 answer to a validated request, counted as accepted. */
     FakeHttpResponse answer(Dialect dialect, ParsedRequest request);

@@ -63,6 +63,12 @@ import java.util.concurrent.atomic.LongAdder;
  * FakeControl}), for jobs that run in another process than the server. Conversations can be
  * scripted turn by turn ({@link #script}, or {@code POST /fake/script}).
  *
+ * <p>The providers' batch APIs are served too, in memory: Anthropic Message Batches ({@link
+ * AnthropicBatches}), OpenAI's Files and Batch API ({@link OpenAiBatches}) and Gemini's batch mode
+ * with inline requests ({@link GeminiBatches}); each request of a batch is validated and answered
+ * as the synchronous endpoint would. See {@link Builder#batchCompletion}, {@link
+ * Builder#batchFailEvery}, {@link Builder#batchExpire} and {@link #batchesCreated()}.
+ *
  * <pre>{@code
  * try (FakeProviderServer fake = FakeProviderServer.builder()
  *         .requestsPerMinute(600).latency(FakeLatency.fixed(Duration.ofMillis(50))).start()) {
@@ -105,8 +111,9 @@ public final class FakeProviderServer implements AutoCloseable {
             config.batchExpire,
             new Batches.Lines() {
               @Override
-              public ParsedRequest validate(Dialect dialect, FakeHttpRequest request) {
-                return validated(dialect, request, null);
+              public ParsedRequest validate(
+                  Dialect dialect, FakeHttpRequest request, String pathModel) {
+                return validated(dialect, request, pathModel);
               }
 
               @Override

@@ -81,7 +81,7 @@ final class GeminiBatches {
               request.headers(),
               Json.write(one));
       try {
-        parsed.add(batches.lines().validate(generate, sync));
+        parsed.add(batches.lines().validate(generate, sync, model));
       } catch (ProviderError e) {
         if (e.kind == ErrorKind.NOT_FOUND) {
           return generate.error(e);

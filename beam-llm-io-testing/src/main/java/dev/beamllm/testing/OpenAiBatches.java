@@ -169,7 +169,7 @@ final class OpenAiBatches {
       }
       FakeHttpRequest one = new FakeHttpRequest("POST", url, Map.of(), Map.of(), Json.write(body));
       try {
-        out.add(new Line(id.textValue(), url, batches.lines().validate(dialect, one)));
+        out.add(new Line(id.textValue(), url, batches.lines().validate(dialect, one, null)));
       } catch (ProviderError e) {
         return invalid(at + "body: " + e.getMessage(), "file");
       }

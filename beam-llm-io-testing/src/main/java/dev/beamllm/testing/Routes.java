@@ -156,11 +156,15 @@ final class Routes {
         Route.of("POST", "/v1/rerank", new CohereRerankDialect(1), "Cohere v1 rerank"));
   }
 
-  /** A route's path for display: the model group shown as {model}, a side endpoint's as {id}. */
+  /**
+   * A route's path for display: the model group shown as {model}, a side endpoint's as {id} (but
+   * under {@code models/}, as Gemini's batch creation).
+   */
   static String display(Route r) {
     String group = r.side() != null ? "{id}" : "{model}";
     return r.pattern()
         .pattern()
+        .replace("models/([^/:]+)", "models/{model}")
         .replace("([^/]+)", group)
         .replace("([^/:]+)", group)
         .replace("\\", "");
