@@ -47,6 +47,7 @@ final class FakeControl {
               "POST", "/fake/script", "scripts a conversation turn by turn: {match, turns}"));
 
   private final Supplier<FakeServerStats> stats;
+  private final java.util.function.LongSupplier batchesCreated;
   private final RequestLog log;
   private final Runnable reset;
   private final ConversationScripts scripts;
@@ -58,12 +59,15 @@ final class FakeControl {
    * @param log the request log
    * @param reset what {@code POST /fake/reset} does
    * @param scripts where {@code POST /fake/script} adds a script
+   * @param batchesCreated the batches created since start or the last reset
    */
   FakeControl(
       Supplier<FakeServerStats> stats,
       RequestLog log,
       Runnable reset,
-      ConversationScripts scripts) {
+      ConversationScripts scripts,
+      java.util.function.LongSupplier batchesCreated) {
+    this.batchesCreated = batchesCreated;
     this.stats = stats;
     this.log = log;
     this.reset = reset;
@@ -81,7 +85,8 @@ final class FakeControl {
     return switch (request.path()) {
       case "/fake/stats" ->
           method.equals("GET")
-              ? FakeHttpResponse.json(200, FakeStatsJson.stats(stats.get()))
+              ? FakeHttpResponse.json(
+                  200, FakeStatsJson.stats(stats.get(), batchesCreated.getAsLong()))
               : notAllowed("GET");
       case "/fake/requests" -> method.equals("GET") ? requests(request) : notAllowed("GET");
       case "/fake/reset" -> {

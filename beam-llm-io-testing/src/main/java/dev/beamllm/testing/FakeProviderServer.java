@@ -128,7 +128,7 @@ public final class FakeProviderServer implements AutoCloseable {
     this.limiter = newLimiter();
     this.faults = new FaultPlan.Cursor(config.faults, config.seed);
     this.log = new RequestLog(config.requestLogCapacity);
-    this.control = new FakeControl(this::stats, log, this::reset, scripts);
+    this.control = new FakeControl(this::stats, log, this::reset, scripts, this::batchesCreated);
     this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("fake-provider-accept", true));
     this.workers =
         new NioEventLoopGroup(config.ioThreads, new DefaultThreadFactory("fake-provider-io", true));

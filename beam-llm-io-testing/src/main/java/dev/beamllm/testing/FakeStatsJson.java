@@ -19,9 +19,10 @@ final class FakeStatsJson {
    * {@link Fault#toString()} spells it), {@code bad_requests}, {@code unauthorized}, the four token
    * totals, {@code max_concurrency}, and the per-second series {@code accepted_per_second}, {@code
    * tokens_per_second} and {@code rate_limited_per_second} (index 0 = the second starting at the
-   * first request received).
+   * first request received), and {@code batches_created} (batches created on any provider's batch
+   * API, see {@link FakeProviderServer#batchesCreated()}).
    */
-  static String stats(FakeServerStats s) {
+  static String stats(FakeServerStats s, long batchesCreated) {
     ObjectNode root = Json.object();
     root.put("requests", s.received());
     root.put("accepted", s.accepted());
@@ -40,6 +41,7 @@ final class FakeStatsJson {
     series(root.putArray("accepted_per_second"), s.acceptedPerSecond());
     series(root.putArray("tokens_per_second"), s.tokensPerSecond());
     series(root.putArray("rate_limited_per_second"), s.rateLimitedPerSecond());
+    root.put("batches_created", batchesCreated);
     return Json.write(root);
   }
 

@@ -121,6 +121,22 @@ public class AnthropicBatchesTest {
   }
 
   @Test
+  public void batchesCreatedIsServedInFakeStatsAndClearedByReset() throws Exception {
+    try (FakeProviderServer s = start(b -> {})) {
+      String id = create(s, batch(1)).json().get("id").asText();
+      create(s, batch(2));
+      get(s, id);
+      assertEquals(2, s.batchesCreated());
+      assertEquals(2, Http.get(s.baseUrl() + "/fake/stats").json().get("batches_created").asLong());
+      s.reset();
+      assertEquals(0, s.batchesCreated());
+      assertEquals(0, Http.get(s.baseUrl() + "/fake/stats").json().get("batches_created").asLong());
+      assertEquals(
+          "a reset keeps the batches", "ended", get(s, id).get("processing_status").asText());
+    }
+  }
+
+  @Test
   public void theBatchEndsOnlyAfterItsCompletionDelay() throws Exception {
     try (FakeProviderServer s = start(b -> b.batchCompletion(Duration.ofMillis(700)))) {
       String id = create(s, batch(1)).json().get("id").asText();
