@@ -11,6 +11,7 @@ final class ConsoleLogging {
   // JUL keeps loggers weakly: hold ours so their levels stay set.
   private static Logger root;
   private static Logger ours;
+  private static boolean quietInstalled;
 
   private ConsoleLogging() {}
 
@@ -24,6 +25,34 @@ final class ConsoleLogging {
     root.setLevel(verbose ? Level.INFO : Level.SEVERE);
     ours = Logger.getLogger("dev.beamllm");
     ours.setLevel(verbose ? Level.INFO : Level.WARNING);
+    if (!quietInstalled) {
+      Thread.setDefaultUncaughtExceptionHandler(
+          quietAtFlinkExit(Thread.getDefaultUncaughtExceptionHandler()));
+      quietInstalled = true;
+    }
+  }
+
+  /**
+   * A handler of uncaught errors that passes over one: Pekko's JVM shutdown hook, run by Flink's
+   * local cluster at exit, loading a class from a class loader Flink has already closed
+   * (FLINK-32314 tells the same race inside Flink). The job is over and its output written by then;
+   * the stack trace would only alarm. Every other error goes to {@code next}, or is printed as the
+   * JVM would.
+   */
+  static Thread.UncaughtExceptionHandler quietAtFlinkExit(Thread.UncaughtExceptionHandler next) {
+    return (thread, error) -> {
+      if (thread.getName().startsWith("flink-shutdown-hook")
+          && error instanceof NoClassDefFoundError
+          && String.valueOf(error.getMessage()).startsWith("org/apache/pekko/")) {
+        return;
+      }
+      if (next != null) {
+        next.uncaughtException(thread, error);
+      } else {
+        System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+        error.printStackTrace(System.err);
+      }
+    };
   }
 
   /**
