@@ -20,7 +20,7 @@ import org.apache.beam.sdk.values.TupleTag;
  * no thread waits while a model or a tool works (see {@link BundleInFlight}). A loop that ends with
  * an answer is a result; one that fails is a failure naming its turn.
  */
-final class AgentFn extends SharedClientFn<LlmRequest, AgentResult, AgentResult> {
+final class AgentFn extends SharedClientFn<LlmRequest, LlmRequest, AgentResult, AgentResult> {
   private static final long serialVersionUID = 1L;
 
   private final ToolSet tools;

@@ -1,9 +1,7 @@
 package dev.beamllm.beam;
 
 import dev.beamllm.client.ClientConfig;
-import dev.beamllm.client.LlmRequest;
 import dev.beamllm.response.ApiResponse;
-import java.util.List;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TupleTag;
@@ -17,13 +15,10 @@ import org.apache.beam.sdk.values.TupleTag;
  * answer serves every one of them under its own id (the others are marked as answered without
  * sending); the second (retry) stage avoids the model the first stage failed on.
  */
-final class CallFn extends SharedClientFn<RequestGroup, ApiResponse, ApiResponse> {
+final class CallFn extends SharedClientFn<RequestGroup, RequestGroup, ApiResponse, ApiResponse> {
   private static final long serialVersionUID = 1L;
 
-  private final boolean lastStage;
-  private final TupleTag<ApiResponse> responses;
-  private final TupleTag<RequestGroup> retry;
-  private final TupleTag<LlmFailure> failures;
+  private final CallOutputs outputs;
 
   /**
    * @param clientFactory builds the JVM's client for this transform from {@code config}
@@ -32,15 +27,9 @@ final class CallFn extends SharedClientFn<RequestGroup, ApiResponse, ApiResponse
       String transformId,
       ClientConfig config,
       SerializableFunction<ClientConfig, LlmService> clientFactory,
-      boolean lastStage,
-      TupleTag<ApiResponse> responses,
-      TupleTag<RequestGroup> retry,
-      TupleTag<LlmFailure> failures) {
+      CallOutputs outputs) {
     super(transformId, config, clientFactory);
-    this.lastStage = lastStage;
-    this.responses = responses;
-    this.retry = retry;
-    this.failures = failures;
+    this.outputs = outputs;
   }
 
   /**
@@ -53,14 +42,7 @@ final class CallFn extends SharedClientFn<RequestGroup, ApiResponse, ApiResponse
     var answered =
         work.started(input, client.start(input.sent(), input.avoid()), c.timestamp(), window);
     for (var p : answered) {
-      route(
-          p,
-          new Emitter() {
-            @Override
-            public <T> void emit(TupleTag<T> tag, T value) {
-              c.output(tag, value);
-            }
-          });
+      outputs.route(p.input(), p.result(), metrics, c::output);
     }
     reportClient();
   }
@@ -69,9 +51,11 @@ final class CallFn extends SharedClientFn<RequestGroup, ApiResponse, ApiResponse
   @FinishBundle
   public void finishBundle(FinishBundleContext c) throws InterruptedException {
     for (var p : work.finish()) {
-      route(
-          p,
-          new Emitter() {
+      outputs.route(
+          p.input(),
+          p.result(),
+          metrics,
+          new CallOutputs.Emitter() {
             @Override
             public <T> void emit(TupleTag<T> tag, T value) {
               c.output(tag, value, p.timestamp(), p.window());
@@ -79,48 +63,5 @@ final class CallFn extends SharedClientFn<RequestGroup, ApiResponse, ApiResponse
           });
     }
     reportClient();
-  }
-
-  /**
-   * Where {@link #route} emits: from {@code @ProcessElement} into the current element's window,
-   * from {@code @FinishBundle} with each answer's own window and timestamp.
-   */
-  private interface Emitter {
-    <T> void emit(TupleTag<T> tag, T value);
-  }
-
-  private void route(BundleInFlight.Done<RequestGroup, ApiResponse> p, Emitter out) {
-    ApiResponse r = p.result();
-    if (!r.cacheHit()) {
-      metrics.attempts.inc(r.attempts());
-    }
-    if (!r.isError()) {
-      List<LlmRequest> requests = p.input().requests();
-      for (int i = 0; i < requests.size(); i++) {
-        ApiResponse answer = r;
-        if (i > 0) {
-          var conversation = requests.get(i).conversation();
-          answer =
-              r.toBuilder()
-                  .setCacheHit(true)
-                  .setAttempts(0)
-                  .setConversationId(conversation.id().orElse(null))
-                  .setConversationMetadataJson(conversation.metadataJson().orElse(null))
-                  .build();
-          metrics.duplicates.inc();
-        }
-        metrics.answered(answer);
-        out.emit(responses, answer);
-      }
-    } else if (!lastStage && r.error().orElseThrow().retryable()) {
-      metrics.toRetryStage.inc();
-      out.emit(retry, p.input().avoiding(r.model()));
-    } else {
-      for (LlmRequest request : p.input().requests()) {
-        metrics.failed();
-        out.emit(
-            failures, LlmFailure.of(request, r.error().orElseThrow(), r.attempts(), r.model()));
-      }
-    }
   }
 }

@@ -4,6 +4,7 @@ import com.google.auto.value.AutoValue;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.client.AgentResult;
 import dev.beamllm.client.ApiKeys;
+import dev.beamllm.client.BatchSettings;
 import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.Limits;
 import dev.beamllm.client.LlmClient;
@@ -196,8 +197,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>Only one retry stage: what still fails after it is a failure record, not retried later.
  *   <li>A call stage waits at the end of each bundle for the requests it started; a slow request
  *       holds its bundle until its timeout ({@link Complete#withRequestTimeout}).
- *   <li>Answers arrive whole: the transform does not stream tokens, and it does not use the
- *       providers' discounted batch APIs.
+ *   <li>Answers arrive whole: the transform does not stream tokens.
+ *   <li>With {@link Complete#withBatchApi}, a bundle of the batch stage waits at its end for the
+ *       batches of its shards: on a runner with short bundles, fewer batches run at once than the
+ *       shards would allow.
  *   <li>Keys come only from the workers' environment or {@code .env}; there is no secret-manager
  *       integration.
  * </ul>
@@ -258,6 +261,8 @@ public final class LlmIO {
 
     abstract @Nullable ErrorHandler<BadRecord, ?> errorHandler();
 
+    abstract @Nullable BatchSettings batchApi();
+
     abstract @Nullable SerializableFunction<ClientConfig, LlmService> clientFactory();
 
     abstract Builder toBuilder();
@@ -277,6 +282,8 @@ public final class LlmIO {
       abstract Builder setMaxBufferingDuration(Duration d);
 
       abstract Builder setErrorHandler(@Nullable ErrorHandler<BadRecord, ?> handler);
+
+      abstract Builder setBatchApi(@Nullable BatchSettings settings);
 
       abstract Builder setClientFactory(
           @Nullable SerializableFunction<ClientConfig, LlmService> factory);
@@ -509,6 +516,23 @@ public final class LlmIO {
     }
 
     /**
+     * Sends the requests through the providers' batch APIs (OpenAI Batch, Anthropic Message
+     * Batches, Gemini batch mode) at half price, answers coming within the providers' window (a
+     * day) instead of seconds: requests wait in shards of {@link BatchSettings#maxRequestsPerBatch}
+     * (at most {@code maxBuffering} of {@link #withBatching}'s wait, 5 s by default) and each shard
+     * is started with {@link dev.beamllm.client.LlmClient#startBatch}, which submits it in batches
+     * within the provider's limits, polls them on a timer and sends online whatever a batch did not
+     * answer or no batch API takes. With a persistent {@link #withCache cache} (the job's
+     * checkpoint) each batch is noted there, so a job run again after a kill waits for its batches
+     * instead of submitting them twice. What still fails for a reason that may pass goes to the
+     * retry stage, online.
+     */
+    public Complete withBatchApi(BatchSettings settings) {
+      checkArgument(settings != null, "batchApi: settings must not be null");
+      return toBuilder().setBatchApi(settings).build();
+    }
+
+    /**
      * Whether identical requests in one run (same conversation, models, parameters, tools and
      * schema; ids and metadata may differ) are sent once, every one of them getting the answer
      * under its own id. On by default; it applies to bounded inputs in the global window, where a
@@ -591,7 +615,10 @@ public final class LlmIO {
       SerializableFunction<ClientConfig, LlmService> factory =
           clientFactory() != null ? clientFactory() : LlmService::fromConfig;
       PCollection<RequestGroup> requests = expandGroup(expandBatch(input));
-      Stage first = expandCall("Call", requests, config, factory, false);
+      Stage first =
+          batchApi() != null
+              ? expandBatchApi(requests, config, factory)
+              : expandCall("Call", requests, config, factory, false);
       Stage second = expandCall("Retry", first.retry(), config, factory, true);
       PCollection<ApiResponse> responses =
           PCollectionList.of(first.responses())
@@ -659,13 +686,44 @@ public final class LlmIO {
         ClientConfig config,
         SerializableFunction<ClientConfig, LlmService> factory,
         boolean lastStage) {
-      PCollectionTuple out =
+      CallOutputs outputs = new CallOutputs(lastStage, RESPONSES, RETRY, FAILURES);
+      return stage(
           requests.apply(
               name,
-              ParDo.of(
-                      new CallFn(
-                          transformId(), config, factory, lastStage, RESPONSES, RETRY, FAILURES))
-                  .withOutputTags(RESPONSES, TupleTagList.of(RETRY).and(FAILURES)));
+              ParDo.of(new CallFn(transformId(), config, factory, outputs))
+                  .withOutputTags(RESPONSES, TupleTagList.of(RETRY).and(FAILURES))));
+    }
+
+    /**
+     * The first call stage through the batch APIs: request groups in shards (as many keys as
+     * workers times four, so shards fill in parallel), each shard started at once.
+     */
+    private Stage expandBatchApi(
+        PCollection<RequestGroup> requests,
+        ClientConfig config,
+        SerializableFunction<ClientConfig, LlmService> factory) {
+      int shards = Math.max(1, numWorkers() * 4);
+      CallOutputs outputs = new CallOutputs(false, RESPONSES, RETRY, FAILURES);
+      return stage(
+          requests
+              .apply(
+                  "ShardForBatchApi",
+                  WithKeys.<Integer, RequestGroup>of(
+                          g -> ThreadLocalRandom.current().nextInt(shards))
+                      .withKeyType(TypeDescriptors.integers()))
+              .setCoder(KvCoder.of(VarIntCoder.of(), RequestGroupCoder.of()))
+              .apply(
+                  "BatchApiShards",
+                  GroupIntoBatches.<Integer, RequestGroup>ofSize(batchApi().maxRequestsPerBatch())
+                      .withMaxBufferingDuration(
+                          org.joda.time.Duration.millis(maxBufferingDuration().toMillis())))
+              .apply(
+                  "BatchApi",
+                  ParDo.of(new BatchCallFn(transformId(), config, factory, batchApi(), outputs))
+                      .withOutputTags(RESPONSES, TupleTagList.of(RETRY).and(FAILURES))));
+    }
+
+    private static Stage stage(PCollectionTuple out) {
       return new Stage(
           out.get(RESPONSES).setCoder(ApiResponseCoder.of()),
           out.get(RETRY).setCoder(RequestGroupCoder.of()),
@@ -724,6 +782,10 @@ public final class LlmIO {
                         + " run by "
                         + c.remoteMcp().name().toLowerCase(java.util.Locale.ROOT))
                 .withLabel("Remote MCP servers"));
+      }
+      if (batchApi() != null) {
+        builder.add(
+            DisplayData.item("batchApi", batchApi().toString()).withLabel("Providers' batch APIs"));
       }
     }
   }

@@ -1,10 +1,12 @@
 package dev.beamllm.beam;
 
+import dev.beamllm.client.BatchSettings;
 import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.LlmClient;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.client.StatusTracker;
 import dev.beamllm.response.ApiResponse;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,6 +21,15 @@ interface LlmService extends AutoCloseable {
    * answer or its error, never exceptionally.
    */
   CompletableFuture<ApiResponse> start(LlmRequest request, Set<String> avoid);
+
+  /**
+   * Starts requests through the providers' batch APIs (see {@link LlmClient#startBatch}); one
+   * future per request, in order, none completing exceptionally. By default each is started online.
+   */
+  default List<CompletableFuture<ApiResponse>> startBatch(
+      List<LlmRequest> requests, BatchSettings settings) {
+    return requests.stream().map(r -> start(r, Set.of())).toList();
+  }
 
   /** What it has done so far (for {@link LlmIO#localStatus}). */
   StatusTracker.Status status();
@@ -41,6 +52,12 @@ interface LlmService extends AutoCloseable {
       @Override
       public CompletableFuture<ApiResponse> start(LlmRequest request, Set<String> avoid) {
         return client.start(request, avoid);
+      }
+
+      @Override
+      public List<CompletableFuture<ApiResponse>> startBatch(
+          List<LlmRequest> requests, BatchSettings settings) {
+        return client.startBatch(requests, settings);
       }
 
       @Override

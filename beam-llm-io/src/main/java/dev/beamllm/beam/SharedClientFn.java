@@ -10,10 +10,11 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
  * each bundle's work in flight in a {@link BundleInFlight}.
  *
  * @param <I> the element
+ * @param <U> a unit of its work (the element itself, or each part of it)
  * @param <O> the main output
- * @param <R> the result of one element's work
+ * @param <R> the result of one unit of work
  */
-abstract class SharedClientFn<I, O, R> extends DoFn<I, O> {
+abstract class SharedClientFn<I, U, O, R> extends DoFn<I, O> {
   private static final long serialVersionUID = 1L;
 
   final String transformId;
@@ -21,7 +22,7 @@ abstract class SharedClientFn<I, O, R> extends DoFn<I, O> {
   private final SerializableFunction<ClientConfig, LlmService> clientFactory;
   transient LlmService client;
   transient LlmMetrics metrics;
-  transient BundleInFlight<I, R> work;
+  transient BundleInFlight<U, R> work;
 
   /**
    * @param clientFactory builds the JVM's client for this transform from {@code config}
@@ -40,7 +41,15 @@ abstract class SharedClientFn<I, O, R> extends DoFn<I, O> {
   public void setup() {
     client = SharedClients.acquire(transformId, config, clientFactory);
     metrics = new LlmMetrics();
-    work = new BundleInFlight<>(config.limits().maxConcurrentRequests());
+    work = new BundleInFlight<>(maxInFlight());
+  }
+
+  /**
+   * The most units of work a bundle keeps in flight before its thread waits: the client's limit on
+   * requests in flight (none when 0).
+   */
+  int maxInFlight() {
+    return config.limits().maxConcurrentRequests();
   }
 
   /** A fresh record of this bundle's work. */

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MemoryCache implements ResponseCache {
   private static final long serialVersionUID = 1L;
   private final transient Map<String, ApiResponse> entries = new ConcurrentHashMap<>();
+  private final transient BatchLedger ledger = new MemoryLedger();
 
   @Override
   public Optional<ApiResponse> get(String key) {
@@ -20,6 +21,12 @@ final class MemoryCache implements ResponseCache {
     if (entries != null) {
       entries.put(key, response);
     }
+  }
+
+  /** Batches noted in this JVM only; a copy that was serialized notes none. */
+  @Override
+  public BatchLedger batchLedger() {
+    return ledger != null ? ledger : BatchLedger.NONE;
   }
 
   @Override

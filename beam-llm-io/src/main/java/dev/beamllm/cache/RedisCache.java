@@ -84,6 +84,12 @@ public final class RedisCache implements ResponseCache {
     return uri.keyPrefix() + key;
   }
 
+  /** Batches noted beside the answers, under the same prefix. */
+  @Override
+  public BatchLedger batchLedger() {
+    return new RedisLedger(uri);
+  }
+
   /** The URI with its password masked: {@code redis://user:***@host:6379/0?ttl=7d}. */
   public String redactedUri() {
     return uri.toString();

@@ -33,6 +33,15 @@ public interface ResponseCache extends Serializable {
     }
   }
 
+  /**
+   * Where the client notes the provider batches it submitted, so that a job run again waits for
+   * them rather than submitting their requests twice: in the same store as the answers. None by
+   * default (a store of the caller's that cannot keep them).
+   */
+  default BatchLedger batchLedger() {
+    return BatchLedger.NONE;
+  }
+
   /** An in-memory cache for this JVM. */
   static ResponseCache memory() {
     return new MemoryCache();

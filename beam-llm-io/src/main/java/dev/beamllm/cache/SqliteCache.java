@@ -36,6 +36,7 @@ final class SqliteCache implements ResponseCache {
   private final String file;
   private transient Connection connection;
   private transient GroupCommitWriter writer;
+  private transient SqliteLedger ledger;
 
   SqliteCache(Path file) {
     this.file = file.toString();
@@ -85,6 +86,15 @@ final class SqliteCache implements ResponseCache {
       return CompletableFuture.completedFuture(null);
     }
     return writer().submit(key, ApiResponseJson.toJson(response));
+  }
+
+  /** Batches noted in the same file, in table {@code batch_keys}. */
+  @Override
+  public synchronized BatchLedger batchLedger() {
+    if (ledger == null) {
+      ledger = new SqliteLedger(file, this::openGuarded);
+    }
+    return ledger;
   }
 
   private synchronized GroupCommitWriter writer() {
@@ -170,6 +180,8 @@ final class SqliteCache implements ResponseCache {
     try (Statement s = opened.createStatement()) {
       s.executeUpdate(
           "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, response TEXT NOT NULL, created_at INTEGER)");
+      s.executeUpdate(
+          "CREATE TABLE IF NOT EXISTS batch_keys (key TEXT PRIMARY KEY, pending TEXT NOT NULL)");
     } catch (SQLException e) {
       opened.close();
       throw e;

@@ -1,5 +1,6 @@
 package dev.beamllm.client;
 
+import dev.beamllm.cache.BatchLedger;
 import dev.beamllm.cache.CacheKeys;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.mcp.McpServers;
@@ -54,6 +55,7 @@ public final class LlmClient implements AutoCloseable {
   private final HttpTransport transport;
   private final StatusTracker tracker;
   private final CallSteps steps;
+  private final BatchDispatch batches;
 
   private LlmClient(ClientConfig config) {
     this.config = config;
@@ -68,6 +70,16 @@ public final class LlmClient implements AutoCloseable {
     this.transport = new HttpTransport(config.limits().maxConcurrentRequests());
     this.tracker = new StatusTracker(config.progress());
     this.steps = CallSteps.of(config, specs, picker, scheduler, transport, tracker);
+    this.batches =
+        new BatchDispatch(
+            steps,
+            steps.send().wire(),
+            transport,
+            config.requestTimeout(),
+            config.cache().map(ResponseCache::batchLedger).orElse(BatchLedger.NONE),
+            this::cacheKey,
+            r -> cachedAnswer(r, cacheKey(r)),
+            this::start);
   }
 
   /**
@@ -250,21 +262,10 @@ public final class LlmClient implements AutoCloseable {
     }
     if (config.cache().isPresent()) {
       call.cacheKey = cacheKey(request);
-      Optional<ApiResponse> hit;
-      try {
-        hit = config.cache().get().get(call.cacheKey);
-      } catch (RuntimeException e) {
-        // An unreadable cache is a miss, not a lost request.
-        hit = Optional.empty();
-      }
+      Optional<ApiResponse> hit = cachedAnswer(request, call.cacheKey);
       if (hit.isPresent()) {
         tracker.started();
-        ApiResponse r =
-            hit.get().toBuilder()
-                .setCacheHit(true)
-                .setConversationId(conversation.id().orElse(null))
-                .setConversationMetadataJson(conversation.metadataJson().orElse(null))
-                .build();
+        ApiResponse r = hit.get();
         if (onText != null && !r.completion().isEmpty()) {
           onText.accept(r.completion());
         }
@@ -275,6 +276,52 @@ public final class LlmClient implements AutoCloseable {
     }
     call.next();
     return future;
+  }
+
+  /**
+   * The cache's answer to a request, marked as a hit and carrying the request's id and metadata;
+   * empty without a cache, on a miss, and when the cache cannot be read (a miss, not a lost
+   * request).
+   */
+  private Optional<ApiResponse> cachedAnswer(LlmRequest request, String key) {
+    if (config.cache().isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ApiResponse> hit;
+    try {
+      hit = config.cache().get().get(key);
+    } catch (RuntimeException e) {
+      hit = Optional.empty();
+    }
+    Conversation conversation = request.conversation();
+    return hit.map(
+        h ->
+            h.toBuilder()
+                .setCacheHit(true)
+                .setConversationId(conversation.id().orElse(null))
+                .setConversationMetadataJson(conversation.metadataJson().orElse(null))
+                .build());
+  }
+
+  /**
+   * Starts requests through the providers' batch APIs at half price (see {@link BatchSettings}):
+   * requests whose model's API has one (OpenAI, Anthropic, Gemini) are submitted in batches, the
+   * others go online as with {@link #start(LlmRequest)}, and so does whatever a batch did not
+   * answer. No thread waits while batches run. With a persistent cache, each batch is noted there
+   * before it is waited for, so the same requests started again (a job run again after a kill) wait
+   * for that batch instead of being submitted twice. The futures, one per request in order,
+   * complete with answers or errors, never exceptionally.
+   */
+  public List<CompletableFuture<ApiResponse>> startBatch(
+      List<LlmRequest> requests, BatchSettings settings) {
+    return batches.start(
+        List.copyOf(Objects.requireNonNull(requests, "requests")),
+        Objects.requireNonNull(settings, "settings"));
+  }
+
+  /** Starts requests through the providers' batch APIs with {@link BatchSettings#defaults()}. */
+  public List<CompletableFuture<ApiResponse>> startBatch(List<LlmRequest> requests) {
+    return startBatch(requests, BatchSettings.defaults());
   }
 
   /**

@@ -44,6 +44,11 @@ final class Send {
     this.backgroundMode = backgroundMode;
   }
 
+  /** How provider requests are built, for the batch path, which sends them its own way. */
+  WireRequests wire() {
+    return wire;
+  }
+
   /**
    * Builds an attempt; nothing is sent yet.
    *
