@@ -273,6 +273,12 @@ final class BatchDispatch {
 
   /** Delivers what a batch answered; the rest goes online. */
   private void ended(List<Item> items, BatchRun.Ended ended, Throwable error, long since) {
+    if (steps.scheduler().closed()) {
+      // Closed while the batch ran (a job stopping): the ledger keeps pointing at the batch, so
+      // the same requests started again wait for it; here they end as closed.
+      items.forEach(this::sendOnline);
+      return;
+    }
     if (error != null || ended.failure() != null) {
       String why = error != null ? String.valueOf(error) : ended.failure();
       LOG.log(

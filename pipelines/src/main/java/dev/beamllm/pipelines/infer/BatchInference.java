@@ -240,6 +240,9 @@ public final class BatchInference {
     /** The tools of {@code --mcpServers}, listed at planning; null when rows are not agents. */
     final ToolSet tools;
 
+    /** Online or through the batch APIs ({@code --mode}), chosen at planning. */
+    final JobMode mode;
+
     private Job(
         BatchInferenceOptions options,
         ModelRegistry registry,
@@ -255,6 +258,7 @@ public final class BatchInference {
       this.fake = fake;
       this.keyVariables = keyVariables;
       this.tools = tools;
+      this.mode = JobMode.of(options, totalRows, tools != null);
     }
 
     static Job plan(BatchInferenceOptions o, FakeProviderServer fake) throws IOException {
@@ -423,11 +427,12 @@ public final class BatchInference {
       if (!keys.secretReferences().isEmpty()) {
         io = io.withApiKeys(keys);
       }
-      return io;
+      return mode.apply(io);
     }
 
     int run(PrintStream out, PrintStream err) {
       try {
+        out.println(mode.describe());
         JobEstimate.print(options, registry, models, totalRows, out);
         if (tools != null) {
           out.println(

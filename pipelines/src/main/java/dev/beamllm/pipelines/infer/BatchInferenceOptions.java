@@ -294,6 +294,43 @@ public interface BatchInferenceOptions extends PipelineOptions {
   void setBuiltinTools(String value);
 
   @Description(
+      "How rows are sent: online (request by request at the limits), batch (through the providers'"
+          + " batch APIs at half price: OpenAI, Anthropic and Gemini models; answers within their"
+          + " window, up to a day; whatever a batch does not answer goes online) or auto (batch"
+          + " when the job has at least --batchMinRows rows and --deadline, if given, is an hour or"
+          + " more). A job killed while its batches run waits for them when run again")
+  @Default.String("online")
+  String getMode();
+
+  void setMode(String value);
+
+  @Description(
+      "When the answers are wanted, counted from the start (6h, 30m, 90s): batches still running"
+          + " --onlineMargin before it are cancelled and what they did not answer is sent online")
+  String getDeadline();
+
+  void setDeadline(String value);
+
+  @Description(
+      "With --deadline: how long before it unanswered rows go online (default: a quarter of the"
+          + " deadline, at most 15m)")
+  String getOnlineMargin();
+
+  void setOnlineMargin(String value);
+
+  @Description("With --mode=batch or auto: the most requests in one provider batch")
+  @Default.Integer(10_000)
+  Integer getBatchMaxRequests();
+
+  void setBatchMaxRequests(Integer value);
+
+  @Description("With --mode=auto: the fewest rows for which the batch APIs are used")
+  @Default.Long(1_000)
+  Long getBatchMinRows();
+
+  void setBatchMinRows(Long value);
+
+  @Description(
       "With --mcpServers or --builtinTools: the most model turns per row; a model still calling tools then fails the"
           + " row (error_kind max_turns, with the turn)")
   @Default.Integer(10)

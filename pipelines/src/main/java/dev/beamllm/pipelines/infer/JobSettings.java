@@ -121,6 +121,7 @@ final class JobSettings {
           "requestTimeout", "must be a positive number of seconds, got " + o.getRequestTimeout());
     }
     withClientSettings(o, LlmIO.complete());
+    JobMode.of(o, 0, o.getMcpServers() != null || o.getBuiltinTools() != null);
     if (!List.of("auto", "bar", "lines", "none")
         .contains(o.getProgress().toLowerCase(Locale.ROOT))) {
       throw new BadSetting(
