@@ -11,6 +11,7 @@ import dev.beamllm.provider.openai.OpenAiChatAdapter;
 import dev.beamllm.provider.openai.OpenAiResponsesAdapter;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How the client finds the adapter of a model's wire format: the one public entry to the provider
@@ -44,5 +45,22 @@ public final class Adapters {
           "no adapter for the " + format.wireName() + " wire format yet");
     }
     return a;
+  }
+
+  /**
+   * The batch API of a wire format's provider (OpenAI Batch, Anthropic Message Batches, Gemini
+   * batch mode), if its adapter has one: the adapter itself when it implements {@link BatchApi}, or
+   * the one it offers beside its {@link BackgroundApi}, whose calls have the same names (OpenAI
+   * Responses). Whether a model's provider runs it is still {@link BatchApi#batches}'s to say.
+   */
+  public static Optional<BatchApi> batchApi(WireFormat format) {
+    ProviderAdapter a = ADAPTERS.get(format);
+    if (a instanceof BatchApi batch) {
+      return Optional.of(batch);
+    }
+    if (a instanceof OpenAiResponsesAdapter responses) {
+      return Optional.of(responses.batchApi());
+    }
+    return Optional.empty();
   }
 }

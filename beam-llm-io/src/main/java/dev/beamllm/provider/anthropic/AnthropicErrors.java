@@ -52,8 +52,11 @@ final class AnthropicErrors {
     return error;
   }
 
-  /** The HTTP status Anthropic documents for each error type. */
-  private static int statusOf(String type) {
+  /**
+   * The HTTP status Anthropic documents for each error type: for errors that come without one (in a
+   * stream, in a batch's results).
+   */
+  static int statusOf(String type) {
     return switch (type) {
       case "invalid_request_error" -> 400;
       case "authentication_error" -> 401;

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.ReasoningEffort;
 import dev.beamllm.model.SamplingParams;
+import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.BatchApi;
 import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.StreamDecoder;
@@ -21,6 +24,7 @@ import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.WebSearch;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,10 +34,11 @@ import java.util.Set;
  * and {@code parametersJsonSchema}, which take JSON Schema as it is, where {@code responseSchema}
  * and {@code parameters} take only Google's OpenAPI subset with upper-case types. The reasoning
  * effort becomes {@code thinkingLevel} for models that list their levels (Gemini 3) and a {@code
- * thinkingBudget} for the others. The service tier is OpenAI's notion and is not sent. Reference:
- * ai.google.dev/api/generate-content.
+ * thinkingBudget} for the others. The service tier is OpenAI's notion and is not sent. Batch mode
+ * ({@link BatchApi}, JSON in {@link GeminiBatches}) takes the same bodies as inline requests.
+ * Reference: ai.google.dev/api/generate-content, ai.google.dev/api/batch-mode.
  */
-public final class GeminiAdapter extends BaseAdapter {
+public final class GeminiAdapter extends BaseAdapter implements BatchApi {
   private static final String API = "Gemini generateContent";
 
   /** The smallest budget of the models that cannot stop thinking (the Pro models). */
@@ -275,5 +280,82 @@ public final class GeminiAdapter extends BaseAdapter {
   @Override
   public StreamDecoder streamDecoder(ProviderRequest request) {
     return new GeminiStreamDecoder(computerFunctions(request));
+  }
+
+  /**
+   * The Gemini API of Google AI Studio (provider {@code google}), whose batch mode this is; Vertex
+   * AI's batch prediction is another API.
+   */
+  @Override
+  public boolean batches(ModelSpec model) {
+    return model.provider().equals("google") && model.wireFormat() == WireFormat.GEMINI;
+  }
+
+  @Override
+  public Limits limits() {
+    return GeminiBatches.LIMITS;
+  }
+
+  /**
+   * {@code {"request", "metadata": {"key": customId}}} with the body of {@code generateContent}.
+   */
+  @Override
+  public String item(String customId, ProviderRequest r) {
+    return GeminiBatches.item(customId, unstreamedBody(r));
+  }
+
+  /** None: the requests go inline in the create call. */
+  @Override
+  public HttpCall upload(ProviderRequest r, List<String> items) {
+    return null;
+  }
+
+  /** Never called, as there is no upload. */
+  @Override
+  public String uploadedId(HttpAnswer answer) {
+    throw new UnsupportedOperationException("Gemini inline batches have no upload");
+  }
+
+  /**
+   * {@code POST /models/{model}:batchGenerateContent} with the items inline, named after the model
+   * and their count (the display name is required, and only shown to people).
+   */
+  @Override
+  public HttpCall create(ProviderRequest r, List<String> items, String uploadedId) {
+    String model = r.model().apiName();
+    String name = "beam-llm-io " + model + " x" + items.size();
+    return call(
+        r,
+        "POST",
+        "/models/" + model + ":batchGenerateContent",
+        GeminiBatches.createBody(name, items));
+  }
+
+  @Override
+  public Status status(HttpAnswer answer) {
+    return GeminiBatches.status(answer);
+  }
+
+  /** {@code GET /batches/{id}}: the batch id is the operation's name, {@code batches/...}. */
+  @Override
+  public HttpCall poll(ProviderRequest r, String batchId) {
+    return call(r, "GET", "/" + batchId, "");
+  }
+
+  /** {@code POST /batches/{id}:cancel}. */
+  @Override
+  public HttpCall cancel(ProviderRequest r, String batchId) {
+    return call(r, "POST", "/" + batchId + ":cancel", "");
+  }
+
+  /** None: the finished operation carries the responses. */
+  @Override
+  public List<HttpCall> resultCalls(ProviderRequest r, Status status) {
+    return List.of();
+  }
+
+  @Override
+  public Map<String, Outcome> results(HttpAnswer ended, List<HttpAnswer> fetched) {
+    return GeminiBatches.results(ended);
   }
 }

@@ -26,11 +26,40 @@ public abstract class BaseAdapter implements ProviderAdapter {
   /** {@code POST} of {@link #body} to {@link #baseUrl} plus {@link #path}. */
   @Override
   public final HttpCall request(ProviderRequest request) {
+    return call(request, "POST", path(request), bodyText(request));
+  }
+
+  /**
+   * The body {@link #request} sends for this request, never streamed: what an item of a provider's
+   * batch carries, since a batch answers each request whole.
+   */
+  protected final String unstreamedBody(ProviderRequest request) {
+    if (!request.stream()) {
+      return bodyText(request);
+    }
+    ProviderRequest r = request;
+    return bodyText(
+        new ProviderRequest(
+            r.model(),
+            r.conversation(),
+            r.params(),
+            r.tools(),
+            r.credentials(),
+            r.extraHeaders(),
+            r.serviceTier(),
+            false,
+            r.extraBody(),
+            r.remoteMcpServers(),
+            r.promptCache()));
+  }
+
+  /** {@link #body} with the client's extra body merged in, as JSON text. */
+  private String bodyText(ProviderRequest request) {
     ObjectNode body = body(request);
     if (request.extraBody() != null) {
       merge(body, (ObjectNode) Json.parse(request.extraBody()));
     }
-    return call(request, "POST", path(request), Json.write(body));
+    return Json.write(body);
   }
 
   /**

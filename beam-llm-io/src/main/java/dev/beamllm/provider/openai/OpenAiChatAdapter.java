@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
+import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.BatchApi;
 import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RateLimitInfo;
@@ -15,7 +18,9 @@ import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.provider.internal.ServiceTiers;
 import dev.beamllm.response.ApiError;
+import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,14 +28,23 @@ import java.util.Set;
  * OpenAI chat completions, and every OpenAI-compatible API (Together, Groq, DeepSeek, Fireworks,
  * xAI, OpenRouter, Cerebras, vLLM, Ollama) and Azure OpenAI ({@code api-key} header, deployment
  * URL, {@code api-version}). Streams as server-sent chunks with the usage in the last one (see
- * {@link OpenAiChatStreamDecoder}). Reference: platform.openai.com/docs/api-reference/chat/create.
+ * {@link OpenAiChatStreamDecoder}). OpenAI's own models also run in its Batch API ({@link
+ * OpenAiBatch}). Reference: platform.openai.com/docs/api-reference/chat/create.
  */
-public final class OpenAiChatAdapter extends BaseAdapter {
+public final class OpenAiChatAdapter extends BaseAdapter implements BatchApi {
   /**
    * The Azure OpenAI API version for models that do not reason, unless {@code
    * AZURE_OPENAI_API_VERSION} says otherwise: the latest generally available one.
    */
   static final String AZURE_API_VERSION = "2024-10-21";
+
+  /** The Batch API of chat completions, making its calls as this adapter does. */
+  private final OpenAiBatch batch =
+      new OpenAiBatch(
+          WireFormat.OPENAI,
+          this::call,
+          this::unstreamedBody,
+          r -> URI.create(baseUrl(r) + path(r)).getPath());
 
   /**
    * The Azure OpenAI API version for reasoning models (o-series, gpt-5), unless {@code
@@ -229,5 +243,60 @@ public final class OpenAiChatAdapter extends BaseAdapter {
         ChatCompletions.headerNumber(a, "x-ratelimit-remaining-requests"),
         ChatCompletions.headerNumber(a, "x-ratelimit-limit-tokens"),
         ChatCompletions.headerNumber(a, "x-ratelimit-remaining-tokens"));
+  }
+
+  @Override
+  public boolean batches(ModelSpec model) {
+    return batch.batches(model);
+  }
+
+  @Override
+  public Limits limits() {
+    return batch.limits();
+  }
+
+  @Override
+  public String item(String customId, ProviderRequest r) {
+    return batch.item(customId, r);
+  }
+
+  @Override
+  public HttpCall upload(ProviderRequest r, List<String> items) {
+    return batch.upload(r, items);
+  }
+
+  @Override
+  public String uploadedId(HttpAnswer answer) {
+    return batch.uploadedId(answer);
+  }
+
+  @Override
+  public HttpCall create(ProviderRequest r, List<String> items, String uploadedId) {
+    return batch.create(r, items, uploadedId);
+  }
+
+  @Override
+  public Status status(HttpAnswer answer) {
+    return batch.status(answer);
+  }
+
+  @Override
+  public HttpCall poll(ProviderRequest r, String batchId) {
+    return batch.poll(r, batchId);
+  }
+
+  @Override
+  public HttpCall cancel(ProviderRequest r, String batchId) {
+    return batch.cancel(r, batchId);
+  }
+
+  @Override
+  public List<HttpCall> resultCalls(ProviderRequest r, Status status) {
+    return batch.resultCalls(r, status);
+  }
+
+  @Override
+  public Map<String, Outcome> results(HttpAnswer ended, List<HttpAnswer> fetched) {
+    return batch.results(ended, fetched);
   }
 }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
+import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.BackgroundApi;
+import dev.beamllm.provider.BatchApi;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
@@ -24,6 +26,7 @@ import dev.beamllm.tool.CodeInterpreter;
 import dev.beamllm.tool.ComputerUse;
 import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.WebSearch;
+import java.net.URI;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -33,7 +36,8 @@ import java.util.regex.Pattern;
  * are asked for their reasoning's encrypted content, which goes back with the next turn. Also runs
  * requests in the background ({@code background: true}, then {@code GET /responses/{id}} until the
  * Response is final, {@code POST /responses/{id}/cancel} to give up). Errors and rate-limit headers
- * are chat completions'. Reference: platform.openai.com/docs/api-reference/responses.
+ * are chat completions'. OpenAI's Batch API runs Responses requests too: see {@link #batchApi()}.
+ * Reference: platform.openai.com/docs/api-reference/responses.
  */
 public final class OpenAiResponsesAdapter extends BaseAdapter implements BackgroundApi {
   private static final String LOGPROBS_INCLUDE = "message.output_text.logprobs";
@@ -45,6 +49,24 @@ public final class OpenAiResponsesAdapter extends BaseAdapter implements Backgro
   private static final Pattern RESPONSE_ID = Pattern.compile("[A-Za-z0-9_-]+");
 
   private final OpenAiChatAdapter chat = new OpenAiChatAdapter();
+
+  /** The Batch API of {@code /v1/responses}, making its calls as this adapter does. */
+  private final OpenAiBatch batch =
+      new OpenAiBatch(
+          WireFormat.OPENAI_RESPONSES,
+          this::call,
+          this::unstreamedBody,
+          r -> URI.create(baseUrl(r) + path(r)).getPath());
+
+  /**
+   * OpenAI's Batch API for Responses requests. This adapter cannot implement {@link BatchApi}
+   * itself: its {@link BackgroundApi} has a {@code status}, {@code poll} and {@code cancel} of the
+   * same parameters for a background response. {@link dev.beamllm.provider.Adapters#batchApi} finds
+   * it, as it finds the adapters that implement {@link BatchApi}.
+   */
+  public BatchApi batchApi() {
+    return batch;
+  }
 
   @Override
   protected String path(ProviderRequest r) {
