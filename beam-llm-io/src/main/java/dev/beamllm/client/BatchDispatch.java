@@ -84,6 +84,7 @@ final class BatchDispatch {
     final List<CompletableFuture<ApiResponse>> futures = new ArrayList<>();
     ModelSpec spec;
     ProviderAdapter adapter;
+    BatchApi api;
     ProviderRequest request;
     String line;
 
@@ -178,12 +179,11 @@ final class BatchDispatch {
     if (choice.model() == null) {
       return false;
     }
-    ProviderAdapter adapter = wire.adapter(choice.spec());
-    if (!(adapter instanceof BatchApi api)
-        || !api.batches(choice.spec())
-        || steps.inline().needed(choice.spec(), r.conversation())) {
+    Optional<BatchApi> batchApi = wire.batchApi(choice.spec());
+    if (batchApi.isEmpty() || steps.inline().needed(choice.spec(), r.conversation())) {
       return false;
     }
+    BatchApi api = batchApi.get();
     try {
       ProviderRequest request =
           wire.request(
@@ -201,13 +201,14 @@ final class BatchDispatch {
       return false;
     }
     item.spec = choice.spec();
-    item.adapter = adapter;
+    item.adapter = wire.adapter(choice.spec());
+    item.api = api;
     return true;
   }
 
   /** Submits items of one model in batches within the settings' and the provider's limits. */
   private void submitInShards(List<Item> sameModel, BatchSettings settings) {
-    BatchApi.Limits limits = ((BatchApi) sameModel.get(0).adapter).limits();
+    BatchApi.Limits limits = sameModel.get(0).api.limits();
     int maxCount = Math.min(settings.maxRequestsPerBatch(), limits.maxRequests());
     List<Item> shard = new ArrayList<>();
     long bytes = 0;
@@ -238,6 +239,7 @@ final class BatchDispatch {
             transport,
             steps.scheduler(),
             first.adapter,
+            first.api,
             first.request,
             timeout,
             settings,
@@ -260,6 +262,7 @@ final class BatchDispatch {
                     transport,
                     steps.scheduler(),
                     first.adapter,
+                    first.api,
                     first.request,
                     timeout,
                     settings,

@@ -57,13 +57,14 @@ final class BatchRun {
       HttpTransport transport,
       Scheduler scheduler,
       ProviderAdapter adapter,
+      BatchApi api,
       ProviderRequest request,
       Duration timeout,
       BatchSettings settings) {
     this.transport = transport;
     this.scheduler = scheduler;
     this.adapter = adapter;
-    this.api = (BatchApi) adapter;
+    this.api = api;
     this.request = request;
     this.timeout = timeout;
     this.settings = settings;
@@ -72,6 +73,7 @@ final class BatchRun {
   /**
    * Submits a batch of these items and waits for it.
    *
+   * @param adapter reads the errors of the batch's calls
    * @param request any provider request of the batch: its model, key and headers serve every call
    * @param created told the batch's id once the provider has created it, before the first poll; if
    *     it throws, the run goes on (the batch is only not noted)
@@ -80,12 +82,13 @@ final class BatchRun {
       HttpTransport transport,
       Scheduler scheduler,
       ProviderAdapter adapter,
+      BatchApi api,
       ProviderRequest request,
       Duration timeout,
       BatchSettings settings,
       List<String> items,
       Consumer<String> created) {
-    BatchRun run = new BatchRun(transport, scheduler, adapter, request, timeout, settings);
+    BatchRun run = new BatchRun(transport, scheduler, adapter, api, request, timeout, settings);
     run.start(items, created);
     return run.result;
   }
@@ -107,11 +110,12 @@ final class BatchRun {
       HttpTransport transport,
       Scheduler scheduler,
       ProviderAdapter adapter,
+      BatchApi api,
       ProviderRequest request,
       Duration timeout,
       BatchSettings settings,
       String batchId) {
-    BatchRun run = new BatchRun(transport, scheduler, adapter, request, timeout, settings);
+    BatchRun run = new BatchRun(transport, scheduler, adapter, api, request, timeout, settings);
     run.batchId = batchId;
     run.poll(0);
     return run.result;

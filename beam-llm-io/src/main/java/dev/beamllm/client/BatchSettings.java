@@ -48,7 +48,12 @@ public abstract class BatchSettings implements Serializable {
   public abstract Duration maxPollInterval();
 
   /** When answers are wanted, if ever. */
-  public abstract Optional<Instant> deadline();
+  public Optional<Instant> deadline() {
+    return Optional.ofNullable(deadlineOrNull());
+  }
+
+  // Held as a nullable field: an Optional is not serializable, and the settings travel to workers.
+  abstract @Nullable Instant deadlineOrNull();
 
   /** How long before the deadline unanswered requests go online. */
   public abstract Duration onlineMargin();
@@ -84,7 +89,7 @@ public abstract class BatchSettings implements Serializable {
     if (deadline == null) {
       throw new IllegalArgumentException("deadline: must not be null");
     }
-    return toBuilder().setDeadline(deadline).build();
+    return toBuilder().setDeadlineOrNull(deadline).build();
   }
 
   /**
@@ -110,7 +115,7 @@ public abstract class BatchSettings implements Serializable {
 
     abstract Builder setMaxPollInterval(Duration d);
 
-    abstract Builder setDeadline(@Nullable Instant deadline);
+    abstract Builder setDeadlineOrNull(@Nullable Instant deadline);
 
     abstract Builder setOnlineMargin(Duration d);
 

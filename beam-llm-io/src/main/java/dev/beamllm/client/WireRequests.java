@@ -9,6 +9,7 @@ import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.provider.Adapters;
+import dev.beamllm.provider.BatchApi;
 import dev.beamllm.provider.Credentials;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
@@ -17,6 +18,7 @@ import dev.beamllm.tool.Tool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -66,12 +68,24 @@ final class WireRequests {
    * API serves use it when the client asks for it (Azure's deployments stay on chat completions).
    */
   ProviderAdapter adapter(ModelSpec spec) {
+    return Adapters.forFormat(format(spec));
+  }
+
+  /**
+   * The batch API of the model's adapter ({@link #adapter}), when it has one and the model's
+   * provider offers it.
+   */
+  Optional<BatchApi> batchApi(ModelSpec spec) {
+    return Adapters.batchApi(format(spec)).filter(api -> api.batches(spec));
+  }
+
+  private WireFormat format(ModelSpec spec) {
     boolean responses =
         useResponsesApi
             && spec.wireFormat() == WireFormat.OPENAI
             && spec.provider().equals("openai")
             && spec.capabilities().responsesApi();
-    return Adapters.forFormat(responses ? WireFormat.OPENAI_RESPONSES : spec.wireFormat());
+    return responses ? WireFormat.OPENAI_RESPONSES : spec.wireFormat();
   }
 
   /**
