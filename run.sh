@@ -47,6 +47,9 @@ Commands:
   bench prompt-cache [--rows N]
                              rows sharing a ~3,000-token system prompt on Claude (fake provider),
                              without prompt caching and with it: cost, cache reads and writes
+  bench batch-api [--rows N] [--rounds N] [--rpm N] [--latency 200ms] [--completion 20s]
+                             the main job online and through the batch API (fake provider):
+                             wall time, HTTP calls, batches, cost (about 4 minutes for 3 rounds)
   bench cluster [--runs N] [--rows N]
                              the main job on the Flink session cluster at parallelism 4 against
                              one 6,000/min quota: shared through Redis, full limit per worker,
@@ -279,13 +282,19 @@ case "$cmd" in
         java -cp "$JAR" dev.beamllm.pipelines.bench.PromptCacheBench --out target/bench-prompt-cache.md "$@"
         write_bench_section prompt-cache < target/bench-prompt-cache.md
         ;;
+      batch-api)
+        shift
+        build_if_needed
+        java -cp "$JAR" dev.beamllm.pipelines.bench.BatchApiBench --out target/bench-batch-api.md "$@"
+        write_bench_section batch-api < target/bench-batch-api.md
+        ;;
       cluster)
         shift
         build_if_needed
         java "${JVM_FLAGS[@]}" -cp "$JAR" dev.beamllm.pipelines.bench.ClusterBench --out target/bench-cluster.md "$@"
         write_bench_section cluster < target/bench-cluster.md
         ;;
-      *) echo "run.sh: bench needs one of: fake-server, client, llmio, agent, prompt-cache, scale, cluster" >&2; exit 2 ;;
+      *) echo "run.sh: bench needs one of: fake-server, client, llmio, agent, prompt-cache, batch-api, scale, cluster" >&2; exit 2 ;;
     esac
     ;;
   test)

@@ -30,15 +30,29 @@ public final class CostEstimator {
 
   private final ModelRegistry registry;
   private final int defaultMaxNewTokens;
+  private final String tier;
 
   /** An estimator over a registry, with the output limit for rows that name none. */
   public CostEstimator(ModelRegistry registry, int defaultMaxNewTokens) {
+    this(registry, defaultMaxNewTokens, null);
+  }
+
+  private CostEstimator(ModelRegistry registry, int defaultMaxNewTokens, String tier) {
     if (defaultMaxNewTokens <= 0) {
       throw new IllegalArgumentException(
           "max new tokens must be positive, got " + defaultMaxNewTokens);
     }
     this.registry = registry;
     this.defaultMaxNewTokens = defaultMaxNewTokens;
+    this.tier = tier;
+  }
+
+  /**
+   * The same estimator pricing at a service tier ({@code batch} for the providers' batch APIs,
+   * {@code flex}, {@code priority}), as the providers price answers that report it.
+   */
+  public CostEstimator atTier(String tier) {
+    return new CostEstimator(registry, defaultMaxNewTokens, tier);
   }
 
   /**
@@ -163,7 +177,7 @@ public final class CostEstimator {
     return Optional.empty();
   }
 
-  private static final class Accumulator {
+  private final class Accumulator {
     final ModelSpec spec;
     int rows;
     long input;
@@ -182,8 +196,8 @@ public final class CostEstimator {
       rows++;
       input += in;
       maxOutput += out;
-      minCost += spec.cost(Usage.of(in, 0));
-      maxCost += spec.cost(Usage.of(in, out));
+      minCost += spec.cost(Usage.of(in, 0), tier);
+      maxCost += spec.cost(Usage.of(in, out), tier);
     }
 
     ModelEstimate result() {

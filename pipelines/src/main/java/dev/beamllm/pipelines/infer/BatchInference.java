@@ -433,7 +433,7 @@ public final class BatchInference {
     int run(PrintStream out, PrintStream err) {
       try {
         out.println(mode.describe());
-        JobEstimate.print(options, registry, models, totalRows, out);
+        JobEstimate.print(options, registry, models, totalRows, mode.batch(), out);
         if (tools != null) {
           out.println(
               "Rows run as agents (at most "

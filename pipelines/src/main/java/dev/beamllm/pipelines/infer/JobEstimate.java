@@ -31,6 +31,7 @@ final class JobEstimate {
       ModelRegistry registry,
       List<String> models,
       long totalRows,
+      boolean batchPrices,
       PrintStream out) {
     List<PromptRows.Line> sample;
     try {
@@ -42,17 +43,19 @@ final class JobEstimate {
       out.println("Estimate: none for CSV input (./run.sh estimate reads JSONL)");
       return;
     }
+    CostEstimator estimator = new CostEstimator(registry, o.getMaxNewTokens());
     CostEstimator.Report report =
-        new CostEstimator(registry, o.getMaxNewTokens()).estimate(sample, models);
+        (batchPrices ? estimator.atTier("batch") : estimator).estimate(sample, models);
     double scale = (double) totalRows / sample.size();
     out.printf(
         Locale.ROOT,
-        "Estimate (%s%s):%n",
+        "Estimate (%s%s%s):%n",
         sample.size() >= totalRows
             ? String.format(Locale.ROOT, "%,d rows", totalRows)
             : String.format(
                 Locale.ROOT, "the first %,d of %,d rows, scaled", sample.size(), totalRows),
-        report.models().size() > 1 ? "; each model as if it served every row" : "");
+        report.models().size() > 1 ? "; each model as if it served every row" : "",
+        batchPrices ? "; at batch prices" : "");
     double highest = 0;
     for (CostEstimator.ModelEstimate m : report.models()) {
       double low = m.minCost() * scale;
