@@ -17,10 +17,11 @@ import java.util.function.Consumer;
 /**
  * One provider batch from submission to results: uploads its input where the API wants a file,
  * creates it, reports its id (for the ledger) before waiting, polls it on the scheduler's timer so
- * that no thread waits in between (the first wait {@link BatchSettings#firstPoll}, each later one
- * half as long again up to {@link BatchSettings#maxPollInterval}), and once it has ended fetches
- * its results. At {@link BatchSettings#onlineAt} a batch still running is cancelled, and what it
- * had answered is read as from any ended batch.
+ * that no thread waits in between (the first wait {@link BatchSettings#firstPoll}, each later one a
+ * quarter longer up to {@link BatchSettings#maxPollInterval}: a batch is seen ended at most a
+ * quarter of its run late), and once it has ended fetches its results. At {@link
+ * BatchSettings#onlineAt} a batch still running is cancelled, and what it had answered is read as
+ * from any ended batch.
  *
  * <p>A call that fails for a reason that may pass (a 429, a 5xx, a dropped connection) is tried
  * again after a wait; {@value #MAX_FAILURES} failures in a row, or one that will not pass (a 400
@@ -152,7 +153,7 @@ final class BatchRun {
 
   private long next(long wait) {
     long first = settings.firstPoll().toNanos();
-    return Math.min(settings.maxPollInterval().toNanos(), Math.max(first, wait + wait / 2));
+    return Math.min(settings.maxPollInterval().toNanos(), Math.max(first, wait + wait / 4));
   }
 
   private void afterStatus(HttpAnswer answer, BatchApi.Status status, long wait) {

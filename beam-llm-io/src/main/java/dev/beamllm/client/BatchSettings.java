@@ -41,7 +41,7 @@ public abstract class BatchSettings implements Serializable {
    */
   public abstract int maxRequestsPerBatch();
 
-  /** The wait before a new batch's first poll; each later wait is half as long again. */
+  /** The wait before a new batch's first poll; each later wait is a quarter longer. */
   public abstract Duration firstPoll();
 
   /** The longest wait between two polls of a batch. */

@@ -36,14 +36,14 @@ public final class BatchApiBench {
   record Run(String mode, double seconds, long calls, long modelCalls, long batches, double cost) {}
 
   /**
-   * {@code --rows} (10,000), {@code --rounds} (3), {@code --rpm} (12,000), {@code --latency}
+   * {@code --rows} (10,000), {@code --rounds} (3), {@code --rpm} (6,000), {@code --latency}
    * (200ms), {@code --completion} (20s, the fake's batch completion time), {@code --out} the
    * report.
    */
   public static void main(String[] args) throws Exception {
     int rows = 10_000;
     int rounds = 3;
-    long rpm = 12_000;
+    long rpm = 6_000;
     Duration latency = Duration.ofMillis(200);
     Duration completion = Duration.ofSeconds(20);
     Path out = Path.of("target/bench-batch-api.md");
