@@ -25,6 +25,7 @@ import org.apache.beam.sdk.metrics.Metrics;
  *   <li>{@code input_tokens}, {@code output_tokens}, {@code cached_tokens} (read from the
  *       provider's prompt cache), {@code cache_write_tokens} (written to it), {@code
  *       cost_micro_usd} (millionths of a dollar): of the answers paid for;
+ *   <li>{@code batch_answers}: of those, the answers that came through a provider's batch API;
  *   <li>{@code latency_ms}: a distribution of the fresh answers' latencies.
  * </ul>
  *
@@ -65,6 +66,7 @@ public final class LlmMetrics {
   final Counter outputTokens = Metrics.counter(NAMESPACE, "output_tokens");
   final Counter cachedTokens = Metrics.counter(NAMESPACE, "cached_tokens");
   final Counter cacheWriteTokens = Metrics.counter(NAMESPACE, "cache_write_tokens");
+  final Counter batchAnswers = Metrics.counter(NAMESPACE, "batch_answers");
   final Counter costMicros = Metrics.counter(NAMESPACE, "cost_micro_usd");
   final Distribution latencyMillis = Metrics.distribution(NAMESPACE, "latency_ms");
 
@@ -91,6 +93,9 @@ public final class LlmMetrics {
     cacheWriteTokens.inc(r.usage().cacheWriteTokens());
     costMicros.inc(cost);
     latencyMillis.update(r.latency().toMillis());
+    if ("batch".equals(r.serviceTier().orElse(null))) {
+      batchAnswers.inc();
+    }
     LOCAL_INPUT.add(r.usage().inputTokens());
     LOCAL_OUTPUT.add(r.usage().outputTokens());
     LOCAL_COST.add(cost);

@@ -106,8 +106,7 @@ public final class BatchApiBench {
       "--maxConcurrent=512",
       "--progress=none",
       "--output=" + outDir.resolve("answers.jsonl"),
-      "--failures=" + outDir.resolve("failures.jsonl"),
-      "--runner=DirectRunner"
+      "--failures=" + outDir.resolve("failures.jsonl")
     };
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();

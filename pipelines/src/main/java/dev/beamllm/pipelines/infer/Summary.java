@@ -17,7 +17,8 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param failed rows that ended in an error (bad rows included)
  * @param cacheHits answers from the cache or from an identical row's request
  * @param duplicates rows answered by an identical row's request
- * @param requests attempts sent to providers
+ * @param requests attempts sent to providers, a batch's request counting one
+ * @param batchAnswers rows answered through the providers' batch APIs (at the batch tier)
  * @param inputTokens input tokens
  * @param outputTokens output tokens
  * @param cacheReadTokens input tokens read from the provider's prompt cache
@@ -35,6 +36,7 @@ record Summary(
     long cacheHits,
     long duplicates,
     long requests,
+    long batchAnswers,
     long inputTokens,
     long outputTokens,
     long cacheReadTokens,
@@ -57,6 +59,7 @@ record Summary(
         counter(result, "cache_hits"),
         counter(result, "duplicates"),
         counter(result, "attempts"),
+        counter(result, "batch_answers"),
         counter(result, "input_tokens"),
         counter(result, "output_tokens"),
         counter(result, "cached_tokens"),
@@ -123,19 +126,33 @@ record Summary(
     }
     s.append(String.format(Locale.ROOT, "  cost            $%.6f%n", costUsd));
     s.append(String.format(Locale.ROOT, "  wall time       %.1f s%n", seconds));
+    long online = requests - batchAnswers;
+    if (batchAnswers > 0) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  by batch        %,d rows answered through the providers' batch APIs, at the"
+                  + " batch tier%n",
+              batchAnswers));
+    }
     s.append(
         String.format(
             Locale.ROOT,
-            "  requests sent   %,d%s%n",
-            requests,
+            "  requests sent   %,d%s%s%n",
+            online,
+            batchAnswers > 0 ? " online" : "",
             fakeReceived >= 0
-                ? String.format(Locale.ROOT, " (the fake provider received %,d)", fakeReceived)
+                ? String.format(
+                    Locale.ROOT,
+                    " (the fake provider received %,d%s)",
+                    fakeReceived,
+                    batchAnswers > 0 ? ", batch lines included" : "")
                 : ""));
     s.append(
         String.format(
             Locale.ROOT,
             "  achieved        %,.0f requests/min, %,.0f tokens/min%n",
-            requests / minutes,
+            online / minutes,
             (inputTokens + outputTokens) / minutes));
     s.append(String.format(Locale.ROOT, "  429s            %,d%n", rateLimited));
     if (requests == 0 && cacheHits > 0) {
