@@ -33,8 +33,9 @@ import java.util.function.LongConsumer;
  * attempts in flight reserve. An attempt that does not fit in what the client holds waits, and the
  * client asks the ledger for room for all its waiting attempts at once, on the Redis thread, never
  * on the caller's; when the cluster has none, the client asks again on its one timer, every {@value
- * #TICK_MILLIS} ms at most, while attempts wait. Settled money goes to the ledger, and room nobody
- * here waits for goes back to it, so other workers can use it.
+ * #TICK_MILLIS} ms at most, while attempts wait. Settled money goes to the ledger; the room an
+ * attempt frees goes to the attempts waiting here that it fits, and the rest back to the ledger, so
+ * no worker sits on a remainder too small for its next attempt that another could use.
  */
 final class Budget {
   /** Searches assumed for a web search tool without {@code maxUses}. */
@@ -215,8 +216,8 @@ final class Budget {
       this.spentMicros += cost;
       if (shared != null) {
         // The money spent leaves what this client holds (all it can: an answer may cost more
-        // than its worst case) and joins the cluster's spent; the rest of the reservation stays
-        // held, as room for the attempts waiting here.
+        // than its worst case) and joins the cluster's spent; the rest of the reservation goes
+        // first to the attempts waiting here, then back to the cluster.
         long paid = Math.min(cost, heldMicros - this.reservedMicros);
         heldMicros -= paid;
         releaseMicros += paid;
@@ -254,12 +255,15 @@ final class Budget {
   }
 
   /**
-   * Shared: gives the room nobody here waits for back to the cluster, and says whether an exchange
-   * with the ledger is to be queued (something to tell, or, when {@code askForRoom}, attempts
-   * waiting). Called holding the lock.
+   * Shared: gives the room no attempt here has taken back to the cluster, and says whether an
+   * exchange with the ledger is to be queued (something to tell, or, when {@code askForRoom},
+   * attempts waiting). Called holding the lock, after {@link #drain}: what is left is less than the
+   * first waiting attempt needs, and two workers each keeping such a remainder while asking for the
+   * rest could wait on each other for ever; given back, it is granted whole to whichever asks
+   * first.
    */
   private boolean afterDrain(boolean askForRoom) {
-    if (waiting.isEmpty() && heldMicros > reservedMicros) {
+    if (heldMicros > reservedMicros) {
       releaseMicros += heldMicros - reservedMicros;
       heldMicros = reservedMicros;
     }
@@ -346,16 +350,17 @@ final class Budget {
               || untoldMicros > 0
               || (heldMicros > 0 && System.nanoTime() - lastExchangeNanos > leaseNanos / 3);
     }
-    if (due) {
-      exchange();
+    try {
+      if (due) {
+        exchange();
+      }
+    } finally {
+      // Whatever one exchange threw, the timer goes on: attempts waiting depend on it.
+      shared.later(this::tick, Math.min(TICK_MILLIS, Math.max(1, shared.leaseMillis() / 4)));
     }
-    shared.later(this::tick, Math.min(TICK_MILLIS, Math.max(1, shared.leaseMillis() / 4)));
   }
 
-  /**
-   * Retries every waiting attempt with nothing reserved: the client is closing. Shared: gives back
-   * the room no attempt in flight holds.
-   */
+  /** Retries every waiting attempt with nothing reserved: the client is closing. */
   void wakeAll() {
     List<Waiter> all;
     boolean tell = false;
