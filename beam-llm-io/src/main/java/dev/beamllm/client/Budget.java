@@ -72,6 +72,11 @@ final class Budget {
   /** Shared: money spent that the ledger has not been told yet. */
   private long untoldMicros;
 
+  /** Shared: the worst cases asked for since the timer last ticked, and in the tick before. */
+  private long demandMicros;
+
+  private long lastDemandMicros;
+
   private boolean exchangeQueued;
   private long lastExchangeNanos = System.nanoTime();
   private boolean closed;
@@ -174,6 +179,7 @@ final class Budget {
       if (spentMicros + micros > capMicros) {
         return Verdict.REFUSED;
       }
+      demandMicros += micros;
       if (waiting.isEmpty() && micros <= room()) {
         reservedMicros += micros;
         return Verdict.RESERVED;
@@ -255,20 +261,31 @@ final class Budget {
   }
 
   /**
-   * Shared: gives the room no attempt here has taken back to the cluster, and says whether an
-   * exchange with the ledger is to be queued (something to tell, or, when {@code askForRoom},
-   * attempts waiting). Called holding the lock, after {@link #drain}: what is left is less than the
-   * first waiting attempt needs, and two workers each keeping such a remainder while asking for the
-   * rest could wait on each other for ever; given back, it is granted whole to whichever asks
-   * first.
+   * Shared: gives the room no attempt here has taken back to the cluster, but for an advance when
+   * none waits, and says whether an exchange with the ledger is to be queued (something to tell,
+   * or, when {@code askForRoom}, attempts waiting). Called holding the lock, after {@link #drain}.
+   *
+   * <p>With attempts waiting, what is left is less than the first of them needs, and two workers
+   * each keeping such a remainder while asking for the rest could wait on each other for ever:
+   * given back, it is granted whole to whichever asks first. With none waiting, the room that the
+   * last quarter second's attempts asked for is kept, so the next attempts reserve at once instead
+   * of waiting for an exchange (and going through admission twice); a client that stops asking
+   * gives it back within two ticks.
    */
   private boolean afterDrain(boolean askForRoom) {
-    if (heldMicros > reservedMicros) {
-      releaseMicros += heldMicros - reservedMicros;
-      heldMicros = reservedMicros;
+    long unused = heldMicros - reservedMicros;
+    long keep = waiting.isEmpty() && !closed ? Math.min(unused, advance()) : 0;
+    if (unused > keep) {
+      releaseMicros += unused - keep;
+      heldMicros -= unused - keep;
     }
     boolean tell = releaseMicros > 0 || untoldMicros > 0 || (askForRoom && !waiting.isEmpty());
     return tell && queueExchange();
+  }
+
+  /** The room kept in advance: what attempts asked for in the last tick, or this one so far. */
+  private long advance() {
+    return Math.max(demandMicros, lastDemandMicros);
   }
 
   /** Whether an exchange is to be queued: none is queued yet. Called holding the lock. */
@@ -282,9 +299,9 @@ final class Budget {
 
   /**
    * One exchange with the cluster's ledger, on the Redis thread: tells what was spent and given
-   * back since the last one, and asks for room for every attempt waiting here (at least the first's
-   * worth, or nothing, so that the first in line is served first). Wakes the attempts that then
-   * fit, and ends those that no longer can.
+   * back since the last one, and asks for room for every attempt waiting here and the advance
+   * ({@link #afterDrain}): at least the first's worth, or nothing, so that the first in line is
+   * served first. Wakes the attempts that then fit, and ends those that no longer can.
    */
   private void exchange() {
     long release;
@@ -303,7 +320,7 @@ final class Budget {
         for (Waiter w : waiting) {
           all += w.micros();
         }
-        want = all - room;
+        want = all - room + advance();
         min = waiting.peek().micros() - room;
       }
     }
@@ -334,8 +351,8 @@ final class Budget {
 
   /**
    * The client's one timer, on the Redis thread: while attempts wait for room in the cluster, or
-   * something is yet to be told, asks the ledger again; while this client holds room, renews its
-   * lease well before it runs out.
+   * something is yet to be told (an advance no longer asked for), asks the ledger again; while this
+   * client holds room, renews its lease well before it runs out.
    */
   private void tick() {
     boolean due;
@@ -343,6 +360,10 @@ final class Budget {
       if (closed) {
         return;
       }
+      lastDemandMicros = demandMicros;
+      demandMicros = 0;
+      // An advance no longer asked for goes back.
+      afterDrain(false);
       long leaseNanos = shared.leaseMillis() * 1_000_000;
       due =
           !waiting.isEmpty()
@@ -376,6 +397,20 @@ final class Budget {
       shared.run(this::exchange);
     }
     all.forEach(w -> w.retry().accept(0));
+  }
+
+  /** The state, in millionths of a dollar, for a diagnosis. */
+  @Override
+  public synchronized String toString() {
+    return String.format(
+        Locale.ROOT,
+        "Budget{cap=%d, spent=%d, reserved=%d, held=%d, waiting=%d%s}",
+        capMicros,
+        spentMicros,
+        reservedMicros,
+        heldMicros,
+        waiting.size(),
+        shared != null ? ", shared, release=" + releaseMicros + ", untold=" + untoldMicros : "");
   }
 
   /** The dollars spent so far: by this client, or shared, by the cluster as last seen. */
