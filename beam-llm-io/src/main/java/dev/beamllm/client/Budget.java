@@ -38,6 +38,8 @@ import java.util.function.LongConsumer;
  * no worker sits on a remainder too small for its next attempt that another could use.
  */
 final class Budget {
+  private static final System.Logger LOG = System.getLogger(Budget.class.getName());
+
   /** Searches assumed for a web search tool without {@code maxUses}. */
   static final int ASSUMED_SEARCHES = 10;
 
@@ -80,6 +82,7 @@ final class Budget {
   private boolean exchangeQueued;
   private long lastExchangeNanos = System.nanoTime();
   private boolean closed;
+  private boolean leaseLostLogged;
   private final Deque<Waiter> waiting = new ArrayDeque<>();
 
   private record Waiter(long micros, LongConsumer retry) {}
@@ -337,6 +340,22 @@ final class Budget {
       }
       heldMicros += reply.granted();
       spentMicros = Math.max(spentMicros, reply.spent());
+      // What the ledger holds for this client is what it holds here, less what it has yet to
+      // give back: less means its lease ran out (a stall longer than the lease, Redis away as
+      // long) and other workers may have been granted the difference.
+      long lost = heldMicros + releaseMicros - reply.mine();
+      if (lost > 0 && !leaseLostLogged) {
+        leaseLostLogged = true;
+        LOG.log(
+            System.Logger.Level.WARNING,
+            String.format(
+                Locale.ROOT,
+                "spending cap: this worker's reservations in Redis expired (no exchange for %d"
+                    + " ms); the cluster may spend up to $%.6f past the cap of $%.2f",
+                shared.leaseMillis(),
+                lost / 1e6,
+                capMicros / 1e6));
+      }
       retry = drain();
       // Not asking again for attempts still waiting: the cluster has no room now; the timer asks.
       again = afterDrain(false);
@@ -362,11 +381,12 @@ final class Budget {
       }
       lastDemandMicros = demandMicros;
       demandMicros = 0;
-      // An advance no longer asked for goes back.
-      afterDrain(false);
+      // An advance no longer asked for goes back (told by the exchange below).
+      boolean giveBack = afterDrain(false);
       long leaseNanos = shared.leaseMillis() * 1_000_000;
       due =
-          !waiting.isEmpty()
+          giveBack
+              || !waiting.isEmpty()
               || releaseMicros > 0
               || untoldMicros > 0
               || (heldMicros > 0 && System.nanoTime() - lastExchangeNanos > leaseNanos / 3);

@@ -30,7 +30,8 @@ final class RedisBudget {
    * what it holds and adds {@code cost} to the money spent; then, when {@code want} is positive, it
    * is granted up to {@code want} and at least {@code min} if the cap has that much room beside the
    * money spent and every worker's holdings, or nothing. Workers whose lease ran out lose their
-   * holdings first. Returns the granted amount, the money spent and the holdings of all workers.
+   * holdings first. Returns the granted amount, the money spent, the holdings of all workers and
+   * this worker's.
    */
   private static final String SCRIPT =
       """
@@ -65,7 +66,7 @@ final class RedisBudget {
         redis.call('ZREM', KEYS[3], worker)
       end
       for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[8]) end
-      return {granted, spent, others + mine}
+      return {granted, spent, others + mine, mine}
       """;
 
   /**
@@ -74,8 +75,9 @@ final class RedisBudget {
    * @param granted the room granted to this worker
    * @param spent the money every worker has spent
    * @param held what every worker holds reserved, this one included
+   * @param mine what this worker holds, the room granted included
    */
-  record Reply(long granted, long spent, long held) {}
+  record Reply(long granted, long spent, long held, long mine) {}
 
   private final RedisQuota quota;
   private final long capMicros;
@@ -126,6 +128,8 @@ final class RedisBudget {
                 Long.toString(want),
                 Long.toString(Math.max(1, min)),
                 Long.toString(IDLE_MILLIS)));
-    return r == null ? null : new Reply((Long) r.get(0), (Long) r.get(1), (Long) r.get(2));
+    return r == null
+        ? null
+        : new Reply((Long) r.get(0), (Long) r.get(1), (Long) r.get(2), (Long) r.get(3));
   }
 }
