@@ -59,6 +59,22 @@ public class LlmIOSharedLimitsTest {
     }
   }
 
+  /**
+   * Split statically, each of three workers may spend a third of the cap; held in Redis, the whole
+   * cap is every worker's, as one ledger counts them all.
+   */
+  @Test
+  public void theSpendingCapIsSplitByWorkersUnlessItIsHeldInRedis() {
+    LlmIO.Complete io =
+        LlmIO.complete().withModels("gpt-4.1-mini").withNumWorkers(3).withMaxCost(3.0);
+    PipelineOptions options = PipelineOptionsFactory.create();
+    assertEquals(1.0, io.workerConfig(options).maxCost().orElseThrow(), 1e-9);
+    assertEquals(
+        3.0,
+        io.withSharedLimits("redis://127.0.0.1:6379").workerConfig(options).maxCost().orElseThrow(),
+        1e-9);
+  }
+
   @Test
   public void displayDataNamesTheServerButNeverItsPassword() {
     LlmIO.Complete io =

@@ -473,8 +473,9 @@ public final class LlmIO {
     /**
      * A hard cap on what the job spends; see {@link ClientConfig#withMaxCost}. Each worker JVM
      * enforces its share, the cap divided by {@link #withNumWorkers} (the whole cap with one
-     * worker, as on the DirectRunner or a single machine). Rows past it become failures of kind
-     * {@code budget}, unsent.
+     * worker, as on the DirectRunner or a single machine), unless the limits are shared through
+     * Redis ({@link #withSharedLimits(String)}): then every worker draws on the whole cap held
+     * there. Rows past it become failures of kind {@code budget}, unsent.
      */
     public Complete withMaxCost(double dollars) {
       return with(config().withMaxCost(dollars));
@@ -558,8 +559,9 @@ public final class LlmIO {
      */
     ClientConfig workerConfig(PipelineOptions options) {
       ClientConfig c = config();
-      if (c.maxCost().isPresent() && numWorkers() > 1) {
-        // The spending cap is split like the limits: no worker can spend another's share.
+      if (c.maxCost().isPresent() && numWorkers() > 1 && c.sharedLimits().isEmpty()) {
+        // The spending cap is split like the limits: no worker can spend another's share. Shared
+        // limits hold the whole cap in Redis for every worker instead.
         c = c.withMaxCost(c.maxCost().get() / numWorkers());
       }
       if (c.sharedLimits().isPresent()) {

@@ -12,7 +12,7 @@ import dev.beamllm.mcp.RemoteMcp;
  * @param scheduler frees the slots of admitted attempts
  * @param health records what answers say of their models
  * @param tracker counts requests started and finished
- * @param budget the spending cap, or null for none
+ * @param budget the spending cap (the cluster's with shared limits), or null for none
  */
 record CallSteps(
     PickModel pick,
@@ -62,6 +62,8 @@ record CallSteps(
         Budget.of(
             config.maxCost().orElse(null),
             config.serviceTier().orElse(null),
-            config.promptCache()));
+            config.promptCache(),
+            scheduler.sharedQuota(),
+            task -> scheduler.later(task, 1)));
   }
 }

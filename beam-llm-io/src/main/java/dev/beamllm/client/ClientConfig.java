@@ -379,7 +379,8 @@ public abstract class ClientConfig implements Serializable {
    * reserved against the cap, and settled with the answer's real cost. An attempt that does not fit
    * is not sent: its request ends with a {@code BUDGET} error. The money spent plus what the
    * attempts in flight could still cost thus never passes the cap, in this client (one per JVM in a
-   * Beam job).
+   * Beam job), or, with {@link #withSharedLimits}, in every client of the shared namespace with the
+   * same cap: the money is then counted in Redis.
    */
   public ClientConfig withMaxCost(double dollars) {
     checkArgument(

@@ -302,6 +302,36 @@ final class RedisQuota implements AutoCloseable {
         done);
   }
 
+  /**
+   * Runs a task on the Redis thread, after the calls queued before it; dropped once the client is
+   * closing.
+   */
+  void run(Runnable task) {
+    submit(task);
+  }
+
+  /**
+   * Evaluates a script now, on the calling thread (which must be the Redis thread: {@link #run} or
+   * {@link #later}), so that a caller can read its state, call and apply the reply in one task.
+   *
+   * @return the script's reply, or null when Redis failed (logged, at most every ten seconds)
+   */
+  @SuppressWarnings("unchecked")
+  List<Object> evalHere(String script, List<String> keys, List<String> args) {
+    try {
+      calls.incrementAndGet();
+      return (List<Object>) redis.eval(script, keys, args);
+    } catch (RuntimeException e) {
+      failed(e);
+      return null;
+    }
+  }
+
+  /** The namespace of the job's keys. */
+  String namespace() {
+    return config.namespace();
+  }
+
   /** Runs a script on the Redis thread and hands its parsed reply, or null on failure, on. */
   private <T> void script(
       String script,

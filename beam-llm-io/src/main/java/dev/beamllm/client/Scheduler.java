@@ -130,6 +130,11 @@ final class Scheduler implements AutoCloseable {
     this(limits, Map.of(), null);
   }
 
+  /** Where the cluster's shared limits are held, or null: this JVM's limits only. */
+  RedisQuota sharedQuota() {
+    return quota;
+  }
+
   /**
    * A scheduler with limits of single models as well, by the names jobs give ({@link Job#model()}):
    * their buckets start full at the given rates, and a provider's headers can only lower them.

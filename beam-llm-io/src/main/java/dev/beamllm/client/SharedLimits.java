@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
  * Where the limits that every worker of a cluster shares are held: a Redis server, and the
  * namespace of one job's keys there. With it, the client's requests/min, tokens/min and requests in
  * flight are those of the whole cluster, not of one JVM, and what a worker learns from a provider
- * (its real limits, a cool-down after a 429) every worker honours. Immutable; its {@link #toString}
- * never shows a password.
+ * (its real limits, a cool-down after a 429) every worker honours. A spending cap ({@link
+ * ClientConfig#withMaxCost}) becomes the cluster's too ({@link RedisBudget}). Immutable; its {@link
+ * #toString} never shows a password.
  *
  * <pre>{@code SharedLimits.redis("redis://10.0.0.5:6379").withNamespace("nightly-eval")}</pre>
  */

@@ -216,7 +216,7 @@ public interface BatchInferenceOptions extends PipelineOptions {
   void setCache(String value);
 
   @Description(
-      "Hold --rpm, --tpm, --maxConcurrent and --modelLimits on this Redis server (redis://[:password@]host:port[/db]),"
+      "Hold --rpm, --tpm, --maxConcurrent, --modelLimits and --maxCost on this Redis server (redis://[:password@]host:port[/db]),"
           + " shared by every worker of every JVM of the job; jobs with the same --jobName share one quota")
   @JsonIgnore
   String getSharedLimits();
