@@ -5,8 +5,10 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import dev.beamllm.cache.ResponseCache;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.RecordedRequest;
 import dev.beamllm.testing.RedisServer;
@@ -150,6 +152,44 @@ public class BatchApiTest {
           "both batches were cancelled",
           2,
           fake.requests().stream().filter(r -> r.path().endsWith("/cancel")).count());
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void theSpendingCapHoldsForBatchesPricedAtTheBatchTier() {
+    double cap = 0.05;
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1")
+                .samplingParams(SamplingParams.defaults().withMaxNewTokens(500))
+                .maxCost(cap)
+                .build()) {
+      List<LlmRequest> rows = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        rows.add(LlmRequest.of(Conversation.user("Row " + i + ": " + "word ".repeat(200))));
+      }
+      List<ApiResponse> answers = join(client.startBatch(rows, FAST.withMaxRequestsPerBatch(100)));
+      long byBatch =
+          answers.stream().filter(r -> "batch".equals(r.serviceTier().orElse(null))).count();
+      long refused =
+          answers.stream()
+              .filter(r -> r.error().map(e -> e.kind() == ErrorKind.BUDGET).orElse(false))
+              .count();
+      long online =
+          answers.stream()
+              .filter(r -> !r.isError() && !"batch".equals(r.serviceTier().orElse(null)))
+              .count();
+      assertEquals("every row answered or refused", 300, byBatch + online + refused);
+      assertTrue("some rows fit in batches: " + byBatch, byBatch > 0);
+      assertTrue("the cap stopped some rows", refused > 0);
+      double spent = answers.stream().mapToDouble(ApiResponse::cost).sum();
+      assertTrue("spent " + spent + " of " + cap, spent <= cap);
+      // A batch's worst case is priced at half, so about twice as many rows fit as online (where
+      // BudgetTest's 300 rows of this size answer about 11).
+      assertTrue("rows answered by batch: " + byBatch, byBatch >= 18);
+      System.out.printf(
+          "cap $%.2f: %d rows by batch, %d online, %d refused, $%.4f spent%n",
+          cap, byBatch, online, refused, spent);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.beamllm.client;
 
 import dev.beamllm.cache.BatchLedger;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.provider.BatchApi;
@@ -83,8 +84,13 @@ final class BatchDispatch {
     final List<LlmRequest> requests = new ArrayList<>();
     final List<CompletableFuture<ApiResponse>> futures = new ArrayList<>();
     ModelSpec spec;
+    SamplingParams params;
     ProviderAdapter adapter;
     BatchApi api;
+
+    /** What the budget reserved for it, to settle when it ends here; 0 for none. */
+    long reservedMicros;
+
     ProviderRequest request;
     String line;
 
@@ -142,6 +148,8 @@ final class BatchDispatch {
           forget(List.of(item));
         }
         sendOnline(item);
+      } else if (!reserveBudget(item)) {
+        continue; // Waiting for room, to go online then, or refused.
       } else if (p != null) {
         resumed.computeIfAbsent(p, k -> new ArrayList<>()).add(item);
       } else {
@@ -201,9 +209,72 @@ final class BatchDispatch {
       return false;
     }
     item.spec = choice.spec();
+    item.params = choice.params();
     item.adapter = wire.adapter(choice.spec());
     item.api = api;
     return true;
+  }
+
+  /**
+   * Reserves the item's worst case at the batch tier against the spending cap, if there is one.
+   *
+   * @return true when reserved (or there is no cap); false when the item waits for room, after
+   *     which it goes online and reserves there, or was refused and has ended with a {@code BUDGET}
+   *     error
+   */
+  private boolean reserveBudget(Item item) {
+    Budget budget = steps.budget();
+    if (budget == null) {
+      return true;
+    }
+    long micros =
+        budget.worstCaseMicros(
+            steps.admit(),
+            item.first(),
+            item.spec.id(),
+            item.spec,
+            item.params,
+            BATCH_TIER,
+            new HashMap<>());
+    switch (budget.reserve(
+        micros,
+        reserved -> {
+          // Room came (or can no longer come): the online path reserves for itself, or refuses.
+          if (reserved > 0) {
+            budget.settle(reserved, 0);
+          }
+          sendOnline(item);
+        })) {
+      case RESERVED -> {
+        item.reservedMicros = micros;
+        return true;
+      }
+      case WAIT -> {
+        return false;
+      }
+      default -> {
+        ApiError refused = budget.refusal(micros);
+        for (int i = 0; i < item.requests.size(); i++) {
+          ApiResponse r =
+              steps
+                  .deliver()
+                  .failure(
+                      refused, item.spec.id(), item.spec, 0, item.requests.get(i).conversation());
+          steps.tracker().started();
+          steps.tracker().finished(r);
+          item.futures.get(i).complete(r);
+        }
+        return false;
+      }
+    }
+  }
+
+  /** Settles the item's reservation with what it cost here (0 when it goes online). */
+  private void settleBudget(Item item, double cost) {
+    if (item.reservedMicros > 0) {
+      steps.budget().settle(item.reservedMicros, cost);
+      item.reservedMicros = 0;
+    }
   }
 
   /** Submits items of one model in batches within the settings' and the provider's limits. */
@@ -345,6 +416,7 @@ final class BatchDispatch {
       }
       response = steps.deliver().failure(error, item.spec.id(), item.spec, 1, conversation);
     }
+    settleBudget(item, response.cost());
     ApiResponse delivered = response;
     return steps
         .deliver()
@@ -377,6 +449,7 @@ final class BatchDispatch {
 
   /** Sends the item's first request online; the others get its answer under their own ids. */
   private void sendOnline(Item item) {
+    settleBudget(item, 0);
     online
         .apply(item.first())
         .whenComplete(

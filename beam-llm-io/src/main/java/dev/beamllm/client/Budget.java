@@ -2,6 +2,7 @@ package dev.beamllm.client;
 
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.PromptCache;
+import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.ServerToolFees;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ErrorKind;
@@ -158,6 +159,36 @@ final class Budget {
     }
     cost += ServerToolFees.of(spec, Map.of("web_search", searches, "code_interpreter", code));
     return (long) Math.ceil(cost * 1_000_000);
+  }
+
+  /**
+   * The most an attempt of this request on this model may cost ({@link #worstCaseMicros(ModelSpec,
+   * long, long, String, List)}): its input as admission counts it, and its output limit, with its
+   * whole thinking when the model may think.
+   *
+   * @param tier the tier it is priced at, or null for the client's
+   * @param inputTokens what admission learnt of the request's input on each model
+   */
+  long worstCaseMicros(
+      Admit admit,
+      LlmRequest request,
+      String model,
+      ModelSpec spec,
+      SamplingParams params,
+      String tier,
+      Map<String, Long> inputTokens) {
+    int maxOut = Admit.maxOutput(spec, params);
+    boolean thinks =
+        spec.capabilities().reasoning()
+            && (params.reasoningEffort().isPresent()
+                || spec.reasoningEffort().isPresent()
+                || params.thinkingBudget().isPresent());
+    long out =
+        thinks
+            ? Math.max(maxOut, spec.maxOutputTokens()) + params.thinkingBudget().orElse(0)
+            : maxOut;
+    long input = Math.max(0, admit.tokens(request, model, spec, params, inputTokens) - maxOut);
+    return worstCaseMicros(spec, input, out, tier, admit.toolsOf(request));
   }
 
   /** What {@link #reserve} decided. */

@@ -350,20 +350,15 @@ final class Call implements Scheduler.Job {
     if (budget == null) {
       return true;
     }
-    int maxOut = Admit.maxOutput(spec, params);
-    boolean thinks =
-        spec.capabilities().reasoning()
-            && (params.reasoningEffort().isPresent()
-                || spec.reasoningEffort().isPresent()
-                || params.thinkingBudget().isPresent());
-    long out =
-        thinks
-            ? Math.max(maxOut, spec.maxOutputTokens()) + params.thinkingBudget().orElse(0)
-            : maxOut;
-    long input = Math.max(0, tokens() - maxOut);
     long micros =
         budget.worstCaseMicros(
-            spec, input, out, request.serviceTier().orElse(null), steps.admit().toolsOf(request));
+            steps.admit(),
+            request,
+            model,
+            spec,
+            params,
+            request.serviceTier().orElse(null),
+            inputTokens);
     if (waitedMicros > 0) {
       long room = waitedMicros;
       waitedMicros = 0;
