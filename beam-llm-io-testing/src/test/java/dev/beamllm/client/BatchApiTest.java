@@ -187,9 +187,6 @@ public class BatchApiTest {
       // A batch's worst case is priced at half, so about twice as many rows fit as online (where
       // BudgetTest's 300 rows of this size answer about 11).
       assertTrue("rows answered by batch: " + byBatch, byBatch >= 18);
-      System.out.printf(
-          "cap $%.2f: %d rows by batch, %d online, %d refused, $%.4f spent%n",
-          cap, byBatch, online, refused, spent);
     }
   }
 
