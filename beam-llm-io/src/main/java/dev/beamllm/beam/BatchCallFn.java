@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * The call stage through the providers' batch APIs: each element is a shard of request groups (from
@@ -68,18 +67,7 @@ final class BatchCallFn
    */
   @FinishBundle
   public void finishBundle(FinishBundleContext c) throws InterruptedException {
-    for (var p : work.finish()) {
-      outputs.route(
-          p.input(),
-          p.result(),
-          metrics,
-          new CallOutputs.Emitter() {
-            @Override
-            public <T> void emit(TupleTag<T> tag, T value) {
-              c.output(tag, value, p.timestamp(), p.window());
-            }
-          });
-    }
+    outputs.routeAtBundleEnd(work.finish(), metrics, c);
     reportClient();
   }
 }

@@ -4,7 +4,6 @@ import dev.beamllm.client.ClientConfig;
 import dev.beamllm.response.ApiResponse;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Sends conversations through the JVM's shared client with many requests in flight per thread, and
@@ -50,18 +49,7 @@ final class CallFn extends SharedClientFn<RequestGroup, RequestGroup, ApiRespons
   /** Waits for the bundle's last answers and emits them with their own windows and timestamps. */
   @FinishBundle
   public void finishBundle(FinishBundleContext c) throws InterruptedException {
-    for (var p : work.finish()) {
-      outputs.route(
-          p.input(),
-          p.result(),
-          metrics,
-          new CallOutputs.Emitter() {
-            @Override
-            public <T> void emit(TupleTag<T> tag, T value) {
-              c.output(tag, value, p.timestamp(), p.window());
-            }
-          });
-    }
+    outputs.routeAtBundleEnd(work.finish(), metrics, c);
     reportClient();
   }
 }

@@ -4,6 +4,7 @@ import dev.beamllm.client.LlmRequest;
 import dev.beamllm.response.ApiResponse;
 import java.io.Serializable;
 import java.util.List;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
@@ -35,6 +36,28 @@ final class CallOutputs implements Serializable {
     this.responses = responses;
     this.retry = retry;
     this.failures = failures;
+  }
+
+  /**
+   * Routes the answers a bundle waited for at its end, each with its own input's window and
+   * timestamp.
+   */
+  void routeAtBundleEnd(
+      List<BundleInFlight.Done<RequestGroup, ApiResponse>> done,
+      LlmMetrics metrics,
+      DoFn<?, ?>.FinishBundleContext c) {
+    for (var p : done) {
+      route(
+          p.input(),
+          p.result(),
+          metrics,
+          new Emitter() {
+            @Override
+            public <T> void emit(TupleTag<T> tag, T value) {
+              c.output(tag, value, p.timestamp(), p.window());
+            }
+          });
+    }
   }
 
   void route(RequestGroup input, ApiResponse r, LlmMetrics metrics, Emitter out) {

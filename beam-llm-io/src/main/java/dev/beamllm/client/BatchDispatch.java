@@ -306,14 +306,8 @@ final class BatchDispatch {
   private void submit(List<Item> shard, BatchSettings settings) {
     Item first = shard.get(0);
     long submitted = System.nanoTime();
-    BatchRun.submit(
-            transport,
-            steps.scheduler(),
-            first.adapter,
-            first.api,
-            first.request,
-            timeout,
-            settings,
+    run(first, settings)
+        .submit(
             shard.stream().map(i -> i.line).toList(),
             id ->
                 ledger.submitted(
@@ -323,26 +317,20 @@ final class BatchDispatch {
   }
 
   private void resume(BatchLedger.Pending p, List<Item> waiting, BatchSettings settings) {
-    Item first = waiting.get(0);
     long since = System.nanoTime();
     running
-        .computeIfAbsent(
-            p.batchId(),
-            id ->
-                BatchRun.resume(
-                    transport,
-                    steps.scheduler(),
-                    first.adapter,
-                    first.api,
-                    first.request,
-                    timeout,
-                    settings,
-                    id))
+        .computeIfAbsent(p.batchId(), id -> run(waiting.get(0), settings).resume(id))
         .whenComplete(
             (ended, error) -> {
               running.remove(p.batchId());
               ended(waiting, ended, error, since);
             });
+  }
+
+  /** A run for a batch of the item's model, its calls built for the item's request. */
+  private BatchRun run(Item first, BatchSettings settings) {
+    return new BatchRun(
+        transport, steps.scheduler(), first.adapter, first.api, first.request, timeout, settings);
   }
 
   /** Delivers what a batch answered; the rest goes online. */

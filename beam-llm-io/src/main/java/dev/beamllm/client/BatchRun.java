@@ -54,7 +54,13 @@ final class BatchRun {
   private boolean cancelled;
   private int failures;
 
-  private BatchRun(
+  /**
+   * A run, not started yet: {@link #submit} or {@link #resume} starts it, once.
+   *
+   * @param adapter reads the errors of the batch's calls
+   * @param request any provider request of the batch: its model, key and headers serve every call
+   */
+  BatchRun(
       HttpTransport transport,
       Scheduler scheduler,
       ProviderAdapter adapter,
@@ -74,27 +80,10 @@ final class BatchRun {
   /**
    * Submits a batch of these items and waits for it.
    *
-   * @param adapter reads the errors of the batch's calls
-   * @param request any provider request of the batch: its model, key and headers serve every call
    * @param created told the batch's id once the provider has created it, before the first poll; if
    *     it throws, the run goes on (the batch is only not noted)
    */
-  static CompletableFuture<Ended> submit(
-      HttpTransport transport,
-      Scheduler scheduler,
-      ProviderAdapter adapter,
-      BatchApi api,
-      ProviderRequest request,
-      Duration timeout,
-      BatchSettings settings,
-      List<String> items,
-      Consumer<String> created) {
-    BatchRun run = new BatchRun(transport, scheduler, adapter, api, request, timeout, settings);
-    run.start(items, created);
-    return run.result;
-  }
-
-  private void start(List<String> items, Consumer<String> created) {
+  CompletableFuture<Ended> submit(List<String> items, Consumer<String> created) {
     HttpCall upload = api.upload(request, items);
     if (upload == null) {
       create(items, null, created);
@@ -102,24 +91,16 @@ final class BatchRun {
       send(
           upload,
           answer -> create(items, api.uploadedId(answer), created),
-          () -> start(items, created));
+          () -> submit(items, created));
     }
+    return result;
   }
 
   /** Waits for a batch submitted earlier (by a job that was stopped), from its id. */
-  static CompletableFuture<Ended> resume(
-      HttpTransport transport,
-      Scheduler scheduler,
-      ProviderAdapter adapter,
-      BatchApi api,
-      ProviderRequest request,
-      Duration timeout,
-      BatchSettings settings,
-      String batchId) {
-    BatchRun run = new BatchRun(transport, scheduler, adapter, api, request, timeout, settings);
-    run.batchId = batchId;
-    run.poll(0);
-    return run.result;
+  CompletableFuture<Ended> resume(String batchId) {
+    this.batchId = batchId;
+    poll(0);
+    return result;
   }
 
   private void create(List<String> items, String uploadedId, Consumer<String> created) {

@@ -3,14 +3,13 @@ package dev.beamllm.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.BatchApi.Limits;
 import dev.beamllm.provider.BatchApi.Outcome;
 import dev.beamllm.provider.BatchApi.Status;
 import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.internal.BatchResultLines;
 import dev.beamllm.provider.internal.Errors;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -94,26 +93,7 @@ final class AnthropicBatches {
    * /v1/messages} gives for its type, {@code expired} and {@code canceled} unanswered.
    */
   static Map<String, Outcome> results(List<HttpAnswer> fetched) {
-    Map<String, Outcome> out = new LinkedHashMap<>();
-    for (HttpAnswer answer : fetched) {
-      for (String line : answer.body().split("\n")) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode item;
-        try {
-          item = Json.parse(line);
-        } catch (InvalidPromptException e) {
-          throw Errors.unreadable(API, e);
-        }
-        String id = item.path("custom_id").asText(null);
-        if (id == null) {
-          throw Errors.unreadable(API, new IllegalStateException("a result has no custom_id"));
-        }
-        out.put(id, outcome(item.path("result")));
-      }
-    }
-    return out;
+    return BatchResultLines.byCustomId(API, fetched, item -> outcome(item.path("result")));
   }
 
   private static Outcome outcome(JsonNode result) {

@@ -1,14 +1,13 @@
 package dev.beamllm.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.BatchApi.Outcome;
 import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.internal.BatchResultLines;
 import dev.beamllm.provider.internal.Errors;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -68,26 +67,7 @@ final class OpenAiBatchFiles {
    * the reason.
    */
   static Map<String, Outcome> results(List<HttpAnswer> files) {
-    Map<String, Outcome> out = new LinkedHashMap<>();
-    for (HttpAnswer file : files) {
-      for (String line : file.body().split("\n")) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode item;
-        try {
-          item = Json.parse(line);
-        } catch (InvalidPromptException e) {
-          throw Errors.unreadable(API, e);
-        }
-        String id = item.path("custom_id").asText(null);
-        if (id == null) {
-          throw Errors.unreadable(API, new IllegalStateException("a result has no custom_id"));
-        }
-        out.put(id, outcome(item));
-      }
-    }
-    return out;
+    return BatchResultLines.byCustomId(API, files, OpenAiBatchFiles::outcome);
   }
 
   private static Outcome outcome(JsonNode item) {

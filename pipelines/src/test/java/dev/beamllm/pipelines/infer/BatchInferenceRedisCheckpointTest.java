@@ -1,5 +1,12 @@
 package dev.beamllm.pipelines.infer;
 
+import static dev.beamllm.pipelines.infer.JobRunner.baseArgs;
+import static dev.beamllm.pipelines.infer.JobRunner.byId;
+import static dev.beamllm.pipelines.infer.JobRunner.lines;
+import static dev.beamllm.pipelines.infer.JobRunner.runChild;
+import static dev.beamllm.pipelines.infer.JobRunner.runHere;
+import static dev.beamllm.pipelines.infer.JobRunner.startChild;
+import static dev.beamllm.pipelines.infer.JobRunner.uniqueRows;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
@@ -10,15 +17,13 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.pipelines.infer.JobRunner.Run;
 import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.RedisServer;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
@@ -41,101 +45,6 @@ import org.junit.rules.TemporaryFolder;
  */
 public class BatchInferenceRedisCheckpointTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
-
-  private record Run(int code, String out, String err) {
-    String all() {
-      return "stdout:\n" + out + "\nstderr:\n" + err;
-    }
-  }
-
-  private static Run runHere(List<String> args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        BatchInference.run(
-            args.toArray(String[]::new),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  /** {@code BatchInference.main} in a child JVM, its console going to two files in {@code dir}. */
-  private static Process startChild(Path dir, String name, List<String> args) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                BatchInference.class.getName()));
-    command.addAll(args);
-    return new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectOutput(dir.resolve(name + ".stdout").toFile())
-        .redirectError(dir.resolve(name + ".stderr").toFile())
-        .start();
-  }
-
-  private static Run runChild(Path dir, String name, List<String> args, Duration timeout)
-      throws Exception {
-    Process p = startChild(dir, name, args);
-    try {
-      assertTrue(
-          name + ": the job did not end within " + timeout,
-          p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS));
-    } finally {
-      if (p.isAlive()) {
-        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-    return new Run(
-        p.exitValue(),
-        Files.readString(dir.resolve(name + ".stdout")),
-        Files.readString(dir.resolve(name + ".stderr")));
-  }
-
-  private static Path uniqueRows(Path dir, String prefix, int n) throws IOException {
-    List<String> rows = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      rows.add(
-          String.format(
-              Locale.ROOT,
-              "{\"id\":\"%s%04d\",\"prompt\":\"question number %d about %s\"}",
-              prefix,
-              i,
-              i,
-              prefix));
-    }
-    Path input = dir.resolve("prompts.jsonl");
-    Files.write(input, rows, StandardCharsets.UTF_8);
-    return input;
-  }
-
-  private static Map<String, JsonNode> answersById(Path file) throws IOException {
-    Map<String, JsonNode> out = new LinkedHashMap<>();
-    if (Files.exists(file)) {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          JsonNode row = Json.parse(line);
-          assertTrue("one line per id: " + row, out.put(row.get("id").asText(), row) == null);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static List<String> baseArgs(Path dir, Path input, String fakeUrl) {
-    return new ArrayList<>(
-        List.of(
-            "--input=" + input,
-            "--fakeProviderUrl=" + fakeUrl,
-            "--progress=none",
-            "--output=" + dir.resolve("answers.jsonl"),
-            "--failures=" + dir.resolve("failures.jsonl"),
-            "--runner=DirectRunner"));
-  }
 
   /**
    * The keys in one database: the answers the job stored (the reachability probe deletes its own).
@@ -202,7 +111,7 @@ public class BatchInferenceRedisCheckpointTest {
           "the second run sent exactly the rows with no answer in Redis",
           rows - checkpointed,
           fake.stats().received() - received1);
-      Map<String, JsonNode> answers = answersById(dir.resolve("answers.jsonl"));
+      Map<String, JsonNode> answers = byId(lines(dir.resolve("answers.jsonl")));
       assertEquals(rows, answers.size());
       assertEquals(
           "the answers from Redis are reused, each once",

@@ -1,6 +1,14 @@
 package dev.beamllm.pipelines.infer;
 
-import static dev.beamllm.pipelines.infer.JobRunner.*;
+import static dev.beamllm.pipelines.infer.JobRunner.baseArgs;
+import static dev.beamllm.pipelines.infer.JobRunner.byId;
+import static dev.beamllm.pipelines.infer.JobRunner.checkpointRows;
+import static dev.beamllm.pipelines.infer.JobRunner.freePortWithNothingListening;
+import static dev.beamllm.pipelines.infer.JobRunner.lines;
+import static dev.beamllm.pipelines.infer.JobRunner.runChild;
+import static dev.beamllm.pipelines.infer.JobRunner.runHere;
+import static dev.beamllm.pipelines.infer.JobRunner.startChild;
+import static dev.beamllm.pipelines.infer.JobRunner.uniqueRows;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
