@@ -1,10 +1,12 @@
 package dev.beamllm.pipelines;
 
+import dev.beamllm.redis.RedisUri;
 import dev.beamllm.testing.FakeLatency;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.FaultPlan;
 import dev.beamllm.testing.TokenCounting;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -20,6 +22,7 @@ public final class FakeServerCommand {
       "usage: ./run.sh fake-server [--port N] [--rpm N] [--tpm N] [--max-concurrent N] [--latency L]\n"
           + "                           [--faults F] [--script S] [--api-key-env VAR] [--context-window N]\n"
           + "                           [--io-threads N] [--no-log] [--keyless] [--token-count C]\n"
+          + "                           [--batch-completion D] [--batch-fail-every N] [--batch-expire]\n"
           + "  --port N            port on 127.0.0.1 (default 8089; 0 picks a free one)\n"
           + "  --rpm N, --tpm N    requests and tokens per minute (default: unlimited)\n"
           + "  --max-concurrent N  requests in flight at once (default: unlimited)\n"
@@ -33,7 +36,11 @@ public final class FakeServerCommand {
           + "  --keyless           answer requests without credentials (Bedrock's too), as the main job\n"
           + "                      with --fakeProviderUrl sends none\n"
           + "  --token-count C     how prompt tokens are counted: tokenizer (default, as the client)\n"
-          + "                      or chars4 (characters/4 + 4 per message, as some providers' limiters)";
+          + "                      or chars4 (characters/4 + 4 per message, as some providers' limiters)\n"
+          + "  --batch-completion D  batches (OpenAI, Anthropic, Gemini batch APIs) end D after they are\n"
+          + "                      created, e.g. 30s (default: at once)\n"
+          + "  --batch-fail-every N  every N-th request of a batch fails (a 500)\n"
+          + "  --batch-expire      the second half of each batch expires unanswered";
 
   private FakeServerCommand() {}
 
@@ -84,6 +91,15 @@ public final class FakeServerCommand {
     out.flush();
   }
 
+  private static Duration duration(String flag, String value) {
+    try {
+      return RedisUri.duration(value, flag);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          flag + " must be a duration such as 30s, 2m or 500ms, got '" + value + "'");
+    }
+  }
+
   /** The builder for the arguments, or null after printing help. */
   static FakeProviderServer.Builder parse(String[] args, PrintStream out) {
     FakeProviderServer.Builder b = FakeProviderServer.builder().port(8089);
@@ -95,7 +111,7 @@ public final class FakeServerCommand {
       String inline =
           a.contains("=") && a.startsWith("--") ? a.substring(a.indexOf('=') + 1) : null;
       Supplier<String> value = () -> null;
-      if (!Set.of("--no-log", "--keyless", "--help", "-h").contains(flag)) {
+      if (!Set.of("--no-log", "--keyless", "--batch-expire", "--help", "-h").contains(flag)) {
         if (inline == null && i + 1 >= args.length) {
           throw new IllegalArgumentException(flag + " needs a value");
         }
@@ -121,6 +137,9 @@ public final class FakeServerCommand {
           b.apiKey(key);
         }
         case "--no-log" -> b.recordRequests(false);
+        case "--batch-completion" -> b.batchCompletion(duration(flag, value.get()));
+        case "--batch-fail-every" -> b.batchFailEvery(Integer.parseInt(value.get()));
+        case "--batch-expire" -> b.batchExpire(true);
         case "--keyless" -> b.keyless(true);
         case "--token-count" -> b.tokenCounting(TokenCounting.parse(value.get()));
         case "--help", "-h" -> {
