@@ -29,6 +29,7 @@ final class JobRun {
     Progress progress =
         new Progress(
             job.totalRows,
+            job.mode.batch(),
             StatusTracker.Display.valueOf(job.options.getProgress().toUpperCase(Locale.ROOT)),
             out);
     if (!RemoteFlink.isRemote(job.options)) {

@@ -18,6 +18,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class Progress {
   private final long total;
+  private final boolean batches;
   private final StatusTracker.Display display;
   private final PrintStream out;
   private final LocalProgress baseline = LlmIO.localProgress();
@@ -27,8 +28,13 @@ final class Progress {
   private ProgressBar bar;
   private volatile boolean running;
 
-  Progress(long total, StatusTracker.Display display, PrintStream out) {
+  /**
+   * @param batches whether rows go through the providers' batch APIs, where they end in lumps as
+   *     batches end: no ETA then
+   */
+  Progress(long total, boolean batches, StatusTracker.Display display, PrintStream out) {
     this.total = total;
+    this.batches = batches;
     this.display =
         display == StatusTracker.Display.AUTO
             ? (System.console() != null ? StatusTracker.Display.BAR : StatusTracker.Display.LINES)
@@ -88,9 +94,11 @@ final class Progress {
     double secs = (System.nanoTime() - startNanos) / 1e9;
     double rate = secs > 0 ? rows / secs : 0;
     String eta =
-        rate > 0 && rows < total
-            ? String.format(Locale.ROOT, ", ETA %.0fs", (total - rows) / rate)
-            : "";
+        rows >= total
+            ? ""
+            : batches
+                ? ", the rest in batches the providers are running"
+                : rate > 0 ? String.format(Locale.ROOT, ", ETA %.0fs", (total - rows) / rate) : "";
     out.printf(
         Locale.ROOT,
         "[%.0fs] %d/%d rows, %.1f rows/s%s, %s%n",
