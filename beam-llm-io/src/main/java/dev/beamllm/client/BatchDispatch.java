@@ -4,7 +4,6 @@ import dev.beamllm.cache.BatchLedger;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
 import dev.beamllm.prompt.Conversation;
-import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.provider.BatchApi;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
@@ -203,9 +202,9 @@ final class BatchDispatch {
               false);
       item.line = api.item(item.key, request);
       item.request = request;
-    } catch (ApiKeys.MissingKeyException
-        | InvalidPromptException
-        | UnsupportedOperationException e) {
+    } catch (RuntimeException cannot) {
+      // A missing key, a part or option the API cannot take, a line that cannot be built: the
+      // online path ends the request with the reason (or another model takes it).
       return false;
     }
     item.spec = choice.spec();
@@ -306,25 +305,36 @@ final class BatchDispatch {
   private void submit(List<Item> shard, BatchSettings settings) {
     Item first = shard.get(0);
     long submitted = System.nanoTime();
-    run(first, settings)
-        .submit(
-            shard.stream().map(i -> i.line).toList(),
-            id ->
-                ledger.submitted(
-                    new BatchLedger.Pending(id, first.spec.id()),
-                    shard.stream().map(i -> i.key).toList()))
-        .whenComplete((ended, error) -> ended(shard, ended, error, submitted));
+    CompletableFuture<BatchRun.Ended> run;
+    try {
+      run =
+          run(first, settings)
+              .submit(
+                  shard.stream().map(i -> i.line).toList(),
+                  id ->
+                      ledger.submitted(
+                          new BatchLedger.Pending(id, first.spec.id()),
+                          shard.stream().map(i -> i.key).toList()));
+    } catch (RuntimeException e) {
+      // The first call could not be built: nothing was sent, the shard goes online.
+      run = CompletableFuture.failedFuture(e);
+    }
+    run.whenComplete((ended, error) -> ended(shard, ended, error, submitted));
   }
 
   private void resume(BatchLedger.Pending p, List<Item> waiting, BatchSettings settings) {
     long since = System.nanoTime();
-    running
-        .computeIfAbsent(p.batchId(), id -> run(waiting.get(0), settings).resume(id))
-        .whenComplete(
-            (ended, error) -> {
-              running.remove(p.batchId());
-              ended(waiting, ended, error, since);
-            });
+    CompletableFuture<BatchRun.Ended> run;
+    try {
+      run = running.computeIfAbsent(p.batchId(), id -> run(waiting.get(0), settings).resume(id));
+    } catch (RuntimeException e) {
+      run = CompletableFuture.failedFuture(e);
+    }
+    run.whenComplete(
+        (ended, error) -> {
+          running.remove(p.batchId());
+          ended(waiting, ended, error, since);
+        });
   }
 
   /** A run for a batch of the item's model, its calls built for the item's request. */

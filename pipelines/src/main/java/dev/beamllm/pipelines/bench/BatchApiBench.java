@@ -175,7 +175,7 @@ public final class BatchApiBench {
             Locale.ROOT,
             "Command: `./run.sh bench batch-api --rows %d --rounds %d` (the main job on %,d rows to"
                 + " %s, `--mode=online` then `--mode=batch` in each of %d rounds, on the"
-                + " DirectRunner against one fake provider answering online in %d ms under %,d"
+                + " embedded Flink runner (the job's default) against one fake provider answering online in %d ms under %,d"
                 + " requests/min and completing each batch %d s after it is created; the default"
                 + " `--batchMaxRequests=10000`). Medians by wall time; calls are every HTTP request"
                 + " the provider received (file upload, batch create, polls and result downloads in"
