@@ -158,6 +158,27 @@ public final class RedisCache implements ResponseCache {
   }
 
   /**
+   * The JSON stored under the key with {@link #putEntry}, beside the answers.
+   *
+   * @throws IllegalStateException when the server cannot be reached (the client takes it as a
+   *     miss)
+   */
+  @Override
+  public Optional<String> getEntry(String key) {
+    try {
+      return Optional.ofNullable(client().get(redisKey(key)));
+    } catch (JedisException e) {
+      throw failure(e);
+    }
+  }
+
+  /** Queues the JSON for the cache's writer, with the cache's TTL; completes when acknowledged. */
+  @Override
+  public CompletableFuture<Void> putEntry(String key, String json) {
+    return writer().submit(redisKey(key), json);
+  }
+
+  /**
    * Stores the answer, replacing any under the same key, and returns when Redis has acknowledged
    * it; failed answers are not stored.
    */

@@ -34,6 +34,23 @@ public interface ResponseCache extends Serializable {
   }
 
   /**
+   * The JSON value stored under the key with {@link #putEntry}: answers that are not a chat
+   * response (embeddings), kept in the same store. Empty when there is none, and by default (a
+   * store of the caller's that keeps only responses).
+   */
+  default Optional<String> getEntry(String key) {
+    return Optional.empty();
+  }
+
+  /**
+   * Stores a JSON value under the key, replacing any; completes when it is stored (for a persistent
+   * store: durable). By default nothing is stored.
+   */
+  default CompletableFuture<Void> putEntry(String key, String json) {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
    * Where the client notes the provider batches it submitted, so that a job run again waits for
    * them rather than submitting their requests twice: in the same store as the answers. None by
    * default (a store of the caller's that cannot keep them).

@@ -60,6 +60,26 @@ final class SqliteCache implements ResponseCache {
     }
   }
 
+  /** The JSON stored under the key with {@link #putEntry}, in the same table as the answers. */
+  @Override
+  public synchronized Optional<String> getEntry(String key) {
+    try (PreparedStatement select =
+        connection().prepareStatement("SELECT response FROM responses WHERE key = ?")) {
+      select.setString(1, key);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  /** Queues the JSON for the cache's writer, as an answer; completes when it is committed. */
+  @Override
+  public CompletableFuture<Void> putEntry(String key, String json) {
+    return writer().submit(key, json);
+  }
+
   /**
    * Stores the answer, replacing any under the same key, and returns when it is committed; failed
    * answers are not stored.

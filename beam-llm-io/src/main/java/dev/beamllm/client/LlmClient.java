@@ -13,6 +13,7 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.Embedding;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.ToolSet;
@@ -56,6 +57,7 @@ public final class LlmClient implements AutoCloseable {
   private final StatusTracker tracker;
   private final CallSteps steps;
   private final BatchDispatch batches;
+  private final EmbedDispatch embeddings;
 
   private LlmClient(ClientConfig config) {
     this.config = config;
@@ -80,6 +82,14 @@ public final class LlmClient implements AutoCloseable {
             this::cacheKey,
             r -> cachedAnswer(r, cacheKey(r)),
             this::start);
+    this.embeddings =
+        new EmbedDispatch(
+            steps,
+            steps.send().wire(),
+            transport,
+            config.requestTimeout(),
+            specs,
+            config.cache().orElse(null));
   }
 
   /**
@@ -322,6 +332,26 @@ public final class LlmClient implements AutoCloseable {
   /** Starts requests through the providers' batch APIs with {@link BatchSettings#defaults()}. */
   public List<CompletableFuture<ApiResponse>> startBatch(List<LlmRequest> requests) {
     return startBatch(requests, BatchSettings.defaults());
+  }
+
+  /**
+   * Embeds texts with the settings' model: as many texts a request as the provider takes (its
+   * documented count and token limits), under this client's limits, retries and cache (a text
+   * embedded before, in this run or a stopped one, is not sent again; identical texts go once). No
+   * thread waits. The futures, one per text in order, complete with a vector or an error, never
+   * exceptionally.
+   */
+  public List<CompletableFuture<Embedding>> embed(List<TextInput> texts, EmbedSettings settings) {
+    return embeddings.start(
+        List.copyOf(Objects.requireNonNull(texts, "texts")),
+        Objects.requireNonNull(settings, "settings"));
+  }
+
+  /** Embeds texts without ids and waits: one embedding per text, in order. */
+  public List<Embedding> embedTexts(List<String> texts, EmbedSettings settings) {
+    return embed(texts.stream().map(TextInput::of).toList(), settings).stream()
+        .map(CompletableFuture::join)
+        .toList();
   }
 
   /**

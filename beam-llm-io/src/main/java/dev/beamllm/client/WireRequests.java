@@ -11,6 +11,7 @@ import dev.beamllm.prompt.Conversation;
 import dev.beamllm.provider.Adapters;
 import dev.beamllm.provider.BatchApi;
 import dev.beamllm.provider.Credentials;
+import dev.beamllm.provider.EmbeddingApi;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RemoteMcpServer;
@@ -79,6 +80,21 @@ final class WireRequests {
     return Adapters.batchApi(format(spec)).filter(api -> api.batches(spec));
   }
 
+  /** The embedding API of the model's wire format, when the model is one of its embedding models. */
+  Optional<EmbeddingApi> embeddingApi(ModelSpec spec) {
+    return Adapters.embeddingApi(spec.wireFormat()).filter(api -> api.embeds(spec));
+  }
+
+  /** The model's credentials, read once. */
+  Credentials credentials(ModelSpec spec) {
+    return credentials.computeIfAbsent(spec.id(), id -> apiKeys.credentials(spec));
+  }
+
+  /** The client's extra headers. */
+  Map<String, String> extraHeaders() {
+    return extraHeaders;
+  }
+
   private WireFormat format(ModelSpec spec) {
     boolean responses =
         useResponsesApi
@@ -134,7 +150,7 @@ final class WireRequests {
         conversation,
         params,
         offered,
-        credentials.computeIfAbsent(spec.id(), id -> apiKeys.credentials(spec)),
+        credentials(spec),
         extraHeaders,
         tier != null ? tier : serviceTier,
         stream,
