@@ -10,9 +10,9 @@ import java.util.Locale;
 public enum ModelKind {
   /** Answers conversations (chat completions, Messages, generateContent, Converse). */
   CHAT,
-  /** Turns texts into vectors ({@link dev.beamllm.provider.EmbeddingApi}). */
+  /** Turns texts into vectors (the provider package's {@code EmbeddingApi}). */
   EMBEDDING,
-  /** Scores documents against a query ({@link dev.beamllm.provider.RerankApi}). */
+  /** Scores documents against a query (its {@code RerankApi}). */
   RERANK;
 
   /** The name used in the registry JSON: {@code chat}, {@code embedding} or {@code rerank}. */
