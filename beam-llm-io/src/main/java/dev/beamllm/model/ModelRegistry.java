@@ -164,7 +164,9 @@ public final class ModelRegistry implements Serializable {
    * A registry with the models of a YAML or JSON file added: {@code {"models": [...]}} where each
    * entry needs {@code id}, {@code wire_format} and {@code api_base}, and may give {@code
    * api_name}, {@code api_key_env}, {@code prices}, {@code capabilities}, {@code context_window},
-   * {@code max_output_tokens}, {@code aliases} and {@code provider}.
+   * {@code max_output_tokens}, {@code aliases}, {@code provider}, and for a model that is not a
+   * chat model {@code kind} ({@code embedding} or {@code rerank}) with an embedding model's native
+   * {@code dimensions} and a rerank model's {@code prices.per_1k_searches}.
    */
   public ModelRegistry withModelsFrom(Path file) {
     JsonNode root;

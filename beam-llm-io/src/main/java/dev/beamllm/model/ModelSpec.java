@@ -59,6 +59,21 @@ public abstract class ModelSpec implements Serializable {
    */
   public abstract Optional<String> region();
 
+  /** What the model does: chat, embedding or rerank. */
+  public abstract ModelKind kind();
+
+  /**
+   * An embedding model's native vector length (the length it gives when no shorter one is asked
+   * for); 0 for other models.
+   */
+  public abstract int dimensions();
+
+  /**
+   * Dollars per 1,000 searches, for a model billed by the search (Cohere's rerank models, whose
+   * answers report {@code search_units}); 0 for models billed by the token only.
+   */
+  public abstract double searchPrice();
+
   /** A builder for custom models. */
   public static Builder builder() {
     return new AutoValue_ModelSpec.Builder()
@@ -66,7 +81,10 @@ public abstract class ModelSpec implements Serializable {
         .setPrices(Prices.FREE)
         .setCapabilities(Capabilities.TEXT_ONLY)
         .setContextWindow(128_000)
-        .setMaxOutputTokens(4_096);
+        .setMaxOutputTokens(4_096)
+        .setKind(ModelKind.CHAT)
+        .setDimensions(0)
+        .setSearchPrice(0);
   }
 
   /** A builder starting from this spec. */
@@ -172,6 +190,15 @@ public abstract class ModelSpec implements Serializable {
     /** Pins the region the model is called in (Bedrock); null leaves it to the environment. */
     public abstract Builder setRegion(@Nullable String region);
 
+    /** Sets what the model does, which picks the endpoint it is called through. */
+    public abstract Builder setKind(ModelKind kind);
+
+    /** Sets an embedding model's native vector length; 0 for other models. */
+    public abstract Builder setDimensions(int dimensions);
+
+    /** Sets the dollars per 1,000 searches of a model billed by the search; 0 for none. */
+    public abstract Builder setSearchPrice(double dollarsPerThousandSearches);
+
     abstract List<String> aliases();
 
     abstract ModelSpec autoBuild();
@@ -182,6 +209,10 @@ public abstract class ModelSpec implements Serializable {
       ModelSpec spec = autoBuild();
       if (spec.id().isBlank()) {
         throw new IllegalArgumentException("model id is empty");
+      }
+      if (spec.dimensions() < 0 || spec.searchPrice() < 0) {
+        throw new IllegalArgumentException(
+            "model " + spec.id() + ": dimensions and search price must not be negative");
       }
       if (spec.contextWindow() <= 0 || spec.maxOutputTokens() < 0) {
         throw new IllegalArgumentException(

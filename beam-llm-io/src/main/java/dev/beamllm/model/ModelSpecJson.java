@@ -15,9 +15,10 @@ final class ModelSpecJson {
   private ModelSpecJson() {}
 
   /**
-   * Reads one model. {@code strict} (the built-in registry) requires every field, {@code source}
-   * (the page its prices come from) included; custom models need only {@code id}, {@code
-   * wire_format} and {@code api_base}.
+   * Reads one model: {@code kind} ({@code chat} unless said), an embedding model's native {@code
+   * dimensions}, and a search-billed model's {@code prices.per_1k_searches}. {@code strict} (the
+   * built-in registry) requires every field, {@code source} (the page its prices come from)
+   * included; custom models need only {@code id}, {@code wire_format} and {@code api_base}.
    */
   static ModelSpec read(JsonNode node, boolean strict) {
     String id = text(node, "id", null);
@@ -64,6 +65,9 @@ final class ModelSpecJson {
                   efforts(caps.path("reasoning_efforts"))))
           .setContextWindow(node.path("context_window").asInt(128_000))
           .setMaxOutputTokens(node.path("max_output_tokens").asInt(4_096))
+          .setKind(ModelKind.parse(text(node, "kind", "chat")))
+          .setDimensions(node.path("dimensions").asInt(0))
+          .setSearchPrice(prices.path("per_1k_searches").asDouble(0))
           .build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model '" + id + "': " + e.getMessage(), e);

@@ -19,6 +19,8 @@ import java.util.Optional;
  */
 public final class Adapters {
   private static final Map<WireFormat, ProviderAdapter> ADAPTERS = new EnumMap<>(WireFormat.class);
+  private static final Map<WireFormat, EmbeddingApi> EMBEDDINGS = new EnumMap<>(WireFormat.class);
+  private static final Map<WireFormat, RerankApi> RERANKS = new EnumMap<>(WireFormat.class);
 
   static {
     ADAPTERS.put(WireFormat.OPENAI, new OpenAiChatAdapter());
@@ -29,6 +31,18 @@ public final class Adapters {
     ADAPTERS.put(WireFormat.MISTRAL, new MistralAdapter());
     ADAPTERS.put(WireFormat.COHERE, new CohereAdapter());
     ADAPTERS.put(WireFormat.OPENAI_RESPONSES, new OpenAiResponsesAdapter());
+    EMBEDDINGS.put(
+        WireFormat.OPENAI, ((OpenAiChatAdapter) ADAPTERS.get(WireFormat.OPENAI)).embeddingApi());
+    EMBEDDINGS.put(
+        WireFormat.MISTRAL, ((MistralAdapter) ADAPTERS.get(WireFormat.MISTRAL)).embeddingApi());
+    EMBEDDINGS.put(
+        WireFormat.GEMINI, ((GeminiAdapter) ADAPTERS.get(WireFormat.GEMINI)).embeddingApi());
+    CohereAdapter cohere = (CohereAdapter) ADAPTERS.get(WireFormat.COHERE);
+    EMBEDDINGS.put(WireFormat.COHERE, cohere.embeddingApi());
+    RERANKS.put(WireFormat.COHERE, cohere.rerankApi());
+    EMBEDDINGS.put(
+        WireFormat.BEDROCK_CONVERSE,
+        ((BedrockConverseAdapter) ADAPTERS.get(WireFormat.BEDROCK_CONVERSE)).embeddingApi());
   }
 
   private Adapters() {}
@@ -62,5 +76,25 @@ public final class Adapters {
       return Optional.of(responses.batchApi());
     }
     return Optional.empty();
+  }
+
+  /**
+   * The embedding endpoint of a wire format's provider (OpenAI, Azure and compatible servers,
+   * Mistral, Cohere, Gemini, and Titan and Cohere Embed on Bedrock under {@code bedrock-converse}),
+   * if it has one. Its calls are built by the format's adapter ({@link #forFormat}), whose {@link
+   * ProviderAdapter#error error} classifies their failures. Whether it embeds with a given model is
+   * {@link EmbeddingApi#embeds}'s to say.
+   */
+  public static Optional<EmbeddingApi> embeddingApi(WireFormat format) {
+    return Optional.ofNullable(EMBEDDINGS.get(format));
+  }
+
+  /**
+   * The rerank endpoint of a wire format's provider (Cohere), if it has one; built and classified
+   * as {@link #embeddingApi}'s. Whether it reranks with a given model is {@link
+   * RerankApi#reranks}'s to say.
+   */
+  public static Optional<RerankApi> rerankApi(WireFormat format) {
+    return Optional.ofNullable(RERANKS.get(format));
   }
 }

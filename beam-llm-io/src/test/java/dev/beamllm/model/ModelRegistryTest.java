@@ -409,4 +409,67 @@ public class ModelRegistryTest {
       assertEquals(custom.size(), back.size());
     }
   }
+
+  @Test
+  public void embeddingAndRerankModelsSayWhatTheyAre() {
+    assertEquals(ModelKind.CHAT, registry.lookup("gpt-4.1-mini").kind());
+    assertEquals(0, registry.lookup("gpt-4.1-mini").dimensions());
+    String[][] embedding = {
+      {"text-embedding-3-small", "1536"},
+      {"text-embedding-3-large", "3072"},
+      {"text-embedding-ada-002", "1536"},
+      {"gemini-embedding-001", "3072"},
+      {"mistral-embed", "1024"},
+      {"embed-v4.0", "1536"},
+      {"embed-english-v3.0", "1024"},
+      {"azure-text-embedding-3-small", "1536"},
+      {"amazon.titan-embed-text-v2:0", "1024"},
+      {"cohere.embed-english-v3", "1024"},
+      {"cohere.embed-multilingual-v3", "1024"},
+    };
+    for (String[] e : embedding) {
+      ModelSpec m = registry.lookup(e[0]);
+      assertEquals(e[0], ModelKind.EMBEDDING, m.kind());
+      assertEquals(e[0], Integer.parseInt(e[1]), m.dimensions());
+      assertEquals(e[0], 0, m.maxOutputTokens());
+    }
+    // aws.amazon.com/bedrock/pricing: Titan Text Embeddings V2 $0.00002 and Cohere Embed $0.0001
+    // per 1,000 input tokens.
+    assertEquals(0.02, registry.lookup("bedrock-titan-embed-text-v2").prices().input(), 1e-12);
+    assertEquals(0.10, registry.lookup("bedrock-cohere-embed-english-v3").prices().input(), 1e-12);
+    assertEquals(
+        WireFormat.BEDROCK_CONVERSE, registry.lookup("bedrock-titan-embed-text-v2").wireFormat());
+    // cohere.com/pricing: Rerank 3.5 $2.00 per 1,000 searches, no token price.
+    ModelSpec rerank = registry.lookup("rerank-v3.5");
+    assertEquals(ModelKind.RERANK, rerank.kind());
+    assertEquals(2.0, rerank.searchPrice(), 1e-12);
+    assertEquals(0.0, rerank.prices().input(), 1e-12);
+    for (ModelSpec m : registry.models()) {
+      assertEquals(m.id(), m.kind() == ModelKind.EMBEDDING, m.dimensions() > 0);
+      assertEquals(m.id(), m.kind() == ModelKind.RERANK, m.searchPrice() > 0);
+    }
+  }
+
+  @Test
+  public void aCustomModelMayBeAnEmbeddingModelAndAnUnknownKindIsRefused() {
+    ModelSpec custom =
+        ModelSpecJson.read(
+            Json.parse(
+                "{\"id\": \"local-embed\", \"wire_format\": \"openai\","
+                    + " \"api_base\": \"http://localhost:8000/v1\", \"kind\": \"Embedding\","
+                    + " \"dimensions\": 384}"),
+            false);
+    assertEquals(ModelKind.EMBEDDING, custom.kind());
+    assertEquals(384, custom.dimensions());
+    try {
+      ModelSpecJson.read(
+          Json.parse(
+              "{\"id\": \"x\", \"wire_format\": \"openai\", \"api_base\": \"http://x\","
+                  + " \"kind\": \"image\"}"),
+          false);
+      fail();
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage(), containsString("unknown model kind 'image'"));
+    }
+  }
 }

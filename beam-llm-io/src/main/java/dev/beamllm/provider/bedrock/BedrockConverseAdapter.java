@@ -12,6 +12,7 @@ import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.EmbeddingApi;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
@@ -43,6 +44,19 @@ import java.util.Optional;
  * streaming ({@code ConverseStream} frames events in AWS's binary event stream).
  */
 public final class BedrockConverseAdapter extends BedrockAdapter {
+
+  /** Titan and Cohere embeddings through {@code InvokeModel}, called as this adapter. */
+  private final EmbeddingApi embeddings = new BedrockEmbeddings(this::call);
+
+  /**
+   * The embedding models on Bedrock (Titan Text Embeddings V2, Cohere Embed v3), which the registry
+   * lists under this wire format as its other non-Claude models: {@code InvokeModel} calls with the
+   * same endpoint, region and SigV4 signing (or Bedrock API key) as this adapter's. An accessor
+   * rather than an interface of the adapter, whose {@code parse} already reads Converse answers.
+   */
+  public EmbeddingApi embeddingApi() {
+    return embeddings;
+  }
 
   /** The model id and {@code converse}. */
   @Override

@@ -11,9 +11,11 @@ import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.EmbeddingApi;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
+import dev.beamllm.provider.RerankApi;
 import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.provider.openai.ChatCompletions;
@@ -37,6 +39,29 @@ import java.util.Map;
  */
 public final class CohereAdapter extends BaseAdapter {
   private static final String API = "Cohere chat";
+
+  /** Cohere's embed v2, called as this adapter. */
+  private final EmbeddingApi embeddings = new CohereEmbeddings(this::call);
+
+  /** Cohere's rerank v2, called as this adapter. */
+  private final RerankApi rerank = new CohereRerank(this::call);
+
+  /**
+   * The embedding endpoint of Cohere v2 ({@code /embed}), making its calls as this adapter makes
+   * its own (same key, version and extra headers). An accessor rather than an interface of the
+   * adapter, whose {@code parse} already reads chat answers.
+   */
+  public EmbeddingApi embeddingApi() {
+    return embeddings;
+  }
+
+  /**
+   * The rerank endpoint of Cohere v2 ({@code /rerank}), making its calls as this adapter makes its
+   * own. An accessor, as {@link #embeddingApi} is.
+   */
+  public RerankApi rerankApi() {
+    return rerank;
+  }
 
   /**
    * Cohere's range for {@code p}; 1.0, a common way to say "no nucleus cut", is refused, so it is

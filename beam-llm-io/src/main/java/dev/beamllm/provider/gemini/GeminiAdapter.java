@@ -9,6 +9,7 @@ import dev.beamllm.model.SamplingParams;
 import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.BatchApi;
+import dev.beamllm.provider.EmbeddingApi;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
@@ -40,6 +41,18 @@ import java.util.Set;
  */
 public final class GeminiAdapter extends BaseAdapter implements BatchApi {
   private static final String API = "Gemini generateContent";
+
+  /** Gemini's batchEmbedContents, called as this adapter. */
+  private final EmbeddingApi embeddings = new GeminiEmbeddings(this::call);
+
+  /**
+   * The embedding endpoint of the Gemini API ({@code batchEmbedContents}), making its calls as this
+   * adapter makes its own (same key, version and extra headers). An accessor rather than an
+   * interface of the adapter, whose {@code parse} already reads chat answers.
+   */
+  public EmbeddingApi embeddingApi() {
+    return embeddings;
+  }
 
   /** The smallest budget of the models that cannot stop thinking (the Pro models). */
   private static final int PRO_MIN_BUDGET = 128;

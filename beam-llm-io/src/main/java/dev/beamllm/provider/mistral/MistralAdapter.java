@@ -11,6 +11,7 @@ import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.Thinking;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.EmbeddingApi;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
@@ -34,6 +35,18 @@ import java.util.Map;
  */
 public final class MistralAdapter extends BaseAdapter {
   private static final String API = "Mistral chat";
+
+  /** Mistral's embeddings, called as this adapter. */
+  private final EmbeddingApi embeddings = new MistralEmbeddings(this::call);
+
+  /**
+   * The embedding endpoint of Mistral ({@code /embeddings}), making its calls as this adapter makes
+   * its own (same key, version and extra headers). An accessor rather than an interface of the
+   * adapter, whose {@code parse} already reads chat answers.
+   */
+  public EmbeddingApi embeddingApi() {
+    return embeddings;
+  }
 
   @Override
   protected String path(ProviderRequest r) {

@@ -8,6 +8,7 @@ import dev.beamllm.model.WireFormat;
 import dev.beamllm.prompt.InvalidPromptException;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.BatchApi;
+import dev.beamllm.provider.EmbeddingApi;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ParsedAnswer;
@@ -45,6 +46,9 @@ public final class OpenAiChatAdapter extends BaseAdapter implements BatchApi {
           this::call,
           this::unstreamedBody,
           r -> URI.create(baseUrl(r) + path(r)).getPath());
+
+  /** OpenAI's (and Azure's, and the compatible servers') embeddings, called as this adapter. */
+  private final EmbeddingApi embeddings = new OpenAiEmbeddings(this::call);
 
   /**
    * The Azure OpenAI API version for reasoning models (o-series, gpt-5), unless {@code
@@ -243,6 +247,16 @@ public final class OpenAiChatAdapter extends BaseAdapter implements BatchApi {
         ChatCompletions.headerNumber(a, "x-ratelimit-remaining-requests"),
         ChatCompletions.headerNumber(a, "x-ratelimit-limit-tokens"),
         ChatCompletions.headerNumber(a, "x-ratelimit-remaining-tokens"));
+  }
+
+  /**
+   * The embedding endpoint of OpenAI, Azure OpenAI and the compatible servers ({@code
+   * /embeddings}), making its calls as this adapter makes its own (same key, Azure deployment URL
+   * and version and extra headers). An accessor rather than an interface of the adapter, whose
+   * {@code parse} already reads chat answers.
+   */
+  public EmbeddingApi embeddingApi() {
+    return embeddings;
   }
 
   @Override
