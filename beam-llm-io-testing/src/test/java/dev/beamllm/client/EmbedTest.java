@@ -39,7 +39,10 @@ public class EmbedTest {
   }
 
   private static long calls(FakeProviderServer fake, String pathEnd) {
-    return fake.requests().stream().map(RecordedRequest::path).filter(p -> p.endsWith(pathEnd)).count();
+    return fake.requests().stream()
+        .map(RecordedRequest::path)
+        .filter(p -> p.endsWith(pathEnd))
+        .count();
   }
 
   private static double norm(float[] v) {
@@ -54,7 +57,8 @@ public class EmbedTest {
   public void openAiTextsGoInRequestsOfTheSettingsSizeEachWithItsVectorTokensAndCost() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").build()) {
-      EmbedSettings settings = EmbedSettings.of("text-embedding-3-small").withMaxInputsPerRequest(100);
+      EmbedSettings settings =
+          EmbedSettings.of("text-embedding-3-small").withMaxInputsPerRequest(100);
       List<Embedding> out = join(client.embed(texts(250), settings));
       assertEquals("250 texts, 100 a request", 3, calls(fake, "/v1/embeddings"));
       long tokens = 0;
@@ -68,11 +72,13 @@ public class EmbedTest {
         tokens += e.inputTokens();
         cost += e.cost();
       }
-      assertEquals("the tokens the provider counted, shared out", fake.stats().inputTokens(), tokens, 3);
+      assertEquals(
+          "the tokens the provider counted, shared out", fake.stats().inputTokens(), tokens, 3);
       assertEquals(tokens * 0.02 / 1e6, cost, 1e-9);
       // The same text gives the same vector; another text another one.
       List<Embedding> again =
-          client.embedTexts(List.of(texts(1).get(0).text()), EmbedSettings.of("text-embedding-3-small"));
+          client.embedTexts(
+              List.of(texts(1).get(0).text()), EmbedSettings.of("text-embedding-3-small"));
       assertArrayEquals(out.get(0).vector(), again.get(0).vector(), 0f);
       assertFalse(java.util.Arrays.equals(out.get(0).vector(), out.get(1).vector()));
     }
@@ -84,12 +90,17 @@ public class EmbedTest {
         LlmClient client = ClientTestSupport.client(fake, "gpt-4.1-mini").build()) {
       List<Embedding> short256 =
           client.embedTexts(
-              List.of("a", "b", "a"), EmbedSettings.of("text-embedding-3-small").withDimensions(256));
+              List.of("a", "b", "a"),
+              EmbedSettings.of("text-embedding-3-small").withDimensions(256));
       assertEquals(256, short256.get(0).dimensions());
       assertArrayEquals(short256.get(0).vector(), short256.get(2).vector(), 0f);
       assertTrue("the repeat is served without sending it", short256.get(2).cacheHit());
       String body =
-          fake.requests().stream().filter(r -> r.path().endsWith("/v1/embeddings")).findFirst().orElseThrow().body();
+          fake.requests().stream()
+              .filter(r -> r.path().endsWith("/v1/embeddings"))
+              .findFirst()
+              .orElseThrow()
+              .body();
       assertTrue(body, body.contains("\"dimensions\":256"));
       assertTrue("two texts sent, not three: " + body, body.contains("\"input\":[\"a\",\"b\"]"));
 
@@ -99,7 +110,11 @@ public class EmbedTest {
               EmbedSettings.of("embed-v4.0").withInputType(EmbeddingRequest.InputType.QUERY));
       assertFalse(String.valueOf(cohere.get(0).error()), cohere.get(0).isError());
       String cohereBody =
-          fake.requests().stream().filter(r -> r.path().endsWith("/v2/embed")).findFirst().orElseThrow().body();
+          fake.requests().stream()
+              .filter(r -> r.path().endsWith("/v2/embed"))
+              .findFirst()
+              .orElseThrow()
+              .body();
       assertTrue(cohereBody, cohereBody.contains("\"input_type\":\"search_query\""));
     }
   }

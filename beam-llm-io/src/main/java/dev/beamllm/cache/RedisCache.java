@@ -160,8 +160,7 @@ public final class RedisCache implements ResponseCache {
   /**
    * The JSON stored under the key with {@link #putEntry}, beside the answers.
    *
-   * @throws IllegalStateException when the server cannot be reached (the client takes it as a
-   *     miss)
+   * @throws IllegalStateException when the server cannot be reached (the client takes it as a miss)
    */
   @Override
   public Optional<String> getEntry(String key) {

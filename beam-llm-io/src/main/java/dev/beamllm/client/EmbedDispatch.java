@@ -3,6 +3,7 @@ package dev.beamllm.client;
 import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.prompt.TokenCounter;
+import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.EmbeddingApi;
 import dev.beamllm.provider.EmbeddingRequest;
@@ -11,7 +12,6 @@ import dev.beamllm.response.Embedding;
 import dev.beamllm.response.EmbeddingJson;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.Usage;
-import dev.beamllm.prompt.internal.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +71,9 @@ final class EmbedDispatch {
 
     void complete(Embedding e) {
       for (int i = 0; i < inputs.size(); i++) {
-        futures.get(i).complete(i == 0 ? e.withId(inputs.get(0).id()) : e.fromCache(inputs.get(i).id()));
+        futures
+            .get(i)
+            .complete(i == 0 ? e.withId(inputs.get(0).id()) : e.fromCache(inputs.get(i).id()));
       }
     }
 
@@ -92,7 +94,11 @@ final class EmbedDispatch {
       spec = specs.get(settings.model());
       found = wire.embeddingApi(spec);
     } catch (IllegalArgumentException unknown) {
-      failAll(inputs, futures, settings.model(), ApiError.of(ErrorKind.INVALID_INPUT, unknown.getMessage()));
+      failAll(
+          inputs,
+          futures,
+          settings.model(),
+          ApiError.of(ErrorKind.INVALID_INPUT, unknown.getMessage()));
       return futures;
     }
     if (found.isEmpty()) {
@@ -166,7 +172,10 @@ final class EmbedDispatch {
   }
 
   private static void failAll(
-      List<TextInput> inputs, List<CompletableFuture<Embedding>> futures, String model, ApiError e) {
+      List<TextInput> inputs,
+      List<CompletableFuture<Embedding>> futures,
+      String model,
+      ApiError e) {
     for (int i = 0; i < inputs.size(); i++) {
       futures.get(i).complete(Embedding.failed(inputs.get(i).id(), model, e));
     }
@@ -191,7 +200,8 @@ final class EmbedDispatch {
    * Gives each text its vector and its share of the request's tokens (by its estimate, when the
    * provider reports one total) and their cost, stores it, then completes it.
    */
-  private void delivered(ModelSpec spec, List<Item> items, long estimated, EmbedCall.Result result) {
+  private void delivered(
+      ModelSpec spec, List<Item> items, long estimated, EmbedCall.Result result) {
     if (result.error() != null) {
       items.forEach(i -> i.fail(spec.id(), result.error()));
       return;
@@ -202,7 +212,8 @@ final class EmbedDispatch {
       Item item = items.get(i);
       long share = Math.round((double) reported * item.tokens / estimated);
       Embedding e =
-          Embedding.of(null, spec.id(), embedded.vectors().get(i), share, spec.cost(Usage.of(share, 0)));
+          Embedding.of(
+              null, spec.id(), embedded.vectors().get(i), share, spec.cost(Usage.of(share, 0)));
       store(item.key, e).thenRun(() -> item.complete(e));
     }
   }
@@ -229,7 +240,9 @@ final class EmbedDispatch {
     }
   }
 
-  /** The cache key of a text's embedding: the model, the settings that change the vector, the text. */
+  /**
+   * The cache key of a text's embedding: the model, the settings that change the vector, the text.
+   */
   static String key(ModelSpec spec, EmbedSettings settings, String text) {
     var k = Json.object().put("kind", "embedding").put("model", spec.id()).put("text", text);
     settings.dimensions().ifPresent(d -> k.put("dimensions", d));

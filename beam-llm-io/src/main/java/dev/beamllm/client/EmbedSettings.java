@@ -18,7 +18,10 @@ public abstract class EmbedSettings implements Serializable {
 
   EmbedSettings() {}
 
-  /** Embeddings from this model (by id or alias), at its full length, as many texts a request as the provider takes. */
+  /**
+   * Embeddings from this model (by id or alias), at its full length, as many texts a request as the
+   * provider takes.
+   */
   public static EmbedSettings of(String model) {
     if (model == null || model.isBlank()) {
       throw new IllegalArgumentException("embedding model: must be given");

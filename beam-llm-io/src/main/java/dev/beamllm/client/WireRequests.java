@@ -80,7 +80,9 @@ final class WireRequests {
     return Adapters.batchApi(format(spec)).filter(api -> api.batches(spec));
   }
 
-  /** The embedding API of the model's wire format, when the model is one of its embedding models. */
+  /**
+   * The embedding API of the model's wire format, when the model is one of its embedding models.
+   */
   Optional<EmbeddingApi> embeddingApi(ModelSpec spec) {
     return Adapters.embeddingApi(spec.wireFormat()).filter(api -> api.embeds(spec));
   }

@@ -46,7 +46,8 @@ public final class Embedding implements Serializable {
    * @param inputTokens the input tokens it accounts for
    * @param cost their cost in dollars
    */
-  public static Embedding of(String id, String model, float[] vector, long inputTokens, double cost) {
+  public static Embedding of(
+      String id, String model, float[] vector, long inputTokens, double cost) {
     if (vector == null || vector.length == 0) {
       throw new IllegalArgumentException("an embedding needs a vector");
     }

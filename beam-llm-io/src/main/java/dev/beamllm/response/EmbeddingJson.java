@@ -9,8 +9,8 @@ import java.util.Base64;
 
 /**
  * The JSON form an embedding is cached in: {@code {"model", "vector", "input_tokens", "cost"}}, the
- * vector as base64 of little-endian float32s (a quarter of the size of a JSON array of decimals, and
- * exact). Errors are not cached.
+ * vector as base64 of little-endian float32s (a quarter of the size of a JSON array of decimals,
+ * and exact). Errors are not cached.
  */
 public final class EmbeddingJson {
   private EmbeddingJson() {}
