@@ -52,8 +52,10 @@ final class BedrockEmbeddings implements EmbeddingApi {
   private static final Set<Integer> TITAN_DIMENSIONS = Set.of(256, 512, 1024);
 
   /**
-   * Bedrock's header with the input tokens of an {@code InvokeModel} call, read when the body does
-   * not say (Cohere's answer has no token count).
+   * The header in which Bedrock reports an {@code InvokeModel} call's input tokens, read when the
+   * body does not say (Cohere's answer has no token count). The SDKs show it in their response
+   * metadata, but the InvokeModel API reference does not list it: an answer without it has no
+   * count.
    */
   static final String INPUT_TOKENS_HEADER = "x-amzn-bedrock-input-token-count";
 

@@ -56,6 +56,8 @@ final class GeminiEmbeddings implements EmbeddingApi {
   }
 
   /**
+   * The call, the input type and vector length repeated in each text's request, as the API asks.
+   *
    * @throws UnsupportedOperationException for a vector length with embedding-001, which has no
    *     {@code outputDimensionality}
    */

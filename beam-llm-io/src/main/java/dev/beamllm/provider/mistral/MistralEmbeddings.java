@@ -52,6 +52,8 @@ final class MistralEmbeddings implements EmbeddingApi {
   }
 
   /**
+   * The call, a vector length sent as {@code output_dimension} to the models that take it.
+   *
    * @throws UnsupportedOperationException for a vector length other than 1024 with mistral-embed,
    *     whose {@code output_dimension} is not available ("when feature available")
    */

@@ -52,6 +52,8 @@ final class OpenAiEmbeddings implements EmbeddingApi {
   }
 
   /**
+   * The call, {@code dimensions} sent as asked to the models that take it.
+   *
    * @throws UnsupportedOperationException for a vector length other than the native one of an
    *     OpenAI or Azure model before text-embedding-3 (ada-002 refuses {@code dimensions})
    */
