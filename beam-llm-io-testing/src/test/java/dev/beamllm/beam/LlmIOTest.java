@@ -58,7 +58,7 @@ public class LlmIOTest {
   static ModelRegistry registry(FakeProviderServer fake) {
     ModelRegistry r = fake.pointRegistry(ModelRegistry.defaults());
     List<ModelSpec> open = new ArrayList<>();
-    for (String id : List.of("gpt-4.1-mini", "gpt-4.1-nano")) {
+    for (String id : List.of("gpt-4.1-mini", "gpt-4.1-nano", "text-embedding-3-small")) {
       open.add(r.lookup(id).toBuilder().setApiKeyEnv(null).build());
     }
     return r.withModels(open);

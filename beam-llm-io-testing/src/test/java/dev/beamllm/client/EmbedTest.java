@@ -163,4 +163,23 @@ public class EmbedTest {
       assertEquals(ErrorKind.UNSUPPORTED, chat.get(0).error().orElseThrow().kind());
     }
   }
+
+  @Test(timeout = 60_000)
+  public void aMissingKeyFailsEveryTextWithTheVariableToSet() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start();
+        LlmClient client =
+            ClientTestSupport.client(fake, "gpt-4.1-mini")
+                .apiKeys(ApiKeys.of(java.util.Map.of()))
+                .build()) {
+      List<Embedding> out =
+          client.embedTexts(List.of("a", "b"), EmbedSettings.of("text-embedding-3-small"));
+      for (Embedding e : out) {
+        assertEquals(ErrorKind.AUTH, e.error().orElseThrow().kind());
+        assertTrue(
+            e.error().orElseThrow().message(),
+            e.error().orElseThrow().message().contains("OPENAI_API_KEY"));
+      }
+      assertEquals(0, fake.requests().size());
+    }
+  }
 }

@@ -3,8 +3,10 @@ package dev.beamllm.beam;
 import com.google.auto.service.AutoService;
 import dev.beamllm.client.AgentResult;
 import dev.beamllm.client.LlmRequest;
+import dev.beamllm.client.TextInput;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.Embedding;
 import java.util.List;
 import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.Coder;
@@ -35,6 +37,8 @@ public final class LlmCoders implements CoderProviderRegistrar {
         CoderProviders.forCoder(TypeDescriptor.of(ApiResponse.class), ApiResponseCoder.of()),
         CoderProviders.forCoder(TypeDescriptor.of(LlmRequest.class), LlmRequestCoder.of()),
         CoderProviders.forCoder(TypeDescriptor.of(AgentResult.class), AgentResultCoder.of()),
+        CoderProviders.forCoder(TypeDescriptor.of(Embedding.class), EmbeddingCoder.of()),
+        CoderProviders.forCoder(TypeDescriptor.of(TextInput.class), TextInputCoder.of()),
         new FailureCoderProvider());
   }
 

@@ -226,6 +226,22 @@ public final class LlmIO {
     return LlmMetrics.local(SharedClients.localStatus().rateLimited());
   }
 
+  /**
+   * The embedding transform for a model ({@code text-embedding-3-small}, {@code embed-v4.0}, {@code
+   * gemini-embedding-001}, {@code mistral-embed}, Titan or Cohere on Bedrock): {@code
+   * PTransform<PCollection<TextInput>, EmbedResult>}, or over plain strings with {@link
+   * EmbedTexts#forTexts()}. Texts go in requests of as many as the provider takes, under the same
+   * limits, retries and cache as completions; each vector keeps its text's id; {@link
+   * EmbedResult#rows()} gives them as rows with a schema.
+   *
+   * <pre>{@code
+   * EmbedResult r = texts.apply(LlmIO.embed("text-embedding-3-small").withDimensions(256).forTexts());
+   * }</pre>
+   */
+  public static EmbedTexts embed(String model) {
+    return EmbedTexts.of(model);
+  }
+
   /** The completion transform with no models yet; add them with {@link Complete#withModels}. */
   public static Complete complete() {
     return new AutoValue_LlmIO_Complete.Builder()

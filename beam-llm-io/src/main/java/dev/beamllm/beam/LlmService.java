@@ -2,10 +2,15 @@ package dev.beamllm.beam;
 
 import dev.beamllm.client.BatchSettings;
 import dev.beamllm.client.ClientConfig;
+import dev.beamllm.client.EmbedSettings;
 import dev.beamllm.client.LlmClient;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.client.StatusTracker;
+import dev.beamllm.client.TextInput;
+import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.Embedding;
+import dev.beamllm.response.ErrorKind;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +34,19 @@ interface LlmService extends AutoCloseable {
   default List<CompletableFuture<ApiResponse>> startBatch(
       List<LlmRequest> requests, BatchSettings settings) {
     return requests.stream().map(r -> start(r, Set.of())).toList();
+  }
+
+  /**
+   * Embeds texts (see {@link LlmClient#embed}); one future per text, in order, none completing
+   * exceptionally. By default every text fails: a service that only completes.
+   */
+  default List<CompletableFuture<Embedding>> embed(List<TextInput> texts, EmbedSettings settings) {
+    ApiError none = ApiError.of(ErrorKind.UNSUPPORTED, "this service does not embed");
+    return texts.stream()
+        .map(
+            t ->
+                CompletableFuture.completedFuture(Embedding.failed(t.id(), settings.model(), none)))
+        .toList();
   }
 
   /** What it has done so far (for {@link LlmIO#localStatus}). */
@@ -58,6 +76,12 @@ interface LlmService extends AutoCloseable {
       public List<CompletableFuture<ApiResponse>> startBatch(
           List<LlmRequest> requests, BatchSettings settings) {
         return client.startBatch(requests, settings);
+      }
+
+      @Override
+      public List<CompletableFuture<Embedding>> embed(
+          List<TextInput> texts, EmbedSettings settings) {
+        return client.embed(texts, settings);
       }
 
       @Override

@@ -183,14 +183,23 @@ final class EmbedDispatch {
 
   private void send(
       ModelSpec spec, EmbeddingApi api, EmbedSettings settings, List<Item> items, long tokens) {
-    EmbeddingRequest request =
-        new EmbeddingRequest(
-            spec,
-            items.stream().map(i -> i.text).toList(),
-            settings.dimensions().orElse(null),
-            settings.inputType().orElse(null),
-            wire.credentials(spec),
-            wire.extraHeaders());
+    EmbeddingRequest request;
+    try {
+      request =
+          new EmbeddingRequest(
+              spec,
+              items.stream().map(i -> i.text).toList(),
+              settings.dimensions().orElse(null),
+              settings.inputType().orElse(null),
+              wire.credentials(spec),
+              wire.extraHeaders());
+    } catch (ApiKeys.MissingKeyException e) {
+      items.forEach(i -> i.fail(spec.id(), ApiError.of(ErrorKind.AUTH, e.getMessage())));
+      return;
+    } catch (RuntimeException e) {
+      items.forEach(i -> i.fail(spec.id(), Classify.refused(spec.id(), e)));
+      return;
+    }
     new EmbedCall(steps, transport, timeout, spec, wire.adapter(spec), api, request, tokens)
         .start()
         .whenComplete((result, never) -> delivered(spec, items, tokens, result));
