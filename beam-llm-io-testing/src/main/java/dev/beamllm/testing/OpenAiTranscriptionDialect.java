@@ -113,13 +113,15 @@ final class OpenAiTranscriptionDialect implements Dialect {
     }
     boolean tokens = billedByTokens(model);
     if (tokens && !format.equals("json") && !format.equals("text")) {
-      throw ProviderError.badRequest(
+      throw new ProviderError(
+          ErrorKind.BAD_REQUEST,
           "response_format '"
               + format
               + "' is not compatible with model '"
               + model
               + "'. Use 'json' or 'text' instead.",
-          "response_format");
+          "response_format",
+          "unsupported_value");
     }
     temperature(form.field("temperature"));
     String language = form.field("language");
@@ -264,6 +266,7 @@ final class OpenAiTranscriptionDialect implements Dialect {
       error.putNull("code");
       return FakeHttpResponse.json(413, Json.write(body));
     }
-    return OpenAiChatDialect.openAiError(e.kind, e.getMessage(), e.param, RateLimitState.UNLIMITED);
+    return OpenAiChatDialect.openAiError(
+        e.kind, e.getMessage(), e.param, e.code, RateLimitState.UNLIMITED);
   }
 }

@@ -164,5 +164,7 @@ public class MistralEmbeddingsDialectTest {
     assertEquals(r.body(), 400, r.status());
     assertEquals(
         "Too many tokens overall, split into more batches.", r.json().get("message").asText());
+    assertEquals("invalid_request_prompt", r.json().get("type").asText());
+    assertEquals("3210", r.json().get("code").asText());
   }
 }

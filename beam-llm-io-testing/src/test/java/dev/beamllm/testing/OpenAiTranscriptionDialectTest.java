@@ -227,6 +227,11 @@ public class OpenAiTranscriptionDialectTest {
         transcribe(
             "x.wav", wav(0.1, null), "model", "gpt-4o-mini-transcribe", "response_format", "text");
     assertEquals("x\n", text.body());
+    Http.Reply srt =
+        transcribe(
+            "x.wav", wav(0.1, null), "model", "gpt-4o-mini-transcribe", "response_format", "srt");
+    assertEquals("unsupported_value", srt.json().at("/error/code").asText());
+    assertEquals("response_format", srt.json().at("/error/param").asText());
     assertEquals(
         "response_format 'srt' is not compatible with model 'gpt-4o-mini-transcribe'. Use 'json'"
             + " or 'text' instead.",
