@@ -33,23 +33,18 @@ final class BedrockInvokeDialect extends BedrockDialect {
             request, "Malformed input request, please reformat your input and try again.");
     JsonNode version = body.get("anthropic_version");
     if (version == null || version.isNull()) {
-      throw malformed("#: required key [anthropic_version] not found");
+      throw BedrockSchema.malformed("#: required key [anthropic_version] not found");
     }
     if (!VERSION.equals(version.asText())) {
-      throw malformed("#/anthropic_version: " + version.asText() + " is not a valid enum value");
+      throw BedrockSchema.malformed(
+          "#/anthropic_version: " + version.asText() + " is not a valid enum value");
     }
     for (String key : NOT_PERMITTED) {
       if (body.has(key)) {
-        throw malformed("#: extraneous key [" + key + "] is not permitted");
+        throw BedrockSchema.malformed("#: extraneous key [" + key + "] is not permitted");
       }
     }
     return AnthropicRequest.parse(body, pathModel, false);
-  }
-
-  /** Bedrock's wording for a body that fails its schema for the model. */
-  private static ProviderError malformed(String detail) {
-    return ProviderError.badRequest(
-        "Malformed input request: " + detail + ", please reformat your input and try again.", null);
   }
 
   /**

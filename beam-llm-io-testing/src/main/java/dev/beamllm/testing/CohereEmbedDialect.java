@@ -14,9 +14,7 @@ import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,7 +191,7 @@ final class CohereEmbedDialect implements Dialect {
     ArrayNode texts = Json.MAPPER.createArrayNode();
     for (Message m : request.conversation().messages()) {
       float[] vector = vector(Conversation.of(m).fingerprint(), dimensions);
-      types.forEach(t -> ((ArrayNode) embeddings.get(t)).add(encode(t, vector)));
+      types.forEach(t -> ((ArrayNode) embeddings.get(t)).add(FakeEmbeddings.encode(t, vector)));
       images += m.partsOf(Image.class).size();
       texts.add(m.text());
     }
@@ -225,51 +223,6 @@ final class CohereEmbedDialect implements Dialect {
     float[] out = new float[dimensions];
     for (int i = 0; i < dimensions; i++) {
       out[i] = (float) (v[i] / norm);
-    }
-    return out;
-  }
-
-  /**
-   * One embedding in the given type: {@code int8}/{@code uint8} scale the largest component to 127;
-   * {@code ubinary} packs the signs (1 for positive) eight to a byte, {@code binary} is that less
-   * 128; {@code base64} is the float32 values, little-endian.
-   */
-  private static JsonNode encode(String type, float[] v) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    switch (type) {
-      case "float" -> {
-        for (float x : v) {
-          out.add(x);
-        }
-      }
-      case "int8", "uint8" -> {
-        float max = 0;
-        for (float x : v) {
-          max = Math.max(max, Math.abs(x));
-        }
-        for (float x : v) {
-          int q = Math.round(x / max * 127);
-          out.add(type.equals("int8") ? q : q + 128);
-        }
-      }
-      case "binary", "ubinary" -> {
-        for (int i = 0; i < v.length; i += 8) {
-          int b = 0;
-          for (int k = 0; k < 8; k++) {
-            b = b << 1 | (v[i + k] > 0 ? 1 : 0);
-          }
-          out.add(type.equals("ubinary") ? b : b - 128);
-        }
-      }
-      default -> {
-        ByteBuffer bytes = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float x : v) {
-          bytes.putFloat(x);
-        }
-        return Json.MAPPER
-            .getNodeFactory()
-            .textNode(Base64.getEncoder().encodeToString(bytes.array()));
-      }
     }
     return out;
   }

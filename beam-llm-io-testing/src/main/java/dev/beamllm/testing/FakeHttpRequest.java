@@ -1,5 +1,6 @@
 package dev.beamllm.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -11,13 +12,31 @@ import java.util.Map;
  * @param query query parameters
  * @param headers headers with lower-case names
  * @param body the body as UTF-8 text
+ * @param rawBody the body's bytes as received, kept only for a multipart upload (whose files may be
+ *     binary, which the text form mangles); null otherwise, as the text is exact then
  */
 record FakeHttpRequest(
     String method,
     String path,
     Map<String, List<String>> query,
     Map<String, String> headers,
-    String body) {
+    String body,
+    byte[] rawBody) {
+
+  /** A request whose body is text only. */
+  FakeHttpRequest(
+      String method,
+      String path,
+      Map<String, List<String>> query,
+      Map<String, String> headers,
+      String body) {
+    this(method, path, query, headers, body, null);
+  }
+
+  /** The body's bytes: as received for a multipart upload, else the text's UTF-8. */
+  byte[] bodyBytes() {
+    return rawBody != null ? rawBody : body.getBytes(StandardCharsets.UTF_8);
+  }
 
   /** A header, or null. */
   String header(String name) {

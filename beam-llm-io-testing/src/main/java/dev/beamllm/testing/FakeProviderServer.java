@@ -4,6 +4,7 @@ import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -322,13 +323,20 @@ public final class FakeProviderServer implements AutoCloseable {
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
     Map<String, String> headers = new LinkedHashMap<>();
     req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    String type = headers.getOrDefault("content-type", "");
+    // A multipart upload may carry a binary file (audio), which only its bytes keep intact.
+    byte[] raw =
+        type.toLowerCase(Locale.ROOT).startsWith("multipart/")
+            ? ByteBufUtil.getBytes(req.content())
+            : null;
     FakeHttpRequest request =
         new FakeHttpRequest(
             req.method().name(),
             uri.path(),
             uri.parameters(),
             headers,
-            req.content().toString(StandardCharsets.UTF_8));
+            req.content().toString(StandardCharsets.UTF_8),
+            raw);
     if (FakeControl.handles(request.path())) {
       // Before the log and the counters: looking at the server must not change what it shows.
       write(ctx, control.answer(request), keepAlive);
@@ -629,9 +637,20 @@ public final class FakeProviderServer implements AutoCloseable {
   private void record(FakeHttpRequest request, String rawUri) {
     Map<String, String> masked = new LinkedHashMap<>();
     request.headers().forEach((k, v) -> masked.put(k, Secrets.maskHeader(k, v)));
-    log.add(
-        new RecordedRequest(request.method(), Secrets.maskQuery(rawUri), masked, request.body()));
+    String body = request.body();
+    if (request.rawBody() != null && body.length() > MAX_LOGGED_UPLOAD_CHARS) {
+      // An upload of audio files would otherwise keep up to 25 MB per entry in the log.
+      body =
+          body.substring(0, MAX_LOGGED_UPLOAD_CHARS)
+              + "... [upload cut in the log: "
+              + request.rawBody().length
+              + " bytes]";
+    }
+    log.add(new RecordedRequest(request.method(), Secrets.maskQuery(rawUri), masked, body));
   }
+
+  /** How much of a multipart upload's body the request log keeps. */
+  private static final int MAX_LOGGED_UPLOAD_CHARS = 64 * 1024;
 
   /** Counters behind {@link FakeServerStats}. */
   private static final class Counters {

@@ -90,6 +90,11 @@ final class GeminiDialect implements Dialect {
 
   @Override
   public String apiKey(FakeHttpRequest request) {
+    return key(request);
+  }
+
+  /** Gemini's key: the {@code x-goog-api-key} header, else the {@code key} query parameter. */
+  static String key(FakeHttpRequest request) {
     String header = request.header("x-goog-api-key");
     return header != null ? header : request.queryParam("key");
   }

@@ -489,12 +489,15 @@ final class MistralDialect implements Dialect {
   }
 
   /**
-   * Mistral's typed errors for the two message rules clients most often break, else the generic
-   * type.
+   * Mistral's typed errors for the two message rules clients most often break and for an embeddings
+   * request over its token budget, else the generic type.
    */
   private static String ruleType(String message) {
     if (message.startsWith("Tool call id was")) {
       return "invalid_function_call";
+    }
+    if (message.startsWith("Too many tokens overall")) {
+      return "invalid_request_prompt";
     }
     return message.startsWith("Unexpected role")
         ? "invalid_request_message_order"
@@ -504,6 +507,9 @@ final class MistralDialect implements Dialect {
   private static String ruleCode(String message) {
     if (message.startsWith("Tool call id was")) {
       return "3280";
+    }
+    if (message.startsWith("Too many tokens overall")) {
+      return "3210";
     }
     return message.startsWith("Unexpected role") ? "3230" : null;
   }

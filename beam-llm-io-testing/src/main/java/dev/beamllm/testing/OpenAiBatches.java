@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,35 +56,14 @@ final class OpenAiBatches {
 
   /** {@code POST /v1/files}: a multipart upload. */
   FakeHttpResponse upload(FakeHttpRequest request, String unused) {
-    String type = request.header("content-type");
-    int at = type == null ? -1 : type.toLowerCase(Locale.ROOT).indexOf("boundary=");
-    if (type == null
-        || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
-        || at < 0) {
+    Multipart form = Multipart.of(request);
+    if (form == null) {
       return invalid("Expected a multipart/form-data body with 'purpose' and 'file'.", null);
     }
-    String boundary = type.substring(at + "boundary=".length()).replace("\"", "").trim();
-    String purpose = null;
-    String filename = null;
-    String content = null;
-    for (String part : request.body().split("--" + java.util.regex.Pattern.quote(boundary))) {
-      int split = part.indexOf("\r\n\r\n");
-      if (split < 0) {
-        continue;
-      }
-      String head = part.substring(0, split);
-      String value = part.substring(split + 4);
-      if (value.endsWith("\r\n")) {
-        value = value.substring(0, value.length() - 2);
-      }
-      String name = attribute(head, "name");
-      if ("purpose".equals(name)) {
-        purpose = value;
-      } else if ("file".equals(name)) {
-        filename = attribute(head, "filename");
-        content = value;
-      }
-    }
+    String purpose = form.field("purpose");
+    Multipart.Part file = form.part("file");
+    String filename = file == null ? null : file.filename();
+    String content = file == null ? null : file.text();
     if (purpose == null) {
       return invalid("Missing required parameter: 'purpose'.", "purpose");
     }
@@ -178,13 +156,6 @@ final class OpenAiBatches {
       return invalid("The batch file has no requests.", "file");
     }
     return null;
-  }
-
-  /** The value of {@code key="..."} in a part's headers, or null. */
-  private static String attribute(String head, String key) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("[; ]" + key + "=\"([^\"]*)\"").matcher(head);
-    return m.find() ? m.group(1) : null;
   }
 
   /** {@code GET /v1/files/{id}}. */

@@ -80,9 +80,20 @@ final class Routes {
             "OpenAI embeddings (deterministic unit vectors)"),
         Route.of(
             "POST",
+            "/v1/audio/transcriptions",
+            new OpenAiTranscriptionDialect(),
+            "OpenAI audio transcriptions (multipart; transcript from a TRANSCRIPT: marker or the"
+                + " file name)"),
+        Route.of(
+            "POST",
             "/mistral/v1/chat/completions",
             new MistralDialect(),
             "Mistral chat completions (base URL {server}/mistral/v1)"),
+        Route.of(
+            "POST",
+            "/mistral/v1/embeddings",
+            new MistralEmbeddingsDialect(),
+            "Mistral embeddings (mistral-embed, codestral-embed)"),
         Route.of(
             "POST",
             "/v1/messages",
@@ -115,8 +126,9 @@ final class Routes {
         Route.of(
             "POST",
             "/model/([^/]+)/invoke",
-            new BedrockInvokeDialect(),
-            "Bedrock InvokeModel, Claude body (SigV4 or Bearer API key)"),
+            new BedrockInvokeModels(),
+            "Bedrock InvokeModel: Claude, Titan Text Embeddings, Cohere Embed v3 bodies (SigV4 or"
+                + " Bearer API key)"),
         Route.of(
             "POST",
             "/model/([^/]+)/converse",
@@ -145,6 +157,16 @@ final class Routes {
             gemini,
             geminiBatches::cancel,
             "Gemini batch mode: cancel a batch"),
+        Route.of(
+            "POST",
+            "/v1beta/models/([^/:]+):embedContent",
+            new GeminiEmbeddingsDialect(false),
+            "Gemini embeddings, one content"),
+        Route.of(
+            "POST",
+            "/v1beta/models/([^/:]+):batchEmbedContents",
+            new GeminiEmbeddingsDialect(true),
+            "Gemini embeddings, up to " + GeminiEmbeddingsDialect.MAX_BATCH + " requests a call"),
         Route.of(
             "POST",
             "/v1beta/models/([^/:]+):streamGenerateContent",
