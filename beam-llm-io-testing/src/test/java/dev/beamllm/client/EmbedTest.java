@@ -165,6 +165,55 @@ public class EmbedTest {
   }
 
   @Test(timeout = 60_000)
+  public void everyProvidersEmbeddingApiAnswersThroughTheClient() {
+    try (FakeProviderServer fake = FakeProviderServer.builder().keyless(true).start()) {
+      dev.beamllm.model.ModelRegistry registry =
+          fake.pointRegistry(dev.beamllm.model.ModelRegistry.defaults());
+      java.util.Map<String, String> keys = new java.util.HashMap<>();
+      registry.models().forEach(m -> m.apiKeyEnv().ifPresent(v -> keys.put(v, "k")));
+      keys.put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+      keys.put("AWS_SECRET_ACCESS_KEY", "secret");
+      record Case(String model, int dimensions, String path) {}
+      List<Case> cases =
+          List.of(
+              new Case("gemini-embedding-001", 3072, ":batchEmbedContents"),
+              new Case("mistral-embed", 1024, "/mistral/v1/embeddings"),
+              new Case("bedrock-titan-embed-text-v2", 1024, "/invoke"),
+              new Case("bedrock-cohere-embed-english-v3", 1024, "/invoke"),
+              new Case("embed-english-v3.0", 1024, "/v2/embed"));
+      try (LlmClient client =
+          LlmClient.builder()
+              .models("gpt-4.1-mini")
+              .registry(registry)
+              .apiKeys(ApiKeys.of(keys))
+              .progress(StatusTracker.Display.NONE)
+              .build()) {
+        for (Case c : cases) {
+          fake.reset();
+          List<Embedding> out =
+              client.embedTexts(
+                  List.of("first text", "second text", "third text"),
+                  EmbedSettings.of(c.model()).withInputType(EmbeddingRequest.InputType.DOCUMENT));
+          for (Embedding e : out) {
+            assertFalse(c.model() + ": " + e.error(), e.isError());
+            assertEquals(c.model(), c.dimensions(), e.dimensions());
+          }
+          assertFalse(
+              c.model() + " reached " + c.path(),
+              fake.requests().stream().noneMatch(r -> r.path().endsWith(c.path())));
+        }
+        assertEquals("Titan takes one text a request", 3, countInvokes(client, fake));
+      }
+    }
+  }
+
+  private static long countInvokes(LlmClient client, FakeProviderServer fake) {
+    fake.reset();
+    client.embedTexts(List.of("a", "b", "c"), EmbedSettings.of("bedrock-titan-embed-text-v2"));
+    return fake.requests().stream().filter(r -> r.path().endsWith("/invoke")).count();
+  }
+
+  @Test(timeout = 60_000)
   public void aMissingKeyFailsEveryTextWithTheVariableToSet() {
     try (FakeProviderServer fake = FakeProviderServer.builder().start();
         LlmClient client =

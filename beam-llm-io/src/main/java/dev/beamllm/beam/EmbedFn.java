@@ -64,13 +64,25 @@ final class EmbedFn extends SharedClientFn<TextInput, TextInput, Embedding, Embe
     if (group.size() >= groupSize) {
       for (var done : startGroup()) {
         if (done.window().equals(window) && done.timestamp().equals(c.timestamp())) {
-          c.output(done.result().isError() ? failures : embeddings, done.result());
+          emit(done.result(), c::output);
         } else {
           late.add(done);
         }
       }
     }
     reportClient();
+  }
+
+  /** Counts a text's end and sends it to the embeddings or the failures. */
+  private void emit(
+      Embedding e, java.util.function.BiConsumer<TupleTag<Embedding>, Embedding> out) {
+    if (e.isError()) {
+      metrics.failed();
+      out.accept(failures, e);
+    } else {
+      metrics.embedded(e);
+      out.accept(embeddings, e);
+    }
   }
 
   /** Starts the gathered texts; returns what finished already. */
@@ -102,11 +114,7 @@ final class EmbedFn extends SharedClientFn<TextInput, TextInput, Embedding, Embe
     }
     all.addAll(work.finish());
     for (var done : all) {
-      c.output(
-          done.result().isError() ? failures : embeddings,
-          done.result(),
-          done.timestamp(),
-          done.window());
+      emit(done.result(), (tag, value) -> c.output(tag, value, done.timestamp(), done.window()));
     }
     reportClient();
   }

@@ -1,6 +1,7 @@
 package dev.beamllm.beam;
 
 import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.Embedding;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -101,7 +102,22 @@ public final class LlmMetrics {
     LOCAL_COST.add(cost);
   }
 
-  /** A row that ended in a failure record. */
+  /** A text embedded; a cache hit costs nothing. */
+  void embedded(Embedding e) {
+    successes.inc();
+    LOCAL_ANSWERED.increment();
+    if (e.cacheHit()) {
+      cacheHits.inc();
+      LOCAL_CACHE_HITS.increment();
+      return;
+    }
+    long cost = Math.round(e.cost() * 1_000_000);
+    inputTokens.inc(e.inputTokens());
+    costMicros.inc(cost);
+    LOCAL_INPUT.add(e.inputTokens());
+    LOCAL_COST.add(cost);
+  }
+
   /**
    * Reports what the transform's shared client did and no instance reported yet: time waited for
    * rate-limit capacity and 429s.
@@ -112,6 +128,7 @@ public final class LlmMetrics {
     rateLimited.inc(unreported[1]);
   }
 
+  /** A row that ended in a failure record. */
   void failed() {
     failures.inc();
     LOCAL_FAILED.increment();
