@@ -22,6 +22,8 @@ Commands:
   estimate FILE --model M[,M2] [--max-new-tokens N] [--models-file F]
                              tokens and cost range per model for a JSONL prompts file, before
                              anything is sent; bad rows listed by line number
+  embed --input F --model M [--dimensions N] [--inputType query|document] [--output F] ...
+                             the main job embedding each row's text (JSONL lines with the vector)
   fake-server [--port N] [--rpm N] [--tpm N] [--latency L] [--faults F] ...
                              the embedded fake provider on 127.0.0.1 until Ctrl-C
                              (./run.sh fake-server --help lists every option)
@@ -238,6 +240,19 @@ case "$cmd" in
     ;;
   estimate)
     run_java dev.beamllm.pipelines.Estimate "$@"
+    ;;
+  embed)
+    # The main job with --task=embed; --model M is --models=M.
+    args=()
+    while [[ $# -gt 0 ]]; do
+      case "$1" in
+        --model=*) args+=("--models=${1#--model=}") ;;
+        --model) shift; args+=("--models=${1:-}") ;;
+        *) args+=("$1") ;;
+      esac
+      shift
+    done
+    run_java dev.beamllm.pipelines.infer.BatchInference --task=embed "${args[@]}"
     ;;
   fake-server)
     run_java dev.beamllm.pipelines.FakeServerCommand "$@"

@@ -102,6 +102,12 @@ public final class LlmMetrics {
     LOCAL_COST.add(cost);
   }
 
+  /**
+   * Millionths of a dollar counted short so far: a text's embedding costs far less than one, so the
+   * cost is counted whole millionths at a time and the rest carried to the next text.
+   */
+  private double costCarryMicros;
+
   /** A text embedded; a cache hit costs nothing. */
   void embedded(Embedding e) {
     successes.inc();
@@ -111,7 +117,9 @@ public final class LlmMetrics {
       LOCAL_CACHE_HITS.increment();
       return;
     }
-    long cost = Math.round(e.cost() * 1_000_000);
+    costCarryMicros += e.cost() * 1_000_000;
+    long cost = (long) costCarryMicros;
+    costCarryMicros -= cost;
     inputTokens.inc(e.inputTokens());
     costMicros.inc(cost);
     LOCAL_INPUT.add(e.inputTokens());

@@ -288,6 +288,9 @@ public final class BatchInference {
       Set<String> needed = new LinkedHashSet<>();
       for (String m : models) {
         known(registry, "models", m);
+        if (EmbedTask.wanted(o)) {
+          EmbedTask.checkModel(registry, m);
+        }
         takesEffort(registry.lookup(m), o);
         takesBudget(registry.lookup(m), o);
         needed.add(m);
@@ -461,6 +464,20 @@ public final class BatchInference {
       var read = p.apply("ReadPrompts", new ReadPrompts(options.getInput()));
       PCollection<String> answers;
       PCollection<LlmFailure> failures;
+      if (EmbedTask.wanted(options)) {
+        List<PCollection<String>> lines =
+            EmbedTask.apply(
+                read.get(ReadPrompts.ROWS),
+                EmbedTask.transform(options, registry, JobSettings.checkpoint(options)));
+        lines
+            .get(0)
+            .apply("Write answers", TextIO.write().to(options.getOutput()).withoutSharding());
+        PCollectionList.of(read.get(ReadPrompts.BAD))
+            .and(lines.get(1))
+            .apply("All failures", Flatten.pCollections())
+            .apply("Write failures", TextIO.write().to(options.getFailures()).withoutSharding());
+        return p;
+      }
       if (tools != null) {
         AgentOutput result =
             read.get(ReadPrompts.ROWS)

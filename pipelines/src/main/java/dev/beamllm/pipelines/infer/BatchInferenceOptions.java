@@ -294,6 +294,26 @@ public interface BatchInferenceOptions extends PipelineOptions {
   void setBuiltinTools(String value);
 
   @Description(
+      "What the job does with each row: complete (answer it with --models) or embed (turn its text"
+          + " into a vector with the one embedding model of --models; ./run.sh embed --model=M sets"
+          + " both). Embedding lines hold id, model, embedding, dimensions, input_tokens, cost_usd")
+  @Default.String("complete")
+  String getTask();
+
+  void setTask(String value);
+
+  @Description("With --task=embed: the vectors' length, where the model can shorten them")
+  Integer getDimensions();
+
+  void setDimensions(Integer value);
+
+  @Description(
+      "With --task=embed: the texts are queries or documents (Cohere and Gemini embed them apart)")
+  String getInputType();
+
+  void setInputType(String value);
+
+  @Description(
       "How rows are sent: online (request by request at the limits), batch (through the providers'"
           + " batch APIs at half price: OpenAI, Anthropic and Gemini models; answers within their"
           + " window, up to a day; whatever a batch does not answer goes online) or auto (batch"

@@ -8,6 +8,7 @@ import dev.beamllm.prompt.ServerToolUse;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.response.ApiResponse;
+import dev.beamllm.response.Embedding;
 import dev.beamllm.response.Usage;
 import java.util.List;
 import java.util.Locale;
@@ -115,6 +116,33 @@ final class OutputRows {
     }
     f.input().metadataJson().ifPresent(m -> o.set("metadata", Json.parse(m)));
     o.put("row", f.request().source().orElseGet(() -> f.input().toJson()));
+    return Json.write(o);
+  }
+
+  /** An embedding: id, model, the vector, its length, the input tokens, the cost, cache hit. */
+  static String embedding(Embedding e) {
+    ObjectNode o = Json.object();
+    o.put("id", e.id().orElse(null));
+    o.put("model", e.model());
+    ArrayNode vector = o.putArray("embedding");
+    for (float f : e.vector()) {
+      vector.add(f);
+    }
+    o.put("dimensions", e.dimensions());
+    o.put("input_tokens", e.inputTokens());
+    o.put("cost_usd", e.cost());
+    o.put("cache_hit", e.cacheHit());
+    return Json.write(o);
+  }
+
+  /** A text that got no vector: id, error kind, message, model, status. */
+  static String embeddingFailure(Embedding e) {
+    ObjectNode o = Json.object();
+    o.put("id", e.id().orElse(null));
+    o.put("error_kind", e.error().orElseThrow().kind().name().toLowerCase(Locale.ROOT));
+    o.put("message", e.error().orElseThrow().message());
+    o.put("model", e.model());
+    o.put("status", e.error().orElseThrow().status());
     return Json.write(o);
   }
 
