@@ -7,6 +7,8 @@ import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.EmbeddingApi;
 import dev.beamllm.provider.EmbeddingRequest;
+import dev.beamllm.provider.HttpAnswer;
+import dev.beamllm.provider.ProviderException;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.Embedding;
 import dev.beamllm.response.EmbeddingJson;
@@ -200,9 +202,35 @@ final class EmbedDispatch {
       items.forEach(i -> i.fail(spec.id(), Classify.refused(spec.id(), e)));
       return;
     }
-    new EmbedCall(steps, transport, timeout, spec, wire.adapter(spec), api, request, tokens)
+    new ProviderCall<>(
+            steps,
+            transport,
+            timeout,
+            spec,
+            wire.adapter(spec),
+            () -> api.embed(request),
+            answer -> vectors(api, request, answer),
+            embedded -> embedded.inputTokens().orElse(-1),
+            tokens)
         .start()
         .whenComplete((result, never) -> delivered(spec, items, tokens, result));
+  }
+
+  /** The answer's vectors, one per text, or an {@code INVALID_RESPONSE} when the count differs. */
+  private static EmbeddingApi.Embedded vectors(
+      EmbeddingApi api, EmbeddingRequest request, HttpAnswer answer) {
+    EmbeddingApi.Embedded embedded = api.parse(request, answer);
+    if (embedded.vectors().size() != request.texts().size()) {
+      throw new ProviderException(
+          ApiError.of(
+              ErrorKind.INVALID_RESPONSE,
+              "the provider answered "
+                  + embedded.vectors().size()
+                  + " vectors for "
+                  + request.texts().size()
+                  + " texts"));
+    }
+    return embedded;
   }
 
   /**
@@ -210,12 +238,15 @@ final class EmbedDispatch {
    * provider reports one total) and their cost, stores it, then completes it.
    */
   private void delivered(
-      ModelSpec spec, List<Item> items, long estimated, EmbedCall.Result result) {
+      ModelSpec spec,
+      List<Item> items,
+      long estimated,
+      ProviderCall.Result<EmbeddingApi.Embedded> result) {
     if (result.error() != null) {
       items.forEach(i -> i.fail(spec.id(), result.error()));
       return;
     }
-    EmbeddingApi.Embedded embedded = result.embedded();
+    EmbeddingApi.Embedded embedded = result.value();
     long reported = embedded.inputTokens().orElse(estimated);
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);

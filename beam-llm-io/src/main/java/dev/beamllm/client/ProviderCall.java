@@ -1,8 +1,6 @@
 package dev.beamllm.client;
 
 import dev.beamllm.model.ModelSpec;
-import dev.beamllm.provider.EmbeddingApi;
-import dev.beamllm.provider.EmbeddingRequest;
 import dev.beamllm.provider.HttpAnswer;
 import dev.beamllm.provider.HttpCall;
 import dev.beamllm.provider.ProviderAdapter;
@@ -13,60 +11,80 @@ import dev.beamllm.response.ErrorKind;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
- * One embedding request (many texts at once) under the client's limits: admitted by the scheduler
- * for its estimated tokens like a completion, sent, and on an error tried again when and as {@link
- * Retry} says (a 429's wait, a 5xx's backoff, up to the client's attempts). Completes once, never
- * exceptionally.
+ * One request of a kind other than chat (an embedding of many texts, a rerank) under the client's
+ * limits: admitted by the scheduler for its estimated tokens like a completion, built, sent, read,
+ * and on an error tried again when and as {@link Retry} says (a 429's wait, a 5xx's backoff, up to
+ * the client's attempts). Completes once, never exceptionally.
+ *
+ * @param <T> what a 2xx answer is read into
  */
-final class EmbedCall implements Scheduler.Job {
+final class ProviderCall<T> implements Scheduler.Job {
   /**
-   * How an embedding request ended.
+   * How the request ended.
    *
-   * @param embedded the vectors and usage, or null after an error
+   * @param value what the answer was read into, or null after an error
    * @param error the error, or null
    * @param attempts the attempts made
    */
-  record Result(EmbeddingApi.Embedded embedded, ApiError error, int attempts) {}
+  record Result<T>(T value, ApiError error, int attempts) {}
+
+  /** Reads a 2xx answer. */
+  interface Reader<T> {
+    /**
+     * @throws ProviderException with {@code INVALID_RESPONSE} when the answer cannot be read
+     */
+    T read(HttpAnswer answer);
+  }
 
   private final CallSteps steps;
   private final HttpTransport transport;
   private final Duration timeout;
   private final ModelSpec spec;
   private final ProviderAdapter adapter;
-  private final EmbeddingApi api;
-  private final EmbeddingRequest request;
+  private final Supplier<HttpCall> call;
+  private final Reader<T> reader;
+  private final ToLongFunction<T> usedTokens;
   private final long tokens;
-  private final CompletableFuture<Result> result = new CompletableFuture<>();
+  private final CompletableFuture<Result<T>> result = new CompletableFuture<>();
   private long submitted;
   private int attempts;
 
   /**
    * @param adapter classifies the errors and reads the rate-limit headers
-   * @param tokens the texts' estimated tokens, reserved at admission
+   * @param call builds the HTTP request (once per attempt)
+   * @param reader reads a 2xx answer
+   * @param usedTokens the tokens the provider counted for an answer, or -1 when it says none
+   * @param tokens the estimated tokens, reserved at admission
    */
-  EmbedCall(
+  ProviderCall(
       CallSteps steps,
       HttpTransport transport,
       Duration timeout,
       ModelSpec spec,
       ProviderAdapter adapter,
-      EmbeddingApi api,
-      EmbeddingRequest request,
+      Supplier<HttpCall> call,
+      Reader<T> reader,
+      ToLongFunction<T> usedTokens,
       long tokens) {
     this.steps = steps;
     this.transport = transport;
     this.timeout = timeout;
     this.spec = spec;
     this.adapter = adapter;
-    this.api = api;
-    this.request = request;
+    this.call = call;
+    this.reader = reader;
+    this.usedTokens = usedTokens;
     this.tokens = tokens;
   }
 
-  /** Queues it for admission; the future completes with its vectors or its error. */
-  CompletableFuture<Result> start() {
+  /**
+   * Queues it for admission; the future completes with what the answer was read into, or the error.
+   */
+  CompletableFuture<Result<T>> start() {
     submit();
     return result;
   }
@@ -75,7 +93,7 @@ final class EmbedCall implements Scheduler.Job {
     submitted = System.nanoTime();
     ApiError refused = steps.admit().submit(this);
     if (refused != null) {
-      result.complete(new Result(null, refused, attempts));
+      result.complete(new Result<>(null, refused, attempts));
     }
   }
 
@@ -96,21 +114,21 @@ final class EmbedCall implements Scheduler.Job {
 
   @Override
   public void start(Scheduler.Admission admission) {
-    HttpCall call;
+    HttpCall http;
     try {
-      call = api.embed(request);
+      http = call.get();
     } catch (RuntimeException e) {
       steps.scheduler().release(model(), admission);
-      result.complete(new Result(null, Classify.refused(model(), e), attempts));
+      result.complete(new Result<>(null, Classify.refused(model(), e), attempts));
       return;
     }
     attempts++;
     CompletableFuture<HttpAnswer> sent;
     try {
-      sent = transport.send(call, timeout);
+      sent = transport.send(http, timeout);
     } catch (RuntimeException e) {
       steps.scheduler().release(model(), admission);
-      result.complete(new Result(null, Classify.refused(model(), e), attempts));
+      result.complete(new Result<>(null, Classify.refused(model(), e), attempts));
       return;
     }
     sent.whenComplete((answer, error) -> answered(admission, answer, error));
@@ -136,19 +154,9 @@ final class EmbedCall implements Scheduler.Job {
       afterError(e);
       return;
     }
-    EmbeddingApi.Embedded embedded;
+    T value;
     try {
-      embedded = api.parse(request, answer);
-      if (embedded.vectors().size() != request.texts().size()) {
-        throw new ProviderException(
-            ApiError.of(
-                ErrorKind.INVALID_RESPONSE,
-                "the provider answered "
-                    + embedded.vectors().size()
-                    + " vectors for "
-                    + request.texts().size()
-                    + " texts"));
-      }
+      value = reader.read(answer);
     } catch (ProviderException e) {
       scheduler.finished(model(), admission, admission.tokens(), info, false, -1);
       afterError(e.error());
@@ -158,15 +166,15 @@ final class EmbedCall implements Scheduler.Job {
       afterError(ApiError.of(ErrorKind.INVALID_RESPONSE, "the answer could not be read: " + e));
       return;
     }
-    long used = embedded.inputTokens().orElse(tokens);
-    scheduler.finished(model(), admission, used, info, false, -1);
-    result.complete(new Result(embedded, null, attempts));
+    long used = usedTokens.applyAsLong(value);
+    scheduler.finished(model(), admission, used >= 0 ? used : tokens, info, false, -1);
+    result.complete(new Result<>(value, null, attempts));
   }
 
   private void afterError(ApiError error) {
     Retry.Decision decision = steps.retry().after(error, model(), true, Set.of(), false, attempts);
     if (decision.end() != null) {
-      result.complete(new Result(null, decision.end(), attempts));
+      result.complete(new Result<>(null, decision.end(), attempts));
       return;
     }
     steps.scheduler().later(this::submit, decision.delayNanos());
