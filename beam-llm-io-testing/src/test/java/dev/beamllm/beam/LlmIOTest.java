@@ -58,7 +58,8 @@ public class LlmIOTest {
   static ModelRegistry registry(FakeProviderServer fake) {
     ModelRegistry r = fake.pointRegistry(ModelRegistry.defaults());
     List<ModelSpec> open = new ArrayList<>();
-    for (String id : List.of("gpt-4.1-mini", "gpt-4.1-nano", "text-embedding-3-small")) {
+    for (String id :
+        List.of("gpt-4.1-mini", "gpt-4.1-nano", "text-embedding-3-small", "rerank-v3.5")) {
       open.add(r.lookup(id).toBuilder().setApiKeyEnv(null).build());
     }
     return r.withModels(open);

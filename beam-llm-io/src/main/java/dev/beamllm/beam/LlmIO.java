@@ -242,6 +242,16 @@ public final class LlmIO {
     return EmbedTexts.of(model);
   }
 
+  /**
+   * The rerank transform for a model ({@code rerank-v3.5}): {@code PTransform<PCollection<
+   * RerankQuery>, RerankResult>}, each query's documents ranked best first (index and score, the
+   * best {@code n} with {@link RerankQueries#withTopN}), under the same limits, retries and cache
+   * as completions.
+   */
+  public static RerankQueries rerank(String model) {
+    return RerankQueries.of(model);
+  }
+
   /** The completion transform with no models yet; add them with {@link Complete#withModels}. */
   public static Complete complete() {
     return new AutoValue_LlmIO_Complete.Builder()

@@ -2,6 +2,7 @@ package dev.beamllm.beam;
 
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.Embedding;
+import dev.beamllm.response.Ranking;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -123,6 +124,20 @@ public final class LlmMetrics {
     inputTokens.inc(e.inputTokens());
     costMicros.inc(cost);
     LOCAL_INPUT.add(e.inputTokens());
+    LOCAL_COST.add(cost);
+  }
+
+  /** A query ranked; a cache hit costs nothing. */
+  void ranked(Ranking r) {
+    successes.inc();
+    LOCAL_ANSWERED.increment();
+    if (r.cacheHit()) {
+      cacheHits.inc();
+      LOCAL_CACHE_HITS.increment();
+      return;
+    }
+    long cost = Math.round(r.cost() * 1_000_000);
+    costMicros.inc(cost);
     LOCAL_COST.add(cost);
   }
 

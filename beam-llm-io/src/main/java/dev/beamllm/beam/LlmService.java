@@ -5,12 +5,15 @@ import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.EmbedSettings;
 import dev.beamllm.client.LlmClient;
 import dev.beamllm.client.LlmRequest;
+import dev.beamllm.client.RerankQuery;
+import dev.beamllm.client.RerankSettings;
 import dev.beamllm.client.StatusTracker;
 import dev.beamllm.client.TextInput;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.Embedding;
 import dev.beamllm.response.ErrorKind;
+import dev.beamllm.response.Ranking;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +52,18 @@ interface LlmService extends AutoCloseable {
         .toList();
   }
 
+  /**
+   * Ranks queries' documents (see {@link LlmClient#rerank}); one future per query, in order, none
+   * completing exceptionally. By default every query fails: a service that only completes.
+   */
+  default List<CompletableFuture<Ranking>> rerank(
+      List<RerankQuery> queries, RerankSettings settings) {
+    ApiError none = ApiError.of(ErrorKind.UNSUPPORTED, "this service does not rerank");
+    return queries.stream()
+        .map(q -> CompletableFuture.completedFuture(Ranking.failed(q.id(), settings.model(), none)))
+        .toList();
+  }
+
   /** What it has done so far (for {@link LlmIO#localStatus}). */
   StatusTracker.Status status();
 
@@ -82,6 +97,12 @@ interface LlmService extends AutoCloseable {
       public List<CompletableFuture<Embedding>> embed(
           List<TextInput> texts, EmbedSettings settings) {
         return client.embed(texts, settings);
+      }
+
+      @Override
+      public List<CompletableFuture<Ranking>> rerank(
+          List<RerankQuery> queries, RerankSettings settings) {
+        return client.rerank(queries, settings);
       }
 
       @Override

@@ -15,6 +15,7 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.Embedding;
 import dev.beamllm.response.ErrorKind;
+import dev.beamllm.response.Ranking;
 import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.ToolSet;
 import java.io.IOException;
@@ -58,6 +59,7 @@ public final class LlmClient implements AutoCloseable {
   private final CallSteps steps;
   private final BatchDispatch batches;
   private final EmbedDispatch embeddings;
+  private final RerankDispatch reranks;
 
   private LlmClient(ClientConfig config) {
     this.config = config;
@@ -84,6 +86,14 @@ public final class LlmClient implements AutoCloseable {
             this::start);
     this.embeddings =
         new EmbedDispatch(
+            steps,
+            steps.send().wire(),
+            transport,
+            config.requestTimeout(),
+            specs,
+            config.cache().orElse(null));
+    this.reranks =
+        new RerankDispatch(
             steps,
             steps.send().wire(),
             transport,
@@ -352,6 +362,19 @@ public final class LlmClient implements AutoCloseable {
     return embed(texts.stream().map(TextInput::of).toList(), settings).stream()
         .map(CompletableFuture::join)
         .toList();
+  }
+
+  /**
+   * Ranks each query's documents with the settings' rerank model (Cohere's rerank): one request a
+   * query under this client's limits, retries and cache, priced by the search units billed. The
+   * futures, one per query in order, complete with a ranking (best first, each document's index and
+   * score) or an error, never exceptionally.
+   */
+  public List<CompletableFuture<Ranking>> rerank(
+      List<RerankQuery> queries, RerankSettings settings) {
+    return reranks.start(
+        List.copyOf(Objects.requireNonNull(queries, "queries")),
+        Objects.requireNonNull(settings, "settings"));
   }
 
   /**

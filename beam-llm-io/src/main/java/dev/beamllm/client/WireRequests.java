@@ -15,6 +15,7 @@ import dev.beamllm.provider.EmbeddingApi;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RemoteMcpServer;
+import dev.beamllm.provider.RerankApi;
 import dev.beamllm.tool.Tool;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,11 @@ final class WireRequests {
    */
   Optional<EmbeddingApi> embeddingApi(ModelSpec spec) {
     return Adapters.embeddingApi(spec.wireFormat()).filter(api -> api.embeds(spec));
+  }
+
+  /** The rerank API of the model's wire format, when the model is one of its rerank models. */
+  Optional<RerankApi> rerankApi(ModelSpec spec) {
+    return Adapters.rerankApi(spec.wireFormat()).filter(api -> api.reranks(spec));
   }
 
   /** The model's credentials, read once. */
