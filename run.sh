@@ -52,6 +52,9 @@ Commands:
   bench batch-api [--rows N] [--rounds N] [--rpm N] [--latency 200ms] [--completion 20s]
                              the main job online and through the batch API (fake provider):
                              wall time, HTTP calls, batches, cost (about 4 minutes for 3 rounds)
+  bench embed [--rows N] [--runs N] [--latency 100ms]
+                             ./run.sh embed on 100,000 texts (fake provider): wall time, texts/s,
+                             requests sent, texts a request (about 2 minutes for 3 runs)
   bench cluster [--runs N] [--rows N]
                              the main job on the Flink session cluster at parallelism 4 against
                              one 6,000/min quota: shared through Redis, full limit per worker,
@@ -297,6 +300,12 @@ case "$cmd" in
         java -cp "$JAR" dev.beamllm.pipelines.bench.PromptCacheBench --out target/bench-prompt-cache.md "$@"
         write_bench_section prompt-cache < target/bench-prompt-cache.md
         ;;
+      embed)
+        shift
+        build_if_needed
+        java "${JVM_FLAGS[@]}" -cp "$JAR" dev.beamllm.pipelines.bench.EmbedBench --out target/bench-embed.md "$@"
+        write_bench_section embed < target/bench-embed.md
+        ;;
       batch-api)
         shift
         build_if_needed
@@ -309,7 +318,7 @@ case "$cmd" in
         java "${JVM_FLAGS[@]}" -cp "$JAR" dev.beamllm.pipelines.bench.ClusterBench --out target/bench-cluster.md "$@"
         write_bench_section cluster < target/bench-cluster.md
         ;;
-      *) echo "run.sh: bench needs one of: fake-server, client, llmio, agent, prompt-cache, batch-api, scale, cluster" >&2; exit 2 ;;
+      *) echo "run.sh: bench needs one of: fake-server, client, llmio, agent, prompt-cache, batch-api, embed, scale, cluster" >&2; exit 2 ;;
     esac
     ;;
   test)
