@@ -99,8 +99,8 @@ public final class EmbedBench {
         }
         long written;
         long bytes = Files.size(outDir.resolve("embeddings.jsonl"));
-        try (var out = Files.lines(outDir.resolve("embeddings.jsonl"))) {
-          written = out.count();
+        try (var lines1 = Files.lines(outDir.resolve("embeddings.jsonl"))) {
+          written = lines1.count();
         }
         // Each run writes a gigabyte or more of vectors as JSON: gone before the next.
         deleteTree(outDir);
