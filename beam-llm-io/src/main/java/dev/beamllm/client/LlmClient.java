@@ -15,6 +15,7 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.Embedding;
 import dev.beamllm.response.ErrorKind;
+import dev.beamllm.response.Transcription;
 import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.ToolSet;
 import java.io.IOException;
@@ -58,6 +59,7 @@ public final class LlmClient implements AutoCloseable {
   private final CallSteps steps;
   private final BatchDispatch batches;
   private final EmbedDispatch embeddings;
+  private final TranscribeDispatch transcriptions;
 
   private LlmClient(ClientConfig config) {
     this.config = config;
@@ -84,6 +86,14 @@ public final class LlmClient implements AutoCloseable {
             this::start);
     this.embeddings =
         new EmbedDispatch(
+            steps,
+            steps.send().wire(),
+            transport,
+            config.requestTimeout(),
+            specs,
+            config.cache().orElse(null));
+    this.transcriptions =
+        new TranscribeDispatch(
             steps,
             steps.send().wire(),
             transport,
@@ -352,6 +362,21 @@ public final class LlmClient implements AutoCloseable {
     return embed(texts.stream().map(TextInput::of).toList(), settings).stream()
         .map(CompletableFuture::join)
         .toList();
+  }
+
+  /**
+   * Transcribes audio files with the settings' model ({@code /audio/transcriptions}): one file a
+   * request, under this client's limits, retries and cache (a file transcribed before with the same
+   * model and settings, in this run or a stopped one, is not sent again; identical files go once).
+   * A file larger than the provider takes (25 MB for OpenAI) fails with {@code TOO_LARGE} without
+   * being sent. No thread waits. The futures, one per file in order, complete with a transcript or
+   * an error, never exceptionally.
+   */
+  public List<CompletableFuture<Transcription>> transcribe(
+      List<AudioInput> inputs, TranscribeSettings settings) {
+    return transcriptions.start(
+        List.copyOf(Objects.requireNonNull(inputs, "inputs")),
+        Objects.requireNonNull(settings, "settings"));
   }
 
   /**

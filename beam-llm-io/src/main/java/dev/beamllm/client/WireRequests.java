@@ -15,6 +15,7 @@ import dev.beamllm.provider.EmbeddingApi;
 import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RemoteMcpServer;
+import dev.beamllm.provider.TranscriptionApi;
 import dev.beamllm.tool.Tool;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,14 @@ final class WireRequests {
    */
   Optional<EmbeddingApi> embeddingApi(ModelSpec spec) {
     return Adapters.embeddingApi(spec.wireFormat()).filter(api -> api.embeds(spec));
+  }
+
+  /**
+   * The transcription API of the model's wire format, when the model is one of its transcription
+   * models.
+   */
+  Optional<TranscriptionApi> transcriptionApi(ModelSpec spec) {
+    return Adapters.transcriptionApi(spec.wireFormat()).filter(api -> api.transcribes(spec));
   }
 
   /** The model's credentials, read once. */

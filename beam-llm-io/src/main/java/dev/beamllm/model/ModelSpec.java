@@ -115,6 +115,21 @@ public abstract class ModelSpec implements Serializable {
   }
 
   /**
+   * The dollar cost of a transcription's usage as its provider reports it: the billed seconds at
+   * {@link #minutePrice} (whisper-1), plus the prompt's text tokens at the input price, the audio
+   * tokens at {@link #audioInputPrice} and the transcript's tokens at the output price (the gpt-4o
+   * transcribe models). What was not reported counts 0.
+   */
+  public double transcriptionCost(
+      double seconds, long textTokens, long audioTokens, long outputTokens) {
+    return seconds / 60.0 * minutePrice()
+        + (textTokens * prices().input()
+                + audioTokens * audioInputPrice()
+                + outputTokens * prices().output())
+            / 1_000_000.0;
+  }
+
+  /**
    * The dollar cost of a request's usage at the standard tier; see {@link #cost(Usage, String)}.
    */
   public double cost(Usage usage) {
