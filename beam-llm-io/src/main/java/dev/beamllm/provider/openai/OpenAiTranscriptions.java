@@ -89,7 +89,6 @@ final class OpenAiTranscriptions implements TranscriptionApi {
     boolean azure = OpenAiChatAdapter.isAzure(model);
     String boundary = boundary(r.audio());
     Form form = new Form(boundary);
-    form.file("file", r.fileName(), contentType(r.fileName()), r.audio());
     if (!azure) {
       form.field("model", model.apiName());
     }
@@ -104,6 +103,8 @@ final class OpenAiTranscriptions implements TranscriptionApi {
     if (r.temperature() != null) {
       form.field("temperature", Double.toString(r.temperature()));
     }
+    // The file last, after the fields, as the official SDKs (httpx) write a form.
+    form.file("file", r.fileName(), contentType(r.fileName()), r.audio());
     String path = "/audio/transcriptions";
     if (azure) {
       path +=
