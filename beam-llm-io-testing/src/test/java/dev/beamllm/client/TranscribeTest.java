@@ -34,7 +34,7 @@ public class TranscribeTest {
    * A 16 kHz mono 16-bit WAV of {@code seconds}, with {@code marker} in a LIST chunk when given;
    * its samples are bytes that are not UTF-8, so only an upload kept byte for byte parses.
    */
-  static byte[] wav(double seconds, String marker) {
+  public static byte[] wav(double seconds, String marker) {
     int byteRate = 16_000 * 2;
     int dataSize = (int) (seconds * byteRate);
     byte[] note = marker == null ? new byte[0] : (marker + "\0").getBytes(StandardCharsets.UTF_8);
