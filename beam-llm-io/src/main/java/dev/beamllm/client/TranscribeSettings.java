@@ -2,6 +2,7 @@ package dev.beamllm.client;
 
 import com.google.auto.value.AutoValue;
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.Optional;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -59,9 +60,7 @@ public abstract class TranscribeSettings implements Serializable {
       throw new IllegalArgumentException(
           "language: an ISO-639-1 code such as \"en\" is expected, got " + language);
     }
-    return toBuilder()
-        .setLanguageOrNull(language.strip().toLowerCase(java.util.Locale.ROOT))
-        .build();
+    return toBuilder().setLanguageOrNull(language.strip().toLowerCase(Locale.ROOT)).build();
   }
 
   /** A prompt guiding the model's style or spellings; must not be blank. */
