@@ -2,11 +2,13 @@ package dev.beamllm.beam;
 
 import com.google.auto.service.AutoService;
 import dev.beamllm.client.AgentResult;
+import dev.beamllm.client.AudioInput;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.client.TextInput;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.Embedding;
+import dev.beamllm.response.Transcription;
 import java.util.List;
 import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.Coder;
@@ -39,6 +41,8 @@ public final class LlmCoders implements CoderProviderRegistrar {
         CoderProviders.forCoder(TypeDescriptor.of(AgentResult.class), AgentResultCoder.of()),
         CoderProviders.forCoder(TypeDescriptor.of(Embedding.class), EmbeddingCoder.of()),
         CoderProviders.forCoder(TypeDescriptor.of(TextInput.class), TextInputCoder.of()),
+        CoderProviders.forCoder(TypeDescriptor.of(AudioInput.class), AudioInputCoder.of()),
+        CoderProviders.forCoder(TypeDescriptor.of(Transcription.class), TranscriptionCoder.of()),
         new FailureCoderProvider());
   }
 

@@ -252,6 +252,22 @@ public final class LlmIO {
     return RerankQueries.of(model);
   }
 
+  /**
+   * The transcription transform for a model ({@code whisper-1}, {@code gpt-4o-transcribe}, {@code
+   * gpt-4o-mini-transcribe}, or an OpenAI-compatible server's): {@code
+   * PTransform<PCollection<AudioInput>, TranscribeResult>}. Each file is uploaded to {@code
+   * /audio/transcriptions} under the same limits, retries and cache as completions (a file
+   * transcribed before with the same model and settings is not sent again); each transcript keeps
+   * its file's id; a file over the provider's size limit (25 MB) goes to the failures unsent.
+   *
+   * <pre>{@code
+   * TranscribeResult r = files.apply(LlmIO.transcribe("whisper-1").withLanguage("en"));
+   * }</pre>
+   */
+  public static TranscribeAudio transcribe(String model) {
+    return TranscribeAudio.of(model);
+  }
+
   /** The completion transform with no models yet; add them with {@link Complete#withModels}. */
   public static Complete complete() {
     return new AutoValue_LlmIO_Complete.Builder()

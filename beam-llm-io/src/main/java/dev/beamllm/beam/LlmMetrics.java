@@ -3,6 +3,7 @@ package dev.beamllm.beam;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.Embedding;
 import dev.beamllm.response.Ranking;
+import dev.beamllm.response.Transcription;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -138,6 +139,30 @@ public final class LlmMetrics {
     }
     long cost = Math.round(r.cost() * 1_000_000);
     costMicros.inc(cost);
+    LOCAL_COST.add(cost);
+  }
+
+  /**
+   * A file transcribed; a cache hit costs nothing. Its tokens (gpt-4o transcribe models) count as
+   * input and output tokens; whisper-1's seconds are in its cost only. The cost is counted whole
+   * millionths with the rest carried, as an embedding's.
+   */
+  void transcribed(Transcription t) {
+    successes.inc();
+    LOCAL_ANSWERED.increment();
+    if (t.cacheHit()) {
+      cacheHits.inc();
+      LOCAL_CACHE_HITS.increment();
+      return;
+    }
+    costCarryMicros += t.cost() * 1_000_000;
+    long cost = (long) costCarryMicros;
+    costCarryMicros -= cost;
+    inputTokens.inc(t.inputTokens());
+    outputTokens.inc(t.outputTokens());
+    costMicros.inc(cost);
+    LOCAL_INPUT.add(t.inputTokens());
+    LOCAL_OUTPUT.add(t.outputTokens());
     LOCAL_COST.add(cost);
   }
 

@@ -1,5 +1,6 @@
 package dev.beamllm.beam;
 
+import dev.beamllm.client.AudioInput;
 import dev.beamllm.client.BatchSettings;
 import dev.beamllm.client.ClientConfig;
 import dev.beamllm.client.EmbedSettings;
@@ -9,11 +10,13 @@ import dev.beamllm.client.RerankQuery;
 import dev.beamllm.client.RerankSettings;
 import dev.beamllm.client.StatusTracker;
 import dev.beamllm.client.TextInput;
+import dev.beamllm.client.TranscribeSettings;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.Embedding;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.Ranking;
+import dev.beamllm.response.Transcription;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +67,21 @@ interface LlmService extends AutoCloseable {
         .toList();
   }
 
+  /**
+   * Transcribes audio files (see {@link LlmClient#transcribe}); one future per file, in order, none
+   * completing exceptionally. By default every file fails: a service that only completes.
+   */
+  default List<CompletableFuture<Transcription>> transcribe(
+      List<AudioInput> inputs, TranscribeSettings settings) {
+    ApiError none = ApiError.of(ErrorKind.UNSUPPORTED, "this service does not transcribe");
+    return inputs.stream()
+        .map(
+            a ->
+                CompletableFuture.completedFuture(
+                    Transcription.failed(a.id(), settings.model(), none)))
+        .toList();
+  }
+
   /** What it has done so far (for {@link LlmIO#localStatus}). */
   StatusTracker.Status status();
 
@@ -103,6 +121,12 @@ interface LlmService extends AutoCloseable {
       public List<CompletableFuture<Ranking>> rerank(
           List<RerankQuery> queries, RerankSettings settings) {
         return client.rerank(queries, settings);
+      }
+
+      @Override
+      public List<CompletableFuture<Transcription>> transcribe(
+          List<AudioInput> inputs, TranscribeSettings settings) {
+        return client.transcribe(inputs, settings);
       }
 
       @Override

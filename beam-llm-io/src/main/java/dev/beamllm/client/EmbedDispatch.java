@@ -28,8 +28,8 @@ import java.util.concurrent.CompletableFuture;
  * a text already embedded (in this run or a stopped one) is served from the cache and identical
  * texts are sent once; the rest go in requests of as many texts as the settings and the provider's
  * documented limits allow (count and tokens), each under the client's limits and retries ({@link
- * EmbedCall}). Each vector is stored as it arrives. A text longer than the model takes fails alone
- * ({@code TOO_LARGE}), as does every text of a request that failed for good.
+ * ProviderCall}). Each vector is stored as it arrives. A text longer than the model takes fails
+ * alone ({@code TOO_LARGE}), as does every text of a request that failed for good.
  */
 final class EmbedDispatch {
   private final CallSteps steps;

@@ -136,15 +136,10 @@ final class HttpTransport implements AutoCloseable {
    */
   record Fetched(String contentType, byte[] body) {}
 
-  private static HttpRequest request(HttpCall call, Duration timeout) {
+  /** The JDK request of a call (package-private so a test can send it to a plain-http server). */
+  static HttpRequest request(HttpCall call, Duration timeout) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(call.uri())
-            .timeout(timeout)
-            .method(
-                call.method(),
-                call.body().isEmpty()
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(call.body()));
+        HttpRequest.newBuilder(call.uri()).timeout(timeout).method(call.method(), publisher(call));
     // Plain http gets HTTP/1.1 directly: an h2c upgrade attempt costs a round trip and few servers
     // take it.
     if ("http".equalsIgnoreCase(call.uri().getScheme())) {
@@ -152,6 +147,16 @@ final class HttpTransport implements AutoCloseable {
     }
     call.headers().forEach(b::header);
     return b.build();
+  }
+
+  /** The call's body: none, its text in UTF-8, or its bytes unchanged (an upload). */
+  private static HttpRequest.BodyPublisher publisher(HttpCall call) {
+    if (!call.hasBody()) {
+      return HttpRequest.BodyPublishers.noBody();
+    }
+    return call.binaryBody() != null
+        ? HttpRequest.BodyPublishers.ofByteArray(call.binaryBody())
+        : HttpRequest.BodyPublishers.ofString(call.body());
   }
 
   /**

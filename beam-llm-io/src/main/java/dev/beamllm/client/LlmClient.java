@@ -16,6 +16,7 @@ import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.Embedding;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.Ranking;
+import dev.beamllm.response.Transcription;
 import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.ToolSet;
 import java.io.IOException;
@@ -60,6 +61,7 @@ public final class LlmClient implements AutoCloseable {
   private final BatchDispatch batches;
   private final EmbedDispatch embeddings;
   private final RerankDispatch reranks;
+  private final TranscribeDispatch transcriptions;
 
   private LlmClient(ClientConfig config) {
     this.config = config;
@@ -94,6 +96,14 @@ public final class LlmClient implements AutoCloseable {
             config.cache().orElse(null));
     this.reranks =
         new RerankDispatch(
+            steps,
+            steps.send().wire(),
+            transport,
+            config.requestTimeout(),
+            specs,
+            config.cache().orElse(null));
+    this.transcriptions =
+        new TranscribeDispatch(
             steps,
             steps.send().wire(),
             transport,
@@ -374,6 +384,21 @@ public final class LlmClient implements AutoCloseable {
       List<RerankQuery> queries, RerankSettings settings) {
     return reranks.start(
         List.copyOf(Objects.requireNonNull(queries, "queries")),
+        Objects.requireNonNull(settings, "settings"));
+  }
+
+  /**
+   * Transcribes audio files with the settings' model ({@code /audio/transcriptions}): one file a
+   * request, under this client's limits, retries and cache (a file transcribed before with the same
+   * model and settings, in this run or a stopped one, is not sent again; identical files go once).
+   * A file larger than the provider takes (25 MB for OpenAI) fails with {@code TOO_LARGE} without
+   * being sent. No thread waits. The futures, one per file in order, complete with a transcript or
+   * an error, never exceptionally.
+   */
+  public List<CompletableFuture<Transcription>> transcribe(
+      List<AudioInput> inputs, TranscribeSettings settings) {
+    return transcriptions.start(
+        List.copyOf(Objects.requireNonNull(inputs, "inputs")),
         Objects.requireNonNull(settings, "settings"));
   }
 

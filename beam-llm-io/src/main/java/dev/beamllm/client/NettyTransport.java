@@ -153,7 +153,8 @@ final class NettyTransport implements AutoCloseable {
       Duration timeout) {
     URI uri = call.uri();
     String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    byte[] body = call.body().getBytes(StandardCharsets.UTF_8);
+    // The text body in UTF-8, or an upload's bytes as they are.
+    byte[] body = call.bodyBytes();
     FullHttpRequest request =
         new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1,

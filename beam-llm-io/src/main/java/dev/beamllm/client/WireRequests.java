@@ -16,6 +16,7 @@ import dev.beamllm.provider.ProviderAdapter;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RemoteMcpServer;
 import dev.beamllm.provider.RerankApi;
+import dev.beamllm.provider.TranscriptionApi;
 import dev.beamllm.tool.Tool;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +92,14 @@ final class WireRequests {
   /** The rerank API of the model's wire format, when the model is one of its rerank models. */
   Optional<RerankApi> rerankApi(ModelSpec spec) {
     return Adapters.rerankApi(spec.wireFormat()).filter(api -> api.reranks(spec));
+  }
+
+  /**
+   * The transcription API of the model's wire format, when the model is one of its transcription
+   * models.
+   */
+  Optional<TranscriptionApi> transcriptionApi(ModelSpec spec) {
+    return Adapters.transcriptionApi(spec.wireFormat()).filter(api -> api.transcribes(spec));
   }
 
   /** The model's credentials, read once. */

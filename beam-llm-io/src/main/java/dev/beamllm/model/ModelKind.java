@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * What a model does, which decides the endpoint it is called through: a chat model answers a
  * conversation, an embedding model turns texts into vectors, a rerank model scores documents
- * against a query. Registry entries say {@code "kind"}; an entry without one is a chat model.
+ * against a query, a transcription model turns audio into text. Registry entries say {@code
+ * "kind"}; an entry without one is a chat model.
  */
 public enum ModelKind {
   /** Answers conversations (chat completions, Messages, generateContent, Converse). */
@@ -13,9 +14,14 @@ public enum ModelKind {
   /** Turns texts into vectors (the provider package's {@code EmbeddingApi}). */
   EMBEDDING,
   /** Scores documents against a query (its {@code RerankApi}). */
-  RERANK;
+  RERANK,
+  /** Turns audio into text (its {@code TranscriptionApi}). */
+  TRANSCRIPTION;
 
-  /** The name used in the registry JSON: {@code chat}, {@code embedding} or {@code rerank}. */
+  /**
+   * The name used in the registry JSON: {@code chat}, {@code embedding}, {@code rerank} or {@code
+   * transcription}.
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -32,6 +38,6 @@ public enum ModelKind {
       }
     }
     throw new IllegalArgumentException(
-        "unknown model kind '" + name + "' (chat, embedding or rerank)");
+        "unknown model kind '" + name + "' (chat, embedding, rerank or transcription)");
   }
 }

@@ -165,8 +165,9 @@ public final class ModelRegistry implements Serializable {
    * entry needs {@code id}, {@code wire_format} and {@code api_base}, and may give {@code
    * api_name}, {@code api_key_env}, {@code prices}, {@code capabilities}, {@code context_window},
    * {@code max_output_tokens}, {@code aliases}, {@code provider}, and for a model that is not a
-   * chat model {@code kind} ({@code embedding} or {@code rerank}) with an embedding model's native
-   * {@code dimensions} and a rerank model's {@code prices.per_1k_searches}.
+   * chat model {@code kind} ({@code embedding}, {@code rerank} or {@code transcription}) with an
+   * embedding model's native {@code dimensions}, a rerank model's {@code prices.per_1k_searches}
+   * and a transcription model's {@code prices.per_minute} or {@code prices.audio_input}.
    */
   public ModelRegistry withModelsFrom(Path file) {
     JsonNode root;

@@ -74,6 +74,19 @@ public abstract class ModelSpec implements Serializable {
    */
   public abstract double searchPrice();
 
+  /**
+   * Dollars per minute of audio, for a transcription model billed by the audio's duration
+   * (whisper-1, whose answers report {@code usage.seconds}); 0 for others.
+   */
+  public abstract double minutePrice();
+
+  /**
+   * Dollars per million audio input tokens, for a transcription model billed by the token
+   * (gpt-4o-transcribe, whose answers report {@code input_token_details.audio_tokens}); its text
+   * tokens (the prompt) and output tokens are priced by {@link #prices()}. 0 for others.
+   */
+  public abstract double audioInputPrice();
+
   /** A builder for custom models. */
   public static Builder builder() {
     return new AutoValue_ModelSpec.Builder()
@@ -84,7 +97,9 @@ public abstract class ModelSpec implements Serializable {
         .setMaxOutputTokens(4_096)
         .setKind(ModelKind.CHAT)
         .setDimensions(0)
-        .setSearchPrice(0);
+        .setSearchPrice(0)
+        .setMinutePrice(0)
+        .setAudioInputPrice(0);
   }
 
   /** A builder starting from this spec. */
@@ -97,6 +112,21 @@ public abstract class ModelSpec implements Serializable {
         .setAliases(List.of())
         .setReasoningEffort(effort)
         .build();
+  }
+
+  /**
+   * The dollar cost of a transcription's usage as its provider reports it: the billed seconds at
+   * {@link #minutePrice} (whisper-1), plus the prompt's text tokens at the input price, the audio
+   * tokens at {@link #audioInputPrice} and the transcript's tokens at the output price (the gpt-4o
+   * transcribe models). What was not reported counts 0.
+   */
+  public double transcriptionCost(
+      double seconds, long textTokens, long audioTokens, long outputTokens) {
+    return seconds / 60.0 * minutePrice()
+        + (textTokens * prices().input()
+                + audioTokens * audioInputPrice()
+                + outputTokens * prices().output())
+            / 1_000_000.0;
   }
 
   /**
@@ -199,6 +229,12 @@ public abstract class ModelSpec implements Serializable {
     /** Sets the dollars per 1,000 searches of a model billed by the search; 0 for none. */
     public abstract Builder setSearchPrice(double dollarsPerThousandSearches);
 
+    /** Sets the dollars per minute of audio of a transcription model billed by duration. */
+    public abstract Builder setMinutePrice(double dollarsPerMinute);
+
+    /** Sets the dollars per million audio input tokens of a transcription model. */
+    public abstract Builder setAudioInputPrice(double dollarsPerMillionAudioTokens);
+
     abstract List<String> aliases();
 
     abstract ModelSpec autoBuild();
@@ -210,9 +246,14 @@ public abstract class ModelSpec implements Serializable {
       if (spec.id().isBlank()) {
         throw new IllegalArgumentException("model id is empty");
       }
-      if (spec.dimensions() < 0 || spec.searchPrice() < 0) {
+      if (spec.dimensions() < 0
+          || spec.searchPrice() < 0
+          || spec.minutePrice() < 0
+          || spec.audioInputPrice() < 0) {
         throw new IllegalArgumentException(
-            "model " + spec.id() + ": dimensions and search price must not be negative");
+            "model "
+                + spec.id()
+                + ": dimensions and search, minute and audio prices must not be negative");
       }
       if (spec.contextWindow() <= 0 || spec.maxOutputTokens() < 0) {
         throw new IllegalArgumentException(

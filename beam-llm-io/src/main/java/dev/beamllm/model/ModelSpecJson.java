@@ -16,9 +16,11 @@ final class ModelSpecJson {
 
   /**
    * Reads one model: {@code kind} ({@code chat} unless said), an embedding model's native {@code
-   * dimensions}, and a search-billed model's {@code prices.per_1k_searches}. {@code strict} (the
-   * built-in registry) requires every field, {@code source} (the page its prices come from)
-   * included; custom models need only {@code id}, {@code wire_format} and {@code api_base}.
+   * dimensions}, a search-billed model's {@code prices.per_1k_searches}, and a transcription
+   * model's {@code prices.per_minute} (billed by duration) or {@code prices.audio_input} (dollars
+   * per million audio tokens). {@code strict} (the built-in registry) requires every field, {@code
+   * source} (the page its prices come from) included; custom models need only {@code id}, {@code
+   * wire_format} and {@code api_base}.
    */
   static ModelSpec read(JsonNode node, boolean strict) {
     String id = text(node, "id", null);
@@ -68,6 +70,8 @@ final class ModelSpecJson {
           .setKind(ModelKind.parse(text(node, "kind", "chat")))
           .setDimensions(node.path("dimensions").asInt(0))
           .setSearchPrice(prices.path("per_1k_searches").asDouble(0))
+          .setMinutePrice(prices.path("per_minute").asDouble(0))
+          .setAudioInputPrice(prices.path("audio_input").asDouble(0))
           .build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model '" + id + "': " + e.getMessage(), e);

@@ -21,6 +21,8 @@ public final class Adapters {
   private static final Map<WireFormat, ProviderAdapter> ADAPTERS = new EnumMap<>(WireFormat.class);
   private static final Map<WireFormat, EmbeddingApi> EMBEDDINGS = new EnumMap<>(WireFormat.class);
   private static final Map<WireFormat, RerankApi> RERANKS = new EnumMap<>(WireFormat.class);
+  private static final Map<WireFormat, TranscriptionApi> TRANSCRIPTIONS =
+      new EnumMap<>(WireFormat.class);
 
   static {
     ADAPTERS.put(WireFormat.OPENAI, new OpenAiChatAdapter());
@@ -33,6 +35,9 @@ public final class Adapters {
     ADAPTERS.put(WireFormat.OPENAI_RESPONSES, new OpenAiResponsesAdapter());
     EMBEDDINGS.put(
         WireFormat.OPENAI, ((OpenAiChatAdapter) ADAPTERS.get(WireFormat.OPENAI)).embeddingApi());
+    TRANSCRIPTIONS.put(
+        WireFormat.OPENAI,
+        ((OpenAiChatAdapter) ADAPTERS.get(WireFormat.OPENAI)).transcriptionApi());
     EMBEDDINGS.put(
         WireFormat.MISTRAL, ((MistralAdapter) ADAPTERS.get(WireFormat.MISTRAL)).embeddingApi());
     EMBEDDINGS.put(
@@ -96,5 +101,15 @@ public final class Adapters {
    */
   public static Optional<RerankApi> rerankApi(WireFormat format) {
     return Optional.ofNullable(RERANKS.get(format));
+  }
+
+  /**
+   * The speech-to-text endpoint of a wire format's provider (OpenAI, Azure and the compatible
+   * servers' {@code /audio/transcriptions}), if it has one; built and classified as {@link
+   * #embeddingApi}'s. Whether it transcribes with a given model is {@link
+   * TranscriptionApi#transcribes}'s to say.
+   */
+  public static Optional<TranscriptionApi> transcriptionApi(WireFormat format) {
+    return Optional.ofNullable(TRANSCRIPTIONS.get(format));
   }
 }

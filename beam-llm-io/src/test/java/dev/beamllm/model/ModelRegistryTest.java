@@ -447,7 +447,33 @@ public class ModelRegistryTest {
     for (ModelSpec m : registry.models()) {
       assertEquals(m.id(), m.kind() == ModelKind.EMBEDDING, m.dimensions() > 0);
       assertEquals(m.id(), m.kind() == ModelKind.RERANK, m.searchPrice() > 0);
+      assertEquals(
+          m.id(),
+          m.kind() == ModelKind.TRANSCRIPTION,
+          m.minutePrice() > 0 || m.audioInputPrice() > 0);
     }
+  }
+
+  @Test
+  public void transcriptionModelsCarryTheirAudioPrices() {
+    // platform.openai.com/docs/pricing: Whisper $0.006 per minute; gpt-4o-transcribe $2.50 text
+    // input, $6.00 audio input, $10.00 output per 1M tokens; the mini $1.25 / $3.00 / $5.00.
+    ModelSpec whisper = registry.lookup("whisper-1");
+    assertEquals(ModelKind.TRANSCRIPTION, whisper.kind());
+    assertEquals(0.006, whisper.minutePrice(), 1e-12);
+    assertEquals(0.0, whisper.audioInputPrice(), 1e-12);
+    assertEquals(0.0, whisper.prices().input(), 1e-12);
+    ModelSpec gpt = registry.lookup("gpt-4o-transcribe");
+    assertEquals(ModelKind.TRANSCRIPTION, gpt.kind());
+    assertEquals(6.0, gpt.audioInputPrice(), 1e-12);
+    assertEquals(2.5, gpt.prices().input(), 1e-12);
+    assertEquals(10.0, gpt.prices().output(), 1e-12);
+    assertEquals(0.0, gpt.minutePrice(), 1e-12);
+    ModelSpec mini = registry.lookup("gpt-4o-mini-transcribe");
+    assertEquals(3.0, mini.audioInputPrice(), 1e-12);
+    assertEquals(1.25, mini.prices().input(), 1e-12);
+    assertEquals(5.0, mini.prices().output(), 1e-12);
+    assertEquals(WireFormat.OPENAI, mini.wireFormat());
   }
 
   @Test

@@ -97,7 +97,7 @@ public abstract class BaseAdapter implements ProviderAdapter {
         sign(request, new HttpCall(method, URI.create(baseUrl(request) + path), headers, body));
     Map<String, String> merged = new LinkedHashMap<>(call.headers());
     merged.putAll(extraHeaders(request));
-    return new HttpCall(call.method(), call.uri(), merged, call.body());
+    return call.withHeaders(merged);
   }
 
   /** The model's {@code api_base} without trailing slashes; a path is appended to it. */

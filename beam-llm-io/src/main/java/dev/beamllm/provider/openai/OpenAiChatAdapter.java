@@ -15,6 +15,7 @@ import dev.beamllm.provider.ParsedAnswer;
 import dev.beamllm.provider.ProviderRequest;
 import dev.beamllm.provider.RateLimitInfo;
 import dev.beamllm.provider.StreamDecoder;
+import dev.beamllm.provider.TranscriptionApi;
 import dev.beamllm.provider.internal.BaseAdapter;
 import dev.beamllm.provider.internal.Errors;
 import dev.beamllm.provider.internal.ServiceTiers;
@@ -49,6 +50,9 @@ public final class OpenAiChatAdapter extends BaseAdapter implements BatchApi {
 
   /** OpenAI's (and Azure's, and the compatible servers') embeddings, called as this adapter. */
   private final EmbeddingApi embeddings = new OpenAiEmbeddings(this::call);
+
+  /** OpenAI's (and Azure's, and the compatible servers') transcriptions, called as this adapter. */
+  private final TranscriptionApi transcriptions = new OpenAiTranscriptions(this::call);
 
   /**
    * The Azure OpenAI API version for reasoning models (o-series, gpt-5), unless {@code
@@ -257,6 +261,14 @@ public final class OpenAiChatAdapter extends BaseAdapter implements BatchApi {
    */
   public EmbeddingApi embeddingApi() {
     return embeddings;
+  }
+
+  /**
+   * The audio transcription endpoint of this API ({@code /audio/transcriptions}), calling as this
+   * adapter does; an accessor for the same reason as {@link #embeddingApi}.
+   */
+  public TranscriptionApi transcriptionApi() {
+    return transcriptions;
   }
 
   @Override
