@@ -8,6 +8,8 @@ import dev.beamllm.extract.SchemaValidator;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
@@ -31,6 +33,10 @@ final class CheckAnswerFn<T> extends DoFn<ApiResponse, KV<String, T>> {
   private final TupleTag<KV<String, T>> rows;
   private final TupleTag<LlmRequest> repairs;
   private final TupleTag<LlmFailure> failures;
+  private final Counter checks = Metrics.counter(LlmMetrics.NAMESPACE, "extract_checks");
+  private final Counter extracted = Metrics.counter(LlmMetrics.NAMESPACE, "extracted");
+  private final Counter repairTurns = Metrics.counter(LlmMetrics.NAMESPACE, "repair_turns");
+  private final Counter invalid = Metrics.counter(LlmMetrics.NAMESPACE, "invalid_outputs");
 
   /**
    * @param binding reads valid JSON into a {@code T}; null when {@code T} is String (the JSON)
@@ -60,9 +66,12 @@ final class CheckAnswerFn<T> extends DoFn<ApiResponse, KV<String, T>> {
     LlmRequest original = row.original();
     int attempts = row.priorAttempts() + answer.attempts();
     CheckedAnswer checked = validator.check(answer.completion());
+    checks.inc();
     if (checked.isValid()) {
       String json = checked.validJson().get();
       try {
+        T value = binding == null ? cast(json) : binding.read(json);
+        extracted.inc();
         out.get(rows)
             .output(
                 KV.of(
@@ -71,6 +80,7 @@ final class CheckAnswerFn<T> extends DoFn<ApiResponse, KV<String, T>> {
       } catch (IllegalArgumentException e) {
         // Valid for the schema yet not for the class (a schema string that does not match it):
         // the model cannot repair that, so it fails at once.
+        invalid.inc();
         out.get(failures)
             .output(
                 failure(original, answer, attempts, e.getMessage())
@@ -79,6 +89,7 @@ final class CheckAnswerFn<T> extends DoFn<ApiResponse, KV<String, T>> {
       }
     }
     if (!lastTurn) {
+      repairTurns.inc();
       out.get(repairs)
           .output(
               ExtractCarry.attach(
@@ -88,6 +99,7 @@ final class CheckAnswerFn<T> extends DoFn<ApiResponse, KV<String, T>> {
                   attempts));
       return;
     }
+    invalid.inc();
     out.get(failures)
         .output(
             failure(
