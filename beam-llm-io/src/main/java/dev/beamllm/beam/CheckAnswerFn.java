@@ -69,14 +69,9 @@ final class CheckAnswerFn<T> extends DoFn<ApiResponse, KV<String, T>> {
     checks.inc();
     if (checked.isValid()) {
       String json = checked.validJson().get();
+      T value;
       try {
-        T value = binding == null ? cast(json) : binding.read(json);
-        extracted.inc();
-        out.get(rows)
-            .output(
-                KV.of(
-                    original.id().orElse(null), binding == null ? cast(json) : binding.read(json)));
-        return;
+        value = binding == null ? cast(json) : binding.read(json);
       } catch (IllegalArgumentException e) {
         // Valid for the schema yet not for the class (a schema string that does not match it):
         // the model cannot repair that, so it fails at once.
@@ -87,6 +82,9 @@ final class CheckAnswerFn<T> extends DoFn<ApiResponse, KV<String, T>> {
                     .withAnswer(answer.completion()));
         return;
       }
+      extracted.inc();
+      out.get(rows).output(KV.of(original.id().orElse(null), value));
+      return;
     }
     if (!lastTurn) {
       repairTurns.inc();

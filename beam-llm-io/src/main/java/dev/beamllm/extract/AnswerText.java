@@ -35,10 +35,11 @@ final class AnswerText {
       if (node == null) {
         throw new NotJson("the answer is empty, not JSON");
       }
-      if (p.nextToken() != null) {
+      long end = p.currentLocation().getCharOffset();
+      if (trailing(p)) {
         throw new NotJson(
-            "the answer holds more than one JSON value (text after it at "
-                + where(p.currentLocation().getCharOffset(), text)
+            "the answer holds more than one JSON value, or text after it (from "
+                + where(end, text)
                 + ")");
       }
       return node;
@@ -46,6 +47,15 @@ final class AnswerText {
       throw new NotJson("the answer is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new NotJson("the answer could not be read as JSON: " + e.getMessage());
+    }
+  }
+
+  /** Whether anything but white space follows the first value (unparseable text counts). */
+  private static boolean trailing(JsonParser p) throws IOException {
+    try {
+      return p.nextToken() != null;
+    } catch (JsonProcessingException e) {
+      return true;
     }
   }
 
