@@ -3,11 +3,15 @@ package dev.beamllm.beam;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import dev.beamllm.client.LlmRequest;
 import dev.beamllm.extract.RepairTurn;
+import dev.beamllm.model.ModelRegistry;
+import dev.beamllm.model.ModelSpec;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ErrorKind;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.RecordedRequest;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
@@ -175,6 +179,50 @@ public class LlmIOExtractTest {
               });
       pipeline.run().waitUntilFinish();
       assertEquals(2, requestsFor(fake, "Eve"));
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void everyProviderGetsTheSchemaInItsNativeFormAndAnswersValidRows() throws Exception {
+    List<String> models =
+        List.of(
+            "gpt-4.1-mini",
+            // Claude 4.5 and later take output_config.format; older Claude models get a forced
+            // output tool, whose tool_choice the fake does not honour yet.
+            "claude-4.5-haiku",
+            "gemini-2.5-flash",
+            "mistral-small",
+            "command-a");
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      ModelRegistry r = fake.pointRegistry(ModelRegistry.defaults());
+      List<ModelSpec> keyless = new ArrayList<>();
+      for (String id : models) {
+        keyless.add(r.lookup(id).toBuilder().setApiKeyEnv(null).build());
+      }
+      ModelRegistry registry = r.withModels(keyless);
+      List<LlmRequest> requests = new ArrayList<>();
+      List<KV<String, Person>> expected = new ArrayList<>();
+      for (String m : models) {
+        requests.add(LlmRequest.of(Conversation.user("row for " + m).withId(m)).withModel(m));
+        expected.add(KV.of(m, new Person("row for " + m, 1, true)));
+      }
+      ExtractResult<Person> result =
+          pipeline
+              .apply(Create.of(requests).withCoder(LlmRequestCoder.of()))
+              .apply(
+                  LlmIO.extract(Person.class)
+                      .withClient(LlmIO.complete().withModels(models).withRegistry(registry))
+                      .forRequests());
+      PAssert.that(result.rowsWithIds()).containsInAnyOrder(expected);
+      PAssert.that(result.failures()).empty();
+      pipeline.run().waitUntilFinish();
+      // One request per row: every provider's answer was valid at once.
+      assertEquals(models.size(), fake.requests().size());
+      for (RecordedRequest sent : fake.requests()) {
+        assertTrue(
+            sent.path() + " " + sent.body(),
+            sent.body().contains("\"additionalProperties\":false"));
+      }
     }
   }
 }
