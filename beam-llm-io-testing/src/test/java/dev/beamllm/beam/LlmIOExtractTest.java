@@ -17,7 +17,14 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
 
@@ -86,22 +93,38 @@ public class LlmIOExtractTest {
   }
 
   @Test(timeout = 120_000)
-  public void extractsJsonRowsWithASchemaGivenAsText() throws Exception {
+  public void extractsJsonRowsWithASchemaGivenAsTextKeepingWindowsAndTimestamps() throws Exception {
     try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
       ExtractResult<String> result =
           pipeline
-              .apply(Create.of(Conversation.user("Lyon").withId("l")))
+              .apply(
+                  Create.timestamped(
+                      TimestampedValue.of(
+                          Conversation.user("Lyon").withId("l"), new Instant(1_000)),
+                      TimestampedValue.of(
+                          Conversation.user("INVALID_JSON Nice").withId("n"), new Instant(61_000))))
+              .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
               .apply(
                   LlmIO.extract(CITY_SCHEMA)
                       .withClient(
                           LlmIO.complete()
                               .withModels("gpt-4.1-mini")
                               .withRegistry(LlmIOTest.registry(fake))));
+      // Each row in its input's window, the repaired one too.
       PAssert.that(result.rowsWithIds())
+          .inWindow(new IntervalWindow(new Instant(0), new Instant(60_000)))
           .containsInAnyOrder(KV.of("l", "{\"city\":\"Lyon\",\"population\":1000}"));
+      PAssert.that(result.rowsWithIds())
+          .inWindow(new IntervalWindow(new Instant(60_000), new Instant(120_000)))
+          .containsInAnyOrder(KV.of("n", "{\"city\":\"INVALID_JSON Nice\",\"population\":1000}"));
       PAssert.that(result.failures()).empty();
+      Schema beam = Schema.builder().addStringField("city").addInt64Field("population").build();
+      PAssert.that(result.rows(beam))
+          .containsInAnyOrder(
+              Row.withSchema(beam).addValues("Lyon", 1000L).build(),
+              Row.withSchema(beam).addValues("INVALID_JSON Nice", 1000L).build());
       pipeline.run().waitUntilFinish();
-      assertEquals(1, chat(fake).size());
+      assertEquals(3, chat(fake).size());
     }
   }
 

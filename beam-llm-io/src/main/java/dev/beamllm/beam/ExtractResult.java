@@ -2,12 +2,16 @@ package dev.beamllm.beam;
 
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.JsonToRow;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
+import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
@@ -48,6 +52,24 @@ public final class ExtractResult<T> implements POutput {
    */
   public PCollection<T> rows() {
     return rows;
+  }
+
+  /**
+   * For a schema given as text ({@link LlmIO#extract(String)}): the JSON rows as Beam {@link Row}s
+   * of {@code beamSchema} (Beam's {@link JsonToRow}; field names as in the JSON), for schema-aware
+   * sinks. A row the Beam schema does not fit fails the pipeline, so give the schema the JSON
+   * schema describes. For a class, use {@link #rows()}, which already has a schema.
+   *
+   * @throws IllegalStateException when the rows are of a class, not JSON text
+   */
+  public PCollection<Row> rows(Schema beamSchema) {
+    if (!(rows.getCoder() instanceof StringUtf8Coder)) {
+      throw new IllegalStateException(
+          "rows(Schema) reads JSON text rows; rows of a class already have a schema: use rows()");
+    }
+    @SuppressWarnings("unchecked")
+    PCollection<String> json = (PCollection<String>) rows;
+    return json.apply("JsonRows", JsonToRow.withSchema(beamSchema));
   }
 
   /** The rows keyed by their conversation's id (null for a conversation without one). */
