@@ -13,7 +13,9 @@ import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.RecordedRequest;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.schemas.JavaBeanSchema;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
@@ -39,6 +41,29 @@ public class LlmIOExtractTest {
 
   /** The row type: a plain record, given a Beam schema by the transform ({@link RecordSchema}). */
   public record Person(String name, long age, boolean member) {}
+
+  /** A bean row type, with Beam's bean schema. */
+  @DefaultSchema(JavaBeanSchema.class)
+  public static class Ticket {
+    private String subject;
+    private double priority;
+
+    public String getSubject() {
+      return subject;
+    }
+
+    public void setSubject(String subject) {
+      this.subject = subject;
+    }
+
+    public double getPriority() {
+      return priority;
+    }
+
+    public void setPriority(double priority) {
+      this.priority = priority;
+    }
+  }
 
   private static final String CITY_SCHEMA =
       "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},"
@@ -246,6 +271,35 @@ public class LlmIOExtractTest {
             sent.path() + " " + sent.body(),
             sent.body().contains("\"additionalProperties\":false"));
       }
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void extractsIntoABean() throws Exception {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      ExtractResult<Ticket> result =
+          pipeline
+              .apply(Create.of(Conversation.user("Parcel late").withId("t")))
+              .apply(
+                  LlmIO.extract(Ticket.class)
+                      .withClient(
+                          LlmIO.complete()
+                              .withModels("gpt-4.1-mini")
+                              .withRegistry(LlmIOTest.registry(fake))));
+      PAssert.that(result.rows())
+          .satisfies(
+              ts -> {
+                int n = 0;
+                for (Ticket t : ts) {
+                  n++;
+                  assertEquals("Parcel late", t.getSubject());
+                  assertEquals(1.5, t.getPriority(), 0);
+                }
+                assertEquals(1, n);
+                return null;
+              });
+      assertTrue(result.rows().hasSchema());
+      pipeline.run().waitUntilFinish();
     }
   }
 }
