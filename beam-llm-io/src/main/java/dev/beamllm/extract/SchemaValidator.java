@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
 import dev.beamllm.prompt.internal.Json;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -99,6 +102,11 @@ public final class SchemaValidator implements Serializable {
   }
 
   private static SchemaRegistry registry() {
-    return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    // JSON paths ($.address.city) read well to a model; English whatever the worker's locale,
+    // so the repair turn (and its cache key) is the same on every worker.
+    SchemaRegistryConfig config =
+        SchemaRegistryConfig.builder().pathType(PathType.JSON_PATH).locale(Locale.ENGLISH).build();
+    return SchemaRegistry.withDefaultDialect(
+        SpecificationVersion.DRAFT_2020_12, b -> b.schemaRegistryConfig(config));
   }
 }
