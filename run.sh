@@ -24,6 +24,9 @@ Commands:
                              anything is sent; bad rows listed by line number
   embed --input F --model M [--dimensions N] [--inputType query|document] [--output F] ...
                              the main job embedding each row's text (JSONL lines with the vector)
+  extract --schema F --input F --models M[,M2] [--output F] ...
+                             the main job answering each row as JSON that satisfies the schema
+                             (checked, one repair turn; JSONL lines: id and the validated object)
   fake-server [--port N] [--rpm N] [--tpm N] [--latency L] [--faults F] ...
                              the embedded fake provider on 127.0.0.1 until Ctrl-C
                              (./run.sh fake-server --help lists every option)
@@ -244,8 +247,9 @@ case "$cmd" in
   estimate)
     run_java dev.beamllm.pipelines.Estimate "$@"
     ;;
-  embed)
-    # The main job with --task=embed; --model M is --models=M.
+  embed|extract)
+    # The main job with --task=embed or --task=extract (--schema FILE: the JSON schema of each
+    # row's answer); --model M is --models=M.
     args=()
     while [[ $# -gt 0 ]]; do
       case "$1" in
@@ -255,7 +259,7 @@ case "$cmd" in
       esac
       shift
     done
-    run_java dev.beamllm.pipelines.infer.BatchInference --task=embed "${args[@]}"
+    run_java dev.beamllm.pipelines.infer.BatchInference --task="$cmd" "${args[@]}"
     ;;
   fake-server)
     run_java dev.beamllm.pipelines.FakeServerCommand "$@"

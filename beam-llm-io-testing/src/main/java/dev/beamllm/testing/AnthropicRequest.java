@@ -122,18 +122,39 @@ final class AnthropicRequest {
     } catch (InvalidPromptException e) {
       throw bad("messages: " + e.getMessage(), "messages");
     }
+    String schema = outputSchema(body.get("output_config"));
     return ParsedRequest.of(
         model,
         conversation,
         offerTools ? tools : List.of(),
         maxTokens,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
+        schema == null ? ParsedRequest.OutputFormat.TEXT : ParsedRequest.OutputFormat.JSON_SCHEMA,
+        schema,
         -1,
         stream,
         thinking,
         cachePlan,
         TokenCounter.ImageRule.ANTHROPIC);
+  }
+
+  /**
+   * The JSON schema of structured output ({@code output_config.format: {"type": "json_schema",
+   * "schema": {...}}}), or null when the answer is free text; a format of another type, or without
+   * a schema object, is refused as Anthropic refuses it.
+   */
+  private static String outputSchema(JsonNode config) {
+    JsonNode format = config == null ? null : config.get("format");
+    if (format == null || format.isNull()) {
+      return null;
+    }
+    if (!format.path("type").asText().equals("json_schema")) {
+      throw bad("output_config.format.type: Input should be 'json_schema'", "output_config");
+    }
+    JsonNode schema = format.get("schema");
+    if (schema == null || !schema.isObject()) {
+      throw bad("output_config.format.schema: Input should be a valid dictionary", "output_config");
+    }
+    return Json.write(schema);
   }
 
   private static int maxTokens(JsonNode v) {

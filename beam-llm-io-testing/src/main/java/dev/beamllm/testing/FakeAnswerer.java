@@ -56,6 +56,11 @@ import java.util.regex.Pattern;
  *   <li>Else the text is {@code "Echo: <last user text>"}; a JSON-object request gets {@code
  *       {"echo": "<last user text>"}}, and a JSON-schema request an instance of the schema. A user
  *       text containing {@code #tokens=N} gets exactly N tokens of seeded filler words instead.
+ *       Deliberately invalid JSON, for tests of extraction: a JSON request whose first user message
+ *       holds {@code INVALID_JSON} gets the answer cut off in the middle on its first turn (no
+ *       assistant message yet) and, on every later turn, the valid answer made from the first user
+ *       message (as a repair turn would fix it); one whose first user message holds {@code
+ *       ALWAYS_INVALID} gets {@code {"unexpected": true}} on every turn.
  * </ol>
  *
  * <p>The dialects add the providers' built-in tools on top of these rules: see {@link
@@ -149,14 +154,51 @@ final class FakeAnswerer {
     if (directive.find()) {
       text = filler(Integer.parseInt(directive.group(1)));
     } else {
-      text =
-          switch (request.format()) {
-            case TEXT -> "Echo: " + lastUser;
-            case JSON_OBJECT -> Json.write(Json.object().put("echo", lastUser));
-            case JSON_SCHEMA -> Json.write(instance(Json.parse(request.schemaJson()), lastUser, 0));
-          };
+      text = invalidJson(request, firstUser, messages);
+      if (text == null) {
+        text =
+            switch (request.format()) {
+              case TEXT -> "Echo: " + lastUser;
+              case JSON_OBJECT -> Json.write(Json.object().put("echo", lastUser));
+              case JSON_SCHEMA ->
+                  Json.write(instance(Json.parse(request.schemaJson()), lastUser, 0));
+            };
+      }
     }
     return text(request, text, usage);
+  }
+
+  /** The directive for malformed JSON on the first turn and valid JSON after; see the rules. */
+  static final String INVALID_JSON = "INVALID_JSON";
+
+  /** The directive for JSON that never satisfies the schema; see the rules. */
+  static final String ALWAYS_INVALID = "ALWAYS_INVALID";
+
+  /**
+   * The deliberately invalid answers a JSON request gets by rule, or null when no rule applies:
+   * with {@code INVALID_JSON} in the first user message, the first answer (no assistant turn yet)
+   * is the schema's instance cut off in the middle (not JSON at all) and every later one the
+   * instance made from the first user message (the answer a valid first turn would have had); with
+   * {@code ALWAYS_INVALID}, every answer is {@code {"unexpected": true}}, which fails any schema
+   * that requires a property or forbids others.
+   */
+  private static String invalidJson(
+      ParsedRequest request, String firstUser, List<Message> messages) {
+    if (request.format() == ParsedRequest.OutputFormat.TEXT) {
+      return null;
+    }
+    if (firstUser.contains(ALWAYS_INVALID)) {
+      return Json.write(Json.object().put("unexpected", true));
+    }
+    if (!firstUser.contains(INVALID_JSON)) {
+      return null;
+    }
+    String valid =
+        request.format() == ParsedRequest.OutputFormat.JSON_SCHEMA
+            ? Json.write(instance(Json.parse(request.schemaJson()), firstUser, 0))
+            : Json.write(Json.object().put("echo", firstUser));
+    boolean firstTurn = messages.stream().noneMatch(m -> m.role() == Role.ASSISTANT);
+    return firstTurn ? valid.substring(0, Math.max(1, valid.length() / 2)) : valid;
   }
 
   /**

@@ -35,7 +35,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code attempts}: attempts sent over both stages;
  *   <li>{@code model}: the model tried last, empty when none was;
  *   <li>{@code turn}: for an agent's row ({@code LlmIO.agent()}), the model turn it failed on, from
- *       1; 0 for a plain request.
+ *       1; 0 for a plain request;
+ *   <li>{@code answer}: the model's answer that was refused, or null: an extraction's ({@code
+ *       LlmIO.extract}) last answer that was not valid for its schema ({@code INVALID_OUTPUT}).
  * </ul>
  *
  * <p>{@link #request()} and {@link #error()} rebuild the request and the error from these fields,
@@ -74,6 +76,14 @@ public abstract class LlmFailure {
         .setModel(model == null ? "" : model)
         .setTurn(0)
         .build();
+  }
+
+  /**
+   * This failure with the model's refused answer (an extraction's answer that failed its schema),
+   * kept so the row can be inspected or repaired by hand.
+   */
+  public LlmFailure withAnswer(@Nullable String answer) {
+    return toBuilder().setAnswer(answer).build();
   }
 
   /** This failure, as an agent's row that failed on model turn {@code turn} (from 1). */
@@ -167,6 +177,10 @@ public abstract class LlmFailure {
   @SchemaFieldName("turn")
   public abstract int getTurn();
 
+  /** The model's answer that was refused (see {@link #withAnswer}), or null. */
+  @SchemaFieldName("answer")
+  public abstract @Nullable String getAnswer();
+
   abstract Builder toBuilder();
 
   // ---- the same, as the library's types ----
@@ -247,6 +261,8 @@ public abstract class LlmFailure {
     public abstract Builder setModel(String model);
 
     public abstract Builder setTurn(int turn);
+
+    public abstract Builder setAnswer(@Nullable String answer);
 
     abstract LlmFailure build();
   }

@@ -268,6 +268,30 @@ public final class LlmIO {
     return TranscribeAudio.of(model);
   }
 
+  /**
+   * Structured extraction into rows of {@code recordClass} (a record or a bean with a Beam schema):
+   * {@code PTransform<PCollection<Conversation>, ExtractResult<T>>}. The class's JSON schema is
+   * sent to each model natively; answers are checked against it, an invalid one gets one repair
+   * turn quoting its errors, and what still fails is an {@code INVALID_OUTPUT} failure with the
+   * answer. Set the models and limits with {@link Extract#withClient}.
+   *
+   * <pre>{@code
+   * ExtractResult<Invoice> r = docs.apply(LlmIO.extract(Invoice.class)
+   *     .withClient(LlmIO.complete().withModels("gpt-4.1-mini")));
+   * }</pre>
+   */
+  public static <T> Extract<T> extract(Class<T> recordClass) {
+    return Extract.of(recordClass);
+  }
+
+  /**
+   * Structured extraction against a JSON schema given as text: each row is the answer's JSON
+   * object, checked against {@code jsonSchema}; otherwise as {@link #extract(Class)}.
+   */
+  public static Extract<String> extract(String jsonSchema) {
+    return Extract.of(jsonSchema);
+  }
+
   /** The completion transform with no models yet; add them with {@link Complete#withModels}. */
   public static Complete complete() {
     return new AutoValue_LlmIO_Complete.Builder()

@@ -32,6 +32,11 @@ import org.apache.beam.sdk.metrics.Metrics;
  *   <li>{@code latency_ms}: a distribution of the fresh answers' latencies.
  * </ul>
  *
+ * <p>{@link LlmIO#extract} counts its rows on top of its completions' (where {@code successes}
+ * counts answers, two for a repaired row): {@code extract_checks} answers checked against the
+ * schema, {@code extracted} rows with a valid object, {@code repair_turns} repair turns sent and
+ * {@code invalid_outputs} rows that stayed invalid.
+ *
  * <p>Time spent waiting for rate-limit capacity goes to Beam's throttling counter ({@code
  * Metrics.THROTTLE_TIME_NAMESPACE}, {@code Metrics.THROTTLE_TIME_COUNTER_NAME}), not to this
  * namespace.

@@ -50,7 +50,13 @@ public enum ErrorKind {
    * Not sent: its worst-case cost would have taken the client past its spending cap ({@code
    * withMaxCost}).
    */
-  BUDGET(false);
+  BUDGET(false),
+  /**
+   * The answer is not what the request asked for: not JSON, or JSON that fails the output schema of
+   * an extraction ({@code LlmIO.extract}), still after its repair turn. Not retried: the same
+   * request would most likely get the same answer (and a cached one surely would).
+   */
+  INVALID_OUTPUT(false);
 
   private final boolean retryable;
 

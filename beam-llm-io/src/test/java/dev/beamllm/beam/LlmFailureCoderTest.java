@@ -72,7 +72,8 @@ public class LlmFailureCoderTest {
           "retry_after_millis",
           "attempts",
           "model",
-          "turn");
+          "turn",
+          "answer");
 
   static List<LlmFailure> samples() {
     return List.of(
@@ -88,7 +89,15 @@ public class LlmFailureCoderTest {
             Conversation.of(List.of()).withId("empty"),
             ApiError.of(ErrorKind.INVALID_INPUT, "empty prompt"),
             0,
-            null));
+            null),
+        // An extraction's answer that failed its schema, kept with the failure.
+        LlmFailure.of(
+                fullRequest(),
+                ApiError.of(ErrorKind.INVALID_OUTPUT, "$.age: string found, integer expected"),
+                2,
+                "gpt-4.1-mini")
+            .withTurn(2)
+            .withAnswer("{\"age\": \"ten\"}"));
   }
 
   @Test
@@ -161,7 +170,10 @@ public class LlmFailureCoderTest {
                                 + " "
                                 + r.getString("model"))))
         .containsInAnyOrder(
-            "q4 RATE_LIMIT 429 6 m", "null SERVER 0 3 gpt-4.1-mini", "empty INVALID_INPUT 0 0 ");
+            "q4 RATE_LIMIT 429 6 m",
+            "null SERVER 0 3 gpt-4.1-mini",
+            "empty INVALID_INPUT 0 0 ",
+            "q4 INVALID_OUTPUT 0 2 gpt-4.1-mini");
     // And back: a row read from a table is a failure again.
     PAssert.that(rows.apply("FromRows", Convert.fromRows(LlmFailure.class)))
         .containsInAnyOrder(samples());

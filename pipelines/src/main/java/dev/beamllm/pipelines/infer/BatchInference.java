@@ -3,6 +3,7 @@ package dev.beamllm.pipelines.infer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.beamllm.beam.AgentOutput;
+import dev.beamllm.beam.ExtractResult;
 import dev.beamllm.beam.LlmFailure;
 import dev.beamllm.beam.LlmIO;
 import dev.beamllm.beam.LlmResult;
@@ -478,7 +479,12 @@ public final class BatchInference {
             .apply("Write failures", TextIO.write().to(options.getFailures()).withoutSharding());
         return p;
       }
-      if (tools != null) {
+      if (ExtractTask.wanted(options)) {
+        ExtractResult<String> result =
+            ExtractTask.apply(read.get(ReadPrompts.ROWS), transform(), ExtractTask.schema(options));
+        answers = ExtractTask.lines(result);
+        failures = result.failures();
+      } else if (tools != null) {
         AgentOutput result =
             read.get(ReadPrompts.ROWS)
                 .apply(

@@ -296,11 +296,20 @@ public interface BatchInferenceOptions extends PipelineOptions {
   @Description(
       "What the job does with each row: complete (answer it with --models) or embed (turn its text"
           + " into a vector with the one embedding model of --models; ./run.sh embed --model=M sets"
-          + " both). Embedding lines hold id, model, embedding, dimensions, input_tokens, cost_usd")
+          + " both). Embedding lines hold id, model, embedding, dimensions, input_tokens, cost_usd;"
+          + " or extract (answer it as JSON satisfying --schema)")
   @Default.String("complete")
   String getTask();
 
   void setTask(String value);
+
+  @Description(
+      "With --task=extract: a JSON schema file; each row is answered as JSON satisfying it (sent to"
+          + " the models natively, checked, one repair turn for an invalid answer), a line per row"
+          + " with its id and the validated object")
+  String getSchema();
+
+  void setSchema(String value);
 
   @Description("With --task=embed: the vectors' length, where the model can shorten them")
   Integer getDimensions();

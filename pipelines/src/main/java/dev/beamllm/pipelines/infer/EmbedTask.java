@@ -29,12 +29,12 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 final class EmbedTask {
   private EmbedTask() {}
 
-  /** Whether the options ask for embeddings; refuses a task that is neither. */
+  /** Whether the options ask for embeddings; refuses a task the job does not know. */
   static boolean wanted(BatchInferenceOptions o) {
     String task = o.getTask().trim().toLowerCase(Locale.ROOT);
-    if (!task.equals("complete") && !task.equals("embed")) {
+    if (!task.equals("complete") && !task.equals("embed") && !task.equals("extract")) {
       throw new JobSettings.BadSetting(
-          "task", "must be complete or embed, got '" + o.getTask() + "'");
+          "task", "must be complete, embed or extract, got '" + o.getTask() + "'");
     }
     return task.equals("embed");
   }

@@ -123,6 +123,7 @@ final class JobSettings {
     withClientSettings(o, LlmIO.complete());
     JobMode.of(o, 0, o.getMcpServers() != null || o.getBuiltinTools() != null);
     EmbedTask.check(o);
+    ExtractTask.check(o);
     if (!List.of("auto", "bar", "lines", "none")
         .contains(o.getProgress().toLowerCase(Locale.ROOT))) {
       throw new BadSetting(

@@ -100,8 +100,8 @@ final class OutputRows {
   }
 
   /**
-   * id, error kind, message, attempts, model, status, the agent turn it failed on (agent rows only)
-   * and the row as the user wrote it.
+   * id, error kind, message, attempts, model, status, the turn it failed on (agent and extraction
+   * rows only), the refused answer (extraction rows only) and the row as the user wrote it.
    */
   static String failure(LlmFailure f) {
     ObjectNode o = Json.object();
@@ -113,6 +113,10 @@ final class OutputRows {
     o.put("status", f.error().status());
     if (f.getTurn() > 0) {
       o.put("turn", f.getTurn());
+    }
+    if (f.getAnswer() != null) {
+      // An extraction's answer that stayed invalid for its schema.
+      o.put("answer", f.getAnswer());
     }
     f.input().metadataJson().ifPresent(m -> o.set("metadata", Json.parse(m)));
     o.put("row", f.request().source().orElseGet(() -> f.input().toJson()));

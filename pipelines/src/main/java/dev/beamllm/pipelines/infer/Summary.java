@@ -51,11 +51,18 @@ record Summary(
     FakeServerStats stats = fake == null ? null : fake.stats();
     long rows = counter(result, "rows");
     long succeeded = counter(result, "successes");
+    long failed = counter(result, "failures");
+    if (counter(result, "extract_checks") > 0) {
+      // An extraction's rows: an answer is a row only once it is valid, and a repaired row
+      // was answered twice.
+      succeeded = counter(result, "extracted");
+      failed += counter(result, "invalid_outputs");
+    }
     return new Summary(
         rows,
         bad,
         succeeded,
-        counter(result, "failures") + bad,
+        failed + bad,
         counter(result, "cache_hits"),
         counter(result, "duplicates"),
         counter(result, "attempts"),
