@@ -15,12 +15,21 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.pipelines.infer.JobRunner.Run;
+import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.testing.FakeProviderServer;
 import dev.beamllm.testing.RecordedRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
 import org.junit.Test;
@@ -41,11 +50,22 @@ public class BatchInferenceBatchApiTest {
         .count();
   }
 
-  private static long batchCreates(FakeProviderServer fake) {
-    return fake.requests().stream()
-        .map(RecordedRequest::path)
-        .filter(p -> p.endsWith("/messages/batches"))
-        .count();
+  /** The request keys the checkpoint notes as in a submitted batch; none before it exists. */
+  private static Set<String> notedKeys(Path db) {
+    Set<String> keys = new HashSet<>();
+    if (!Files.exists(db)) {
+      return keys;
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT key FROM batch_keys")) {
+      while (r.next()) {
+        keys.add(r.getString(1));
+      }
+    } catch (SQLException notYet) {
+      // The table is created with the checkpoint's first use.
+    }
+    return keys;
   }
 
   @Test(timeout = 180_000)
@@ -86,23 +106,15 @@ public class BatchInferenceBatchApiTest {
         FakeProviderServer.builder().batchCompletion(Duration.ofSeconds(20)).start()) {
       List<String> args = baseArgs(dir, input, fake.baseUrl());
       args.addAll(List.of("--models=claude-3.5-haiku", "--mode=batch", "--batchMaxRequests=50"));
+      Path db = dir.resolve("answers.checkpoint.db");
       Process first = startChild(dir, "first", args);
       try {
-        // Every row is in a batch once the creates stop coming (the shards hold 200 rows).
+        // Killed once a batch is noted in the checkpoint, while it runs at the provider.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        long seen = -1;
-        long stableSince = System.nanoTime();
-        while (true) {
+        while (notedKeys(db).isEmpty()) {
           assertTrue("the first run ended before it was killed", first.isAlive());
-          assertTrue("no batches within 90 s", System.nanoTime() < deadline);
-          long created = fake.batchesCreated();
-          if (created != seen) {
-            seen = created;
-            stableSince = System.nanoTime();
-          } else if (created >= 4 && System.nanoTime() - stableSince > 2_000_000_000L) {
-            break;
-          }
-          Thread.sleep(50);
+          assertTrue("no batch noted within 90 s", System.nanoTime() < deadline);
+          Thread.sleep(20);
         }
       } finally {
         first.destroyForcibly(); // SIGKILL on Linux
@@ -110,16 +122,30 @@ public class BatchInferenceBatchApiTest {
       assertTrue(first.waitFor(30, TimeUnit.SECONDS));
       assertEquals("killed by SIGKILL", 128 + 9, first.exitValue());
       long submitted = fake.batchesCreated();
+      Set<String> pending = notedKeys(db);
+      assertTrue("a batch was pending at the kill", pending.size() >= 1);
       assertEquals("nothing was answered online before the kill", 0, online(fake));
       fake.reset();
 
       Run second = runChild(dir, "second", args, Duration.ofSeconds(120));
       assertEquals(second.all(), 0, second.code());
+      Set<String> resubmitted = new HashSet<>();
+      for (RecordedRequest r : fake.requests()) {
+        if (r.method().equals("POST") && r.path().endsWith("/messages/batches")) {
+          Json.parse(r.body())
+              .path("requests")
+              .forEach(item -> resubmitted.add(item.path("custom_id").asText()));
+        }
+      }
+      resubmitted.retainAll(pending);
       assertEquals(
-          "the second run submitted no batch (the first submitted " + submitted + ")",
-          0,
-          fake.batchesCreated());
-      assertEquals(0, batchCreates(fake));
+          "no row of the "
+              + pending.size()
+              + " in batches pending at the kill was submitted again (the first run submitted "
+              + submitted
+              + " batches)",
+          Set.of(),
+          resubmitted);
       assertEquals("nor sent any row online", 0, online(fake));
       Map<String, JsonNode> answers = byId(lines(dir.resolve("answers.jsonl")));
       assertEquals(200, answers.size());
