@@ -1,25 +1,15 @@
 package dev.beamllm.beam;
 
 import dev.beamllm.response.Embedding;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * What {@link LlmIO#embed} produces: every text's embedding (fresh ones and cache hits, each with
  * its text's id) and every text that got none, with its error, so no text is lost.
  */
-public final class EmbedResult implements POutput {
-  private final Pipeline pipeline;
-  private final TupleTag<Embedding> embeddingsTag;
-  private final PCollection<Embedding> embeddings;
-  private final TupleTag<Embedding> failuresTag;
-  private final PCollection<Embedding> failures;
+public final class EmbedResult extends SplitOutput<Embedding> {
 
   EmbedResult(
       Pipeline pipeline,
@@ -27,21 +17,17 @@ public final class EmbedResult implements POutput {
       PCollection<Embedding> embeddings,
       TupleTag<Embedding> failuresTag,
       PCollection<Embedding> failures) {
-    this.pipeline = pipeline;
-    this.embeddingsTag = embeddingsTag;
-    this.embeddings = embeddings;
-    this.failuresTag = failuresTag;
-    this.failures = failures;
+    super(pipeline, embeddingsTag, embeddings, failuresTag, failures);
   }
 
   /** Every vector, with its text's id and its input's window and timestamp. */
   public PCollection<Embedding> embeddings() {
-    return embeddings;
+    return results();
   }
 
   /** The texts that got no vector, each an {@link Embedding} holding its id and error. */
   public PCollection<Embedding> failures() {
-    return failures;
+    return failed();
   }
 
   /**
@@ -50,20 +36,6 @@ public final class EmbedResult implements POutput {
    * cache_hit}), for schema-aware sinks (BigQuery, Parquet, SQL).
    */
   public PCollection<org.apache.beam.sdk.values.Row> rows() {
-    return embeddings.apply("EmbeddingRows", EmbeddingRows.toRows());
+    return results().apply("EmbeddingRows", EmbeddingRows.toRows());
   }
-
-  @Override
-  public Pipeline getPipeline() {
-    return pipeline;
-  }
-
-  @Override
-  public Map<TupleTag<?>, PValue> expand() {
-    return Map.of(embeddingsTag, embeddings, failuresTag, failures);
-  }
-
-  @Override
-  public void finishSpecifyingOutput(
-      String transformName, PInput input, PTransform<?, ?> transform) {}
 }

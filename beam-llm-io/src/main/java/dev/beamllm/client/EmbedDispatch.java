@@ -37,7 +37,7 @@ final class EmbedDispatch {
   private final HttpTransport transport;
   private final Duration timeout;
   private final ModelSpecs specs;
-  private final ResponseCache cache;
+  private final EntryCache cache;
 
   /**
    * @param cache where vectors are stored and looked up, or null
@@ -54,7 +54,7 @@ final class EmbedDispatch {
     this.transport = transport;
     this.timeout = timeout;
     this.specs = specs;
-    this.cache = cache;
+    this.cache = new EntryCache(cache);
   }
 
   /** Identical texts of one call: embedded once, each getting the vector under its own id. */
@@ -259,25 +259,11 @@ final class EmbedDispatch {
   }
 
   private Optional<Embedding> cached(String key) {
-    if (cache == null) {
-      return Optional.empty();
-    }
-    try {
-      return cache.getEntry(key).map(EmbeddingJson::fromJson);
-    } catch (RuntimeException unreadable) {
-      return Optional.empty(); // A cache that cannot be read is a miss, not a lost text.
-    }
+    return cache.get(key, EmbeddingJson::fromJson);
   }
 
   private CompletableFuture<Void> store(String key, Embedding e) {
-    if (cache == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    try {
-      return cache.putEntry(key, EmbeddingJson.toJson(e)).exceptionally(failed -> null);
-    } catch (RuntimeException failed) {
-      return CompletableFuture.completedFuture(null);
-    }
+    return cache.put(key, EmbeddingJson.toJson(e));
   }
 
   /**

@@ -31,7 +31,7 @@ final class RerankDispatch {
   private final HttpTransport transport;
   private final Duration timeout;
   private final ModelSpecs specs;
-  private final ResponseCache cache;
+  private final EntryCache cache;
 
   /**
    * @param cache where rankings are stored and looked up, or null
@@ -48,7 +48,7 @@ final class RerankDispatch {
     this.transport = transport;
     this.timeout = timeout;
     this.specs = specs;
-    this.cache = cache;
+    this.cache = new EntryCache(cache);
   }
 
   /** Starts every query; one future per query, in order, none completing exceptionally. */
@@ -146,25 +146,11 @@ final class RerankDispatch {
   }
 
   private Optional<Ranking> cached(String key) {
-    if (cache == null) {
-      return Optional.empty();
-    }
-    try {
-      return cache.getEntry(key).map(RerankDispatch::fromJson);
-    } catch (RuntimeException unreadable) {
-      return Optional.empty(); // A miss, not a lost query.
-    }
+    return cache.get(key, RerankDispatch::fromJson);
   }
 
   private CompletableFuture<Void> store(String key, Ranking r) {
-    if (cache == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    try {
-      return cache.putEntry(key, toJson(r)).exceptionally(failed -> null);
-    } catch (RuntimeException failed) {
-      return CompletableFuture.completedFuture(null);
-    }
+    return cache.put(key, toJson(r));
   }
 
   /** The cache key of a ranking: the model, the top-n, the query and its documents. */

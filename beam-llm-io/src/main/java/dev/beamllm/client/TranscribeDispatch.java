@@ -34,7 +34,7 @@ final class TranscribeDispatch {
   private final HttpTransport transport;
   private final Duration timeout;
   private final ModelSpecs specs;
-  private final ResponseCache cache;
+  private final EntryCache cache;
 
   /**
    * @param cache where transcripts are stored and looked up, or null
@@ -51,7 +51,7 @@ final class TranscribeDispatch {
     this.transport = transport;
     this.timeout = timeout;
     this.specs = specs;
-    this.cache = cache;
+    this.cache = new EntryCache(cache);
   }
 
   /** Identical files of one call: transcribed once, each getting the text under its own id. */
@@ -237,25 +237,11 @@ final class TranscribeDispatch {
   }
 
   private Optional<Transcription> cached(String key) {
-    if (cache == null) {
-      return Optional.empty();
-    }
-    try {
-      return cache.getEntry(key).map(TranscriptionJson::fromJson);
-    } catch (RuntimeException unreadable) {
-      return Optional.empty(); // A cache that cannot be read is a miss, not a lost file.
-    }
+    return cache.get(key, TranscriptionJson::fromJson);
   }
 
   private CompletableFuture<Void> store(String key, Transcription t) {
-    if (cache == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    try {
-      return cache.putEntry(key, TranscriptionJson.toJson(t)).exceptionally(failed -> null);
-    } catch (RuntimeException failed) {
-      return CompletableFuture.completedFuture(null);
-    }
+    return cache.put(key, TranscriptionJson.toJson(t));
   }
 
   /**
