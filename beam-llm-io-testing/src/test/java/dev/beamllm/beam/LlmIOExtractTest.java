@@ -173,8 +173,13 @@ public class LlmIOExtractTest {
               KV.of("c", new Person("INVALID_JSON Carol", 1, true)),
               KV.of("d", new Person("Dan", 1, true)));
       PAssert.that(result.failures()).empty();
+      LocalProgress before = LlmIO.localProgress();
       pipeline.run().waitUntilFinish();
 
+      // Live progress counts rows, not answers: the broken row's first answer did not end it.
+      LocalProgress progress = LlmIO.localProgress().since(before);
+      assertEquals(2, progress.answered());
+      assertEquals(0, progress.failed());
       assertEquals("the broken row: its answer and the repair", 2, requestsFor(fake, "Carol"));
       assertEquals(1, requestsFor(fake, "\"Dan\""));
       RecordedRequest repair =
@@ -225,7 +230,11 @@ public class LlmIOExtractTest {
                 assertEquals(1, n);
                 return null;
               });
+      LocalProgress before = LlmIO.localProgress();
       pipeline.run().waitUntilFinish();
+      LocalProgress progress = LlmIO.localProgress().since(before);
+      assertEquals(0, progress.answered());
+      assertEquals(1, progress.failed());
       assertEquals(2, requestsFor(fake, "Eve"));
     }
   }

@@ -76,6 +76,7 @@ final class CheckAnswerFn<T> extends DoFn<ApiResponse, KV<String, T>> {
         // Valid for the schema yet not for the class (a schema string that does not match it):
         // the model cannot repair that, so it fails at once.
         invalid.inc();
+        LlmMetrics.localAnswerFailed();
         out.get(failures)
             .output(
                 failure(original, answer, attempts, e.getMessage())
@@ -88,6 +89,7 @@ final class CheckAnswerFn<T> extends DoFn<ApiResponse, KV<String, T>> {
     }
     if (!lastTurn) {
       repairTurns.inc();
+      LlmMetrics.localAnswerReopened();
       out.get(repairs)
           .output(
               ExtractCarry.attach(
@@ -98,6 +100,7 @@ final class CheckAnswerFn<T> extends DoFn<ApiResponse, KV<String, T>> {
       return;
     }
     invalid.inc();
+    LlmMetrics.localAnswerFailed();
     out.get(failures)
         .output(
             failure(

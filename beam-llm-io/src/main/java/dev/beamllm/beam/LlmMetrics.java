@@ -187,6 +187,23 @@ public final class LlmMetrics {
     LOCAL_FAILED.increment();
   }
 
+  /**
+   * An answer counted as its row's end that was not: an extraction's invalid first answer, sent
+   * back for a repair turn whose answer will be counted in turn.
+   */
+  static void localAnswerReopened() {
+    LOCAL_ANSWERED.decrement();
+  }
+
+  /**
+   * An answer counted as its row's end that turned out a failure: an extraction's answer still
+   * invalid (its tokens and cost stay counted: they were paid).
+   */
+  static void localAnswerFailed() {
+    LOCAL_ANSWERED.decrement();
+    LOCAL_FAILED.increment();
+  }
+
   /** This JVM's totals so far; {@code rateLimited} comes from the JVM's clients. */
   static LocalProgress local(long rateLimited) {
     return new LocalProgress(

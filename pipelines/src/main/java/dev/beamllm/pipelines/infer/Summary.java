@@ -27,6 +27,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param rateLimited attempts answered 429
  * @param seconds wall time
  * @param fakeReceived requests the embedded fake provider received, or -1 when it was not used
+ * @param repairTurns extraction rows whose first answer was invalid and got a repair turn
  */
 record Summary(
     long rows,
@@ -44,7 +45,8 @@ record Summary(
     double costUsd,
     long rateLimited,
     double seconds,
-    long fakeReceived) {
+    long fakeReceived,
+    long repairTurns) {
 
   static Summary from(PipelineResult result, double seconds, FakeProviderServer fake) {
     long bad = counter(result, "bad_rows");
@@ -74,7 +76,8 @@ record Summary(
         counter(result, "cost_micro_usd") / 1e6,
         counter(result, "rate_limited"),
         seconds,
-        stats == null ? -1 : stats.received());
+        stats == null ? -1 : stats.received(),
+        counter(result, "repair_turns"));
   }
 
   static long counter(PipelineResult result, String name) {
@@ -106,6 +109,14 @@ record Summary(
             Locale.ROOT, "  rows            %,d (%,d could not be read)%n", rows, badRows));
     s.append(String.format(Locale.ROOT, "  succeeded       %,d%n", succeeded));
     s.append(String.format(Locale.ROOT, "  failed          %,d%n", failed));
+    if (repairTurns > 0) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  repaired        %,d rows (%.1f%%) got a repair turn after an invalid answer%n",
+              repairTurns,
+              100.0 * repairTurns / Math.max(1, rows - badRows)));
+    }
     if (succeeded + failed != rows) {
       s.append(
           String.format(

@@ -76,6 +76,8 @@ public class ExtractTaskTest {
       assertEquals(5, fake.requests().stream().filter(r -> r.path().contains("/chat")).count());
       assertThat(run.out(), containsString("succeeded       2"));
       assertThat(run.out(), containsString("failed          1"));
+      // Porto and Oslo: both first answers were invalid.
+      assertThat(run.out(), containsString("repaired        2 rows (66.7%)"));
     }
   }
 
