@@ -58,6 +58,9 @@ Commands:
   bench embed [--rows N] [--runs N] [--latency 100ms]
                              ./run.sh embed on 100,000 texts (fake provider): wall time, texts/s,
                              requests sent, texts a request (about 2 minutes for 3 runs)
+  bench extract [--rows N] [--runs N] [--latency 100ms]
+                             ./run.sh extract on 10,000 invoice documents beside the plain job
+                             (fake provider): rows/s, requests sent, repair rate
   bench cluster [--runs N] [--rows N]
                              the main job on the Flink session cluster at parallelism 4 against
                              one 6,000/min quota: shared through Redis, full limit per worker,
@@ -310,6 +313,12 @@ case "$cmd" in
         java "${JVM_FLAGS[@]}" -cp "$JAR" dev.beamllm.pipelines.bench.EmbedBench --out target/bench-embed.md "$@"
         write_bench_section embed < target/bench-embed.md
         ;;
+      extract)
+        shift
+        build_if_needed
+        java "${JVM_FLAGS[@]}" -cp "$JAR" dev.beamllm.pipelines.bench.ExtractBench --out target/bench-extract.md "$@"
+        write_bench_section extract < target/bench-extract.md
+        ;;
       batch-api)
         shift
         build_if_needed
@@ -322,7 +331,7 @@ case "$cmd" in
         java "${JVM_FLAGS[@]}" -cp "$JAR" dev.beamllm.pipelines.bench.ClusterBench --out target/bench-cluster.md "$@"
         write_bench_section cluster < target/bench-cluster.md
         ;;
-      *) echo "run.sh: bench needs one of: fake-server, client, llmio, agent, prompt-cache, batch-api, embed, scale, cluster" >&2; exit 2 ;;
+      *) echo "run.sh: bench needs one of: fake-server, client, llmio, agent, prompt-cache, batch-api, embed, extract, scale, cluster" >&2; exit 2 ;;
     esac
     ;;
   test)

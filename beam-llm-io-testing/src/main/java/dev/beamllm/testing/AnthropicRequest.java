@@ -123,18 +123,22 @@ final class AnthropicRequest {
       throw bad("messages: " + e.getMessage(), "messages");
     }
     String schema = outputSchema(body.get("output_config"));
-    return ParsedRequest.of(
-        model,
-        conversation,
-        offerTools ? tools : List.of(),
-        maxTokens,
-        schema == null ? ParsedRequest.OutputFormat.TEXT : ParsedRequest.OutputFormat.JSON_SCHEMA,
-        schema,
-        -1,
-        stream,
-        thinking,
-        cachePlan,
-        TokenCounter.ImageRule.ANTHROPIC);
+    ParsedRequest parsed =
+        ParsedRequest.of(
+            model,
+            conversation,
+            offerTools ? tools : List.of(),
+            maxTokens,
+            schema == null
+                ? ParsedRequest.OutputFormat.TEXT
+                : ParsedRequest.OutputFormat.JSON_SCHEMA,
+            schema,
+            -1,
+            stream,
+            thinking,
+            cachePlan,
+            TokenCounter.ImageRule.ANTHROPIC);
+    return offerTools ? parsed.withForcedTool(forcedTool(body.get("tool_choice"))) : parsed;
   }
 
   /**
@@ -506,6 +510,19 @@ final class AnthropicRequest {
     }
     return new ParsedRequest.ToolDef(
         "computer", null, new FakeComputer.Offer(type, size[0], size[1]));
+  }
+
+  /**
+   * The tool {@code tool_choice} forces: the named one for {@code tool}, {@link
+   * ParsedRequest#ANY_TOOL} for {@code any}, null when the model may answer in text.
+   */
+  private static String forcedTool(JsonNode choice) {
+    String type = choice == null ? "" : choice.path("type").asText("");
+    return switch (type) {
+      case "tool" -> choice.path("name").asText();
+      case "any" -> ParsedRequest.ANY_TOOL;
+      default -> null;
+    };
   }
 
   /** Validates {@code tool_choice}; false when it is {@code none}, so no tool is offered. */

@@ -53,6 +53,10 @@ import java.util.regex.Pattern;
  *       compactly, keys in the order given). Call ids are {@code call_} and 16 hex digits of a hash
  *       of the conversation and the call's place in the turn: the same for the same request, and
  *       unique across the turns of a conversation.
+ *   <li>Else, when the request forces a tool call (Anthropic's {@code tool_choice} {@code tool} or
+ *       {@code any}), the answer calls the forced tool (the first offered, for {@code any}) with
+ *       the JSON-schema answer of its parameters, described next; an older Claude model's
+ *       structured output comes back this way.
  *   <li>Else the text is {@code "Echo: <last user text>"}; a JSON-object request gets {@code
  *       {"echo": "<last user text>"}}, and a JSON-schema request an instance of the schema. A user
  *       text containing {@code #tokens=N} gets exactly N tokens of seeded filler words instead.
@@ -146,6 +150,9 @@ final class FakeAnswerer {
       return text(request, "Rounds: " + done + ". " + results, usage);
     }
     List<Answer.ToolCallOut> calls = toolCalls(request, lastUser);
+    if (calls.isEmpty()) {
+      calls = forcedCall(request, firstUser, lastUser, messages);
+    }
     if (!calls.isEmpty()) {
       return calls(calls, usage);
     }
@@ -398,6 +405,45 @@ final class FakeAnswerer {
               Json.write(args.isObject() ? args : Json.object())));
     }
     return calls;
+  }
+
+  /**
+   * The call a request that forces a tool gets when its text names none: the forced tool (the first
+   * offered for "any tool") with the arguments a JSON-schema answer of its schema would be, under
+   * the same rules for deliberately invalid output (an older Claude model's structured output comes
+   * back this way). Arguments are always an object, so {@code INVALID_JSON}'s first turn gets
+   * {@code {}} (missing every required property) rather than text cut short.
+   */
+  private static List<Answer.ToolCallOut> forcedCall(
+      ParsedRequest request, String firstUser, String lastUser, List<Message> messages) {
+    String forced = request.forcedTool();
+    if (forced == null || request.tools().isEmpty()) {
+      return List.of();
+    }
+    ParsedRequest.ToolDef tool =
+        request.tools().stream()
+            .filter(t -> forced.equals(ParsedRequest.ANY_TOOL) || t.name().equals(forced))
+            .findFirst()
+            .orElse(null);
+    if (tool == null) {
+      return List.of();
+    }
+    JsonNode schema =
+        tool.parametersJson() == null ? Json.object() : Json.parse(tool.parametersJson());
+    boolean firstTurn = messages.stream().noneMatch(m -> m.role() == Role.ASSISTANT);
+    JsonNode args;
+    if (firstUser.contains(ALWAYS_INVALID)) {
+      args = Json.object().put("unexpected", true);
+    } else if (firstUser.contains(INVALID_JSON)) {
+      args = firstTurn ? Json.object() : instance(schema, firstUser, 0);
+    } else {
+      args = instance(schema, lastUser, 0);
+    }
+    return List.of(
+        new Answer.ToolCallOut(
+            callId(request.conversation().fingerprint(), 0),
+            tool.name(),
+            Json.write(args.isObject() ? args : Json.object())));
   }
 
   /**

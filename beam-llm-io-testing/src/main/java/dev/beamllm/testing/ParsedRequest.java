@@ -21,6 +21,9 @@ import java.util.List;
  * @param cachePlan the blocks and breakpoints marked for prompt caching, or null
  * @param options a dialect's own settings for its answer (a JSON object), or null; the server does
  *     not read them
+ * @param forcedTool the tool the request forces the model to call (Anthropic's {@code tool_choice:
+ *     {type: tool}}), {@link #ANY_TOOL} when it must call one of them ({@code {type: any}}), or
+ *     null when the model may answer in text
  */
 record ParsedRequest(
     String model,
@@ -34,7 +37,41 @@ record ParsedRequest(
     boolean thinking,
     long inputTokens,
     CachePlan cachePlan,
-    String options) {
+    String options,
+    String forcedTool) {
+
+  /** {@link #forcedTool} when the model must call a tool, any of those offered. */
+  static final String ANY_TOOL = "";
+
+  /** A request that forces no tool call: the dialects of embeddings, rerank and transcription. */
+  ParsedRequest(
+      String model,
+      Conversation conversation,
+      List<ToolDef> tools,
+      int maxTokens,
+      OutputFormat format,
+      String schemaJson,
+      int topLogprobs,
+      boolean stream,
+      boolean thinking,
+      long inputTokens,
+      CachePlan cachePlan,
+      String options) {
+    this(
+        model,
+        conversation,
+        tools,
+        maxTokens,
+        format,
+        schemaJson,
+        topLogprobs,
+        stream,
+        thinking,
+        inputTokens,
+        cachePlan,
+        options,
+        null);
+  }
 
   /** Output formats. */
   enum OutputFormat {
@@ -107,15 +144,20 @@ record ParsedRequest(
 
   /** This request with its prompt counted otherwise ({@link TokenCounting}). */
   ParsedRequest withInputTokens(long tokens) {
-    return copy(tokens, options);
+    return copy(tokens, options, forcedTool);
   }
 
   /** This request with a dialect's own settings, which its {@code success} reads back. */
   ParsedRequest withOptions(String optionsJson) {
-    return copy(inputTokens, optionsJson);
+    return copy(inputTokens, optionsJson, forcedTool);
   }
 
-  private ParsedRequest copy(long tokens, String optionsJson) {
+  /** This request forcing a tool call: a tool's name, or {@link #ANY_TOOL}. */
+  ParsedRequest withForcedTool(String name) {
+    return copy(inputTokens, options, name);
+  }
+
+  private ParsedRequest copy(long tokens, String optionsJson, String forced) {
     return new ParsedRequest(
         model,
         conversation,
@@ -128,6 +170,7 @@ record ParsedRequest(
         thinking,
         tokens,
         cachePlan,
-        optionsJson);
+        optionsJson,
+        forced);
   }
 }

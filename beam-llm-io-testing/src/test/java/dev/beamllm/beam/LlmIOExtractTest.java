@@ -75,7 +75,9 @@ public class LlmIOExtractTest {
   }
 
   private static List<RecordedRequest> chat(FakeProviderServer fake) {
-    return fake.requests().stream().filter(r -> r.path().endsWith("/chat/completions")).toList();
+    return fake.requests().stream()
+        .filter(r -> r.path().endsWith("/chat/completions") || r.path().endsWith("/v1/messages"))
+        .toList();
   }
 
   @Test(timeout = 120_000)
@@ -245,8 +247,9 @@ public class LlmIOExtractTest {
         List.of(
             "gpt-4.1-mini",
             // Claude 4.5 and later take output_config.format; older Claude models get a forced
-            // output tool, whose tool_choice the fake does not honour yet.
+            // output tool whose arguments are the answer.
             "claude-4.5-haiku",
+            "claude-3.5-haiku",
             "gemini-2.5-flash",
             "mistral-small",
             "command-a");
@@ -279,6 +282,45 @@ public class LlmIOExtractTest {
         assertTrue(
             sent.path() + " " + sent.body(),
             sent.body().contains("\"additionalProperties\":false"));
+      }
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void anOlderClaudeAnswersThroughAForcedToolAndIsRepairedLikeAnyModel() throws Exception {
+    try (FakeProviderServer fake = FakeProviderServer.builder().start()) {
+      ModelRegistry r = fake.pointRegistry(ModelRegistry.defaults());
+      ModelRegistry registry =
+          r.withModels(
+              List.of(r.lookup("claude-3.5-haiku").toBuilder().setApiKeyEnv(null).build()));
+      ExtractResult<Person> result =
+          pipeline
+              .apply(
+                  Create.of(
+                      Conversation.user("INVALID_JSON Carol").withId("c"),
+                      Conversation.user("ALWAYS_INVALID Eve").withId("e")))
+              .apply(
+                  LlmIO.extract(Person.class)
+                      .withClient(
+                          LlmIO.complete().withModels("claude-3.5-haiku").withRegistry(registry)));
+      PAssert.that(result.rowsWithIds())
+          .containsInAnyOrder(KV.of("c", new Person("INVALID_JSON Carol", 1, true)));
+      PAssert.that(result.failures())
+          .satisfies(
+              fs -> {
+                LlmFailure f = fs.iterator().next();
+                assertEquals("e", f.getConversationId());
+                assertEquals(ErrorKind.INVALID_OUTPUT, f.error().kind());
+                assertEquals("{\"unexpected\":true}", f.getAnswer());
+                return null;
+              });
+      pipeline.run().waitUntilFinish();
+      assertEquals(2, requestsFor(fake, "Carol"));
+      assertEquals(2, requestsFor(fake, "Eve"));
+      for (RecordedRequest sent : fake.requests()) {
+        // No output_config for Claude 3.5: the schema is the forced tool's input schema.
+        assertTrue(sent.body(), sent.body().contains("\"tool_choice\":{\"type\":\"tool\""));
+        assertTrue(sent.body(), !sent.body().contains("output_config"));
       }
     }
   }
