@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class ExtractBench {
   private static final String MODEL = "gpt-4.1-mini";
-  private static final Pattern REPAIRED = Pattern.compile("repaired\\s+([\\d,]+) rows");
+  private static final Pattern REPAIRED = Pattern.compile("repaired\\s+([\\d,]+) rows?");
 
   private ExtractBench() {}
 

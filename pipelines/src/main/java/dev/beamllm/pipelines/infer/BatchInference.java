@@ -128,7 +128,12 @@ public final class BatchInference {
       try {
         job = Job.plan(options, fake);
       } catch (IllegalArgumentException | IllegalStateException | IOException e) {
-        err.println("infer: " + ConsoleLogging.oneLine(e));
+        err.println(
+            "infer: "
+                + ConsoleLogging.oneLine(e)
+                + (e instanceof ApiKeys.MissingKeyException
+                    ? " (or add --fakeProvider=true to try the job on the embedded fake provider)"
+                    : ""));
         return 2;
       }
       if (fake != null) {

@@ -113,8 +113,9 @@ record Summary(
       s.append(
           String.format(
               Locale.ROOT,
-              "  repaired        %,d rows (%.1f%%) got a repair turn after an invalid answer%n",
+              "  repaired        %,d %s (%.1f%%) got a repair turn after an invalid answer%n",
               repairTurns,
+              repairTurns == 1 ? "row" : "rows",
               100.0 * repairTurns / Math.max(1, rows - badRows)));
     }
     if (succeeded + failed != rows) {

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beamllm.prompt.internal.Json;
@@ -163,6 +164,28 @@ public class BatchInferenceTest {
     long tokens =
         o.answers().stream().mapToLong(a -> a.get("usage").get("input_tokens").asLong()).sum();
     assertEquals(tokens, o.summary("input tokens"));
+  }
+
+  @Test
+  public void aModelWithoutItsKeyStopsTheJobInOneLineNamingTheVariableAndTheFake()
+      throws Exception {
+    assumeTrue("OPENAI_API_KEY is set here", System.getenv("OPENAI_API_KEY") == null);
+    Path dir = Files.createTempDirectory("infer-nokey");
+    assumeTrue("a .env in the working directory could hold a key", !Files.exists(Path.of(".env")));
+    JobRunner.Run run =
+        JobRunner.runHere(
+            List.of(
+                "--input=" + testdata("prompts.jsonl"),
+                "--models=gpt-4.1-mini",
+                "--runner=DirectRunner",
+                "--output=" + dir.resolve("answers.jsonl"),
+                "--failures=" + dir.resolve("failures.jsonl")));
+    assertEquals(run.all(), 2, run.code());
+    assertEquals(run.err(), 1, run.err().strip().lines().count());
+    assertThat(
+        run.err(), containsString("no API key for model 'gpt-4.1-mini': set OPENAI_API_KEY"));
+    assertThat(run.err(), containsString("--fakeProvider=true"));
+    assertTrue("nothing was written", !Files.exists(dir.resolve("answers.jsonl")));
   }
 
   @Test
