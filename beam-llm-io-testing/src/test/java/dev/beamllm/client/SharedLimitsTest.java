@@ -188,6 +188,34 @@ public class SharedLimitsTest {
     }
   }
 
+  /**
+   * A worker done with its requests gives its slots back soon, so a limit no larger than the worker
+   * count does not leave a busy worker waiting on an idle one (it used to keep one slot for as long
+   * as its client stayed open).
+   */
+  @Test(timeout = 60_000)
+  public void anIdleWorkerDoesNotKeepASlotABusyOneNeeds() throws Exception {
+    try (FakeProviderServer fake =
+        FakeProviderServer.builder()
+            .latency(FakeLatency.fixed(Duration.ofMillis(20)))
+            .recordRequests(false)
+            .start()) {
+      try (LlmClient idle = worker(fake, Limits.unlimited().maxConcurrent(1), "idle");
+          LlmClient busy = worker(fake, Limits.unlimited().maxConcurrent(1), "idle")) {
+        assertTrue(
+            idle.processPrompts(prompts("idle", 1)).stream().noneMatch(ApiResponse::isError));
+        // The idle worker stays open, as a Beam worker's shared client does between bundles.
+        List<ApiResponse> answers =
+            CompletableFuture.supplyAsync(() -> busy.processPrompts(prompts("busy", 5)))
+                .get(15, TimeUnit.SECONDS);
+        assertEquals(5, answers.size());
+        assertTrue(answers.stream().noneMatch(ApiResponse::isError));
+        assertEquals(6, fake.stats().received());
+        assertEquals(1, fake.stats().maxConcurrency());
+      }
+    }
+  }
+
   /** A worker that dies holding slots gives them back when its lease runs out. */
   @Test(timeout = 30_000)
   public void slotsOfAWorkerThatDiedComeBackByExpiry() throws Exception {

@@ -3,8 +3,10 @@ package dev.beamllm.client;
 /**
  * This worker's part of the requests in flight that a cluster shares ({@link RedisQuota}): slots
  * are acquired in small chunks as requests need them and held under a lease that this worker
- * renews; when three chunks lie idle all but one go back, and if the worker dies its slots come
- * back when the lease runs out.
+ * renews; when three chunks lie idle all but one go back, a worker with nothing in flight and
+ * nothing asking gives back all it holds after {@link #IDLE_RELEASE_MILLIS} (so an idle worker
+ * never keeps a slot a busy one waits for), and if the worker dies its slots come back when the
+ * lease runs out.
  *
  * <p>Called by the {@link Scheduler} under its lock, and by the Redis thread with a result; the
  * wake-up runs outside this object's lock.
@@ -14,9 +16,20 @@ final class SharedSlots {
   private final int max;
   private final Runnable wake;
   private final int chunk;
+
+  /**
+   * How long a worker with nothing in flight keeps its slots: long enough that a worker between two
+   * requests does not pay a Redis round trip for each, short enough that a cluster whose limit is
+   * no larger than its worker count does not wait on idle workers.
+   */
+  static final long IDLE_RELEASE_MILLIS = 250;
+
   private long held;
   private boolean asking;
   private long retryAt;
+  private int out;
+  private long lastUse = System.nanoTime();
+  private boolean idleCheckDue;
 
   SharedSlots(RedisQuota quota, int max, Runnable wake) {
     this.quota = quota;
@@ -31,7 +44,9 @@ final class SharedSlots {
    * for and the scheduler is woken when they come.
    */
   synchronized boolean admits(int inFlight) {
+    lastUse = System.nanoTime();
     if (inFlight < held) {
+      out = inFlight + 1;
       return true;
     }
     if (!asking && System.nanoTime() >= retryAt) {
@@ -46,12 +61,34 @@ final class SharedSlots {
    * back, in one call.
    */
   synchronized void ended(int inFlight) {
+    out = inFlight;
+    lastUse = System.nanoTime();
     long idle = held - inFlight;
     if (idle >= 3L * chunk) {
       long surplus = idle - chunk;
       held -= surplus;
       quota.slotsCall("release", surplus, max, s -> {});
     }
+    if (inFlight == 0 && held > 0 && !idleCheckDue) {
+      idleCheckDue = true;
+      quota.later(this::releaseIfIdle, IDLE_RELEASE_MILLIS);
+    }
+  }
+
+  /** Gives every slot back when nothing went out or asked to since the last request ended. */
+  private synchronized void releaseIfIdle() {
+    idleCheckDue = false;
+    if (held == 0 || out > 0) {
+      return;
+    }
+    long idleMillis = (System.nanoTime() - lastUse) / 1_000_000L;
+    if (idleMillis < IDLE_RELEASE_MILLIS) {
+      idleCheckDue = true;
+      quota.later(this::releaseIfIdle, IDLE_RELEASE_MILLIS - idleMillis);
+      return;
+    }
+    quota.slotsCall("release", held, max, s -> {});
+    held = 0;
   }
 
   /** Slots this worker holds. */
