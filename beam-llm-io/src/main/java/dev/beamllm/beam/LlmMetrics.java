@@ -63,6 +63,12 @@ public final class LlmMetrics {
   /** Attempts sent to providers (cache hits send none): equals what the providers received. */
   final Counter attempts = Metrics.counter(NAMESPACE, "attempts");
 
+  /**
+   * HTTP attempts of embedding, rerank and transcription requests, each carrying many inputs (a
+   * chat request's are in {@link #attempts}, counted per row).
+   */
+  final Counter providerCalls = Metrics.counter(NAMESPACE, "provider_calls");
+
   final Counter toRetryStage = Metrics.counter(NAMESPACE, "retry_stage");
   final Counter rateLimited = Metrics.counter(NAMESPACE, "rate_limited");
   final Counter cacheHits = Metrics.counter(NAMESPACE, "cache_hits");
@@ -179,6 +185,7 @@ public final class LlmMetrics {
     long[] unreported = SharedClients.unreported(transformId);
     throttledMillis.inc(unreported[0]);
     rateLimited.inc(unreported[1]);
+    providerCalls.inc(unreported[2]);
   }
 
   /** A row that ended in a failure record. */

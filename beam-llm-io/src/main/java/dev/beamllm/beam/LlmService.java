@@ -88,6 +88,13 @@ interface LlmService extends AutoCloseable {
   /** Milliseconds requests have waited for rate-limit capacity, summed. */
   long throttledMillis();
 
+  /**
+   * HTTP attempts of embedding, rerank and transcription requests ({@link StatusTracker#calls}).
+   */
+  default long providerCalls() {
+    return 0;
+  }
+
   /** Frees its threads and connections; every started request's future completes. */
   @Override
   void close();
@@ -137,6 +144,11 @@ interface LlmService extends AutoCloseable {
       @Override
       public long throttledMillis() {
         return client.throttledMillis();
+      }
+
+      @Override
+      public long providerCalls() {
+        return client.tracker().calls();
       }
 
       @Override

@@ -22,6 +22,8 @@ final class SharedClients {
         new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong reportedRateLimited =
         new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong reportedCalls =
+        new java.util.concurrent.atomic.AtomicLong();
     int users;
 
     Entry(LlmService client) {
@@ -85,19 +87,22 @@ final class SharedClients {
   }
 
   /**
-   * The throttled milliseconds and 429s of the transform's client not yet reported to Beam's
-   * metrics, so DoFn instances sharing a client report each millisecond once.
+   * The throttled milliseconds, 429s and non-chat HTTP attempts ({@link LlmService#providerCalls})
+   * of the transform's client not yet reported to Beam's metrics, so DoFn instances sharing a
+   * client report each once.
    */
   static synchronized long[] unreported(String transformId) {
     Entry e = CLIENTS.get(transformId);
     if (e == null) {
-      return new long[] {0, 0};
+      return new long[] {0, 0, 0};
     }
     long throttled = e.client.throttledMillis();
     long limited = e.client.status().rateLimited();
+    long calls = e.client.providerCalls();
     return new long[] {
       throttled - e.reportedThrottleMillis.getAndSet(throttled),
-      limited - e.reportedRateLimited.getAndSet(limited)
+      limited - e.reportedRateLimited.getAndSet(limited),
+      calls - e.reportedCalls.getAndSet(calls)
     };
   }
 

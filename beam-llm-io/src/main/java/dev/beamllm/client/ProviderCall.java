@@ -123,6 +123,7 @@ final class ProviderCall<T> implements Scheduler.Job {
       return;
     }
     attempts++;
+    steps.tracker().called();
     CompletableFuture<HttpAnswer> sent;
     try {
       sent = transport.send(http, timeout);

@@ -42,6 +42,7 @@ public final class StatusTracker implements AutoCloseable {
   private final AtomicLong inputTokens = new AtomicLong();
   private final AtomicLong outputTokens = new AtomicLong();
   private final AtomicLong cachedTokens = new AtomicLong();
+  private final AtomicLong calls = new AtomicLong();
   private final DoubleAdder cost = new DoubleAdder();
   private volatile long total;
   private volatile long openedAt = System.nanoTime();
@@ -103,7 +104,15 @@ public final class StatusTracker implements AutoCloseable {
   public synchronized void reset() {
     for (AtomicLong a :
         new AtomicLong[] {
-          started, succeeded, failed, retries, rateLimited, inputTokens, outputTokens, cachedTokens
+          started,
+          succeeded,
+          failed,
+          retries,
+          rateLimited,
+          inputTokens,
+          outputTokens,
+          cachedTokens,
+          calls
         }) {
       a.set(0);
     }
@@ -113,6 +122,19 @@ public final class StatusTracker implements AutoCloseable {
 
   void started() {
     started.incrementAndGet();
+  }
+
+  /** One HTTP attempt of an embedding, rerank or transcription request (see {@link #calls}). */
+  void called() {
+    calls.incrementAndGet();
+  }
+
+  /**
+   * HTTP attempts of embedding, rerank and transcription requests so far: one request carries many
+   * texts, so {@link Status} (counted per prompt) does not show them.
+   */
+  public long calls() {
+    return calls.get();
   }
 
   void retried() {

@@ -17,7 +17,8 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param failed rows that ended in an error (bad rows included)
  * @param cacheHits answers from the cache or from an identical row's request
  * @param duplicates rows answered by an identical row's request
- * @param requests attempts sent to providers, a batch's request counting one
+ * @param requests attempts sent to providers, a batch's request counting one, an embedding request
+ *     of many texts one
  * @param batchAnswers rows answered through the providers' batch APIs (at the batch tier)
  * @param inputTokens input tokens
  * @param outputTokens output tokens
@@ -67,7 +68,7 @@ record Summary(
         failed + bad,
         counter(result, "cache_hits"),
         counter(result, "duplicates"),
-        counter(result, "attempts"),
+        counter(result, "attempts") + counter(result, "provider_calls"),
         counter(result, "batch_answers"),
         counter(result, "input_tokens"),
         counter(result, "output_tokens"),

@@ -62,11 +62,18 @@ public class EmbedTaskTest {
       long requests = fake.requests().size();
       assertTrue("texts go many a request: " + requests, requests >= 1 && requests <= 10);
       assertThat(first.out(), containsString("succeeded       500"));
+      // The summary counts the HTTP requests, many texts each, not the texts.
+      assertTrue(
+          first.out(),
+          java.util.regex.Pattern.compile("requests sent\\s+" + requests + "\\b")
+              .matcher(first.out())
+              .find());
 
       fake.reset();
       Run second = runHere(args);
       assertEquals(second.all(), 0, second.code());
       assertEquals("the checkpoint served every vector", 0, fake.requests().size());
+      assertThat(second.out(), containsString("every answer came from the cache"));
       Map<String, JsonNode> again = byId(lines(dir.resolve("answers.jsonl")));
       assertEquals(lines.get("e7").get("embedding"), again.get("e7").get("embedding"));
       assertTrue(again.get("e7").get("cache_hit").asBoolean());
