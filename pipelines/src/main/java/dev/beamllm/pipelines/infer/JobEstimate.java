@@ -61,6 +61,16 @@ final class JobEstimate {
       double low = m.minCost() * scale;
       double high = m.maxCost() * scale;
       highest = Math.max(highest, high);
+      if (high == low) {
+        // No output to price: an embedding model, or every row without an output limit's cost.
+        out.printf(
+            Locale.ROOT,
+            "  %-28s %,d input tokens; $%,.4f%n",
+            m.model().id(),
+            Math.round(m.inputTokens() * scale),
+            low);
+        continue;
+      }
       out.printf(
           Locale.ROOT,
           "  %-28s %,d input tokens; $%,.4f with no output to $%,.4f with every output limit%n",

@@ -62,6 +62,13 @@ public class EmbedTaskTest {
       long requests = fake.requests().size();
       assertTrue("texts go many a request: " + requests, requests >= 1 && requests <= 10);
       assertThat(first.out(), containsString("succeeded       500"));
+      // An embedding has no output to price: one figure, not a range.
+      assertTrue(
+          first.out(),
+          java.util.regex.Pattern.compile(
+                  "text-embedding-3-small +[\\d,]+ input tokens; \\$[\\d.]+\n")
+              .matcher(first.out())
+              .find());
       // The summary counts the HTTP requests, many texts each, not the texts.
       assertTrue(
           first.out(),
