@@ -11,20 +11,26 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 
 /**
- * Encodes an {@link LlmRequest}: the conversation with {@link ConversationCoder}, then its own
- * settings.
+ * Encodes an {@link LlmRequest}: a format version byte, the conversation with {@link
+ * ConversationCoder}, then its own settings. The version lets a later format read this one (a
+ * pipeline updated in place, an extraction's original request carried in metadata) and refuses
+ * bytes it does not know instead of misreading them.
  */
 public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
   private static final LlmRequestCoder INSTANCE = new LlmRequestCoder();
   private static final NullableCoder<String> STRING = NullableCoder.of(StringUtf8Coder.of());
   private static final NullableCoder<Integer> INT = NullableCoder.of(VarIntCoder.of());
   private static final NullableCoder<Double> DOUBLE = NullableCoder.of(DoubleCoder.of());
+
+  /** The format written; {@link #decode} reads this one only. */
+  static final int VERSION = 1;
 
   private LlmRequestCoder() {}
 
@@ -38,6 +44,7 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
 
   @Override
   public void encode(LlmRequest r, OutputStream out) throws IOException {
+    out.write(VERSION);
     ConversationCoder.of().encode(r.conversation(), out);
     STRING.encode(r.model().orElse(null), out);
     INT.encode(r.maxNewTokens().orElse(null), out);
@@ -62,6 +69,13 @@ public final class LlmRequestCoder extends AtomicCoder<LlmRequest> {
 
   @Override
   public LlmRequest decode(InputStream in) throws IOException {
+    int version = in.read();
+    if (version != VERSION) {
+      throw new CoderException(
+          version < 0
+              ? "no LlmRequest: the input ended"
+              : "an LlmRequest of format " + version + ", this version reads " + VERSION);
+    }
     return LlmRequest.of(ConversationCoder.of().decode(in))
         .withModel(STRING.decode(in))
         .withMaxNewTokens(INT.decode(in))

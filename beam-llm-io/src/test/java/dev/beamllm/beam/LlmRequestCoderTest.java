@@ -9,6 +9,7 @@ import dev.beamllm.tool.CodeInterpreter;
 import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.WebSearch;
 import java.util.List;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.Test;
 
@@ -49,5 +50,18 @@ public class LlmRequestCoderTest {
         bare,
         CoderUtils.decodeFromByteArray(
             LlmRequestCoder.of(), CoderUtils.encodeToByteArray(LlmRequestCoder.of(), bare)));
+  }
+
+  @Test
+  public void bytesOfAnotherFormatAreRefusedNotMisread() throws Exception {
+    byte[] bytes =
+        CoderUtils.encodeToByteArray(LlmRequestCoder.of(), LlmRequest.of(Conversation.user("hi")));
+    assertEquals("the format byte comes first", LlmRequestCoder.VERSION, bytes[0]);
+    bytes[0] = 2;
+    CoderException e =
+        org.junit.Assert.assertThrows(
+            CoderException.class,
+            () -> CoderUtils.decodeFromByteArray(LlmRequestCoder.of(), bytes));
+    assertEquals("an LlmRequest of format 2, this version reads 1", e.getMessage());
   }
 }
