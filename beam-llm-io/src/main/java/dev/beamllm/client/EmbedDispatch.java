@@ -29,8 +29,20 @@ import java.util.concurrent.CompletableFuture;
  */
 final class EmbedDispatch
     extends FeatureDispatch<TextInput, EmbedSettings, EmbeddingApi, Embedding> {
+  private static final Kind<TextInput, EmbedSettings, EmbeddingApi, Embedding> KIND =
+      new Kind<>(
+          "an embedding",
+          EmbedSettings::model,
+          WireRequests::embeddingApi,
+          TextInput::id,
+          Embedding::failed,
+          Embedding::withId,
+          Embedding::fromCache,
+          EmbeddingJson::fromJson,
+          EmbeddingJson::toJson);
+
   EmbedDispatch(DispatchContext context) {
-    super(context);
+    super(KIND, context);
   }
 
   /** Identical texts, with their estimated tokens. */
@@ -159,51 +171,6 @@ final class EmbedDispatch
               null, spec.id(), embedded.vectors().get(i), share, spec.cost(Usage.of(share, 0)));
       store(part.item().key, e).thenRun(() -> part.item().complete(e));
     }
-  }
-
-  @Override
-  String model(EmbedSettings settings) {
-    return settings.model();
-  }
-
-  @Override
-  Optional<EmbeddingApi> api(WireRequests wire, ModelSpec spec) {
-    return wire.embeddingApi(spec);
-  }
-
-  @Override
-  String modelKind() {
-    return "an embedding";
-  }
-
-  @Override
-  String id(TextInput input) {
-    return input.id();
-  }
-
-  @Override
-  Embedding failed(String id, String model, ApiError error) {
-    return Embedding.failed(id, model, error);
-  }
-
-  @Override
-  Embedding withId(Embedding e, String id) {
-    return e.withId(id);
-  }
-
-  @Override
-  Embedding fromCache(Embedding e, String id) {
-    return e.fromCache(id);
-  }
-
-  @Override
-  Embedding fromEntry(String json) {
-    return EmbeddingJson.fromJson(json);
-  }
-
-  @Override
-  String toEntry(Embedding e) {
-    return EmbeddingJson.toJson(e);
   }
 
   /**

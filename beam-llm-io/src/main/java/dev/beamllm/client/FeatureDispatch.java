@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -29,40 +30,42 @@ import java.util.function.ToLongFunction;
  * @param <R> an input's result, or its failure
  */
 abstract class FeatureDispatch<I, S, A, R> {
-  private final DispatchContext context;
-
-  FeatureDispatch(DispatchContext context) {
-    this.context = context;
+  /** An input that got no result, and why. */
+  interface Failed<R> {
+    R of(String id, String model, ApiError error);
   }
 
-  // ---- what a feature says ----
+  /**
+   * What tells one feature's models, inputs and results from another's.
+   *
+   * @param models what the feature's models are, with the article, in an error ("an embedding")
+   * @param model the model the settings name
+   * @param api the feature's API of a model's wire format, if this library calls one
+   * @param id an input's id, or null
+   * @param failed an input that got no result
+   * @param withId the same result under an input's id
+   * @param fromCache the same result under an input's id, marked as served from the cache
+   * @param fromEntry a result read back from its cache entry
+   * @param toEntry a result's cache entry
+   */
+  record Kind<I, S, A, R>(
+      String models,
+      Function<S, String> model,
+      BiFunction<WireRequests, ModelSpec, Optional<A>> api,
+      Function<I, String> id,
+      Failed<R> failed,
+      BiFunction<R, String, R> withId,
+      BiFunction<R, String, R> fromCache,
+      Function<String, R> fromEntry,
+      Function<R, String> toEntry) {}
 
-  /** The model the settings name. */
-  abstract String model(S settings);
+  private final Kind<I, S, A, R> kind;
+  private final DispatchContext context;
 
-  /** The feature's API of the model's wire format, if this library calls one. */
-  abstract Optional<A> api(WireRequests wire, ModelSpec spec);
-
-  /** What the feature's models are, with the article, in an error ("an embedding" model). */
-  abstract String modelKind();
-
-  /** The input's id, or null. */
-  abstract String id(I input);
-
-  /** An input that got no result, and why. */
-  abstract R failed(String id, String model, ApiError error);
-
-  /** The same result under the input's id. */
-  abstract R withId(R result, String id);
-
-  /** The same result under the input's id, marked as served from the cache. */
-  abstract R fromCache(R result, String id);
-
-  /** A result read back from its cache entry. */
-  abstract R fromEntry(String json);
-
-  /** A result's cache entry. */
-  abstract String toEntry(R result);
+  FeatureDispatch(Kind<I, S, A, R> kind, DispatchContext context) {
+    this.kind = kind;
+    this.context = context;
+  }
 
   /**
    * Starts the inputs of a model that has the feature's API; completes every future, none
@@ -71,8 +74,6 @@ abstract class FeatureDispatch<I, S, A, R> {
   abstract void dispatch(
       ModelSpec spec, A api, S settings, List<I> inputs, List<CompletableFuture<R>> futures);
 
-  // ---- the skeleton ----
-
   /** Starts every input; one future per input, in order, none completing exceptionally. */
   final List<CompletableFuture<R>> start(List<I> inputs, S settings) {
     List<CompletableFuture<R>> futures = new ArrayList<>(inputs.size());
@@ -80,13 +81,13 @@ abstract class FeatureDispatch<I, S, A, R> {
     ModelSpec spec;
     Optional<A> found;
     try {
-      spec = context.specs().get(model(settings));
-      found = api(context.wire(), spec);
+      spec = context.specs().get(kind.model().apply(settings));
+      found = kind.api().apply(context.wire(), spec);
     } catch (IllegalArgumentException unknown) {
       failAll(
           inputs,
           futures,
-          model(settings),
+          kind.model().apply(settings),
           ApiError.of(ErrorKind.INVALID_INPUT, unknown.getMessage()));
       return futures;
     }
@@ -100,7 +101,7 @@ abstract class FeatureDispatch<I, S, A, R> {
               "model '"
                   + spec.id()
                   + "' is not "
-                  + modelKind()
+                  + kind.models()
                   + " model of an API this library calls"));
       return futures;
     }
@@ -111,7 +112,7 @@ abstract class FeatureDispatch<I, S, A, R> {
   private void failAll(
       List<I> inputs, List<CompletableFuture<R>> futures, String model, ApiError e) {
     for (int i = 0; i < inputs.size(); i++) {
-      futures.get(i).complete(failed(id(inputs.get(i)), model, e));
+      futures.get(i).complete(kind.failed().of(kind.id().apply(inputs.get(i)), model, e));
     }
   }
 
@@ -132,12 +133,12 @@ abstract class FeatureDispatch<I, S, A, R> {
 
   /** The result stored under the key, if readable. */
   final Optional<R> cached(String key) {
-    return context.cache().get(key, this::fromEntry);
+    return context.cache().get(key, kind.fromEntry());
   }
 
   /** Stores the result; completes once stored, or at once when it cannot be. */
   final CompletableFuture<Void> store(String key, R result) {
-    return context.cache().put(key, toEntry(result));
+    return context.cache().put(key, kind.toEntry().apply(result));
   }
 
   /** Builds a request from the client's credentials and headers. */
@@ -203,22 +204,24 @@ abstract class FeatureDispatch<I, S, A, R> {
     /** Completes each with the result found in the cache. */
     void served(R hit) {
       for (int i = 0; i < inputs.size(); i++) {
-        futures.get(i).complete(fromCache(hit, id(inputs.get(i))));
+        futures.get(i).complete(kind.fromCache().apply(hit, kind.id().apply(inputs.get(i))));
       }
     }
 
     /** Completes the first with the fresh result, the others as served from the cache. */
     void complete(R fresh) {
       for (int i = 0; i < inputs.size(); i++) {
-        String id = id(inputs.get(i));
-        futures.get(i).complete(i == 0 ? withId(fresh, id) : fromCache(fresh, id));
+        String id = kind.id().apply(inputs.get(i));
+        futures
+            .get(i)
+            .complete(i == 0 ? kind.withId().apply(fresh, id) : kind.fromCache().apply(fresh, id));
       }
     }
 
     /** Fails each with the error. */
     void fail(String model, ApiError error) {
       for (int i = 0; i < inputs.size(); i++) {
-        futures.get(i).complete(failed(id(inputs.get(i)), model, error));
+        futures.get(i).complete(kind.failed().of(kind.id().apply(inputs.get(i)), model, error));
       }
     }
   }

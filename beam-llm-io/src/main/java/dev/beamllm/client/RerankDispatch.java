@@ -9,7 +9,6 @@ import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.RerankApi;
 import dev.beamllm.provider.RerankRequest;
-import dev.beamllm.response.ApiError;
 import dev.beamllm.response.Ranking;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,8 +24,20 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RerankDispatch
     extends FeatureDispatch<RerankQuery, RerankSettings, RerankApi, Ranking> {
+  private static final Kind<RerankQuery, RerankSettings, RerankApi, Ranking> KIND =
+      new Kind<>(
+          "a rerank",
+          RerankSettings::model,
+          WireRequests::rerankApi,
+          RerankQuery::id,
+          Ranking::failed,
+          RerankDispatch::withId,
+          Ranking::fromCache,
+          RerankDispatch::fromJson,
+          RerankDispatch::toJson);
+
   RerankDispatch(DispatchContext context) {
-    super(context);
+    super(KIND, context);
   }
 
   @Override
@@ -104,50 +115,10 @@ final class RerankDispatch
             });
   }
 
-  @Override
-  String model(RerankSettings settings) {
-    return settings.model();
-  }
-
-  @Override
-  Optional<RerankApi> api(WireRequests wire, ModelSpec spec) {
-    return wire.rerankApi(spec);
-  }
-
-  @Override
-  String modelKind() {
-    return "a rerank";
-  }
-
-  @Override
-  String id(RerankQuery q) {
-    return q.id();
-  }
-
-  @Override
-  Ranking failed(String id, String model, ApiError error) {
-    return Ranking.failed(id, model, error);
-  }
-
-  @Override
-  Ranking withId(Ranking r, String id) {
+  /** The same ranking under the query's id. */
+  private static Ranking withId(Ranking r, String id) {
     return new Ranking(
         id, r.model(), r.results(), r.searchUnits(), r.cost(), r.cacheHit(), r.error());
-  }
-
-  @Override
-  Ranking fromCache(Ranking r, String id) {
-    return r.fromCache(id);
-  }
-
-  @Override
-  Ranking fromEntry(String json) {
-    return fromJson(json);
-  }
-
-  @Override
-  String toEntry(Ranking r) {
-    return toJson(r);
   }
 
   /** The cache key of a ranking: the model, the top-n, the query and its documents. */

@@ -25,8 +25,20 @@ import java.util.concurrent.CompletableFuture;
  */
 final class TranscribeDispatch
     extends FeatureDispatch<AudioInput, TranscribeSettings, TranscriptionApi, Transcription> {
+  private static final Kind<AudioInput, TranscribeSettings, TranscriptionApi, Transcription> KIND =
+      new Kind<>(
+          "a transcription",
+          TranscribeSettings::model,
+          WireRequests::transcriptionApi,
+          AudioInput::id,
+          Transcription::failed,
+          Transcription::withId,
+          Transcription::fromCache,
+          TranscriptionJson::fromJson,
+          TranscriptionJson::toJson);
+
   TranscribeDispatch(DispatchContext context) {
-    super(context);
+    super(KIND, context);
   }
 
   @Override
@@ -130,51 +142,6 @@ final class TranscribeDispatch
             t.outputTokens(),
             spec.transcriptionCost(t.seconds(), t.textTokens(), t.audioTokens(), t.outputTokens()));
     store(item.key, done).thenRun(() -> item.complete(done));
-  }
-
-  @Override
-  String model(TranscribeSettings settings) {
-    return settings.model();
-  }
-
-  @Override
-  Optional<TranscriptionApi> api(WireRequests wire, ModelSpec spec) {
-    return wire.transcriptionApi(spec);
-  }
-
-  @Override
-  String modelKind() {
-    return "a transcription";
-  }
-
-  @Override
-  String id(AudioInput input) {
-    return input.id();
-  }
-
-  @Override
-  Transcription failed(String id, String model, ApiError error) {
-    return Transcription.failed(id, model, error);
-  }
-
-  @Override
-  Transcription withId(Transcription t, String id) {
-    return t.withId(id);
-  }
-
-  @Override
-  Transcription fromCache(Transcription t, String id) {
-    return t.fromCache(id);
-  }
-
-  @Override
-  Transcription fromEntry(String json) {
-    return TranscriptionJson.fromJson(json);
-  }
-
-  @Override
-  String toEntry(Transcription t) {
-    return TranscriptionJson.toJson(t);
   }
 
   /**
