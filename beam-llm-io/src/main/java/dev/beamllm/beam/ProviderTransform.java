@@ -96,7 +96,8 @@ abstract class ProviderTransform<
 
   /**
    * The limits of the whole job, each worker taking its share; see {@link ClientConfig#withLimits}.
-   * The requests in flight also bound the inputs (audio files) each worker holds in memory.
+   * Where each input is one request (a query, an audio file), the requests in flight also bound the
+   * inputs each worker holds in memory.
    */
   public SelfT withLimits(Limits limits) {
     return with(config().withLimits(limits));
