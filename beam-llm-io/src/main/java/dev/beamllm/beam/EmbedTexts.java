@@ -31,32 +31,17 @@ public abstract class EmbedTexts
   /** The model and its options. */
   public abstract EmbedSettings settings();
 
-  abstract Builder toBuilder();
-
-  @AutoValue.Builder
-  abstract static class Builder {
-    abstract Builder setSpec(ClientSpec spec);
-
-    abstract Builder setSettings(EmbedSettings settings);
-
-    abstract EmbedTexts build();
-  }
-
   static EmbedTexts of(String model) {
-    EmbedSettings settings = EmbedSettings.of(model);
-    return new AutoValue_EmbedTexts.Builder()
-        .setSpec(ClientSpec.of(model))
-        .setSettings(settings)
-        .build();
+    return new AutoValue_EmbedTexts(ClientSpec.of(model), EmbedSettings.of(model));
   }
 
   @Override
   EmbedTexts withSpec(ClientSpec spec) {
-    return toBuilder().setSpec(spec).build();
+    return new AutoValue_EmbedTexts(spec, settings());
   }
 
   private EmbedTexts with(EmbedSettings s) {
-    return toBuilder().setSettings(s).build();
+    return new AutoValue_EmbedTexts(spec(), s);
   }
 
   /**
@@ -108,10 +93,5 @@ public abstract class EmbedTexts
   @Override
   String model() {
     return settings().model();
-  }
-
-  @Override
-  Object featureSettings() {
-    return settings();
   }
 }

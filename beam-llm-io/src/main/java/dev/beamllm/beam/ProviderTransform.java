@@ -77,8 +77,8 @@ abstract class ProviderTransform<
   /** The model's name as the user gave it, for display data. */
   abstract String model();
 
-  /** The feature's settings, for display data. */
-  abstract Object featureSettings();
+  /** The feature's settings (the model and its options), each subclass giving their type. */
+  abstract Object settings();
 
   /** The client configuration; each worker builds its client from its share of it. */
   public ClientConfig config() {
@@ -169,9 +169,7 @@ abstract class ProviderTransform<
     String name = feature().display();
     builder
         .add(DisplayData.item("model", model()).withLabel(name + " model"))
-        .add(
-            DisplayData.item("settings", featureSettings().toString())
-                .withLabel(name + " settings"))
+        .add(DisplayData.item("settings", settings().toString()).withLabel(name + " settings"))
         .add(
             DisplayData.item("limits", config().limits().toString())
                 .withLabel("Limits (whole job)"))

@@ -21,32 +21,18 @@ public abstract class RerankQueries
   /** The model and top-n. */
   public abstract RerankSettings settings();
 
-  abstract Builder toBuilder();
-
-  @AutoValue.Builder
-  abstract static class Builder {
-    abstract Builder setSpec(ClientSpec spec);
-
-    abstract Builder setSettings(RerankSettings settings);
-
-    abstract RerankQueries build();
-  }
-
   static RerankQueries of(String model) {
-    return new AutoValue_RerankQueries.Builder()
-        .setSpec(ClientSpec.of(model))
-        .setSettings(RerankSettings.of(model))
-        .build();
+    return new AutoValue_RerankQueries(ClientSpec.of(model), RerankSettings.of(model));
   }
 
   @Override
   RerankQueries withSpec(ClientSpec spec) {
-    return toBuilder().setSpec(spec).build();
+    return new AutoValue_RerankQueries(spec, settings());
   }
 
   /** Keeps the best {@code n} documents of each query; see {@link RerankSettings#withTopN}. */
   public RerankQueries withTopN(int n) {
-    return toBuilder().setSettings(settings().withTopN(n)).build();
+    return new AutoValue_RerankQueries(spec(), settings().withTopN(n));
   }
 
   @Override
@@ -64,10 +50,5 @@ public abstract class RerankQueries
   @Override
   String model() {
     return settings().model();
-  }
-
-  @Override
-  Object featureSettings() {
-    return settings();
   }
 }

@@ -28,32 +28,17 @@ public abstract class TranscribeAudio
   /** The model and its options. */
   public abstract TranscribeSettings settings();
 
-  abstract Builder toBuilder();
-
-  @AutoValue.Builder
-  abstract static class Builder {
-    abstract Builder setSpec(ClientSpec spec);
-
-    abstract Builder setSettings(TranscribeSettings settings);
-
-    abstract TranscribeAudio build();
-  }
-
   static TranscribeAudio of(String model) {
-    TranscribeSettings settings = TranscribeSettings.of(model);
-    return new AutoValue_TranscribeAudio.Builder()
-        .setSpec(ClientSpec.of(model))
-        .setSettings(settings)
-        .build();
+    return new AutoValue_TranscribeAudio(ClientSpec.of(model), TranscribeSettings.of(model));
   }
 
   @Override
   TranscribeAudio withSpec(ClientSpec spec) {
-    return toBuilder().setSpec(spec).build();
+    return new AutoValue_TranscribeAudio(spec, settings());
   }
 
   private TranscribeAudio with(TranscribeSettings s) {
-    return toBuilder().setSettings(s).build();
+    return new AutoValue_TranscribeAudio(spec(), s);
   }
 
   /** The audio's language; see {@link TranscribeSettings#withLanguage}. */
@@ -89,10 +74,5 @@ public abstract class TranscribeAudio
   @Override
   String model() {
     return settings().model();
-  }
-
-  @Override
-  Object featureSettings() {
-    return settings();
   }
 }
