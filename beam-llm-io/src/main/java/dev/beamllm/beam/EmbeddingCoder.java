@@ -1,8 +1,6 @@
 package dev.beamllm.beam;
 
-import dev.beamllm.response.ApiError;
 import dev.beamllm.response.Embedding;
-import dev.beamllm.response.ErrorKind;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -11,7 +9,6 @@ import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 
 /**
  * Encodes an {@link Embedding}: id, model, the vector as float32s, tokens, cost, whether a cache
@@ -19,7 +16,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
  */
 public final class EmbeddingCoder extends AtomicCoder<Embedding> {
   private static final EmbeddingCoder INSTANCE = new EmbeddingCoder();
-  private static final NullableCoder<String> STRING = NullableCoder.of(StringUtf8Coder.of());
+  private static final NullableCoder<String> STRING = ResultTail.STRING;
 
   private EmbeddingCoder() {}
 
@@ -43,17 +40,8 @@ public final class EmbeddingCoder extends AtomicCoder<Embedding> {
     }
     data.writeLong(e.inputTokens());
     data.writeDouble(e.cost());
-    data.writeBoolean(e.cacheHit());
-    data.writeBoolean(e.isError());
     data.flush();
-    if (e.isError()) {
-      ApiError error = e.error().orElseThrow();
-      STRING.encode(error.kind().name(), out);
-      STRING.encode(error.message(), out);
-      data.writeInt(error.status());
-      data.writeLong(error.retryAfterMillis());
-      data.flush();
-    }
+    new ResultTail(e.cacheHit(), e.error().orElse(null)).encode(out);
   }
 
   @Override
@@ -71,15 +59,12 @@ public final class EmbeddingCoder extends AtomicCoder<Embedding> {
     }
     long tokens = data.readLong();
     double cost = data.readDouble();
-    boolean cacheHit = data.readBoolean();
-    if (data.readBoolean()) {
-      ErrorKind kind = ErrorKind.valueOf(STRING.decode(in));
-      String message = STRING.decode(in);
-      ApiError error = new ApiError(kind, message, data.readInt(), data.readLong());
-      return Embedding.failed(id, model, error);
+    ResultTail tail = ResultTail.decode(in);
+    if (tail.error() != null) {
+      return Embedding.failed(id, model, tail.error());
     }
     Embedding e = Embedding.of(id, model, v, tokens, cost);
-    return cacheHit ? e.fromCache(id) : e;
+    return tail.cacheHit() ? e.fromCache(id) : e;
   }
 
   @Override

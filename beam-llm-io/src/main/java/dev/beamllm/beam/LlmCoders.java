@@ -8,6 +8,7 @@ import dev.beamllm.client.TextInput;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.Embedding;
+import dev.beamllm.response.Ranking;
 import dev.beamllm.response.Transcription;
 import java.util.List;
 import org.apache.beam.sdk.coders.CannotProvideCoderException;
@@ -43,6 +44,7 @@ public final class LlmCoders implements CoderProviderRegistrar {
         CoderProviders.forCoder(TypeDescriptor.of(TextInput.class), TextInputCoder.of()),
         CoderProviders.forCoder(TypeDescriptor.of(AudioInput.class), AudioInputCoder.of()),
         CoderProviders.forCoder(TypeDescriptor.of(Transcription.class), TranscriptionCoder.of()),
+        CoderProviders.forCoder(TypeDescriptor.of(Ranking.class), RankingCoder.of()),
         new FailureCoderProvider());
   }
 

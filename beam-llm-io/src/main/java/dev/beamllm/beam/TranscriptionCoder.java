@@ -1,7 +1,5 @@
 package dev.beamllm.beam;
 
-import dev.beamllm.response.ApiError;
-import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.Transcription;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,7 +9,6 @@ import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 
 /**
  * Encodes a {@link Transcription}: id, model, text, seconds, text, audio and output tokens, cost,
@@ -19,7 +16,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
  */
 public final class TranscriptionCoder extends AtomicCoder<Transcription> {
   private static final TranscriptionCoder INSTANCE = new TranscriptionCoder();
-  private static final NullableCoder<String> STRING = NullableCoder.of(StringUtf8Coder.of());
+  private static final NullableCoder<String> STRING = ResultTail.STRING;
 
   private TranscriptionCoder() {}
 
@@ -42,17 +39,8 @@ public final class TranscriptionCoder extends AtomicCoder<Transcription> {
     data.writeLong(t.audioTokens());
     data.writeLong(t.outputTokens());
     data.writeDouble(t.cost());
-    data.writeBoolean(t.cacheHit());
-    data.writeBoolean(t.isError());
     data.flush();
-    if (t.isError()) {
-      ApiError error = t.error().orElseThrow();
-      STRING.encode(error.kind().name(), out);
-      STRING.encode(error.message(), out);
-      data.writeInt(error.status());
-      data.writeLong(error.retryAfterMillis());
-      data.flush();
-    }
+    new ResultTail(t.cacheHit(), t.error().orElse(null)).encode(out);
   }
 
   @Override
@@ -66,17 +54,14 @@ public final class TranscriptionCoder extends AtomicCoder<Transcription> {
     long audioTokens = data.readLong();
     long outputTokens = data.readLong();
     double cost = data.readDouble();
-    boolean cacheHit = data.readBoolean();
-    if (data.readBoolean()) {
-      ErrorKind kind = ErrorKind.valueOf(STRING.decode(in));
-      String message = STRING.decode(in);
-      ApiError error = new ApiError(kind, message, data.readInt(), data.readLong());
-      return Transcription.failed(id, model, error);
+    ResultTail tail = ResultTail.decode(in);
+    if (tail.error() != null) {
+      return Transcription.failed(id, model, tail.error());
     }
     Transcription t =
         Transcription.of(id, model, text, seconds, textTokens, audioTokens, outputTokens, cost);
     // A cache hit costs nothing, which fromCache sets again.
-    return cacheHit ? t.fromCache(id) : t;
+    return tail.cacheHit() ? t.fromCache(id) : t;
   }
 
   @Override

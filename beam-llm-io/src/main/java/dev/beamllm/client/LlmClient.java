@@ -86,30 +86,17 @@ public final class LlmClient implements AutoCloseable {
             this::cacheKey,
             r -> cachedAnswer(r, cacheKey(r)),
             this::start);
-    this.embeddings =
-        new EmbedDispatch(
+    DispatchContext nonChat =
+        new DispatchContext(
             steps,
             steps.send().wire(),
             transport,
             config.requestTimeout(),
             specs,
-            config.cache().orElse(null));
-    this.reranks =
-        new RerankDispatch(
-            steps,
-            steps.send().wire(),
-            transport,
-            config.requestTimeout(),
-            specs,
-            config.cache().orElse(null));
-    this.transcriptions =
-        new TranscribeDispatch(
-            steps,
-            steps.send().wire(),
-            transport,
-            config.requestTimeout(),
-            specs,
-            config.cache().orElse(null));
+            new EntryCache(config.cache().orElse(null)));
+    this.embeddings = new EmbedDispatch(nonChat);
+    this.reranks = new RerankDispatch(nonChat);
+    this.transcriptions = new TranscribeDispatch(nonChat);
   }
 
   /**

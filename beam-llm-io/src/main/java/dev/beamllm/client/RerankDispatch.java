@@ -3,18 +3,14 @@ package dev.beamllm.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beamllm.cache.ResponseCache;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import dev.beamllm.provider.RerankApi;
 import dev.beamllm.provider.RerankRequest;
-import dev.beamllm.response.ApiError;
-import dev.beamllm.response.ErrorKind;
 import dev.beamllm.response.Ranking;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,116 +19,90 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Ranks queries' documents ({@link LlmClient#rerank}): one request per query under the client's
  * limits and retries ({@link ProviderCall}), each ranking cached under its model, top-n, query and
- * documents so it is never paid twice, and priced by the search units the provider bills.
+ * documents so it is never paid twice, and priced by the search units the provider bills. A query
+ * without documents is ranked at once, unsent.
  */
-final class RerankDispatch {
-  private final CallSteps steps;
-  private final WireRequests wire;
-  private final HttpTransport transport;
-  private final Duration timeout;
-  private final ModelSpecs specs;
-  private final EntryCache cache;
+final class RerankDispatch
+    extends FeatureDispatch<RerankQuery, RerankSettings, RerankApi, Ranking> {
+  private static final Kind<RerankQuery, RerankSettings, RerankApi, Ranking> KIND =
+      new Kind<>(
+          "a rerank",
+          RerankSettings::model,
+          WireRequests::rerankApi,
+          RerankQuery::id,
+          Ranking::failed,
+          RerankDispatch::withId,
+          Ranking::fromCache,
+          RerankDispatch::fromJson,
+          RerankDispatch::toJson);
 
-  /**
-   * @param cache where rankings are stored and looked up, or null
-   */
-  RerankDispatch(
-      CallSteps steps,
-      WireRequests wire,
-      HttpTransport transport,
-      Duration timeout,
-      ModelSpecs specs,
-      ResponseCache cache) {
-    this.steps = steps;
-    this.wire = wire;
-    this.transport = transport;
-    this.timeout = timeout;
-    this.specs = specs;
-    this.cache = new EntryCache(cache);
+  RerankDispatch(DispatchContext context) {
+    super(KIND, context);
   }
 
-  /** Starts every query; one future per query, in order, none completing exceptionally. */
-  List<CompletableFuture<Ranking>> start(List<RerankQuery> queries, RerankSettings settings) {
-    List<CompletableFuture<Ranking>> out = new ArrayList<>(queries.size());
-    ModelSpec spec;
-    Optional<RerankApi> api;
-    try {
-      spec = specs.get(settings.model());
-      api = wire.rerankApi(spec);
-    } catch (IllegalArgumentException unknown) {
-      ApiError e = ApiError.of(ErrorKind.INVALID_INPUT, unknown.getMessage());
-      queries.forEach(q -> out.add(done(Ranking.failed(q.id(), settings.model(), e))));
-      return out;
-    }
-    for (RerankQuery q : queries) {
-      if (api.isEmpty()) {
-        out.add(
-            done(
-                Ranking.failed(
-                    q.id(),
-                    spec.id(),
-                    ApiError.of(
-                        ErrorKind.UNSUPPORTED,
-                        "model '"
-                            + spec.id()
-                            + "' is not a rerank model of an API this library calls"))));
-      } else if (q.documents().isEmpty()) {
-        out.add(done(new Ranking(q.id(), spec.id(), List.of(), 0, 0, false, null)));
+  @Override
+  void dispatch(
+      ModelSpec spec,
+      RerankApi api,
+      RerankSettings settings,
+      List<RerankQuery> queries,
+      List<CompletableFuture<Ranking>> futures) {
+    for (int i = 0; i < queries.size(); i++) {
+      RerankQuery q = queries.get(i);
+      CompletableFuture<Ranking> future = futures.get(i);
+      if (q.documents().isEmpty()) {
+        future.complete(new Ranking(q.id(), spec.id(), List.of(), 0, 0, false, null));
       } else {
-        out.add(one(spec, api.get(), settings, q));
+        one(spec, api, settings, q, future);
       }
     }
-    return out;
   }
 
-  private static CompletableFuture<Ranking> done(Ranking r) {
-    return CompletableFuture.completedFuture(r);
-  }
-
-  private CompletableFuture<Ranking> one(
-      ModelSpec spec, RerankApi api, RerankSettings settings, RerankQuery q) {
+  private void one(
+      ModelSpec spec,
+      RerankApi api,
+      RerankSettings settings,
+      RerankQuery q,
+      CompletableFuture<Ranking> future) {
     String key = key(spec, settings, q);
     Optional<Ranking> hit = cached(key);
     if (hit.isPresent()) {
-      return done(hit.get().fromCache(q.id()));
+      future.complete(hit.get().fromCache(q.id()));
+      return;
     }
-    RerankRequest request;
-    try {
-      request =
-          new RerankRequest(
-              spec,
-              q.query(),
-              q.documents(),
-              settings.topN().orElse(null),
-              wire.credentials(spec),
-              wire.extraHeaders());
-    } catch (ApiKeys.MissingKeyException e) {
-      return done(Ranking.failed(q.id(), spec.id(), ApiError.of(ErrorKind.AUTH, e.getMessage())));
-    } catch (RuntimeException e) {
-      return done(Ranking.failed(q.id(), spec.id(), Classify.refused(spec.id(), e)));
+    RerankRequest request =
+        request(
+            spec,
+            wire ->
+                new RerankRequest(
+                    spec,
+                    q.query(),
+                    q.documents(),
+                    settings.topN().orElse(null),
+                    wire.credentials(spec),
+                    wire.extraHeaders()),
+            error -> future.complete(Ranking.failed(q.id(), spec.id(), error)));
+    if (request == null) {
+      return;
     }
     long tokens =
         TokenCounter.count(q.query()) + q.documents().stream().mapToLong(TokenCounter::count).sum();
-    return new ProviderCall<>(
-            steps,
-            transport,
-            timeout,
+    call(
             spec,
-            wire.adapter(spec),
             () -> api.rerank(request),
             answer -> api.parse(request, answer),
             reranked -> -1,
             Math.max(1, tokens))
-        .start()
-        .thenCompose(
-            result -> {
+        .whenComplete(
+            (result, never) -> {
               if (result.error() != null) {
-                return done(Ranking.failed(q.id(), spec.id(), result.error()));
+                future.complete(Ranking.failed(q.id(), spec.id(), result.error()));
+                return;
               }
               RerankApi.Reranked r = result.value();
               Ranking ranking =
                   new Ranking(
-                      q.id(),
+                      null,
                       spec.id(),
                       r.results().stream()
                           .map(s -> new Ranking.Scored(s.index(), s.score()))
@@ -141,16 +111,14 @@ final class RerankDispatch {
                       r.searchUnits() * spec.searchPrice() / 1000.0,
                       false,
                       null);
-              return store(key, ranking).thenApply(v -> ranking);
+              store(key, ranking).thenRun(() -> future.complete(withId(ranking, q.id())));
             });
   }
 
-  private Optional<Ranking> cached(String key) {
-    return cache.get(key, RerankDispatch::fromJson);
-  }
-
-  private CompletableFuture<Void> store(String key, Ranking r) {
-    return cache.put(key, toJson(r));
+  /** The same ranking under the query's id. */
+  private static Ranking withId(Ranking r, String id) {
+    return new Ranking(
+        id, r.model(), r.results(), r.searchUnits(), r.cost(), r.cacheHit(), r.error());
   }
 
   /** The cache key of a ranking: the model, the top-n, the query and its documents. */
