@@ -138,7 +138,7 @@ final class RerankDispatch {
                           .map(s -> new Ranking.Scored(s.index(), s.score()))
                           .toList(),
                       r.searchUnits(),
-                      r.searchUnits() * spec.searchPrice() / 1000.0,
+                      r.cost(spec),
                       false,
                       null);
               return store(key, ranking).thenApply(v -> ranking);
