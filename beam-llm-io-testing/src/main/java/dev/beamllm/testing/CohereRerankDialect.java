@@ -163,7 +163,7 @@ final class CohereRerankDialect implements Dialect {
     return (double) shared.size() / union.size();
   }
 
-  private static Set<String> words(String text) {
+  static Set<String> words(String text) {
     Set<String> out = new HashSet<>();
     Matcher m = WORD.matcher(text.toLowerCase(Locale.ROOT));
     while (m.find()) {

@@ -199,6 +199,8 @@ public final class FakeProviderServer implements AutoCloseable {
       case GEMINI -> base + "/v1beta";
       case MISTRAL -> base + "/mistral/v1";
       case COHERE -> base + "/v2";
+      case VOYAGE -> base + "/voyage/v1";
+      case JINA -> base + "/jina/v1";
       case BEDROCK_ANTHROPIC, BEDROCK_CONVERSE -> base;
     };
   }

@@ -175,7 +175,19 @@ final class Routes {
         Route.of("POST", "/v2/chat", new CohereChatDialect(), "Cohere v2 chat"),
         Route.of("POST", "/v2/embed", new CohereEmbedDialect(), "Cohere v2 embed"),
         Route.of("POST", "/v2/rerank", new CohereRerankDialect(2), "Cohere v2 rerank"),
-        Route.of("POST", "/v1/rerank", new CohereRerankDialect(1), "Cohere v1 rerank"));
+        Route.of("POST", "/v1/rerank", new CohereRerankDialect(1), "Cohere v1 rerank"),
+        Route.of(
+            "POST",
+            "/voyage/v1/embeddings",
+            new TokenEmbeddingsDialect(true),
+            "Voyage AI embeddings (base URL {server}/voyage/v1)"),
+        Route.of("POST", "/voyage/v1/rerank", new TokenRerankDialect(true), "Voyage AI rerank"),
+        Route.of(
+            "POST",
+            "/jina/v1/embeddings",
+            new TokenEmbeddingsDialect(false),
+            "Jina AI embeddings (base URL {server}/jina/v1)"),
+        Route.of("POST", "/jina/v1/rerank", new TokenRerankDialect(false), "Jina AI rerank"));
   }
 
   /**

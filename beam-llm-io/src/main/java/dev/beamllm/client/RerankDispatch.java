@@ -108,7 +108,7 @@ final class RerankDispatch
                           .map(s -> new Ranking.Scored(s.index(), s.score()))
                           .toList(),
                       r.searchUnits(),
-                      r.searchUnits() * spec.searchPrice() / 1000.0,
+                      r.cost(spec),
                       false,
                       null);
               store(key, ranking).thenRun(() -> future.complete(withId(ranking, q.id())));

@@ -20,7 +20,11 @@ public enum WireFormat {
   /** Anthropic models on Amazon Bedrock through {@code invoke}. */
   BEDROCK_ANTHROPIC("bedrock-anthropic", false, TokenCounter.ImageRule.ANTHROPIC),
   /** Other Amazon Bedrock models through the Converse API. */
-  BEDROCK_CONVERSE("bedrock-converse", false, TokenCounter.ImageRule.ANTHROPIC);
+  BEDROCK_CONVERSE("bedrock-converse", false, TokenCounter.ImageRule.ANTHROPIC),
+  /** Voyage AI's embeddings and rerank (it has no chat API). */
+  VOYAGE("voyage", true, TokenCounter.ImageRule.OPENAI),
+  /** Jina AI's embeddings and rerank (it has no chat API). */
+  JINA("jina", true, TokenCounter.ImageRule.OPENAI);
 
   private final String wireName;
   private final boolean inputIncludesCached;

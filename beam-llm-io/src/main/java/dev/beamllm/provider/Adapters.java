@@ -6,9 +6,11 @@ import dev.beamllm.provider.bedrock.BedrockAnthropicAdapter;
 import dev.beamllm.provider.bedrock.BedrockConverseAdapter;
 import dev.beamllm.provider.cohere.CohereAdapter;
 import dev.beamllm.provider.gemini.GeminiAdapter;
+import dev.beamllm.provider.jina.JinaAdapter;
 import dev.beamllm.provider.mistral.MistralAdapter;
 import dev.beamllm.provider.openai.OpenAiChatAdapter;
 import dev.beamllm.provider.openai.OpenAiResponsesAdapter;
+import dev.beamllm.provider.voyage.VoyageAdapter;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +50,15 @@ public final class Adapters {
     EMBEDDINGS.put(
         WireFormat.BEDROCK_CONVERSE,
         ((BedrockConverseAdapter) ADAPTERS.get(WireFormat.BEDROCK_CONVERSE)).embeddingApi());
+    // Providers with embeddings and rerank only: their adapters refuse chat requests.
+    VoyageAdapter voyage = new VoyageAdapter();
+    ADAPTERS.put(WireFormat.VOYAGE, voyage);
+    EMBEDDINGS.put(WireFormat.VOYAGE, voyage.embeddingApi());
+    RERANKS.put(WireFormat.VOYAGE, voyage.rerankApi());
+    JinaAdapter jina = new JinaAdapter();
+    ADAPTERS.put(WireFormat.JINA, jina);
+    EMBEDDINGS.put(WireFormat.JINA, jina.embeddingApi());
+    RERANKS.put(WireFormat.JINA, jina.rerankApi());
   }
 
   private Adapters() {}
@@ -85,18 +96,18 @@ public final class Adapters {
 
   /**
    * The embedding endpoint of a wire format's provider (OpenAI, Azure and compatible servers,
-   * Mistral, Cohere, Gemini, and Titan and Cohere Embed on Bedrock under {@code bedrock-converse}),
-   * if it has one. Its calls are built by the format's adapter ({@link #forFormat}), whose {@link
-   * ProviderAdapter#error error} classifies their failures. Whether it embeds with a given model is
-   * {@link EmbeddingApi#embeds}'s to say.
+   * Mistral, Cohere, Gemini, Voyage, Jina, and Titan and Cohere Embed on Bedrock under {@code
+   * bedrock-converse}), if it has one. Its calls are built by the format's adapter ({@link
+   * #forFormat}), whose {@link ProviderAdapter#error error} classifies their failures. Whether it
+   * embeds with a given model is {@link EmbeddingApi#embeds}'s to say.
    */
   public static Optional<EmbeddingApi> embeddingApi(WireFormat format) {
     return Optional.ofNullable(EMBEDDINGS.get(format));
   }
 
   /**
-   * The rerank endpoint of a wire format's provider (Cohere), if it has one; built and classified
-   * as {@link #embeddingApi}'s. Whether it reranks with a given model is {@link
+   * The rerank endpoint of a wire format's provider (Cohere, Voyage, Jina), if it has one; built
+   * and classified as {@link #embeddingApi}'s. Whether it reranks with a given model is {@link
    * RerankApi#reranks}'s to say.
    */
   public static Optional<RerankApi> rerankApi(WireFormat format) {

@@ -4,10 +4,10 @@ import dev.beamllm.model.ModelSpec;
 import java.util.List;
 
 /**
- * A provider's rerank endpoint (Cohere v2 {@code /rerank}): documents scored for relevance to a
- * query. {@link Adapters#rerankApi} finds the one of a wire format; it builds its calls as the
- * format's chat adapter builds its own (same key and extra headers), and a non-2xx answer is
- * classified by that adapter's {@link ProviderAdapter#error error}.
+ * A provider's rerank endpoint (Cohere v2, Voyage and Jina {@code /rerank}): documents scored for
+ * relevance to a query. {@link Adapters#rerankApi} finds the one of a wire format; it builds its
+ * calls as the format's chat adapter builds its own (same key and extra headers), and a non-2xx
+ * answer is classified by that adapter's {@link ProviderAdapter#error error}.
  */
 public interface RerankApi {
 
@@ -30,12 +30,30 @@ public interface RerankApi {
    *
    * @param results the scored documents, best first
    * @param searchUnits the searches the provider billed (Cohere: one per query and up to 100
-   *     documents), which prices the call; 0 when the answer does not say
+   *     documents), which prices a search-billed model; 0 when the answer does not say
+   * @param tokens the tokens the provider billed (Voyage, Jina: {@code usage.total_tokens}), which
+   *     price a token-billed model; 0 when the answer does not say
    */
-  record Reranked(List<Scored> results, long searchUnits) {
+  record Reranked(List<Scored> results, long searchUnits, long tokens) {
     /** Copies the list. */
     public Reranked {
       results = List.copyOf(results);
+    }
+
+    /** A result billed by the search alone (Cohere). */
+    public Reranked(List<Scored> results, long searchUnits) {
+      this(results, searchUnits, 0);
+    }
+
+    /**
+     * What the call cost in dollars: the tokens at the model's input price per million when it has
+     * one (a token-billed model), else the search units at its price per 1,000 searches.
+     */
+    public double cost(ModelSpec model) {
+      double perMillion = model.prices().input();
+      return perMillion > 0
+          ? tokens * perMillion / 1_000_000.0
+          : searchUnits * model.searchPrice() / 1000.0;
     }
   }
 

@@ -444,9 +444,19 @@ public class ModelRegistryTest {
     assertEquals(ModelKind.RERANK, rerank.kind());
     assertEquals(2.0, rerank.searchPrice(), 1e-12);
     assertEquals(0.0, rerank.prices().input(), 1e-12);
+    // docs.voyageai.com/docs/pricing: rerank-2.5 $0.05 per million tokens billed.
+    assertEquals(0.05, registry.lookup("rerank-2.5").prices().input(), 1e-12);
+    assertEquals(WireFormat.VOYAGE, registry.lookup("rerank-2.5").wireFormat());
+    assertEquals(1024, registry.lookup("voyage-3.5").dimensions());
+    assertEquals(WireFormat.JINA, registry.lookup("jina-embeddings-v3").wireFormat());
     for (ModelSpec m : registry.models()) {
       assertEquals(m.id(), m.kind() == ModelKind.EMBEDDING, m.dimensions() > 0);
-      assertEquals(m.id(), m.kind() == ModelKind.RERANK, m.searchPrice() > 0);
+      // A rerank model is priced by the search (Cohere) or by the token (Voyage, Jina), not both.
+      assertEquals(
+          m.id(),
+          m.kind() == ModelKind.RERANK,
+          m.searchPrice() > 0 || (m.kind() == ModelKind.RERANK && m.prices().input() > 0));
+      assertEquals(m.id(), false, m.searchPrice() > 0 && m.prices().input() > 0);
       assertEquals(
           m.id(),
           m.kind() == ModelKind.TRANSCRIPTION,

@@ -69,6 +69,13 @@ public class EmbeddingGoldenTest {
     rendered.put(
         "bedrock-cohere",
         pin(embed(request("bedrock-cohere-embed-multilingual-v3", TEXTS, null, InputType.QUERY))));
+    rendered.put(
+        "voyage-document", pin(embed(request("voyage-3.5", TEXTS, 512, InputType.DOCUMENT))));
+    rendered.put("voyage-plain", pin(embed(request("voyage-3.5-lite", TEXTS, null, null))));
+    rendered.put(
+        "jina-query", pin(embed(request("jina-embeddings-v3", TEXTS, 256, InputType.QUERY))));
+    rendered.put("voyage-rerank", pin(rerank("rerank-2.5", 1)));
+    rendered.put("jina-rerank", pin(rerank("jina-reranker-v2-base-multilingual", null)));
     RerankApi rerank =
         Adapters.rerankApi(REGISTRY.lookup("rerank-v3.5").wireFormat()).orElseThrow();
     rendered.put(
@@ -94,6 +101,16 @@ public class EmbeddingGoldenTest {
                     Credentials.none(),
                     Map.of()))));
     GoldenFiles.assertMatch(GOLDEN, rendered);
+  }
+
+  /** The rerank call of a model for "Which animal barks?" over the texts. */
+  private static HttpCall rerank(String model, Integer topN) {
+    ModelSpec spec = REGISTRY.lookup(model);
+    return Adapters.rerankApi(spec.wireFormat())
+        .orElseThrow()
+        .rerank(
+            new RerankRequest(
+                spec, "Which animal barks?", TEXTS, topN, Credentials.apiKey("test-key"), EXTRA));
   }
 
   /** A call as pinned: method, URL, headers sorted by name, and the body. */
