@@ -43,7 +43,8 @@ final class ServiceCallFn<I, R> extends SharedClientFn<I, I, R, R> {
    *
    * @param start starts a group of inputs
    * @param groupSize inputs a bundle starts at once; above 1 the client cuts a group into requests
-   *     itself, so the inputs in flight say nothing of its requests and are not bounded here
+   *     itself, so the inputs in flight say nothing of its requests: they are bounded by {@link
+   *     #GROUPS_IN_FLIGHT} groups, for memory
    * @param isError tells a failure
    * @param count counts a success
    */
@@ -74,12 +75,21 @@ final class ServiceCallFn<I, R> extends SharedClientFn<I, I, R, R> {
   }
 
   /**
-   * One input a request: the client's requests in flight; grouped inputs: no limit of its own (the
-   * client's limits hold its requests).
+   * Groups a bundle has in flight at most. A runner may hand a whole input to one bundle (the Flink
+   * runner does, for a bounded file), and every result is held until it is emitted: without a bound
+   * a million texts' vectors (6 GB at 1,536 floats) would wait in memory for the bundle's end, with
+   * nothing written and no progress shown. Four keep the provider busy while the earliest results
+   * go out.
+   */
+  static final int GROUPS_IN_FLIGHT = 4;
+
+  /**
+   * One input a request: the client's requests in flight; grouped inputs: {@link #GROUPS_IN_FLIGHT}
+   * groups (the client's limits hold their requests).
    */
   @Override
   int maxInFlight() {
-    return call.groupSize() > 1 ? 0 : super.maxInFlight();
+    return call.groupSize() > 1 ? call.groupSize() * GROUPS_IN_FLIGHT : super.maxInFlight();
   }
 
   /** Gathers the input; a full group is started and what is ready for this window emitted. */
