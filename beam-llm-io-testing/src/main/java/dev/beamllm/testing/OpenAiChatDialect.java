@@ -104,6 +104,7 @@ final class OpenAiChatDialect implements Dialect {
     if (messages.isEmpty()) {
       throw ProviderError.badRequest("[] is too short - 'messages'", "messages");
     }
+    OpenAiInputAudio.check(messages);
     Conversation conversation;
     try {
       conversation = WireFormats.fromOpenAi(Json.write(messages));

@@ -2,6 +2,7 @@ package dev.beamllm.pipelines;
 
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
@@ -158,7 +159,8 @@ public final class CostEstimator {
   }
 
   /**
-   * Why the model cannot take this conversation (images or PDFs it does not read), if it cannot.
+   * Why the model cannot take this conversation (images, PDFs or audio it does not read), if it
+   * cannot.
    */
   static Optional<String> refusal(ModelSpec spec, Conversation conversation) {
     for (Message m : conversation.messages()) {
@@ -170,6 +172,9 @@ public final class CostEstimator {
           }
           if (p instanceof File f && f.isPdf() && !spec.capabilities().pdfs()) {
             return Optional.of("it has a PDF and the model does not take PDFs");
+          }
+          if (p instanceof Audio && !spec.capabilities().audioInput()) {
+            return Optional.of("it has audio and the model does not take audio");
           }
         }
       }
