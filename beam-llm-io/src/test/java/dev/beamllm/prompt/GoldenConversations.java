@@ -226,7 +226,8 @@ public final class GoldenConversations {
                         new Text("Beam is a model."))))
             .add(Message.user("Thanks")));
 
-    // Audio (bytes, so the refusals name no local path): a WAV every audio-capable format takes, and a FLAC that OpenAI's input_audio refuses
+    // Audio (bytes, so the refusals name no local path): a WAV every audio-capable format takes,
+    // and a FLAC that OpenAI's input_audio refuses
     // (wav and mp3 only) while Gemini and Mistral take it.
     c.put(
         "20-audio-wav",
@@ -239,8 +240,7 @@ public final class GoldenConversations {
         Conversation.system("Answer in one word.")
             .add(
                 Message.user()
-                    .addAudio(
-                        Audio.fromBytes(Files.readAllBytes(TestData.file("audio/tone.flac"))))
+                    .addAudio(Audio.fromBytes(Files.readAllBytes(TestData.file("audio/tone.flac"))))
                     .addText("What plays?")));
     return c;
   }
