@@ -205,6 +205,20 @@ public final class TokenCounter {
   }
 
   /**
+   * The audio tokens of a conversation's audio parts, already counted in {@link #estimate}; apart
+   * so a cost estimate can price them at a model's audio rate.
+   */
+  public static long audioEstimate(Conversation conversation, ImageRule rule) {
+    long total = 0;
+    for (Message m : conversation.messages()) {
+      for (Audio audio : m.partsOf(Audio.class)) {
+        total += audioTokens(audio, rule);
+      }
+    }
+    return total;
+  }
+
+  /**
    * The tokens a recording costs under a provider's rule: its duration (exact for WAV, else
    * estimated from the size; a minute for audio by URI) times the rule's tokens per second, rounded
    * up.

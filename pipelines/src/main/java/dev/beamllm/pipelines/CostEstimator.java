@@ -198,11 +198,16 @@ public final class CostEstimator {
       long in = TokenCounter.estimate(row.conversation(), spec.wireFormat().imageRule());
       int asked = row.maxNewTokens() != null ? row.maxNewTokens() : defaultMaxNewTokens;
       long out = spec.maxOutputTokens() > 0 ? Math.min(asked, spec.maxOutputTokens()) : 0;
+      // Audio tokens are in the input at the text rate; a model that prices audio apart
+      // (gpt-4o-audio-preview at $40 a million against $2.50 for text) adds the difference.
+      long audio = TokenCounter.audioEstimate(row.conversation(), spec.wireFormat().imageRule());
+      double audioExtra =
+          audio * Math.max(0, spec.audioInputPrice() - spec.prices().input()) / 1_000_000.0;
       rows++;
       input += in;
       maxOutput += out;
-      minCost += spec.cost(Usage.of(in, 0), tier);
-      maxCost += spec.cost(Usage.of(in, out), tier);
+      minCost += spec.cost(Usage.of(in, 0), tier) + audioExtra;
+      maxCost += spec.cost(Usage.of(in, out), tier) + audioExtra;
     }
 
     ModelEstimate result() {
