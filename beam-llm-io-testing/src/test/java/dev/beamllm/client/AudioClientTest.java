@@ -38,7 +38,8 @@ public class AudioClientTest {
   }
 
   private static ApiResponse ask(FakeProviderServer fake, String model, Conversation c) {
-    try (LlmClient client = ClientTestSupport.client(fake, model).maxAttempts(1).build()) {
+    try (LlmClient client =
+        ClientTestSupport.client(fake, model).maxAttempts(1).keepRawBody(true).build()) {
       return client.start(c).join();
     }
   }
@@ -62,6 +63,8 @@ public class AudioClientTest {
           TokenCounter.estimate(
               Conversation.user("Repeat what is said"), TokenCounter.ImageRule.OPENAI);
       assertEquals(text + 20, r.usage().inputTokens());
+      JsonNode usage = Json.parse(r.rawBody().orElseThrow()).get("usage");
+      assertEquals(20, usage.at("/prompt_tokens_details/audio_tokens").asLong());
     }
   }
 
