@@ -90,10 +90,24 @@ public final class Audio implements Part {
     return new Audio(Origin.URL, url, null, MediaTypes.audioTypeFromName(url).orElse(null));
   }
 
-  /** Restores audio from the JSON form: bytes win over a path when both are present. */
+  /**
+   * Reads an audio file whose format the bytes do not reveal (WebM, M4A, ...), with its media type.
+   */
+  public static Audio fromPath(Path path, String mediaType) {
+    byte[] bytes = Sources.readFile(path, "audio");
+    return new Audio(Origin.PATH, path.toString(), bytes, requireAudioType(mediaType));
+  }
+
+  /**
+   * Restores audio from the JSON form: bytes win over a path when both are present; a given media
+   * type wins over the one the bytes reveal.
+   */
   static Audio restore(Origin origin, String location, byte[] bytes, String mediaType) {
     if (bytes == null) {
-      Audio audio = origin == Origin.PATH ? fromPath(location) : fromUrl(location);
+      if (origin == Origin.PATH) {
+        return mediaType == null ? fromPath(location) : fromPath(Path.of(location), mediaType);
+      }
+      Audio audio = fromUrl(location);
       return mediaType == null ? audio : audio.withMediaType(mediaType);
     }
     String type =

@@ -498,15 +498,17 @@ public final class ConversationJson {
       Audio.Origin origin = path != null ? Audio.Origin.PATH : Audio.Origin.BYTES;
       return Audio.restore(origin, path, decodeData(data, "audio"), mediaType);
     }
-    Audio audio;
     if (path != null) {
-      audio = Audio.fromPath(resolve(baseDir, path));
-    } else if (url != null) {
-      audio = Audio.fromUrl(url);
-    } else {
-      throw new InvalidPromptException("audio part needs one of \"path\", \"url\" or \"data\"");
+      // With a media type the bytes need not reveal the format (WebM, M4A, ...).
+      return mediaType == null
+          ? Audio.fromPath(resolve(baseDir, path))
+          : Audio.fromPath(resolve(baseDir, path), mediaType);
     }
-    return mediaType == null ? audio : audio.withMediaType(mediaType);
+    if (url != null) {
+      Audio audio = Audio.fromUrl(url);
+      return mediaType == null ? audio : audio.withMediaType(mediaType);
+    }
+    throw new InvalidPromptException("audio part needs one of \"path\", \"url\" or \"data\"");
   }
 
   private static Path resolve(Path baseDir, String path) {

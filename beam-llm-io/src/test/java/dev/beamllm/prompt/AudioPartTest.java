@@ -120,6 +120,7 @@ public class AudioPartTest {
     Path dir = tmp.newFolder("rows").toPath();
     byte[] clip = wav(0.5, "TRANSCRIPT: row");
     Files.write(dir.resolve("a.wav"), clip);
+    Files.write(dir.resolve("b.webm"), ascii("webm bytes"));
     String b64 = Base64.getEncoder().encodeToString(clip);
     String row =
         "{\"messages\":[{\"role\":\"user\",\"content\":["
@@ -128,14 +129,18 @@ public class AudioPartTest {
             + "{\"type\":\"audio\",\"data\":\""
             + b64
             + "\"},"
-            + "{\"type\":\"audio\",\"data\":\"data:audio/webm;base64,AAAA\"}]}]}";
+            + "{\"type\":\"audio\",\"data\":\"data:audio/webm;base64,AAAA\"},"
+            + "{\"type\":\"audio\",\"path\":\"b.webm\",\"media_type\":\"audio/webm\"}]}]}";
     Conversation c = ConversationJson.fromTree(Json.parse(row), dir);
     List<Audio> audio = c.messages().get(0).partsOf(Audio.class);
-    assertEquals(3, audio.size());
+    assertEquals(4, audio.size());
     assertEquals(Audio.Origin.PATH, audio.get(0).origin());
     assertArrayEquals(clip, audio.get(0).bytes().orElseThrow());
     assertArrayEquals(clip, audio.get(1).bytes().orElseThrow());
     assertEquals("audio/webm", audio.get(2).mediaType().orElseThrow());
+    assertEquals("audio/webm", audio.get(3).mediaType().orElseThrow());
+    assertEquals(
+        c, ConversationJson.restore(ConversationJson.toJson(c, ConversationJson.Mode.EMBEDDED)));
 
     InvalidPromptException none =
         assertThrows(
