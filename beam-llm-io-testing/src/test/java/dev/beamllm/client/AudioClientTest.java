@@ -78,6 +78,11 @@ public class AudioClientTest {
       JsonNode inline = Json.parse(fake.requests().get(0).body()).at("/contents/0/parts/1");
       assertEquals("audio/wav", inline.at("/inlineData/mimeType").asText());
       assertEquals(Base64.getEncoder().encodeToString(wav), inline.at("/inlineData/data").asText());
+      // One second at Gemini's 32 tokens a second, reported by modality as Gemini does.
+      JsonNode details =
+          Json.parse(r.rawBody().orElseThrow()).at("/usageMetadata/promptTokensDetails");
+      assertEquals("AUDIO", details.get(1).get("modality").asText());
+      assertEquals(32, details.get(1).get("tokenCount").asLong());
 
       // Audio by URI goes as fileData; the fake hears the file's name.
       Conversation byUri =
