@@ -8,8 +8,11 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
+import dev.beamllm.prompt.Text;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Digests;
@@ -66,6 +69,15 @@ import java.util.regex.Pattern;
  *       message (as a repair turn would fix it); one whose first user message holds {@code
  *       ALWAYS_INVALID} gets {@code {"unexpected": true}} on every turn.
  * </ol>
+ *
+ * <p>Audio parts are "heard" by {@link AudioTranscript}'s rule: the text after a {@code
+ * TRANSCRIPT:} marker in the audio's bytes (a test writes it into a WAV chunk), else the name of
+ * the file a URI names ({@code .../hello_world.wav} is "hello world"), else the word {@code audio}
+ * (inline audio has no name). In the last user message each audio part reads as {@code [audio:
+ * <heard text>]} on its own line after the text before it, so "Repeat what is said" with audio
+ * holding {@code TRANSCRIPT: hello world} is answered {@code "Echo: Repeat what is said\n[audio:
+ * hello world]"}. Audio counts as input tokens by the provider's rate (see {@link
+ * dev.beamllm.prompt.TokenCounter#audioTokens}).
  *
  * <p>The dialects add the providers' built-in tools on top of these rules: see {@link
  * BuiltinToolCalls} for web search and the code interpreter, and {@link RemoteMcpCalls}.
@@ -583,10 +595,31 @@ final class FakeAnswerer {
   static String lastUserText(List<Message> messages) {
     for (int i = messages.size() - 1; i >= 0; i--) {
       if (messages.get(i).role() == Role.USER) {
-        return messages.get(i).text();
+        return heard(messages.get(i));
       }
     }
     return "";
+  }
+
+  /**
+   * A user message as the fake reads it: its text parts, and each audio part as {@code [audio:
+   * <transcript>]}, one per line in order; a message without audio reads as its text.
+   */
+  private static String heard(Message m) {
+    if (m.partsOf(Audio.class).isEmpty()) {
+      return m.text();
+    }
+    List<String> lines = new ArrayList<>();
+    for (Part part : m.parts()) {
+      if (part instanceof Text t) {
+        lines.add(t.text());
+      } else if (part instanceof Audio audio) {
+        String name = audio.location().orElse("audio");
+        byte[] bytes = audio.bytes().orElse(new byte[0]);
+        lines.add("[audio: " + AudioTranscript.of(name, bytes).text() + "]");
+      }
+    }
+    return String.join("\n", lines);
   }
 
   static int count(String text) {

@@ -1,6 +1,7 @@
 package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
@@ -374,7 +375,23 @@ final class GeminiContents {
     return fileData(GeminiFields.get(part, "fileData"), at + ".file_data");
   }
 
-  /** Inline bytes: an image when the media type says so (and the bytes agree), else a document. */
+  /**
+   * The audio types Gemini takes (ai.google.dev/gemini-api/docs/audio); another {@code audio/} type
+   * is its 400 "Unsupported MIME type".
+   */
+  private static final Set<String> AUDIO_TYPES =
+      Set.of("audio/wav", "audio/mp3", "audio/aiff", "audio/aac", "audio/ogg", "audio/flac");
+
+  private static void checkAudioType(String mime, String at) {
+    if (!AUDIO_TYPES.contains(mime.toLowerCase(Locale.ROOT))) {
+      throw ProviderError.badRequest("Unsupported MIME type: " + mime, at + ".mime_type");
+    }
+  }
+
+  /**
+   * Inline bytes: audio or an image when the media type says so (and, for an image, the bytes
+   * agree), else a document.
+   */
   private static Part inline(JsonNode inline, String at) {
     String mime = required(inline, "mimeType", at);
     String data = required(inline, "data", at);
@@ -389,6 +406,10 @@ final class GeminiContents {
               + (data.length() > 40 ? data.substring(0, 40) + "..." : data)
               + "\"",
           at + ".data");
+    }
+    if (mime.toLowerCase(Locale.ROOT).startsWith("audio/")) {
+      checkAudioType(mime, at);
+      return Audio.fromBytes(bytes, mime.toLowerCase(Locale.ROOT));
     }
     try {
       return mime.toLowerCase(Locale.ROOT).startsWith("image/")
@@ -407,6 +428,10 @@ final class GeminiContents {
       throw ProviderError.badRequest(
           "Unsupported file uri: " + uri + " (the fake provider reads http(s) URIs only)",
           at + ".file_uri");
+    }
+    if (mime != null && mime.asText().toLowerCase(Locale.ROOT).startsWith("audio/")) {
+      checkAudioType(mime.asText(), at);
+      return Audio.fromUrl(uri).withMediaType(mime.asText().toLowerCase(Locale.ROOT));
     }
     boolean image = mime != null && mime.asText().toLowerCase(Locale.ROOT).startsWith("image/");
     return image ? Image.fromUrl(uri) : File.fromUrl(uri);

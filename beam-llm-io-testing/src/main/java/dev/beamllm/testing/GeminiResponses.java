@@ -3,6 +3,7 @@ package dev.beamllm.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.TokenCounter;
 import dev.beamllm.prompt.internal.Digests;
 import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ final class GeminiResponses {
     if (request.logprobs()) {
       logprobs(candidate, answer, request.topLogprobs());
     }
-    root.set("usageMetadata", usage(answer, answer.outputTokens()));
+    root.set("usageMetadata", withModalities(usage(answer, answer.outputTokens()), request));
     return root;
   }
 
@@ -85,7 +86,10 @@ final class GeminiResponses {
       ObjectNode chunk = envelope(partsPerChunk.get(i), request, responseId);
       boolean last = i == partsPerChunk.size() - 1;
       // The final count is the answer's own, whatever re-tokenizing the pieces gives.
-      chunk.set("usageMetadata", usage(answer, last ? answer.outputTokens() : outputSoFar.get(i)));
+      chunk.set(
+          "usageMetadata",
+          withModalities(
+              usage(answer, last ? answer.outputTokens() : outputSoFar.get(i)), request));
       if (last) {
         ((ObjectNode) chunk.get("candidates").get(0)).put("finishReason", finishReason(answer));
         if (builtin.grounding() != null) {
@@ -244,6 +248,22 @@ final class GeminiResponses {
     }
     if (thoughts > 0) {
       usage.put("thoughtsTokenCount", thoughts);
+    }
+    return usage;
+  }
+
+  /**
+   * Adds {@code promptTokensDetails} by modality when the request holds audio, as Gemini reports it
+   * ({@code [{"modality": "TEXT", "tokenCount": n}, {"modality": "AUDIO", "tokenCount": m}]}),
+   * audio at its documented 32 tokens a second; other usage is left as it was.
+   */
+  private static ObjectNode withModalities(ObjectNode usage, ParsedRequest request) {
+    long audio = TokenCounter.audioEstimate(request.conversation(), TokenCounter.ImageRule.GEMINI);
+    if (audio > 0) {
+      long prompt = usage.get("promptTokenCount").asLong();
+      ArrayNode details = usage.putArray("promptTokensDetails");
+      details.addObject().put("modality", "TEXT").put("tokenCount", Math.max(0, prompt - audio));
+      details.addObject().put("modality", "AUDIO").put("tokenCount", audio);
     }
     return usage;
   }

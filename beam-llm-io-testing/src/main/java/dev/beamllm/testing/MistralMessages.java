@@ -1,6 +1,7 @@
 package dev.beamllm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
@@ -13,6 +14,7 @@ import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Json;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -172,8 +174,10 @@ final class MistralMessages {
         parts.add(image(chunk.get("image_url"), where));
       } else if (media && type.equals("document_url")) {
         parts.add(document(chunk, where));
+      } else if (media && type.equals("input_audio")) {
+        parts.add(audio(chunk, where));
       } else {
-        String expected = media ? "'text', 'image_url', 'document_url'" : "'text'";
+        String expected = media ? "'text', 'image_url', 'document_url', 'input_audio'" : "'text'";
         throw schema(
             "Input tag '"
                 + type
@@ -200,6 +204,26 @@ final class MistralMessages {
       return detail.isTextual() ? image.withDetail(Image.Detail.parse(detail.textValue())) : image;
     } catch (InvalidPromptException e) {
       throw ProviderError.badRequest("Invalid image_url at " + at + ": " + e.getMessage(), null);
+    }
+  }
+
+  /**
+   * Audio from {@code input_audio}: a base64 string, as Mistral's {@code AudioChunk} has it (not
+   * OpenAI's object with {@code data} and {@code format}, which is a schema error here).
+   */
+  private static Audio audio(JsonNode chunk, String at) {
+    String data = string(chunk, "input_audio", at);
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(data);
+    } catch (IllegalArgumentException e) {
+      throw ProviderError.badRequest("Invalid input_audio at " + at + ": not valid base64", null);
+    }
+    try {
+      return Audio.fromBytes(bytes);
+    } catch (InvalidPromptException e) {
+      throw ProviderError.badRequest(
+          "Invalid input_audio at " + at + ": unrecognised audio format", null);
     }
   }
 

@@ -104,6 +104,7 @@ final class OpenAiChatDialect implements Dialect {
     if (messages.isEmpty()) {
       throw ProviderError.badRequest("[] is too short - 'messages'", "messages");
     }
+    OpenAiInputAudio.check(messages);
     Conversation conversation;
     try {
       conversation = WireFormats.fromOpenAi(Json.write(messages));
@@ -269,7 +270,7 @@ final class OpenAiChatDialect implements Dialect {
       choice.putNull("logprobs");
     }
     choice.put("finish_reason", finishReason(answer));
-    root.set("usage", usage(answer));
+    root.set("usage", usage(request, answer));
     root.put("service_tier", servedTier(request));
     root.put("system_fingerprint", "fp_fake0001");
     return root;
@@ -296,6 +297,19 @@ final class OpenAiChatDialect implements Dialect {
       i++;
     }
     return calls;
+  }
+
+  /**
+   * OpenAI's usage block; {@code prompt_tokens_details.audio_tokens} counts the request's audio
+   * parts at 10 tokens a second, as the client estimates them.
+   */
+  static ObjectNode usage(ParsedRequest request, Answer answer) {
+    ObjectNode usage = usage(answer);
+    ((ObjectNode) usage.get("prompt_tokens_details"))
+        .put(
+            "audio_tokens",
+            TokenCounter.audioEstimate(request.conversation(), TokenCounter.ImageRule.OPENAI));
+    return usage;
   }
 
   static ObjectNode usage(Answer answer) {
@@ -381,7 +395,7 @@ final class OpenAiChatDialect implements Dialect {
         .put("model", request.model())
         .put("service_tier", servedTier(request));
     usage.putArray("choices");
-    usage.set("usage", usage(answer));
+    usage.set("usage", usage(request, answer));
     event(sse, usage);
     sse.append("data: [DONE]\n\n");
     return sse.toString();

@@ -3,6 +3,7 @@ package dev.beamllm.client;
 import dev.beamllm.model.EffortSupport;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
@@ -52,6 +53,9 @@ final class Capabilities {
           }
           if (p instanceof File f && f.isPdf() && !caps.pdfs()) {
             return lacks(model, "PDF input");
+          }
+          if (p instanceof Audio && !caps.audioInput()) {
+            return lacks(model, "audio input");
           }
         }
       }

@@ -12,6 +12,8 @@ import java.util.Set;
  * @param jsonSchema output constrained by a JSON schema
  * @param images image inputs
  * @param pdfs PDF inputs
+ * @param audioInput audio inputs in a conversation (OpenAI's {@code input_audio}, Gemini's inline
+ *     audio, Voxtral's); registry key {@code audio_input}
  * @param logprobs token log-probabilities
  * @param tools tool (function) calling
  * @param reasoning a reasoning model that takes a reasoning effort or thinking budget
@@ -25,6 +27,7 @@ public record Capabilities(
     boolean jsonSchema,
     boolean images,
     boolean pdfs,
+    boolean audioInput,
     boolean logprobs,
     boolean tools,
     boolean reasoning,
@@ -33,7 +36,7 @@ public record Capabilities(
     implements Serializable {
   /** Text in, text out, nothing more. */
   public static final Capabilities TEXT_ONLY =
-      new Capabilities(false, false, false, false, false, false, false, false, Set.of());
+      new Capabilities(false, false, false, false, false, false, false, false, false, Set.of());
 
   /** Copies the efforts into an unmodifiable set in the enum's order. */
   public Capabilities {
@@ -44,9 +47,60 @@ public record Capabilities(
                 : EnumSet.copyOf(reasoningEfforts));
   }
 
+  /**
+   * Capabilities without audio input, the shape before audio parts existed; kept so code that
+   * builds capabilities by hand still compiles.
+   */
+  public Capabilities(
+      boolean jsonMode,
+      boolean jsonSchema,
+      boolean images,
+      boolean pdfs,
+      boolean logprobs,
+      boolean tools,
+      boolean reasoning,
+      boolean responsesApi,
+      Set<ReasoningEffort> reasoningEfforts) {
+    this(
+        jsonMode,
+        jsonSchema,
+        images,
+        pdfs,
+        false,
+        logprobs,
+        tools,
+        reasoning,
+        responsesApi,
+        reasoningEfforts);
+  }
+
   /** The same capabilities with these named efforts. */
   public Capabilities withReasoningEfforts(Set<ReasoningEffort> efforts) {
     return new Capabilities(
-        jsonMode, jsonSchema, images, pdfs, logprobs, tools, reasoning, responsesApi, efforts);
+        jsonMode,
+        jsonSchema,
+        images,
+        pdfs,
+        audioInput,
+        logprobs,
+        tools,
+        reasoning,
+        responsesApi,
+        efforts);
+  }
+
+  /** The same capabilities with audio input on or off. */
+  public Capabilities withAudioInput(boolean audioInput) {
+    return new Capabilities(
+        jsonMode,
+        jsonSchema,
+        images,
+        pdfs,
+        audioInput,
+        logprobs,
+        tools,
+        reasoning,
+        responsesApi,
+        reasoningEfforts);
   }
 }

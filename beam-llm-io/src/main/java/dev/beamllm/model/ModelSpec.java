@@ -83,7 +83,9 @@ public abstract class ModelSpec implements Serializable {
   /**
    * Dollars per million audio input tokens, for a transcription model billed by the token
    * (gpt-4o-transcribe, whose answers report {@code input_token_details.audio_tokens}); its text
-   * tokens (the prompt) and output tokens are priced by {@link #prices()}. 0 for others.
+   * tokens (the prompt) and output tokens are priced by {@link #prices()}. Chat models that take
+   * audio (gpt-4o-audio-preview, Gemini) record their audio price here too, for reference; a chat
+   * answer's cost still prices all its input tokens at the text rate. 0 when not recorded.
    */
   public abstract double audioInputPrice();
 

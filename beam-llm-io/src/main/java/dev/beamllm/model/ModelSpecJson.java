@@ -60,6 +60,7 @@ final class ModelSpecJson {
                   caps.path("json_schema").asBoolean(false),
                   caps.path("images").asBoolean(false),
                   caps.path("pdfs").asBoolean(false),
+                  caps.path("audio_input").asBoolean(false),
                   caps.path("logprobs").asBoolean(false),
                   caps.path("tools").asBoolean(false),
                   caps.path("reasoning").asBoolean(false),

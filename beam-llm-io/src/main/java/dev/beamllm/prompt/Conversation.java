@@ -177,7 +177,7 @@ public final class Conversation {
       ok = role == Role.ASSISTANT;
     } else if (part instanceof ToolResult) {
       ok = role == Role.TOOL;
-    } else if (part instanceof Image || part instanceof File) {
+    } else if (part instanceof Image || part instanceof File || part instanceof Audio) {
       ok = role == Role.USER;
     } else {
       ok = role != Role.TOOL;

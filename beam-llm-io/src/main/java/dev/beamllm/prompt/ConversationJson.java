@@ -24,7 +24,9 @@ import java.util.List;
  * Part forms: {@code text} with {@code text} and optional {@code item_id}; {@code image} with one
  * of {@code path}, {@code url} (http(s) or data URL) or {@code data} (base64), optional {@code
  * detail} and, on reading, {@code max_side}; {@code file} with one of {@code path}, {@code url},
- * {@code data} or {@code file_id}, optional {@code filename} and {@code media_type}; {@code
+ * {@code data} or {@code file_id}, optional {@code filename} and {@code media_type}; {@code audio}
+ * with one of {@code path}, {@code url} (a URI the provider fetches, or a data URL) or {@code data}
+ * (base64), and optional {@code media_type} (recognised from the bytes when absent); {@code
  * tool_call} with {@code id}, {@code name}, {@code arguments} and optional {@code item_id}; {@code
  * tool_result} with {@code call_id}, {@code content} (a string or parts) and {@code is_error};
  * {@code thinking} with {@code text}, {@code signature}, {@code raw} and {@code origin}; {@code
@@ -129,6 +131,8 @@ public final class ConversationJson {
       writeImage(node, image, mode);
     } else if (part instanceof File file) {
       writeFile(node, file, mode);
+    } else if (part instanceof Audio audio) {
+      writeAudio(node, audio, mode);
     } else if (part instanceof ToolCall call) {
       node.put("id", call.id());
       node.put("name", call.name());
@@ -225,6 +229,23 @@ public final class ConversationJson {
     }
     file.mediaType().ifPresent(t -> node.put("media_type", t));
     file.filename().ifPresent(n -> node.put("filename", n));
+  }
+
+  private static void writeAudio(ObjectNode node, Audio audio, Mode mode) {
+    if (mode == Mode.FINGERPRINT && audio.rawBytes() != null) {
+      node.put("sha256", sha256(audio.rawBytes()));
+    } else {
+      switch (audio.origin()) {
+        case PATH -> node.put("path", audio.location().orElseThrow());
+        case URL -> node.put("url", audio.location().orElseThrow());
+        case BYTES -> {}
+      }
+      if (audio.origin() == Audio.Origin.BYTES
+          || (mode == Mode.EMBEDDED && audio.rawBytes() != null)) {
+        node.put("data", Base64.getEncoder().encodeToString(audio.rawBytes()));
+      }
+    }
+    audio.mediaType().ifPresent(t -> node.put("media_type", t));
   }
 
   private static String sha256(byte[] bytes) {
@@ -340,6 +361,8 @@ public final class ConversationJson {
         return readImage(p, baseDir);
       case "file":
         return readFile(p, baseDir);
+      case "audio":
+        return readAudio(p, baseDir);
       case "tool_call":
         {
           JsonNode args = p.get("arguments");
@@ -401,7 +424,7 @@ public final class ConversationJson {
         throw new InvalidPromptException(
             "unknown part type '"
                 + type
-                + "' (expected text, image, file, tool_call, tool_result, thinking or"
+                + "' (expected text, image, file, audio, tool_call, tool_result, thinking or"
                 + " server_tool_use)");
     }
   }
@@ -460,6 +483,32 @@ public final class ConversationJson {
           "file part needs one of \"path\", \"url\", \"data\" or \"file_id\"");
     }
     return filename != null ? file.withFilename(filename) : file;
+  }
+
+  private static Audio readAudio(JsonNode p, Path baseDir) {
+    String path = textOrNull(p, "path");
+    String url = textOrNull(p, "url");
+    String data = textOrNull(p, "data");
+    String mediaType = textOrNull(p, "media_type");
+    if (data != null && path == null && mediaType == null && Sources.isDataUrl(data)) {
+      // A data URL carries its own media type, for formats the bytes do not reveal.
+      return Audio.fromUrl(data);
+    }
+    if (data != null) {
+      Audio.Origin origin = path != null ? Audio.Origin.PATH : Audio.Origin.BYTES;
+      return Audio.restore(origin, path, decodeData(data, "audio"), mediaType);
+    }
+    if (path != null) {
+      // With a media type the bytes need not reveal the format (WebM, M4A, ...).
+      return mediaType == null
+          ? Audio.fromPath(resolve(baseDir, path))
+          : Audio.fromPath(resolve(baseDir, path), mediaType);
+    }
+    if (url != null) {
+      Audio audio = Audio.fromUrl(url);
+      return mediaType == null ? audio : audio.withMediaType(mediaType);
+    }
+    throw new InvalidPromptException("audio part needs one of \"path\", \"url\" or \"data\"");
   }
 
   private static Path resolve(Path baseDir, String path) {

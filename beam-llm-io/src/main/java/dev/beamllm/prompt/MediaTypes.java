@@ -14,6 +14,24 @@ final class MediaTypes {
   static final String WEBP = "image/webp";
   static final String PDF = "application/pdf";
   static final String TEXT = "text/plain";
+  static final String WAV = "audio/wav";
+  // Gemini's list names MP3 audio/mp3 (ai.google.dev/gemini-api/docs/audio), not audio/mpeg.
+  static final String MP3 = "audio/mp3";
+  static final String AIFF = "audio/aiff";
+  static final String AAC = "audio/aac";
+  static final String OGG = "audio/ogg";
+  static final String FLAC = "audio/flac";
+
+  /** Audio types by file extension, only for URIs, which have no bytes to sniff. */
+  private static final String[][] AUDIO_EXTENSIONS = {
+    {".wav", WAV},
+    {".mp3", MP3},
+    {".aiff", AIFF},
+    {".aif", AIFF},
+    {".aac", AAC},
+    {".ogg", OGG},
+    {".flac", FLAC}
+  };
 
   private MediaTypes() {}
 
@@ -44,6 +62,46 @@ final class MediaTypes {
     }
     if (isUtf8Text(b)) {
       return Optional.of(TEXT);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The audio media type the bytes start with, if any of WAV, MP3 (ID3 tag or MPEG frame), AIFF,
+   * AAC (ADTS), Ogg or FLAC.
+   */
+  static Optional<String> sniffAudio(byte[] b) {
+    if (startsWith(b, 0, 'R', 'I', 'F', 'F') && startsWith(b, 8, 'W', 'A', 'V', 'E')) {
+      return Optional.of(WAV);
+    }
+    if (startsWith(b, 0, 'I', 'D', '3')) {
+      return Optional.of(MP3);
+    }
+    if (b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xE0) == 0xE0) {
+      // MPEG audio frames and AAC's ADTS frames share the sync word; the layer bits tell them
+      // apart: ADTS always has layer 00, MP3 (layers I to III) never.
+      return Optional.of((b[1] & 0x06) == 0 ? AAC : MP3);
+    }
+    if (startsWith(b, 0, 'F', 'O', 'R', 'M')
+        && (startsWith(b, 8, 'A', 'I', 'F', 'F') || startsWith(b, 8, 'A', 'I', 'F', 'C'))) {
+      return Optional.of(AIFF);
+    }
+    if (startsWith(b, 0, 'O', 'g', 'g', 'S')) {
+      return Optional.of(OGG);
+    }
+    if (startsWith(b, 0, 'f', 'L', 'a', 'C')) {
+      return Optional.of(FLAC);
+    }
+    return Optional.empty();
+  }
+
+  /** The audio media type a URI's extension names, if any (query and fragment ignored). */
+  static Optional<String> audioTypeFromName(String uri) {
+    String path = uri.replaceFirst("[?#].*$", "").toLowerCase(java.util.Locale.ROOT);
+    for (String[] e : AUDIO_EXTENSIONS) {
+      if (path.endsWith(e[0])) {
+        return Optional.of(e[1]);
+      }
     }
     return Optional.empty();
   }

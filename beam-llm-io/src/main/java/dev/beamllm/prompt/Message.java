@@ -107,6 +107,16 @@ public final class Message {
     return add(file);
   }
 
+  /** This message with audio read from a file. */
+  public Message addAudio(Path path) {
+    return add(Audio.fromPath(path));
+  }
+
+  /** This message with audio. */
+  public Message addAudio(Audio audio) {
+    return add(audio);
+  }
+
   /** This message with a tool call; {@code argumentsJson} is a JSON object. */
   public Message addToolCall(String id, String name, String argumentsJson) {
     return add(new ToolCall(id, name, argumentsJson));

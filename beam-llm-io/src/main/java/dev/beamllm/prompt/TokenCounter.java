@@ -7,8 +7,10 @@ import com.knuddels.jtokkit.api.EncodingType;
 
 /**
  * Token counts for budgeting and estimates. Text is counted with a real BPE tokenizer (jtokkit's
- * o200k_base, or cl100k_base); images by each provider's documented formula. Counts are exact for
- * OpenAI's text and approximate for other providers, whose tokenizers are not public: they
+ * o200k_base, or cl100k_base); images by each provider's documented formula; audio by its duration
+ * times the provider's tokens per second (see {@link ImageRule#audioTokensPerSecond}), the duration
+ * read from a WAV header or estimated from the size (see {@link Audio#seconds}). Counts are exact
+ * for OpenAI's text and approximate for other providers, whose tokenizers are not public: they
  * typically land within ~10–20% of o200k for English.
  */
 public final class TokenCounter {
@@ -44,25 +46,38 @@ public final class TokenCounter {
     }
   }
 
-  /** How a provider counts image (and PDF page) tokens. */
+  /** How a provider counts image, PDF-page and audio tokens. */
   public enum ImageRule {
     /**
      * OpenAI: {@code low} detail is 85 tokens; otherwise the image is fitted in 2048×2048, then its
-     * short side scaled to 768, and each 512-px tile costs 170 plus a base of 85.
+     * short side scaled to 768, and each 512-px tile costs 170 plus a base of 85. Audio: 10 tokens
+     * a second, from OpenAI's announced audio input price ($100 per million tokens, about $0.06 a
+     * minute: 600 tokens a minute); OpenAI publishes no exact rule. Mistral's Voxtral (12.5 audio
+     * frames a second) is close to it.
      */
-    OPENAI(765),
-    /** Anthropic: long side capped at 1568 px, then width × height / 750. */
-    ANTHROPIC(1_600),
+    OPENAI(765, 10),
+    /**
+     * Anthropic: long side capped at 1568 px, then width × height / 750. Claude takes no audio; the
+     * rate only keeps estimates of refused rows finite.
+     */
+    ANTHROPIC(1_600, 10),
     /**
      * Gemini: 258 tokens for an image of at most 384×384, else 258 per 768×768 tile; 258 per PDF
-     * page.
+     * page; 32 tokens per second of audio (ai.google.dev/gemini-api/docs/audio).
      */
-    GEMINI(258);
+    GEMINI(258, 32);
 
     private final int pageTokens;
+    private final int audioTokensPerSecond;
 
-    ImageRule(int pageTokens) {
+    ImageRule(int pageTokens, int audioTokensPerSecond) {
       this.pageTokens = pageTokens;
+      this.audioTokensPerSecond = audioTokensPerSecond;
+    }
+
+    /** The tokens one second of audio input costs. */
+    public int audioTokensPerSecond() {
+      return audioTokensPerSecond;
     }
 
     /**
@@ -80,6 +95,9 @@ public final class TokenCounter {
   static final int UNKNOWN_IMAGE_SIDE = 1024;
 
   static final int UNKNOWN_DOCUMENT_PAGES = 3;
+
+  /** Seconds guessed for audio whose bytes are not here (a URI): one minute. */
+  static final int UNKNOWN_AUDIO_SECONDS = 60;
 
   private TokenCounter() {}
 
@@ -118,6 +136,9 @@ public final class TokenCounter {
     }
     if (part instanceof File file) {
       return fileTokens(file, rule);
+    }
+    if (part instanceof Audio audio) {
+      return audioTokens(audio, rule);
     }
     if (part instanceof ToolCall call) {
       return count(call.name()) + count(call.arguments()) + PER_MESSAGE;
@@ -181,6 +202,30 @@ public final class TokenCounter {
           return 258L * (long) Math.ceil(width / 768.0) * (long) Math.ceil(height / 768.0);
         }
     }
+  }
+
+  /**
+   * The audio tokens of a conversation's audio parts, already counted in {@link #estimate}; apart
+   * so a cost estimate can price them at a model's audio rate.
+   */
+  public static long audioEstimate(Conversation conversation, ImageRule rule) {
+    long total = 0;
+    for (Message m : conversation.messages()) {
+      for (Audio audio : m.partsOf(Audio.class)) {
+        total += audioTokens(audio, rule);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The tokens a recording costs under a provider's rule: its duration (exact for WAV, else
+   * estimated from the size; a minute for audio by URI) times the rule's tokens per second, rounded
+   * up.
+   */
+  public static long audioTokens(Audio audio, ImageRule rule) {
+    double seconds = audio.seconds().orElse((double) UNKNOWN_AUDIO_SECONDS);
+    return (long) Math.ceil(seconds * rule.audioTokensPerSecond());
   }
 
   private static long fileTokens(File file, ImageRule rule) {

@@ -396,6 +396,26 @@ public class ModelRegistryTest {
   }
 
   @Test
+  public void audioInputIsACapabilityWithItsOwnPrice() {
+    // developers.openai.com/api/docs/models/gpt-4o-audio-preview and gpt-4o-mini-audio-preview.
+    ModelSpec audio = registry.lookup("gpt-4o-audio-preview");
+    assertTrue(audio.capabilities().audioInput());
+    assertFalse("Responses API: not supported", audio.capabilities().responsesApi());
+    assertEquals(2.5, audio.prices().input(), 0);
+    assertEquals(40.0, audio.audioInputPrice(), 0);
+    assertEquals(10.0, registry.lookup("gpt-4o-mini-audio-preview").audioInputPrice(), 0);
+    assertEquals(1.0, registry.lookup("gemini-2.5-flash").audioInputPrice(), 0);
+    assertTrue(registry.lookup("gemini-3-pro-preview").capabilities().audioInput());
+    assertTrue(registry.lookup("voxtral-small-latest").capabilities().audioInput());
+    for (String id : List.of("gpt-4o", "gpt-4.1-mini", "claude-3-haiku", "command-a")) {
+      assertFalse(id, registry.lookup(id).capabilities().audioInput());
+    }
+    // Capabilities built by hand with the old constructor take no audio.
+    assertFalse(
+        new Capabilities(true, true, true, true, true, true, false, false, Set.of()).audioInput());
+  }
+
+  @Test
   public void isSerializableSoItTravelsInAPipeline() throws Exception {
     ModelRegistry custom = registry.withModelsFrom(TestData.file("custom-models.yaml"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -457,10 +477,12 @@ public class ModelRegistryTest {
           m.kind() == ModelKind.RERANK,
           m.searchPrice() > 0 || (m.kind() == ModelKind.RERANK && m.prices().input() > 0));
       assertEquals(m.id(), false, m.searchPrice() > 0 && m.prices().input() > 0);
+      // A transcription model is billed by the minute or the audio token; a chat model carries an
+      // audio price only when it takes audio in a conversation.
       assertEquals(
           m.id(),
           m.kind() == ModelKind.TRANSCRIPTION,
-          m.minutePrice() > 0 || m.audioInputPrice() > 0);
+          m.minutePrice() > 0 || (m.audioInputPrice() > 0 && !m.capabilities().audioInput()));
     }
   }
 

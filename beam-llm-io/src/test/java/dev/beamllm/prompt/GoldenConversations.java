@@ -225,6 +225,23 @@ public final class GoldenConversations {
                             Thinking.ANTHROPIC),
                         new Text("Beam is a model."))))
             .add(Message.user("Thanks")));
+
+    // Audio (bytes, so the refusals name no local path): a WAV every audio-capable format takes,
+    // and a FLAC that OpenAI's input_audio refuses
+    // (wav and mp3 only) while Gemini and Mistral take it.
+    c.put(
+        "20-audio-wav",
+        Conversation.of(
+            Message.user("Repeat what is said")
+                .addAudio(
+                    Audio.fromBytes(Files.readAllBytes(TestData.file("audio/hello-world.wav"))))));
+    c.put(
+        "21-audio-flac",
+        Conversation.system("Answer in one word.")
+            .add(
+                Message.user()
+                    .addAudio(Audio.fromBytes(Files.readAllBytes(TestData.file("audio/tone.flac"))))
+                    .addText("What plays?")));
     return c;
   }
 }

@@ -2,6 +2,7 @@ package dev.beamllm.pipelines;
 
 import dev.beamllm.model.ModelRegistry;
 import dev.beamllm.model.ModelSpec;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
@@ -158,7 +159,8 @@ public final class CostEstimator {
   }
 
   /**
-   * Why the model cannot take this conversation (images or PDFs it does not read), if it cannot.
+   * Why the model cannot take this conversation (images, PDFs or audio it does not read), if it
+   * cannot.
    */
   static Optional<String> refusal(ModelSpec spec, Conversation conversation) {
     for (Message m : conversation.messages()) {
@@ -170,6 +172,9 @@ public final class CostEstimator {
           }
           if (p instanceof File f && f.isPdf() && !spec.capabilities().pdfs()) {
             return Optional.of("it has a PDF and the model does not take PDFs");
+          }
+          if (p instanceof Audio && !spec.capabilities().audioInput()) {
+            return Optional.of("it has audio and the model does not take audio");
           }
         }
       }
@@ -193,11 +198,16 @@ public final class CostEstimator {
       long in = TokenCounter.estimate(row.conversation(), spec.wireFormat().imageRule());
       int asked = row.maxNewTokens() != null ? row.maxNewTokens() : defaultMaxNewTokens;
       long out = spec.maxOutputTokens() > 0 ? Math.min(asked, spec.maxOutputTokens()) : 0;
+      // Audio tokens are in the input at the text rate; a model that prices audio apart
+      // (gpt-4o-audio-preview at $40 a million against $2.50 for text) adds the difference.
+      long audio = TokenCounter.audioEstimate(row.conversation(), spec.wireFormat().imageRule());
+      double audioExtra =
+          audio * Math.max(0, spec.audioInputPrice() - spec.prices().input()) / 1_000_000.0;
       rows++;
       input += in;
       maxOutput += out;
-      minCost += spec.cost(Usage.of(in, 0), tier);
-      maxCost += spec.cost(Usage.of(in, out), tier);
+      minCost += spec.cost(Usage.of(in, 0), tier) + audioExtra;
+      maxCost += spec.cost(Usage.of(in, out), tier) + audioExtra;
     }
 
     ModelEstimate result() {

@@ -133,6 +133,36 @@ public class EstimateTest {
   }
 
   @Test
+  public void audioIsCountedByDurationPricedAtTheAudioRateAndRefusedWhereNotTaken() {
+    ModelRegistry registry = ModelRegistry.defaults();
+    List<PromptRows.Line> lines =
+        List.of(
+            PromptRows.parse(
+                "{\"id\":\"talk\",\"messages\":[{\"role\":\"user\",\"content\":["
+                    + "{\"type\":\"text\",\"text\":\"Repeat\"},"
+                    + "{\"type\":\"audio\",\"path\":\"audio/hello-world.wav\"}]}]}",
+                1,
+                testdata("")));
+    CostEstimator.Report report =
+        new CostEstimator(registry, 300)
+            .estimate(lines, List.of("gemini-2.5-flash", "claude-3.5-haiku"));
+    ModelSpec gemini = registry.lookup("gemini-2.5-flash");
+    PromptRows.Row row = (PromptRows.Row) lines.get(0);
+    long in = TokenCounter.estimate(row.conversation(), TokenCounter.ImageRule.GEMINI);
+    // The test WAV lasts 0.05 s: 1.6 tokens at Gemini's 32 a second, rounded up.
+    assertEquals(2, TokenCounter.audioEstimate(row.conversation(), TokenCounter.ImageRule.GEMINI));
+    CostEstimator.ModelEstimate g =
+        report.models().stream()
+            .filter(m -> m.model().id().equals(gemini.id()))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(in, g.inputTokens());
+    assertEquals((in * 0.30 + 2 * (1.00 - 0.30)) / 1e6, g.minCost(), 1e-15);
+    assertThat(
+        report.problems().toString(), containsString("it has audio and the model does not take"));
+  }
+
+  @Test
   public void badArgumentsExplainThemselves() {
     String[] unknown = run(testdata("prompts.jsonl").toString(), "--model", "gpt-9");
     assertEquals("2", unknown[0]);

@@ -56,6 +56,7 @@ public final class AnthropicFormat {
    * @throws UnsupportedPartException for an image by URL when {@code urlSources} is false
    */
   public static ObjectNode render(Conversation conversation, boolean urlSources) {
+    Formats.refuseAudio(conversation, API);
     ObjectNode body = Json.object();
     conversation.validate().systemPrompt().ifPresent(s -> body.put("system", s));
     Turns turns =

@@ -44,6 +44,7 @@ public final class BedrockConverseFormat {
    * a request that has it.
    */
   public static ObjectNode render(Conversation conversation, boolean toolResultStatus) {
+    Formats.refuseAudio(conversation, API);
     ObjectNode body = Json.object();
     conversation
         .validate()

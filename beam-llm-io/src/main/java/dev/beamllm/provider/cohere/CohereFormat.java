@@ -36,6 +36,7 @@ public final class CohereFormat {
 
   /** {@code {"messages": [...]}} for the conversation. */
   public static ObjectNode render(Conversation conversation) {
+    Formats.refuseAudio(conversation, API);
     ObjectNode body = Json.object();
     ArrayNode messages = body.putArray("messages");
     conversation

@@ -3,6 +3,7 @@ package dev.beamllm.provider.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
@@ -31,7 +32,11 @@ import java.util.Map;
  * {@code error} as the API documents. The first function call of each model turn carries a thought
  * signature: Gemini's own when it made the call, else the dummy one Google documents. Calls of the
  * computer tool in Gemini's shape go back as the predefined function Gemini called, and their
- * results as that function's response with the screenshot among its {@code parts}. Reference:
+ * results as that function's response with the screenshot among its {@code parts}. Audio goes as
+ * {@code inlineData} with its media type (WAV, MP3, AIFF, AAC, Ogg, FLAC), or as {@code fileData}
+ * when given by URI (a Files API upload or {@code gs://}); inline audio over Gemini's 20 MB request
+ * limit is refused before sending (ai.google.dev/gemini-api/docs/audio: "Always use the Files API
+ * when the total request size ... is larger than 20 MB"). References:
  * ai.google.dev/api/generate-content and ai.google.dev/api/caching#FunctionResponse.
  */
 public final class GeminiFormat {
@@ -47,6 +52,7 @@ public final class GeminiFormat {
 
   /** {@code {"systemInstruction": {...}, "contents": [...]}} for the conversation. */
   public static ObjectNode render(Conversation conversation) {
+    checkInlineAudio(conversation);
     ObjectNode body = Json.object();
     conversation
         .validate()
@@ -104,6 +110,8 @@ public final class GeminiFormat {
         node = image(image);
       } else if (part instanceof File file) {
         node = file(file);
+      } else if (part instanceof Audio audio) {
+        node = audio(audio);
       } else if (part instanceof ToolCall call && computerCalls.containsKey(call.id())) {
         JsonNode computer = Json.parse(call.arguments());
         node = Json.object();
@@ -206,6 +214,54 @@ public final class GeminiFormat {
       part.putObject("inlineData")
           .put("mimeType", image.mediaType().orElseThrow())
           .put("data", image.base64());
+    }
+    return part;
+  }
+
+  /** Gemini's limit on a request's total size with inline data; larger media go by Files API. */
+  static final long MAX_INLINE_REQUEST_BYTES = 20L * 1024 * 1024;
+
+  /** The audio types Gemini lists (ai.google.dev/gemini-api/docs/audio, "Supported formats"). */
+  private static final List<String> AUDIO_TYPES =
+      List.of("audio/wav", "audio/mp3", "audio/aiff", "audio/aac", "audio/ogg", "audio/flac");
+
+  /**
+   * Refuses inline audio whose base64 alone passes Gemini's 20 MB request limit, naming the way out
+   * (upload with the Files API and give the uri); the API would answer 400 after the upload of
+   * every byte.
+   */
+  private static void checkInlineAudio(Conversation conversation) {
+    long inline = 0;
+    for (Message m : conversation.messages()) {
+      for (Audio audio : m.partsOf(Audio.class)) {
+        inline += audio.bytes().map(b -> (b.length + 2L) / 3 * 4).orElse(0L);
+      }
+    }
+    if (inline > MAX_INLINE_REQUEST_BYTES) {
+      throw new UnsupportedPartException(
+          API,
+          inline
+              + " bytes of inline audio (base64), over its 20 MB request limit; upload the"
+              + " recording with the Files API and give its uri (Audio.fromUrl)");
+    }
+  }
+
+  private static ObjectNode audio(Audio audio) {
+    String type = audio.mediaType().orElse(null);
+    if (type == null || !AUDIO_TYPES.contains(type)) {
+      throw new UnsupportedPartException(
+          API,
+          (type == null ? "audio of unknown type" : type + " audio")
+              + " ("
+              + audio.describe()
+              + "); it takes "
+              + String.join(", ", AUDIO_TYPES));
+    }
+    ObjectNode part = Json.object();
+    if (audio.origin() == Audio.Origin.URL) {
+      part.putObject("fileData").put("mimeType", type).put("fileUri", audio.location().get());
+    } else {
+      part.putObject("inlineData").put("mimeType", type).put("data", audio.base64());
     }
     return part;
   }

@@ -1,13 +1,16 @@
 package dev.beamllm.provider.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Message;
+import dev.beamllm.prompt.Part;
 import dev.beamllm.prompt.Role;
 import dev.beamllm.prompt.ToolCall;
 import dev.beamllm.prompt.ToolResult;
 import dev.beamllm.prompt.internal.Json;
+import dev.beamllm.provider.UnsupportedPartException;
 import dev.beamllm.tool.Tool;
 import dev.beamllm.tool.WebSearch;
 import java.util.HashMap;
@@ -30,6 +33,31 @@ public final class Formats {
       }
     }
     return names;
+  }
+
+  /**
+   * Refuses a conversation holding audio, for APIs that take none (Anthropic, Cohere, Bedrock
+   * Converse, OpenAI's Responses API): the row fails before anything is sent, instead of the audio
+   * being dropped and the model answering without it.
+   *
+   * @throws UnsupportedPartException naming the API and the first audio part
+   */
+  public static void refuseAudio(Conversation conversation, String api) {
+    for (Message m : conversation.messages()) {
+      for (Part part : m.parts()) {
+        List<Part> inner = part instanceof ToolResult r ? r.content() : List.of(part);
+        for (Part p : inner) {
+          if (p instanceof Audio audio) {
+            throw new UnsupportedPartException(
+                api,
+                "audio input ("
+                    + audio.describe()
+                    + "); send audio to a model that takes it: OpenAI chat completions"
+                    + " (gpt-4o-audio-preview), Gemini or Mistral's Voxtral");
+          }
+        }
+      }
+    }
   }
 
   /** A plain-text document as the text the model reads, headed by its file name. */

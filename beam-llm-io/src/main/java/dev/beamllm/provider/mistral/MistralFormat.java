@@ -2,6 +2,7 @@ package dev.beamllm.provider.mistral;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
@@ -14,8 +15,11 @@ import java.math.BigInteger;
 /**
  * Mistral chat completions {@code messages}: OpenAI's shape, except that {@code image_url} may be a
  * plain URL string, tool messages name their tool, PDFs go as {@code document_url}, tool-call ids
- * are nine letters or digits, and a user turn may not follow a tool turn directly. Reference:
- * docs.mistral.ai/api (chat completions).
+ * are nine letters or digits, a user turn may not follow a tool turn directly, and audio (Voxtral)
+ * goes as {@code {"type": "input_audio", "input_audio": "<base64>"}}, the bytes alone with no
+ * format field. References: docs.mistral.ai/api (chat completions),
+ * docs.mistral.ai/studio/audio/speech_to_text/offline_transcription ("Chat with Audio") and the
+ * official SDK's {@code AudioChunk} ({@code input_audio: str}).
  */
 public final class MistralFormat {
   private static final String API = "Mistral chat";
@@ -72,6 +76,11 @@ public final class MistralFormat {
           return image.detail() == Image.Detail.AUTO
               ? Json.object().put("type", "image_url").put("image_url", image.url())
               : null;
+        }
+
+        @Override
+        public ObjectNode audioPart(Audio audio) {
+          return Json.object().put("type", "input_audio").put("input_audio", audio.base64());
         }
 
         @Override

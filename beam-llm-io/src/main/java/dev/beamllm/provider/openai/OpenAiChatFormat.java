@@ -2,6 +2,7 @@ package dev.beamllm.provider.openai;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
@@ -20,6 +21,11 @@ import java.util.Map;
 /**
  * OpenAI chat completions {@code messages}, also spoken by every OpenAI-compatible endpoint.
  * Reference: platform.openai.com/docs/api-reference/chat/create.
+ *
+ * <p>Audio goes as {@code {"type": "input_audio", "input_audio": {"data": <base64>, "format":
+ * "wav"|"mp3"}}}, the only two formats the API takes (platform.openai.com/docs/guides/audio; the
+ * SDKs' {@code ChatCompletionContentPartInputAudio}); other formats and audio by URL are refused
+ * before sending.
  *
  * <p>Tool messages accept text only, so images returned by a tool follow in a user message.
  * Thinking is not sent back: chat completions has no field for it.
@@ -54,6 +60,14 @@ public final class OpenAiChatFormat {
 
     /** A PDF document part, or null for OpenAI's {@code {"type": "file", "file": {...}}}. */
     default ObjectNode documentPart(File file) {
+      return null;
+    }
+
+    /**
+     * An audio part, or null for OpenAI's {@code {"type": "input_audio", "input_audio": {"data":
+     * ..., "format": ...}}}.
+     */
+    default ObjectNode audioPart(Audio audio) {
       return null;
     }
   }
@@ -119,9 +133,37 @@ public final class OpenAiChatFormat {
         content.add(imagePart(image, dialect));
       } else if (part instanceof File file) {
         content.add(filePart(file, dialect));
+      } else if (part instanceof Audio audio) {
+        content.add(audioPart(audio, dialect));
       }
     }
     return message;
+  }
+
+  /** The formats {@code input_audio.format} takes. */
+  private static final List<String> OPENAI_AUDIO_FORMATS = List.of("wav", "mp3");
+
+  private static ObjectNode audioPart(Audio audio, Dialect dialect) {
+    if (audio.origin() == Audio.Origin.URL) {
+      throw new UnsupportedPartException(
+          dialect.api(), "audio by URL (" + audio.describe() + "); give a path or the bytes");
+    }
+    ObjectNode own = dialect.audioPart(audio);
+    if (own != null) {
+      return own;
+    }
+    String format = audio.format().orElse("unknown");
+    if (!OPENAI_AUDIO_FORMATS.contains(format)) {
+      throw new UnsupportedPartException(
+          dialect.api(),
+          audio.mediaType().orElse("unknown")
+              + " audio ("
+              + audio.describe()
+              + "); input_audio takes only wav and mp3: convert it first");
+    }
+    ObjectNode part = Json.object().put("type", "input_audio");
+    part.putObject("input_audio").put("data", audio.base64()).put("format", format);
+    return part;
   }
 
   private static ObjectNode imagePart(Image image, Dialect dialect) {

@@ -1,6 +1,7 @@
 package dev.beamllm.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beamllm.prompt.Audio;
 import dev.beamllm.prompt.Conversation;
 import dev.beamllm.prompt.File;
 import dev.beamllm.prompt.Image;
@@ -27,7 +28,8 @@ public final class OpenAiImport {
 
   /**
    * Imports a chat completions {@code messages} array, or a request body holding one. Text, {@code
-   * image_url}, {@code file}, {@code tool_calls}, {@code tool} messages and DeepSeek's {@code
+   * image_url}, {@code file}, {@code input_audio} (base64 {@code data} and a {@code wav} or {@code
+   * mp3} {@code format}), {@code tool_calls}, {@code tool} messages and DeepSeek's {@code
    * reasoning_content} are understood.
    */
   public static Conversation parse(String json) {
@@ -112,6 +114,22 @@ public final class OpenAiImport {
                   ? File.fromUrl(data).bytes().orElseThrow()
                   : Base64.getMimeDecoder().decode(data);
           return File.fromBytes(bytes, file.path("filename").asText("document"));
+        }
+      case "input_audio":
+        {
+          JsonNode audio = p.path("input_audio");
+          String data = audio.path("data").asText(null);
+          String format = audio.path("format").asText(null);
+          if (data == null || format == null) {
+            throw new InvalidPromptException("input_audio needs \"data\" and \"format\"");
+          }
+          byte[] bytes;
+          try {
+            bytes = Base64.getMimeDecoder().decode(data);
+          } catch (IllegalArgumentException e) {
+            throw new InvalidPromptException("input_audio data is not valid base64");
+          }
+          return Audio.fromBytes(bytes, "audio/" + format);
         }
       default:
         throw new InvalidPromptException("content part type '" + type + "' cannot be imported");

@@ -32,10 +32,16 @@ import java.util.Map;
  * followed by its following item with that item's id.
  */
 public final class OpenAiResponsesFormat {
+  private static final String API = "OpenAI Responses API";
+
   private OpenAiResponsesFormat() {}
 
   /** {@code {"instructions": ..., "input": [...]}} for the conversation. */
   public static ObjectNode render(Conversation conversation) {
+    // Audio input is documented for chat completions only: the models that take it list the
+    // Responses API as "Not supported", and input_audio is not among the Responses API's input
+    // content types (openai-python's ResponseInputContentParam: text, image, file).
+    Formats.refuseAudio(conversation, API);
     ObjectNode body = Json.object();
     conversation.validate().systemPrompt().ifPresent(s -> body.put("instructions", s));
     ArrayNode input = body.putArray("input");
