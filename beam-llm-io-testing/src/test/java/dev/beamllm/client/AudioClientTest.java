@@ -65,6 +65,10 @@ public class AudioClientTest {
       assertEquals(text + 20, r.usage().inputTokens());
       JsonNode usage = Json.parse(r.rawBody().orElseThrow()).get("usage");
       assertEquals(20, usage.at("/prompt_tokens_details/audio_tokens").asLong());
+      // The audio tokens are read apart and priced at the audio rate ($40 a million, not $2.50).
+      assertEquals(20, r.usage().audioInputTokens());
+      assertEquals(
+          (text * 2.50 + 20 * 40.00 + r.usage().outputTokens() * 10.00) / 1e6, r.cost(), 1e-12);
     }
   }
 
@@ -83,6 +87,13 @@ public class AudioClientTest {
           Json.parse(r.rawBody().orElseThrow()).at("/usageMetadata/promptTokensDetails");
       assertEquals("AUDIO", details.get(1).get("modality").asText());
       assertEquals(32, details.get(1).get("tokenCount").asLong());
+      // Gemini 2.5 Flash: audio at $1.00 a million, text at $0.30, output at $2.50.
+      assertEquals(32, r.usage().audioInputTokens());
+      assertEquals(
+          ((r.usage().inputTokens() - 32) * 0.30 + 32 * 1.00 + r.usage().outputTokens() * 2.50)
+              / 1e6,
+          r.cost(),
+          1e-12);
 
       // Audio by URI goes as fileData; the fake hears the file's name.
       Conversation byUri =

@@ -168,8 +168,13 @@ public abstract class ModelSpec implements Serializable {
         includesCached
             ? Math.max(0, usage.inputTokens() - usage.cacheReadTokens() - usage.cacheWriteTokens())
             : usage.inputTokens();
+    // Audio tokens at the audio price where the model has one, scaled as the tier scales the input.
+    long audio = audioInputPrice() > 0 ? Math.min(uncachedInput, usage.audioInputTokens()) : 0;
+    double audioPrice =
+        prices().input() > 0 ? audioInputPrice() * p.input() / prices().input() : audioInputPrice();
     double micro =
-        uncachedInput * p.input()
+        (uncachedInput - audio) * p.input()
+            + audio * audioPrice
             + usage.cacheReadTokens() * p.cachedInputOrInput()
             + (usage.cacheWriteTokens() - hour) * p.cacheWriteOrInput()
             + hour * 2 * p.input()

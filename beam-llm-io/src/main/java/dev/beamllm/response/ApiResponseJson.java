@@ -109,6 +109,10 @@ public final class ApiResponseJson {
     usage.put("output_tokens", r.usage().outputTokens());
     usage.put("cache_read_tokens", r.usage().cacheReadTokens());
     usage.put("cache_write_tokens", r.usage().cacheWriteTokens());
+    if (r.usage().audioInputTokens() > 0) {
+      // Only when there were: the form of an answer without audio stays as it was.
+      usage.put("audio_input_tokens", r.usage().audioInputTokens());
+    }
     putDecimal(root, "cost", r.cost());
     r.serviceTier().ifPresent(t -> root.put("service_tier", t));
     root.put("latency_nanos", r.latency().toNanos());
@@ -163,8 +167,11 @@ public final class ApiResponseJson {
 
   private static Usage readUsage(JsonNode u) {
     return new Usage(
-        integer(u, "input_tokens"), integer(u, "output_tokens"),
-        integer(u, "cache_read_tokens"), integer(u, "cache_write_tokens"));
+        integer(u, "input_tokens"),
+        integer(u, "output_tokens"),
+        integer(u, "cache_read_tokens"),
+        integer(u, "cache_write_tokens"),
+        u.path("audio_input_tokens").asLong(0));
   }
 
   private static List<TokenLogprob> readLogprobs(JsonNode root) {

@@ -11,19 +11,39 @@ import java.io.Serializable;
  * @param outputTokens completion tokens, including reasoning tokens
  * @param cacheReadTokens prompt tokens read from the provider's prompt cache
  * @param cacheWriteTokens prompt tokens written to the provider's prompt cache
+ * @param audioInputTokens the prompt tokens that were audio (part of {@code inputTokens}), which
+ *     providers price apart from text: OpenAI's {@code prompt_tokens_details.audio_tokens},
+ *     Gemini's {@code AUDIO} modality
  */
 public record Usage(
-    long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens)
+    long inputTokens,
+    long outputTokens,
+    long cacheReadTokens,
+    long cacheWriteTokens,
+    long audioInputTokens)
     implements Serializable {
 
   /** No tokens. */
   public static final Usage ZERO = new Usage(0, 0, 0, 0);
 
-  /** Checks the counts are not negative. */
+  /** Checks the counts are not negative, and the audio within the input. */
   public Usage {
-    if (inputTokens < 0 || outputTokens < 0 || cacheReadTokens < 0 || cacheWriteTokens < 0) {
+    if (inputTokens < 0
+        || outputTokens < 0
+        || cacheReadTokens < 0
+        || cacheWriteTokens < 0
+        || audioInputTokens < 0) {
       throw new IllegalArgumentException("token counts must not be negative");
     }
+    if (audioInputTokens > inputTokens) {
+      throw new IllegalArgumentException(
+          "audio input tokens (" + audioInputTokens + ") exceed the input (" + inputTokens + ")");
+    }
+  }
+
+  /** Usage of a prompt without audio. */
+  public Usage(long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens) {
+    this(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, 0);
   }
 
   /** Usage without prompt caching. */
@@ -37,6 +57,7 @@ public record Usage(
         inputTokens + other.inputTokens,
         outputTokens + other.outputTokens,
         cacheReadTokens + other.cacheReadTokens,
-        cacheWriteTokens + other.cacheWriteTokens);
+        cacheWriteTokens + other.cacheWriteTokens,
+        audioInputTokens + other.audioInputTokens);
   }
 }

@@ -305,16 +305,25 @@ final class GeminiAnswer {
 
   /**
    * {@code usageMetadata}: the prompt (cached tokens included, as Gemini counts them), the
-   * candidate's tokens plus the thoughts, which Gemini counts apart but bills as output.
+   * candidate's tokens plus the thoughts, which Gemini counts apart but bills as output, and the
+   * prompt's audio tokens ({@code promptTokensDetails} by modality).
    */
   private Usage usage() {
     if (usage == null) {
       return Usage.ZERO;
     }
+    long prompt = usage.path("promptTokenCount").asLong(0);
+    long audio = 0;
+    for (JsonNode d : usage.path("promptTokensDetails")) {
+      if ("AUDIO".equals(d.path("modality").asText())) {
+        audio += d.path("tokenCount").asLong(0);
+      }
+    }
     return new Usage(
-        usage.path("promptTokenCount").asLong(0),
+        prompt,
         usage.path("candidatesTokenCount").asLong(0) + usage.path("thoughtsTokenCount").asLong(0),
         usage.path("cachedContentTokenCount").asLong(0),
-        0);
+        0,
+        Math.min(prompt, audio));
   }
 }

@@ -111,15 +111,17 @@ public final class ChatCompletions {
   }
 
   /**
-   * {@code usage}: prompt tokens (cached ones included, as OpenAI counts them), completion tokens
-   * and cached tokens.
+   * {@code usage}: prompt tokens (cached ones included, as OpenAI counts them), completion tokens,
+   * cached tokens and the prompt's audio tokens.
    */
   public static Usage usage(JsonNode u) {
+    long prompt = u.path("prompt_tokens").asLong(0);
     return new Usage(
-        u.path("prompt_tokens").asLong(0),
+        prompt,
         u.path("completion_tokens").asLong(0),
         u.path("prompt_tokens_details").path("cached_tokens").asLong(0),
-        0);
+        0,
+        Math.min(prompt, u.path("prompt_tokens_details").path("audio_tokens").asLong(0)));
   }
 
   /**
