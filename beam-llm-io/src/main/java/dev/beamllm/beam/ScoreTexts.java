@@ -6,6 +6,7 @@ import dev.beamllm.client.LlmRequest;
 import dev.beamllm.client.TextInput;
 import dev.beamllm.model.ModelSpec;
 import dev.beamllm.model.SamplingParams;
+import dev.beamllm.model.WireFormat;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -91,8 +92,8 @@ public abstract class ScoreTexts extends PTransform<PCollection<TextInput>, Scor
   }
 
   /**
-   * The output limit of an answer (at least 1; 5 by default): a reasoning model needs more, as its
-   * reasoning counts against it.
+   * The output limit of an answer (at least 1; 5 by default; 16 on OpenAI's Responses API, which
+   * takes no less): a reasoning model needs more, as its reasoning counts against it.
    */
   public ScoreTexts withMaxNewTokens(int n) {
     if (n < 1) {
@@ -131,13 +132,28 @@ public abstract class ScoreTexts extends PTransform<PCollection<TextInput>, Scor
       perModel.put(
           spec.id(),
           c.paramsFor(spec.id()).toBuilder()
-              .maxNewTokens(maxNewTokens())
+              .maxNewTokens(
+                  viaResponsesApi(c, spec)
+                      ? Math.max(RESPONSES_MIN_OUTPUT, maxNewTokens())
+                      : maxNewTokens())
               .logprobs(logprobs)
               .topLogprobs(logprobs ? TOP_LOGPROBS : null)
               .build());
     }
     // Failures go to the error handler once, from here, with those of unreadable answers.
     return client().withSamplingParams(perModel).toBuilder().setErrorHandler(null).build();
+  }
+
+  /** The Responses API refuses a {@code max_output_tokens} below this. */
+  private static final int RESPONSES_MIN_OUTPUT = 16;
+
+  /** Whether the client sends this model's requests to OpenAI's Responses API. */
+  private static boolean viaResponsesApi(ClientConfig c, ModelSpec spec) {
+    return spec.wireFormat() == WireFormat.OPENAI_RESPONSES
+        || (c.useResponsesApi()
+            && spec.wireFormat() == WireFormat.OPENAI
+            && spec.provider().equals("openai")
+            && spec.capabilities().responsesApi());
   }
 
   private static final TupleTag<Score> READ = new TupleTag<>("read") {};
@@ -179,6 +195,8 @@ public abstract class ScoreTexts extends PTransform<PCollection<TextInput>, Scor
     client().populateDisplayData(builder);
     builder
         .add(DisplayData.item("question", question()).withLabel("Question"))
-        .add(DisplayData.item("maxNewTokens", maxNewTokens()).withLabel("Answer's output limit"));
+        .add(
+            DisplayData.item("answerMaxNewTokens", maxNewTokens())
+                .withLabel("Output limit of an answer"));
   }
 }
