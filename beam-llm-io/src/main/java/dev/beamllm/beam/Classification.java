@@ -7,6 +7,7 @@ import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.schemas.SchemaRegistry;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 import org.apache.beam.sdk.schemas.annotations.SchemaFieldName;
+import org.apache.beam.sdk.schemas.annotations.SchemaFieldNumber;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -19,10 +20,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public abstract class Classification {
 
   /** The text's id, or null when it had none. */
+  @SchemaFieldNumber("0")
   @SchemaFieldName("id")
   public abstract @Nullable String getId();
 
   /** The label the model chose, exactly as given to {@link LlmIO#classify}. */
+  @SchemaFieldNumber("1")
   @SchemaFieldName("label")
   public abstract String getLabel();
 

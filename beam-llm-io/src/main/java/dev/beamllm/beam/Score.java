@@ -7,6 +7,7 @@ import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.schemas.SchemaRegistry;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 import org.apache.beam.sdk.schemas.annotations.SchemaFieldName;
+import org.apache.beam.sdk.schemas.annotations.SchemaFieldNumber;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -21,10 +22,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public abstract class Score {
 
   /** The text's id, or null when it had none. */
+  @SchemaFieldNumber("0")
   @SchemaFieldName("id")
   public abstract @Nullable String getId();
 
   /** Whether the model answered yes (its answer text). */
+  @SchemaFieldNumber("1")
   @SchemaFieldName("yes")
   public abstract boolean isYes();
 
@@ -32,18 +35,22 @@ public abstract class Score {
    * The probability of yes, in [0, 1]: the yes tokens' share of the yes and no tokens' probability
    * mass at the answer's first token, or 1/0 from the answer text.
    */
+  @SchemaFieldNumber("2")
   @SchemaFieldName("probability_yes")
   public abstract double getProbabilityYes();
 
   /** Whether {@link #getProbabilityYes()} came from the model's log-probabilities. */
+  @SchemaFieldNumber("3")
   @SchemaFieldName("from_logprobs")
   public abstract boolean isFromLogprobs();
 
   /** The model that answered. */
+  @SchemaFieldNumber("4")
   @SchemaFieldName("model")
   public abstract String getModel();
 
   /** What the answer cost in dollars (0 when answered from the cache). */
+  @SchemaFieldNumber("5")
   @SchemaFieldName("cost")
   public abstract double getCost();
 

@@ -7,6 +7,7 @@ import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.schemas.SchemaRegistry;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 import org.apache.beam.sdk.schemas.annotations.SchemaFieldName;
+import org.apache.beam.sdk.schemas.annotations.SchemaFieldNumber;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -22,10 +23,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public abstract class Translation {
 
   /** The text's id, or null when it had none. */
+  @SchemaFieldNumber("0")
   @SchemaFieldName("id")
   public abstract @Nullable String getId();
 
   /** The text as given. */
+  @SchemaFieldNumber("1")
   @SchemaFieldName("source_text")
   public abstract String getSourceText();
 
@@ -33,26 +36,32 @@ public abstract class Translation {
    * The language the text was detected in (ISO 639-1, {@code "en"}), or null when the detector was
    * not sure enough (short or mixed text), in which case the text was sent.
    */
+  @SchemaFieldNumber("2")
   @SchemaFieldName("source_language")
   public abstract @Nullable String getSourceLanguage();
 
   /** The language asked for (ISO 639-1). */
+  @SchemaFieldNumber("3")
   @SchemaFieldName("target_language")
   public abstract String getTargetLanguage();
 
   /** The text in the target language: the model's answer, or the source text when not sent. */
+  @SchemaFieldNumber("4")
   @SchemaFieldName("text")
   public abstract String getText();
 
   /** Whether the text was sent to a model; false when it was already in the target language. */
+  @SchemaFieldNumber("5")
   @SchemaFieldName("sent")
   public abstract boolean isSent();
 
   /** The model that translated it; empty when the text was not sent. */
+  @SchemaFieldNumber("6")
   @SchemaFieldName("model")
   public abstract String getModel();
 
   /** What the translation cost in dollars (0 when not sent or answered from the cache). */
+  @SchemaFieldNumber("7")
   @SchemaFieldName("cost")
   public abstract double getCost();
 
