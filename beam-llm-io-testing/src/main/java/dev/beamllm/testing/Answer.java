@@ -18,6 +18,9 @@ import java.util.List;
  * @param cacheWrite1hTokens the part of {@code cacheWriteTokens} written with the one-hour lifetime
  *     (the rest has five minutes)
  * @param tokens the text split into tokens, for logprobs
+ * @param yesProbability for a yes/no answer by the {@code PROB=p} rule, p: the first token's
+ *     alternatives are then Yes with ln(p) and No with ln(1 - p) (see {@link FakeAnswerer}); NaN
+ *     for any other answer
  */
 record Answer(
     String text,
@@ -30,7 +33,8 @@ record Answer(
     long cacheReadTokens,
     long cacheWriteTokens,
     long cacheWrite1hTokens,
-    List<String> tokens) {
+    List<String> tokens,
+    double yesProbability) {
 
   /** Why the answer stopped. */
   enum Finish {

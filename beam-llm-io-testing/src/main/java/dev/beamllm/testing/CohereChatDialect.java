@@ -200,7 +200,7 @@ final class CohereChatDialect implements Dialect {
    */
   private static ArrayNode logprobs(Answer answer) {
     ArrayNode out = Json.MAPPER.createArrayNode();
-    for (JsonNode token : OpenAiChatDialect.logprobs(answer.tokens(), 0)) {
+    for (JsonNode token : OpenAiChatDialect.logprobs(answer, 0)) {
       String text = token.get("token").asText();
       ObjectNode item = out.addObject();
       item.putArray("token_ids")

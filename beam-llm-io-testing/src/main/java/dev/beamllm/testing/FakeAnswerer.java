@@ -60,14 +60,26 @@ import java.util.regex.Pattern;
  *       {@code any}), the answer calls the forced tool (the first offered, for {@code any}) with
  *       the JSON-schema answer of its parameters, described next; an older Claude model's
  *       structured output comes back this way.
+ *   <li>Else, for a plain-text request, two rules for the ready helpers ({@code LlmIO.translate},
+ *       {@code LlmIO.score}): when the system prompt asks to {@code Translate} and names the target
+ *       as {@code (ISO 639-1 code: xx)}, the answer is {@code "[xx] <last user text>"}; when the
+ *       last user text holds {@code PROB=p} (p a decimal strictly between 0 and 1, such as {@code
+ *       PROB=0.83}), the answer is {@code Yes} when p &ge; 0.5, else {@code No}, and, when
+ *       log-probabilities are asked for, its first token's alternatives are {@code Yes} with
+ *       log-probability ln(p) and {@code No} with ln(1 - p) (the more likely first), then filler
+ *       tokens ({@code Maybe}, {@code I}...) with ln(1e-9) each: so P(yes) read from them is p.
+ *       Every dialect that returns log-probabilities (OpenAI chat and Responses, Gemini's {@code
+ *       logprobsResult}) carries the same values.
  *   <li>Else the text is {@code "Echo: <last user text>"}; a JSON-object request gets {@code
- *       {"echo": "<last user text>"}}, and a JSON-schema request an instance of the schema. A user
- *       text containing {@code #tokens=N} gets exactly N tokens of seeded filler words instead.
- *       Deliberately invalid JSON, for tests of extraction: a JSON request whose first user message
- *       holds {@code INVALID_JSON} gets the answer cut off in the middle on its first turn (no
- *       assistant message yet) and, on every later turn, the valid answer made from the first user
- *       message (as a repair turn would fix it); one whose first user message holds {@code
- *       ALWAYS_INVALID} gets {@code {"unexpected": true}} on every turn.
+ *       {"echo": "<last user text>"}}, and a JSON-schema request an instance of the schema (an
+ *       {@code enum} gets the value the last user text names as a whole word, case-insensitive, the
+ *       earliest named; the first value when it names none). A user text containing {@code
+ *       #tokens=N} gets exactly N tokens of seeded filler words instead. Deliberately invalid JSON,
+ *       for tests of extraction: a JSON request whose first user message holds {@code INVALID_JSON}
+ *       gets the answer cut off in the middle on its first turn (no assistant message yet) and, on
+ *       every later turn, the valid answer made from the first user message (as a repair turn would
+ *       fix it); one whose first user message holds {@code ALWAYS_INVALID} gets {@code
+ *       {"unexpected": true}} on every turn.
  * </ol>
  *
  * <p>Audio parts are "heard" by {@link AudioTranscript}'s rule: the text after a {@code
@@ -90,6 +102,9 @@ final class FakeAnswerer {
   private static final Encoding O200K =
       Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
   private static final Pattern TOKENS_DIRECTIVE = Pattern.compile("#tokens=(\\d{1,7})");
+  private static final Pattern PROB_DIRECTIVE = Pattern.compile("\\bPROB=(0\\.\\d*[1-9]\\d*)");
+  private static final Pattern TRANSLATE_RULE =
+      Pattern.compile("\\bTranslate\\b.*\\(ISO 639-1 code: ([a-z]{2})\\)", Pattern.DOTALL);
   private static final Pattern ROUNDS_DIRECTIVE = Pattern.compile("\\[rounds=([1-9]\\d{0,5})]");
   private static final String[] FILLER = {
     "alpha", "beta", "gamma", "delta", "river", "stone", "cloud", "maple"
@@ -167,6 +182,17 @@ final class FakeAnswerer {
     }
     if (!calls.isEmpty()) {
       return calls(calls, usage);
+    }
+    if (request.format() == ParsedRequest.OutputFormat.TEXT) {
+      Matcher translate = TRANSLATE_RULE.matcher(request.conversation().systemPrompt().orElse(""));
+      if (translate.find()) {
+        return text(request, "[" + translate.group(1) + "] " + lastUser, usage);
+      }
+      Matcher prob = PROB_DIRECTIVE.matcher(lastUser);
+      if (prob.find()) {
+        double p = Double.parseDouble(prob.group(1));
+        return text(request, p >= 0.5 ? "Yes" : "No", usage, p);
+      }
     }
     String text;
     Matcher directive = TOKENS_DIRECTIVE.matcher(lastUser);
@@ -312,7 +338,8 @@ final class FakeAnswerer {
         usage.cacheRead(),
         usage.cacheWrite(),
         usage.cacheWrite1h(),
-        List.of());
+        List.of(),
+        Double.NaN);
   }
 
   /**
@@ -345,6 +372,15 @@ final class FakeAnswerer {
   }
 
   private static Answer text(ParsedRequest request, String fullText, Usage usage) {
+    return text(request, fullText, usage, Double.NaN);
+  }
+
+  /**
+   * A text answer; {@code yesProbability} (NaN for none) shapes the first token's log-probabilities
+   * of a yes/no answer by the {@code PROB=p} rule.
+   */
+  private static Answer text(
+      ParsedRequest request, String fullText, Usage usage, double yesProbability) {
     String thinking = usage.thinking();
     IntArrayList ids = O200K.encodeOrdinary(fullText);
     Answer.Finish finish = Answer.Finish.STOP;
@@ -379,7 +415,8 @@ final class FakeAnswerer {
         usage.cacheRead(),
         usage.cacheWrite(),
         usage.cacheWrite1h(),
-        tokens);
+        tokens,
+        yesProbability);
   }
 
   private static List<Answer.ToolCallOut> toolCalls(ParsedRequest request, String lastUser) {
@@ -489,9 +526,9 @@ final class FakeAnswerer {
 
   /**
    * A JSON value that satisfies a schema: objects with every required property (all properties when
-   * none are listed), the first {@code enum} value, {@code const}, strings with the given text
-   * (within min/max length), numbers within bounds, one-item arrays, the first {@code anyOf}/{@code
-   * oneOf} branch.
+   * none are listed), the {@code enum} value the text names ({@link #enumValue}), {@code const},
+   * strings with the given text (within min/max length), numbers within bounds, one-item arrays,
+   * the first {@code anyOf}/{@code oneOf} branch.
    */
   static JsonNode instance(JsonNode schema, String text, int depth) {
     if (depth > 16 || schema == null || !schema.isObject()) {
@@ -501,7 +538,7 @@ final class FakeAnswerer {
       return schema.get("const");
     }
     if (schema.has("enum") && schema.get("enum").size() > 0) {
-      return schema.get("enum").get(0);
+      return enumValue(schema.get("enum"), text);
     }
     for (String union : new String[] {"anyOf", "oneOf", "allOf"}) {
       if (schema.has(union) && schema.get(union).size() > 0) {
@@ -571,6 +608,35 @@ final class FakeAnswerer {
           return Json.MAPPER.getNodeFactory().textNode(sb.toString());
         }
     }
+  }
+
+  /**
+   * The enum value the text names: of the string values that occur in it as whole words
+   * (case-insensitive), the one that occurs first (the longest when several start there); the first
+   * value when none does.
+   */
+  static JsonNode enumValue(JsonNode values, String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    JsonNode best = null;
+    int bestAt = Integer.MAX_VALUE;
+    for (JsonNode v : values) {
+      if (!v.isTextual() || v.asText().isEmpty()) {
+        continue;
+      }
+      Matcher m =
+          Pattern.compile(
+                  "(?<![\\p{L}\\p{N}_])"
+                      + Pattern.quote(v.asText().toLowerCase(Locale.ROOT))
+                      + "(?![\\p{L}\\p{N}_])")
+              .matcher(lower);
+      if (m.find()
+          && (m.start() < bestAt
+              || (m.start() == bestAt && v.asText().length() > best.asText().length()))) {
+        best = v;
+        bestAt = m.start();
+      }
+    }
+    return best != null ? best : values.get(0);
   }
 
   private static String firstNonNull(JsonNode types) {

@@ -273,7 +273,7 @@ final class GeminiResponses {
    * dialect gives, so the fake's providers agree.
    */
   private static void logprobs(ObjectNode candidate, Answer answer, int top) {
-    ArrayNode openAi = OpenAiChatDialect.logprobs(answer.tokens(), top);
+    ArrayNode openAi = OpenAiChatDialect.logprobs(answer, top);
     ObjectNode result = candidate.putObject("logprobsResult");
     ArrayNode topCandidates = result.putArray("topCandidates");
     ArrayNode chosen = result.putArray("chosenCandidates");

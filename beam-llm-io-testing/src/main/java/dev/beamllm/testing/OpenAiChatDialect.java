@@ -264,7 +264,7 @@ final class OpenAiChatDialect implements Dialect {
     message.putArray("annotations");
     if (request.logprobs()) {
       ObjectNode lp = choice.putObject("logprobs");
-      lp.set("content", logprobs(answer.tokens(), request.topLogprobs()));
+      lp.set("content", logprobs(answer, request.topLogprobs()));
       lp.putNull("refusal");
     } else {
       choice.putNull("logprobs");
@@ -332,11 +332,22 @@ final class OpenAiChatDialect implements Dialect {
     return usage;
   }
 
-  /** Per-token log-probabilities: deterministic values, alternatives that differ from the token. */
-  static ArrayNode logprobs(List<String> tokens, int top) {
+  /**
+   * Per-token log-probabilities in chat completions' shape ({@code logprobs.content}), which the
+   * other dialects reshape: deterministic values, alternatives that differ from the token. A yes/no
+   * answer by the {@code PROB=p} rule ({@link Answer#yesProbability()}) has at its first token Yes
+   * with ln(p) and No with ln(1 - p), the more likely first, then (when more alternatives are asked
+   * for) other tokens with ln(1e-9).
+   */
+  static ArrayNode logprobs(Answer answer, int top) {
+    List<String> tokens = answer.tokens();
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (int i = 0; i < tokens.size(); i++) {
       String token = tokens.get(i);
+      if (i == 0 && !Double.isNaN(answer.yesProbability())) {
+        out.add(yesNoLogprobs(token, answer.yesProbability(), top));
+        continue;
+      }
       double lp = -0.01 * (1 + i % 7);
       ObjectNode entry = out.addObject().put("token", token).put("logprob", lp);
       entry.set("bytes", bytes(token));
@@ -350,6 +361,26 @@ final class OpenAiChatDialect implements Dialect {
       }
     }
     return out;
+  }
+
+  /** Filler alternatives after Yes and No, each with probability 1e-9. */
+  private static final String[] OTHER_TOKENS = {"Maybe", "I", "The", "It", "Not"};
+
+  /** The first token of a yes/no answer: the chosen word, Yes and No, then filler tokens. */
+  private static ObjectNode yesNoLogprobs(String token, double p, int top) {
+    double yes = Math.log(p);
+    double no = Math.log(1 - p);
+    ObjectNode entry = Json.object().put("token", token).put("logprob", p >= 0.5 ? yes : no);
+    entry.set("bytes", bytes(token));
+    ArrayNode alts = entry.putArray("top_logprobs");
+    String[] first = p >= 0.5 ? new String[] {"Yes", "No"} : new String[] {"No", "Yes"};
+    for (int k = 0; k < top; k++) {
+      String alt =
+          k < 2 ? first[k] : OTHER_TOKENS[(k - 2) % OTHER_TOKENS.length] + (k < 7 ? "" : "_" + k);
+      double lp = k < 2 ? (alt.equals("Yes") ? yes : no) : Math.log(1e-9);
+      alts.addObject().put("token", alt).put("logprob", lp).set("bytes", bytes(alt));
+    }
+    return entry;
   }
 
   private static ArrayNode bytes(String s) {

@@ -261,7 +261,7 @@ final class ResponsesOutput {
           .put("title", cited.title());
     }
     if (request.logprobs()) {
-      text.set("logprobs", OpenAiChatDialect.logprobs(answer.tokens(), request.topLogprobs()));
+      text.set("logprobs", OpenAiChatDialect.logprobs(answer, request.topLogprobs()));
     } else {
       text.putArray("logprobs");
     }

@@ -292,6 +292,42 @@ public final class LlmIO {
     return Extract.of(jsonSchema);
   }
 
+  /**
+   * Translation into {@code targetLanguage}, an ISO 639-1 code ({@code "fr"}): {@code
+   * PTransform<PCollection<TextInput>, TranslateResult>}, or over plain strings with {@link
+   * TranslateTexts#forTexts()}. Each text's language is detected on the worker first: a text surely
+   * in the target language is kept as it is and never sent; the others are translated by the models
+   * of {@link TranslateTexts#withClient}.
+   *
+   * @throws IllegalArgumentException when {@code targetLanguage} is not an ISO 639-1 code
+   */
+  public static TranslateTexts translate(String targetLanguage) {
+    return TranslateTexts.of(targetLanguage);
+  }
+
+  /**
+   * Classification of each text into one of {@code labels} (at least one, none blank, all
+   * distinct): {@code PTransform<PCollection<TextInput>, ClassifyResult>}. The answers are
+   * constrained to the labels by a JSON schema the providers enforce natively, checked, and
+   * repaired once when outside the set, as {@link #extract(String)} does.
+   *
+   * @throws IllegalArgumentException when the labels cannot work
+   */
+  public static ClassifyTexts classify(List<String> labels) {
+    return ClassifyTexts.of(labels);
+  }
+
+  /**
+   * A yes/no judgement of each text by {@code question} ({@code "Is the text polite?"}): {@code
+   * PTransform<PCollection<TextInput>, ScoreResult>}, each {@link Score} with the probability of
+   * yes, from the log-probabilities where the model gives them.
+   *
+   * @throws IllegalArgumentException when the question is null or blank
+   */
+  public static ScoreTexts score(String question) {
+    return ScoreTexts.of(question);
+  }
+
   /** The completion transform with no models yet; add them with {@link Complete#withModels}. */
   public static Complete complete() {
     return new AutoValue_LlmIO_Complete.Builder()

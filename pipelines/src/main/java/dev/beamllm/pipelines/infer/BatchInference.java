@@ -484,7 +484,12 @@ public final class BatchInference {
             .apply("Write failures", TextIO.write().to(options.getFailures()).withoutSharding());
         return p;
       }
-      if (ExtractTask.wanted(options)) {
+      if (HelperTask.wanted(options) != null) {
+        HelperTask.Output result =
+            HelperTask.apply(read.get(ReadPrompts.ROWS), transform(), options);
+        answers = result.lines();
+        failures = result.failures();
+      } else if (ExtractTask.wanted(options)) {
         ExtractResult<String> result =
             ExtractTask.apply(read.get(ReadPrompts.ROWS), transform(), ExtractTask.schema(options));
         answers = ExtractTask.lines(result);

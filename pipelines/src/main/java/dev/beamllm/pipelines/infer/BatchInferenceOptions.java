@@ -297,7 +297,8 @@ public interface BatchInferenceOptions extends PipelineOptions {
       "What the job does with each row: complete (answer it with --models) or embed (turn its text"
           + " into a vector with the one embedding model of --models; ./run.sh embed --model=M sets"
           + " both). Embedding lines hold id, model, embedding, dimensions, input_tokens, cost_usd;"
-          + " or extract (answer it as JSON satisfying --schema)")
+          + " or extract (answer it as JSON satisfying --schema); or translate (--targetLanguage),"
+          + " classify (--classLabels) or score (--question), the ready helpers on each row's text")
   @Default.String("complete")
   String getTask();
 
@@ -310,6 +311,30 @@ public interface BatchInferenceOptions extends PipelineOptions {
   String getSchema();
 
   void setSchema(String value);
+
+  @Description(
+      "With --task=translate: the ISO 639-1 code of the language to translate each row's text into"
+          + " (fr, de...); a row detected as already in it is kept as it is and not sent. A line per"
+          + " row: id, text, source_language, target_language, sent, model, cost_usd")
+  String getTargetLanguage();
+
+  void setTargetLanguage(String value);
+
+  @Description(
+      "With --task=classify: the labels, comma-separated (a,b,c); each row gets exactly one, asked"
+          + " of the models as a JSON-schema enum and checked. A line per row: id, label. (Not"
+          + " --labels, which names Dataflow's job labels)")
+  String getClassLabels();
+
+  void setClassLabels(String value);
+
+  @Description(
+      "With --task=score: a yes/no question about each row's text; a line per row: id, answer,"
+          + " probability_yes (from the first token's log-probabilities where the model gives them,"
+          + " else 1 or 0), from_logprobs, model, cost_usd")
+  String getQuestion();
+
+  void setQuestion(String value);
 
   @Description("With --task=embed: the vectors' length, where the model can shorten them")
   Integer getDimensions();

@@ -32,9 +32,12 @@ final class EmbedTask {
   /** Whether the options ask for embeddings; refuses a task the job does not know. */
   static boolean wanted(BatchInferenceOptions o) {
     String task = o.getTask().trim().toLowerCase(Locale.ROOT);
-    if (!task.equals("complete") && !task.equals("embed") && !task.equals("extract")) {
+    if (!List.of("complete", "embed", "extract", "translate", "classify", "score").contains(task)) {
       throw new JobSettings.BadSetting(
-          "task", "must be complete, embed or extract, got '" + o.getTask() + "'");
+          "task",
+          "must be complete, embed, extract, translate, classify or score, got '"
+              + o.getTask()
+              + "'");
     }
     return task.equals("embed");
   }

@@ -124,6 +124,7 @@ final class JobSettings {
     JobMode.of(o, 0, o.getMcpServers() != null || o.getBuiltinTools() != null);
     EmbedTask.check(o);
     ExtractTask.check(o);
+    HelperTask.check(o);
     if (!List.of("auto", "bar", "lines", "none")
         .contains(o.getProgress().toLowerCase(Locale.ROOT))) {
       throw new BadSetting(
