@@ -37,6 +37,7 @@ final class DetectLanguageFn extends DoFn<TextInput, Translation> {
     String language = LanguageDetection.detect(text.text(), minConfidence);
     if (prompt.code().equals(language)) {
       keptCount.inc();
+      LlmMetrics.localKeptUnsent();
       out.get(kept).output(Translation.kept(text.id(), text.text(), prompt.code()));
       return;
     }

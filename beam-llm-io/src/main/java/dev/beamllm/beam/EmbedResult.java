@@ -9,7 +9,7 @@ import org.apache.beam.sdk.values.TupleTag;
  * What {@link LlmIO#embed} produces: every text's embedding (fresh ones and cache hits, each with
  * its text's id) and every text that got none, with its error, so no text is lost.
  */
-public final class EmbedResult extends SplitOutput<Embedding> {
+public final class EmbedResult extends SplitOutput<Embedding, Embedding> {
 
   EmbedResult(
       Pipeline pipeline,

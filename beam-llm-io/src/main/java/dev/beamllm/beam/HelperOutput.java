@@ -1,12 +1,7 @@
 package dev.beamllm.beam;
 
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PInput;
-import org.apache.beam.sdk.values.POutput;
-import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
@@ -16,28 +11,14 @@ import org.apache.beam.sdk.values.TupleTag;
  *
  * @param <T> a result
  */
-abstract class HelperOutput<T> implements POutput {
-  private final Pipeline pipeline;
-  private final TupleTag<T> resultsTag;
-  private final PCollection<T> results;
-  private final TupleTag<LlmFailure> failuresTag;
-  private final PCollection<LlmFailure> failures;
-
+abstract class HelperOutput<T> extends SplitOutput<T, LlmFailure> {
   HelperOutput(
       Pipeline pipeline,
       TupleTag<T> resultsTag,
       PCollection<T> results,
       TupleTag<LlmFailure> failuresTag,
       PCollection<LlmFailure> failures) {
-    this.pipeline = pipeline;
-    this.resultsTag = resultsTag;
-    this.results = results;
-    this.failuresTag = failuresTag;
-    this.failures = failures;
-  }
-
-  PCollection<T> results() {
-    return results;
+    super(pipeline, resultsTag, results, failuresTag, failures);
   }
 
   /**
@@ -46,20 +27,6 @@ abstract class HelperOutput<T> implements POutput {
    * and {@code INVALID_OUTPUT} ones for answers that could not be read, with the answer.
    */
   public PCollection<LlmFailure> failures() {
-    return failures;
+    return failed();
   }
-
-  @Override
-  public Pipeline getPipeline() {
-    return pipeline;
-  }
-
-  @Override
-  public Map<TupleTag<?>, PValue> expand() {
-    return Map.of(resultsTag, results, failuresTag, failures);
-  }
-
-  @Override
-  public void finishSpecifyingOutput(
-      String transformName, PInput input, PTransform<?, ?> transform) {}
 }

@@ -194,6 +194,11 @@ public final class LlmMetrics {
     LOCAL_FAILED.increment();
   }
 
+  /** A row finished without a request: a text already in a translation's target language. */
+  static void localKeptUnsent() {
+    LOCAL_ANSWERED.increment();
+  }
+
   /**
    * An answer counted as its row's end that was not: an extraction's invalid first answer, sent
    * back for a repair turn whose answer will be counted in turn.

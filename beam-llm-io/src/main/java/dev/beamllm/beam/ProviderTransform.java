@@ -31,7 +31,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 abstract class ProviderTransform<
         InputT,
         ResultT,
-        OutputT extends SplitOutput<ResultT>,
+        OutputT extends SplitOutput<ResultT, ResultT>,
         SelfT extends ProviderTransform<InputT, ResultT, OutputT, SelfT>>
     extends PTransform<PCollection<InputT>, OutputT> {
   private static final long serialVersionUID = 1L;

@@ -9,7 +9,7 @@ import org.apache.beam.sdk.values.TupleTag;
  * What {@link LlmIO#rerank} produces: every query's ranking (fresh or from the cache, with its id)
  * and every query that got none, with its error.
  */
-public final class RerankResult extends SplitOutput<Ranking> {
+public final class RerankResult extends SplitOutput<Ranking, Ranking> {
 
   RerankResult(
       Pipeline pipeline,

@@ -10,24 +10,26 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * What a non-chat LlmIO transform produces: its results and, of the same type, the inputs that got
- * none, each carrying its error. The subclasses name the two.
+ * What an LlmIO transform of one result per input produces: its results, and the inputs that got
+ * none, each carrying its error (of the result's own type for embeddings, rankings and
+ * transcriptions; an {@link LlmFailure} for the ready helpers). The subclasses name the two.
  *
- * @param <T> a result, or a failure holding its error
+ * @param <T> a result
+ * @param <F> a failure
  */
-abstract class SplitOutput<T> implements POutput {
+abstract class SplitOutput<T, F> implements POutput {
   private final Pipeline pipeline;
   private final TupleTag<T> resultsTag;
   private final PCollection<T> results;
-  private final TupleTag<T> failuresTag;
-  private final PCollection<T> failures;
+  private final TupleTag<F> failuresTag;
+  private final PCollection<F> failures;
 
   SplitOutput(
       Pipeline pipeline,
       TupleTag<T> resultsTag,
       PCollection<T> results,
-      TupleTag<T> failuresTag,
-      PCollection<T> failures) {
+      TupleTag<F> failuresTag,
+      PCollection<F> failures) {
     this.pipeline = pipeline;
     this.resultsTag = resultsTag;
     this.results = results;
@@ -39,7 +41,7 @@ abstract class SplitOutput<T> implements POutput {
     return results;
   }
 
-  PCollection<T> failed() {
+  PCollection<F> failed() {
     return failures;
   }
 

@@ -9,7 +9,7 @@ import org.apache.beam.sdk.values.TupleTag;
  * What {@link LlmIO#transcribe} produces: every file's transcript (fresh ones and cache hits, each
  * with its file's id) and every file that got none, with its error, so no file is lost.
  */
-public final class TranscribeResult extends SplitOutput<Transcription> {
+public final class TranscribeResult extends SplitOutput<Transcription, Transcription> {
 
   TranscribeResult(
       Pipeline pipeline,

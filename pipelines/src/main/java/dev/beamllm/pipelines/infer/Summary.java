@@ -29,6 +29,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * @param seconds wall time
  * @param fakeReceived requests the embedded fake provider received, or -1 when it was not used
  * @param repairTurns extraction rows whose first answer was invalid and got a repair turn
+ * @param keptUnsent translation rows already in the target language, answered without a request
  */
 record Summary(
     long rows,
@@ -47,7 +48,8 @@ record Summary(
     long rateLimited,
     double seconds,
     long fakeReceived,
-    long repairTurns) {
+    long repairTurns,
+    long keptUnsent) {
 
   static Summary from(PipelineResult result, double seconds, FakeProviderServer fake) {
     long bad = counter(result, "bad_rows");
@@ -55,6 +57,9 @@ record Summary(
     long rows = counter(result, "rows");
     long succeeded = counter(result, "successes");
     long failed = counter(result, "failures");
+    // Translations of texts already in the target language: rows answered without a request.
+    long kept = counter(result, "translations_skipped");
+    succeeded += kept;
     if (counter(result, "extract_checks") > 0) {
       // An extraction's rows: an answer is a row only once it is valid, and a repaired row
       // was answered twice.
@@ -78,7 +83,8 @@ record Summary(
         counter(result, "rate_limited"),
         seconds,
         stats == null ? -1 : stats.received(),
-        counter(result, "repair_turns"));
+        counter(result, "repair_turns"),
+        kept);
   }
 
   static long counter(PipelineResult result, String name) {
@@ -110,6 +116,14 @@ record Summary(
             Locale.ROOT, "  rows            %,d (%,d could not be read)%n", rows, badRows));
     s.append(String.format(Locale.ROOT, "  succeeded       %,d%n", succeeded));
     s.append(String.format(Locale.ROOT, "  failed          %,d%n", failed));
+    if (keptUnsent > 0) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  not sent        %,d %s already in the target language, kept as they are%n",
+              keptUnsent,
+              keptUnsent == 1 ? "row" : "rows"));
+    }
     if (repairTurns > 0) {
       s.append(
           String.format(

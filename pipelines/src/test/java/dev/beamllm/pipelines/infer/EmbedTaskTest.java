@@ -102,7 +102,7 @@ public class EmbedTaskTest {
           List.of(
               "--models: 'gpt-4.1-mini' is not an embedding model",
               "--inputType: must be query or document, got 'both'",
-              "--task: must be complete, embed or extract, got 'vectors'",
+              "--task: must be complete, embed, extract, translate, classify or score, got 'vectors'",
               "--dimensions: applies to --task=embed only");
       for (int i = 0; i < wrong.size(); i++) {
         List<String> args = baseArgs(dir, input, fake.baseUrl());

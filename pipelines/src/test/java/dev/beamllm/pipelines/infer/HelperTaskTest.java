@@ -6,6 +6,7 @@ import static dev.beamllm.pipelines.infer.JobRunner.lines;
 import static dev.beamllm.pipelines.infer.JobRunner.runHere;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,6 +71,10 @@ public class HelperTaskTest {
           rows.get("r2").get("text").asText());
       assertEquals("en", rows.get("r2").get("source_language").asText());
       assertEquals(1, chatRequests(fake));
+      // Both rows are accounted for, the kept one as answered without a request.
+      assertThat(run.out(), containsString("succeeded       2"));
+      assertThat(run.out(), containsString("not sent        1 row already in the target language"));
+      assertThat(run.out(), not(containsString("UNACCOUNTED")));
     }
   }
 
