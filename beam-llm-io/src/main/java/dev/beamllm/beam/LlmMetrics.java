@@ -194,6 +194,14 @@ public final class LlmMetrics {
     LOCAL_FAILED.increment();
   }
 
+  /**
+   * The counter of answers a ready helper could not read (a score neither yes nor no, an empty
+   * translation): counted among the answers, they end as failures.
+   */
+  static Counter unreadableAnswers() {
+    return Metrics.counter(NAMESPACE, "unreadable_answers");
+  }
+
   /** A row finished without a request: a text already in a translation's target language. */
   static void localKeptUnsent() {
     LOCAL_ANSWERED.increment();

@@ -4,6 +4,7 @@ import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
 import java.util.Optional;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.TupleTag;
 
@@ -14,6 +15,8 @@ import org.apache.beam.sdk.values.TupleTag;
  */
 final class ReadScoreFn extends DoFn<ApiResponse, Score> {
   private static final long serialVersionUID = 1L;
+
+  private final Counter unreadable = LlmMetrics.unreadableAnswers();
 
   private final ScorePrompt prompt;
   private final TupleTag<Score> scores;
@@ -30,6 +33,8 @@ final class ReadScoreFn extends DoFn<ApiResponse, Score> {
     String id = answer.conversationId().orElse(null);
     Optional<Boolean> yes = YesNo.answer(answer.completion());
     if (yes.isEmpty()) {
+      unreadable.inc();
+      LlmMetrics.localAnswerFailed();
       out.get(failures)
           .output(
               LlmFailure.of(

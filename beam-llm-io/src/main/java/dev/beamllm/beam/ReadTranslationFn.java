@@ -3,6 +3,7 @@ package dev.beamllm.beam;
 import dev.beamllm.response.ApiError;
 import dev.beamllm.response.ApiResponse;
 import dev.beamllm.response.ErrorKind;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.TupleTag;
 
@@ -12,6 +13,8 @@ import org.apache.beam.sdk.values.TupleTag;
  */
 final class ReadTranslationFn extends DoFn<ApiResponse, Translation> {
   private static final long serialVersionUID = 1L;
+
+  private final Counter unreadable = LlmMetrics.unreadableAnswers();
 
   private final TranslatePrompt prompt;
   private final TupleTag<Translation> translations;
@@ -31,6 +34,8 @@ final class ReadTranslationFn extends DoFn<ApiResponse, Translation> {
     String language = HelperCarry.language(answer);
     String text = answer.completion().strip();
     if (text.isEmpty()) {
+      unreadable.inc();
+      LlmMetrics.localAnswerFailed();
       out.get(failures)
           .output(
               LlmFailure.of(

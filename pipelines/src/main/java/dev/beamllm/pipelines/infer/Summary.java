@@ -59,7 +59,10 @@ record Summary(
     long failed = counter(result, "failures");
     // Translations of texts already in the target language: rows answered without a request.
     long kept = counter(result, "translations_skipped");
-    succeeded += kept;
+    // Answers a helper could not read (a score neither yes nor no): answered, yet failures.
+    long unreadable = counter(result, "unreadable_answers");
+    succeeded += kept - unreadable;
+    failed += unreadable;
     if (counter(result, "extract_checks") > 0) {
       // An extraction's rows: an answer is a row only once it is valid, and a repaired row
       // was answered twice.

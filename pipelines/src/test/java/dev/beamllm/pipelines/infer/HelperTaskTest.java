@@ -94,7 +94,7 @@ public class HelperTaskTest {
       assertEquals("sports", rows.get("r3").get("label").asText());
     }
     Path scored = tmp.newFolder("score").toPath();
-    Path again = input(scored, "PROB=0.83 thank you", "PROB=0.1 go away");
+    Path again = input(scored, "PROB=0.83 thank you", "PROB=0.1 go away", "no rule: an echo");
     try (FakeProviderServer fake = FakeProviderServer.builder().keyless(true).start()) {
       List<String> args = baseArgs(scored, again, fake.baseUrl());
       args.addAll(List.of("--task=score", "--question=Is it polite?", "--models=gpt-4.1-mini"));
@@ -106,6 +106,14 @@ public class HelperTaskTest {
       assertEquals(true, rows.get("r1").get("from_logprobs").asBoolean());
       assertEquals("no", rows.get("r2").get("answer").asText());
       assertEquals(0.1, rows.get("r2").get("probability_yes").asDouble(), 1e-9);
+      // An answer neither yes nor no is a failure, and the summary says so.
+      List<JsonNode> failures = lines(scored.resolve("failures.jsonl"));
+      assertEquals(1, failures.size());
+      assertEquals("r3", failures.get(0).get("id").asText());
+      assertEquals("invalid_output", failures.get(0).get("error_kind").asText());
+      assertThat(run.out(), containsString("succeeded       2"));
+      assertThat(run.out(), containsString("failed          1"));
+      assertThat(run.out(), not(containsString("UNACCOUNTED")));
     }
   }
 
