@@ -83,19 +83,8 @@ final class BedrockCohereEmbedDialect extends BedrockDialect {
     if (types != null) {
       options.set("types", Json.MAPPER.valueToTree(types));
     }
-    return new ParsedRequest(
-        pathModel,
-        Conversation.of(messages),
-        List.of(),
-        0,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        false,
-        tokens,
-        null,
-        Json.write(options));
+    return ParsedRequest.ofInputs(
+        pathModel, Conversation.of(messages), tokens, Json.write(options));
   }
 
   @Override

@@ -82,19 +82,8 @@ final class BedrockTitanEmbedDialect extends BedrockDialect {
     ObjectNode options =
         Json.object().put("v1", v1).put("dimensions", dimensions).put("normalize", normalize);
     options.set("types", Json.MAPPER.valueToTree(types));
-    return new ParsedRequest(
-        pathModel,
-        Conversation.of(Message.user(text)),
-        List.of(),
-        0,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        false,
-        tokens,
-        null,
-        Json.write(options));
+    return ParsedRequest.ofInputs(
+        pathModel, Conversation.of(Message.user(text)), tokens, Json.write(options));
   }
 
   /** Titan Text Embeddings G1 ({@code amazon.titan-embed-text-v1}), with its single field. */

@@ -93,19 +93,8 @@ final class CohereEmbedDialect implements Dialect {
     meta.put("embedding_types", types);
     meta.put("dimensions", dimensions);
     meta.put("texts", body.has("texts"));
-    return new ParsedRequest(
-        model,
-        Conversation.of(messages),
-        List.of(),
-        0,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        false,
-        tokens,
-        null,
-        Json.write(Json.MAPPER.valueToTree(meta)));
+    return ParsedRequest.ofInputs(
+        model, Conversation.of(messages), tokens, Json.write(Json.MAPPER.valueToTree(meta)));
   }
 
   /**

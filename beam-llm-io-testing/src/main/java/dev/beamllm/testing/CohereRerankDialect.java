@@ -76,19 +76,8 @@ final class CohereRerankDialect implements Dialect {
     if (returnDocuments) {
       meta.put("documents", Json.MAPPER.convertValue(documents, List.class));
     }
-    return new ParsedRequest(
-        model,
-        Conversation.of(messages),
-        List.of(),
-        0,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        false,
-        tokens,
-        null,
-        Json.write(Json.MAPPER.valueToTree(meta)));
+    return ParsedRequest.ofInputs(
+        model, Conversation.of(messages), tokens, Json.write(Json.MAPPER.valueToTree(meta)));
   }
 
   /**

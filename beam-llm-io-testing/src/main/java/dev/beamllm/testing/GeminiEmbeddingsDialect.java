@@ -113,19 +113,8 @@ final class GeminiEmbeddingsDialect implements Dialect {
     }
     ObjectNode options = Json.object().put("native_dimensions", full);
     options.set("dimensions", dimensions);
-    return new ParsedRequest(
-        pathModel,
-        Conversation.of(messages),
-        List.of(),
-        0,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        false,
-        tokens,
-        null,
-        Json.write(options));
+    return ParsedRequest.ofInputs(
+        pathModel, Conversation.of(messages), tokens, Json.write(options));
   }
 
   /**

@@ -106,19 +106,8 @@ final class MistralEmbeddingsDialect implements Dialect {
             .put("dimensions", dimensions)
             .put("output_dtype", dtype)
             .put("encoding_format", format);
-    return new ParsedRequest(
-        model.textValue(),
-        Conversation.of(messages),
-        List.of(),
-        0,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        false,
-        tokens,
-        null,
-        Json.write(options));
+    return ParsedRequest.ofInputs(
+        model.textValue(), Conversation.of(messages), tokens, Json.write(options));
   }
 
   /** {@code input}: a non-empty string or a non-empty list of non-empty strings. */

@@ -84,19 +84,7 @@ final class OpenAiEmbeddingsDialect implements Dialect {
             .put("encoding_format", format)
             .put("native_dimensions", full)
             .put("dimensions", dimensions);
-    return new ParsedRequest(
-        model,
-        Conversation.of(messages),
-        List.of(),
-        0,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        false,
-        tokens,
-        null,
-        Json.write(settings));
+    return ParsedRequest.ofInputs(model, Conversation.of(messages), tokens, Json.write(settings));
   }
 
   /**

@@ -138,18 +138,10 @@ final class OpenAiTranscriptionDialect implements Dialect {
             .put("audio_tokens", audioTokens)
             .put("text_tokens", promptTokens)
             .put("language", LANGUAGES.getOrDefault(language == null ? "en" : language, language));
-    return new ParsedRequest(
+    return ParsedRequest.ofInputs(
         model,
         Conversation.of(Message.user(heard.text())),
-        List.of(),
-        0,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        false,
         audioTokens + promptTokens,
-        null,
         Json.write(options));
   }
 

@@ -43,33 +43,25 @@ record ParsedRequest(
   /** {@link #forcedTool} when the model must call a tool, any of those offered. */
   static final String ANY_TOOL = "";
 
-  /** A request that forces no tool call: the dialects of embeddings, rerank and transcription. */
-  ParsedRequest(
-      String model,
-      Conversation conversation,
-      List<ToolDef> tools,
-      int maxTokens,
-      OutputFormat format,
-      String schemaJson,
-      int topLogprobs,
-      boolean stream,
-      boolean thinking,
-      long inputTokens,
-      CachePlan cachePlan,
-      String options) {
-    this(
+  /**
+   * A request of an endpoint that is not chat (embeddings, rerank, transcription): its inputs as
+   * the conversation, counted as {@code inputTokens}, no output, and the dialect's own settings.
+   */
+  static ParsedRequest ofInputs(
+      String model, Conversation inputs, long inputTokens, String optionsJson) {
+    return new ParsedRequest(
         model,
-        conversation,
-        tools,
-        maxTokens,
-        format,
-        schemaJson,
-        topLogprobs,
-        stream,
-        thinking,
+        inputs,
+        List.of(),
+        0,
+        OutputFormat.TEXT,
+        null,
+        -1,
+        false,
+        false,
         inputTokens,
-        cachePlan,
-        options,
+        null,
+        optionsJson,
         null);
   }
 
@@ -139,6 +131,7 @@ record ParsedRequest(
         thinking,
         input,
         cachePlan,
+        null,
         null);
   }
 

@@ -103,19 +103,7 @@ final class TokenEmbeddingsDialect implements Dialect {
         Json.object()
             .put("native_dimensions", Math.max(NATIVE, dimensions))
             .put("dimensions", dimensions);
-    return new ParsedRequest(
-        model,
-        Conversation.of(messages),
-        List.of(),
-        0,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        false,
-        tokens,
-        null,
-        Json.write(options));
+    return ParsedRequest.ofInputs(model, Conversation.of(messages), tokens, Json.write(options));
   }
 
   /** Voyage's tokens a request: 1M for the lite models, 120K for the large, 320K otherwise. */

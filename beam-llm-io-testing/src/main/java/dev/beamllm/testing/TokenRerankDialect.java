@@ -78,19 +78,7 @@ final class TokenRerankDialect implements Dialect {
         Json.object()
             .put("top", Math.min(top, documents.size()))
             .put("return_documents", returnDocuments);
-    return new ParsedRequest(
-        model,
-        Conversation.of(messages),
-        List.of(),
-        0,
-        ParsedRequest.OutputFormat.TEXT,
-        null,
-        -1,
-        false,
-        false,
-        tokens,
-        null,
-        Json.write(options));
+    return ParsedRequest.ofInputs(model, Conversation.of(messages), tokens, Json.write(options));
   }
 
   @Override

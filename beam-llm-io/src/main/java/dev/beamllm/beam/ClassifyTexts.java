@@ -100,18 +100,7 @@ public abstract class ClassifyTexts extends PTransform<PCollection<TextInput>, C
 
   /** The same transform over plain strings (texts without ids). */
   public PTransform<PCollection<String>, ClassifyResult> forTexts() {
-    ClassifyTexts self = this;
-    return new PTransform<>() {
-      @Override
-      public ClassifyResult expand(PCollection<String> input) {
-        return input
-            .apply(
-                "ToTextInputs",
-                MapElements.into(TypeDescriptor.of(TextInput.class)).via(TextInput::of))
-            .setCoder(TextInputCoder.of())
-            .apply("Classify", self);
-      }
-    };
+    return new OverStrings<>(this, "Classify");
   }
 
   private static final TupleTag<Classification> CLASSIFICATIONS =

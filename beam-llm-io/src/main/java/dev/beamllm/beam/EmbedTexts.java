@@ -5,10 +5,8 @@ import dev.beamllm.client.EmbedSettings;
 import dev.beamllm.client.TextInput;
 import dev.beamllm.provider.EmbeddingRequest;
 import dev.beamllm.response.Embedding;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * {@code PTransform<PCollection<TextInput>, EmbedResult>} ({@link LlmIO#embed}): every text's
@@ -64,18 +62,7 @@ public abstract class EmbedTexts
 
   /** The same transform over plain strings (texts without ids). */
   public PTransform<PCollection<String>, EmbedResult> forTexts() {
-    EmbedTexts self = this;
-    return new PTransform<>() {
-      @Override
-      public EmbedResult expand(PCollection<String> input) {
-        return input
-            .apply(
-                "ToTextInputs",
-                MapElements.into(TypeDescriptor.of(TextInput.class)).via(TextInput::of))
-            .setCoder(TextInputCoder.of())
-            .apply("Embed", self);
-      }
-    };
+    return new OverStrings<>(this, "Embed");
   }
 
   @Override

@@ -104,18 +104,7 @@ public abstract class ScoreTexts extends PTransform<PCollection<TextInput>, Scor
 
   /** The same transform over plain strings (texts without ids). */
   public PTransform<PCollection<String>, ScoreResult> forTexts() {
-    ScoreTexts self = this;
-    return new PTransform<>() {
-      @Override
-      public ScoreResult expand(PCollection<String> input) {
-        return input
-            .apply(
-                "ToTextInputs",
-                MapElements.into(TypeDescriptor.of(TextInput.class)).via(TextInput::of))
-            .setCoder(TextInputCoder.of())
-            .apply("Score", self);
-      }
-    };
+    return new OverStrings<>(this, "Score");
   }
 
   /**

@@ -4,7 +4,6 @@ import com.google.auto.value.AutoValue;
 import dev.beamllm.client.LlmRequest;
 import dev.beamllm.client.TextInput;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -13,7 +12,6 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Translation ({@link LlmIO#translate}): {@code PTransform<PCollection<TextInput>,
@@ -97,18 +95,7 @@ public abstract class TranslateTexts extends PTransform<PCollection<TextInput>, 
 
   /** The same transform over plain strings (texts without ids). */
   public PTransform<PCollection<String>, TranslateResult> forTexts() {
-    TranslateTexts self = this;
-    return new PTransform<>() {
-      @Override
-      public TranslateResult expand(PCollection<String> input) {
-        return input
-            .apply(
-                "ToTextInputs",
-                MapElements.into(TypeDescriptor.of(TextInput.class)).via(TextInput::of))
-            .setCoder(TextInputCoder.of())
-            .apply("Translate", self);
-      }
-    };
+    return new OverStrings<>(this, "Translate");
   }
 
   private static final TupleTag<Translation> KEPT = new TupleTag<>("kept") {};

@@ -13,8 +13,7 @@ import dev.beamllm.provider.RerankApi;
 import dev.beamllm.provider.RerankRequest;
 import dev.beamllm.provider.internal.ApiCall;
 import dev.beamllm.provider.internal.Errors;
-import java.util.ArrayList;
-import java.util.List;
+import dev.beamllm.provider.internal.Scores;
 
 /**
  * Cohere rerank v2 ({@code POST {api_base}/rerank}, bearer key): {@code {"model", "query",
@@ -51,25 +50,9 @@ final class CohereRerank implements RerankApi {
   @Override
   public Reranked parse(RerankRequest r, HttpAnswer answer) {
     JsonNode root = Errors.body(API, answer);
-    JsonNode results = root.get("results");
-    if (results == null || !results.isArray()) {
-      throw Errors.unreadable(API, new IllegalStateException("no results"));
-    }
-    List<Scored> scored = new ArrayList<>();
-    for (JsonNode result : results) {
-      JsonNode index = result.get("index");
-      JsonNode score = result.get("relevance_score");
-      if (index == null
-          || !index.canConvertToInt()
-          || index.intValue() < 0
-          || index.intValue() >= r.documents().size()
-          || score == null
-          || !score.isNumber()) {
-        throw Errors.unreadable(API, new IllegalStateException("bad result " + result));
-      }
-      scored.add(new Scored(index.intValue(), score.doubleValue()));
-    }
     JsonNode units = root.path("meta").path("billed_units").get("search_units");
-    return new Reranked(scored, units != null && units.canConvertToLong() ? units.longValue() : 0);
+    return new Reranked(
+        Scores.of(API, root.get("results"), r.documents().size()),
+        units != null && units.canConvertToLong() ? units.longValue() : 0);
   }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Rerank scores read out of providers' JSON answers: a list of {@code {"index", "relevance_score"}}
- * (Voyage's {@code data}, Jina's {@code results}), with the checks every rerank API shares.
+ * (Cohere's and Jina's {@code results}, Voyage's {@code data}), with the checks every rerank API
+ * shares.
  */
 public final class Scores {
   private Scores() {}

@@ -34,16 +34,17 @@ final class ConsoleLogging {
 
   /**
    * A handler of uncaught errors that passes over one: Pekko's JVM shutdown hook, run by Flink's
-   * local cluster at exit, loading a class from a class loader Flink has already closed
-   * (FLINK-32314 tells the same race inside Flink). The job is over and its output written by then;
-   * the stack trace would only alarm. Every other error goes to {@code next}, or is printed as the
-   * JVM would.
+   * local cluster at exit, loading a class (Pekko's own, or the Scala library Flink's RPC loader
+   * bundles with it) from a class loader Flink has already closed (FLINK-32314 tells the same race
+   * inside Flink). The job is over and its output written by then; the stack trace would only
+   * alarm. Every other error goes to {@code next}, or is printed as the JVM would.
    */
   static Thread.UncaughtExceptionHandler quietAtFlinkExit(Thread.UncaughtExceptionHandler next) {
     return (thread, error) -> {
+      String missing = String.valueOf(error.getMessage());
       if (thread.getName().startsWith("flink-shutdown-hook")
           && error instanceof NoClassDefFoundError
-          && String.valueOf(error.getMessage()).startsWith("org/apache/pekko/")) {
+          && (missing.startsWith("org/apache/pekko/") || missing.startsWith("scala/"))) {
         return;
       }
       if (next != null) {
