@@ -133,6 +133,14 @@ public class AudioClientTest {
         assertEquals(model, ErrorKind.UNSUPPORTED, r.error().orElseThrow().kind());
         assertThat(r.error().orElseThrow().message(), containsString("does not support audio"));
       }
+      // A row naming a model that cannot hear, in a client that has one that can: the failure names
+      // the model the row asked for.
+      try (LlmClient client =
+          ClientTestSupport.client(fake, "gpt-4o-audio-preview", "claude-3-haiku").build()) {
+        ApiResponse r = client.start(LlmRequest.of(repeat(wav)).withModel("claude-3-haiku")).join();
+        assertEquals(ErrorKind.UNSUPPORTED, r.error().orElseThrow().kind());
+        assertEquals("claude-3-haiku", r.model());
+      }
       ApiResponse flacToOpenAi = ask(fake, "gpt-4o-audio-preview", repeat(flac));
       assertTrue(flacToOpenAi.isError());
       assertThat(

@@ -108,6 +108,11 @@ final class Call implements Scheduler.Job {
     }
     PickModel.Choice choice = steps.pick().pick(request, incapable, avoid, model, lastError);
     if (choice.model() == null) {
+      if (model == null && request.model().isPresent()) {
+        // Refused before any attempt (a model that cannot hear audio, say): the failure names the
+        // model the request asked for, not the client's first.
+        model = request.model().get();
+      }
       fail(choice.error());
       return;
     }

@@ -152,11 +152,16 @@ final class OutputRows {
 
   /** The {@code usage} object of a line. */
   private static void putUsage(ObjectNode o, Usage u) {
-    o.putObject("usage")
-        .put("input_tokens", u.inputTokens())
-        .put("output_tokens", u.outputTokens())
-        .put("cache_read_tokens", u.cacheReadTokens())
-        .put("cache_write_tokens", u.cacheWriteTokens());
+    ObjectNode usage =
+        o.putObject("usage")
+            .put("input_tokens", u.inputTokens())
+            .put("output_tokens", u.outputTokens())
+            .put("cache_read_tokens", u.cacheReadTokens())
+            .put("cache_write_tokens", u.cacheWriteTokens());
+    if (u.audioInputTokens() > 0) {
+      // The part of the input that was audio, priced at the model's audio rate.
+      usage.put("audio_input_tokens", u.audioInputTokens());
+    }
   }
 
   /** A row that could not be read. */
