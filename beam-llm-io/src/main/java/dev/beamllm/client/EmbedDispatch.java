@@ -123,12 +123,13 @@ final class EmbedDispatch
       return;
     }
     call(
-            spec,
-            () -> api.embed(request),
-            answer -> vectors(api, request, answer),
-            embedded -> embedded.inputTokens().orElse(-1),
-            tokens)
-        .whenComplete((result, never) -> delivered(spec, parts, tokens, result));
+        spec,
+        () -> api.embed(request),
+        answer -> vectors(api, request, answer),
+        embedded -> embedded.inputTokens().orElse(-1),
+        tokens,
+        result -> delivered(spec, parts, tokens, result),
+        error -> parts.forEach(p -> p.item().fail(spec.id(), error)));
   }
 
   /** The answer's vectors, one per text, or an {@code INVALID_RESPONSE} when the count differs. */

@@ -162,18 +162,24 @@ abstract class FeatureDispatch<I, S, A, R> {
   }
 
   /**
-   * Sends a request under the client's limits and retries; see {@link ProviderCall}.
+   * Sends a request under the client's limits and retries ({@link ProviderCall}), then hands its
+   * result to {@code delivered}. What {@code delivered} throws (an answer the reader let through
+   * that cannot be priced or stored, such as a negative token count) goes to {@code failed} as
+   * {@code INVALID_RESPONSE}: the inputs' futures always complete, so no bundle waits forever.
    *
    * @param usedTokens the tokens the provider counted for an answer, or -1 when it says none
    * @param tokens the estimated tokens, reserved at admission
+   * @param failed completes the request's inputs with an error (completed ones stay as they are)
    */
-  final <T> CompletableFuture<ProviderCall.Result<T>> call(
+  final <T> void call(
       ModelSpec spec,
       Supplier<HttpCall> http,
       ProviderCall.Reader<T> reader,
       ToLongFunction<T> usedTokens,
-      long tokens) {
-    return new ProviderCall<>(
+      long tokens,
+      Consumer<ProviderCall.Result<T>> delivered,
+      Consumer<ApiError> failed) {
+    new ProviderCall<>(
             context.steps(),
             context.transport(),
             context.timeout(),
@@ -183,7 +189,17 @@ abstract class FeatureDispatch<I, S, A, R> {
             reader,
             usedTokens,
             tokens)
-        .start();
+        .start()
+        .whenComplete(
+            (result, never) -> {
+              try {
+                delivered.accept(result);
+              } catch (RuntimeException e) {
+                failed.accept(
+                    ApiError.of(
+                        ErrorKind.INVALID_RESPONSE, "the answer could not be delivered: " + e));
+              }
+            });
   }
 
   /** Identical inputs of one call: sent once, each getting the result under its own id. */

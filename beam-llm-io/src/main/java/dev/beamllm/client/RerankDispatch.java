@@ -88,31 +88,30 @@ final class RerankDispatch
     long tokens =
         TokenCounter.count(q.query()) + q.documents().stream().mapToLong(TokenCounter::count).sum();
     call(
-            spec,
-            () -> api.rerank(request),
-            answer -> api.parse(request, answer),
-            reranked -> -1,
-            Math.max(1, tokens))
-        .whenComplete(
-            (result, never) -> {
-              if (result.error() != null) {
-                future.complete(Ranking.failed(q.id(), spec.id(), result.error()));
-                return;
-              }
-              RerankApi.Reranked r = result.value();
-              Ranking ranking =
-                  new Ranking(
-                      null,
-                      spec.id(),
-                      r.results().stream()
-                          .map(s -> new Ranking.Scored(s.index(), s.score()))
-                          .toList(),
-                      r.searchUnits(),
-                      r.cost(spec),
-                      false,
-                      null);
-              store(key, ranking).thenRun(() -> future.complete(withId(ranking, q.id())));
-            });
+        spec,
+        () -> api.rerank(request),
+        answer -> api.parse(request, answer),
+        // Voyage and Jina report the tokens they billed (Voyage: the query once per document).
+        reranked -> reranked.tokens() > 0 ? reranked.tokens() : -1,
+        Math.max(1, tokens),
+        result -> {
+          if (result.error() != null) {
+            future.complete(Ranking.failed(q.id(), spec.id(), result.error()));
+            return;
+          }
+          RerankApi.Reranked r = result.value();
+          Ranking ranking =
+              new Ranking(
+                  null,
+                  spec.id(),
+                  r.results().stream().map(s -> new Ranking.Scored(s.index(), s.score())).toList(),
+                  r.searchUnits(),
+                  r.cost(spec),
+                  false,
+                  null);
+          store(key, ranking).thenRun(() -> future.complete(withId(ranking, q.id())));
+        },
+        error -> future.complete(Ranking.failed(q.id(), spec.id(), error)));
   }
 
   /** The same ranking under the query's id. */

@@ -111,16 +111,17 @@ final class TranscribeDispatch
       return;
     }
     call(
-            spec,
-            () -> call,
-            answer -> api.parse(request, answer),
-            // A model billed by duration reports no tokens: what was reserved is what was used.
-            t -> {
-              long reported = t.textTokens() + t.audioTokens() + t.outputTokens();
-              return reported > 0 ? reported : -1;
-            },
-            tokens)
-        .whenComplete((result, never) -> delivered(spec, item, result));
+        spec,
+        () -> call,
+        answer -> api.parse(request, answer),
+        // A model billed by duration reports no tokens: what was reserved is what was used.
+        t -> {
+          long reported = t.textTokens() + t.audioTokens() + t.outputTokens();
+          return reported > 0 ? reported : -1;
+        },
+        tokens,
+        result -> delivered(spec, item, result),
+        error -> item.fail(spec.id(), error));
   }
 
   /** Prices the transcript by the registry's audio prices, stores it, then completes it. */
